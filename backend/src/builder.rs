@@ -1,0 +1,637 @@
+//! [`FunctionBuilder`]: the only way to make a [`Function`]. Every call checks its
+//! operands, so an ill-formed sequence (wrong kind, a value from another block, a jump
+//! with the wrong arguments, an unterminated block) is a [`BuildError`] and never
+//! reaches a backend.
+
+use crate::ir::*;
+use std::fmt;
+
+/// Why a builder call was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    /// An operand has the wrong kind.
+    KindMismatch {
+        what: String,
+        expected: Kind,
+        found: Kind,
+    },
+    /// A value that does not exist, or belongs to another block.
+    UndefinedValue(String),
+    /// A block that does not exist in this function.
+    UnknownBlock(String),
+    /// Jump arguments do not match the destination's parameters.
+    ArgumentMismatch(String),
+    /// No current block, or the current block is already terminated.
+    NoCurrentBlock,
+    /// A block was left without a terminator.
+    Unterminated(Block),
+    /// Anything else: the message says what.
+    Invalid(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::KindMismatch {
+                what,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{what}: expected a {expected} value, found a {found} value"
+            ),
+            BuildError::UndefinedValue(s) => write!(f, "use of an undefined value: {s}"),
+            BuildError::UnknownBlock(s) => write!(f, "unknown block: {s}"),
+            BuildError::ArgumentMismatch(s) => write!(f, "argument mismatch: {s}"),
+            BuildError::NoCurrentBlock => {
+                write!(f, "no current block (select an unterminated block first)")
+            }
+            BuildError::Unterminated(b) => write!(f, "{b} has no terminator"),
+            BuildError::Invalid(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+pub type BuildResult<T> = Result<T, BuildError>;
+
+/// What a fragment needs to know of the function it extends: the parameter kinds of
+/// every existing block, and of every existing switch its value and argument kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionShape {
+    pub name: String,
+    pub sig: Sig,
+    pub block_params: Vec<Vec<Kind>>,
+    pub value_count: u32,
+    /// For each switch: the kinds of its arguments (what a case's entry receives).
+    pub switch_args: Vec<Vec<Kind>>,
+}
+
+impl FunctionShape {
+    /// The shape of a whole function.
+    pub fn of(f: &Function) -> FunctionShape {
+        let mut shape = FunctionShape {
+            name: f.name.clone(),
+            sig: f.sig.clone(),
+            block_params: Vec::new(),
+            value_count: 0,
+            switch_args: Vec::new(),
+        };
+        shape.extend(f);
+        shape
+    }
+
+    /// Take in a fragment (or the first part) of the function.
+    pub fn extend(&mut self, f: &Function) {
+        debug_assert_eq!(self.block_params.len() as u32, f.first_block);
+        for b in f.block_ids() {
+            let kinds = f.block(b).params.iter().map(|p| f.kind(*p)).collect();
+            self.block_params.push(kinds);
+        }
+        self.value_count = f.value_count();
+        for &b in &f.switches {
+            if let Terminator::FlexSwitch { args, .. } = &f.block(b).term {
+                self.switch_args
+                    .push(args.iter().map(|a| f.kind(*a)).collect());
+            }
+        }
+    }
+
+    /// Check that `frag` is a case fragment that fits this shape for `switch`.
+    pub fn check_fragment(&self, frag: &Function, switch: SwitchId) -> BuildResult<()> {
+        let args = self
+            .switch_args
+            .get(switch.index())
+            .ok_or_else(|| BuildError::Invalid(format!("no {switch} in {}", self.name)))?;
+        if frag.first_block as usize != self.block_params.len()
+            || frag.first_value != self.value_count
+            || frag.first_switch as usize != self.switch_args.len()
+        {
+            return Err(BuildError::Invalid(format!(
+                "fragment was built for another state of {} (a fragment must be added before \
+                 the next builder for the same function is made)",
+                self.name
+            )));
+        }
+        if frag.sig != self.sig {
+            return Err(BuildError::Invalid("fragment signature differs".into()));
+        }
+        let entry: Vec<Kind> = frag
+            .block(frag.entry)
+            .params
+            .iter()
+            .map(|p| frag.kind(*p))
+            .collect();
+        if &entry != args {
+            return Err(BuildError::ArgumentMismatch(format!(
+                "fragment entry takes {entry:?}, {switch} passes {args:?}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+struct PartialBlock {
+    params: Vec<Value>,
+    insts: Vec<Inst>,
+    term: Option<Terminator>,
+}
+
+/// Builds one function, or one fragment for a flexswitch case.
+///
+/// ```
+/// use backend::{FunctionBuilder, Kind, Sig, BinOp};
+/// let mut b = FunctionBuilder::new("add1", Sig::new(&[Kind::Int], Some(Kind::Int)));
+/// let x = b.params(b.entry())[0];
+/// let one = b.iconst(1);
+/// let r = b.binary(BinOp::Add, x, one).unwrap();
+/// b.ret(Some(r)).unwrap();
+/// let f = b.finish().unwrap();
+/// assert_eq!(f.blocks.len(), 1);
+/// ```
+pub struct FunctionBuilder {
+    name: String,
+    sig: Sig,
+    first_block: u32,
+    first_value: u32,
+    first_switch: u32,
+    /// Parameter kinds of the blocks of the function being extended.
+    foreign_blocks: Vec<Vec<Kind>>,
+    values: Vec<ValueData>,
+    blocks: Vec<PartialBlock>,
+    switches: Vec<Block>,
+    current: Option<Block>,
+}
+
+impl FunctionBuilder {
+    /// Start a function. Its entry block is current and has one parameter per argument.
+    pub fn new(name: &str, sig: Sig) -> FunctionBuilder {
+        let params = sig.params.clone();
+        let mut b = FunctionBuilder {
+            name: name.to_string(),
+            sig,
+            first_block: 0,
+            first_value: 0,
+            first_switch: 0,
+            foreign_blocks: Vec::new(),
+            values: Vec::new(),
+            blocks: Vec::new(),
+            switches: Vec::new(),
+            current: None,
+        };
+        let entry = b.create_block(&params);
+        b.current = Some(entry);
+        b
+    }
+
+    /// Start the fragment for a case of `switch` in the function of `shape`. Its entry
+    /// block is current and receives the switch's arguments; it may jump to any block of
+    /// the function.
+    pub fn fragment(shape: &FunctionShape, switch: SwitchId) -> BuildResult<FunctionBuilder> {
+        let args = shape
+            .switch_args
+            .get(switch.index())
+            .ok_or_else(|| BuildError::Invalid(format!("no {switch} in {}", shape.name)))?
+            .clone();
+        let mut b = FunctionBuilder {
+            name: format!("{}.{switch}", shape.name),
+            sig: shape.sig.clone(),
+            first_block: shape.block_params.len() as u32,
+            first_value: shape.value_count,
+            first_switch: shape.switch_args.len() as u32,
+            foreign_blocks: shape.block_params.clone(),
+            values: Vec::new(),
+            blocks: Vec::new(),
+            switches: Vec::new(),
+            current: None,
+        };
+        let entry = b.create_block(&args);
+        b.current = Some(entry);
+        Ok(b)
+    }
+
+    /// The entry block.
+    pub fn entry(&self) -> Block {
+        Block(self.first_block)
+    }
+
+    /// The parameters of a block made by this builder.
+    pub fn params(&self, b: Block) -> &[Value] {
+        &self.own_block(b).expect("block of this builder").params
+    }
+
+    /// The block instructions are added to, if any.
+    pub fn current_block(&self) -> Option<Block> {
+        self.current
+    }
+
+    /// A new, empty block with parameters of the given kinds.
+    pub fn create_block(&mut self, kinds: &[Kind]) -> Block {
+        let block = Block(self.first_block + self.blocks.len() as u32);
+        let params = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                self.new_value(
+                    *k,
+                    ValueDef::Param {
+                        block,
+                        index: i as u32,
+                    },
+                )
+            })
+            .collect();
+        self.blocks.push(PartialBlock {
+            params,
+            insts: Vec::new(),
+            term: None,
+        });
+        block
+    }
+
+    /// Make `b` current. It must belong to this builder and not be terminated.
+    pub fn switch_to(&mut self, b: Block) -> BuildResult<()> {
+        let data = self
+            .own_block(b)
+            .ok_or_else(|| BuildError::UnknownBlock(b.to_string()))?;
+        if data.term.is_some() {
+            return Err(BuildError::Invalid(format!("{b} is already terminated")));
+        }
+        self.current = Some(b);
+        Ok(())
+    }
+
+    pub fn iconst(&mut self, v: i64) -> Value {
+        self.new_value(Kind::Int, ValueDef::Const(v as u64))
+    }
+    pub fn pconst(&mut self, p: usize) -> Value {
+        self.new_value(Kind::Ptr, ValueDef::Const(p as u64))
+    }
+    pub fn fconst(&mut self, v: f64) -> Value {
+        self.new_value(Kind::Float, ValueDef::Const(v.to_bits()))
+    }
+
+    /// The kind of a value of this builder.
+    pub fn kind(&self, v: Value) -> BuildResult<Kind> {
+        self.value_data(v).map(|d| d.kind)
+    }
+
+    pub fn binary(&mut self, op: BinOp, a: Value, b: Value) -> BuildResult<Value> {
+        let (ka, kb, kr) = op.kinds();
+        self.check(a, ka, op.name())?;
+        self.check(b, kb, op.name())?;
+        self.push(InstOp::Binary(op, a, b), Some(kr))
+            .map(|v| v.unwrap())
+    }
+
+    pub fn unary(&mut self, op: UnOp, a: Value) -> BuildResult<Value> {
+        let (ka, kr) = op.kinds();
+        self.check(a, ka, op.name())?;
+        self.push(InstOp::Unary(op, a), Some(kr))
+            .map(|v| v.unwrap())
+    }
+
+    /// `a op b`, or a jump to `overflow` with `args` when the result does not fit.
+    pub fn overflow(
+        &mut self,
+        op: OvfOp,
+        a: Value,
+        b: Value,
+        overflow: Block,
+        args: &[Value],
+    ) -> BuildResult<Value> {
+        self.check(a, Kind::Int, op.name())?;
+        self.check(b, Kind::Int, op.name())?;
+        let t = self.target(overflow, args)?;
+        self.push(InstOp::Overflow(op, a, b, t), Some(Kind::Int))
+            .map(|v| v.unwrap())
+    }
+
+    /// Load from `base + offset`.
+    pub fn load(&mut self, ty: MemType, base: Value, offset: i32) -> BuildResult<Value> {
+        let a = self.address(base, None, 1, offset)?;
+        self.push(InstOp::Load(ty, a), Some(ty.kind()))
+            .map(|v| v.unwrap())
+    }
+
+    /// Load from `base + index * scale + offset` (an array item).
+    pub fn load_indexed(
+        &mut self,
+        ty: MemType,
+        base: Value,
+        index: Value,
+        scale: u8,
+        offset: i32,
+    ) -> BuildResult<Value> {
+        let a = self.address(base, Some(index), scale, offset)?;
+        self.push(InstOp::Load(ty, a), Some(ty.kind()))
+            .map(|v| v.unwrap())
+    }
+
+    /// Store `value` (truncated to the width of `ty`) at `base + offset`.
+    pub fn store(
+        &mut self,
+        ty: MemType,
+        base: Value,
+        offset: i32,
+        value: Value,
+    ) -> BuildResult<()> {
+        let a = self.address(base, None, 1, offset)?;
+        self.check(value, ty.kind(), "store")?;
+        self.push(InstOp::Store(ty, a, value), None).map(|_| ())
+    }
+
+    /// Store at `base + index * scale + offset` (an array item).
+    pub fn store_indexed(
+        &mut self,
+        ty: MemType,
+        base: Value,
+        index: Value,
+        scale: u8,
+        offset: i32,
+        value: Value,
+    ) -> BuildResult<()> {
+        let a = self.address(base, Some(index), scale, offset)?;
+        self.check(value, ty.kind(), "store")?;
+        self.push(InstOp::Store(ty, a, value), None).map(|_| ())
+    }
+
+    /// Call a helper; the result is `None` for a helper that returns nothing.
+    pub fn call(&mut self, helper: &Helper, args: &[Value]) -> BuildResult<Option<Value>> {
+        self.check_call_args(&helper.sig, args, &helper.name)?;
+        if helper.addr == 0 {
+            return Err(BuildError::Invalid(format!(
+                "helper {} has a null address",
+                helper.name
+            )));
+        }
+        self.push(
+            InstOp::Call(Callee::Helper(helper.clone()), args.to_vec()),
+            helper.sig.ret,
+        )
+    }
+
+    /// Call through a function pointer of signature `sig`.
+    pub fn call_indirect(
+        &mut self,
+        sig: &Sig,
+        fnptr: Value,
+        args: &[Value],
+    ) -> BuildResult<Option<Value>> {
+        self.check(fnptr, Kind::Ptr, "call_indirect")?;
+        self.check_call_args(sig, args, "call_indirect")?;
+        self.push(
+            InstOp::Call(Callee::Indirect(fnptr, sig.clone()), args.to_vec()),
+            sig.ret,
+        )
+    }
+
+    pub fn jump(&mut self, block: Block, args: &[Value]) -> BuildResult<()> {
+        let t = self.target(block, args)?;
+        self.terminate(Terminator::Jump(t))
+    }
+
+    /// Go to `then` if `cond` is non-zero, else to `otherwise`.
+    pub fn branch(
+        &mut self,
+        cond: Value,
+        then: Block,
+        then_args: &[Value],
+        otherwise: Block,
+        otherwise_args: &[Value],
+    ) -> BuildResult<()> {
+        self.check(cond, Kind::Int, "branch condition")?;
+        let then = self.target(then, then_args)?;
+        let otherwise = self.target(otherwise, otherwise_args)?;
+        self.terminate(Terminator::Branch {
+            cond,
+            then,
+            otherwise,
+        })
+    }
+
+    pub fn ret(&mut self, value: Option<Value>) -> BuildResult<()> {
+        match (value, self.sig.ret) {
+            (Some(v), Some(k)) => self.check(v, k, "return")?,
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(BuildError::Invalid(
+                    "return with a value from a function that returns nothing".into(),
+                ))
+            }
+            (None, Some(k)) => {
+                return Err(BuildError::Invalid(format!(
+                    "return without a value from a function that returns {k}"
+                )))
+            }
+        }
+        self.terminate(Terminator::Return(value))
+    }
+
+    /// End the current block with a flexswitch on `value` (an int or a pointer). Cases,
+    /// added later with a backend's `add_case`, receive `args`; values without a case go
+    /// to `default`.
+    pub fn flexswitch(
+        &mut self,
+        value: Value,
+        args: &[Value],
+        default: Block,
+        default_args: &[Value],
+    ) -> BuildResult<SwitchId> {
+        let k = self.kind(value)?;
+        if k == Kind::Float {
+            return Err(BuildError::KindMismatch {
+                what: "flexswitch value".into(),
+                expected: Kind::Int,
+                found: k,
+            });
+        }
+        self.check_local(value)?;
+        for a in args {
+            self.check_local(*a)?;
+        }
+        let default = self.target(default, default_args)?;
+        let id = SwitchId(self.first_switch + self.switches.len() as u32);
+        let block = self.current.ok_or(BuildError::NoCurrentBlock)?;
+        self.terminate(Terminator::FlexSwitch {
+            id,
+            value,
+            args: args.to_vec(),
+            default,
+        })?;
+        self.switches.push(block);
+        Ok(id)
+    }
+
+    /// Check that every block is terminated and hand over the function.
+    pub fn finish(self) -> BuildResult<Function> {
+        let mut blocks = Vec::with_capacity(self.blocks.len());
+        for (i, b) in self.blocks.into_iter().enumerate() {
+            let term = b
+                .term
+                .ok_or(BuildError::Unterminated(Block(self.first_block + i as u32)))?;
+            blocks.push(BlockData {
+                params: b.params,
+                insts: b.insts,
+                term,
+            });
+        }
+        Ok(Function {
+            name: self.name,
+            sig: self.sig,
+            entry: Block(self.first_block),
+            first_block: self.first_block,
+            first_value: self.first_value,
+            first_switch: self.first_switch,
+            values: self.values,
+            blocks,
+            switches: self.switches,
+        })
+    }
+
+    // ---- internals ----
+
+    fn new_value(&mut self, kind: Kind, def: ValueDef) -> Value {
+        let v = Value(self.first_value + self.values.len() as u32);
+        self.values.push(ValueData { kind, def });
+        v
+    }
+
+    fn own_block(&self, b: Block) -> Option<&PartialBlock> {
+        b.0.checked_sub(self.first_block)
+            .and_then(|i| self.blocks.get(i as usize))
+    }
+
+    fn value_data(&self, v: Value) -> BuildResult<&ValueData> {
+        v.0.checked_sub(self.first_value)
+            .and_then(|i| self.values.get(i as usize))
+            .ok_or_else(|| BuildError::UndefinedValue(v.to_string()))
+    }
+
+    /// `v` exists and may be used in the current block.
+    fn check_local(&self, v: Value) -> BuildResult<()> {
+        let cur = self.current.ok_or(BuildError::NoCurrentBlock)?;
+        match self.value_data(v)?.def {
+            ValueDef::Const(_) => Ok(()),
+            ValueDef::Param { block, .. } | ValueDef::Inst { block, .. } if block == cur => Ok(()),
+            ValueDef::Param { block, .. } | ValueDef::Inst { block, .. } => {
+                Err(BuildError::UndefinedValue(format!(
+                    "{v} is defined in {block}, not in {cur}: pass it as a block argument"
+                )))
+            }
+        }
+    }
+
+    fn check(&self, v: Value, expected: Kind, what: &str) -> BuildResult<()> {
+        self.check_local(v)?;
+        let found = self.value_data(v)?.kind;
+        if found != expected {
+            return Err(BuildError::KindMismatch {
+                what: format!("{what} operand {v}"),
+                expected,
+                found,
+            });
+        }
+        Ok(())
+    }
+
+    fn check_call_args(&self, sig: &Sig, args: &[Value], name: &str) -> BuildResult<()> {
+        if sig.params.len() > MAX_ARGS {
+            return Err(BuildError::Invalid(format!(
+                "{name} takes {} arguments; at most {MAX_ARGS} are supported",
+                sig.params.len()
+            )));
+        }
+        if args.len() != sig.params.len() {
+            return Err(BuildError::ArgumentMismatch(format!(
+                "{name} takes {} arguments, {} given",
+                sig.params.len(),
+                args.len()
+            )));
+        }
+        for (a, k) in args.iter().zip(&sig.params) {
+            self.check(*a, *k, name)?;
+        }
+        Ok(())
+    }
+
+    fn block_kinds(&self, b: Block) -> BuildResult<Vec<Kind>> {
+        if let Some(own) = self.own_block(b) {
+            return Ok(own
+                .params
+                .iter()
+                .map(|p| self.values[(p.0 - self.first_value) as usize].kind)
+                .collect());
+        }
+        self.foreign_blocks
+            .get(b.0 as usize)
+            .cloned()
+            .ok_or_else(|| BuildError::UnknownBlock(b.to_string()))
+    }
+
+    fn target(&self, block: Block, args: &[Value]) -> BuildResult<Target> {
+        let kinds = self.block_kinds(block)?;
+        if kinds.len() != args.len() {
+            return Err(BuildError::ArgumentMismatch(format!(
+                "{block} takes {} arguments, {} given",
+                kinds.len(),
+                args.len()
+            )));
+        }
+        for (a, k) in args.iter().zip(&kinds) {
+            self.check(*a, *k, &format!("argument for {block}"))?;
+        }
+        if block == self.entry() || block.0 == 0 {
+            // An entry block receives the ABI arguments (or a switch's arguments); a loop
+            // goes to a header block of its own.
+            return Err(BuildError::Invalid(format!(
+                "{block} is an entry block and cannot be a jump target; jump to a loop header block"
+            )));
+        }
+        Ok(Target {
+            block,
+            args: args.to_vec(),
+        })
+    }
+
+    fn address(
+        &self,
+        base: Value,
+        index: Option<Value>,
+        scale: u8,
+        offset: i32,
+    ) -> BuildResult<Address> {
+        self.check(base, Kind::Ptr, "address base")?;
+        if let Some(i) = index {
+            self.check(i, Kind::Int, "address index")?;
+        }
+        if !matches!(scale, 1 | 2 | 4 | 8) {
+            return Err(BuildError::Invalid(format!(
+                "scale {scale}: must be 1, 2, 4 or 8"
+            )));
+        }
+        Ok(Address {
+            base,
+            index,
+            scale,
+            offset,
+        })
+    }
+
+    fn push(&mut self, op: InstOp, result_kind: Option<Kind>) -> BuildResult<Option<Value>> {
+        let cur = self.current.ok_or(BuildError::NoCurrentBlock)?;
+        let index = self.blocks[(cur.0 - self.first_block) as usize].insts.len() as u32;
+        let result = result_kind.map(|k| self.new_value(k, ValueDef::Inst { block: cur, index }));
+        self.blocks[(cur.0 - self.first_block) as usize]
+            .insts
+            .push(Inst { op, result });
+        Ok(result)
+    }
+
+    fn terminate(&mut self, term: Terminator) -> BuildResult<()> {
+        let cur = self.current.take().ok_or(BuildError::NoCurrentBlock)?;
+        self.blocks[(cur.0 - self.first_block) as usize].term = Some(term);
+        Ok(())
+    }
+}

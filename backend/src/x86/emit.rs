@@ -1,0 +1,922 @@
+//! Compiling one function or fragment to x86-64 machine code.
+//!
+//! ```text
+//! ir::Function ──allocate each block (regalloc)──▶ locations ──emit──▶ bytes at a known address
+//! ```
+//!
+//! Code is assembled into a buffer for the exact address it will occupy, so jumps to
+//! blocks compiled earlier (for a fragment: blocks of the function it extends) are plain
+//! relative jumps. Nothing is written to executable memory here.
+//!
+//! **Invariant:** at every block label, `rsp == rbp - frame_bytes(frame of the block)`
+//! and each block parameter is in the location recorded for it in [`FuncLayout`].
+
+use super::asm::{self, Alu, Cond, Dest, FAlu, Ops};
+use super::moves;
+use super::regalloc::{self, BlockAlloc};
+use super::regs::*;
+use crate::ir::*;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use std::collections::HashMap;
+
+/// Cases per flexswitch chunk; a full chunk is continued by a new one.
+pub const SWITCH_SLOTS: usize = 6;
+/// Bytes of one case slot: `mov r11, imm64; cmp rax, r11; je rel32`.
+pub const SLOT_BYTES: usize = 19;
+
+/// What the machine code of a function looks like from outside, kept across fragments.
+#[derive(Clone, Debug, Default)]
+pub struct FuncLayout {
+    /// Per block index: parameter locations.
+    pub param_locs: Vec<Option<Vec<Loc>>>,
+    /// Per block index: absolute address of the label.
+    pub block_addr: Vec<usize>,
+    /// Per block index: spill slots of the frame expected at the label.
+    pub block_frame: Vec<u32>,
+    pub switches: Vec<SwitchLayout>,
+}
+
+/// A flexswitch in machine code (see [`SWITCH_SLOTS`]).
+#[derive(Clone, Debug)]
+pub struct SwitchLayout {
+    /// First slot of the chunk now being filled.
+    pub chunk: usize,
+    /// Slots of that chunk already holding a case.
+    pub used: usize,
+    /// The chunk's final `jmp rel32`.
+    pub tail: usize,
+    /// Where values without a case go.
+    pub default_stub: usize,
+    /// Locations of the switch's arguments: a case's entry parameters.
+    pub arg_locs: Vec<Loc>,
+    /// Spill slots of the frame at the switch.
+    pub frame: u32,
+}
+
+/// The output of [`compile`].
+pub struct Compiled {
+    pub bytes: Vec<u8>,
+    pub entry: usize,
+    /// Named addresses for the log: block labels.
+    pub labels: Vec<(usize, String)>,
+    /// Helpers called.
+    pub symbols: Vec<(usize, String)>,
+}
+
+struct Pending {
+    label: DynamicLabel,
+    target: Target,
+}
+
+struct Emitter<'a> {
+    ops: Ops,
+    /// The address the code will occupy.
+    base: usize,
+    f: &'a Function,
+    layout: &'a mut FuncLayout,
+    allocs: HashMap<Block, BlockAlloc>,
+    labels: HashMap<Block, DynamicLabel>,
+    frame: u32,
+    /// Side exits and branch stubs emitted after the blocks.
+    stubs: Vec<(Pending, Block)>,
+    symbols: Vec<(usize, String)>,
+    /// New switches: (id, chunk offset, tail offset, stub offset, arg locs).
+    new_switches: Vec<(SwitchId, usize, usize, usize, Vec<Loc>)>,
+}
+
+/// Compile `f` to run at `base`. For a whole function, `layout` is empty and filled;
+/// for a fragment it describes the function so far, `entry_locs` are the switch's
+/// argument locations and `parent_frame` the frame at the switch.
+pub fn compile(
+    f: &Function,
+    layout: &mut FuncLayout,
+    base: usize,
+    entry_locs: Option<(Vec<Loc>, u32)>,
+) -> Compiled {
+    let nblocks = f.block_count() as usize;
+    layout.param_locs.resize(nblocks, None);
+    layout.block_addr.resize(nblocks, 0);
+    layout.block_frame.resize(nblocks, 0);
+    let is_fragment = entry_locs.is_some();
+    let parent_frame = entry_locs.as_ref().map_or(0, |e| e.1);
+    if let Some((locs, _)) = &entry_locs {
+        layout.param_locs[f.entry.index()] = Some(locs.clone());
+    }
+
+    // Pass 1: allocate every block, fixing parameter locations as jumps reach them.
+    let mut allocs = HashMap::new();
+    let mut frame = parent_frame;
+    for b in f.block_ids() {
+        let fixed = layout.param_locs[b.index()].clone();
+        let alloc = {
+            let lay = &*layout;
+            let tp = |t: Block| lay.param_locs.get(t.index()).cloned().flatten();
+            regalloc::allocate(f, b, fixed.as_deref(), &tp)
+        };
+        if fixed.is_none() {
+            let locs = f.block(b).params.iter().map(|p| alloc.loc[p]).collect();
+            layout.param_locs[b.index()] = Some(locs);
+        }
+        frame = frame.max(alloc.slots);
+        let data = f.block(b);
+        let mut targets: Vec<&Target> = data
+            .insts
+            .iter()
+            .filter_map(|i| match &i.op {
+                InstOp::Overflow(_, _, _, t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        match &data.term {
+            Terminator::Jump(t) => targets.push(t),
+            Terminator::Branch {
+                then, otherwise, ..
+            } => targets.extend([then, otherwise]),
+            Terminator::FlexSwitch { default, .. } => targets.push(default),
+            Terminator::Return(_) => {}
+        }
+        for t in targets {
+            if layout.param_locs[t.block.index()].is_none() {
+                let arg_locs: Vec<Loc> = t.args.iter().map(|a| loc_of(f, &alloc, *a)).collect();
+                let kinds: Vec<Kind> = t.args.iter().map(|a| f.kind(*a)).collect();
+                let locs = regalloc::place_params(&kinds, &arg_locs);
+                for l in &locs {
+                    if let Loc::Slot(s) = l {
+                        frame = frame.max(s + 1);
+                    }
+                }
+                layout.param_locs[t.block.index()] = Some(locs);
+            }
+        }
+        allocs.insert(b, alloc);
+    }
+    for b in f.block_ids() {
+        layout.block_frame[b.index()] = frame;
+    }
+    if is_fragment {
+        layout.block_frame[f.entry.index()] = parent_frame;
+    }
+
+    let mut e = Emitter {
+        ops: Ops::new(base),
+        base,
+        f,
+        layout,
+        allocs,
+        labels: HashMap::new(),
+        frame,
+        stubs: Vec::new(),
+        symbols: Vec::new(),
+        new_switches: Vec::new(),
+    };
+    for b in f.block_ids() {
+        let l = e.ops.new_dynamic_label();
+        e.labels.insert(b, l);
+    }
+
+    // Pass 2: emit.
+    let order: Vec<Block> = f.block_ids().collect();
+    for (i, &b) in order.iter().enumerate() {
+        let next = order.get(i + 1).copied();
+        let label = e.labels[&b];
+        asm::bind(&mut e.ops, label);
+        if b == f.entry {
+            if is_fragment {
+                if frame > parent_frame {
+                    let fb = frame_bytes(frame);
+                    dynasm!(e.ops ; .arch x64 ; lea rsp, [rbp - fb]);
+                }
+            } else {
+                e.prologue();
+            }
+        }
+        e.block(b, next);
+    }
+    let stubs = std::mem::take(&mut e.stubs);
+    for (p, from) in stubs {
+        asm::bind(&mut e.ops, p.label);
+        let alloc_locs: Vec<Loc> = p
+            .target
+            .args
+            .iter()
+            .map(|a| loc_of(f, &e.allocs[&from], *a))
+            .collect();
+        e.goto(p.target.block, &alloc_locs, None);
+    }
+
+    let resolve = |ops: &Ops, l: DynamicLabel| -> usize {
+        base + ops
+            .labels()
+            .resolve_dynamic(l)
+            .expect("every label is bound")
+            .0
+    };
+    let mut labels = Vec::new();
+    for b in f.block_ids() {
+        let addr = resolve(&e.ops, e.labels[&b]);
+        e.layout.block_addr[b.index()] = addr;
+        labels.push((addr, format!("{}.{b}", f.name)));
+    }
+    for (id, chunk, tail, stub, arg_locs) in std::mem::take(&mut e.new_switches) {
+        let sw = SwitchLayout {
+            chunk: base + chunk,
+            used: 0,
+            tail: base + tail,
+            default_stub: base + stub,
+            arg_locs,
+            frame,
+        };
+        labels.push((sw.chunk, format!("{}.{id}", f.name)));
+        labels.push((sw.default_stub, format!("{}.{id}.default", f.name)));
+        if e.layout.switches.len() <= id.index() {
+            e.layout.switches.resize(id.index() + 1, sw.clone());
+        }
+        e.layout.switches[id.index()] = sw;
+    }
+    let entry = e.layout.block_addr[f.entry.index()];
+    let symbols = std::mem::take(&mut e.symbols);
+    let bytes = e.ops.finalize().expect("all labels resolve");
+    Compiled {
+        bytes,
+        entry,
+        labels,
+        symbols,
+    }
+}
+
+/// The location of `v` in a block: its allocated place, or an immediate for a constant.
+fn loc_of(f: &Function, alloc: &BlockAlloc, v: Value) -> Loc {
+    match f.const_bits(v) {
+        Some(bits) => Loc::Imm(bits),
+        None => alloc.loc[&v],
+    }
+}
+
+/// The bytes of an empty flexswitch chunk at `addr` whose tail jumps to `tail_target`.
+pub fn empty_chunk(addr: usize, tail_target: usize) -> Vec<u8> {
+    let tail = addr + SWITCH_SLOTS * SLOT_BYTES;
+    let mut out = Vec::with_capacity(SWITCH_SLOTS * SLOT_BYTES + 5);
+    for i in 0..SWITCH_SLOTS {
+        let slot = addr + i * SLOT_BYTES;
+        out.push(0xe9);
+        out.extend(rel32(slot + 5, tail).to_le_bytes());
+        out.extend([0xcc; SLOT_BYTES - 5]);
+    }
+    out.push(0xe9);
+    out.extend(rel32(tail + 5, tail_target).to_le_bytes());
+    out
+}
+
+/// The bytes of a filled case slot at `addr`: if `rax == value` go to `target`.
+pub fn case_slot(addr: usize, value: i64, target: usize) -> Vec<u8> {
+    let mut out = vec![0x49, 0xbb];
+    out.extend(value.to_le_bytes());
+    out.extend([0x4c, 0x39, 0xd8, 0x0f, 0x84]);
+    out.extend(rel32(addr + SLOT_BYTES, target).to_le_bytes());
+    debug_assert_eq!(out.len(), SLOT_BYTES);
+    out
+}
+
+/// `jmp rel32` at `addr` to `target`.
+pub fn jmp_bytes(addr: usize, target: usize) -> Vec<u8> {
+    let mut out = vec![0xe9];
+    out.extend(rel32(addr + 5, target).to_le_bytes());
+    out
+}
+
+fn rel32(from_end: usize, to: usize) -> i32 {
+    let d = to as i64 - from_end as i64;
+    i32::try_from(d).expect("code stays within 2 GiB")
+}
+
+impl Emitter<'_> {
+    fn loc(&self, b: Block, v: Value) -> Loc {
+        loc_of(self.f, &self.allocs[&b], v)
+    }
+
+    fn prologue(&mut self) {
+        let sub = frame_bytes(self.frame) - SAVE_AREA;
+        dynasm!(self.ops ; .arch x64
+            ; push rbp ; mov rbp, rsp
+            ; push rbx ; push r12 ; push r13 ; push r14 ; push r15
+        );
+        if sub > 0 {
+            dynasm!(self.ops ; .arch x64 ; sub rsp, sub);
+        }
+        // Arguments arrive as System V places them; move them to the entry's locations.
+        let entry = self.f.entry;
+        let params = self.f.block(entry).params.clone();
+        let (mut ni, mut nf, mut ns) = (0usize, 0u8, 0u32);
+        let mut mv = Vec::new();
+        for p in params {
+            let src = match self.f.kind(p) {
+                Kind::Float if nf < FLOAT_ARG_REGS => {
+                    nf += 1;
+                    Loc::Xmm(nf - 1)
+                }
+                Kind::Int | Kind::Ptr if ni < INT_ARG_REGS.len() => {
+                    ni += 1;
+                    Loc::Reg(INT_ARG_REGS[ni - 1])
+                }
+                _ => {
+                    ns += 1;
+                    Loc::InArg(ns - 1)
+                }
+            };
+            mv.push((self.allocs[&entry].loc[&p], src));
+        }
+        self.moves(&mv);
+    }
+
+    fn epilogue(&mut self) {
+        dynasm!(self.ops ; .arch x64
+            ; lea rsp, [rbp - SAVE_AREA]
+            ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbx ; pop rbp
+            ; ret
+        );
+    }
+
+    fn moves(&mut self, mv: &[(Loc, Loc)]) {
+        for (d, s) in moves::sequence(mv) {
+            asm::mov(&mut self.ops, d, s);
+        }
+    }
+
+    fn dest(&self, b: Block) -> Dest {
+        match self.labels.get(&b) {
+            Some(l) => Dest::Label(*l),
+            None => Dest::Abs(self.layout.block_addr[b.index()]),
+        }
+    }
+
+    /// Move arguments (at `arg_locs`) into `target`'s parameters, set rsp for its frame,
+    /// and jump, unless `fallthrough` is `target` and no jump is needed.
+    fn goto(&mut self, target: Block, arg_locs: &[Loc], fallthrough: Option<Block>) {
+        let tframe = self.layout.block_frame[target.index()];
+        let params = self.layout.param_locs[target.index()]
+            .clone()
+            .expect("parameters of a jump target are placed");
+        let mv: Vec<(Loc, Loc)> = params
+            .iter()
+            .copied()
+            .zip(arg_locs.iter().copied())
+            .collect();
+        if tframe > self.frame {
+            let fb = frame_bytes(tframe);
+            dynasm!(self.ops ; .arch x64 ; lea rsp, [rbp - fb]);
+        }
+        self.moves(&mv);
+        if tframe < self.frame {
+            let fb = frame_bytes(tframe);
+            dynasm!(self.ops ; .arch x64 ; lea rsp, [rbp - fb]);
+        }
+        if fallthrough != Some(target) || tframe != self.frame {
+            let d = self.dest(target);
+            asm::jmp(&mut self.ops, d);
+        }
+    }
+
+    /// True if jumping to `t` from block `b` needs no moves and no frame change.
+    fn direct(&self, b: Block, t: &Target) -> bool {
+        let params = self.layout.param_locs[t.block.index()].as_ref().unwrap();
+        self.layout.block_frame[t.block.index()] == self.frame
+            && t.args
+                .iter()
+                .zip(params)
+                .all(|(a, p)| self.loc(b, *a) == *p)
+    }
+
+    /// A conditional jump to `t`: straight there if possible, else through a stub.
+    fn jcc_to(&mut self, b: Block, c: Cond, t: &Target) {
+        if self.direct(b, t) {
+            let d = self.dest(t.block);
+            asm::jcc(&mut self.ops, c, d);
+        } else {
+            let label = self.ops.new_dynamic_label();
+            asm::jcc(&mut self.ops, c, Dest::Label(label));
+            self.stubs.push((
+                Pending {
+                    label,
+                    target: t.clone(),
+                },
+                b,
+            ));
+        }
+    }
+
+    /// Put an integer operand in a register: its own if it has one, else `scratch`.
+    fn in_reg(&mut self, l: Loc, scratch: u8) -> u8 {
+        match l {
+            Loc::Reg(r) => r,
+            _ => {
+                asm::mov(&mut self.ops, Loc::Reg(scratch), l);
+                scratch
+            }
+        }
+    }
+
+    fn block(&mut self, b: Block, next: Option<Block>) {
+        let data = self.f.block(b);
+        // A comparison that only feeds the branch ending the block is fused with it.
+        let fused = match (&data.term, data.insts.last()) {
+            (
+                Terminator::Branch {
+                    cond,
+                    then,
+                    otherwise,
+                },
+                Some(Inst {
+                    op: InstOp::Binary(op, _, _),
+                    result: Some(r),
+                }),
+            ) if r == cond
+                && int_cond(*op).is_some()
+                && !then.args.contains(r)
+                && !otherwise.args.contains(r) =>
+            {
+                true
+            }
+            _ => false,
+        };
+        let n = data.insts.len();
+        for (i, inst) in data.insts.iter().enumerate() {
+            if fused && i == n - 1 {
+                break;
+            }
+            self.inst(b, i, inst);
+        }
+        match &data.term {
+            Terminator::Jump(t) => {
+                let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(b, *a)).collect();
+                self.goto(t.block, &locs, next);
+            }
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = if fused {
+                    let InstOp::Binary(op, x, y) = &data.insts[n - 1].op else {
+                        unreachable!()
+                    };
+                    self.compare(b, *x, *y);
+                    int_cond(*op).unwrap()
+                } else {
+                    let l = self.loc(b, *cond);
+                    match l {
+                        Loc::Imm(v) => {
+                            // A constant condition: one way only.
+                            let t = if v != 0 { then } else { otherwise };
+                            let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(b, *a)).collect();
+                            self.goto(t.block, &locs, next);
+                            return;
+                        }
+                        l => {
+                            let r = self.in_reg(l, RAX);
+                            dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r));
+                        }
+                    }
+                    Cond::Ne
+                };
+                // Prefer falling through into the next block.
+                let (c, taken, rest) = if Some(then.block) == next && self.direct(b, then) {
+                    (c.invert(), otherwise, then)
+                } else {
+                    (c, then, otherwise)
+                };
+                self.jcc_to(b, c, taken);
+                let locs: Vec<Loc> = rest.args.iter().map(|a| self.loc(b, *a)).collect();
+                self.goto(rest.block, &locs, next);
+            }
+            Terminator::Return(v) => {
+                if let Some(v) = v {
+                    let l = self.loc(b, *v);
+                    let dst = if self.f.kind(*v) == Kind::Float {
+                        Loc::Xmm(0)
+                    } else {
+                        Loc::Reg(RAX)
+                    };
+                    asm::mov(&mut self.ops, dst, l);
+                }
+                self.epilogue();
+            }
+            Terminator::FlexSwitch {
+                id,
+                value,
+                args,
+                default,
+            } => {
+                let vl = self.loc(b, *value);
+                asm::mov(&mut self.ops, Loc::Reg(RAX), vl);
+                let chunk = self.ops.offset().0;
+                let base = self.base;
+                let tail_target = base + chunk + SWITCH_SLOTS * SLOT_BYTES + 5;
+                for byte in empty_chunk(base + chunk, tail_target) {
+                    self.ops.push(byte);
+                }
+                let tail = chunk + SWITCH_SLOTS * SLOT_BYTES;
+                let stub = self.ops.offset().0;
+                debug_assert_eq!(base + stub, tail_target);
+                let arg_locs: Vec<Loc> = args.iter().map(|a| self.loc(b, *a)).collect();
+                let dlocs: Vec<Loc> = default.args.iter().map(|a| self.loc(b, *a)).collect();
+                self.goto(default.block, &dlocs, None);
+                // A constant argument stays an immediate: the case's entry parameter
+                // is placed at `Loc::Imm`, so the case reads it as a constant.
+                self.new_switches.push((*id, chunk, tail, stub, arg_locs));
+            }
+        }
+    }
+
+    fn compare(&mut self, b: Block, x: Value, y: Value) {
+        let (lx, ly) = (self.loc(b, x), self.loc(b, y));
+        let r = self.in_reg(lx, RAX);
+        asm::alu(&mut self.ops, Alu::Cmp, r, ly);
+    }
+
+    fn inst(&mut self, b: Block, i: usize, inst: &Inst) {
+        let dst = inst.result.map(|r| self.loc(b, r));
+        match &inst.op {
+            InstOp::Binary(op, x, y) => self.binary(b, *op, *x, *y, dst.unwrap()),
+            InstOp::Unary(op, x) => self.unary(b, *op, *x, dst.unwrap()),
+            InstOp::Overflow(op, x, y, t) => {
+                let (lx, ly) = (self.loc(b, *x), self.loc(b, *y));
+                asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
+                let alu = match op {
+                    OvfOp::AddOvf => Alu::Add,
+                    OvfOp::SubOvf => Alu::Sub,
+                    OvfOp::MulOvf => Alu::Imul,
+                };
+                asm::alu(&mut self.ops, alu, RAX, ly);
+                self.jcc_to(b, Cond::O, t);
+                asm::mov(&mut self.ops, dst.unwrap(), Loc::Reg(RAX));
+            }
+            InstOp::Load(ty, a) => self.load(b, *ty, a, dst.unwrap()),
+            InstOp::Store(ty, a, v) => self.store(b, *ty, a, *v),
+            InstOp::Call(callee, args) => self.call(b, i, callee, args, dst),
+        }
+    }
+
+    fn binary(&mut self, b: Block, op: BinOp, x: Value, y: Value, d: Loc) {
+        use BinOp::*;
+        let (lx, ly) = (self.loc(b, x), self.loc(b, y));
+        let alu = match op {
+            Add | PtrAdd => Some(Alu::Add),
+            Sub | PtrDiff => Some(Alu::Sub),
+            Mul => Some(Alu::Imul),
+            And => Some(Alu::And),
+            Or => Some(Alu::Or),
+            Xor => Some(Alu::Xor),
+            _ => None,
+        };
+        if let Some(alu) = alu {
+            match d {
+                Loc::Reg(r) if ly != d => {
+                    asm::mov(&mut self.ops, d, lx);
+                    asm::alu(&mut self.ops, alu, r, ly);
+                }
+                Loc::Reg(r) if alu.commutative() => asm::alu(&mut self.ops, alu, r, lx),
+                _ => {
+                    asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
+                    asm::alu(&mut self.ops, alu, RAX, ly);
+                    asm::mov(&mut self.ops, d, Loc::Reg(RAX));
+                }
+            }
+            return;
+        }
+        if let Some(c) = int_cond(op) {
+            self.compare(b, x, y);
+            asm::set_rax(&mut self.ops, c);
+            asm::mov(&mut self.ops, d, Loc::Reg(RAX));
+            return;
+        }
+        match op {
+            Shl | Shr | Sar => {
+                let r = match d {
+                    Loc::Reg(r) => r,
+                    _ => RAX,
+                };
+                match ly {
+                    Loc::Imm(v) => {
+                        asm::mov(&mut self.ops, Loc::Reg(r), lx);
+                        let n = (v & 63) as i8;
+                        match op {
+                            Shl => dynasm!(self.ops ; .arch x64 ; shl Rq(r), n),
+                            Shr => dynasm!(self.ops ; .arch x64 ; shr Rq(r), n),
+                            _ => dynasm!(self.ops ; .arch x64 ; sar Rq(r), n),
+                        }
+                    }
+                    _ => {
+                        asm::mov(&mut self.ops, Loc::Reg(RCX), ly);
+                        asm::mov(&mut self.ops, Loc::Reg(r), lx);
+                        match op {
+                            Shl => dynasm!(self.ops ; .arch x64 ; shl Rq(r), cl),
+                            Shr => dynasm!(self.ops ; .arch x64 ; shr Rq(r), cl),
+                            _ => dynasm!(self.ops ; .arch x64 ; sar Rq(r), cl),
+                        }
+                    }
+                }
+                asm::mov(&mut self.ops, d, Loc::Reg(r));
+            }
+            Div | Rem | FloorDiv | FloorMod => self.division(op, lx, ly, d),
+            FAdd | FSub | FMul | FDiv => {
+                let falu = match op {
+                    FAdd => FAlu::Add,
+                    FSub => FAlu::Sub,
+                    FMul => FAlu::Mul,
+                    _ => FAlu::Div,
+                };
+                match d {
+                    Loc::Xmm(r) if ly != d => {
+                        asm::mov(&mut self.ops, d, lx);
+                        asm::falu(&mut self.ops, falu, r, ly);
+                    }
+                    _ => {
+                        asm::mov(&mut self.ops, Loc::Xmm(XMM_SCRATCH), lx);
+                        asm::falu(&mut self.ops, falu, XMM_SCRATCH, ly);
+                        asm::mov(&mut self.ops, d, Loc::Xmm(XMM_SCRATCH));
+                    }
+                }
+            }
+            FEq | FNe | FLt | FLe | FGt | FGe => {
+                // ucomisd a, b sets CF/ZF like an unsigned compare, and PF when unordered.
+                // a < b is b > a: swap so that only "above" conditions are needed.
+                let (a, bb) = if matches!(op, FLt | FLe) {
+                    (ly, lx)
+                } else {
+                    (lx, ly)
+                };
+                asm::mov(&mut self.ops, Loc::Xmm(XMM_SCRATCH), a);
+                asm::falu(&mut self.ops, FAlu::Ucomi, XMM_SCRATCH, bb);
+                match op {
+                    FEq => {
+                        dynasm!(self.ops ; .arch x64 ; sete al ; setnp cl ; and al, cl ; movzx eax, al)
+                    }
+                    FNe => {
+                        dynasm!(self.ops ; .arch x64 ; setne al ; setp cl ; or al, cl ; movzx eax, al)
+                    }
+                    FGt | FLt => asm::set_rax(&mut self.ops, Cond::A),
+                    _ => asm::set_rax(&mut self.ops, Cond::Ae),
+                }
+                asm::mov(&mut self.ops, d, Loc::Reg(RAX));
+            }
+            _ => unreachable!("{op:?} handled above"),
+        }
+    }
+
+    /// Division with the semantics of [`crate::reference::eval_binary`].
+    fn division(&mut self, op: BinOp, lx: Loc, ly: Loc, d: Loc) {
+        asm::mov(&mut self.ops, Loc::Reg(R11), ly);
+        asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
+        let zero = self.ops.new_dynamic_label();
+        let minus1 = self.ops.new_dynamic_label();
+        let done = self.ops.new_dynamic_label();
+        let quotient = matches!(op, BinOp::Div | BinOp::FloorDiv);
+        dynasm!(self.ops ; .arch x64
+            ; test r11, r11 ; jz =>zero
+            ; cmp r11, -1 ; je =>minus1
+            ; cqo ; idiv r11
+        );
+        match op {
+            BinOp::FloorDiv | BinOp::FloorMod => {
+                let ok = self.ops.new_dynamic_label();
+                dynasm!(self.ops ; .arch x64
+                    ; test rdx, rdx ; jz =>ok
+                    ; mov rcx, rdx ; xor rcx, r11 ; jns =>ok
+                );
+                if quotient {
+                    dynasm!(self.ops ; .arch x64 ; dec rax);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; add rdx, r11);
+                }
+                asm::bind(&mut self.ops, ok);
+            }
+            _ => {}
+        }
+        if !quotient {
+            dynasm!(self.ops ; .arch x64 ; mov rax, rdx);
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>minus1);
+        if quotient {
+            dynasm!(self.ops ; .arch x64 ; neg rax ; jmp =>done);
+        }
+        dynasm!(self.ops ; .arch x64 ; =>zero ; xor eax, eax ; =>done);
+        asm::mov(&mut self.ops, d, Loc::Reg(RAX));
+    }
+
+    fn unary(&mut self, b: Block, op: UnOp, x: Value, d: Loc) {
+        let lx = self.loc(b, x);
+        match op {
+            UnOp::Neg | UnOp::Not => {
+                let r = match d {
+                    Loc::Reg(r) => r,
+                    _ => RAX,
+                };
+                asm::mov(&mut self.ops, Loc::Reg(r), lx);
+                if op == UnOp::Neg {
+                    dynasm!(self.ops ; .arch x64 ; neg Rq(r));
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; not Rq(r));
+                }
+                asm::mov(&mut self.ops, d, Loc::Reg(r));
+            }
+            UnOp::IsTrue => {
+                let r = self.in_reg(lx, RAX);
+                dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r));
+                asm::set_rax(&mut self.ops, Cond::Ne);
+                asm::mov(&mut self.ops, d, Loc::Reg(RAX));
+            }
+            UnOp::IntToPtr | UnOp::PtrToInt => asm::mov(&mut self.ops, d, lx),
+            UnOp::FNeg => {
+                asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
+                dynasm!(self.ops ; .arch x64 ; btc rax, 63);
+                asm::mov(&mut self.ops, d, Loc::Reg(RAX));
+            }
+            UnOp::IntToFloat => {
+                let r = self.in_reg(lx, RAX);
+                dynasm!(self.ops ; .arch x64 ; xorps xmm14, xmm14 ; cvtsi2sd xmm14, Rq(r));
+                asm::mov(&mut self.ops, d, Loc::Xmm(XMM_SCRATCH));
+            }
+            UnOp::FloatToInt => {
+                asm::mov(&mut self.ops, Loc::Xmm(XMM_SCRATCH), lx);
+                let done = self.ops.new_dynamic_label();
+                let nan = self.ops.new_dynamic_label();
+                // cvttsd2si gives i64::MIN for NaN and out-of-range values; fix those
+                // up to Rust's saturating `as`.
+                dynasm!(self.ops ; .arch x64
+                    ; cvttsd2si rax, xmm14
+                    ; cmp rax, 1 ; jno =>done
+                    ; ucomisd xmm14, xmm14 ; jp =>nan
+                    ; xorps xmm15, xmm15 ; ucomisd xmm14, xmm15 ; jbe =>done
+                    ; mov rax, QWORD i64::MAX ; jmp =>done
+                    ; =>nan ; xor eax, eax
+                    ; =>done
+                );
+                asm::mov(&mut self.ops, d, Loc::Reg(RAX));
+            }
+        }
+    }
+
+    /// Compute `[base + index*scale + offset]` operands: a base register and a
+    /// displacement, with any index folded in (through `lea` into `r10`).
+    fn address(&mut self, b: Block, a: &Address) -> (u8, i32) {
+        let lb = self.loc(b, a.base);
+        let base = self.in_reg(lb, R10);
+        let Some(index) = a.index else {
+            return (base, a.offset);
+        };
+        let li = self.loc(b, index);
+        if let Loc::Imm(v) = li {
+            let disp = (v as i64)
+                .checked_mul(a.scale as i64)
+                .and_then(|x| x.checked_add(a.offset as i64))
+                .filter(|x| i32::try_from(*x).is_ok());
+            if let Some(disp) = disp {
+                return (base, disp as i32);
+            }
+        }
+        let idx = self.in_reg(li, R11);
+        let off = a.offset;
+        match a.scale {
+            1 => dynasm!(self.ops ; .arch x64 ; lea r10, [Rq(base) + Rq(idx) * 1 + off]),
+            2 => dynasm!(self.ops ; .arch x64 ; lea r10, [Rq(base) + Rq(idx) * 2 + off]),
+            4 => dynasm!(self.ops ; .arch x64 ; lea r10, [Rq(base) + Rq(idx) * 4 + off]),
+            _ => dynasm!(self.ops ; .arch x64 ; lea r10, [Rq(base) + Rq(idx) * 8 + off]),
+        }
+        (R10, 0)
+    }
+
+    fn load(&mut self, b: Block, ty: MemType, a: &Address, d: Loc) {
+        let (base, off) = self.address(b, a);
+        if ty == MemType::F64 {
+            let x = match d {
+                Loc::Xmm(x) => x,
+                _ => XMM_SCRATCH,
+            };
+            dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [Rq(base) + off]);
+            asm::mov(&mut self.ops, d, Loc::Xmm(x));
+            return;
+        }
+        let r = match d {
+            Loc::Reg(r) => r,
+            _ => RAX,
+        };
+        match ty {
+            MemType::I8 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), BYTE [Rq(base) + off]),
+            MemType::U8 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [Rq(base) + off]),
+            MemType::I16 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), WORD [Rq(base) + off]),
+            MemType::U16 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), WORD [Rq(base) + off]),
+            MemType::I32 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [Rq(base) + off]),
+            MemType::U32 => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [Rq(base) + off]),
+            _ => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [Rq(base) + off]),
+        }
+        asm::mov(&mut self.ops, d, Loc::Reg(r));
+    }
+
+    fn store(&mut self, b: Block, ty: MemType, a: &Address, v: Value) {
+        let lv = self.loc(b, v);
+        // The value goes to a scratch register first: the address may use r10/r11.
+        if ty == MemType::F64 {
+            let x = match lv {
+                Loc::Xmm(x) => x,
+                l => {
+                    asm::mov(&mut self.ops, Loc::Xmm(XMM_SCRATCH), l);
+                    XMM_SCRATCH
+                }
+            };
+            let (base, off) = self.address(b, a);
+            dynasm!(self.ops ; .arch x64 ; movsd QWORD [Rq(base) + off], Rx(x));
+            return;
+        }
+        asm::mov(&mut self.ops, Loc::Reg(RAX), lv);
+        let (base, off) = self.address(b, a);
+        match ty.size() {
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [Rq(base) + off], al),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [Rq(base) + off], ax),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [Rq(base) + off], eax),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [Rq(base) + off], rax),
+        }
+    }
+
+    fn call(&mut self, b: Block, i: usize, callee: &Callee, args: &[Value], d: Option<Loc>) {
+        let saves = self.allocs[&b]
+            .call_saves
+            .get(&i)
+            .cloned()
+            .unwrap_or_default();
+        for (r, s) in &saves {
+            asm::mov(&mut self.ops, Loc::Slot(*s), *r);
+        }
+        if let Callee::Indirect(p, _) = callee {
+            let lp = self.loc(b, *p);
+            asm::mov(&mut self.ops, Loc::Reg(R10), lp);
+        }
+        let sig = callee.sig();
+        let (mut ni, mut nf) = (0usize, 0u8);
+        let mut reg_moves = Vec::new();
+        let mut stack = Vec::new();
+        for (a, k) in args.iter().zip(&sig.params) {
+            let l = self.loc(b, *a);
+            match k {
+                Kind::Float if nf < FLOAT_ARG_REGS => {
+                    reg_moves.push((Loc::Xmm(nf), l));
+                    nf += 1;
+                }
+                Kind::Int | Kind::Ptr if ni < INT_ARG_REGS.len() => {
+                    reg_moves.push((Loc::Reg(INT_ARG_REGS[ni]), l));
+                    ni += 1;
+                }
+                _ => stack.push(l),
+            }
+        }
+        let pad = ((stack.len() * 8 + 15) & !15) as i32;
+        if pad > 0 {
+            dynasm!(self.ops ; .arch x64 ; sub rsp, pad);
+            for (k, l) in stack.iter().enumerate() {
+                asm::mov(&mut self.ops, Loc::Reg(RAX), *l);
+                let o = 8 * k as i32;
+                dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + o], rax);
+            }
+        }
+        self.moves(&reg_moves);
+        match callee {
+            Callee::Helper(h) => {
+                self.symbols.push((h.addr, h.name.clone()));
+                asm::mov_imm(&mut self.ops, RAX, h.addr as u64);
+                dynasm!(self.ops ; .arch x64 ; call rax);
+            }
+            Callee::Indirect(..) => dynasm!(self.ops ; .arch x64 ; call r10),
+        }
+        if pad > 0 {
+            dynasm!(self.ops ; .arch x64 ; add rsp, pad);
+        }
+        if let Some(d) = d {
+            let src = if sig.ret == Some(Kind::Float) {
+                Loc::Xmm(0)
+            } else {
+                Loc::Reg(RAX)
+            };
+            asm::mov(&mut self.ops, d, src);
+        }
+        for (r, s) in &saves {
+            asm::mov(&mut self.ops, *r, Loc::Slot(*s));
+        }
+    }
+}
+
+/// The condition code of an integer or pointer comparison.
+fn int_cond(op: BinOp) -> Option<Cond> {
+    use BinOp::*;
+    Some(match op {
+        Eq | PtrEq => Cond::E,
+        Ne | PtrNe => Cond::Ne,
+        Lt => Cond::L,
+        Le => Cond::Le,
+        Gt => Cond::G,
+        Ge => Cond::Ge,
+        Ult => Cond::B,
+        Ule => Cond::Be,
+        Ugt => Cond::A,
+        Uge => Cond::Ae,
+        _ => return None,
+    })
+}

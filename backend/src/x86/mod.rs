@@ -1,0 +1,284 @@
+//! The x86-64 backend: compiles [`crate::ir::Function`]s to machine code with dynasm.
+//!
+//! ```text
+//! compile:  Function ─emit::compile─▶ bytes for address A ─commit─▶ executable at A
+//! add_case: fragment ─emit::compile─▶ bytes ─commit─▶ patch a slot of the switch (alter)
+//! ```
+//!
+//! The seed design targeted i386; this host runs 64-bit Rust processes whose heap and
+//! helpers 32-bit code could not reach, so this backend emits x86-64 (System V ABI).
+//!
+//! **Invariants:**
+//! - code never moves: all code lives in one region reserved up front (`CODE_CAPACITY`);
+//!   compiling past its end is [`CompileError::CodeSpaceExhausted`], and nothing is
+//!   written.
+//! - code memory is never writable and executable at once: new code is committed and
+//!   switch slots are patched through dynasmrt, which remaps the region for the write.
+//! - a compile either commits all of its code or none of it.
+
+mod asm;
+mod emit;
+mod moves;
+mod regalloc;
+mod regs;
+
+use crate::builder::FunctionShape;
+use crate::ir::*;
+use crate::jitlog::JitLog;
+use crate::{native_call, Backend, CodeStats, CompileError, FuncId};
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{AssemblyOffset, DynasmApi};
+use emit::{FuncLayout, SLOT_BYTES, SWITCH_SLOTS};
+use std::cell::RefCell;
+
+/// Bytes of address space reserved for machine code (pages are used as code fills them).
+pub const CODE_CAPACITY: usize = 64 << 20;
+
+struct FuncState {
+    shape: FunctionShape,
+    layout: FuncLayout,
+    entry: usize,
+    cases: Vec<Vec<i64>>,
+}
+
+struct Inner {
+    asm: dynasmrt::Assembler<X64Relocation>,
+    base: usize,
+    capacity: usize,
+    funcs: Vec<FuncState>,
+    stats: CodeStats,
+    log: Option<JitLog>,
+}
+
+/// Compiles to x86-64 machine code; see the module documentation.
+pub struct X86Backend {
+    inner: RefCell<Inner>,
+}
+
+impl X86Backend {
+    /// A backend with the default code space, logging to `log` if given.
+    pub fn new(log: Option<JitLog>) -> std::io::Result<X86Backend> {
+        X86Backend::with_capacity(CODE_CAPACITY, log)
+    }
+
+    /// A backend whose code space holds `capacity` bytes.
+    pub fn with_capacity(capacity: usize, log: Option<JitLog>) -> std::io::Result<X86Backend> {
+        let asm = dynasmrt::Assembler::<X64Relocation>::new_with_capacity(capacity)?;
+        let base = asm.reader().lock().ptr(AssemblyOffset(0)) as usize;
+        Ok(X86Backend {
+            inner: RefCell::new(Inner {
+                asm,
+                base,
+                capacity,
+                funcs: Vec::new(),
+                stats: CodeStats::default(),
+                log,
+            }),
+        })
+    }
+
+    /// The address of a compiled function's machine code.
+    pub fn entry_address(&self, func: FuncId) -> Option<usize> {
+        self.inner.borrow().funcs.get(func.index()).map(|f| f.entry)
+    }
+
+    /// Write a note into the JIT log, if there is one.
+    pub fn log_note(&self, text: &str) {
+        if let Some(log) = self.inner.borrow_mut().log.as_mut() {
+            let _ = log.note(text);
+        }
+    }
+}
+
+impl Inner {
+    /// The address the next committed byte will have.
+    fn next_addr(&self) -> usize {
+        self.base + self.asm.offset().0
+    }
+
+    fn check_space(&self, len: usize) -> Result<(), CompileError> {
+        let used = self.asm.offset().0;
+        if used + len > self.capacity {
+            return Err(CompileError::CodeSpaceExhausted {
+                needed: len,
+                available: self.capacity - used,
+            });
+        }
+        Ok(())
+    }
+
+    /// Make `bytes` executable at [`Inner::next_addr`].
+    fn append(&mut self, bytes: &[u8]) -> usize {
+        let at = self.next_addr();
+        self.asm.extend(bytes.iter().copied());
+        self.asm.commit().expect("plain bytes have no relocations");
+        debug_assert_eq!(
+            self.asm.reader().lock().ptr(AssemblyOffset(0)) as usize,
+            self.base,
+            "code moved"
+        );
+        self.stats.code_bytes += bytes.len();
+        at
+    }
+
+    /// Overwrite committed code at `addr`.
+    fn patch(&mut self, addr: usize, bytes: &[u8]) {
+        let off = addr - self.base;
+        self.asm
+            .alter(|m| {
+                m.goto(AssemblyOffset(off));
+                for b in bytes {
+                    m.push(*b);
+                }
+            })
+            .expect("patch within committed code");
+        if let Some(log) = self.log.as_mut() {
+            let _ = log.patch(addr, bytes);
+            let _ = log.flush();
+        }
+    }
+
+    fn log_code(&mut self, name: &str, addr: usize, c: &emit::Compiled) {
+        if let Some(log) = self.log.as_mut() {
+            let _ = log.code(addr, name, &c.bytes);
+            for (a, n) in &c.labels {
+                let _ = log.label(*a, n);
+            }
+            for (a, n) in &c.symbols {
+                let _ = log.symbol(*a, n);
+            }
+            let _ = log.flush();
+        }
+    }
+
+    fn count_ops(&mut self, f: &Function) {
+        self.stats.operations += f.blocks.iter().map(|b| b.insts.len() + 1).sum::<usize>();
+    }
+}
+
+impl Backend for X86Backend {
+    fn name(&self) -> &'static str {
+        "x86"
+    }
+
+    fn compile(&self, func: Function) -> Result<FuncId, CompileError> {
+        let mut inner = self.inner.borrow_mut();
+        let mut layout = FuncLayout::default();
+        let at = inner.next_addr();
+        let c = emit::compile(&func, &mut layout, at, None);
+        inner.check_space(c.bytes.len())?;
+        let placed = inner.append(&c.bytes);
+        debug_assert_eq!(placed, at);
+        inner.log_code(&func.name, at, &c);
+        inner.count_ops(&func);
+        inner.stats.functions += 1;
+        let id = FuncId(inner.funcs.len() as u32);
+        inner.funcs.push(FuncState {
+            shape: FunctionShape::of(&func),
+            layout,
+            entry: c.entry,
+            cases: vec![Vec::new(); func.switches.len()],
+        });
+        Ok(id)
+    }
+
+    fn shape(&self, func: FuncId) -> Result<FunctionShape, CompileError> {
+        self.inner
+            .borrow()
+            .funcs
+            .get(func.index())
+            .map(|f| f.shape.clone())
+            .ok_or(CompileError::UnknownFunction(func))
+    }
+
+    fn add_case(
+        &self,
+        func: FuncId,
+        switch: SwitchId,
+        value: i64,
+        fragment: Function,
+    ) -> Result<(), CompileError> {
+        let mut inner = self.inner.borrow_mut();
+        let inner = &mut *inner;
+        let st = inner
+            .funcs
+            .get(func.index())
+            .ok_or(CompileError::UnknownFunction(func))?;
+        st.shape.check_fragment(&fragment, switch)?;
+        if st.cases[switch.index()].contains(&value) {
+            return Err(CompileError::DuplicateCase { switch, value });
+        }
+        // Compile against a copy of the layout: nothing changes unless all fits.
+        let mut layout = st.layout.clone();
+        let sw = layout.switches[switch.index()].clone();
+        let at = inner.next_addr();
+        let c = emit::compile(
+            &fragment,
+            &mut layout,
+            at,
+            Some((sw.arg_locs.clone(), sw.frame)),
+        );
+        let chunk_full = sw.used == SWITCH_SLOTS;
+        let chunk_len = SWITCH_SLOTS * SLOT_BYTES + 5;
+        inner.check_space(c.bytes.len() + if chunk_full { chunk_len } else { 0 })?;
+
+        inner.append(&c.bytes);
+        inner.log_code(&fragment.name, at, &c);
+        let mut sw = layout.switches[switch.index()].clone();
+        if chunk_full {
+            // Continue the switch in a fresh chunk whose tail goes to the default path.
+            let chunk_at = inner.next_addr();
+            let bytes = emit::empty_chunk(chunk_at, sw.default_stub);
+            inner.append(&bytes);
+            if let Some(log) = inner.log.as_mut() {
+                let _ = log.code(
+                    chunk_at,
+                    &format!("{}.{switch}.cases", fragment.name),
+                    &bytes,
+                );
+                let _ = log.label(chunk_at, &format!("{}.{switch}", fragment.name));
+            }
+            let tail_patch = emit::jmp_bytes(sw.tail, chunk_at);
+            inner.patch(sw.tail, &tail_patch);
+            sw.chunk = chunk_at;
+            sw.tail = chunk_at + SWITCH_SLOTS * SLOT_BYTES;
+            sw.used = 0;
+        }
+        let slot = sw.chunk + sw.used * SLOT_BYTES;
+        inner.patch(slot, &emit::case_slot(slot, value, c.entry));
+        sw.used += 1;
+        layout.switches[switch.index()] = sw;
+
+        inner.count_ops(&fragment);
+        inner.stats.fragments += 1;
+        let st = &mut inner.funcs[func.index()];
+        st.shape.extend(&fragment);
+        st.layout = layout;
+        st.cases[switch.index()].push(value);
+        st.cases.resize(st.shape.switch_args.len(), Vec::new());
+        Ok(())
+    }
+
+    fn cases(&self, func: FuncId, switch: SwitchId) -> Vec<i64> {
+        self.inner
+            .borrow()
+            .funcs
+            .get(func.index())
+            .and_then(|f| f.cases.get(switch.index()).cloned())
+            .unwrap_or_default()
+    }
+
+    unsafe fn call(&self, func: FuncId, args: &[u64]) -> u64 {
+        let (entry, sig) = {
+            let inner = self.inner.borrow();
+            let f = inner.funcs.get(func.index()).expect("unknown function");
+            (f.entry, f.shape.sig.clone())
+        };
+        // No borrow is held while the code runs: it may call back into the backend.
+        native_call::call(entry, &sig, args)
+    }
+
+    fn stats(&self) -> CodeStats {
+        self.inner.borrow().stats.clone()
+    }
+}

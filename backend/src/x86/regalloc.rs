@@ -1,0 +1,297 @@
+//! Register allocation by linear scan over lifetime intervals, one block at a time.
+//!
+//! Because values are block-local (see [`crate::ir`]), every interval lies inside one
+//! block: positions are `0` for the block's parameters, `2i+1` for the uses of
+//! instruction `i`, `2i+2` for its result, and `2n+1` for the terminator's uses. An
+//! interval that runs past the start of another's is live at the same time.
+//!
+//! - Parameters whose locations were fixed earlier (by a jump already compiled, or by
+//!   the flexswitch a fragment hangs from) keep them.
+//! - An interval that crosses a call prefers a callee-saved register; one left in a
+//!   caller-saved register gets a save slot and is saved and restored around each call.
+//! - When registers run out, the interval that ends last goes to a stack slot for its
+//!   whole life (no splitting).
+//!
+//! **Invariant:** two intervals that overlap never share a register or a slot.
+
+use super::regs::*;
+use crate::ir::*;
+use std::collections::HashMap;
+
+/// The result of allocating one block.
+#[derive(Debug, Default)]
+pub struct BlockAlloc {
+    /// Location of every parameter and instruction result of the block.
+    pub loc: HashMap<Value, Loc>,
+    /// For each instruction index that is a call: the registers to save around it and
+    /// the slots they go to.
+    pub call_saves: HashMap<usize, Vec<(Loc, u32)>>,
+    /// One past the highest slot index used.
+    pub slots: u32,
+}
+
+#[derive(Debug)]
+struct Interval {
+    value: Value,
+    float: bool,
+    start: u32,
+    end: u32,
+    fixed: Option<Loc>,
+    hint: Option<Loc>,
+    crosses_call: bool,
+    loc: Option<Loc>,
+}
+
+/// Allocate block `b` of `f`. `fixed` gives the parameter locations if they are already
+/// decided; `target_params` gives the decided parameter locations of other blocks, used
+/// as hints so that values flow into them without moves.
+pub fn allocate(
+    f: &Function,
+    b: Block,
+    fixed: Option<&[Loc]>,
+    target_params: &dyn Fn(Block) -> Option<Vec<Loc>>,
+) -> BlockAlloc {
+    let data = f.block(b);
+    let n = data.insts.len() as u32;
+    let mut index: HashMap<Value, usize> = HashMap::new();
+    let mut ivs: Vec<Interval> = Vec::new();
+    let mut add = |v: Value, start: u32, fixed: Option<Loc>, ivs: &mut Vec<Interval>| {
+        index.insert(v, ivs.len());
+        ivs.push(Interval {
+            value: v,
+            float: f.kind(v) == Kind::Float,
+            start,
+            end: start,
+            fixed,
+            hint: None,
+            crosses_call: false,
+            loc: None,
+        });
+    };
+    for (i, p) in data.params.iter().enumerate() {
+        add(*p, 0, fixed.map(|fx| fx[i]), &mut ivs);
+    }
+    for (i, inst) in data.insts.iter().enumerate() {
+        if let Some(r) = inst.result {
+            add(r, 2 * i as u32 + 2, None, &mut ivs);
+        }
+    }
+    let mut calls = Vec::new();
+    let extend = |v: Value, pos: u32, ivs: &mut Vec<Interval>| {
+        if let Some(&i) = index.get(&v) {
+            ivs[i].end = ivs[i].end.max(pos);
+        }
+    };
+    for (i, inst) in data.insts.iter().enumerate() {
+        for u in inst.op.uses() {
+            extend(u, 2 * i as u32 + 1, &mut ivs);
+        }
+        if matches!(inst.op, InstOp::Call(..)) {
+            calls.push(2 * i as u32 + 1);
+        }
+    }
+    for u in data.term.uses() {
+        extend(u, 2 * n + 1, &mut ivs);
+    }
+    // Hints: results that are passed to a block whose parameters are placed already
+    // go straight there; otherwise a result reuses its first operand's register when
+    // that operand dies at the same instruction.
+    let mut hint_targets: Vec<&Target> = Vec::new();
+    match &data.term {
+        Terminator::Jump(t) => hint_targets.push(t),
+        Terminator::Branch {
+            then, otherwise, ..
+        } => {
+            hint_targets.push(then);
+            hint_targets.push(otherwise);
+        }
+        Terminator::FlexSwitch { default, .. } => hint_targets.push(default),
+        Terminator::Return(_) => {}
+    }
+    for t in hint_targets {
+        if let Some(locs) = target_params(t.block) {
+            for (a, l) in t.args.iter().zip(locs) {
+                if let Some(&i) = index.get(a) {
+                    if ivs[i].hint.is_none() && l.is_reg() {
+                        ivs[i].hint = Some(l);
+                    }
+                }
+            }
+        }
+    }
+    for iv in ivs.iter_mut() {
+        iv.crosses_call = calls.iter().any(|&c| iv.start < c && iv.end > c);
+    }
+
+    // The scan. Intervals are created in start order already.
+    let mut active: Vec<usize> = Vec::new();
+    for cur in 0..ivs.len() {
+        let start = ivs[cur].start;
+        active.retain(|&a| ivs[a].end >= start);
+        if let Some(l) = ivs[cur].fixed {
+            ivs[cur].loc = Some(l);
+            if l.is_reg() {
+                active.push(cur);
+            }
+            continue;
+        }
+        // The operand-reuse hint, computed now that operand locations are known.
+        if ivs[cur].hint.is_none() {
+            if let ValueDef::Inst { index: ii, .. } = f.value(ivs[cur].value).def {
+                if let InstOp::Binary(_, a, _) | InstOp::Unary(_, a) = &data.insts[ii as usize].op {
+                    if let Some(&ai) = index.get(a) {
+                        if ivs[ai].end == start - 1 && ivs[ai].float == ivs[cur].float {
+                            ivs[cur].hint = ivs[ai].loc.filter(|l| l.is_reg());
+                        }
+                    }
+                }
+            }
+        }
+        let busy = |l: Loc, active: &[usize], ivs: &[Interval]| {
+            active.iter().any(|&a| ivs[a].loc == Some(l))
+        };
+        let float = ivs[cur].float;
+        let candidates: Vec<Loc> = if float {
+            (0..FLOAT_REGS).map(Loc::Xmm).collect()
+        } else if ivs[cur].crosses_call {
+            CALLEE_SAVED
+                .iter()
+                .chain(CALLER_SAVED.iter())
+                .map(|r| Loc::Reg(*r))
+                .collect()
+        } else {
+            CALLER_SAVED
+                .iter()
+                .chain(CALLEE_SAVED.iter())
+                .map(|r| Loc::Reg(*r))
+                .collect()
+        };
+        let hint = ivs[cur]
+            .hint
+            .filter(|h| candidates.contains(h) && !busy(*h, &active, &ivs));
+        let free = hint.or_else(|| {
+            candidates
+                .iter()
+                .copied()
+                .find(|c| !busy(*c, &active, &ivs))
+        });
+        match free {
+            Some(l) => {
+                ivs[cur].loc = Some(l);
+                active.push(cur);
+            }
+            None => {
+                // Spill whichever ends last: an active, movable interval or this one.
+                let victim = active
+                    .iter()
+                    .copied()
+                    .filter(|&a| ivs[a].fixed.is_none() && ivs[a].float == float)
+                    .max_by_key(|&a| ivs[a].end);
+                match victim {
+                    Some(v) if ivs[v].end > ivs[cur].end => {
+                        ivs[cur].loc = ivs[v].loc.take();
+                        active.retain(|&a| a != v);
+                        active.push(cur);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    // Stack slots: spilled intervals, and save slots for caller-saved registers live
+    // across calls. Fixed parameter slots are taken for their parameter's life.
+    let mut taken: Vec<(u32, u32, u32)> = Vec::new(); // (slot, start, end)
+    for iv in &ivs {
+        if let Some(Loc::Slot(s)) = iv.loc {
+            taken.push((s, iv.start, iv.end));
+        }
+    }
+    let pick = |start: u32, end: u32, taken: &mut Vec<(u32, u32, u32)>| -> u32 {
+        let mut s = 0;
+        while taken
+            .iter()
+            .any(|&(t, a, b)| t == s && a <= end && start <= b)
+        {
+            s += 1;
+        }
+        taken.push((s, start, end));
+        s
+    };
+    let mut save_slot: HashMap<usize, u32> = HashMap::new();
+    for i in 0..ivs.len() {
+        if ivs[i].loc.is_none() {
+            let s = pick(ivs[i].start, ivs[i].end, &mut taken);
+            ivs[i].loc = Some(Loc::Slot(s));
+        } else if ivs[i].crosses_call && is_caller_saved(ivs[i].loc.unwrap()) {
+            let s = pick(ivs[i].start, ivs[i].end, &mut taken);
+            save_slot.insert(i, s);
+        }
+    }
+    let mut out = BlockAlloc::default();
+    for iv in &ivs {
+        out.loc.insert(iv.value, iv.loc.unwrap());
+    }
+    for &c in &calls {
+        let inst = ((c - 1) / 2) as usize;
+        let saves = save_slot
+            .iter()
+            .filter(|(&i, _)| ivs[i].start < c && ivs[i].end > c)
+            .map(|(&i, &s)| (ivs[i].loc.unwrap(), s))
+            .collect();
+        out.call_saves.insert(inst, saves);
+    }
+    out.slots = taken.iter().map(|t| t.0 + 1).max().unwrap_or(0);
+    if let Some(fx) = fixed {
+        for l in fx {
+            if let Loc::Slot(s) = l {
+                out.slots = out.slots.max(s + 1);
+            }
+        }
+    }
+    out
+}
+
+/// Choose parameter locations for a block first reached by a jump whose arguments are
+/// at `arg_locs`: keep each argument's register where possible, so the jump needs no
+/// moves; give constants, duplicates and stack values a free register, or a slot.
+pub fn place_params(kinds: &[Kind], arg_locs: &[Loc]) -> Vec<Loc> {
+    let mut out: Vec<Loc> = Vec::with_capacity(kinds.len());
+    let mut pending = Vec::new();
+    for (i, l) in arg_locs.iter().enumerate() {
+        let fits = match (kinds[i], l) {
+            (Kind::Float, Loc::Xmm(_)) => true,
+            (Kind::Int | Kind::Ptr, Loc::Reg(_)) => true,
+            _ => false,
+        };
+        if fits && !out.contains(l) {
+            out.push(*l);
+        } else {
+            out.push(Loc::Imm(0)); // placeholder
+            pending.push(i);
+        }
+    }
+    let mut next_slot = 0;
+    for i in pending {
+        let cands: Vec<Loc> = if kinds[i] == Kind::Float {
+            (0..FLOAT_REGS).map(Loc::Xmm).collect()
+        } else {
+            CALLEE_SAVED
+                .iter()
+                .chain(CALLER_SAVED.iter())
+                .map(|r| Loc::Reg(*r))
+                .collect()
+        };
+        out[i] = match cands.into_iter().find(|c| !out.contains(c)) {
+            Some(c) => c,
+            None => {
+                while out.contains(&Loc::Slot(next_slot)) {
+                    next_slot += 1;
+                }
+                next_slot += 1;
+                Loc::Slot(next_slot - 1)
+            }
+        };
+    }
+    out
+}
