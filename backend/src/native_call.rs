@@ -149,7 +149,7 @@ mod tests {
         let sig = Sig::new(&[Int, Float, Int, Float], Some(Float));
         let r = unsafe {
             call(
-                mixed as usize,
+                mixed as *const () as usize,
                 &sig,
                 &[3, 0.5f64.to_bits(), 4, 0.25f64.to_bits()],
             )
@@ -161,7 +161,7 @@ mod tests {
     fn stack_arguments() {
         let sig = Sig::new(&[Kind::Int; 10], Some(Kind::Int));
         let args: Vec<u64> = (1..=10).collect();
-        let r = unsafe { call(many as usize, &sig, &args) };
+        let r = unsafe { call(many as *const () as usize, &sig, &args) };
         assert_eq!(r as i64, (1..=10).map(|i| i * i).sum::<i64>());
     }
 }

@@ -63,7 +63,12 @@ impl X86Backend {
 
     /// A backend whose code space holds `capacity` bytes.
     pub fn with_capacity(capacity: usize, log: Option<JitLog>) -> std::io::Result<X86Backend> {
-        let asm = dynasmrt::Assembler::<X64Relocation>::new_with_capacity(capacity)?;
+        let mut asm = dynasmrt::Assembler::<X64Relocation>::new_with_capacity(capacity)?;
+        // The region starts with an `int3` guard byte; committing it also makes the
+        // buffer's address readable.
+        asm.push(0xcc);
+        asm.commit()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
         let base = asm.reader().lock().ptr(AssemblyOffset(0)) as usize;
         Ok(X86Backend {
             inner: RefCell::new(Inner {
