@@ -15,6 +15,8 @@ mod backend_calls;
 mod backend_control;
 #[cfg(test)]
 mod backend_flexswitch;
+#[cfg(all(test, target_arch = "x86_64", unix))]
+mod backend_jitlog;
 #[cfg(test)]
 mod backend_ops;
 #[cfg(test)]
