@@ -649,11 +649,24 @@ mod tests {
         let mut b = int_fn();
         let p = b.params(b.entry()).to_vec();
         let e = b.binary(BinOp::Add, p[0], p[1]).unwrap_err();
-        assert!(matches!(e, BuildError::KindMismatch { expected: Kind::Int, found: Kind::Float, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                BuildError::KindMismatch {
+                    expected: Kind::Int,
+                    found: Kind::Float,
+                    ..
+                }
+            ),
+            "{e}"
+        );
         assert!(b.ret(Some(p[1])).is_err());
         let ptr = b.pconst(16);
         assert!(b.load(MemType::I64, p[0], 0).is_err(), "int as address");
-        assert!(b.store(MemType::F64, ptr, 0, p[0]).is_err(), "int stored as f64");
+        assert!(
+            b.store(MemType::F64, ptr, 0, p[0]).is_err(),
+            "int stored as f64"
+        );
     }
 
     #[test]
@@ -667,7 +680,10 @@ mod tests {
         assert!(matches!(e, BuildError::UndefinedValue(_)), "{e}");
         assert!(e.to_string().contains("pass it as a block argument"));
         let bogus = Value(999);
-        assert!(matches!(b.ret(Some(bogus)), Err(BuildError::UndefinedValue(_))));
+        assert!(matches!(
+            b.ret(Some(bogus)),
+            Err(BuildError::UndefinedValue(_))
+        ));
     }
 
     #[test]
@@ -675,10 +691,22 @@ mod tests {
         let mut b = int_fn();
         let p = b.params(b.entry()).to_vec();
         let two = b.create_block(&[Kind::Int, Kind::Int]);
-        assert!(matches!(b.jump(two, &[p[0]]), Err(BuildError::ArgumentMismatch(_))));
-        assert!(matches!(b.jump(two, &[p[0], p[1]]), Err(BuildError::KindMismatch { .. })));
-        assert!(matches!(b.jump(Block(77), &[]), Err(BuildError::UnknownBlock(_))));
-        assert!(b.jump(b.entry(), &[p[0], p[1]]).is_err(), "entry is not a target");
+        assert!(matches!(
+            b.jump(two, &[p[0]]),
+            Err(BuildError::ArgumentMismatch(_))
+        ));
+        assert!(matches!(
+            b.jump(two, &[p[0], p[1]]),
+            Err(BuildError::KindMismatch { .. })
+        ));
+        assert!(matches!(
+            b.jump(Block(77), &[]),
+            Err(BuildError::UnknownBlock(_))
+        ));
+        assert!(
+            b.jump(b.entry(), &[p[0], p[1]]).is_err(),
+            "entry is not a target"
+        );
         b.jump(two, &[p[0], p[0]]).unwrap();
         assert_eq!(b.ret(Some(p[0])).unwrap_err(), BuildError::NoCurrentBlock);
         assert!(b.switch_to(b.entry()).is_err(), "terminated");
@@ -690,15 +718,29 @@ mod tests {
         let p = b.params(b.entry()).to_vec();
         let _dangling = b.create_block(&[]);
         let h = Helper::new("h", 0x1000, Sig::new(&[Kind::Int], Some(Kind::Int)));
-        assert!(matches!(b.call(&h, &[]), Err(BuildError::ArgumentMismatch(_))));
-        assert!(b.call(&Helper::new("null", 0, Sig::new(&[], None)), &[]).is_err());
+        assert!(matches!(
+            b.call(&h, &[]),
+            Err(BuildError::ArgumentMismatch(_))
+        ));
+        assert!(b
+            .call(&Helper::new("null", 0, Sig::new(&[], None)), &[])
+            .is_err());
         let many = Sig::new(&[Kind::Int; MAX_ARGS + 1], None);
         let args = vec![p[0]; MAX_ARGS + 1];
         assert!(b.call(&Helper::new("many", 0x1000, many), &args).is_err());
         let base = b.pconst(8);
-        assert!(b.load_indexed(MemType::I8, base, p[0], 3, 0).is_err(), "scale 3");
-        assert!(b.flexswitch(p[1], &[], Block(1), &[]).is_err(), "float switch");
+        assert!(
+            b.load_indexed(MemType::I8, base, p[0], 3, 0).is_err(),
+            "scale 3"
+        );
+        assert!(
+            b.flexswitch(p[1], &[], Block(1), &[]).is_err(),
+            "float switch"
+        );
         b.ret(Some(p[0])).unwrap();
-        assert!(matches!(b.finish(), Err(BuildError::Unterminated(Block(1)))));
+        assert!(matches!(
+            b.finish(),
+            Err(BuildError::Unterminated(Block(1)))
+        ));
     }
 }

@@ -148,6 +148,23 @@ pub trait Backend {
     }
 }
 
+/// The checks every backend makes before compiling a case: the fragment fits the
+/// function's current shape, and `value` has no case yet (`existing` lists the values
+/// that do).
+pub(crate) fn admit_case(
+    shape: &FunctionShape,
+    existing: &[i64],
+    switch: SwitchId,
+    value: i64,
+    fragment: &Function,
+) -> Result<(), CompileError> {
+    shape.check_fragment(fragment, switch)?;
+    if existing.contains(&value) {
+        return Err(CompileError::DuplicateCase { switch, value });
+    }
+    Ok(())
+}
+
 /// Which backend to make; see [`new_backend`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum BackendKind {

@@ -321,10 +321,13 @@ impl Backend for ReferenceBackend {
         let st = funcs
             .get_mut(func.index())
             .ok_or(CompileError::UnknownFunction(func))?;
-        st.shape.check_fragment(&fragment, switch)?;
-        if st.cases[switch.index()].0.contains_key(&value) {
-            return Err(CompileError::DuplicateCase { switch, value });
-        }
+        crate::admit_case(
+            &st.shape,
+            &st.cases[switch.index()].1,
+            switch,
+            value,
+            &fragment,
+        )?;
         drop(funcs);
         self.count(&fragment, true);
         let mut funcs = self.funcs.borrow_mut();

@@ -39,7 +39,10 @@ fn native_sum(n: i64) -> i64 {
 }
 
 fn main() {
-    let n: i64 = std::env::var("SUM_N").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000_000);
+    let n: i64 = std::env::var("SUM_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000_000);
     let n_ref = n / 200;
     let expect = |n: i64| n.wrapping_mul(n + 1) / 2;
 
@@ -62,5 +65,10 @@ fn main() {
         Row::new("x86 backend", t_x86, n as u64),
         Row::new("reference backend", t_ref, n_ref as u64),
     ];
-    print_table(&format!("sum of 1..n (n = {n}; reference backend n = {n_ref})"), "iteration", &rows, "native Rust");
+    print_table(
+        &format!("sum of 1..n (n = {n}; reference backend n = {n_ref})"),
+        "iteration",
+        &rows,
+        "native Rust",
+    );
 }

@@ -40,8 +40,18 @@ pub fn print_table(title: &str, unit: &str, rows: &[Row], baseline: &str) {
         .expect("baseline row")
         .ns_per_unit;
     println!("\n{title}");
-    println!("{:<28} {:>14} {:>12}", "contender", format!("ns/{unit}"), format!("x {baseline}"));
+    println!(
+        "{:<28} {:>14} {:>12}",
+        "contender",
+        format!("ns/{unit}"),
+        format!("x {baseline}")
+    );
     for r in rows {
-        println!("{:<28} {:>14.3} {:>12.2}", r.name, r.ns_per_unit, r.ns_per_unit / base);
+        println!(
+            "{:<28} {:>14.3} {:>12.2}",
+            r.name,
+            r.ns_per_unit,
+            r.ns_per_unit / base
+        );
     }
 }

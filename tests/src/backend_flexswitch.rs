@@ -16,6 +16,19 @@ struct Ctx<'a> {
     inner: RefCell<HashMap<i64, SwitchId>>,
 }
 
+impl<'a> Ctx<'a> {
+    fn new(backend: &'a dyn Backend) -> Ctx<'a> {
+        Ctx {
+            backend,
+            func: Cell::new(None),
+            outer: SwitchId::from_index(0),
+            misses: Cell::new(0),
+            inner_misses: Cell::new(0),
+            inner: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
 fn miss_helper() -> Helper {
     Helper::new(
         "on_miss",
@@ -102,14 +115,7 @@ fn build(ctx: &Ctx<'_>) -> (backend::Function, SwitchId) {
 #[test]
 fn cases_added_one_by_one_while_running() {
     for backend in crate::harness::backends() {
-        let ctx = Ctx {
-            backend: &*backend,
-            func: Cell::new(None),
-            outer: SwitchId::from_index(0),
-            misses: Cell::new(0),
-            inner_misses: Cell::new(0),
-            inner: RefCell::new(HashMap::new()),
-        };
+        let ctx = Ctx::new(&*backend);
         let (f, sw) = build(&ctx);
         assert_eq!(sw, ctx.outer);
         ctx.func.set(Some(backend.compile(f).unwrap()));
@@ -160,14 +166,7 @@ fn cases_added_one_by_one_while_running() {
 #[test]
 fn bad_fragments_are_refused() {
     for backend in crate::harness::backends() {
-        let ctx = Ctx {
-            backend: &*backend,
-            func: Cell::new(None),
-            outer: SwitchId::from_index(0),
-            misses: Cell::new(0),
-            inner_misses: Cell::new(0),
-            inner: RefCell::new(HashMap::new()),
-        };
+        let ctx = Ctx::new(&*backend);
         let (f, sw) = build(&ctx);
         let id = backend.compile(f).unwrap();
         let mk = |r: i64| {

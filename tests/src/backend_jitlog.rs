@@ -16,7 +16,11 @@ fn log_of_functions_fragments_and_patches() {
     let path = dir.join("log.txt");
     {
         let be = backend::x86::X86Backend::new(Some(JitLog::to_file(&path).unwrap())).unwrap();
-        let h = Helper::new("twice", twice as *const () as usize, Sig::new(&[Kind::Int], Some(Kind::Int)));
+        let h = Helper::new(
+            "twice",
+            twice as *const () as usize,
+            Sig::new(&[Kind::Int], Some(Kind::Int)),
+        );
         let mut b = FunctionBuilder::new("logged", Sig::new(&[Kind::Int], Some(Kind::Int)));
         let x = b.params(b.entry())[0];
         let s = b.create_block(&[Kind::Int]);
@@ -48,13 +52,21 @@ fn log_of_functions_fragments_and_patches() {
     let text = std::fs::read_to_string(&path).unwrap();
     let log = parse(&text).unwrap();
     // The function, 8 fragments, and one extra chunk of switch slots (6 per chunk).
-    assert_eq!(log.regions.len(), 1 + 8 + 1, "{:?}", log.regions.iter().map(|r| &r.name).collect::<Vec<_>>());
+    assert_eq!(
+        log.regions.len(),
+        1 + 8 + 1,
+        "{:?}",
+        log.regions.iter().map(|r| &r.name).collect::<Vec<_>>()
+    );
     assert_eq!(log.patches, 8 + 1);
     assert_eq!(log.notes, vec!["done".to_string()]);
     let out = backend::viewcode::render(&log);
     assert!(out.contains("; twice"), "helper call named:\n{out}");
     assert!(out.contains("logged.block1:"), "labels:\n{out}");
     assert!(out.contains("logged.switch0.default"), "{out}");
-    assert!(out.contains("; logged.switch0.block3"), "a patched slot jumps to its case:\n{out}");
+    assert!(
+        out.contains("; logged.switch0.block3"),
+        "a patched slot jumps to its case:\n{out}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -209,10 +209,13 @@ impl Backend for X86Backend {
             .funcs
             .get(func.index())
             .ok_or(CompileError::UnknownFunction(func))?;
-        st.shape.check_fragment(&fragment, switch)?;
-        if st.cases[switch.index()].contains(&value) {
-            return Err(CompileError::DuplicateCase { switch, value });
-        }
+        crate::admit_case(
+            &st.shape,
+            &st.cases[switch.index()],
+            switch,
+            value,
+            &fragment,
+        )?;
         // Compile against a copy of the layout: nothing changes unless all fits.
         let mut layout = st.layout.clone();
         let sw = layout.switches[switch.index()].clone();
