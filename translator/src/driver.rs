@@ -1,0 +1,274 @@
+//! The phases of `translate`, in order, with progress on stderr:
+//!
+//! 1. find the target crate (`targets/NAME`, `targets/targetNAME`'s short form, or a path);
+//! 2. parse every module file of it;
+//! 3. find the portal (`#[portal]`) and build flow graphs for it and everything it calls;
+//! 4. with `--view`, write the graphs as DOT (and SVG when `dot` is installed).
+
+use crate::diag::Diagnostic;
+use crate::flow::build::{build_program, Program};
+use crate::flow::dot::graph_dot;
+use crate::hints;
+use crate::source::Crate;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Where the repository's own targets are.
+pub fn default_targets_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("targets")
+}
+
+/// A target crate under `targets_dir`, with its one-line description.
+pub struct TargetInfo {
+    pub name: String,
+    pub dir: PathBuf,
+    pub description: String,
+}
+
+/// The targets in `targets_dir`, by name.
+pub fn list_targets(targets_dir: &Path) -> Vec<TargetInfo> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(targets_dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let dir = e.path();
+        let manifest = dir.join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let description = text
+            .lines()
+            .find_map(|l| {
+                l.trim().strip_prefix("description").map(|r| {
+                    r.trim()
+                        .trim_start_matches('=')
+                        .trim()
+                        .trim_matches('"')
+                        .to_string()
+                })
+            })
+            .unwrap_or_default();
+        out.push(TargetInfo {
+            name: e.file_name().to_string_lossy().into_owned(),
+            dir,
+            description,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Resolve `TARGET`: a crate directory path, or a target name (`tlr` or `targettlr`).
+pub fn resolve_target(target: &str, targets_dir: &Path) -> Result<PathBuf, String> {
+    let p = Path::new(target);
+    if p.join("Cargo.toml").is_file() {
+        return Ok(p.to_path_buf());
+    }
+    let short = target
+        .strip_prefix("target")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(target);
+    for name in [target, short] {
+        let d = targets_dir.join(name);
+        if d.join("Cargo.toml").is_file() {
+            return Ok(d);
+        }
+    }
+    let known: Vec<String> = list_targets(targets_dir)
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    Err(format!(
+        "no target `{target}`: not a crate directory, and not one of the targets in {} ({})",
+        targets_dir.display(),
+        if known.is_empty() {
+            "none found".to_string()
+        } else {
+            known.join(", ")
+        }
+    ))
+}
+
+/// The portal functions of a crate: those with `#[portal]`.
+pub fn find_portals(k: &Crate) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let mut portals = Vec::new();
+    let mut errors = Vec::new();
+    for (name, f) in &k.fns {
+        match hints::portal_greens(&f.item.attrs) {
+            None => {}
+            Some(Ok(greens)) => {
+                let params: Vec<String> = f
+                    .item
+                    .sig
+                    .inputs
+                    .iter()
+                    .filter_map(|a| match a {
+                        syn::FnArg::Typed(pt) => match &*pt.pat {
+                            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                            _ => None,
+                        },
+                        syn::FnArg::Receiver(_) => Some("self".into()),
+                    })
+                    .collect();
+                for g in &greens {
+                    if !params.contains(g) {
+                        errors.push(
+                            k.error(
+                                f.file,
+                                &f.item.sig,
+                                format!("portal `{name}` has no parameter `{g}` to make green"),
+                            )
+                            .help(format!("the parameters are: {}", params.join(", "))),
+                        );
+                    }
+                }
+                portals.push(name.clone());
+            }
+            Some(Err(e)) => errors.push(
+                k.error(f.file, &f.item.sig, format!("malformed `#[portal]`: {e}"))
+                    .help("write `#[portal(greens(param, ...))]`"),
+            ),
+        }
+    }
+    if portals.is_empty() && errors.is_empty() {
+        errors.push(Diagnostic::new(Default::default(), "no portal: no function is marked `#[portal(...)]`").help(
+            "mark the interpreter's entry function with `#[portal(greens(bytecode, pc))]`, naming the parameters known at compile time",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(portals)
+    } else {
+        Err(errors)
+    }
+}
+
+/// What `translate` was asked to do.
+pub struct Options {
+    pub target: String,
+    pub targets_dir: PathBuf,
+    pub output: Option<PathBuf>,
+    pub quiet: bool,
+    pub view: bool,
+    pub dot_dir: Option<PathBuf>,
+    pub color: bool,
+}
+
+/// Why `translate` stopped; the message is printed as is.
+pub struct Failure(pub String);
+
+struct Progress {
+    quiet: bool,
+    started: Instant,
+}
+
+impl Progress {
+    fn phase(&self, n: usize, total: usize, what: &str) {
+        if !self.quiet {
+            eprintln!("[{n}/{total}] {what}");
+        }
+    }
+    fn done(&self, what: &str) {
+        if !self.quiet {
+            eprintln!(
+                "      {what} ({:.2}s)",
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
+/// Run the front end: returns the crate and its graphs, or the rendered diagnostics.
+pub fn front_end(opts: &Options) -> Result<(Crate, Program), Failure> {
+    let p = Progress {
+        quiet: opts.quiet,
+        started: Instant::now(),
+    };
+    let total = if opts.view { 4 } else { 3 };
+    let dir = resolve_target(&opts.target, &opts.targets_dir).map_err(Failure)?;
+    p.phase(1, total, &format!("reading {}", dir.display()));
+    let k = Crate::load(&dir).map_err(|e| Failure(format!("error: {e}")))?;
+    p.done(&format!(
+        "{} files, {} functions",
+        k.files.len(),
+        k.fns.len()
+    ));
+    p.phase(2, total, "finding the portal");
+    let portals = find_portals(&k).map_err(|ds| render_all(&k, &ds, opts.color))?;
+    p.done(&format!("portal: {}", portals.join(", ")));
+    p.phase(3, total, "building flow graphs");
+    let (prog, diags) = build_program(&k, &portals);
+    if !diags.is_empty() {
+        return Err(render_all(&k, &diags, opts.color));
+    }
+    let blocks: usize = prog.graphs.values().map(|g| g.g.node_count()).sum();
+    let ops: usize = prog.graphs.values().map(|g| g.op_count()).sum();
+    p.done(&format!(
+        "{} graphs, {blocks} blocks, {ops} operations",
+        prog.graphs.len()
+    ));
+    if opts.view {
+        let dir = opts
+            .dot_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("{}-graphs", k.name)));
+        p.phase(4, total, &format!("writing graphs to {}", dir.display()));
+        let n = write_dot(&prog, &dir).map_err(|e| {
+            Failure(format!(
+                "error: cannot write graphs to {}: {e}",
+                dir.display()
+            ))
+        })?;
+        p.done(&n);
+    }
+    Ok((k, prog))
+}
+
+fn render_all(k: &Crate, ds: &[Diagnostic], color: bool) -> Failure {
+    let mut s = String::new();
+    for d in ds {
+        s.push_str(&d.render(k, color));
+        s.push('\n');
+    }
+    s.push_str(&format!(
+        "error: could not translate `{}` due to {} error{}",
+        k.name,
+        ds.len(),
+        if ds.len() == 1 { "" } else { "s" }
+    ));
+    Failure(s)
+}
+
+/// Write one `.dot` file per graph (and `.svg` when Graphviz is installed).
+pub fn write_dot(prog: &Program, dir: &Path) -> std::io::Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let mut svgs = 0;
+    let has_dot = std::process::Command::new("dot").arg("-V").output().is_ok();
+    for (name, g) in &prog.graphs {
+        let file = name.replace("::", ".");
+        let path = dir.join(format!("{file}.dot"));
+        std::fs::write(&path, graph_dot(g))?;
+        if has_dot {
+            let svg = dir.join(format!("{file}.svg"));
+            let ok = std::process::Command::new("dot")
+                .arg("-Tsvg")
+                .arg(&path)
+                .arg("-o")
+                .arg(&svg)
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            svgs += ok as usize;
+        }
+    }
+    Ok(if has_dot {
+        format!("{} DOT files, {svgs} SVG files", prog.graphs.len())
+    } else {
+        format!(
+            "{} DOT files (install Graphviz's `dot` for SVG)",
+            prog.graphs.len()
+        )
+    })
+}

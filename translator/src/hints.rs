@@ -1,0 +1,69 @@
+//! Recognising hints in source. Hints are matched by the last segment of their path, so
+//! `#[portal(...)]`, `#[hints::portal(...)]` and `promote!(x)` / `hints::promote!(x)`
+//! are all found however the hints crate was imported.
+//!
+//! | hint | form | meaning |
+//! |---|---|---|
+//! | portal | `#[portal(greens(a, b))]` on a function | the JIT's entry; `a`, `b` are green |
+//! | global merge point | `global_merge_point!()` | top of the dispatch loop |
+//! | promote | `promote!(x)` | make a red value green at run time |
+//! | concrete | `concrete!(x)` | `x` must be green |
+//! | deepfreeze | `deepfreeze!(x)` | data reachable from `x` is immutable |
+//! | elidable | `#[elidable]` on a function | pure: calls with green arguments fold |
+//! | residual | `#[residual]` on a function | never looked into; always a call |
+
+use crate::flow::ops::HintKind;
+
+/// The hint an attribute is, by its last path segment.
+pub fn attr_name(a: &syn::Attribute) -> Option<String> {
+    let name = a.path().segments.last()?.ident.to_string();
+    matches!(name.as_str(), "portal" | "elidable" | "residual").then_some(name)
+}
+
+pub fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| attr_name(a).as_deref() == Some(name))
+}
+
+/// The green parameter names of a `#[portal(greens(a, b))]` attribute, or an error text.
+pub fn portal_greens(attrs: &[syn::Attribute]) -> Option<Result<Vec<String>, String>> {
+    let a = attrs
+        .iter()
+        .find(|a| attr_name(a).as_deref() == Some("portal"))?;
+    let mut greens = Vec::new();
+    if matches!(a.meta, syn::Meta::Path(_)) {
+        return Some(Ok(greens));
+    }
+    let r = a.parse_nested_meta(|m| {
+        if m.path.is_ident("greens") {
+            m.parse_nested_meta(|g| {
+                greens.push(
+                    g.path
+                        .get_ident()
+                        .ok_or_else(|| g.error("expected a parameter name"))?
+                        .to_string(),
+                );
+                Ok(())
+            })
+        } else {
+            Err(m.error("expected `greens(param, ...)`"))
+        }
+    });
+    Some(r.map(|_| greens).map_err(|e| e.to_string()))
+}
+
+/// The hint a macro invocation is, by its last path segment.
+pub enum MacroHint {
+    Value(HintKind),
+    GlobalMergePoint,
+}
+
+pub fn macro_hint(m: &syn::Macro) -> Option<MacroHint> {
+    let name = m.path.segments.last()?.ident.to_string();
+    Some(match name.as_str() {
+        "promote" => MacroHint::Value(HintKind::Promote),
+        "concrete" => MacroHint::Value(HintKind::Concrete),
+        "deepfreeze" => MacroHint::Value(HintKind::Deepfreeze),
+        "global_merge_point" => MacroHint::GlobalMergePoint,
+        _ => return None,
+    })
+}
