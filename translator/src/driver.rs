@@ -65,7 +65,7 @@ pub fn list_targets(targets_dir: &Path) -> Vec<TargetInfo> {
 pub fn resolve_target(target: &str, targets_dir: &Path) -> Result<PathBuf, String> {
     let p = Path::new(target);
     if p.join("Cargo.toml").is_file() {
-        return Ok(p.to_path_buf());
+        return Ok(p.canonicalize().unwrap_or_else(|_| p.to_path_buf()));
     }
     let short = target
         .strip_prefix("target")
@@ -74,7 +74,7 @@ pub fn resolve_target(target: &str, targets_dir: &Path) -> Result<PathBuf, Strin
     for name in [target, short] {
         let d = targets_dir.join(name);
         if d.join("Cargo.toml").is_file() {
-            return Ok(d);
+            return Ok(d.canonicalize().unwrap_or(d));
         }
     }
     let known: Vec<String> = list_targets(targets_dir)

@@ -182,3 +182,25 @@ fn list_and_help() {
     let _ = std::fs::remove_dir_all(&empty);
     let _ = Path::new("");
 }
+
+#[test]
+fn the_tlr_target_by_both_names() {
+    for name in ["targettlr", "tlr"] {
+        let dots =
+            std::env::temp_dir().join(format!("translate-cli-tlr-{name}-{}", std::process::id()));
+        let out = translate()
+            .args([name, "--view", "--dot-dir"])
+            .arg(&dots)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        let dot = std::fs::read_to_string(dots.join("interpret.dot")).unwrap();
+        assert!(
+            dot.contains("global_merge_point") && dot.contains("variant_tag"),
+            "{dot}"
+        );
+        assert!(dots.join("register.dot").is_file());
+        let _ = std::fs::remove_dir_all(&dots);
+    }
+}

@@ -172,8 +172,18 @@ impl<'k> Builder<'k> {
         Var(self.var_types.len() as u32 - 1)
     }
 
+    /// The locals a new block must receive: every local in scope, except those shadowed
+    /// by a later local of the same name in the same scope (they can never be named again).
     fn visible(&self) -> Vec<usize> {
-        let mut v: Vec<usize> = self.scopes.iter().flatten().copied().collect();
+        let mut v: Vec<usize> = Vec::new();
+        for scope in &self.scopes {
+            for (i, &l) in scope.iter().enumerate() {
+                let name = &self.locals[l].name;
+                if !scope[i + 1..].iter().any(|&m| self.locals[m].name == *name) {
+                    v.push(l);
+                }
+            }
+        }
         v.sort();
         v.dedup();
         v
@@ -381,7 +391,8 @@ impl<'k> Builder<'k> {
         });
         self.cur = Some(start);
         let ret_ty = self.ret_ty.clone();
-        let (v, t) = self.block(&f.block, Some(&ret_ty))?;
+        // The body shares the parameters' scope, so `let x = x;` hides the parameter.
+        let (v, t) = self.block_inner(&f.block, Some(&ret_ty))?;
         if self.cur.is_some() {
             self.check_ty(&t, &ret_ty, &f.block)?;
             let rb = self.ret_block;
@@ -406,7 +417,7 @@ impl<'k> Builder<'k> {
                 self.g.remove_node(n);
             }
         }
-        let graph = Graph {
+        let mut graph = Graph {
             name: name.to_string(),
             params: std::mem::take(&mut self.params),
             ret_ty: self.ret_ty.clone(),
@@ -418,6 +429,7 @@ impl<'k> Builder<'k> {
             var_names: std::mem::take(&mut self.var_names),
             span: self.span(&f.sig.ident),
         };
+        super::simplify::join_blocks(&mut graph);
         graph.check().map_err(|e| {
             self.err(
                 &f.sig.ident,
@@ -1422,13 +1434,18 @@ impl<'k> Builder<'k> {
         match &j.ty {
             Some(jt) => self.check_ty(&t, jt, node)?,
             None => {
-                let (b, vars) = self.join_block(shape, &[t.clone()]);
-                j.block = Some((b, vars[0]));
+                let extra: Vec<Ty> = if t == Ty::Unit {
+                    vec![]
+                } else {
+                    vec![t.clone()]
+                };
+                let (b, vars) = self.join_block(shape, &extra);
+                j.block = Some((b, vars.first().copied()));
                 j.ty = Some(t);
             }
         }
-        let (b, _) = j.block.unwrap();
-        self.goto(b, shape, vec![v]);
+        let (b, has_value) = j.block.unwrap();
+        self.goto(b, shape, if has_value.is_some() { vec![v] } else { vec![] });
         Ok(())
     }
 
@@ -1436,7 +1453,7 @@ impl<'k> Builder<'k> {
         match j.block {
             Some((b, v)) => {
                 self.enter(b, shape);
-                (Operand::Var(v), j.ty.unwrap())
+                (v.map_or_else(unit, Operand::Var), j.ty.unwrap())
             }
             None => {
                 self.cur = None;
@@ -1486,11 +1503,16 @@ impl<'k> Builder<'k> {
         let mut has_default = false;
         let mut arm_blocks = Vec::new();
         for a in arms {
-            let (b, sv) = self.join_block(&shape, &[sty.clone()]);
             let cases = self.pattern_cases(a.pat, &sty)?;
+            let binds = !matches!(cases.1, Binding::None);
+            let extra: Vec<Ty> = if binds { vec![sty.clone()] } else { vec![] };
+            let (b, sv) = self.join_block(&shape, &extra);
+            let sv = sv.first().copied();
             let args = {
                 let mut v = self.shape_args(&shape, vec![]);
-                v.push(s.clone());
+                if binds {
+                    v.push(s.clone());
+                }
                 v
             };
             let mut linked = false;
@@ -1505,7 +1527,7 @@ impl<'k> Builder<'k> {
                 self.add_link(from, b, args.clone(), c);
                 linked = true;
             }
-            arm_blocks.push((b, sv[0], cases.1, linked));
+            arm_blocks.push((b, sv, cases.1, linked));
         }
         if !has_default {
             let complete = match &sty {
@@ -1535,7 +1557,7 @@ impl<'k> Builder<'k> {
             match binding {
                 Binding::None => {}
                 Binding::Whole(name) => {
-                    self.bind(&name, sty.clone(), Operand::Var(sv));
+                    self.bind(&name, sty.clone(), Operand::Var(sv.unwrap()));
                 }
                 Binding::Fields(variant, fields) => {
                     let ftys = self.variant_field_tys(&sty, &variant, a.pat)?;
@@ -1545,7 +1567,7 @@ impl<'k> Builder<'k> {
                             let sp = self.span(a.pat);
                             let v = self.emit(
                                 OpKind::VariantField(variant.clone(), i),
-                                vec![Operand::Var(sv)],
+                                vec![Operand::Var(sv.unwrap())],
                                 ft.clone(),
                                 sp,
                             );
@@ -2480,7 +2502,8 @@ impl<'k> Builder<'k> {
 
 #[derive(Default)]
 struct JoinState {
-    block: Option<(BlockId, Var)>,
+    /// The join block and its value input (none for a `()` value).
+    block: Option<(BlockId, Option<Var>)>,
     ty: Option<Ty>,
 }
 

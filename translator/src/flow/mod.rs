@@ -11,4 +11,5 @@ pub mod eval;
 pub mod model;
 pub mod ops;
 pub mod print;
+pub mod simplify;
 pub mod types;
