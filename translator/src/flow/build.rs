@@ -1833,28 +1833,59 @@ impl<'k> Builder<'k> {
             ));
         }
         let shape = self.visible();
-        let (head, _) = self.join_block(&shape, &[]);
-        let (exit, _) = self.join_block(&shape, &[]);
-        self.goto(head, &shape, vec![]);
-        self.enter(head, &shape);
-        let (c, ct) = self.expr(&w.cond, Some(&Ty::Bool))?;
-        self.check_ty(&ct, &Ty::Bool, &w.cond)?;
-        let (body, _) = self.join_block(&shape, &[]);
-        self.branch(c, body, exit, &shape);
-        self.enter(body, &shape);
+        let label = Self::label(w.label.as_ref());
+        let (_, exit) = self.cond_loop(
+            label,
+            &shape,
+            None,
+            |b| {
+                let (c, ct) = b.expr(&w.cond, Some(&Ty::Bool))?;
+                b.check_ty(&ct, &Ty::Bool, &w.cond)?;
+                Ok(c)
+            },
+            |b| b.block(&w.body, Some(&Ty::Unit)).map(|_| ()),
+        )?;
+        self.enter(exit, &shape);
+        Ok((unit(), Ty::Unit))
+    }
+
+    /// `head: if cond { body; goto continue-target } else { goto exit }`. The continue
+    /// target is `latch` if given (the body then ends in it, current), else `head`.
+    /// Returns the header and the exit block (not yet entered).
+    fn cond_loop(
+        &mut self,
+        label: Option<String>,
+        shape: &[usize],
+        latch: Option<BlockId>,
+        cond: impl FnOnce(&mut Self) -> R<Operand>,
+        body: impl FnOnce(&mut Self) -> R<()>,
+    ) -> R<(BlockId, BlockId)> {
+        let (head, _) = self.join_block(shape, &[]);
+        let (exit, _) = self.join_block(shape, &[]);
+        self.goto(head, shape, vec![]);
+        self.enter(head, shape);
+        let c = cond(self)?;
+        let (bb, _) = self.join_block(shape, &[]);
+        self.branch(c, bb, exit, shape);
+        self.enter(bb, shape);
         self.loops.push(LoopCtx {
-            label: Self::label(w.label.as_ref()),
-            cont: head,
-            shape: shape.clone(),
+            label,
+            cont: latch.unwrap_or(head),
+            shape: shape.to_vec(),
             brk: Some((exit, None)),
             valued: false,
         });
-        let r = self.block(&w.body, Some(&Ty::Unit));
+        let r = body(self);
         self.loops.pop();
         r?;
-        self.goto(head, &shape, vec![]);
-        self.enter(exit, &shape);
-        Ok((unit(), Ty::Unit))
+        match latch {
+            Some(l) => {
+                self.goto(l, shape, vec![]);
+                self.enter(l, shape);
+            }
+            None => self.goto(head, shape, vec![]),
+        }
+        Ok((head, exit))
     }
 
     fn for_loop(&mut self, f: &syn::ExprForLoop) -> R<(Operand, Ty)> {
@@ -1886,42 +1917,35 @@ impl<'k> Builder<'k> {
         let counter = self.bind("#i", ity.clone(), lo.0);
         self.bind("#end", ity.clone(), hi.0);
         let shape = self.visible();
-        let (head, _) = self.join_block(&shape, &[]);
-        let (exit, _) = self.join_block(&shape, &[]);
         let (latch, _) = self.join_block(&shape, &[]);
-        self.goto(head, &shape, vec![]);
-        self.enter(head, &shape);
         let sp = self.span(r);
-        let (i, e) = (
-            self.locals[counter].val.clone(),
-            self.locals[counter + 1].val.clone(),
-        );
-        let cmp = if inclusive { Prim::IntLe } else { Prim::IntLt };
-        let c = self.emit(OpKind::Prim(cmp), vec![i.clone(), e], Ty::Bool, sp);
-        let (body, _) = self.join_block(&shape, &[]);
-        self.branch(c, body, exit, &shape);
-        self.enter(body, &shape);
-        self.loops.push(LoopCtx {
-            label: Self::label(f.label.as_ref()),
-            cont: latch,
-            shape: shape.clone(),
-            brk: Some((exit, None)),
-            valued: false,
-        });
-        self.scopes.push(Vec::new());
-        let iv = self.locals[counter].val.clone();
-        let bound = self.bind_pat(&f.pat, iv, ity.clone());
-        let r2 = bound.and_then(|_| self.block(&f.body, Some(&Ty::Unit)));
-        self.scopes.pop();
-        self.loops.pop();
-        r2?;
-        self.goto(latch, &shape, vec![]);
-        self.enter(latch, &shape);
-        let i = self.locals[counter].val.clone();
+        let (head, exit) = self.cond_loop(
+            Self::label(f.label.as_ref()),
+            &shape,
+            Some(latch),
+            |b| {
+                let (i, e) = (
+                    b.locals[counter].val.clone(),
+                    b.locals[counter + 1].val.clone(),
+                );
+                let cmp = if inclusive { Prim::IntLe } else { Prim::IntLt };
+                Ok(b.emit(OpKind::Prim(cmp), vec![i, e], Ty::Bool, sp))
+            },
+            |b| {
+                b.scopes.push(Vec::new());
+                let iv = b.locals[counter].val.clone();
+                let r = b
+                    .bind_pat(&f.pat, iv, ity.clone())
+                    .and_then(|_| b.block(&f.body, Some(&Ty::Unit)));
+                b.scopes.pop();
+                r.map(|_| ())
+            },
+        )?;
         if inclusive {
+            let i = self.locals[counter].val.clone();
             // Stop at the end value itself, so that `0..=MAX` does not overflow.
             let e = self.locals[counter + 1].val.clone();
-            let last = self.emit(OpKind::Prim(Prim::IntEq), vec![i.clone(), e], Ty::Bool, sp);
+            let last = self.emit(OpKind::Prim(Prim::IntEq), vec![i, e], Ty::Bool, sp);
             let (step, _) = self.join_block(&shape, &[]);
             self.branch(last, exit, step, &shape);
             self.enter(step, &shape);
