@@ -308,6 +308,14 @@ impl FunctionBuilder {
             .map(|v| v.unwrap())
     }
 
+    /// A side exit: jump to `exit` with `args` when `cond` is nonzero; otherwise the
+    /// block goes on.
+    pub fn exit_if(&mut self, cond: Value, exit: Block, args: &[Value]) -> BuildResult<()> {
+        self.check(cond, Kind::Int, "exit_if")?;
+        let t = self.target(exit, args)?;
+        self.push(InstOp::ExitIf(cond, t), None).map(|_| ())
+    }
+
     /// Load from `base + offset`.
     pub fn load(&mut self, ty: MemType, base: Value, offset: i32) -> BuildResult<Value> {
         let a = self.address(base, None, 1, offset)?;

@@ -497,6 +497,8 @@ pub enum InstOp {
     Unary(UnOp, Value),
     /// On overflow, control leaves through `overflow` and `result` is not defined.
     Overflow(OvfOp, Value, Value, Target),
+    /// A side exit: jump to the target when the value is nonzero, else go on.
+    ExitIf(Value, Target),
     Load(MemType, Address),
     Store(MemType, Address, Value),
     Call(Callee, Vec<Value>),
@@ -517,6 +519,10 @@ impl InstOp {
             InstOp::Unary(_, a) => out.push(*a),
             InstOp::Overflow(_, a, b, t) => {
                 out.extend([*a, *b]);
+                out.extend(t.args.iter().copied());
+            }
+            InstOp::ExitIf(c, t) => {
+                out.push(*c);
                 out.extend(t.args.iter().copied());
             }
             InstOp::Load(_, a) => addr(a, &mut out),
@@ -726,6 +732,7 @@ impl fmt::Display for Function {
                     InstOp::Overflow(op, a, b, t) => {
                         format!("{} {}, {} else {}", op.name(), val(*a), val(*b), target(t))
                     }
+                    InstOp::ExitIf(c, t) => format!("exit_if {} to {}", val(*c), target(t)),
                     InstOp::Load(ty, a) => format!("load.{} {}", ty.name(), addr(a)),
                     InstOp::Store(ty, a, v) => {
                         format!("store.{} {}, {}", ty.name(), addr(a), val(*v))

@@ -138,6 +138,9 @@ pub trait Backend {
 
     fn stats(&self) -> CodeStats;
 
+    /// Write a note (a line of text for people) into the JIT log, if there is one.
+    fn note(&self, _text: &str) {}
+
     /// A builder for a case of `switch`: its entry receives the switch's arguments.
     fn case_builder(
         &self,
@@ -186,13 +189,14 @@ impl std::str::FromStr for BackendKind {
 }
 
 /// Make a backend. `jit_log`, if given, receives the log of every function compiled
-/// (see [`jitlog`]); the reference backend writes none, as it emits no machine code.
+/// (see [`jitlog`]); the reference backend, which emits no machine code, writes only
+/// the notes of [`Backend::note`] there.
 pub fn new_backend(
     kind: BackendKind,
     jit_log: Option<jitlog::JitLog>,
 ) -> std::io::Result<Box<dyn Backend>> {
     match kind {
-        BackendKind::Reference => Ok(Box::new(reference::ReferenceBackend::new())),
+        BackendKind::Reference => Ok(Box::new(reference::ReferenceBackend::with_log(jit_log))),
         #[cfg(all(target_arch = "x86_64", unix))]
         BackendKind::X86 => Ok(Box::new(x86::X86Backend::new(jit_log)?)),
         #[cfg(not(all(target_arch = "x86_64", unix)))]

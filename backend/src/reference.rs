@@ -157,11 +157,20 @@ impl FuncState {
 pub struct ReferenceBackend {
     funcs: RefCell<Vec<FuncState>>,
     stats: RefCell<CodeStats>,
+    log: RefCell<Option<crate::jitlog::JitLog>>,
 }
 
 impl ReferenceBackend {
     pub fn new() -> ReferenceBackend {
         ReferenceBackend::default()
+    }
+
+    /// A backend that writes the notes of [`Backend::note`] to `log`.
+    pub fn with_log(log: Option<crate::jitlog::JitLog>) -> ReferenceBackend {
+        ReferenceBackend {
+            log: RefCell::new(log),
+            ..ReferenceBackend::default()
+        }
     }
 
     fn count(&self, f: &Function, fragment: bool) {
@@ -220,6 +229,13 @@ impl ReferenceBackend {
                                 break;
                             }
                         }
+                    }
+                    InstOp::ExitIf(c, t) => {
+                        if get(&regs, *c) != 0 {
+                            exit = Some(t);
+                            break;
+                        }
+                        0
                     }
                     InstOp::Load(ty, a) => unsafe { load(*ty, addr(&regs, a)) },
                     InstOp::Store(ty, a, v) => {
@@ -286,6 +302,13 @@ impl ReferenceBackend {
 impl Backend for ReferenceBackend {
     fn name(&self) -> &'static str {
         "reference"
+    }
+
+    fn note(&self, text: &str) {
+        if let Some(log) = self.log.borrow_mut().as_mut() {
+            let _ = log.note(text);
+            let _ = log.flush();
+        }
     }
 
     fn compile(&self, func: Function) -> Result<FuncId, CompileError> {

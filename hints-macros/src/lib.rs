@@ -87,7 +87,67 @@ fn portal_impl(
             ));
         }
     }
-    Ok(f.into_token_stream())
+    portal_hook(f)
+}
+
+/// The portal with its hook: `NAME` checks the hook static `__portal_hook_NAME` (set by
+/// a translated binary to enter the JIT; empty otherwise) and else runs
+/// `__portal_plain_NAME`, the function as written. The JIT calls the plain function for
+/// code it does not compile.
+fn portal_hook(f: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
+    if !f.sig.generics.params.is_empty() || f.sig.asyncness.is_some() || f.sig.unsafety.is_some() {
+        return Err(syn::Error::new(
+            f.sig.ident.span(),
+            "a portal must be a plain `fn` without generics, `async` or `unsafe`",
+        ));
+    }
+    let mut arg_names = Vec::new();
+    let mut arg_types = Vec::new();
+    let mut params = Vec::new();
+    for (i, a) in f.sig.inputs.iter().enumerate() {
+        match a {
+            syn::FnArg::Receiver(r) => {
+                return Err(syn::Error::new(
+                    r.span(),
+                    "a portal must be a free function, not a method",
+                ))
+            }
+            syn::FnArg::Typed(pt) => {
+                let name = quote::format_ident!("__arg{}", i);
+                let ty = &pt.ty;
+                params.push(quote!(#name: #ty));
+                arg_names.push(name);
+                arg_types.push(ty.clone());
+            }
+        }
+    }
+    let vis = &f.vis;
+    let name = &f.sig.ident;
+    let attrs = &f.attrs;
+    let ret = &f.sig.output;
+    let hook = quote::format_ident!("__portal_hook_{}", name);
+    let plain = quote::format_ident!("__portal_plain_{}", name);
+    let mut plain_fn = f.clone();
+    plain_fn.sig.ident = plain.clone();
+    plain_fn.vis = syn::parse_quote!(pub);
+    plain_fn.attrs.retain(|a| !a.path().is_ident("doc"));
+    Ok(quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        pub static #hook: ::std::sync::OnceLock<fn(#(#arg_types),*) #ret> =
+            ::std::sync::OnceLock::new();
+
+        #(#attrs)*
+        #vis fn #name(#(#params),*) #ret {
+            if let ::std::option::Option::Some(__hook) = #hook.get() {
+                return __hook(#(#arg_names),*);
+            }
+            #plain(#(#arg_names),*)
+        }
+
+        #[doc(hidden)]
+        #plain_fn
+    })
 }
 
 /// Marks a pure function: a call whose arguments are all green is folded while compiling.

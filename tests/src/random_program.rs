@@ -2,7 +2,7 @@
 //!
 //! Shape: `entry → head_0`; every `head_i(state)` decrements a fuel counter and goes to
 //! `body_i(state)` or, with no fuel left, to `exit(state)`. Bodies run random
-//! operations (arithmetic of both kinds, overflow side exits, loads and stores into a
+//! operations (arithmetic of both kinds, overflow and conditional side exits, loads and stores into a
 //! buffer, helper calls) and end with a random jump, branch or return to heads. The
 //! state is `[fuel, buf, ints.., floats..]`, re-chosen from the values at hand at every
 //! jump, so values flow between blocks in every permutation.
@@ -207,6 +207,12 @@ impl Gen<'_> {
                         Kind::Float => pool.floats.push(r),
                         _ => pool.ints.push(r),
                     }
+                }
+                11 if self.rng.below(2) == 0 => {
+                    let cond = self.int(pool);
+                    let h = *self.rng.pick(&self.heads.clone());
+                    let st = self.state(pool);
+                    self.b.exit_if(cond, h, &st).unwrap();
                 }
                 11 | 12 => {
                     let op = *self.rng.pick(&OvfOp::ALL);

@@ -123,7 +123,7 @@ pub fn compile(
             .insts
             .iter()
             .filter_map(|i| match &i.op {
-                InstOp::Overflow(_, _, _, t) => Some(t),
+                InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => Some(t),
                 _ => None,
             })
             .collect();
@@ -549,6 +549,12 @@ impl Emitter<'_> {
                 asm::alu(&mut self.ops, alu, RAX, ly);
                 self.jcc_to(b, Cond::O, t);
                 asm::mov(&mut self.ops, dst.unwrap(), Loc::Reg(RAX));
+            }
+            InstOp::ExitIf(c, t) => {
+                let lc = self.loc(b, *c);
+                let r = self.in_reg(lc, RAX);
+                asm::alu(&mut self.ops, Alu::Cmp, r, Loc::Imm(0));
+                self.jcc_to(b, Cond::Ne, t);
             }
             InstOp::Load(ty, a) => self.load(b, *ty, a, dst.unwrap()),
             InstOp::Store(ty, a, v) => self.store(b, *ty, a, *v),

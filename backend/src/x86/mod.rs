@@ -91,6 +91,7 @@ impl X86Backend {
     pub fn log_note(&self, text: &str) {
         if let Some(log) = self.inner.borrow_mut().log.as_mut() {
             let _ = log.note(text);
+            let _ = log.flush();
         }
     }
 }
@@ -164,6 +165,10 @@ impl Inner {
 impl Backend for X86Backend {
     fn name(&self) -> &'static str {
         "x86"
+    }
+
+    fn note(&self, text: &str) {
+        self.log_note(text);
     }
 
     fn compile(&self, func: Function) -> Result<FuncId, CompileError> {

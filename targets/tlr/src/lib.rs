@@ -19,7 +19,7 @@
 
 pub mod asm;
 
-use hints_macros::{concrete, global_merge_point, portal};
+use hints::{concrete, global_merge_point, portal};
 
 pub const MOV_A_R: i64 = 1;
 pub const MOV_R_A: i64 = 2;

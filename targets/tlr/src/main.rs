@@ -1,12 +1,10 @@
-//! `tlr PROGRAM ARG`: run a TLR program with the plain interpreter and print the result.
+//! `tlr PROGRAM ARG`: run a TLR program and print the result. Translated (`tlr-c`), the
+//! same `main` runs with the JIT; see `hints::args`.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--no-jit")
-        .collect();
+    let args = hints::args();
     let [path, arg] = args.as_slice() else {
         eprintln!("usage: tlr [--no-jit] PROGRAM ARG");
         return ExitCode::from(2);

@@ -1,0 +1,188 @@
+//! The compilation context: the function being built, the frame pointer of the block
+//! being emitted, and the budget of one compilation unit.
+//!
+//! **Invariant:** `frame` is a value of the current block (every block the driver
+//! creates receives the frame pointer as its first parameter), so exits can be emitted
+//! anywhere.
+
+use crate::jit::{Jit, Status};
+use crate::word::{Red, Stop, Word};
+use backend::{BinOp, Block, FunctionBuilder, Helper, Kind, MemType, Value};
+
+pub struct Cx<'j> {
+    pub b: FunctionBuilder,
+    pub frame: Value,
+    pub jit: &'j Jit,
+    emitted: usize,
+    max_ops: usize,
+}
+
+impl<'j> Cx<'j> {
+    pub(crate) fn new(b: FunctionBuilder, frame: Value, jit: &'j Jit, max_ops: usize) -> Self {
+        Cx {
+            b,
+            frame,
+            jit,
+            emitted: 0,
+            max_ops,
+        }
+    }
+
+    pub fn emitted(&self) -> usize {
+        self.emitted
+    }
+
+    /// Count one emitted operation against the unit's budget.
+    pub(crate) fn tick(&mut self) -> Result<(), Stop> {
+        self.emitted += 1;
+        if self.emitted > self.max_ops {
+            return Err(Stop::fail(format!(
+                "more than {} operations in one unit (limit --jit-max-ops)",
+                self.max_ops
+            )));
+        }
+        Ok(())
+    }
+
+    /// The backend value of a word (a constant is materialised).
+    pub fn val(&mut self, w: Word) -> Value {
+        match w {
+            Word::Var(v, _) => v,
+            Word::Const(c, Kind::Int) => self.b.iconst(c as i64),
+            Word::Const(c, Kind::Ptr) => self.b.pconst(c as usize),
+            Word::Const(c, Kind::Float) => self.b.fconst(f64::from_bits(c)),
+        }
+    }
+
+    pub(crate) fn bin(&mut self, op: BinOp, a: Value, b: Value) -> Result<Value, Stop> {
+        self.tick()?;
+        Ok(self.b.binary(op, a, b)?)
+    }
+
+    pub(crate) fn bin_i(&mut self, op: BinOp, a: Value, c: i64) -> Result<Value, Stop> {
+        let c = self.b.iconst(c);
+        self.bin(op, a, c)
+    }
+
+    pub(crate) fn call(&mut self, h: &Helper, args: &[Value]) -> Result<Option<Value>, Stop> {
+        self.tick()?;
+        Ok(self.b.call(h, args)?)
+    }
+
+    pub(crate) fn load(&mut self, ty: MemType, base: Value, off: i32) -> Result<Value, Stop> {
+        self.tick()?;
+        Ok(self.b.load(ty, base, off)?)
+    }
+
+    /// A block that exits compiled code with `status` and `words` written to the
+    /// frame's `out`; returns it and the arguments to jump there with.
+    fn exit_block(&mut self, status: Status, extra: &[Word]) -> Result<(Block, Vec<Value>), Stop> {
+        let here = self
+            .b
+            .current_block()
+            .ok_or_else(|| Stop::fail("no current block"))?;
+        let vars: Vec<(usize, Value, Kind)> = extra
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| match w {
+                Word::Var(v, k) => Some((i, *v, *k)),
+                _ => None,
+            })
+            .collect();
+        let mut kinds = vec![Kind::Ptr];
+        kinds.extend(vars.iter().map(|x| x.2));
+        let blk = self.b.create_block(&kinds);
+        self.b.switch_to(blk)?;
+        let params = self.b.params(blk).to_vec();
+        let mut words = extra.to_vec();
+        for (j, (i, _, k)) in vars.iter().enumerate() {
+            words[*i] = Word::Var(params[j + 1], *k);
+        }
+        let saved = std::mem::replace(&mut self.frame, params[0]);
+        self.exit_here(status, &words)?;
+        self.frame = saved;
+        self.b.switch_to(here)?;
+        let mut args = vec![self.frame];
+        args.extend(vars.iter().map(|x| x.1));
+        Ok((blk, args))
+    }
+
+    /// End the current block: write `words` to `out` and return `status`.
+    pub fn exit_here(&mut self, status: Status, words: &[Word]) -> Result<(), Stop> {
+        if words.len() > crate::frame::FRAME_WORDS {
+            return Err(Stop::fail("value too large for the JIT frame"));
+        }
+        for (i, w) in words.iter().enumerate() {
+            let v = self.val(*w);
+            let mt = match w.kind() {
+                Kind::Int => MemType::I64,
+                Kind::Ptr => MemType::Ptr,
+                Kind::Float => MemType::F64,
+            };
+            self.tick()?;
+            self.b.store(mt, self.frame, 8 * i as i32, v)?;
+        }
+        let s = self.b.iconst(status as i64);
+        self.b.ret(Some(s))?;
+        Ok(())
+    }
+
+    /// End the current block with a panic: `template` with `{}` holes filled by `args`.
+    pub fn exit_panic(&mut self, template: &str, args: &[Word]) -> Result<(), Stop> {
+        let id = self.jit.message(template);
+        let mut words = vec![Word::int(id as i64)];
+        words.extend_from_slice(args);
+        self.exit_here(Status::Panic, &words)
+    }
+
+    /// When `cond` is nonzero, exit with the panic `template` (holes filled by `args`).
+    pub fn panic_if(&mut self, cond: Value, template: &str, args: &[Word]) -> Result<(), Stop> {
+        let id = self.jit.message(template);
+        let mut words = vec![Word::int(id as i64)];
+        words.extend_from_slice(args);
+        let (blk, jargs) = self.exit_block(Status::Panic, &words)?;
+        self.tick()?;
+        self.b.exit_if(cond, blk, &jargs)?;
+        Ok(())
+    }
+
+    /// A block that panics with `template` (no holes), for overflow side exits.
+    pub fn panic_block(&mut self, template: &str) -> Result<(Block, Vec<Value>), Stop> {
+        let id = self.jit.message(template);
+        self.exit_block(Status::Panic, &[Word::int(id as i64)])
+    }
+
+    /// After a helper that returns nonzero when a panic was caught into the frame: exit
+    /// with that panic.
+    pub fn propagate_if(&mut self, status: Value) -> Result<(), Stop> {
+        let (blk, jargs) = self.exit_block(Status::ResidualPanic, &[])?;
+        self.tick()?;
+        self.b.exit_if(status, blk, &jargs)?;
+        Ok(())
+    }
+
+    /// Call a residual helper `h(frame, args...) -> status` that writes its result's
+    /// words to the frame's `out`; returns those words (of `kinds`).
+    pub fn residual_call(&mut self, h: &Helper, args: &[Word], kinds: &[Kind]) -> Result<Red, Stop> {
+        if kinds.len() > crate::frame::FRAME_WORDS {
+            return Err(Stop::fail("result too large for the JIT frame"));
+        }
+        let mut vals = vec![self.frame];
+        for a in args {
+            vals.push(self.val(*a));
+        }
+        let status = self.call(h, &vals)?.ok_or_else(|| Stop::fail("helper returns nothing"))?;
+        self.propagate_if(status)?;
+        let mut out = Vec::with_capacity(kinds.len());
+        for (i, k) in kinds.iter().enumerate() {
+            let mt = match k {
+                Kind::Int => MemType::I64,
+                Kind::Ptr => MemType::Ptr,
+                Kind::Float => MemType::F64,
+            };
+            let v = self.load(mt, self.frame, 8 * i as i32)?;
+            out.push(Word::Var(v, *k));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,253 @@
+//! One compilation unit: from a start state, follow every path of the generating
+//! extension, emitting code, until every path has ended in a return, a panic or a jump to
+//! a state compiled already.
+//!
+//! - **Merging.** A state at a merge block (the global merge point and every loop header
+//!   of the portal) is looked up by its [`MergeKey`], the block and the values of its
+//!   green variables. The first state with a key gets a backend block whose parameters
+//!   are the state's red words; later states with the same key jump there. A bytecode
+//!   loop therefore becomes a machine-code loop, compiled once per green key.
+//! - **Splitting.** A switch on a red word that is not a constant ends the block: each
+//!   case continues in a new backend block (a pending path). A constant red word picks
+//!   its case while compiling.
+//! - **Limits.** At most `max_states` merge states and `max_ops` operations per unit;
+//!   beyond them the unit fails and the portal interprets (see [`crate::jit`]).
+
+use crate::cx::Cx;
+use crate::jit::Jit;
+use crate::word::{Red, Stop, Word};
+use backend::{Block, FuncId, FunctionBuilder, Kind, Sig, Value};
+use std::collections::HashMap;
+
+/// A merge block and the green values of a state there.
+pub type MergeKey = (u32, Vec<u64>);
+
+/// Where a block of the generating extension goes next.
+pub enum Next<S> {
+    Goto(S),
+    /// The portal returns this value (its words).
+    Return(Red),
+    /// Continue with the state of the case equal to `value`, else `default`.
+    Switch {
+        value: Word,
+        cases: Vec<(i64, S)>,
+        default: Option<S>,
+    },
+}
+
+/// The generated part: the states of a portal's generating extension and how to run
+/// one block of it.
+pub trait Extension {
+    type State;
+    /// Run the block the state is at: green operations run, red ones are emitted.
+    fn step(cx: &mut Cx, s: Self::State) -> Result<Next<Self::State>, Stop>;
+    /// The key of a state at a merge block; `None` elsewhere.
+    fn merge_key(s: &Self::State) -> Option<MergeKey>;
+    /// The red words of a state, in a fixed order for its block.
+    fn red_words(s: &Self::State) -> Vec<Word>;
+    /// The state with its red words replaced, in [`Extension::red_words`] order.
+    fn with_red_words(s: Self::State, words: &mut dyn Iterator<Item = Word>) -> Self::State;
+}
+
+/// What compiling a unit made.
+#[derive(Clone, Debug, Default)]
+pub struct UnitStats {
+    pub merge_states: usize,
+    pub paths: usize,
+    pub operations: usize,
+}
+
+/// The limits of one unit.
+#[derive(Copy, Clone, Debug)]
+pub struct Limits {
+    pub max_states: usize,
+    pub max_ops: usize,
+}
+
+fn kinds(words: &[Word]) -> Vec<Kind> {
+    let mut k = vec![Kind::Ptr];
+    k.extend(words.iter().map(|w| w.kind()));
+    k
+}
+
+/// A fresh block for a state: parameters are the frame and the state's red words.
+fn block_for<E: Extension>(cx: &mut Cx, s: &E::State) -> (Block, Vec<Value>) {
+    let words = E::red_words(s);
+    let blk = cx.b.create_block(&kinds(&words));
+    let mut args = vec![cx.frame];
+    for w in words {
+        let v = cx.val(w);
+        args.push(v);
+    }
+    (blk, args)
+}
+
+/// Enter `blk` (created by [`block_for`]): the state's red words become its parameters.
+fn enter<E: Extension>(cx: &mut Cx, blk: Block, s: E::State) -> Result<E::State, Stop> {
+    cx.b.switch_to(blk)?;
+    let params = cx.b.params(blk).to_vec();
+    cx.frame = params[0];
+    let ks = kinds(&E::red_words(&s));
+    let mut it = params[1..]
+        .iter()
+        .zip(&ks[1..])
+        .map(|(v, k)| Word::Var(*v, *k));
+    Ok(E::with_red_words(s, &mut it))
+}
+
+/// Compile the unit that starts at `start` (whose red words become the function's
+/// parameters after the frame pointer). Returns the function, or why it failed.
+pub fn compile_unit<E: Extension>(
+    jit: &Jit,
+    name: &str,
+    start: E::State,
+    limits: Limits,
+) -> Result<(FuncId, UnitStats), String> {
+    let words = E::red_words(&start);
+    let sig = Sig::new(&kinds(&words), Some(Kind::Int));
+    let b = FunctionBuilder::new(name, sig);
+    let entry = b.entry();
+    let frame = b.params(entry)[0];
+    let mut cx = Cx::new(b, frame, jit, limits.max_ops);
+    let mut stats = UnitStats::default();
+    let mut merges: HashMap<MergeKey, Block> = HashMap::new();
+    let s = enter::<E>(&mut cx, entry, start).map_err(describe)?;
+    let mut pending: Vec<E::State> = vec![s];
+    // The first pending state is already in its block; later ones are entered here.
+    let mut blocks: Vec<Option<Block>> = vec![None];
+    while let Some(s) = pending.pop() {
+        let blk = blocks.pop().unwrap();
+        let s = match blk {
+            Some(b) => enter::<E>(&mut cx, b, s).map_err(describe)?,
+            None => s,
+        };
+        stats.paths += 1;
+        let mut more = Vec::new();
+        run_path::<E>(&mut cx, s, &mut merges, &mut more, limits).map_err(describe)?;
+        for (b, s) in more {
+            blocks.push(Some(b));
+            pending.push(s);
+        }
+    }
+    stats.merge_states = merges.len();
+    stats.operations = cx.emitted();
+    let f = cx.b.finish().map_err(|e| format!("backend: {e}"))?;
+    let id = jit.backend().compile(f).map_err(|e| format!("backend: {e}"))?;
+    Ok((id, stats))
+}
+
+fn describe(s: Stop) -> String {
+    match s {
+        Stop::Fail(m) => m,
+        Stop::Panic(m, _) => format!("unexpected panic while compiling: {m}"),
+    }
+}
+
+/// Follow one path from `s` in the current block until it ends.
+fn run_path<E: Extension>(
+    cx: &mut Cx,
+    mut s: E::State,
+    merges: &mut HashMap<MergeKey, Block>,
+    pending: &mut Vec<(Block, E::State)>,
+    limits: Limits,
+) -> Result<(), Stop> {
+    loop {
+        if let Some(key) = E::merge_key(&s) {
+            if let Some(&target) = merges.get(&key) {
+                let (_, args) = block_args::<E>(cx, &s);
+                cx.tick()?;
+                cx.b.jump(target, &args)?;
+                return Ok(());
+            }
+            if merges.len() >= limits.max_states {
+                return Err(Stop::fail(format!(
+                    "more than {} merge states in one unit (limit --jit-max-states)",
+                    limits.max_states
+                )));
+            }
+            let (blk, args) = block_for::<E>(cx, &s);
+            cx.tick()?;
+            cx.b.jump(blk, &args)?;
+            merges.insert(key, blk);
+            s = enter::<E>(cx, blk, s)?;
+        }
+        match E::step(cx, s) {
+            Ok(Next::Goto(n)) => s = n,
+            Ok(Next::Return(words)) => return cx.exit_here(crate::jit::Status::Return, &words),
+            Ok(Next::Switch {
+                value,
+                mut cases,
+                default,
+            }) => {
+                if let Some(c) = value.as_const() {
+                    let pos = cases.iter().position(|(v, _)| *v as u64 == c);
+                    s = match (pos, default) {
+                        (Some(i), _) => cases.swap_remove(i).1,
+                        (None, Some(d)) => d,
+                        (None, None) => {
+                            return Err(Stop::fail(format!("no case for value {c}")))
+                        }
+                    };
+                    continue;
+                }
+                return emit_switch::<E>(cx, value, cases, default, pending);
+            }
+            Err(Stop::Panic(msg, args)) => return cx.exit_panic(&msg, &args),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn block_args<E: Extension>(cx: &mut Cx, s: &E::State) -> (Vec<Kind>, Vec<Value>) {
+    let words = E::red_words(s);
+    let mut args = vec![cx.frame];
+    for w in &words {
+        let v = cx.val(*w);
+        args.push(v);
+    }
+    (kinds(&words), args)
+}
+
+/// End the block with a switch on the run-time `value`.
+fn emit_switch<E: Extension>(
+    cx: &mut Cx,
+    value: Word,
+    cases: Vec<(i64, E::State)>,
+    default: Option<E::State>,
+    pending: &mut Vec<(Block, E::State)>,
+) -> Result<(), Stop> {
+    let v = cx.val(value);
+    let mut targets: Vec<(Option<i64>, E::State)> =
+        cases.into_iter().map(|(c, s)| (Some(c), s)).collect();
+    if let Some(d) = default {
+        targets.push((None, d));
+    }
+    // A two-way switch on 0/1 is a branch.
+    if targets.len() == 2 && targets.iter().all(|(c, _)| matches!(c, Some(0) | Some(1))) {
+        let (c0, s0) = targets.remove(0);
+        let (_, s1) = targets.remove(0);
+        let (then_s, else_s) = if c0 == Some(1) { (s0, s1) } else { (s1, s0) };
+        let (tb, ta) = block_for::<E>(cx, &then_s);
+        let (eb, ea) = block_for::<E>(cx, &else_s);
+        cx.tick()?;
+        cx.b.branch(v, tb, &ta, eb, &ea)?;
+        pending.push((eb, else_s));
+        pending.push((tb, then_s));
+        return Ok(());
+    }
+    let last = targets.len() - 1;
+    for (i, (c, s)) in targets.into_iter().enumerate() {
+        let (blk, args) = block_for::<E>(cx, &s);
+        if i == last {
+            cx.tick()?;
+            cx.b.jump(blk, &args)?;
+        } else {
+            let c = c.expect("the default case is last");
+            let cond = cx.bin_i(backend::BinOp::Eq, v, c)?;
+            cx.tick()?;
+            cx.b.exit_if(cond, blk, &args)?;
+        }
+        pending.push((blk, s));
+    }
+    Ok(())
+}

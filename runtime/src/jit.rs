@@ -1,0 +1,311 @@
+//! The JIT of a translated binary: its options, its backend, the compiled units by green
+//! key, and the calls into compiled code.
+//!
+//! **Invariant:** a unit is compiled at most once per (portal, green key); a unit that
+//! failed is remembered as failed, so the portal interprets that key from then on without
+//! trying again, and the JIT log says why once.
+
+use crate::driver::{self, Extension, Limits};
+use crate::frame::Frame;
+use backend::{Backend, BackendKind, FuncId};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// How compiled code ended (its return value).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(i64)]
+pub enum Status {
+    /// The portal returned; `out` holds the result's words.
+    Return = 0,
+    /// A panic: `out[0]` is the message number, `out[1..]` its arguments.
+    Panic = 1,
+    /// A residual call panicked; the payload is in the frame.
+    ResidualPanic = 2,
+}
+
+/// The JIT's command-line options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub enabled: bool,
+    pub backend: BackendKind,
+    pub log: Option<PathBuf>,
+    pub max_states: usize,
+    pub max_ops: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            enabled: true,
+            backend: BackendKind::X86,
+            log: None,
+            max_states: 10_000,
+            max_ops: 2_000_000,
+        }
+    }
+}
+
+pub const USAGE: &str = "JIT options (before the program's own arguments):
+  --no-jit                 run the plain interpreter
+  --backend x86|reference  the code generator (default x86)
+  --jit-log FILE           log the compiled machine code to FILE (read it with viewcode)
+  --jit-max-states N       merge states per compiled unit before falling back (default 10000)
+  --jit-max-ops N          operations per compiled unit before falling back (default 2000000)";
+
+impl Options {
+    /// Read the JIT's options from the front of `args` (after the program name); returns
+    /// them and the arguments left for the program.
+    pub fn parse(args: &[String]) -> Result<(Options, Vec<String>), String> {
+        let mut o = Options::default();
+        let mut i = 0;
+        let value = |i: usize, name: &str| -> Result<String, String> {
+            args.get(i + 1)
+                .cloned()
+                .ok_or_else(|| format!("`{name}` needs a value\n{USAGE}"))
+        };
+        let number = |s: String, name: &str| -> Result<usize, String> {
+            s.parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("`{name}` needs a positive number, found `{s}`"))
+        };
+        while i < args.len() {
+            match args[i].as_str() {
+                "--no-jit" => o.enabled = false,
+                "--backend" => {
+                    o.backend = value(i, "--backend")?.parse()?;
+                    i += 1;
+                }
+                "--jit-log" => {
+                    o.log = Some(PathBuf::from(value(i, "--jit-log")?));
+                    i += 1;
+                }
+                "--jit-max-states" => {
+                    o.max_states = number(value(i, "--jit-max-states")?, "--jit-max-states")?;
+                    i += 1;
+                }
+                "--jit-max-ops" => {
+                    o.max_ops = number(value(i, "--jit-max-ops")?, "--jit-max-ops")?;
+                    i += 1;
+                }
+                "--" => {
+                    i += 1;
+                    break;
+                }
+                _ => break,
+            }
+            i += 1;
+        }
+        Ok((o, args[i..].to_vec()))
+    }
+}
+
+static OPTIONS: OnceLock<Options> = OnceLock::new();
+
+/// Set the options of every thread's JIT (once, before the first portal call) and hand
+/// the remaining arguments to the program (see `hints::args`).
+pub fn configure(options: Options, program_args: Vec<String>) {
+    let _ = OPTIONS.set(options);
+    let _ = hints::rt::ARGS.set(program_args);
+}
+
+/// The options in force.
+pub fn options() -> &'static Options {
+    OPTIONS.get_or_init(Options::default)
+}
+
+thread_local! {
+    static JIT: Jit = Jit::new(options().clone());
+}
+
+/// Run `f` with this thread's JIT.
+pub fn with<R>(f: impl FnOnce(&Jit) -> R) -> R {
+    JIT.with(f)
+}
+
+/// A unit: compiled, or failed (interpret instead).
+type UnitEntry = Option<FuncId>;
+
+pub struct Jit {
+    pub options: Options,
+    backend: Option<Box<dyn Backend>>,
+    messages: RefCell<(Vec<String>, HashMap<String, usize>)>,
+    units: RefCell<HashMap<(&'static str, Vec<u64>), UnitEntry>>,
+    interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<&'static [u8]>>>,
+}
+
+impl Jit {
+    pub fn new(options: Options) -> Jit {
+        let mut options = options;
+        let backend = if options.enabled {
+            let log = match &options.log {
+                Some(p) => match backend::jitlog::JitLog::to_file(p) {
+                    Ok(l) => Some(l),
+                    Err(e) => {
+                        eprintln!("warning: cannot write the JIT log {}: {e}", p.display());
+                        None
+                    }
+                },
+                None => None,
+            };
+            match backend::new_backend(options.backend, log) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    eprintln!("warning: JIT disabled: {e}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        options.enabled = backend.is_some();
+        Jit {
+            options,
+            backend,
+            messages: RefCell::new((Vec::new(), HashMap::new())),
+            units: RefCell::new(HashMap::new()),
+            interned: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.backend.is_some()
+    }
+
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_deref().expect("the JIT is enabled")
+    }
+
+    /// The number of a panic message template.
+    pub fn message(&self, template: &str) -> usize {
+        let mut m = self.messages.borrow_mut();
+        if let Some(i) = m.1.get(template) {
+            return *i;
+        }
+        let i = m.0.len();
+        m.0.push(template.to_string());
+        m.1.insert(template.to_string(), i);
+        i
+    }
+
+    /// The text of the panic compiled code exited with.
+    pub fn panic_message(&self, frame: &Frame) -> String {
+        let m = self.messages.borrow();
+        let template = m.0.get(frame.out[0] as usize).cloned().unwrap_or_default();
+        let mut out = String::new();
+        let mut args = frame.out[1..].iter();
+        let mut parts = template.split("{}").peekable();
+        while let Some(p) = parts.next() {
+            out.push_str(p);
+            if parts.peek().is_some() {
+                out.push_str(&args.next().copied().unwrap_or(0).to_string());
+            }
+        }
+        out
+    }
+
+    /// A process-lifetime copy of green data: equal contents at the same address give the
+    /// same copy, so the copy's address can be part of a green key and compiled code can
+    /// keep pointing at it.
+    pub fn intern<T: Copy + PartialEq + 'static>(&self, s: &[T]) -> &'static [T] {
+        let key = (s.as_ptr() as usize, s.len(), std::any::TypeId::of::<T>());
+        let mut map = self.interned.borrow_mut();
+        let list = map.entry(key).or_default();
+        for bytes in list.iter() {
+            let t: &'static [T] =
+                unsafe { std::slice::from_raw_parts(bytes.as_ptr() as *const T, s.len()) };
+            if t == s {
+                return t;
+            }
+        }
+        let copy: &'static [T] = Box::leak(s.to_vec().into_boxed_slice());
+        let bytes = unsafe {
+            std::slice::from_raw_parts(copy.as_ptr() as *const u8, std::mem::size_of_val(copy))
+        };
+        list.push(bytes);
+        copy
+    }
+
+    /// The compiled unit of `portal` for `key`, compiling it from `start` the first
+    /// time; `None` when the portal must interpret this key.
+    pub fn unit<E: Extension>(
+        &self,
+        portal: &'static str,
+        key: Vec<u64>,
+        start: impl FnOnce() -> E::State,
+    ) -> Option<FuncId> {
+        self.backend.as_ref()?;
+        if let Some(e) = self.units.borrow().get(&(portal, key.clone())) {
+            return *e;
+        }
+        let name = format!("{portal}#{}", self.units.borrow().len());
+        let limits = Limits {
+            max_states: self.options.max_states,
+            max_ops: self.options.max_ops,
+        };
+        let entry = match driver::compile_unit::<E>(self, &name, start(), limits) {
+            Ok((id, stats)) => {
+                self.backend().note(&format!(
+                    "{name}: compiled {} merge states, {} paths, {} operations",
+                    stats.merge_states, stats.paths, stats.operations
+                ));
+                Some(id)
+            }
+            Err(why) => {
+                self.backend()
+                    .note(&format!("{name}: not compiled, interpreting instead: {why}"));
+                None
+            }
+        };
+        self.units.borrow_mut().insert((portal, key), entry);
+        entry
+    }
+
+    /// Run a compiled unit with `frame` and the red arguments' words.
+    ///
+    /// # Safety
+    /// `args` must be the words of the unit's red parameters, as the generated frontend
+    /// encodes them.
+    pub unsafe fn run(&self, f: FuncId, frame: &mut Frame, args: &[u64]) -> Status {
+        let mut raw = Vec::with_capacity(args.len() + 1);
+        raw.push(frame as *mut Frame as u64);
+        raw.extend_from_slice(args);
+        match self.backend().call(f, &raw) {
+            0 => Status::Return,
+            1 => Status::Panic,
+            _ => Status::ResidualPanic,
+        }
+    }
+
+    /// Finish a call of compiled code that did not return: raise its panic.
+    pub fn raise(&self, status: Status, frame: &mut Frame) -> ! {
+        match status {
+            Status::ResidualPanic => match frame.panic.take() {
+                Some(p) => std::panic::resume_unwind(p),
+                None => panic!("panic in a residual call"),
+            },
+            _ => {
+                let msg = self.panic_message(frame);
+                panic!("{msg}")
+            }
+        }
+    }
+}
+
+/// For a translated binary's `main`: read the JIT options from the command line, print
+/// usage errors, and configure the JIT. Returns `false` when the options are bad.
+pub fn configure_from_env_args() -> bool {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match Options::parse(&args) {
+        Ok((o, rest)) => {
+            configure(o, rest);
+            true
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
+}
