@@ -557,3 +557,22 @@ impl<'j> Cx<'j> {
 extern "C" fn f64_bits(x: f64) -> u64 {
     x.to_bits()
 }
+
+impl<'j> Cx<'j> {
+    /// `s[i]` for a slice given as (pointer, length) words.
+    pub fn slice_get(&mut self, elem: Scalar, s: &Red, i: &Red) -> Result<Red, Stop> {
+        if s.len() < 2 {
+            return Err(Stop::fail("bad slice value"));
+        }
+        let wi = word0(i)?;
+        let p = self.val(s[0]);
+        let n = self.val(s[1]);
+        let iv = self.val(wi);
+        let oob = self.bin(BinOp::Uge, iv, n)?;
+        self.panic_if(oob, green::INDEX_OOB, &[s[1], wi])?;
+        let mt = elem.mem();
+        self.tick()?;
+        let r = self.b.load_indexed(mt, p, iv, mt.size() as u8, 0)?;
+        Ok(vec![Word::Var(r, elem.kind())])
+    }
+}

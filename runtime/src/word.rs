@@ -163,3 +163,69 @@ impl IntTy {
         }
     }
 }
+
+/// `v`'s words with their values replaced by the next words of `it` (kinds kept).
+pub fn replace(v: &Red, it: &mut dyn Iterator<Item = Word>) -> Red {
+    v.iter().map(|w| it.next().unwrap_or(*w)).collect()
+}
+
+/// The value of an enum layout: `tag`, then `fields` at word `offset`, zeros elsewhere.
+pub fn variant(kinds: &[Kind], tag: i64, offset: usize, fields: &[&Red]) -> Red {
+    let mut w = zeros(kinds);
+    if let Some(t) = w.first_mut() {
+        *t = Word::int(tag);
+    }
+    let mut i = offset;
+    for f in fields {
+        for x in f.iter() {
+            if i < w.len() {
+                w[i] = *x;
+            }
+            i += 1;
+        }
+    }
+    w
+}
+
+/// Skip `n` words of an encoded value.
+pub fn skip(it: &mut dyn Iterator<Item = u64>, n: usize) {
+    for _ in 0..n {
+        it.next();
+    }
+}
+
+/// Green values that can be part of a merge key.
+pub trait GreenKey {
+    fn key(&self, out: &mut Vec<u64>);
+}
+
+macro_rules! key_scalar {
+    ($($t:ty),*) => {$(
+        impl GreenKey for $t {
+            fn key(&self, out: &mut Vec<u64>) { out.push(*self as u64) }
+        }
+    )*};
+}
+key_scalar!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, bool, char);
+
+impl GreenKey for f64 {
+    fn key(&self, out: &mut Vec<u64>) {
+        out.push(self.to_bits())
+    }
+}
+impl GreenKey for () {
+    fn key(&self, _: &mut Vec<u64>) {}
+}
+/// Green slices are interned (see `Jit::intern`): the address stands for the contents.
+impl<T> GreenKey for &'static [T] {
+    fn key(&self, out: &mut Vec<u64>) {
+        out.push(self.as_ptr() as u64);
+        out.push(self.len() as u64);
+    }
+}
+impl GreenKey for &'static str {
+    fn key(&self, out: &mut Vec<u64>) {
+        out.push(self.as_ptr() as u64);
+        out.push(self.len() as u64);
+    }
+}

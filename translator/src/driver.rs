@@ -186,7 +186,7 @@ pub fn front_end(opts: &Options) -> Result<(Crate, Program), Failure> {
         quiet: opts.quiet,
         started: Instant::now(),
     };
-    let total = if opts.view { 4 } else { 3 };
+    let total = if opts.view { 4 } else { 7 };
     let dir = resolve_target(&opts.target, &opts.targets_dir).map_err(Failure)?;
     p.phase(1, total, &format!("reading {}", dir.display()));
     let k = Crate::load(&dir).map_err(|e| Failure(format!("error: {e}")))?;
@@ -271,4 +271,81 @@ pub fn write_dot(prog: &Program, dir: &Path) -> std::io::Result<String> {
             prog.graphs.len()
         )
     })
+}
+
+/// The back end: inline, annotate and timeshift every portal, write the generated crate
+/// and build it into `output`. Returns the path of the binary.
+pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Failure> {
+    let p = Progress {
+        quiet: opts.quiet,
+        started: Instant::now(),
+    };
+    let total = 7;
+    let dir = resolve_target(&opts.target, &opts.targets_dir).map_err(Failure)?;
+    p.phase(4, total, "inlining helpers into the portal");
+    let mut inlined = Vec::new();
+    for name in &prog.roots {
+        let g = crate::inline::inline_portal(prog, name);
+        p.done(&format!(
+            "{name}: {} blocks, {} operations",
+            g.g.node_count(),
+            g.op_count()
+        ));
+        inlined.push((name.clone(), g));
+    }
+    p.phase(5, total, "binding-time analysis");
+    let mut anns = Vec::new();
+    for (name, g) in &inlined {
+        let greens = crate::hints::portal_greens(&k.fns[name].item.attrs)
+            .and_then(|r| r.ok())
+            .unwrap_or_default();
+        let a = crate::bta::annotate(g, &greens, k).map_err(|ds| render_all(k, &ds, opts.color))?;
+        let reds = a.red.iter().filter(|r| **r).count();
+        p.done(&format!(
+            "{name}: {} green and {reds} red variables, {} merge blocks",
+            a.red.len() - reds,
+            a.merge_blocks.len()
+        ));
+        anns.push((greens, a));
+    }
+    p.phase(6, total, "generating the JIT frontend");
+    let portals: Vec<crate::timeshift::Portal> = inlined
+        .iter()
+        .zip(&anns)
+        .map(|((name, g), (greens, a))| crate::timeshift::Portal {
+            name: name.clone(),
+            graph: g,
+            ann: a,
+            greens: greens.clone(),
+        })
+        .collect();
+    let frontend =
+        crate::timeshift::generate(k, &portals).map_err(|ds| render_all(k, &ds, opts.color))?;
+    let bin = format!("{}-c", k.name);
+    let build_dir = crate::timeshift::package::toolchain_root()
+        .join("target")
+        .join("translate")
+        .join(&bin);
+    crate::timeshift::package::write_crate(&build_dir, &bin, &k.name, &dir, &frontend)
+        .map_err(|e| Failure(format!("error: {e}")))?;
+    p.done(&format!(
+        "{} lines in {}",
+        frontend.lines().count(),
+        build_dir.join("src/frontend.rs").display()
+    ));
+    p.phase(7, total, &format!("building {bin} (cargo build --release)"));
+    let built = crate::timeshift::package::build(&build_dir, &bin, opts.quiet)
+        .map_err(|e| Failure(format!("error: {e}")))?;
+    let out = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("./{bin}")));
+    std::fs::copy(&built, &out).map_err(|e| {
+        Failure(format!(
+            "error: cannot write {}: {e}",
+            out.display()
+        ))
+    })?;
+    p.done(&format!("wrote {}", out.display()));
+    Ok(out)
 }

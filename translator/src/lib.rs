@@ -14,8 +14,11 @@
 //! **Invariant:** the translator reads source and never runs target code; a user error is
 //! a [`diag::Diagnostic`], a panic is a translator bug.
 
+pub mod bta;
 pub mod diag;
 pub mod driver;
 pub mod flow;
 pub mod hints;
+pub mod inline;
 pub mod source;
+pub mod timeshift;

@@ -63,19 +63,17 @@ fn main() -> ExitCode {
         color: std::io::stderr().is_terminal(),
     };
     match driver::front_end(&opts) {
-        Ok((k, _prog)) => {
+        Ok((k, prog)) => {
             if opts.view {
                 return ExitCode::SUCCESS;
             }
-            let out = opts
-                .output
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("./{}-c", k.name)));
-            eprintln!(
-                "error: cannot write {}: the timeshifter (binding-time analysis and code generation) is not part of this build yet; `--view` shows the flow graphs",
-                out.display()
-            );
-            ExitCode::FAILURE
+            match driver::back_end(&opts, &k, &prog) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(driver::Failure(msg)) => {
+                    eprintln!("{msg}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Err(driver::Failure(msg)) => {
             eprintln!("{msg}");

@@ -1,0 +1,242 @@
+//! Binding-time analysis: which variables of a portal's (inlined) graph are green, known
+//! while compiling, and which are red, known only when the compiled code runs (after
+//! PyPy's `jit/hintannotator`).
+//!
+//! Rules, applied until nothing changes:
+//! - the portal's green parameters and all constants are green; its other parameters red;
+//! - allocating a mutable container (`vec!`, `Vec::new()`, arrays, structs) is red, and so
+//!   is `pop`;
+//! - reading from a container (`x[i]`, `len`, fields) is green when the container and the
+//!   index are green (green data is immutable: it comes from `&` parameters or
+//!   `deepfreeze!`);
+//! - a residual call is green only for an `#[elidable]` function with green arguments;
+//! - any other operation is green when all its arguments are;
+//! - a block input is red when some link passes it a red value.
+//!
+//! Errors explain themselves: `concrete!(x)` on a red `x` reports the chain of operations
+//! that made `x` red; mutating green data and `promote!` (not supported yet) are errors.
+
+use crate::diag::Diagnostic;
+use crate::flow::model::*;
+use crate::flow::ops::{HintKind, OpKind};
+use crate::hints;
+use crate::source::Crate;
+use petgraph::visit::EdgeRef;
+use std::collections::BTreeSet;
+
+/// Why a variable is red: where, and the variable it got red from.
+#[derive(Clone, Debug)]
+pub struct Reason {
+    pub span: Span,
+    pub what: String,
+    pub from: Option<Var>,
+}
+
+/// The result of the analysis.
+pub struct Annotation {
+    /// `red[v]` for every variable.
+    pub red: Vec<bool>,
+    pub why: Vec<Option<Reason>>,
+    /// Blocks where states merge by green key: the global merge point's block and every
+    /// loop header.
+    pub merge_blocks: BTreeSet<BlockId>,
+}
+
+impl Annotation {
+    pub fn is_red(&self, v: Var) -> bool {
+        self.red[v.0 as usize]
+    }
+    pub fn operand_red(&self, o: &Operand) -> bool {
+        matches!(o, Operand::Var(v) if self.is_red(*v))
+    }
+}
+
+/// Annotate `g`, the inlined graph of a portal whose green parameters are `greens`.
+pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, Vec<Diagnostic>> {
+    let n = g.var_types.len();
+    let mut a = Annotation {
+        red: vec![false; n],
+        why: vec![None; n],
+        merge_blocks: BTreeSet::new(),
+    };
+    let start = &g.g[g.start];
+    for ((name, _), v) in g.params.iter().zip(&start.inputs) {
+        if !greens.contains(name) {
+            a.red[v.0 as usize] = true;
+            a.why[v.0 as usize] = Some(Reason {
+                span: g.span,
+                what: format!("`{name}` is a red parameter of the portal"),
+                from: None,
+            });
+        }
+    }
+    let mut errors = Vec::new();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for b in g.g.node_indices() {
+            let data = &g.g[b];
+            for op in &data.ops {
+                let red_arg = op.args.iter().find_map(|o| match o {
+                    Operand::Var(v) if a.is_red(*v) => Some(*v),
+                    _ => None,
+                });
+                let red = match &op.kind {
+                    OpKind::VecRepeat
+                    | OpKind::VecLit
+                    | OpKind::ArrayRepeat
+                    | OpKind::ArrayLit
+                    | OpKind::NewStruct(_)
+                    | OpKind::VecPop => Some((format!("`{}` makes mutable data, which is red", op.kind), None)),
+                    OpKind::ResidualCall(f) => {
+                        let elidable = k
+                            .fns
+                            .get(f)
+                            .is_some_and(|fi| hints::has_attr(&fi.item.attrs, "elidable"));
+                        if !elidable {
+                            Some((format!("`{f}` is called, not looked into, so its result is red (mark it `#[elidable]` if it is pure)"), None))
+                        } else {
+                            red_arg.map(|v| (format!("`{f}` is called with a red argument"), Some(v)))
+                        }
+                    }
+                    OpKind::Panic | OpKind::GlobalMergePoint => None,
+                    _ => red_arg.map(|v| (format!("`{}` of a red value", op.kind), Some(v))),
+                };
+                if let Some((what, from)) = red {
+                    let i = op.result.0 as usize;
+                    if !a.red[i] {
+                        a.red[i] = true;
+                        a.why[i] = Some(Reason {
+                            span: op.span,
+                            what,
+                            from,
+                        });
+                        changed = true;
+                    }
+                }
+            }
+            for e in g.g.edges(b) {
+                let t = &g.g[e.target()];
+                for (arg, inp) in e.weight().args.iter().zip(&t.inputs) {
+                    if let Operand::Var(v) = arg {
+                        if a.is_red(*v) && !a.is_red(*inp) {
+                            a.red[inp.0 as usize] = true;
+                            a.why[inp.0 as usize] = Some(Reason {
+                                span: Span::default(),
+                                what: "passed on".into(),
+                                from: Some(*v),
+                            });
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Checks.
+    for b in g.g.node_indices() {
+        for op in &g.g[b].ops {
+            match &op.kind {
+                OpKind::Hint(HintKind::Concrete) if a.operand_red(&op.args[0]) => {
+                    let mut d = Diagnostic::new(op.span, "this value must be green, but it is red")
+                        .label("`concrete!` here")
+                        .help("make every value it is computed from green: a green portal parameter, a constant, or a read of green data with a green index");
+                    for line in chain(g, &a, op.args[0].var().unwrap(), k) {
+                        d = d.note(line);
+                    }
+                    errors.push(d);
+                }
+                OpKind::Hint(HintKind::Promote) => errors.push(
+                    Diagnostic::new(op.span, "`promote!` is not supported by this translator yet")
+                        .label("promotion needs a run-time switch")
+                        .help("make the value green another way (a green portal parameter or `concrete!`), or remove the hint"),
+                ),
+                OpKind::Hint(HintKind::Deepfreeze) if a.operand_red(&op.args[0]) => errors.push(
+                    Diagnostic::new(op.span, "`deepfreeze!` of a red value")
+                        .label("this value is red")
+                        .help("`deepfreeze!` declares green data immutable; compute the value from green values only"),
+                ),
+                OpKind::SetItem | OpKind::SetField(_) | OpKind::VecPush | OpKind::VecPop
+                    if !a.operand_red(&op.args[0]) =>
+                {
+                    errors.push(
+                        Diagnostic::new(op.span, "green data is mutated here")
+                            .label("this container is green (known while compiling)")
+                            .help("green data must be immutable; keep mutable data in red values (for example a `Vec` made inside the portal)"),
+                    )
+                }
+                _ => {}
+            }
+        }
+    }
+    // Merge blocks.
+    for b in g.g.node_indices() {
+        if g.g[b].ops.iter().any(|o| o.kind == OpKind::GlobalMergePoint) {
+            a.merge_blocks.insert(b);
+        }
+    }
+    a.merge_blocks.extend(loop_headers(g));
+    if errors.is_empty() {
+        Ok(a)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Targets of back edges in a depth-first walk from the start block.
+pub fn loop_headers(g: &Graph) -> BTreeSet<BlockId> {
+    let mut heads = BTreeSet::new();
+    let mut state: std::collections::HashMap<BlockId, u8> = Default::default();
+    // Iterative DFS: 1 = on the stack, 2 = done.
+    let mut stack: Vec<(BlockId, Vec<BlockId>)> = Vec::new();
+    let succ = |b: BlockId| -> Vec<BlockId> { g.exits(b).into_iter().map(|(_, t)| t).collect() };
+    state.insert(g.start, 1);
+    stack.push((g.start, succ(g.start)));
+    while let Some((b, rest)) = stack.last_mut() {
+        let b = *b;
+        if let Some(t) = rest.pop() {
+            match state.get(&t) {
+                Some(1) => {
+                    heads.insert(t);
+                }
+                Some(_) => {}
+                None => {
+                    state.insert(t, 1);
+                    let s = succ(t);
+                    stack.push((t, s));
+                }
+            }
+        } else {
+            state.insert(b, 2);
+            stack.pop();
+        }
+    }
+    heads
+}
+
+/// The chain of reasons that made `v` red, one line each, from `v` back to its origin.
+pub fn chain(g: &Graph, a: &Annotation, v: Var, k: &Crate) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = Some(v);
+    let mut seen = BTreeSet::new();
+    while let Some(v) = cur {
+        if !seen.insert(v) || out.len() > 20 {
+            break;
+        }
+        let Some(r) = &a.why[v.0 as usize] else { break };
+        if r.what != "passed on" {
+            let name = g.var_names[v.0 as usize]
+                .as_ref()
+                .map(|n| format!("`{n}` ({v})"))
+                .unwrap_or_else(|| v.to_string());
+            let at = if r.span == Span::default() {
+                String::new()
+            } else {
+                format!(" at {}", k.location(r.span))
+            };
+            out.push(format!("{name} is red: {}{at}", r.what));
+        }
+        cur = r.from;
+    }
+    out
+}
