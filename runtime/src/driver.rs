@@ -4,9 +4,11 @@
 //!
 //! - **Merging.** A state at a merge block (the global merge point and every loop header
 //!   of the portal) is looked up by its [`MergeKey`], the block and the values of its
-//!   green variables. The first state with a key gets a backend block whose parameters
-//!   are the state's red words; later states with the same key jump there. A bytecode
-//!   loop therefore becomes a machine-code loop, compiled once per green key.
+//!   green variables. The first state with a key is compiled inline, keeping constants
+//!   it knows; the second gets a backend block whose parameters are the state's red
+//!   words, and every later one jumps there. A bytecode loop therefore becomes a
+//!   machine-code loop (after one peeled iteration), compiled once per green key, and
+//!   straight-line bytecode keeps its constants folded.
 //! - **Splitting.** A switch on a red word that is not a constant ends the block: each
 //!   case continues in a new backend block (a pending path). A constant red word picks
 //!   its case while compiling.
@@ -110,7 +112,7 @@ pub fn compile_unit<E: Extension>(
     let frame = b.params(entry)[0];
     let mut cx = Cx::new(b, frame, jit, limits.max_ops);
     let mut stats = UnitStats::default();
-    let mut merges: HashMap<MergeKey, Block> = HashMap::new();
+    let mut merges: HashMap<MergeKey, Option<Block>> = HashMap::new();
     let s = enter::<E>(&mut cx, entry, start).map_err(describe)?;
     let mut pending: Vec<E::State> = vec![s];
     // The first pending state is already in its block; later ones are entered here.
@@ -147,29 +149,41 @@ fn describe(s: Stop) -> String {
 fn run_path<E: Extension>(
     cx: &mut Cx,
     mut s: E::State,
-    merges: &mut HashMap<MergeKey, Block>,
+    merges: &mut HashMap<MergeKey, Option<Block>>,
     pending: &mut Vec<(Block, E::State)>,
     limits: Limits,
 ) -> Result<(), Stop> {
     loop {
         if let Some(key) = E::merge_key(&s) {
-            if let Some(&target) = merges.get(&key) {
-                let (_, args) = block_args::<E>(cx, &s);
-                cx.tick()?;
-                cx.b.jump(target, &args)?;
-                return Ok(());
+            match merges.get(&key) {
+                // Seen before and compiled as a block: jump there.
+                Some(Some(target)) => {
+                    let target = *target;
+                    let (_, args) = block_args::<E>(cx, &s);
+                    cx.tick()?;
+                    cx.b.jump(target, &args)?;
+                    return Ok(());
+                }
+                // Seen once, inline: this key loops. Give it a block (its red words
+                // generalised to parameters) and compile it from there.
+                Some(None) => {
+                    let (blk, args) = block_for::<E>(cx, &s);
+                    cx.tick()?;
+                    cx.b.jump(blk, &args)?;
+                    merges.insert(key, Some(blk));
+                    s = enter::<E>(cx, blk, s)?;
+                }
+                // First time: go on inline, keeping what is known of the red values.
+                None => {
+                    if merges.len() >= limits.max_states {
+                        return Err(Stop::fail(format!(
+                            "more than {} merge states in one unit (limit --jit-max-states)",
+                            limits.max_states
+                        )));
+                    }
+                    merges.insert(key, None);
+                }
             }
-            if merges.len() >= limits.max_states {
-                return Err(Stop::fail(format!(
-                    "more than {} merge states in one unit (limit --jit-max-states)",
-                    limits.max_states
-                )));
-            }
-            let (blk, args) = block_for::<E>(cx, &s);
-            cx.tick()?;
-            cx.b.jump(blk, &args)?;
-            merges.insert(key, blk);
-            s = enter::<E>(cx, blk, s)?;
         }
         match E::step(cx, s) {
             Ok(Next::Goto(n)) => s = n,
