@@ -8,7 +8,9 @@
 //! `--no-jit`, `--backend x86|reference`, `--jit-log FILE`. [`args`] gives `main` the
 //! command line without them, so one `main` serves both builds.
 
-pub use hints_macros::{concrete, deepfreeze, elidable, global_merge_point, portal, promote, residual};
+pub use hints_macros::{
+    concrete, deepfreeze, elidable, global_merge_point, portal, promote, residual,
+};
 
 /// The command-line arguments after the program name, without the JIT's options.
 ///
@@ -17,7 +19,10 @@ pub use hints_macros::{concrete, deepfreeze, elidable, global_merge_point, porta
 pub fn args() -> Vec<String> {
     match rt::ARGS.get() {
         Some(a) => a.clone(),
-        None => std::env::args().skip(1).filter(|a| a != "--no-jit").collect(),
+        None => std::env::args()
+            .skip(1)
+            .filter(|a| a != "--no-jit")
+            .collect(),
     }
 }
 

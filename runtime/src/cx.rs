@@ -163,7 +163,12 @@ impl<'j> Cx<'j> {
 
     /// Call a residual helper `h(frame, args...) -> status` that writes its result's
     /// words to the frame's `out`; returns those words (of `kinds`).
-    pub fn residual_call(&mut self, h: &Helper, args: &[Word], kinds: &[Kind]) -> Result<Red, Stop> {
+    pub fn residual_call(
+        &mut self,
+        h: &Helper,
+        args: &[Word],
+        kinds: &[Kind],
+    ) -> Result<Red, Stop> {
         if kinds.len() > crate::frame::FRAME_WORDS {
             return Err(Stop::fail("result too large for the JIT frame"));
         }
@@ -171,7 +176,9 @@ impl<'j> Cx<'j> {
         for a in args {
             vals.push(self.val(*a));
         }
-        let status = self.call(h, &vals)?.ok_or_else(|| Stop::fail("helper returns nothing"))?;
+        let status = self
+            .call(h, &vals)?
+            .ok_or_else(|| Stop::fail("helper returns nothing"))?;
         self.propagate_if(status)?;
         let mut out = Vec::with_capacity(kinds.len());
         for (i, k) in kinds.iter().enumerate() {

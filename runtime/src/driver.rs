@@ -134,7 +134,10 @@ pub fn compile_unit<E: Extension>(
     stats.merge_states = merges.len();
     stats.operations = cx.emitted();
     let f = cx.b.finish().map_err(|e| format!("backend: {e}"))?;
-    let id = jit.backend().compile(f).map_err(|e| format!("backend: {e}"))?;
+    let id = jit
+        .backend()
+        .compile(f)
+        .map_err(|e| format!("backend: {e}"))?;
     Ok((id, stats))
 }
 
@@ -198,9 +201,7 @@ fn run_path<E: Extension>(
                     s = match (pos, default) {
                         (Some(i), _) => cases.swap_remove(i).1,
                         (None, Some(d)) => d,
-                        (None, None) => {
-                            return Err(Stop::fail(format!("no case for value {c}")))
-                        }
+                        (None, None) => return Err(Stop::fail(format!("no case for value {c}"))),
                     };
                     continue;
                 }

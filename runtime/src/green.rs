@@ -166,7 +166,9 @@ gint!(i8 => I8, i16 => I16, i32 => I32, i64 => I64, isize => Isize,
 
 /// A green arithmetic op whose result has the operands' type.
 pub fn int<T: GInt, U: GInt>(op: IntOp, a: T, b: U) -> Result<T, Stop> {
-    Ok(T::from_i128(eval(op, T::TY, a.to_i128(), b.to_i128())?.unwrap_or(0)))
+    Ok(T::from_i128(
+        eval(op, T::TY, a.to_i128(), b.to_i128())?.unwrap_or(0),
+    ))
 }
 
 /// A green unary op.

@@ -254,8 +254,9 @@ impl Jit {
                 Some(id)
             }
             Err(why) => {
-                self.backend()
-                    .note(&format!("{name}: not compiled, interpreting instead: {why}"));
+                self.backend().note(&format!(
+                    "{name}: not compiled, interpreting instead: {why}"
+                ));
                 None
             }
         };

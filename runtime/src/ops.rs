@@ -108,7 +108,13 @@ impl<'j> Cx<'j> {
     }
 
     /// The overflow flag (0/1) and the 64-bit result of `a op b` for add/sub/mul.
-    fn arith_flag(&mut self, op: IntOp, ty: IntTy, a: Value, b: Value) -> Result<(Value, Value), Stop> {
+    fn arith_flag(
+        &mut self,
+        op: IntOp,
+        ty: IntTy,
+        a: Value,
+        b: Value,
+    ) -> Result<(Value, Value), Stop> {
         use IntOp::*;
         let base = match op {
             Add | AddChecked => BinOp::Add,
@@ -131,7 +137,12 @@ impl<'j> Cx<'j> {
                     self.bin_i(BinOp::Lt, z, 0)?
                 }
                 _ => {
-                    let h = helper("i64_mul_overflows", frame::i64_mul_overflows as *const () as usize, &[Kind::Int, Kind::Int], Some(Kind::Int));
+                    let h = helper(
+                        "i64_mul_overflows",
+                        frame::i64_mul_overflows as *const () as usize,
+                        &[Kind::Int, Kind::Int],
+                        Some(Kind::Int),
+                    );
                     self.call(&h, &[a, b])?.unwrap()
                 }
             }
@@ -140,7 +151,12 @@ impl<'j> Cx<'j> {
                 BinOp::Add => self.bin(BinOp::Ult, r, a)?,
                 BinOp::Sub => self.bin(BinOp::Ult, a, b)?,
                 _ => {
-                    let h = helper("u64_mul_overflows", frame::u64_mul_overflows as *const () as usize, &[Kind::Int, Kind::Int], Some(Kind::Int));
+                    let h = helper(
+                        "u64_mul_overflows",
+                        frame::u64_mul_overflows as *const () as usize,
+                        &[Kind::Int, Kind::Int],
+                        Some(Kind::Int),
+                    );
                     self.call(&h, &[a, b])?.unwrap()
                 }
             }
@@ -175,9 +191,15 @@ impl<'j> Cx<'j> {
         match op {
             DivEuclid | RemEuclid => {
                 let (name, addr) = if rem {
-                    ("i64_rem_euclid", frame::i64_rem_euclid as *const () as usize)
+                    (
+                        "i64_rem_euclid",
+                        frame::i64_rem_euclid as *const () as usize,
+                    )
                 } else {
-                    ("i64_div_euclid", frame::i64_div_euclid as *const () as usize)
+                    (
+                        "i64_div_euclid",
+                        frame::i64_div_euclid as *const () as usize,
+                    )
                 };
                 let h = helper(name, addr, &[Kind::Int, Kind::Int], Some(Kind::Int));
                 Ok(self.call(&h, &[a, b])?.unwrap())
@@ -191,13 +213,24 @@ impl<'j> Cx<'j> {
     pub fn int(&mut self, op: IntOp, ty: IntTy, a: &Red, b: &Red) -> Result<Red, Stop> {
         use IntOp::*;
         let wa = word0(a)?;
-        let wb = if op.is_unary() { Word::int(0) } else { word0(b)? };
+        let wb = if op.is_unary() {
+            Word::int(0)
+        } else {
+            word0(b)?
+        };
         // The shift count is of its own type; its value is what matters.
-        let bty = if matches!(op, Shl | Shr | ShlWrap | ShrWrap) { IntTy::I64 } else { ty };
+        let bty = if matches!(op, Shl | Shr | ShlWrap | ShrWrap) {
+            IntTy::I64
+        } else {
+            ty
+        };
         if let (Some(x), Some(y)) = (int_of(wa, ty), int_of(wb, bty)) {
             let r = green::eval(op, ty, x, y)?;
             return Ok(if op.is_checked() {
-                vec![Word::int(r.is_some() as i64), Word::int(ty.to_word(r.unwrap_or(0)) as i64)]
+                vec![
+                    Word::int(r.is_some() as i64),
+                    Word::int(ty.to_word(r.unwrap_or(0)) as i64),
+                ]
             } else {
                 vec![Word::int(ty.to_word(r.unwrap_or(0)) as i64)]
             });
@@ -231,7 +264,15 @@ impl<'j> Cx<'j> {
             Div | Rem | DivEuclid | RemEuclid => {
                 let rem = matches!(op, Rem | RemEuclid);
                 let z = self.bin_i(BinOp::Eq, b, 0)?;
-                self.panic_if(z, if rem { green::REM_ZERO } else { green::DIV_ZERO }, &[])?;
+                self.panic_if(
+                    z,
+                    if rem {
+                        green::REM_ZERO
+                    } else {
+                        green::DIV_ZERO
+                    },
+                    &[],
+                )?;
                 if let Some(f) = self.div_ovf_flag(ty, a, b)? {
                     self.panic_if(f, if rem { green::REM_OVF } else { green::DIV_OVF }, &[])?;
                 }
@@ -252,7 +293,15 @@ impl<'j> Cx<'j> {
             Shl | Shr | ShlWrap | ShrWrap => {
                 let count = if matches!(op, Shl | Shr) {
                     let f = self.bin_i(BinOp::Uge, b, ty.bits() as i64)?;
-                    self.panic_if(f, if op == Shl { green::SHL_OVF } else { green::SHR_OVF }, &[])?;
+                    self.panic_if(
+                        f,
+                        if op == Shl {
+                            green::SHL_OVF
+                        } else {
+                            green::SHR_OVF
+                        },
+                        &[],
+                    )?;
                     b
                 } else {
                     self.bin_i(BinOp::And, b, ty.bits() as i64 - 1)?
@@ -315,7 +364,11 @@ impl<'j> Cx<'j> {
             }
             Invert => {
                 let r = self.bin_i(BinOp::Xor, a, -1)?;
-                if ty.signed() { r } else { self.wrap(r, ty)? }
+                if ty.signed() {
+                    r
+                } else {
+                    self.wrap(r, ty)?
+                }
             }
             Abs => {
                 if ty.signed() {
@@ -364,7 +417,11 @@ impl<'j> Cx<'j> {
     /// Float operations by flow-graph name without the `float_` prefix.
     pub fn float_op(&mut self, op: &str, a: &Red, b: &Red) -> Result<Red, Stop> {
         let wa = word0(a)?;
-        let wb = if op == "neg" { Word::Const(0, Kind::Float) } else { word0(b)? };
+        let wb = if op == "neg" {
+            Word::Const(0, Kind::Float)
+        } else {
+            word0(b)?
+        };
         if let (Some(x), Some(y)) = (wa.as_const(), wb.as_const()) {
             let (x, y) = (f64::from_bits(x), f64::from_bits(y));
             let f = |v: f64| Ok(vec![Word::Const(v.to_bits(), Kind::Float)]);
@@ -391,7 +448,12 @@ impl<'j> Cx<'j> {
                 (self.b.unary(UnOp::FNeg, x)?, Kind::Float)
             }
             "rem" => {
-                let h = helper("f64_rem", frame::f64_rem as *const () as usize, &[Kind::Float, Kind::Float], Some(Kind::Float));
+                let h = helper(
+                    "f64_rem",
+                    frame::f64_rem as *const () as usize,
+                    &[Kind::Float, Kind::Float],
+                    Some(Kind::Float),
+                );
                 (self.call(&h, &[x, y])?.unwrap(), Kind::Float)
             }
             _ => {
@@ -432,12 +494,22 @@ impl<'j> Cx<'j> {
         let r = match (from, to) {
             (Scalar::F64, Scalar::F64) => x,
             (Scalar::F64, Scalar::Int(t)) => {
-                let h = helper("f64_to_int", frame::f64_to_int as *const () as usize, &[Kind::Float, Kind::Int], Some(Kind::Int));
+                let h = helper(
+                    "f64_to_int",
+                    frame::f64_to_int as *const () as usize,
+                    &[Kind::Float, Kind::Int],
+                    Some(Kind::Int),
+                );
                 let ty = self.b.iconst(t as i64);
                 self.call(&h, &[x, ty])?.unwrap()
             }
             (Scalar::Int(f), Scalar::F64) if f.is_u64() => {
-                let h = helper("u64_to_f64", frame::u64_to_f64 as *const () as usize, &[Kind::Int], Some(Kind::Float));
+                let h = helper(
+                    "u64_to_f64",
+                    frame::u64_to_f64 as *const () as usize,
+                    &[Kind::Int],
+                    Some(Kind::Float),
+                );
                 self.call(&h, &[x])?.unwrap()
             }
             (Scalar::Int(_), Scalar::F64) => {
@@ -464,12 +536,22 @@ impl<'j> Cx<'j> {
         let fr = self.frame;
         let x = if elem.kind() == Kind::Float {
             // Stored by bits: pass the float's bits as an integer.
-            let h2 = helper("f64_bits", f64_bits as *const () as usize, &[Kind::Float], Some(Kind::Int));
+            let h2 = helper(
+                "f64_bits",
+                f64_bits as *const () as usize,
+                &[Kind::Float],
+                Some(Kind::Int),
+            );
             self.call(&h2, &[x])?.unwrap()
         } else {
             x
         };
-        let h = helper("rvec_repeat", frame::rvec_repeat as *const () as usize, &[Kind::Ptr, Kind::Int, Kind::Int, Kind::Int], Some(Kind::Ptr));
+        let h = helper(
+            "rvec_repeat",
+            frame::rvec_repeat as *const () as usize,
+            &[Kind::Ptr, Kind::Int, Kind::Int, Kind::Int],
+            Some(Kind::Ptr),
+        );
         let p = self.call(&h, &[fr, x, n, size])?.unwrap();
         let pi = self.b.unary(UnOp::PtrToInt, p)?;
         let null = self.bin_i(BinOp::Eq, pi, 0)?;
@@ -534,7 +616,12 @@ impl<'j> Cx<'j> {
         let wx = word0(x)?;
         let xv = self.val(wx);
         let fr = self.frame;
-        let h = helper("rvec_push", frame::rvec_push as *const () as usize, &[Kind::Ptr, Kind::Ptr, Kind::Int], Some(Kind::Int));
+        let h = helper(
+            "rvec_push",
+            frame::rvec_push as *const () as usize,
+            &[Kind::Ptr, Kind::Ptr, Kind::Int],
+            Some(Kind::Int),
+        );
         let st = self.call(&h, &[fr, p, xv])?.unwrap();
         self.propagate_if(st)
     }
@@ -548,7 +635,12 @@ impl<'j> Cx<'j> {
         let n = self.load(MemType::I64, p, 8)?;
         let tag = self.bin_i(BinOp::Ne, n, 0)?;
         let signed = self.b.iconst(elem.signed() as i64);
-        let h = helper("rvec_pop", frame::rvec_pop as *const () as usize, &[Kind::Ptr, Kind::Int], Some(Kind::Int));
+        let h = helper(
+            "rvec_pop",
+            frame::rvec_pop as *const () as usize,
+            &[Kind::Ptr, Kind::Int],
+            Some(Kind::Int),
+        );
         let x = self.call(&h, &[p, signed])?.unwrap();
         Ok(vec![Word::Var(tag, Kind::Int), Word::Var(x, Kind::Int)])
     }

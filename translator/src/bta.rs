@@ -87,7 +87,10 @@ pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, V
                     | OpKind::ArrayRepeat
                     | OpKind::ArrayLit
                     | OpKind::NewStruct(_)
-                    | OpKind::VecPop => Some((format!("`{}` makes mutable data, which is red", op.kind), None)),
+                    | OpKind::VecPop => Some((
+                        format!("`{}` makes mutable data, which is red", op.kind),
+                        None,
+                    )),
                     OpKind::ResidualCall(f) => {
                         let elidable = k
                             .fns
@@ -96,7 +99,8 @@ pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, V
                         if !elidable {
                             Some((format!("`{f}` is called, not looked into, so its result is red (mark it `#[elidable]` if it is pure)"), None))
                         } else {
-                            red_arg.map(|v| (format!("`{f}` is called with a red argument"), Some(v)))
+                            red_arg
+                                .map(|v| (format!("`{f}` is called with a red argument"), Some(v)))
                         }
                     }
                     OpKind::Panic | OpKind::GlobalMergePoint => None,
@@ -171,7 +175,11 @@ pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, V
     }
     // Merge blocks.
     for b in g.g.node_indices() {
-        if g.g[b].ops.iter().any(|o| o.kind == OpKind::GlobalMergePoint) {
+        if g.g[b]
+            .ops
+            .iter()
+            .any(|o| o.kind == OpKind::GlobalMergePoint)
+        {
             a.merge_blocks.insert(b);
         }
     }

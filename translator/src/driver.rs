@@ -340,12 +340,8 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("./{bin}")));
-    std::fs::copy(&built, &out).map_err(|e| {
-        Failure(format!(
-            "error: cannot write {}: {e}",
-            out.display()
-        ))
-    })?;
+    std::fs::copy(&built, &out)
+        .map_err(|e| Failure(format!("error: cannot write {}: {e}", out.display())))?;
     p.done(&format!("wrote {}", out.display()));
     Ok(out)
 }

@@ -132,7 +132,11 @@ fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
     }
     let mut ops = Vec::new();
     for op in after {
-        let nr = fresh(g, g.ty(op.result).clone(), g.var_names[op.result.0 as usize].clone());
+        let nr = fresh(
+            g,
+            g.ty(op.result).clone(),
+            g.var_names[op.result.0 as usize].clone(),
+        );
         map.insert(op.result, nr);
         ops.push(Op {
             args: op.args.iter().map(|a| rename_operand(a, &map)).collect(),
@@ -173,7 +177,11 @@ fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
         let mut vmap: HashMap<Var, Var> = HashMap::new();
         let mut inputs = Vec::new();
         for v in &data.inputs {
-            let nv = fresh(g, callee.ty(*v).clone(), callee.var_names[v.0 as usize].clone());
+            let nv = fresh(
+                g,
+                callee.ty(*v).clone(),
+                callee.var_names[v.0 as usize].clone(),
+            );
             vmap.insert(*v, nv);
             inputs.push(nv);
         }
@@ -185,7 +193,11 @@ fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
         inputs.extend(extra.iter().copied());
         let mut ops = Vec::new();
         for op in &data.ops {
-            let nr = fresh(g, callee.ty(op.result).clone(), callee.var_names[op.result.0 as usize].clone());
+            let nr = fresh(
+                g,
+                callee.ty(op.result).clone(),
+                callee.var_names[op.result.0 as usize].clone(),
+            );
             vmap.insert(op.result, nr);
             ops.push(Op {
                 args: op.args.iter().map(|a| rename_operand(a, &vmap)).collect(),
@@ -255,8 +267,11 @@ fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
         let (s, t) = callee.g.edge_endpoints(e).unwrap();
         let l = &callee.g[e];
         let (ns, nt) = (bmap[&s], bmap[&t]);
-        let mut args: Vec<Operand> =
-            l.args.iter().map(|a| rename_operand(a, &vmaps[&ns])).collect();
+        let mut args: Vec<Operand> = l
+            .args
+            .iter()
+            .map(|a| rename_operand(a, &vmaps[&ns]))
+            .collect();
         args.extend(live_in[&ns].iter().map(|v| Operand::Var(*v)));
         g.g.add_edge(
             ns,

@@ -31,11 +31,18 @@ fn run(bin: &Path, mode: &[&str], prog: &Path, arg: i64) -> (i32, String, String
     )
 }
 
-const MODES: [&[&str]; 3] = [&["--no-jit"], &["--backend", "x86"], &["--backend", "reference"]];
+const MODES: [&[&str]; 3] = [
+    &["--no-jit"],
+    &["--backend", "x86"],
+    &["--backend", "reference"],
+];
 
 fn check(bin: &Path, prog: &Path, arg: i64, what: &str) {
     let plain = run(bin, MODES[0], prog, arg);
-    assert!(plain.0 == 0 || plain.0 == 1, "{what}: plain run crashed: {plain:?}");
+    assert!(
+        plain.0 == 0 || plain.0 == 1,
+        "{what}: plain run crashed: {plain:?}"
+    );
     for m in &MODES[1..] {
         let jit = run(bin, m, prog, arg);
         assert_eq!(jit, plain, "{what} a={arg} with {m:?}");
@@ -44,7 +51,14 @@ fn check(bin: &Path, prog: &Path, arg: i64, what: &str) {
 
 fn mnemonic(op: i64) -> &'static str {
     [
-        "?", "MOV_A_R", "MOV_R_A", "JUMP_IF_A", "SET_A", "ADD_R_TO_A", "RETURN_A", "ALLOCATE",
+        "?",
+        "MOV_A_R",
+        "MOV_R_A",
+        "JUMP_IF_A",
+        "SET_A",
+        "ADD_R_TO_A",
+        "RETURN_A",
+        "ALLOCATE",
         "NEG_A",
     ][op as usize]
 }
@@ -64,7 +78,8 @@ fn random_program(seed: u64) -> String {
     let looping = next() % 3 == 0;
     let base = if looping {
         // regs[0] counts down from 3; the body may use regs 1..3.
-        lines.extend(["ALLOCATE 4", "MOV_A_R 1", "SET_A 3", "MOV_A_R 0", "loop:"].map(String::from));
+        lines
+            .extend(["ALLOCATE 4", "MOV_A_R 1", "SET_A 3", "MOV_A_R 0", "loop:"].map(String::from));
         5
     } else {
         0
@@ -86,8 +101,18 @@ fn random_program(seed: u64) -> String {
     }
     if looping {
         lines.extend(
-            ["MOV_A_R 1", "SET_A -1", "ADD_R_TO_A 0", "MOV_A_R 0", "MOV_R_A 1", "MOV_A_R 3", "MOV_R_A 0", "JUMP_IF_A loop", "MOV_R_A 3"]
-                .map(String::from),
+            [
+                "MOV_A_R 1",
+                "SET_A -1",
+                "ADD_R_TO_A 0",
+                "MOV_A_R 0",
+                "MOV_R_A 1",
+                "MOV_A_R 3",
+                "MOV_R_A 0",
+                "JUMP_IF_A loop",
+                "MOV_R_A 3",
+            ]
+            .map(String::from),
         );
     }
     if next() % 4 != 0 {
@@ -105,8 +130,14 @@ fn tlr_c_agrees_with_the_plain_interpreter() {
     for a in [1, 2, 7, 40, 1764] {
         check(&bin, &square, a, "square");
     }
-    assert_eq!(run(&bin, &["--backend", "x86"], &square, 1764).1, "3111696\n");
-    let n: u64 = std::env::var("E2E_PROGRAMS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    assert_eq!(
+        run(&bin, &["--backend", "x86"], &square, 1764).1,
+        "3111696\n"
+    );
+    let n: u64 = std::env::var("E2E_PROGRAMS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
     let prog = dir.join("p.tlr");
     for seed in 0..n {
         let src = random_program(seed);
@@ -115,7 +146,13 @@ fn tlr_c_agrees_with_the_plain_interpreter() {
         check(&bin, &prog, a, &format!("seed {seed}:\n{src}"));
     }
     // Bad programs: the same message and status with and without the JIT.
-    for (src, a) in [("FOO 1\n", 0), ("SET_A x\n", 0), ("JUMP_IF_A nowhere\n", 1), ("MOV_R_A 0\nRETURN_A\n", 1), ("NEG_A\n", 1)] {
+    for (src, a) in [
+        ("FOO 1\n", 0),
+        ("SET_A x\n", 0),
+        ("JUMP_IF_A nowhere\n", 1),
+        ("MOV_R_A 0\nRETURN_A\n", 1),
+        ("NEG_A\n", 1),
+    ] {
         std::fs::write(&prog, src).unwrap();
         check(&bin, &prog, a, src);
         assert_eq!(run(&bin, &["--backend", "x86"], &prog, a).0, 1, "{src}");

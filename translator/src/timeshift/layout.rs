@@ -73,12 +73,32 @@ impl<'a> Types<'a> {
     pub fn variants(&self, t: &Ty) -> Result<Vec<Variant>, String> {
         Ok(match norm(t) {
             Ty::Option(x) => vec![
-                Variant { path: "None".into(), name: "None".into(), fields: vec![], names: vec![] },
-                Variant { path: "Some".into(), name: "Some".into(), fields: vec![*x], names: vec![None] },
+                Variant {
+                    path: "None".into(),
+                    name: "None".into(),
+                    fields: vec![],
+                    names: vec![],
+                },
+                Variant {
+                    path: "Some".into(),
+                    name: "Some".into(),
+                    fields: vec![*x],
+                    names: vec![None],
+                },
             ],
             Ty::Result(a, b) => vec![
-                Variant { path: "Ok".into(), name: "Ok".into(), fields: vec![*a], names: vec![None] },
-                Variant { path: "Err".into(), name: "Err".into(), fields: vec![*b], names: vec![None] },
+                Variant {
+                    path: "Ok".into(),
+                    name: "Ok".into(),
+                    fields: vec![*a],
+                    names: vec![None],
+                },
+                Variant {
+                    path: "Err".into(),
+                    name: "Err".into(),
+                    fields: vec![*b],
+                    names: vec![None],
+                },
             ],
             Ty::Adt(n) => {
                 let e = self

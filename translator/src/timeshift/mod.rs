@@ -238,7 +238,13 @@ impl<'a, 'b> Gen<'a, 'b> {
                         let t = self.ty(*v);
                         if !matches!(
                             t,
-                            Ty::Int(_) | Ty::Bool | Ty::Char | Ty::F64 | Ty::Unit | Ty::Slice(_) | Ty::Str
+                            Ty::Int(_)
+                                | Ty::Bool
+                                | Ty::Char
+                                | Ty::F64
+                                | Ty::Unit
+                                | Ty::Slice(_)
+                                | Ty::Str
                         ) && !self.is_tag(*v)
                         {
                             let name = g.var_names[v.0 as usize].clone().unwrap_or_else(|| var(*v));
@@ -410,7 +416,10 @@ pub fn entry({params}) -> {ret} {{
             }
             let e = self.redx(&Operand::Var(data.inputs[0]), g.span)?;
             let ri = self.t.id(&rt_ty);
-            let (off, _) = self.t.field_offset(&rt_ty, 1, 0).map_err(|m| self.err(g.span, m))?;
+            let (off, _) = self
+                .t
+                .field_offset(&rt_ty, 1, 0)
+                .map_err(|m| self.err(g.span, m))?;
             return Ok(format!(
                 "Ok(Next::Return(rt::word::variant(KINDS_{ri}, 1, {off}, &[&{e}])))"
             ));
@@ -445,8 +454,14 @@ pub fn entry({params}) -> {ret} {{
                 Case::Bool(x) => Some(*x as i64),
                 Case::Int(i) => Some(*i as i64),
                 Case::Variant(name) => {
-                    let ty = tag_ty.clone().ok_or_else(|| self.err(g.span, "variant switch without a tag"))?;
-                    Some(self.t.variant_index(&ty, name).map_err(|m| self.err(g.span, m))? as i64)
+                    let ty = tag_ty
+                        .clone()
+                        .ok_or_else(|| self.err(g.span, "variant switch without a tag"))?;
+                    Some(
+                        self.t
+                            .variant_index(&ty, name)
+                            .map_err(|m| self.err(g.span, m))? as i64,
+                    )
                 }
                 Case::Default | Case::Always => None,
             };
@@ -457,7 +472,10 @@ pub fn entry({params}) -> {ret} {{
         }
         if sw_red {
             let value = self.redx(&sw, g.span)?;
-            let cs: Vec<String> = cases.iter().map(|(v, st, _)| format!("({v}i64, {st})")).collect();
+            let cs: Vec<String> = cases
+                .iter()
+                .map(|(v, st, _)| format!("({v}i64, {st})"))
+                .collect();
             let d = default.map_or("None".to_string(), |d| format!("Some({d})"));
             let _ = write!(
                 s,
@@ -467,7 +485,11 @@ pub fn entry({params}) -> {ret} {{
         } else {
             let v = self.green(&sw);
             let is_bool = cases.iter().all(|c| matches!(c.2, Case::Bool(_)));
-            let scrutinee = if is_bool { format!("({v} as i64)") } else { format!("({v} as i128 as i64)") };
+            let scrutinee = if is_bool {
+                format!("({v} as i64)")
+            } else {
+                format!("({v} as i128 as i64)")
+            };
             let mut arms = String::new();
             for (val, st, case) in &cases {
                 let pat = match case {
@@ -481,7 +503,10 @@ pub fn entry({params}) -> {ret} {{
                     let _ = write!(arms, "_ => Ok(Next::Goto({d})),");
                 }
                 None => {
-                    let _ = write!(arms, "_ => Err(Stop::fail(\"no case for a green switch value\")),");
+                    let _ = write!(
+                        arms,
+                        "_ => Err(Stop::fail(\"no case for a green switch value\")),"
+                    );
                 }
             }
             let _ = write!(s, "match {scrutinee} {{ {arms} }}");
@@ -504,14 +529,25 @@ pub fn entry({params}) -> {ret} {{
             };
             let e = match &op.kind {
                 OpKind::Prim(p) => self.green_prim(*p, a, sp)?,
-                OpKind::Cast(t) => format!("({} as {})", self.green(&a[0]), self.t.rust(t).map_err(|m| self.err(sp, m))?),
+                OpKind::Cast(t) => format!(
+                    "({} as {})",
+                    self.green(&a[0]),
+                    self.t.rust(t).map_err(|m| self.err(sp, m))?
+                ),
                 OpKind::SameAs | OpKind::Copy | OpKind::Hint(_) => self.green(&a[0]),
-                OpKind::GetItem => format!("rt::green::index(&{}[..], {} as usize)?", var_or(&a[0], self), self.green(&a[1])),
+                OpKind::GetItem => format!(
+                    "rt::green::index(&{}[..], {} as usize)?",
+                    var_or(&a[0], self),
+                    self.green(&a[1])
+                ),
                 OpKind::Len => format!("({}.len())", var_or(&a[0], self)),
                 OpKind::NewVariant(_, vn) => {
                     let t = self.ty(op.result);
                     let vs = self.t.variants(&t).map_err(|m| self.err(sp, m))?;
-                    let v = vs.iter().find(|v| &v.name == vn).ok_or_else(|| self.err(sp, format!("no variant {vn}")))?;
+                    let v = vs
+                        .iter()
+                        .find(|v| &v.name == vn)
+                        .ok_or_else(|| self.err(sp, format!("no variant {vn}")))?;
                     let fields: Vec<String> = a.iter().map(|o| self.green(o)).collect();
                     construct(v, &fields)
                 }
@@ -528,9 +564,24 @@ pub fn entry({params}) -> {ret} {{
                 OpKind::VariantField(vn, i) => {
                     let t = arg_ty(0);
                     let vs = self.t.variants(&t).map_err(|m| self.err(sp, m))?;
-                    let v = vs.iter().find(|v| &v.name == vn).ok_or_else(|| self.err(sp, format!("no variant {vn}")))?;
-                    let binds: Vec<String> = (0..v.fields.len()).map(|j| if j == *i { "x".to_string() } else { "_".to_string() }).collect();
-                    format!("match &{} {{ {} => x.clone(), _ => unreachable!() }}", var_or(&a[0], self), pattern(v, &binds))
+                    let v = vs
+                        .iter()
+                        .find(|v| &v.name == vn)
+                        .ok_or_else(|| self.err(sp, format!("no variant {vn}")))?;
+                    let binds: Vec<String> = (0..v.fields.len())
+                        .map(|j| {
+                            if j == *i {
+                                "x".to_string()
+                            } else {
+                                "_".to_string()
+                            }
+                        })
+                        .collect();
+                    format!(
+                        "match &{} {{ {} => x.clone(), _ => unreachable!() }}",
+                        var_or(&a[0], self),
+                        pattern(v, &binds)
+                    )
                 }
                 OpKind::NewTuple => {
                     let parts: Vec<String> = a.iter().map(|o| self.green(o)).collect();
@@ -543,14 +594,20 @@ pub fn entry({params}) -> {ret} {{
                         Operand::Const(Const::Str(s), _) => s.clone(),
                         _ => "explicit panic".into(),
                     };
-                    return Ok(format!("return Err(Stop::panic(rt::green::panic_text({msg:?})));"));
+                    return Ok(format!(
+                        "return Err(Stop::panic(rt::green::panic_text({msg:?})));"
+                    ));
                 }
                 OpKind::ResidualCall(f) => {
                     let root = self.t.root.clone();
                     let args = self.call_args(f, a, sp, false)?;
                     format!("{root}::{f}({})", args.join(", "))
                 }
-                k => return Err(self.err(sp, format!("the JIT cannot run `{k}` on green values yet"))),
+                k => {
+                    return Err(
+                        self.err(sp, format!("the JIT cannot run `{k}` on green values yet"))
+                    )
+                }
             };
             return Ok(format!("let {r}: {rty} = {e};"));
         }
@@ -565,7 +622,10 @@ pub fn entry({params}) -> {ret} {{
             OpKind::SameAs | OpKind::Copy | OpKind::Hint(_) => self.redx(&a[0], sp)?,
             OpKind::GetItem => {
                 let ct = arg_ty(0);
-                let elem = self.t.scalar(ct.item().unwrap_or(&Ty::Unit)).map_err(|m| self.err(sp, m))?;
+                let elem = self
+                    .t
+                    .scalar(ct.item().unwrap_or(&Ty::Unit))
+                    .map_err(|m| self.err(sp, m))?;
                 let (c, i) = (self.redx(&a[0], sp)?, self.redx(&a[1], sp)?);
                 match ct {
                     Ty::Vec(_) => format!("cx.vec_get({elem}, &{c}, &{i})?"),
@@ -575,11 +635,18 @@ pub fn entry({params}) -> {ret} {{
             }
             OpKind::SetItem => {
                 let ct = arg_ty(0);
-                let elem = self.t.scalar(ct.item().unwrap_or(&Ty::Unit)).map_err(|m| self.err(sp, m))?;
+                let elem = self
+                    .t
+                    .scalar(ct.item().unwrap_or(&Ty::Unit))
+                    .map_err(|m| self.err(sp, m))?;
                 if !matches!(ct, Ty::Vec(_)) {
                     return Err(self.err(sp, format!("the JIT cannot store into a `{ct}` yet")));
                 }
-                let (c, i, x) = (self.redx(&a[0], sp)?, self.redx(&a[1], sp)?, self.redx(&a[2], sp)?);
+                let (c, i, x) = (
+                    self.redx(&a[0], sp)?,
+                    self.redx(&a[1], sp)?,
+                    self.redx(&a[2], sp)?,
+                );
                 format!("{{ cx.vec_set({elem}, &{c}, &{i}, &{x})?; Vec::new() }}")
             }
             OpKind::Len => {
@@ -587,7 +654,12 @@ pub fn entry({params}) -> {ret} {{
                 match arg_ty(0) {
                     Ty::Vec(_) => format!("cx.vec_len(&{c})?"),
                     Ty::Slice(_) | Ty::Str => format!("vec![{c}[1]]"),
-                    t => return Err(self.err(sp, format!("the JIT cannot take the length of a red `{t}` yet"))),
+                    t => {
+                        return Err(self.err(
+                            sp,
+                            format!("the JIT cannot take the length of a red `{t}` yet"),
+                        ))
+                    }
                 }
             }
             OpKind::VecLit | OpKind::VecRepeat | OpKind::VecPush | OpKind::VecPop => {
@@ -595,14 +667,26 @@ pub fn entry({params}) -> {ret} {{
                     OpKind::VecPush | OpKind::VecPop => arg_ty(0),
                     _ => self.ty(op.result),
                 };
-                let elem = self.t.scalar(vt.item().unwrap_or(&Ty::Unit)).map_err(|m| self.err(sp, m))?;
+                let elem = self
+                    .t
+                    .scalar(vt.item().unwrap_or(&Ty::Unit))
+                    .map_err(|m| self.err(sp, m))?;
                 match &op.kind {
                     OpKind::VecLit => {
-                        let items: Vec<String> = a.iter().map(|o| self.redx(o, sp)).collect::<R<_>>()?;
+                        let items: Vec<String> =
+                            a.iter().map(|o| self.redx(o, sp)).collect::<R<_>>()?;
                         format!("cx.vec_lit({elem}, &[{}])?", items.join(", "))
                     }
-                    OpKind::VecRepeat => format!("cx.vec_repeat({elem}, &{}, &{})?", self.redx(&a[0], sp)?, self.redx(&a[1], sp)?),
-                    OpKind::VecPush => format!("{{ cx.vec_push({elem}, &{}, &{})?; Vec::new() }}", self.redx(&a[0], sp)?, self.redx(&a[1], sp)?),
+                    OpKind::VecRepeat => format!(
+                        "cx.vec_repeat({elem}, &{}, &{})?",
+                        self.redx(&a[0], sp)?,
+                        self.redx(&a[1], sp)?
+                    ),
+                    OpKind::VecPush => format!(
+                        "{{ cx.vec_push({elem}, &{}, &{})?; Vec::new() }}",
+                        self.redx(&a[0], sp)?,
+                        self.redx(&a[1], sp)?
+                    ),
                     _ => format!("cx.vec_pop({elem}, &{})?", self.redx(&a[0], sp)?),
                 }
             }
@@ -611,20 +695,42 @@ pub fn entry({params}) -> {ret} {{
                 let ti = self.t.id(&t);
                 self.t.kinds(&t).map_err(|m| self.err(sp, m))?;
                 let vi = self.t.variant_index(&t, vn).map_err(|m| self.err(sp, m))?;
-                let off = if a.is_empty() { 1 } else { self.t.field_offset(&t, vi, 0).map_err(|m| self.err(sp, m))?.0 };
-                let fields: Vec<String> = a.iter().map(|o| self.redx(o, sp).map(|e| format!("&{e}"))).collect::<R<_>>()?;
-                format!("rt::word::variant(KINDS_{ti}, {vi}, {off}, &[{}])", fields.join(", "))
+                let off = if a.is_empty() {
+                    1
+                } else {
+                    self.t
+                        .field_offset(&t, vi, 0)
+                        .map_err(|m| self.err(sp, m))?
+                        .0
+                };
+                let fields: Vec<String> = a
+                    .iter()
+                    .map(|o| self.redx(o, sp).map(|e| format!("&{e}")))
+                    .collect::<R<_>>()?;
+                format!(
+                    "rt::word::variant(KINDS_{ti}, {vi}, {off}, &[{}])",
+                    fields.join(", ")
+                )
             }
             OpKind::VariantTag => format!("vec![{}[0]]", self.redx(&a[0], sp)?),
             OpKind::VariantField(vn, i) => {
                 let t = arg_ty(0);
                 let vi = self.t.variant_index(&t, vn).map_err(|m| self.err(sp, m))?;
-                let (off, n) = self.t.field_offset(&t, vi, *i).map_err(|m| self.err(sp, m))?;
+                let (off, n) = self
+                    .t
+                    .field_offset(&t, vi, *i)
+                    .map_err(|m| self.err(sp, m))?;
                 format!("{}[{off}..{}].to_vec()", self.redx(&a[0], sp)?, off + n)
             }
             OpKind::NewTuple => {
                 let parts: Vec<String> = a.iter().map(|o| self.redx(o, sp)).collect::<R<_>>()?;
-                format!("{{ let mut w: Red = Vec::new(); {} w }}", parts.iter().map(|p| format!("w.extend({p});")).collect::<String>())
+                format!(
+                    "{{ let mut w: Red = Vec::new(); {} w }}",
+                    parts
+                        .iter()
+                        .map(|p| format!("w.extend({p});"))
+                        .collect::<String>()
+                )
             }
             OpKind::TupleGet(i) => {
                 let Ty::Tuple(ts) = arg_ty(0) else {
@@ -638,7 +744,12 @@ pub fn entry({params}) -> {ret} {{
                 format!("{}[{off}..{}].to_vec()", self.redx(&a[0], sp)?, off + n)
             }
             OpKind::ResidualCall(f) => self.residual(f, a, op.result, sp)?,
-            k => return Err(self.err(sp, format!("the JIT cannot compile `{k}` on red values yet"))),
+            k => {
+                return Err(self.err(
+                    sp,
+                    format!("the JIT cannot compile `{k}` on red values yet"),
+                ))
+            }
         };
         Ok(format!("let {r}: Red = {e};"))
     }
@@ -724,14 +835,19 @@ pub fn entry({params}) -> {ret} {{
             .ok_or_else(|| self.err(sp, format!("`{f}` is not a function of this crate; the JIT can only call the crate's own functions")))?;
         let mut out = Vec::new();
         for (i, (p, o)) in fi.item.sig.inputs.iter().zip(a).enumerate() {
-            let e = if decoded { format!("x{i}") } else { self.green(o) };
+            let e = if decoded {
+                format!("x{i}")
+            } else {
+                self.green(o)
+            };
             let by_ref = match p {
                 syn::FnArg::Typed(pt) => match &*pt.ty {
                     syn::Type::Reference(r) => {
                         if r.mutability.is_some() {
                             return Err(self.err(sp, format!("`{f}` takes `&mut`; the JIT cannot call it residually (its changes would be lost)")));
                         }
-                        !matches!(&*r.elem, syn::Type::Slice(_)) && !matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str"))
+                        !matches!(&*r.elem, syn::Type::Slice(_))
+                            && !matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str"))
                     }
                     _ => false,
                 },
@@ -762,13 +878,21 @@ pub fn entry({params}) -> {ret} {{
             let ti = self.t.id(&t);
             let mut these = Vec::new();
             for k in &ks {
-                let (pt, conv) = if *k == "Float" { ("f64", format!("w{j}.to_bits()")) } else { ("u64", format!("w{j}")) };
+                let (pt, conv) = if *k == "Float" {
+                    ("f64", format!("w{j}.to_bits()"))
+                } else {
+                    ("u64", format!("w{j}"))
+                };
                 params.push(format!("w{j}: {pt}"));
                 kinds.push(format!("rt::Kind::{k}"));
                 these.push(conv);
                 j += 1;
             }
-            let _ = write!(decode, "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);", these.join(", "));
+            let _ = write!(
+                decode,
+                "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
+                these.join(", ")
+            );
             words.push(self.redx(o, sp)?);
             pass.push(format!("x{i}"));
         }
@@ -830,7 +954,10 @@ fn wild(v: &layout::Variant) -> String {
 }
 
 fn int_cmp(p: Prim) -> bool {
-    matches!(p, Prim::IntEq | Prim::IntNe | Prim::IntLt | Prim::IntLe | Prim::IntGt | Prim::IntGe)
+    matches!(
+        p,
+        Prim::IntEq | Prim::IntNe | Prim::IntLt | Prim::IntLe | Prim::IntGt | Prim::IntGe
+    )
 }
 
 fn int_op(p: Prim) -> Option<&'static str> {
@@ -881,9 +1008,13 @@ fn qualify(t: &syn::Type, k: &Crate, root: &str) -> String {
     struct Q<'a>(&'a Crate, &'a str);
     impl VisitMut for Q<'_> {
         fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
-            if tp.qself.is_none() && tp.path.segments.len() == 1 && tp.path.leading_colon.is_none() {
+            if tp.qself.is_none() && tp.path.segments.len() == 1 && tp.path.leading_colon.is_none()
+            {
                 let name = tp.path.segments[0].ident.to_string();
-                if self.0.enums.contains_key(&name) || self.0.structs.contains_key(&name) || self.0.aliases.contains_key(&name) {
+                if self.0.enums.contains_key(&name)
+                    || self.0.structs.contains_key(&name)
+                    || self.0.aliases.contains_key(&name)
+                {
                     let seg = tp.path.segments[0].clone();
                     let root: syn::Path = syn::parse_str(self.1).unwrap();
                     let mut p = root;

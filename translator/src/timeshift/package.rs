@@ -119,7 +119,8 @@ fn target_dependencies(target_dir: &Path, crate_name: &str) -> Result<String, St
 /// Build the generated crate in release mode; returns the binary's path.
 pub fn build(dir: &Path, bin: &str, quiet: bool) -> Result<PathBuf, String> {
     let target = toolchain_root().join("target");
-    let mut cmd = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut cmd =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.arg("build")
         .arg("--release")
         .arg("--manifest-path")
@@ -128,9 +129,7 @@ pub fn build(dir: &Path, bin: &str, quiet: bool) -> Result<PathBuf, String> {
     if quiet {
         cmd.arg("--quiet");
     }
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
         return Err(format!(
             "building the generated crate in {} failed (see cargo's messages above)",
