@@ -114,13 +114,9 @@ impl<'j> Cx<'j> {
         }
         for (i, w) in words.iter().enumerate() {
             let v = self.val(*w);
-            let mt = match w.kind() {
-                Kind::Int => MemType::I64,
-                Kind::Ptr => MemType::Ptr,
-                Kind::Float => MemType::F64,
-            };
             self.tick()?;
-            self.b.store(mt, self.frame, 8 * i as i32, v)?;
+            self.b
+                .store(word_mem(w.kind()), self.frame, 8 * i as i32, v)?;
         }
         let s = self.b.iconst(status as i64);
         self.b.ret(Some(s))?;
@@ -182,14 +178,18 @@ impl<'j> Cx<'j> {
         self.propagate_if(status)?;
         let mut out = Vec::with_capacity(kinds.len());
         for (i, k) in kinds.iter().enumerate() {
-            let mt = match k {
-                Kind::Int => MemType::I64,
-                Kind::Ptr => MemType::Ptr,
-                Kind::Float => MemType::F64,
-            };
-            let v = self.load(mt, self.frame, 8 * i as i32)?;
+            let v = self.load(word_mem(*k), self.frame, 8 * i as i32)?;
             out.push(Word::Var(v, *k));
         }
         Ok(out)
+    }
+}
+
+/// How a word of kind `k` is stored in the frame's `out`.
+fn word_mem(k: Kind) -> MemType {
+    match k {
+        Kind::Int => MemType::I64,
+        Kind::Ptr => MemType::Ptr,
+        Kind::Float => MemType::F64,
     }
 }

@@ -281,7 +281,6 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
         started: Instant::now(),
     };
     let total = 7;
-    let dir = resolve_target(&opts.target, &opts.targets_dir).map_err(Failure)?;
     p.phase(4, total, "inlining helpers into the portal");
     let mut inlined = Vec::new();
     for name in &prog.roots {
@@ -326,7 +325,7 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
         .join("target")
         .join("translate")
         .join(&bin);
-    crate::timeshift::package::write_crate(&build_dir, &bin, &k.name, &dir, &frontend)
+    crate::timeshift::package::write_crate(&build_dir, &bin, &k.name, &k.root, &frontend)
         .map_err(|e| Failure(format!("error: {e}")))?;
     p.done(&format!(
         "{} lines in {}",

@@ -373,40 +373,28 @@ fn contains_vec(t: &Ty) -> bool {
     }
 }
 
-/// A pattern binding the fields of `v` by reference to `binds`.
-pub fn pattern(v: &Variant, binds: &[String]) -> String {
+/// `Path::Variant { f: x, .. }` / `Path::Variant(x, ..)` / `Path::Variant` with `parts` as
+/// the fields: a pattern (parts are bindings) or an expression (parts are values).
+pub fn pattern(v: &Variant, parts: &[String]) -> String {
     if v.fields.is_empty() {
         return v.path.clone();
     }
     if v.names.iter().all(|n| n.is_some()) {
-        let parts: Vec<String> = v
+        let named: Vec<String> = v
             .names
             .iter()
-            .zip(binds)
-            .map(|(n, b)| format!("{}: {b}", n.as_ref().unwrap()))
+            .zip(parts)
+            .map(|(n, p)| format!("{}: {p}", n.as_ref().unwrap()))
             .collect();
-        format!("{} {{ {} }}", v.path, parts.join(", "))
+        format!("{} {{ {} }}", v.path, named.join(", "))
     } else {
-        format!("{}({})", v.path, binds.join(", "))
+        format!("{}({})", v.path, parts.join(", "))
     }
 }
 
 /// An expression making variant `v` from field expressions.
 pub fn construct(v: &Variant, fields: &[String]) -> String {
-    if v.fields.is_empty() {
-        return v.path.clone();
-    }
-    if v.names.iter().all(|n| n.is_some()) {
-        let parts: Vec<String> = v
-            .names
-            .iter()
-            .zip(fields)
-            .map(|(n, f)| format!("{}: {f}", n.as_ref().unwrap()))
-            .collect();
-        format!("{} {{ {} }}", v.path, parts.join(", "))
-    } else {
-        format!("{}({})", v.path, fields.join(", "))
-    }
+    pattern(v, fields)
 }
 
 pub fn int_variant(i: IntTy) -> &'static str {

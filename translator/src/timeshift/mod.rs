@@ -43,6 +43,14 @@ pub fn generate(k: &Crate, portals: &[Portal]) -> Result<String, Vec<Diagnostic>
             out: String::new(),
             helpers: String::new(),
             nhelpers: 0,
+            tags: p
+                .graph
+                .g
+                .node_weights()
+                .flat_map(|b| &b.ops)
+                .filter(|op| op.kind == OpKind::VariantTag)
+                .map(|op| op.result)
+                .collect(),
         };
         match g.portal() {
             Ok(()) => {
@@ -96,6 +104,8 @@ struct Gen<'a, 'b> {
     out: String,
     helpers: String,
     nhelpers: usize,
+    /// Variables defined by `variant_tag` (green ones are the variant's index, an `i64`).
+    tags: std::collections::HashSet<Var>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -133,7 +143,7 @@ impl<'a, 'b> Gen<'a, 'b> {
     }
     /// Variables defined by `variant_tag` are the variant's index.
     fn is_tag(&self, v: Var) -> bool {
-        TAGS.with(|t| t.borrow().contains(&v))
+        self.tags.contains(&v)
     }
 
     fn literal(&self, c: &Const, ty: &Ty) -> String {
@@ -180,15 +190,6 @@ impl<'a, 'b> Gen<'a, 'b> {
 
     fn portal(&mut self) -> R<()> {
         let g = self.g();
-        // Variables holding variant tags.
-        TAGS.with(|t| t.borrow_mut().clear());
-        for b in g.g.node_indices() {
-            for op in &g.g[b].ops {
-                if op.kind == OpKind::VariantTag {
-                    TAGS.with(|t| t.borrow_mut().insert(op.result));
-                }
-            }
-        }
         let blocks = g.blocks_in_order();
         let mut states = String::new();
         let mut reds = String::new();
@@ -1029,8 +1030,4 @@ fn qualify(t: &syn::Type, k: &Crate, root: &str) -> String {
     let mut t = t.clone();
     Q(k, root).visit_type_mut(&mut t);
     quote::ToTokens::to_token_stream(&t).to_string()
-}
-
-thread_local! {
-    static TAGS: std::cell::RefCell<std::collections::HashSet<Var>> = Default::default();
 }
