@@ -37,7 +37,7 @@ impl<'j> Cx<'j> {
         self.emitted += 1;
         if self.emitted > self.max_ops {
             return Err(Stop::fail(format!(
-                "more than {} operations in one unit (limit --jit-max-ops)",
+                "more than {} operations in one unit (twice --jit-max-ops, within one block)",
                 self.max_ops
             )));
         }

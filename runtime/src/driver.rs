@@ -12,8 +12,15 @@
 //! - **Splitting.** A switch on a red word that is not a constant ends the block: each
 //!   case continues in a new backend block (a pending path). A constant red word picks
 //!   its case while compiling.
-//! - **Limits.** At most `max_states` merge states and `max_ops` operations per unit;
-//!   beyond them the unit fails and the portal interprets (see [`crate::jit`]).
+//! - **Promotion.** A promoted red word that is a constant picks the continuation while
+//!   compiling; a run-time one ends the path with an exit to the JIT, which compiles the
+//!   continuation specialised to the value the first time it is seen (see
+//!   [`crate::jit::Jit::run_chain`]).
+//! - **Limits.** At most `max_states` merge states and `max_ops` operations per unit.
+//!   A path that reaches either limit ends with an exit to a new unit that starts at its
+//!   state, so the size of one unit is bounded and compilation goes on lazily, only where
+//!   the program goes. A unit fails only on an error (an unsupported operation, a value too
+//!   large for the frame); the portal then interprets (see [`crate::jit`]).
 
 use crate::cx::Cx;
 use crate::jit::Jit;
@@ -35,16 +42,37 @@ pub enum Next<S> {
         cases: Vec<(i64, S)>,
         default: Option<S>,
     },
+    /// Continue with `state` once its promoted green input is set to the run-time
+    /// value of `value` (see [`Extension::promoted`]).
+    Promote {
+        value: Word,
+        state: S,
+    },
+}
+
+/// Why a path stops before its end: the state it stopped at goes to another unit.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Cut {
+    /// A promotion of a run-time value: the next unit is specialised to the value.
+    Promote,
+    /// The unit reached a limit.
+    Limit,
 }
 
 /// The generated part: the states of a portal's generating extension and how to run
 /// one block of it.
 pub trait Extension {
-    type State;
+    type State: Clone + 'static;
     /// Run the block the state is at: green operations run, red ones are emitted.
     fn step(cx: &mut Cx, s: Self::State) -> Result<Next<Self::State>, Stop>;
     /// The key of a state at a merge block; `None` elsewhere.
     fn merge_key(s: &Self::State) -> Option<MergeKey>;
+    /// The key of any state whose green values can be keyed (equal keys: the same block
+    /// and green values); `None` for the others.
+    fn state_key(s: &Self::State) -> Option<MergeKey>;
+    /// The state of a [`Next::Promote`] with its promoted input set to `value` (the
+    /// value's word).
+    fn promoted(s: Self::State, value: u64) -> Self::State;
     /// The red words of a state, in a fixed order for its block.
     fn red_words(s: &Self::State) -> Vec<Word>;
     /// The state with its red words replaced, in [`Extension::red_words`] order.
@@ -110,7 +138,9 @@ pub fn compile_unit<E: Extension>(
     let b = FunctionBuilder::new(name, sig);
     let entry = b.entry();
     let frame = b.params(entry)[0];
-    let mut cx = Cx::new(b, frame, jit, limits.max_ops);
+    // Paths stop at `max_ops` between blocks; a single block may go beyond, up to a hard
+    // limit.
+    let mut cx = Cx::new(b, frame, jit, limits.max_ops.saturating_mul(2).max(100_000));
     let mut stats = UnitStats::default();
     let mut merges: HashMap<MergeKey, Option<Block>> = HashMap::new();
     let s = enter::<E>(&mut cx, entry, start).map_err(describe)?;
@@ -157,6 +187,9 @@ fn run_path<E: Extension>(
     limits: Limits,
 ) -> Result<(), Stop> {
     loop {
+        if cx.emitted() >= limits.max_ops {
+            return cut::<E>(cx, Cut::Limit, Word::int(0), s);
+        }
         if let Some(key) = E::merge_key(&s) {
             match merges.get(&key) {
                 // Seen before and compiled as a block: jump there.
@@ -179,10 +212,7 @@ fn run_path<E: Extension>(
                 // First time: go on inline, keeping what is known of the red values.
                 None => {
                     if merges.len() >= limits.max_states {
-                        return Err(Stop::fail(format!(
-                            "more than {} merge states in one unit (limit --jit-max-states)",
-                            limits.max_states
-                        )));
+                        return cut::<E>(cx, Cut::Limit, Word::int(0), s);
                     }
                     merges.insert(key, None);
                 }
@@ -207,10 +237,30 @@ fn run_path<E: Extension>(
                 }
                 return emit_switch::<E>(cx, value, cases, default, pending);
             }
+            Ok(Next::Promote { value, state }) => match value.as_const() {
+                Some(c) => s = E::promoted(state, c),
+                None => return cut::<E>(cx, Cut::Promote, value, state),
+            },
             Err(Stop::Panic(msg, args)) => return cx.exit_panic(&msg, &args),
             Err(e) => return Err(e),
         }
     }
+}
+
+/// End the path at `s`: exit to the JIT with the entry point of `s`, `value` (the
+/// promoted value, or 0) and the red words of `s`.
+fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<(), Stop> {
+    let words = E::red_words(&s);
+    if words.len() + 2 > crate::frame::FRAME_WORDS {
+        return Err(Stop::fail(format!(
+            "a state with {} red words does not fit the JIT frame",
+            words.len()
+        )));
+    }
+    let id = cx.jit.entry_point::<E>(s, why);
+    let mut out = vec![Word::int(id as i64), value];
+    out.extend(words);
+    cx.exit_here(crate::jit::Status::Continue, &out)
 }
 
 fn block_args<E: Extension>(cx: &mut Cx, s: &E::State) -> (Vec<Kind>, Vec<Value>) {

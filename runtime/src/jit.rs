@@ -4,10 +4,18 @@
 //! **Invariant:** a unit is compiled at most once per (portal, green key); a unit that
 //! failed is remembered as failed, so the portal interprets that key from then on without
 //! trying again, and the JIT log says why once.
+//!
+//! A unit can end a path with an exit to another unit ([`Status::Continue`]): at a
+//! promotion of a run-time value, or where it reached a limit. [`Jit::run_chain`] is the
+//! trampoline that runs units until one returns; the next unit is compiled on the first
+//! exit to it and found in a table after that. **Invariant:** an entry point is one
+//! (portal, state key) pair, so a state reached again from any unit reuses the same
+//! compiled continuations.
 
-use crate::driver::{self, Extension, Limits};
+use crate::driver::{self, Cut, Extension, Limits};
 use crate::frame::Frame;
 use backend::{Backend, BackendKind, FuncId};
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -23,6 +31,9 @@ pub enum Status {
     Panic = 1,
     /// A residual call panicked; the payload is in the frame.
     ResidualPanic = 2,
+    /// Go on in another unit: `out[0]` is the entry point, `out[1]` the promoted value
+    /// (or 0), `out[2..]` the red words of its state.
+    Continue = 3,
 }
 
 /// The JIT's command-line options.
@@ -51,8 +62,8 @@ pub const USAGE: &str = "JIT options (before the program's own arguments):
   --no-jit                 run the plain interpreter
   --backend x86|reference  the code generator (default x86)
   --jit-log FILE           log the compiled machine code to FILE (read it with viewcode)
-  --jit-max-states N       merge states per compiled unit before falling back (default 10000)
-  --jit-max-ops N          operations per compiled unit before falling back (default 2000000)";
+  --jit-max-states N       merge states per compiled unit; more go to other units (default 10000)
+  --jit-max-ops N          operations per compiled unit; more go to other units (default 2000000)";
 
 impl Options {
     /// Read the JIT's options from the front of `args` (after the program name); returns
@@ -128,12 +139,24 @@ pub fn with<R>(f: impl FnOnce(&Jit) -> R) -> R {
 /// A unit: compiled, or failed (interpret instead).
 type UnitEntry = Option<FuncId>;
 
+/// A state where compiled code exits to go on in another unit.
+struct EntryPoint {
+    /// The `Extension::State`, with the red words it had when it was first cut.
+    state: Box<dyn Any>,
+    why: Cut,
+    /// The compiled continuations, by promoted value (or 0 for a limit), with the
+    /// number of red words each takes.
+    units: HashMap<u64, (FuncId, usize)>,
+}
+
 pub struct Jit {
     pub options: Options,
     backend: Option<Box<dyn Backend>>,
     messages: RefCell<(Vec<String>, HashMap<String, usize>)>,
     units: RefCell<HashMap<(&'static str, Vec<u64>), UnitEntry>>,
     interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<&'static [u8]>>>,
+    entries: RefCell<Vec<EntryPoint>>,
+    entry_ids: RefCell<HashMap<(std::any::TypeId, Cut, driver::MergeKey), u64>>,
 }
 
 impl Jit {
@@ -167,6 +190,8 @@ impl Jit {
             messages: RefCell::new((Vec::new(), HashMap::new())),
             units: RefCell::new(HashMap::new()),
             interned: RefCell::new(HashMap::new()),
+            entries: RefCell::new(Vec::new()),
+            entry_ids: RefCell::new(HashMap::new()),
         }
     }
 
@@ -240,12 +265,11 @@ impl Jit {
         if let Some(e) = self.units.borrow().get(&(portal, key.clone())) {
             return *e;
         }
-        let name = format!("{portal}#{}", self.units.borrow().len());
-        let limits = Limits {
-            max_states: self.options.max_states,
-            max_ops: self.options.max_ops,
-        };
-        let entry = match driver::compile_unit::<E>(self, &name, start(), limits) {
+        let name = format!(
+            "{portal}#{}",
+            self.units.borrow().len() + self.entries.borrow().len()
+        );
+        let entry = match driver::compile_unit::<E>(self, &name, start(), self.limits()) {
             Ok((id, stats)) => {
                 self.backend().note(&format!(
                     "{name}: compiled {} merge states, {} paths, {} operations",
@@ -276,7 +300,125 @@ impl Jit {
         match self.backend().call(f, &raw) {
             0 => Status::Return,
             1 => Status::Panic,
-            _ => Status::ResidualPanic,
+            2 => Status::ResidualPanic,
+            _ => Status::Continue,
+        }
+    }
+
+    /// The entry point for going on at `s` (one per state key; a state without a key
+    /// gets its own).
+    pub fn entry_point<E: Extension>(&self, s: E::State, why: Cut) -> u64 {
+        let key = E::state_key(&s).map(|k| (std::any::TypeId::of::<E::State>(), why, k));
+        if let Some(k) = &key {
+            if let Some(id) = self.entry_ids.borrow().get(k) {
+                return *id;
+            }
+        }
+        let mut entries = self.entries.borrow_mut();
+        let id = entries.len() as u64;
+        entries.push(EntryPoint {
+            state: Box::new(s),
+            why,
+            units: HashMap::new(),
+        });
+        if let Some(k) = key {
+            self.entry_ids.borrow_mut().insert(k, id);
+        }
+        id
+    }
+
+    /// The unit that goes on at entry point `id` with promoted value `value`, compiled
+    /// the first time; and the number of red words it takes.
+    fn continuation<E: Extension>(
+        &self,
+        portal: &'static str,
+        id: u64,
+        value: u64,
+    ) -> Result<(FuncId, usize), String> {
+        let (state, why) = {
+            let entries = self.entries.borrow();
+            let e = entries
+                .get(id as usize)
+                .ok_or_else(|| format!("no entry point {id}"))?;
+            if let Some(known) = e.units.get(&value) {
+                return Ok(*known);
+            }
+            let state = e
+                .state
+                .downcast_ref::<E::State>()
+                .ok_or("entry point of another portal")?
+                .clone();
+            (state, e.why)
+        };
+        let start = match why {
+            Cut::Promote => E::promoted(state, value),
+            Cut::Limit => state,
+        };
+        let n = E::red_words(&start).len();
+        let name = format!(
+            "{portal}#{}",
+            self.units.borrow().len() + self.entries.borrow().len()
+        );
+        let what = match why {
+            Cut::Promote => format!("continuation of entry {id} for value {value}"),
+            Cut::Limit => format!("continuation of entry {id}"),
+        };
+        let f = match driver::compile_unit::<E>(self, &name, start, self.limits()) {
+            Ok((f, stats)) => {
+                self.backend().note(&format!(
+                    "{name}: {what}: compiled {} merge states, {} paths, {} operations",
+                    stats.merge_states, stats.paths, stats.operations
+                ));
+                f
+            }
+            Err(why) => {
+                self.backend()
+                    .note(&format!("{name}: {what}: not compiled: {why}"));
+                return Err(why);
+            }
+        };
+        self.entries.borrow_mut()[id as usize]
+            .units
+            .insert(value, (f, n));
+        Ok((f, n))
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_states: self.options.max_states,
+            max_ops: self.options.max_ops,
+        }
+    }
+
+    /// Run unit `f` and the units it continues in until one returns or panics.
+    ///
+    /// # Safety
+    /// As [`Jit::run`].
+    pub unsafe fn run_chain<E: Extension>(
+        &self,
+        portal: &'static str,
+        f: FuncId,
+        frame: &mut Frame,
+        args: &[u64],
+    ) -> Status {
+        let mut f = f;
+        let mut args = args.to_vec();
+        loop {
+            let status = self.run(f, frame, &args);
+            if status != Status::Continue {
+                return status;
+            }
+            let (id, value) = (frame.out[0], frame.out[1]);
+            match self.continuation::<E>(portal, id, value) {
+                Ok((g, n)) => {
+                    args.clear();
+                    args.extend_from_slice(&frame.out[2..2 + n]);
+                    f = g;
+                }
+                // Compiled code cannot go back to the interpreter in the middle of a
+                // run; a continuation fails only on an internal error.
+                Err(why) => panic!("JIT internal error: cannot compile a continuation: {why}"),
+            }
         }
     }
 

@@ -10,11 +10,13 @@
 //!   index are green (green data is immutable: it comes from `&` parameters or
 //!   `deepfreeze!`);
 //! - a residual call is green only for an `#[elidable]` function with green arguments;
+//! - `promote!(x)` is green: compiled code switches on the run-time value of `x` and
+//!   compiles what follows once per value seen (see `inline::split_promotions`);
 //! - any other operation is green when all its arguments are;
 //! - a block input is red when some link passes it a red value.
 //!
 //! Errors explain themselves: `concrete!(x)` on a red `x` reports the chain of operations
-//! that made `x` red; mutating green data and `promote!` (not supported yet) are errors.
+//! that made `x` red; mutating green data is an error.
 
 use crate::diag::Diagnostic;
 use crate::flow::model::*;
@@ -103,7 +105,10 @@ pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, V
                                 .map(|v| (format!("`{f}` is called with a red argument"), Some(v)))
                         }
                     }
-                    OpKind::Panic | OpKind::GlobalMergePoint => None,
+                    // Green from here on: compiled code switches on the run-time value.
+                    OpKind::Panic | OpKind::GlobalMergePoint | OpKind::Hint(HintKind::Promote) => {
+                        None
+                    }
                     _ => red_arg.map(|v| (format!("`{}` of a red value", op.kind), Some(v))),
                 };
                 if let Some((what, from)) = red {
@@ -150,11 +155,6 @@ pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, V
                     }
                     errors.push(d);
                 }
-                OpKind::Hint(HintKind::Promote) => errors.push(
-                    Diagnostic::new(op.span, "`promote!` is not supported by this translator yet")
-                        .label("promotion needs a run-time switch")
-                        .help("make the value green another way (a green portal parameter or `concrete!`), or remove the hint"),
-                ),
                 OpKind::Hint(HintKind::Deepfreeze) if a.operand_red(&op.args[0]) => errors.push(
                     Diagnostic::new(op.span, "`deepfreeze!` of a red value")
                         .label("this value is red")

@@ -284,7 +284,8 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
     p.phase(4, total, "inlining helpers into the portal");
     let mut inlined = Vec::new();
     for name in &prog.roots {
-        let g = crate::inline::inline_portal(prog, name);
+        let mut g = crate::inline::inline_portal(prog, name);
+        crate::inline::split_promotions(&mut g);
         p.done(&format!(
             "{name}: {} blocks, {} operations",
             g.g.node_count(),

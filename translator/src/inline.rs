@@ -12,7 +12,7 @@
 
 use crate::flow::build::Program;
 use crate::flow::model::*;
-use crate::flow::ops::OpKind;
+use crate::flow::ops::{HintKind, OpKind};
 use crate::flow::types::Ty;
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeSet, HashMap};
@@ -87,9 +87,12 @@ fn rename_operand(o: &Operand, map: &HashMap<Var, Var>) -> Operand {
     }
 }
 
-/// Replace op `i` of block `b` (a call) by the callee's blocks.
-fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
-    let call = g.g[b].ops[i].clone();
+/// Split block `b` after op `i`: op `i` is removed from `b` and returned, and a new
+/// block takes the rest of `b` (its later ops, exitswitch and exits). The new block's
+/// inputs are a fresh variable standing for op `i`'s result, then the variables of `b`
+/// still needed after op `i` (`live`, in that order); `b` is left without exits.
+pub fn split_after(g: &mut Graph, b: BlockId, i: usize) -> (Op, BlockId, Vec<Var>) {
+    let op_i = g.g[b].ops[i].clone();
     let after: Vec<Op> = g.g[b].ops[i + 1..].to_vec();
     let exitswitch = g.g[b].exitswitch.clone();
     let exits: Vec<(Link, BlockId)> = g
@@ -98,7 +101,7 @@ fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
         .map(|(l, t)| (l.clone(), t))
         .collect();
 
-    // Variables of `b` still needed after the call.
+    // Variables of `b` still needed after op `i`.
     let mut defined: BTreeSet<Var> = g.g[b].inputs.iter().copied().collect();
     for op in &g.g[b].ops[..i] {
         defined.insert(op.result);
@@ -120,10 +123,9 @@ fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
     }
     let live: Vec<Var> = used.intersection(&defined).copied().collect();
 
-    // The continuation: the call's result and the live variables, then the rest of `b`.
     let mut map: HashMap<Var, Var> = HashMap::new();
-    let res = fresh(g, g.ty(call.result).clone(), None);
-    map.insert(call.result, res);
+    let res = fresh(g, g.ty(op_i.result).clone(), None);
+    map.insert(op_i.result, res);
     let mut inputs = vec![res];
     for v in &live {
         let nv = fresh(g, g.ty(*v).clone(), g.var_names[v.0 as usize].clone());
@@ -165,6 +167,56 @@ fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
     }
     g.g[b].ops.truncate(i);
     g.g[b].exitswitch = None;
+    (op_i, cont, live)
+}
+
+/// Make every `promote!` the last operation of its block, with one exit passing its
+/// result (green from there on) and the live variables to the rest of the block.
+pub fn split_promotions(g: &mut Graph) {
+    loop {
+        let found = g.blocks_in_order().into_iter().find_map(|b| {
+            let ops = &g.g[b].ops;
+            ops.iter()
+                .position(|o| o.kind == OpKind::Hint(HintKind::Promote))
+                .filter(|&i| {
+                    i + 1 < ops.len()
+                        || g.g[b].exitswitch.is_some()
+                        || g.exits(b).len() != 1
+                        || !promote_link_ok(g, b)
+                })
+                .map(|i| (b, i))
+        });
+        let Some((b, i)) = found else { break };
+        let (op, cont, live) = split_after(g, b, i);
+        let result = op.result;
+        g.g[b].ops.push(op);
+        let mut args = vec![Operand::Var(result)];
+        args.extend(live.iter().map(|v| Operand::Var(*v)));
+        g.g.add_edge(
+            b,
+            cont,
+            Link {
+                args,
+                case: Case::Always,
+                order: 0,
+            },
+        );
+    }
+    debug_assert_eq!(g.check(), Ok(()));
+}
+
+/// Whether the one exit of `b` (whose last op is a promotion) passes the promoted value
+/// as the first argument, as [`split_promotions`] makes it.
+fn promote_link_ok(g: &Graph, b: BlockId) -> bool {
+    let r = g.g[b].ops.last().map(|o| o.result);
+    g.exits(b)
+        .first()
+        .is_some_and(|(l, _)| l.args.first().and_then(|a| a.var()) == r)
+}
+
+/// Replace op `i` of block `b` (a call) by the callee's blocks.
+fn inline_call(g: &mut Graph, b: BlockId, i: usize, callee: &Graph) -> Inlined {
+    let (call, cont, live) = split_after(g, b, i);
 
     // The callee's blocks, each with the live variables as extra inputs.
     let mut bmap: HashMap<BlockId, BlockId> = HashMap::new();

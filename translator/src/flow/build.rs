@@ -287,6 +287,29 @@ impl<'k> Builder<'k> {
         id
     }
 
+    /// Keep `v` alive while later operands are evaluated: it becomes a hidden local, so
+    /// blocks those operands create receive it as an input. Read it back with
+    /// [`Self::held`]; end with [`Self::release`].
+    fn hold(&mut self, v: Operand, ty: &Ty) -> usize {
+        let n = self.locals.len();
+        self.bind(&format!("(operand {n})"), ty.clone(), v)
+    }
+
+    /// The current value of a held operand.
+    fn held(&self, id: usize) -> Operand {
+        self.locals[id].val.clone()
+    }
+
+    fn release(&mut self, id: usize) -> Operand {
+        for scope in self.scopes.iter_mut().rev() {
+            if let Some(i) = scope.iter().position(|&l| l == id) {
+                scope.remove(i);
+                break;
+            }
+        }
+        self.locals[id].val.clone()
+    }
+
     fn lookup(&self, name: &str) -> Option<usize> {
         for scope in self.scopes.iter().rev() {
             for &l in scope.iter().rev() {
@@ -1006,7 +1029,10 @@ impl<'k> Builder<'k> {
                 let pty = self.place_ty(&place);
                 let cur = self.read_place(&place, sp);
                 let shift = matches!(b.op, B::ShlAssign(_) | B::ShrAssign(_));
-                let (r, rt) = self.expr(&b.right, if shift { None } else { Some(&pty) })?;
+                let h = self.hold(cur, &pty);
+                let r = self.expr(&b.right, if shift { None } else { Some(&pty) });
+                let cur = self.release(h);
+                let (r, rt) = r?;
                 let op = assign_op(b.op);
                 let v = self.arith(op, cur, &pty, r, &rt, sp, b)?;
                 self.write_place(place, v.0, sp);
@@ -1027,17 +1053,19 @@ impl<'k> Builder<'k> {
                 (l, r)
             } else {
                 let l = self.expr(&b.left, lexpect)?;
+                let h = self.hold(l.0, &l.1);
                 let r = if shift {
                     let e = if Self::is_untyped_lit(&b.right) {
                         Some(Ty::Int(IntTy::I32))
                     } else {
                         None
                     };
-                    self.expr(&b.right, e.as_ref())?
+                    self.expr(&b.right, e.as_ref())
                 } else {
-                    self.expr(&b.right, Some(&l.1))?
+                    self.expr(&b.right, Some(&l.1))
                 };
-                (l, r)
+                let l = (self.release(h), l.1);
+                (l, r?)
             };
         self.arith(b.op, l, &lt, r, &rt, sp, b)
     }
@@ -1284,7 +1312,10 @@ impl<'k> Builder<'k> {
                 ty,
             ));
         }
-        let (i, it) = self.expr(&ix.index, Some(&usize_t))?;
+        let h = self.hold(seq, &sty);
+        let i = self.expr(&ix.index, Some(&usize_t));
+        let seq = self.release(h);
+        let (i, it) = i?;
         self.check_ty(&it, &usize_t, &ix.index)?;
         Ok((
             self.emit(OpKind::GetItem, vec![seq, i], item.clone(), sp),
@@ -2033,13 +2064,21 @@ impl<'k> Builder<'k> {
                 format!("expected {} arguments, found {}", params.len(), args.len()),
             ));
         }
-        let mut out = Vec::new();
+        let mut held = Vec::new();
         for (a, p) in args.iter().zip(params) {
-            let (v, t) = self.expr(a, Some(p))?;
+            let (v, t) = match self.expr(a, Some(p)) {
+                Ok(x) => x,
+                Err(e) => {
+                    held.iter().for_each(|&h| {
+                        self.release(h);
+                    });
+                    return Err(e);
+                }
+            };
             self.check_ty(&strip_scalar_ref(t), &strip_scalar_ref(p.clone()), a)?;
-            out.push(v);
+            held.push(self.hold(v, p));
         }
-        Ok(out)
+        Ok(held.into_iter().map(|h| self.release(h)).collect())
     }
 
     /// Parameter types (receiver included) and return type of a crate function.
@@ -2179,28 +2218,54 @@ impl<'k> Builder<'k> {
         let sp = self.span(m);
         let name = m.method.to_string();
         let (recv, rty) = self.expr(&m.receiver, None)?;
+        // The receiver stays alive while the arguments are evaluated.
+        let held = self.hold(recv, &rty);
         let rty = strip_scalar_ref(rty);
+        let r = self.method_call_held(m, expect, held, rty, sp, name);
+        self.release(held);
+        r
+    }
+
+    fn method_call_held(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        expect: Option<&Ty>,
+        held: usize,
+        rty: Ty,
+        sp: Span,
+        name: String,
+    ) -> R<(Operand, Ty)> {
         // Methods of the crate's own types.
         if let Ty::Adt(tn) = rty.strip_ref() {
             let key = format!("{tn}::{name}");
             if self.k.fns.contains_key(&key) {
                 let (ps, ret) = self.signature(&key)?;
-                let mut args = vec![recv];
                 let rest = self.args_for(&ps[1..], &m.args, m)?;
+                let mut args = vec![self.held(held)];
                 args.extend(rest);
                 return Ok((self.crate_call(&key, args, ret.clone(), sp), ret));
             }
         }
         let nargs = m.args.len();
-        let arg =
-            |s: &mut Self, i: usize, t: Option<&Ty>| -> R<(Operand, Ty)> { s.expr(&m.args[i], t) };
+        // The receiver is held until the last argument is evaluated, not while the
+        // method itself is lowered.
+        if nargs == 0 {
+            self.release(held);
+        }
+        let arg = |s: &mut Self, i: usize, t: Option<&Ty>| -> R<(Operand, Ty)> {
+            let r = s.expr(&m.args[i], t);
+            if i + 1 == nargs {
+                s.release(held);
+            }
+            r
+        };
         match (&rty, name.as_str(), nargs) {
             (Ty::Int(it), _, _) if int_method(&name).is_some() => {
                 let (prim, argc, ret) = int_method(&name).unwrap();
                 if nargs != argc {
                     return Err(self.err(m, format!("`{name}` takes {argc} arguments")));
                 }
-                let mut args = vec![recv];
+                let mut args = vec![self.held(held)];
                 if argc == 1 {
                     let shift = matches!(prim, Prim::IntShlWrap | Prim::IntShrWrap);
                     let want = if shift { Ty::Int(IntTy::U32) } else { rty.clone() };
@@ -2214,29 +2279,29 @@ impl<'k> Builder<'k> {
                 };
                 Ok((self.emit(OpKind::Prim(prim), args, ret.clone(), sp), ret))
             }
-            (t, "len", 0) if t.item().is_some() => Ok((self.emit(OpKind::Len, vec![recv], Ty::Int(IntTy::Usize), sp), Ty::Int(IntTy::Usize))),
+            (t, "len", 0) if t.item().is_some() => Ok((self.emit(OpKind::Len, vec![self.held(held)], Ty::Int(IntTy::Usize), sp), Ty::Int(IntTy::Usize))),
             (t, "is_empty", 0) if t.item().is_some() => {
-                let n = self.emit(OpKind::Len, vec![recv], Ty::Int(IntTy::Usize), sp);
+                let n = self.emit(OpKind::Len, vec![self.held(held)], Ty::Int(IntTy::Usize), sp);
                 Ok((self.emit(OpKind::Prim(Prim::IntEq), vec![n, int_const(0, IntTy::Usize)], Ty::Bool, sp), Ty::Bool))
             }
             (Ty::Vec(item), "push", 1) => {
                 let (a, at) = arg(self, 0, Some(item))?;
                 self.check_ty(&at, item, &m.args[0])?;
-                Ok((self.emit(OpKind::VecPush, vec![recv, a], Ty::Unit, sp), Ty::Unit))
+                Ok((self.emit(OpKind::VecPush, vec![self.held(held), a], Ty::Unit, sp), Ty::Unit))
             }
             (Ty::Vec(item), "pop", 0) => {
                 let t = Ty::Option(item.clone());
-                Ok((self.emit(OpKind::VecPop, vec![recv], t.clone(), sp), t))
+                Ok((self.emit(OpKind::VecPop, vec![self.held(held)], t.clone(), sp), t))
             }
-            (t, "clone" | "to_owned", 0) if t.is_scalar() => Ok((recv, rty)),
+            (t, "clone" | "to_owned", 0) if t.is_scalar() => Ok((self.held(held), rty)),
             (t, "clone" | "to_vec", 0) if t.item().is_some() => {
                 let item = t.item().unwrap().clone();
                 let ty = if name == "to_vec" || matches!(t, Ty::Vec(_)) { Ty::Vec(Box::new(item)) } else { t.clone() };
-                Ok((self.emit(OpKind::Copy, vec![recv], ty.clone(), sp), ty))
+                Ok((self.emit(OpKind::Copy, vec![self.held(held)], ty.clone(), sp), ty))
             }
             (Ty::Option(inner), "ok_or" | "unwrap_or" | "is_some" | "is_none" | "unwrap" | "expect", _) => {
                 let inner = (**inner).clone();
-                self.option_method(&name, recv, rty.clone(), inner, m, expect)
+                self.option_method(&name, held, rty.clone(), inner, m, expect)
             }
             _ => Err(self
                 .err(m, format!("method `{name}` on a `{rty}` is not supported in analysed code"))
@@ -2249,7 +2314,7 @@ impl<'k> Builder<'k> {
     fn option_method(
         &mut self,
         name: &str,
-        recv: Operand,
+        held: usize,
         oty: Ty,
         inner: Ty,
         m: &syn::ExprMethodCall,
@@ -2273,6 +2338,7 @@ impl<'k> Builder<'k> {
             "is_some" | "is_none" => (None, Ty::Bool),
             _ => (None, inner.clone()),
         };
+        let recv = self.release(held);
         // The other value crosses into the `None` block as a hidden local.
         self.scopes.push(Vec::new());
         let other_local = other.map(|o| {

@@ -15,10 +15,11 @@ pub mod package;
 use crate::bta::Annotation;
 use crate::diag::Diagnostic;
 use crate::flow::model::*;
-use crate::flow::ops::{OpKind, Prim};
+use crate::flow::ops::{HintKind, OpKind, Prim};
 use crate::flow::types::Ty;
 use crate::source::Crate;
 use layout::{construct, int_variant, norm, pattern, Types};
+use petgraph::visit::EdgeRef;
 use std::fmt::Write;
 
 /// One portal to generate: its name, inlined graph, annotation and green parameters.
@@ -195,6 +196,8 @@ impl<'a, 'b> Gen<'a, 'b> {
         let mut reds = String::new();
         let mut with = String::new();
         let mut keys = String::new();
+        let mut skeys = String::new();
+        let mut promoted = String::new();
         let mut arms = String::new();
         for &b in &blocks {
             let data = &g.g[b];
@@ -232,34 +235,50 @@ impl<'a, 'b> Gen<'a, 'b> {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            if self.p.ann.merge_blocks.contains(&b) {
-                let mut key = String::new();
-                for v in &data.inputs {
-                    if !self.red(*v) {
-                        let t = self.ty(*v);
-                        if !matches!(
-                            t,
-                            Ty::Int(_)
-                                | Ty::Bool
-                                | Ty::Char
-                                | Ty::F64
-                                | Ty::Unit
-                                | Ty::Slice(_)
-                                | Ty::Str
-                        ) && !self.is_tag(*v)
-                        {
-                            let name = g.var_names[v.0 as usize].clone().unwrap_or_else(|| var(*v));
-                            return Err(self.err(
-                                data.ops.first().map(|o| o.span).unwrap_or(g.span),
-                                format!("the green value `{name}` of type `{t}` is live at a merge point; the JIT can only key states on integers, bools, chars, floats, slices and strings"),
-                            ));
-                        }
-                        let _ = write!(key, "rt::word::GreenKey::key({}, &mut k);", var(*v));
+            let mut key = String::new();
+            let mut unkeyable = None;
+            for v in &data.inputs {
+                if !self.red(*v) {
+                    let t = self.ty(*v);
+                    if !matches!(
+                        t,
+                        Ty::Int(_)
+                            | Ty::Bool
+                            | Ty::Char
+                            | Ty::F64
+                            | Ty::Unit
+                            | Ty::Slice(_)
+                            | Ty::Str
+                    ) && !self.is_tag(*v)
+                    {
+                        unkeyable.get_or_insert((*v, t));
                     }
+                    let _ = write!(key, "rt::word::GreenKey::key({}, &mut k);", var(*v));
                 }
+            }
+            let key_expr = format!("Some(({bi}, {{ let mut k = Vec::new(); {key} k }}))");
+            if let Some((v, t)) = &unkeyable {
+                if self.p.ann.merge_blocks.contains(&b) {
+                    let name = g.var_names[v.0 as usize].clone().unwrap_or_else(|| var(*v));
+                    return Err(self.err(
+                        data.ops.first().map(|o| o.span).unwrap_or(g.span),
+                        format!("the green value `{name}` of type `{t}` is live at a merge point; the JIT can only key states on integers, bools, chars, floats, slices and strings"),
+                    ));
+                }
+            } else {
+                let _ = writeln!(skeys, "{pat} => {key_expr},");
+                if self.p.ann.merge_blocks.contains(&b) {
+                    let _ = writeln!(keys, "{pat} => {key_expr},");
+                }
+            }
+            if let Some(first) = self.promoted_input(b) {
+                let rest: Vec<String> = names.iter().skip(1).cloned().collect();
+                let dec = self.decode_word(first, "value")?;
                 let _ = writeln!(
-                    keys,
-                    "{pat} => Some(({bi}, {{ let mut k = Vec::new(); {key} k }})),"
+                    promoted,
+                    "State::B{bi} {{ {f}: _, {r} }} => State::B{bi} {{ {f}: {dec}, {r} }},",
+                    f = var(first),
+                    r = rest.join(", ")
                 );
             }
             let arm = self.block(b)?;
@@ -286,6 +305,12 @@ impl rt::Extension for Ext {{
     fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{ step(cx, s) }}
     fn merge_key(s: &State) -> Option<rt::MergeKey> {{
         match s {{ {keys} _ => None }}
+    }}
+    fn state_key(s: &State) -> Option<rt::MergeKey> {{
+        match s {{ {skeys} _ => None }}
+    }}
+    fn promoted(s: State, value: u64) -> State {{
+        match s {{ {promoted} s => s }}
     }}
     fn red_words(s: &State) -> Vec<Word> {{
         match s {{ {reds} }}
@@ -375,7 +400,7 @@ pub fn entry({params}) -> {ret} {{
         let fr: *mut rt::Frame = &mut *frame;
         let mut args: Vec<u64> = Vec::new();
         {enc}
-        let status = unsafe {{ jit.run(f, &mut frame, &args) }};
+        let status = unsafe {{ jit.run_chain::<Ext>({n:?}, f, &mut frame, &args) }};
         if status != rt::Status::Return {{ jit.raise(status, &mut frame) }}
         let out = frame.out;
         dec_{ri}(&mut out.iter().copied(), fr)
@@ -385,6 +410,47 @@ pub fn entry({params}) -> {ret} {{
             start = g.start.index(),
             fields = fields.join(", "),
         ))
+    }
+
+    /// The promotion that ends block `b` when it switches on a run-time value: the
+    /// promoted (red) operand.
+    fn run_time_promotion(&self, b: BlockId) -> Option<&'a Op> {
+        let g = self.g();
+        g.g[b].ops.last().filter(|op| {
+            op.kind == OpKind::Hint(HintKind::Promote) && self.p.ann.operand_red(&op.args[0])
+        })
+    }
+
+    /// The input of `b` that a run-time promotion sets (its first), when `b` continues one.
+    fn promoted_input(&self, b: BlockId) -> Option<Var> {
+        let g = self.g();
+        g.g.edges_directed(b, petgraph::Direction::Incoming)
+            .any(|e| self.run_time_promotion(e.source()).is_some())
+            .then(|| g.g[b].inputs[0])
+    }
+
+    /// A green value of `v`'s type from the machine word `word` (a Rust expression).
+    fn decode_word(&self, v: Var, word: &str) -> R<String> {
+        Ok(match self.ty(v) {
+            Ty::Int(t) => format!("({word} as {})", t.name()),
+            Ty::Bool => format!("({word} != 0)"),
+            Ty::Char => format!("char::from_u32({word} as u32).unwrap_or('\\0')"),
+            Ty::F64 => format!("f64::from_bits({word})"),
+            t => {
+                let span = self
+                    .g()
+                    .g
+                    .node_weights()
+                    .flat_map(|d| &d.ops)
+                    .find(|o| o.kind == OpKind::Hint(HintKind::Promote))
+                    .map_or(self.g().span, |o| o.span);
+                return Err(Diagnostic::new(
+                    span,
+                    format!("`promote!` of a value of type `{t}`"),
+                )
+                .help("only integers, bools, chars and floats can be promoted; promote a field or a tag of the value instead"));
+            }
+        })
     }
 
     fn state(&mut self, l: &Link, t: BlockId) -> R<String> {
@@ -425,12 +491,29 @@ pub fn entry({params}) -> {ret} {{
                 "Ok(Next::Return(rt::word::variant(KINDS_{ri}, 1, {off}, &[&{e}])))"
             ));
         }
+        let promotion = self.run_time_promotion(b);
         for op in &data.ops {
+            if promotion.is_some_and(|p| std::ptr::eq(p, op)) {
+                break;
+            }
             let line = self.op(op)?;
             s.push_str(&line);
             s.push('\n');
         }
         let exits = g.exits(b);
+        if let Some(op) = promotion {
+            // Compiling goes on once the value is known: a placeholder until then.
+            let value = self.redx(&op.args[0], op.span)?;
+            let ty = self.green_ty(op.result, op.span)?;
+            self.decode_word(op.result, "0")?;
+            let st = self.state(exits[0].0, exits[0].1)?;
+            let _ = write!(
+                s,
+                "let {r}: {ty} = Default::default(); let pv: Red = {value}; Ok(Next::Promote {{ value: pv[0], state: {st} }})",
+                r = var(op.result)
+            );
+            return Ok(s);
+        }
         if exits.len() == 1 {
             let st = self.state(exits[0].0, exits[0].1)?;
             let _ = write!(s, "Ok(Next::Goto({st}))");
@@ -910,7 +993,7 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
         Ok(r) => {{
             let mut w = Vec::new();
             enc_{ri}(&r, fr, &mut w);
-            unsafe {{ (*fr).out[..w.len()].copy_from_slice(&w) }};
+            unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w) }};
             0
         }}
         Err(p) => {{ unsafe {{ (*fr).panic = Some(p) }}; 1 }}
