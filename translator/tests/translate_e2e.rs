@@ -1,34 +1,82 @@
-//! End to end: `translate tlr` builds `tlr-c`, and `tlr-c` gives the plain interpreter's
-//! results and errors with the JIT on either backend, on `square` and on generated
-//! programs (seeded; `E2E_PROGRAMS` sets how many).
+//! End to end: `translate tlr` and `translate tl` build `tlr-c` and `tl-c`, and each
+//! gives the plain interpreter's results and errors with the JIT on either backend, on
+//! the examples and on generated programs (seeded; `E2E_PROGRAMS` sets how many per
+//! target).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn translate_tlr(dir: &Path) -> PathBuf {
-    let out = dir.join("tlr-c");
+fn translate(target: &str, dir: &Path) -> PathBuf {
+    let out = dir.join(format!("{target}-c"));
     let st = Command::new(env!("CARGO_BIN_EXE_translate"))
-        .args(["tlr", "-q", "-o"])
+        .args([target, "-q", "-o"])
         .arg(&out)
         .status()
         .expect("run translate");
-    assert!(st.success(), "translate tlr failed");
+    assert!(st.success(), "translate {target} failed");
     out
 }
 
-/// (exit code, stdout, stderr) of `tlr-c MODE... program arg`.
+fn programs() -> u64 {
+    std::env::var("E2E_PROGRAMS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(500)
+}
+
+/// A seeded pseudo-random stream (splitmix64).
+fn rng(seed: u64) -> impl FnMut() -> u64 {
+    let mut s = seed;
+    move || {
+        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// (exit code, stdout, stderr) of `BIN MODE... program arg`.
 fn run(bin: &Path, mode: &[&str], prog: &Path, arg: i64) -> (i32, String, String) {
-    let o = Command::new(bin)
+    use std::io::Read;
+    let mut child = Command::new(bin)
         .args(mode)
         .arg(prog)
         .arg(arg.to_string())
-        .output()
-        .expect("run tlr-c");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the translated binary");
+    // Every generated program ends quickly; a hang is a failure, not a stuck test.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!(
+                "{} {mode:?} {} {arg}: no result after 20 s",
+                bin.display(),
+                prog.display()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+    let (mut out, mut err) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (status.code().unwrap_or(-1), out, err)
 }
 
 const MODES: [&[&str]; 3] = [
@@ -65,15 +113,8 @@ fn mnemonic(op: i64) -> &'static str {
 
 /// A random program: forward jumps, or a countdown loop around a random body, so every
 /// program ends.
-fn random_program(seed: u64) -> String {
-    let mut s = seed;
-    let mut next = move || {
-        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
+fn random_tlr(seed: u64) -> String {
+    let mut next = rng(seed);
     let mut lines = Vec::new();
     let looping = next() % 3 == 0;
     let base = if looping {
@@ -125,7 +166,7 @@ fn random_program(seed: u64) -> String {
 fn tlr_c_agrees_with_the_plain_interpreter() {
     let dir = std::env::temp_dir().join(format!("tlr-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let bin = translate_tlr(&dir);
+    let bin = translate("tlr", &dir);
     let square = Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets/tlr/examples/square.tlr");
     for a in [1, 2, 7, 40, 1764] {
         check(&bin, &square, a, "square");
@@ -134,13 +175,9 @@ fn tlr_c_agrees_with_the_plain_interpreter() {
         run(&bin, &["--backend", "x86"], &square, 1764).1,
         "3111696\n"
     );
-    let n: u64 = std::env::var("E2E_PROGRAMS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300);
     let prog = dir.join("p.tlr");
-    for seed in 0..n {
-        let src = random_program(seed);
+    for seed in 0..programs() {
+        let src = random_tlr(seed);
         std::fs::write(&prog, &src).unwrap();
         let a = [0, 1, 5, -3, i64::MAX][(seed % 5) as usize];
         check(&bin, &prog, a, &format!("seed {seed}:\n{src}"));
@@ -152,6 +189,136 @@ fn tlr_c_agrees_with_the_plain_interpreter() {
         ("JUMP_IF_A nowhere\n", 1),
         ("MOV_R_A 0\nRETURN_A\n", 1),
         ("NEG_A\n", 1),
+    ] {
+        std::fs::write(&prog, src).unwrap();
+        check(&bin, &prog, a, src);
+        assert_eq!(run(&bin, &["--backend", "x86"], &prog, a).0, 1, "{src}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A random TL instruction that cannot jump backward: (text, words).
+fn tl_straight(next: &mut impl FnMut() -> u64) -> (String, usize) {
+    let pick = |next: &mut dyn FnMut() -> u64, xs: &[i64]| xs[(next() % xs.len() as u64) as usize];
+    match next() % 20 {
+        0 => ("NOP".into(), 1),
+        1..=4 => {
+            let n = pick(next, &[0, 1, 2, 3, -1, 7, 100, i64::MAX, i64::MIN, 1 << 40]);
+            (format!("PUSH {n}"), 2)
+        }
+        5 => ("POP".into(), 1),
+        6 => ("SWAP".into(), 1),
+        7 => (
+            format!("ROLL {}", pick(next, &[-4, -3, -2, -1, 0, 1, 2, 3, 4])),
+            2,
+        ),
+        8 => (format!("PICK {}", pick(next, &[0, 1, 2, 3, -1, -2])), 2),
+        9 => (format!("PUT {}", pick(next, &[0, 1, 2, -1])), 2),
+        10..=15 => {
+            let ops = [
+                "ADD", "SUB", "MUL", "DIV", "EQ", "NE", "LT", "LE", "GT", "GE",
+            ];
+            (ops[(next() % ops.len() as u64) as usize].into(), 1)
+        }
+        _ => ("PUSHARG".into(), 1),
+    }
+}
+
+/// A random straight-line TL body with forward `BR_COND` and `BR_COND_STK` jumps (to
+/// instruction starts or past the end of the body), ending with `end`.
+fn tl_body(next: &mut impl FnMut() -> u64, label: &str, end: &str) -> Vec<String> {
+    let n = 1 + (next() % 14) as usize;
+    let mut instrs: Vec<(String, usize)> = (0..n).map(|_| tl_straight(next)).collect();
+    // Forward jumps: a label on a later instruction, or a computed offset.
+    let mut lines = Vec::new();
+    let mut labels = 0;
+    let mut i = 0;
+    while i < instrs.len() {
+        match next() % 8 {
+            0 => {
+                let t = i + 1 + (next() % 3) as usize;
+                let name = format!("{label}_{labels}");
+                labels += 1;
+                lines.push(format!("BR_COND {name}"));
+                let at = t.min(instrs.len());
+                instrs.insert(at, (format!("{name}: NOP"), 1));
+            }
+            1 => {
+                // Skip the next k instructions: their words.
+                let k = (next() % 3) as usize;
+                let off: usize = instrs[i..(i + k).min(instrs.len())]
+                    .iter()
+                    .map(|x| x.1)
+                    .sum();
+                lines.push(format!("PUSH {off}"));
+                lines.push("BR_COND_STK".into());
+            }
+            _ => {}
+        }
+        lines.push(instrs[i].0.clone());
+        i += 1;
+    }
+    lines.push(end.into());
+    lines
+}
+
+/// A random TL program: a straight body, or a countdown loop (closed by `BR_COND` or by
+/// a computed `BR_COND_STK`) that adds the results of a called random function.
+fn random_tl(seed: u64) -> String {
+    let mut next = rng(seed);
+    let mut lines = Vec::new();
+    if next() % 2 == 0 {
+        lines.extend(tl_body(&mut next, "m", "RETURN"));
+    } else {
+        let count = 1 + next() % 4;
+        lines.push("PUSH 0".into());
+        lines.push(format!("PUSH {count}"));
+        lines.push("loop: SWAP".into());
+        lines.push("CALL body".into());
+        lines.extend(["ADD", "SWAP", "PUSH 1", "SUB", "PICK 0"].map(String::from));
+        if next() % 2 == 0 {
+            lines.push("BR_COND loop".into());
+        } else {
+            // Back to `loop`: SWAP CALL ADD SWAP PUSH SUB PICK PUSH BR_COND_STK = 13 words.
+            lines.push("PUSH -13".into());
+            lines.push("BR_COND_STK".into());
+        }
+        lines.push("POP".into());
+        lines.push("RETURN".into());
+        lines.push("body:".into());
+        lines.extend(tl_body(&mut next, "b", "RETURN"));
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn tl_c_agrees_with_the_plain_interpreter() {
+    let dir = std::env::temp_dir().join(format!("tl-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = translate("tl", &dir);
+    let fact = Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets/tl/examples/factorial.tl");
+    for a in [0, 1, 5, 20, 21, -4] {
+        check(&bin, &fact, a, "factorial");
+    }
+    assert_eq!(run(&bin, &["--backend", "x86"], &fact, 5).1, "120\n");
+    let prog = dir.join("p.tl");
+    for seed in 0..programs() {
+        let src = random_tl(seed);
+        std::fs::write(&prog, &src).unwrap();
+        let a = [0, 1, 5, -3, i64::MAX][(seed % 5) as usize];
+        check(&bin, &prog, a, &format!("seed {seed}:\n{src}"));
+    }
+    // Bad programs and run-time errors: the same message and status with and without
+    // the JIT.
+    for (src, a) in [
+        ("FOO\n", 0),
+        ("PUSH x\n", 0),
+        ("BR_COND nowhere\n", 1),
+        ("POP\n", 1),
+        ("PUSH 1\nPUSH 0\nDIV\n", 1),
+        ("PUSH 1\nPUSH -9\nBR_COND_STK\n", 1),
+        ("f: CALL f\n", 1),
+        ("PUSH 99\nPUSH 3\nBR_COND_STK\nPUSH 1\n", 1),
     ] {
         std::fs::write(&prog, src).unwrap();
         check(&bin, &prog, a, src);
