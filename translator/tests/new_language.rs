@@ -1,0 +1,155 @@
+//! The proof that the JIT is generated: a small interpreter that no target has, written
+//! into a temporary crate with hints, translated by path, and run with and without the
+//! JIT. Nothing in the toolchain knows its opcodes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const LIB: &str = r#"
+//! `acc`: a two-register machine. The program is a byte string:
+//! `+` x += y, `-` y -= 1, `*` x *= 2, `~` swap x and y,
+//! `<` back to the start when y != 0, `.` stop. At the end the result is x.
+use hints::{concrete, global_merge_point, portal};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    Overflow,
+    BadOp(u8),
+}
+
+#[portal(greens(code, pc))]
+pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
+    let mut pc = pc;
+    let mut x = x;
+    let mut y = y;
+    while pc < code.len() {
+        global_merge_point!();
+        let op = concrete!(code[pc]);
+        pc += 1;
+        match op {
+            b'+' => x = x.checked_add(y).ok_or(Error::Overflow)?,
+            b'-' => y = y.checked_sub(1).ok_or(Error::Overflow)?,
+            b'*' => x = x.checked_mul(2).ok_or(Error::Overflow)?,
+            b'~' => {
+                let t = x;
+                x = y;
+                y = t;
+            }
+            b'<' => {
+                if y != 0 {
+                    pc = 0;
+                }
+            }
+            b'.' => return Ok(x),
+            _ => return Err(Error::BadOp(op)),
+        }
+    }
+    Ok(x)
+}
+"#;
+
+const MAIN: &str = r#"
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = hints::args();
+    let [prog, x, y] = args.as_slice() else {
+        eprintln!("usage: acc PROGRAM X Y");
+        return ExitCode::from(2);
+    };
+    let (Ok(x), Ok(y)) = (x.parse::<i64>(), y.parse::<i64>()) else {
+        eprintln!("error: X and Y must be integers");
+        return ExitCode::FAILURE;
+    };
+    match acc::run(prog.as_bytes(), 0, x, y) {
+        Ok(r) => {
+            println!("{r}");
+            ExitCode::SUCCESS
+        }
+        Err(acc::Error::Overflow) => {
+            eprintln!("error: integer overflow");
+            ExitCode::FAILURE
+        }
+        Err(acc::Error::BadOp(b)) => {
+            eprintln!("error: bad instruction byte {b}");
+            ExitCode::FAILURE
+        }
+    }
+}
+"#;
+
+fn write_crate(dir: &Path) -> PathBuf {
+    let root = dir.join("acc");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    let hints = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hints");
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"acc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nhints = {{ path = {:?} }}\n\n[workspace]\n",
+            hints.canonicalize().unwrap()
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("src/lib.rs"), LIB).unwrap();
+    std::fs::write(root.join("src/main.rs"), MAIN).unwrap();
+    root
+}
+
+fn run(bin: &Path, mode: &[&str], args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(bin).args(mode).args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_new_interpreter_translates_by_path() {
+    let dir = std::env::temp_dir().join(format!("newlang-{}", std::process::id()));
+    let krate = write_crate(&dir);
+    let bin = dir.join("acc-c");
+    let st = Command::new(env!("CARGO_BIN_EXE_translate"))
+        .arg(&krate)
+        .args(["-q", "-o"])
+        .arg(&bin)
+        .status()
+        .unwrap();
+    assert!(st.success(), "translate of a crate by path failed");
+    let cases: &[(&str, &str, &str)] = &[
+        ("+-<", "0", "100000"),
+        ("+-<", "0", "1"),
+        ("*-<", "1", "62"),
+        ("*-<", "1", "64"),
+        ("-+<", "0", "5"),
+        ("~-~.", "9", "3"),
+        ("+.+", "1", "2"),
+        ("+?", "1", "2"),
+        ("", "5", "6"),
+    ];
+    for (prog, x, y) in cases {
+        let plain = run(&bin, &["--no-jit"], &[prog, x, y]);
+        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+            assert_eq!(
+                run(&bin, mode, &[prog, x, y]),
+                plain,
+                "{prog} {x} {y} {mode:?}"
+            );
+        }
+    }
+    assert_eq!(run(&bin, &[], &["+-<", "0", "100000"]).1, "5000050000\n");
+    assert_eq!(
+        run(&bin, &[], &["*-<", "1", "64"]).2,
+        "error: integer overflow\n"
+    );
+    // The JIT did compile: its log names the portal's unit.
+    let log = dir.join("jit.log");
+    let log_s = log.to_str().unwrap();
+    run(&bin, &["--jit-log", log_s], &["+-<", "0", "1000"]);
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        text.contains("run#0: compiled"),
+        "no compiled unit in the log:\n{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
