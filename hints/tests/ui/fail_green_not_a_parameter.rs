@@ -1,0 +1,6 @@
+#[hints::portal(greens(code, pc))]
+fn run(code: &[u8], a: i64) -> i64 {
+    code.len() as i64 + a
+}
+
+fn main() {}

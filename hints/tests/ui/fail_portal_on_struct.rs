@@ -1,0 +1,6 @@
+#[hints::portal(greens(x))]
+struct S {
+    x: i64,
+}
+
+fn main() {}

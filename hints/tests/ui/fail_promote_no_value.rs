@@ -1,0 +1,4 @@
+fn main() {
+    let x: i64 = hints::promote!();
+    let _ = x;
+}

@@ -1,0 +1,4 @@
+#[hints::residual]
+const X: i64 = 1;
+
+fn main() {}
