@@ -53,6 +53,26 @@ impl Annotation {
     }
 }
 
+/// The graph as text with every variable marked ` [green]` or ` [red]`, and the merge
+/// blocks listed: what the snapshot tests compare.
+pub fn annotated_text(g: &Graph, a: &Annotation) -> String {
+    let mut s = crate::flow::print::graph_text_marked(g, &|v| {
+        if a.is_red(v) {
+            " [red]"
+        } else {
+            " [green]"
+        }
+    });
+    let nums = crate::flow::print::block_numbers(g);
+    let merges: Vec<String> = a
+        .merge_blocks
+        .iter()
+        .map(|b| crate::flow::print::block_name(&nums, g, *b))
+        .collect();
+    s.push_str(&format!("merge blocks: {}\n", merges.join(", ")));
+    s
+}
+
 /// Annotate `g`, the inlined graph of a portal whose green parameters are `greens`.
 pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, Vec<Diagnostic>> {
     let n = g.var_types.len();

@@ -24,6 +24,43 @@ fn tlr_graphs() {
     }
 }
 
+/// The pipeline after the flow graphs, for one target: the annotated portal graph and
+/// the generated frontend.
+fn annotate_and_generate(name: &str) -> (String, String) {
+    let (k, prog) = target(name);
+    let portal = prog.roots[0].clone();
+    let mut g = translator::inline::inline_portal(&prog, &portal);
+    translator::inline::split_promotions(&mut g);
+    let greens = translator::hints::portal_greens(&k.fns[&portal].item.attrs)
+        .unwrap()
+        .unwrap();
+    let a = translator::bta::annotate(&g, &greens, &k).unwrap_or_else(|d| panic!("{d:?}"));
+    let text = translator::bta::annotated_text(&g, &a);
+    let p = translator::timeshift::Portal {
+        name: portal,
+        graph: &g,
+        ann: &a,
+        greens,
+    };
+    let frontend = translator::timeshift::generate(&k, &[p]).unwrap_or_else(|d| panic!("{d:?}"));
+    (text, frontend)
+}
+
+#[test]
+fn tlr_annotation_and_frontend() {
+    let (ann, frontend) = annotate_and_generate("tlr");
+    insta::assert_snapshot!("tlr_annotated", ann);
+    insta::assert_snapshot!("tlr_frontend", frontend);
+}
+
+#[test]
+fn tl_annotation_and_frontend() {
+    let (ann, frontend) = annotate_and_generate("tl");
+    assert!(ann.contains("hint_promote"), "BR_COND_STK promotes its target");
+    insta::assert_snapshot!("tl_annotated", ann);
+    insta::assert_snapshot!("tl_frontend", frontend);
+}
+
 fn error_value(e: &tlr::Error) -> Value {
     match e {
         tlr::Error::Overflow => Value::variant("Overflow", vec![]),

@@ -65,6 +65,12 @@ pub fn exits_text(g: &Graph, nums: &HashMap<BlockId, usize>, b: BlockId) -> Stri
 }
 
 pub fn graph_text(g: &Graph) -> String {
+    graph_text_marked(g, &|_| "")
+}
+
+/// [`graph_text`] with `mark(v)` after every variable's definition (the binding-time
+/// analysis marks green and red this way).
+pub fn graph_text_marked(g: &Graph, mark: &dyn Fn(Var) -> &'static str) -> String {
     let nums = block_numbers(g);
     let mut s = String::new();
     let params: Vec<String> = g.params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
@@ -74,11 +80,11 @@ pub fn graph_text(g: &Graph) -> String {
         let inputs: Vec<String> = data
             .inputs
             .iter()
-            .map(|v| format!("{}: {}", var_label(g, *v), g.ty(*v)))
+            .map(|v| format!("{}: {}{}", var_label(g, *v), g.ty(*v), mark(*v)))
             .collect();
         let _ = writeln!(s, "{}({}):", block_name(&nums, g, b), inputs.join(", "));
         for op in &data.ops {
-            let _ = writeln!(s, "    {}", op_text(op));
+            let _ = writeln!(s, "    {}{}", op_text(op), mark(op.result));
         }
         let ex = exits_text(g, &nums, b);
         if !ex.is_empty() {
