@@ -221,7 +221,25 @@ pub fn front_end(opts: &Options) -> Result<(Crate, Program), Failure> {
                 dir.display()
             ))
         })?;
-        p.done(&n);
+        // Each portal after inlining, coloured by the binding-time analysis.
+        for name in &prog.roots {
+            let mut g = crate::inline::inline_portal(&prog, name);
+            crate::inline::split_promotions(&mut g);
+            let greens = crate::hints::portal_greens(&k.fns[name].item.attrs)
+                .and_then(|r| r.ok())
+                .unwrap_or_default();
+            let a = crate::bta::annotate(&g, &greens, &k)
+                .map_err(|ds| render_all(&k, &ds, opts.color))?;
+            let merges: Vec<_> = a.merge_blocks.iter().copied().collect();
+            let dot = crate::flow::dot::annotated_dot(&g, &|v| a.is_red(v), &merges);
+            let path = dir.join(format!("{}.annotated.dot", name.replace("::", ".")));
+            std::fs::write(&path, dot)
+                .map_err(|e| Failure(format!("error: cannot write {}: {e}", path.display())))?;
+            render_svg(&path);
+        }
+        p.done(&format!(
+            "{n}, and each portal annotated (green/red) in PORTAL.annotated.dot"
+        ));
     }
     Ok((k, prog))
 }
@@ -239,6 +257,16 @@ fn render_all(k: &Crate, ds: &[Diagnostic], color: bool) -> Failure {
         if ds.len() == 1 { "" } else { "s" }
     ));
     Failure(s)
+}
+
+/// `dot -Tsvg` of `path` next to it, when Graphviz is installed.
+fn render_svg(path: &Path) {
+    let _ = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .arg(path)
+        .arg("-o")
+        .arg(path.with_extension("svg"))
+        .output();
 }
 
 /// Write one `.dot` file per graph (and `.svg` when Graphviz is installed).

@@ -82,6 +82,17 @@ fn view_writes_one_dot_file_per_graph() {
         "switch cases label the edges:\n{main}"
     );
     assert!(dots.join("step.dot").is_file());
+    // The portal after inlining, coloured by binding time: `code` green, `a` red.
+    let ann = std::fs::read_to_string(dots.join("interpret.annotated.dot")).unwrap();
+    assert!(
+        ann.contains("<font color=\"#007000\">v2 code</font>"),
+        "{ann}"
+    );
+    assert!(ann.contains("#c00000"), "{ann}");
+    assert!(
+        ann.contains("peripheries=2"),
+        "merge blocks are drawn double:\n{ann}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -56,7 +56,10 @@ fn tlr_annotation_and_frontend() {
 #[test]
 fn tl_annotation_and_frontend() {
     let (ann, frontend) = annotate_and_generate("tl");
-    assert!(ann.contains("hint_promote"), "BR_COND_STK promotes its target");
+    assert!(
+        ann.contains("hint_promote"),
+        "BR_COND_STK promotes its target"
+    );
     insta::assert_snapshot!("tl_annotated", ann);
     insta::assert_snapshot!("tl_frontend", frontend);
 }
