@@ -32,6 +32,24 @@
 //! | `deepfreeze!(x)` | everything reachable from `x` is immutable: reads with green indices are green |
 //! | `#[elidable]` | the function is pure: a call with green arguments is folded while compiling |
 //! | `#[residual]` | never look inside the function: calls to it stay calls |
+//!
+//! `promote!` is for a red value that decides where the interpreter goes next, such as a
+//! jump target computed at run time. The compiled code exits to the JIT the first time a
+//! value reaches the hint, the JIT compiles what follows with the value as a constant,
+//! and later runs with the same value go to that code:
+//!
+//! ```ignore
+//! BR_COND_STK => {
+//!     let off = pop(&mut stack)?;
+//!     if pop(&mut stack)? != 0 {
+//!         let target = promote!(pc as i64 + off); // green from here on
+//!         pc = target as usize;                   // so `pc` stays green
+//!     }
+//! }
+//! ```
+//!
+//! Only integers, bools, chars and floats can be promoted. The complete example
+//! interpreters are `targets/tlr` and `targets/tl`.
 
 use proc_macro::TokenStream;
 use quote::{quote, ToTokens};
