@@ -36,6 +36,17 @@ pub enum Status {
     Continue = 3,
 }
 
+impl Status {
+    fn from_code(code: u64) -> Status {
+        match code {
+            0 => Status::Return,
+            1 => Status::Panic,
+            2 => Status::ResidualPanic,
+            _ => Status::Continue,
+        }
+    }
+}
+
 /// The JIT's command-line options.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -146,8 +157,32 @@ struct EntryPoint {
     why: Cut,
     /// The compiled continuations, by promoted value (or 0 for a limit), with the
     /// number of red words each takes.
-    units: HashMap<u64, (FuncId, usize)>,
+    units: HashMap<u64, (FuncId, usize), BuildWordHasher>,
 }
+
+/// A hasher for the one-word keys looked up on every run-time promotion: a
+/// multiplicative mix instead of SipHash (the keys are not attacker-chosen hash floods:
+/// a promotion site holds at most the values the program produced).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ *b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+}
+
+type BuildWordHasher = std::hash::BuildHasherDefault<WordHasher>;
 
 pub struct Jit {
     pub options: Options,
@@ -297,12 +332,7 @@ impl Jit {
         let mut raw = Vec::with_capacity(args.len() + 1);
         raw.push(frame as *mut Frame as u64);
         raw.extend_from_slice(args);
-        match self.backend().call(f, &raw) {
-            0 => Status::Return,
-            1 => Status::Panic,
-            2 => Status::ResidualPanic,
-            _ => Status::Continue,
-        }
+        Status::from_code(self.backend().call(f, &raw))
     }
 
     /// The entry point for going on at `s` (one per state key; a state without a key
@@ -319,7 +349,7 @@ impl Jit {
         entries.push(EntryPoint {
             state: Box::new(s),
             why,
-            units: HashMap::new(),
+            units: HashMap::default(),
         });
         if let Some(k) = key {
             self.entry_ids.borrow_mut().insert(k, id);
@@ -402,21 +432,22 @@ impl Jit {
         args: &[u64],
     ) -> Status {
         let mut f = f;
-        let mut args = args.to_vec();
+        // The frame pointer, then the red words: refilled in place between units.
+        let mut raw = Vec::with_capacity(crate::frame::FRAME_WORDS + 1);
+        raw.push(frame as *mut Frame as u64);
+        raw.extend_from_slice(args);
         loop {
-            let status = self.run(f, frame, &args);
+            let status = Status::from_code(self.backend().call(f, &raw));
             if status != Status::Continue {
                 return status;
             }
             let (id, value) = (frame.out[0], frame.out[1]);
             match self.continuation::<E>(portal, id, value) {
                 Ok((g, n)) => {
-                    args.clear();
-                    args.extend_from_slice(&frame.out[2..2 + n]);
+                    raw.truncate(1);
+                    raw.extend_from_slice(&frame.out[2..2 + n]);
                     f = g;
                 }
-                // Compiled code cannot go back to the interpreter in the middle of a
-                // run; a continuation fails only on an internal error.
                 Err(why) => panic!("JIT internal error: cannot compile a continuation: {why}"),
             }
         }
