@@ -7,9 +7,9 @@ use std::process::Command;
 
 const LIB: &str = r#"
 //! `acc`: a two-register machine. The program is a byte string:
-//! `+` x += y, `-` y -= 1, `*` x *= 2, `~` swap x and y,
+//! `+` x += y, `-` y -= 1, `*` x *= 2, `~` swap x and y, `p` x += y % 4 (promoted),
 //! `<` back to the start when y != 0, `.` stop. At the end the result is x.
-use hints::{concrete, global_merge_point, portal};
+use hints::{concrete, global_merge_point, portal, promote};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
@@ -39,6 +39,11 @@ pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
                 if y != 0 {
                     pc = 0;
                 }
+            }
+            b'p' => {
+                // A run-time value made green: the code after it is compiled per value.
+                let k = promote!(y % 4);
+                x = x.checked_add(k).ok_or(Error::Overflow)?;
             }
             b'.' => return Ok(x),
             _ => return Err(Error::BadOp(op)),
@@ -126,6 +131,8 @@ fn a_new_interpreter_translates_by_path() {
         ("+.+", "1", "2"),
         ("+?", "1", "2"),
         ("", "5", "6"),
+        ("p-<", "0", "1000"),
+        ("pp+-<", "7", "37"),
     ];
     for (prog, x, y) in cases {
         let plain = run(&bin, &["--no-jit"], &[prog, x, y]);
