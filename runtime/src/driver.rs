@@ -65,11 +65,19 @@ pub trait Extension {
     type State: Clone + 'static;
     /// Run the block the state is at: green operations run, red ones are emitted.
     fn step(cx: &mut Cx, s: Self::State) -> Result<Next<Self::State>, Stop>;
-    /// The key of a state at a merge block; `None` elsewhere.
-    fn merge_key(s: &Self::State) -> Option<MergeKey>;
+    /// Whether the state is at a merge block.
+    fn is_merge(s: &Self::State) -> bool;
     /// The key of any state whose green values can be keyed (equal keys: the same block
-    /// and green values); `None` for the others.
+    /// and green values); `None` for the others. Every merge block's states have one.
     fn state_key(s: &Self::State) -> Option<MergeKey>;
+    /// The key of a state at a merge block; `None` elsewhere.
+    fn merge_key(s: &Self::State) -> Option<MergeKey> {
+        if Self::is_merge(s) {
+            Self::state_key(s)
+        } else {
+            None
+        }
+    }
     /// The state of a [`Next::Promote`] with its promoted input set to `value` (the
     /// value's word).
     fn promoted(s: Self::State, value: u64) -> Self::State;
@@ -102,14 +110,8 @@ fn kinds(words: &[Word]) -> Vec<Kind> {
 
 /// A fresh block for a state: parameters are the frame and the state's red words.
 fn block_for<E: Extension>(cx: &mut Cx, s: &E::State) -> (Block, Vec<Value>) {
-    let words = E::red_words(s);
-    let blk = cx.b.create_block(&kinds(&words));
-    let mut args = vec![cx.frame];
-    for w in words {
-        let v = cx.val(w);
-        args.push(v);
-    }
-    (blk, args)
+    let (kinds, args) = block_args::<E>(cx, s);
+    (cx.b.create_block(&kinds), args)
 }
 
 /// Enter `blk` (created by [`block_for`]): the state's red words become its parameters.
@@ -263,6 +265,8 @@ fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<
     cx.exit_here(crate::jit::Status::Continue, &out)
 }
 
+/// The parameter kinds of a block for `s` and the arguments that enter it: the frame
+/// and the state's red words.
 fn block_args<E: Extension>(cx: &mut Cx, s: &E::State) -> (Vec<Kind>, Vec<Value>) {
     let words = E::red_words(s);
     let mut args = vec![cx.frame];

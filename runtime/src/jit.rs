@@ -191,6 +191,8 @@ pub struct Jit {
     units: RefCell<HashMap<(&'static str, Vec<u64>), UnitEntry>>,
     interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<&'static [u8]>>>,
     entries: RefCell<Vec<EntryPoint>>,
+    /// Units compiled so far (their names count up).
+    compiled: std::cell::Cell<usize>,
     entry_ids: RefCell<HashMap<(std::any::TypeId, Cut, driver::MergeKey), u64>>,
 }
 
@@ -226,6 +228,7 @@ impl Jit {
             units: RefCell::new(HashMap::new()),
             interned: RefCell::new(HashMap::new()),
             entries: RefCell::new(Vec::new()),
+            compiled: std::cell::Cell::new(0),
             entry_ids: RefCell::new(HashMap::new()),
         }
     }
@@ -300,39 +303,43 @@ impl Jit {
         if let Some(e) = self.units.borrow().get(&(portal, key.clone())) {
             return *e;
         }
-        let name = format!(
-            "{portal}#{}",
-            self.units.borrow().len() + self.entries.borrow().len()
-        );
-        let entry = match driver::compile_unit::<E>(self, &name, start(), self.limits()) {
-            Ok((id, stats)) => {
-                self.backend().note(&format!(
-                    "{name}: compiled {} merge states, {} paths, {} operations",
-                    stats.merge_states, stats.paths, stats.operations
-                ));
-                Some(id)
-            }
-            Err(why) => {
-                self.backend().note(&format!(
-                    "{name}: not compiled, interpreting instead: {why}"
-                ));
-                None
-            }
-        };
+        let entry = self
+            .compile::<E>(portal, None, start(), ", interpreting instead")
+            .ok();
         self.units.borrow_mut().insert((portal, key), entry);
         entry
     }
 
-    /// Run a compiled unit with `frame` and the red arguments' words.
-    ///
-    /// # Safety
-    /// `args` must be the words of the unit's red parameters, as the generated frontend
-    /// encodes them.
-    pub unsafe fn run(&self, f: FuncId, frame: &mut Frame, args: &[u64]) -> Status {
-        let mut raw = Vec::with_capacity(args.len() + 1);
-        raw.push(frame as *mut Frame as u64);
-        raw.extend_from_slice(args);
-        Status::from_code(self.backend().call(f, &raw))
+    /// Compile a unit from `start` under a fresh name and say in the JIT log what came of
+    /// it: `what` describes the unit, `on_failure` what the JIT does instead.
+    fn compile<E: Extension>(
+        &self,
+        portal: &str,
+        what: Option<String>,
+        start: E::State,
+        on_failure: &str,
+    ) -> Result<FuncId, String> {
+        let n = self.compiled.get();
+        self.compiled.set(n + 1);
+        let name = format!("{portal}#{n}");
+        let label = match what {
+            Some(w) => format!("{name}: {w}"),
+            None => name.clone(),
+        };
+        match driver::compile_unit::<E>(self, &name, start, self.limits()) {
+            Ok((f, stats)) => {
+                self.backend().note(&format!(
+                    "{label}: compiled {} merge states, {} paths, {} operations",
+                    stats.merge_states, stats.paths, stats.operations
+                ));
+                Ok(f)
+            }
+            Err(why) => {
+                self.backend()
+                    .note(&format!("{label}: not compiled{on_failure}: {why}"));
+                Err(why)
+            }
+        }
     }
 
     /// The entry point for going on at `s` (one per state key; a state without a key
@@ -380,33 +387,15 @@ impl Jit {
                 .clone();
             (state, e.why)
         };
-        let start = match why {
-            Cut::Promote => E::promoted(state, value),
-            Cut::Limit => state,
+        let (start, what) = match why {
+            Cut::Promote => (
+                E::promoted(state, value),
+                format!("continuation of entry {id} for value {value}"),
+            ),
+            Cut::Limit => (state, format!("continuation of entry {id}")),
         };
         let n = E::red_words(&start).len();
-        let name = format!(
-            "{portal}#{}",
-            self.units.borrow().len() + self.entries.borrow().len()
-        );
-        let what = match why {
-            Cut::Promote => format!("continuation of entry {id} for value {value}"),
-            Cut::Limit => format!("continuation of entry {id}"),
-        };
-        let f = match driver::compile_unit::<E>(self, &name, start, self.limits()) {
-            Ok((f, stats)) => {
-                self.backend().note(&format!(
-                    "{name}: {what}: compiled {} merge states, {} paths, {} operations",
-                    stats.merge_states, stats.paths, stats.operations
-                ));
-                f
-            }
-            Err(why) => {
-                self.backend()
-                    .note(&format!("{name}: {what}: not compiled: {why}"));
-                return Err(why);
-            }
-        };
+        let f = self.compile::<E>(portal, Some(what), start, "")?;
         self.entries.borrow_mut()[id as usize]
             .units
             .insert(value, (f, n));
@@ -420,10 +409,12 @@ impl Jit {
         }
     }
 
-    /// Run unit `f` and the units it continues in until one returns or panics.
+    /// Run unit `f` with `frame` and the words of its red parameters, then the units it
+    /// continues in, until one returns or panics.
     ///
     /// # Safety
-    /// As [`Jit::run`].
+    /// `args` must be the words of the unit's red parameters, as the generated frontend
+    /// encodes them.
     pub unsafe fn run_chain<E: Extension>(
         &self,
         portal: &'static str,

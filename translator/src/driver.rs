@@ -223,15 +223,16 @@ pub fn front_end(opts: &Options) -> Result<(Crate, Program), Failure> {
         })?;
         // Each portal after inlining, coloured by the binding-time analysis.
         for name in &prog.roots {
-            let mut g = crate::inline::inline_portal(&prog, name);
-            crate::inline::split_promotions(&mut g);
-            let greens = crate::hints::portal_greens(&k.fns[name].item.attrs)
-                .and_then(|r| r.ok())
-                .unwrap_or_default();
-            let a = crate::bta::annotate(&g, &greens, &k)
-                .map_err(|ds| render_all(&k, &ds, opts.color))?;
+            let (g, _, a) =
+                annotated_portal(&k, &prog, name).map_err(|ds| render_all(&k, &ds, opts.color))?;
             let merges: Vec<_> = a.merge_blocks.iter().copied().collect();
-            let dot = crate::flow::dot::annotated_dot(&g, &|v| a.is_red(v), &merges);
+            let dot = crate::flow::dot::annotated_dot(
+                &g,
+                &crate::flow::dot::Colouring {
+                    is_red: &|v| a.is_red(v),
+                    merges: &merges,
+                },
+            );
             let path = dir.join(format!("{}.annotated.dot", name.replace("::", ".")));
             std::fs::write(&path, dot)
                 .map_err(|e| Failure(format!("error: cannot write {}: {e}", path.display())))?;
@@ -259,14 +260,15 @@ fn render_all(k: &Crate, ds: &[Diagnostic], color: bool) -> Failure {
     Failure(s)
 }
 
-/// `dot -Tsvg` of `path` next to it, when Graphviz is installed.
-fn render_svg(path: &Path) {
-    let _ = std::process::Command::new("dot")
+/// `dot -Tsvg` of `path` next to it; whether it worked (not without Graphviz).
+fn render_svg(path: &Path) -> bool {
+    std::process::Command::new("dot")
         .arg("-Tsvg")
         .arg(path)
         .arg("-o")
         .arg(path.with_extension("svg"))
-        .output();
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Write one `.dot` file per graph (and `.svg` when Graphviz is installed).
@@ -275,20 +277,10 @@ pub fn write_dot(prog: &Program, dir: &Path) -> std::io::Result<String> {
     let mut svgs = 0;
     let has_dot = std::process::Command::new("dot").arg("-V").output().is_ok();
     for (name, g) in &prog.graphs {
-        let file = name.replace("::", ".");
-        let path = dir.join(format!("{file}.dot"));
+        let path = dir.join(format!("{}.dot", name.replace("::", ".")));
         std::fs::write(&path, graph_dot(g))?;
         if has_dot {
-            let svg = dir.join(format!("{file}.svg"));
-            let ok = std::process::Command::new("dot")
-                .arg("-Tsvg")
-                .arg(&path)
-                .arg("-o")
-                .arg(&svg)
-                .status()
-                .map(|s| s.success())
-                .unwrap_or(false);
-            svgs += ok as usize;
+            svgs += render_svg(&path) as usize;
         }
     }
     Ok(if has_dot {
@@ -299,6 +291,40 @@ pub fn write_dot(prog: &Program, dir: &Path) -> std::io::Result<String> {
             prog.graphs.len()
         )
     })
+}
+
+/// Portal `name`'s graph with its callees inlined and its promotions ending blocks: what
+/// the binding-time analysis reads.
+pub fn inlined_portal(prog: &Program, name: &str) -> crate::flow::model::Graph {
+    let mut g = crate::inline::inline_portal(prog, name);
+    crate::inline::split_promotions(&mut g);
+    g
+}
+
+/// The green parameters `#[portal(greens(..))]` names.
+pub fn portal_greens(k: &Crate, name: &str) -> Vec<String> {
+    hints::portal_greens(&k.fns[name].item.attrs)
+        .and_then(|r| r.ok())
+        .unwrap_or_default()
+}
+
+/// Portal `name` inlined and annotated: its graph, green parameters and binding times.
+pub fn annotated_portal(
+    k: &Crate,
+    prog: &Program,
+    name: &str,
+) -> Result<
+    (
+        crate::flow::model::Graph,
+        Vec<String>,
+        crate::bta::Annotation,
+    ),
+    Vec<Diagnostic>,
+> {
+    let g = inlined_portal(prog, name);
+    let greens = portal_greens(k, name);
+    let a = crate::bta::annotate(&g, &greens, k)?;
+    Ok((g, greens, a))
 }
 
 /// The back end: inline, annotate and timeshift every portal, write the generated crate
@@ -312,8 +338,7 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
     p.phase(4, total, "inlining helpers into the portal");
     let mut inlined = Vec::new();
     for name in &prog.roots {
-        let mut g = crate::inline::inline_portal(prog, name);
-        crate::inline::split_promotions(&mut g);
+        let g = inlined_portal(prog, name);
         p.done(&format!(
             "{name}: {} blocks, {} operations",
             g.g.node_count(),
@@ -324,9 +349,7 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
     p.phase(5, total, "binding-time analysis");
     let mut anns = Vec::new();
     for (name, g) in &inlined {
-        let greens = crate::hints::portal_greens(&k.fns[name].item.attrs)
-            .and_then(|r| r.ok())
-            .unwrap_or_default();
+        let greens = portal_greens(k, name);
         let a = crate::bta::annotate(g, &greens, k).map_err(|ds| render_all(k, &ds, opts.color))?;
         let reds = a.red.iter().filter(|r| **r).count();
         p.done(&format!(

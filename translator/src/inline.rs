@@ -175,16 +175,11 @@ pub fn split_after(g: &mut Graph, b: BlockId, i: usize) -> (Op, BlockId, Vec<Var
 pub fn split_promotions(g: &mut Graph) {
     loop {
         let found = g.blocks_in_order().into_iter().find_map(|b| {
-            let ops = &g.g[b].ops;
-            ops.iter()
-                .position(|o| o.kind == OpKind::Hint(HintKind::Promote))
-                .filter(|&i| {
-                    i + 1 < ops.len()
-                        || g.g[b].exitswitch.is_some()
-                        || g.exits(b).len() != 1
-                        || !promote_link_ok(g, b)
-                })
-                .map(|i| (b, i))
+            let i = g.g[b]
+                .ops
+                .iter()
+                .position(|o| o.kind == OpKind::Hint(HintKind::Promote))?;
+            (!ends_block(g, b, i)).then_some((b, i))
         });
         let Some((b, i)) = found else { break };
         let (op, cont, live) = split_after(g, b, i);
@@ -205,13 +200,15 @@ pub fn split_promotions(g: &mut Graph) {
     debug_assert_eq!(g.check(), Ok(()));
 }
 
-/// Whether the one exit of `b` (whose last op is a promotion) passes the promoted value
-/// as the first argument, as [`split_promotions`] makes it.
-fn promote_link_ok(g: &Graph, b: BlockId) -> bool {
-    let r = g.g[b].ops.last().map(|o| o.result);
-    g.exits(b)
-        .first()
-        .is_some_and(|(l, _)| l.args.first().and_then(|a| a.var()) == r)
+/// Whether op `i` of `b` ends it as [`split_promotions`] leaves a promotion: the last
+/// op, with one unconditional exit whose first argument is the op's result.
+fn ends_block(g: &Graph, b: BlockId, i: usize) -> bool {
+    let data = &g.g[b];
+    let exits = g.exits(b);
+    i + 1 == data.ops.len()
+        && data.exitswitch.is_none()
+        && exits.len() == 1
+        && exits[0].0.args.first().and_then(|a| a.var()) == Some(data.ops[i].result)
 }
 
 /// Replace op `i` of block `b` (a call) by the callee's blocks.

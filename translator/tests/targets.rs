@@ -29,12 +29,8 @@ fn tlr_graphs() {
 fn annotate_and_generate(name: &str) -> (String, String) {
     let (k, prog) = target(name);
     let portal = prog.roots[0].clone();
-    let mut g = translator::inline::inline_portal(&prog, &portal);
-    translator::inline::split_promotions(&mut g);
-    let greens = translator::hints::portal_greens(&k.fns[&portal].item.attrs)
-        .unwrap()
-        .unwrap();
-    let a = translator::bta::annotate(&g, &greens, &k).unwrap_or_else(|d| panic!("{d:?}"));
+    let (g, greens, a) = translator::driver::annotated_portal(&k, &prog, &portal)
+        .unwrap_or_else(|d| panic!("{d:?}"));
     let text = translator::bta::annotated_text(&g, &a);
     let p = translator::timeshift::Portal {
         name: portal,

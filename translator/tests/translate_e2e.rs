@@ -162,39 +162,69 @@ fn random_tlr(seed: u64) -> String {
     lines.join("\n") + "\n"
 }
 
+/// One target's differential test: translate it, then check its example (with the
+/// arguments given and one expected output), generated programs and bad programs, each
+/// with the JIT on both backends against `--no-jit`.
+struct Differential<'a> {
+    target: &'a str,
+    example: &'a str,
+    example_args: &'a [i64],
+    /// An argument of the example and the x86 JIT's expected stdout.
+    expect: (i64, &'a str),
+    random: fn(u64) -> String,
+    /// Bad programs and run-time errors: exit status 1 and the same message either way.
+    bad: &'a [(&'a str, i64)],
+}
+
+impl Differential<'_> {
+    fn run(&self) {
+        let t = self.target;
+        let dir = std::env::temp_dir().join(format!("{t}-e2e-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bin = translate(t, &dir);
+        let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../targets")
+            .join(t)
+            .join("examples")
+            .join(self.example);
+        for a in self.example_args {
+            check(&bin, &example, *a, self.example);
+        }
+        let (a, out) = self.expect;
+        assert_eq!(run(&bin, &["--backend", "x86"], &example, a).1, out);
+        let prog = dir.join(format!("p.{t}"));
+        for seed in 0..programs() {
+            let src = (self.random)(seed);
+            std::fs::write(&prog, &src).unwrap();
+            let a = [0, 1, 5, -3, i64::MAX][(seed % 5) as usize];
+            check(&bin, &prog, a, &format!("seed {seed}:\n{src}"));
+        }
+        for (src, a) in self.bad {
+            std::fs::write(&prog, src).unwrap();
+            check(&bin, &prog, *a, src);
+            assert_eq!(run(&bin, &["--backend", "x86"], &prog, *a).0, 1, "{src}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 #[test]
 fn tlr_c_agrees_with_the_plain_interpreter() {
-    let dir = std::env::temp_dir().join(format!("tlr-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = translate("tlr", &dir);
-    let square = Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets/tlr/examples/square.tlr");
-    for a in [1, 2, 7, 40, 1764] {
-        check(&bin, &square, a, "square");
+    Differential {
+        target: "tlr",
+        example: "square.tlr",
+        example_args: &[1, 2, 7, 40, 1764],
+        expect: (1764, "3111696\n"),
+        random: random_tlr,
+        bad: &[
+            ("FOO 1\n", 0),
+            ("SET_A x\n", 0),
+            ("JUMP_IF_A nowhere\n", 1),
+            ("MOV_R_A 0\nRETURN_A\n", 1),
+            ("NEG_A\n", 1),
+        ],
     }
-    assert_eq!(
-        run(&bin, &["--backend", "x86"], &square, 1764).1,
-        "3111696\n"
-    );
-    let prog = dir.join("p.tlr");
-    for seed in 0..programs() {
-        let src = random_tlr(seed);
-        std::fs::write(&prog, &src).unwrap();
-        let a = [0, 1, 5, -3, i64::MAX][(seed % 5) as usize];
-        check(&bin, &prog, a, &format!("seed {seed}:\n{src}"));
-    }
-    // Bad programs: the same message and status with and without the JIT.
-    for (src, a) in [
-        ("FOO 1\n", 0),
-        ("SET_A x\n", 0),
-        ("JUMP_IF_A nowhere\n", 1),
-        ("MOV_R_A 0\nRETURN_A\n", 1),
-        ("NEG_A\n", 1),
-    ] {
-        std::fs::write(&prog, src).unwrap();
-        check(&bin, &prog, a, src);
-        assert_eq!(run(&bin, &["--backend", "x86"], &prog, a).0, 1, "{src}");
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    .run();
 }
 
 /// A random TL instruction that cannot jump backward: (text, words).
@@ -293,36 +323,22 @@ fn random_tl(seed: u64) -> String {
 
 #[test]
 fn tl_c_agrees_with_the_plain_interpreter() {
-    let dir = std::env::temp_dir().join(format!("tl-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = translate("tl", &dir);
-    let fact = Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets/tl/examples/factorial.tl");
-    for a in [0, 1, 5, 20, 21, -4] {
-        check(&bin, &fact, a, "factorial");
+    Differential {
+        target: "tl",
+        example: "factorial.tl",
+        example_args: &[0, 1, 5, 20, 21, -4],
+        expect: (5, "120\n"),
+        random: random_tl,
+        bad: &[
+            ("FOO\n", 0),
+            ("PUSH x\n", 0),
+            ("BR_COND nowhere\n", 1),
+            ("POP\n", 1),
+            ("PUSH 1\nPUSH 0\nDIV\n", 1),
+            ("PUSH 1\nPUSH -9\nBR_COND_STK\n", 1),
+            ("f: CALL f\n", 1),
+            ("PUSH 99\nPUSH 3\nBR_COND_STK\nPUSH 1\n", 1),
+        ],
     }
-    assert_eq!(run(&bin, &["--backend", "x86"], &fact, 5).1, "120\n");
-    let prog = dir.join("p.tl");
-    for seed in 0..programs() {
-        let src = random_tl(seed);
-        std::fs::write(&prog, &src).unwrap();
-        let a = [0, 1, 5, -3, i64::MAX][(seed % 5) as usize];
-        check(&bin, &prog, a, &format!("seed {seed}:\n{src}"));
-    }
-    // Bad programs and run-time errors: the same message and status with and without
-    // the JIT.
-    for (src, a) in [
-        ("FOO\n", 0),
-        ("PUSH x\n", 0),
-        ("BR_COND nowhere\n", 1),
-        ("POP\n", 1),
-        ("PUSH 1\nPUSH 0\nDIV\n", 1),
-        ("PUSH 1\nPUSH -9\nBR_COND_STK\n", 1),
-        ("f: CALL f\n", 1),
-        ("PUSH 99\nPUSH 3\nBR_COND_STK\nPUSH 1\n", 1),
-    ] {
-        std::fs::write(&prog, src).unwrap();
-        check(&bin, &prog, a, src);
-        assert_eq!(run(&bin, &["--backend", "x86"], &prog, a).0, 1, "{src}");
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    .run();
 }

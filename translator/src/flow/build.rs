@@ -1030,9 +1030,8 @@ impl<'k> Builder<'k> {
                 let cur = self.read_place(&place, sp);
                 let shift = matches!(b.op, B::ShlAssign(_) | B::ShrAssign(_));
                 let h = self.hold(cur, &pty);
-                let r = self.expr(&b.right, if shift { None } else { Some(&pty) });
+                let (r, rt) = self.expr(&b.right, if shift { None } else { Some(&pty) })?;
                 let cur = self.release(h);
-                let (r, rt) = r?;
                 let op = assign_op(b.op);
                 let v = self.arith(op, cur, &pty, r, &rt, sp, b)?;
                 self.write_place(place, v.0, sp);
@@ -1060,12 +1059,12 @@ impl<'k> Builder<'k> {
                     } else {
                         None
                     };
-                    self.expr(&b.right, e.as_ref())
+                    self.expr(&b.right, e.as_ref())?
                 } else {
-                    self.expr(&b.right, Some(&l.1))
+                    self.expr(&b.right, Some(&l.1))?
                 };
                 let l = (self.release(h), l.1);
-                (l, r?)
+                (l, r)
             };
         self.arith(b.op, l, &lt, r, &rt, sp, b)
     }
@@ -1313,9 +1312,8 @@ impl<'k> Builder<'k> {
             ));
         }
         let h = self.hold(seq, &sty);
-        let i = self.expr(&ix.index, Some(&usize_t));
+        let (i, it) = self.expr(&ix.index, Some(&usize_t))?;
         let seq = self.release(h);
-        let (i, it) = i?;
         self.check_ty(&it, &usize_t, &ix.index)?;
         Ok((
             self.emit(OpKind::GetItem, vec![seq, i], item.clone(), sp),
@@ -2064,17 +2062,11 @@ impl<'k> Builder<'k> {
                 format!("expected {} arguments, found {}", params.len(), args.len()),
             ));
         }
+        // Each argument is held while the later ones are evaluated. (On an error the
+        // function's graph is abandoned, so nothing needs releasing.)
         let mut held = Vec::new();
         for (a, p) in args.iter().zip(params) {
-            let (v, t) = match self.expr(a, Some(p)) {
-                Ok(x) => x,
-                Err(e) => {
-                    held.iter().for_each(|&h| {
-                        self.release(h);
-                    });
-                    return Err(e);
-                }
-            };
+            let (v, t) = self.expr(a, Some(p))?;
             self.check_ty(&strip_scalar_ref(t), &strip_scalar_ref(p.clone()), a)?;
             held.push(self.hold(v, p));
         }

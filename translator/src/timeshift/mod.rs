@@ -196,7 +196,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         let mut reds = String::new();
         let mut with = String::new();
         let mut keys = String::new();
-        let mut skeys = String::new();
+        let mut merges: Vec<String> = Vec::new();
         let mut promoted = String::new();
         let mut arms = String::new();
         for &b in &blocks {
@@ -256,24 +256,30 @@ impl<'a, 'b> Gen<'a, 'b> {
                     let _ = write!(key, "rt::word::GreenKey::key({}, &mut k);", var(*v));
                 }
             }
-            let key_expr = format!("Some(({bi}, {{ let mut k = Vec::new(); {key} k }}))");
-            if let Some((v, t)) = &unkeyable {
-                if self.p.ann.merge_blocks.contains(&b) {
+            let merge = self.p.ann.merge_blocks.contains(&b);
+            match &unkeyable {
+                Some((v, t)) if merge => {
                     let name = g.var_names[v.0 as usize].clone().unwrap_or_else(|| var(*v));
                     return Err(self.err(
                         data.ops.first().map(|o| o.span).unwrap_or(g.span),
                         format!("the green value `{name}` of type `{t}` is live at a merge point; the JIT can only key states on integers, bools, chars, floats, slices and strings"),
                     ));
                 }
-            } else {
-                let _ = writeln!(skeys, "{pat} => {key_expr},");
-                if self.p.ann.merge_blocks.contains(&b) {
-                    let _ = writeln!(keys, "{pat} => {key_expr},");
+                Some(_) => {}
+                None => {
+                    let _ = writeln!(
+                        keys,
+                        "State::B{bi} {{ {} }} => Some(({bi}, {{ let mut k = Vec::new(); {key} k }})),",
+                        names.join(", ")
+                    );
                 }
             }
-            if let Some(first) = self.promoted_input(b) {
+            if merge {
+                merges.push(format!("State::B{bi} {{ .. }}"));
+            }
+            if let Some((first, span)) = self.promoted_input(b) {
                 let rest: Vec<String> = names.iter().skip(1).cloned().collect();
-                let dec = self.decode_word(first, "value")?;
+                let dec = self.decode_word(first, "value", span)?;
                 let _ = writeln!(
                     promoted,
                     "State::B{bi} {{ {f}: _, {r} }} => State::B{bi} {{ {f}: {dec}, {r} }},",
@@ -286,6 +292,11 @@ impl<'a, 'b> Gen<'a, 'b> {
         }
         let entry = self.entry()?;
         let n = &self.p.name;
+        let is_merge = if merges.is_empty() {
+            "false".to_string()
+        } else {
+            format!("matches!(s, {})", merges.join(" | "))
+        };
         let _ = write!(
             self.out,
             "/// The generating extension of the portal `{n}`.
@@ -303,11 +314,11 @@ pub struct Ext;
 impl rt::Extension for Ext {{
     type State = State;
     fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{ step(cx, s) }}
-    fn merge_key(s: &State) -> Option<rt::MergeKey> {{
-        match s {{ {keys} _ => None }}
+    fn is_merge(s: &State) -> bool {{
+        {is_merge}
     }}
     fn state_key(s: &State) -> Option<rt::MergeKey> {{
-        match s {{ {skeys} _ => None }}
+        match s {{ {keys} _ => None }}
     }}
     fn promoted(s: State, value: u64) -> State {{
         match s {{ {promoted} s => s }}
@@ -421,29 +432,24 @@ pub fn entry({params}) -> {ret} {{
         })
     }
 
-    /// The input of `b` that a run-time promotion sets (its first), when `b` continues one.
-    fn promoted_input(&self, b: BlockId) -> Option<Var> {
+    /// The input of `b` that a run-time promotion sets (its first), when `b` continues
+    /// one, and where the promotion is.
+    fn promoted_input(&self, b: BlockId) -> Option<(Var, Span)> {
         let g = self.g();
         g.g.edges_directed(b, petgraph::Direction::Incoming)
-            .any(|e| self.run_time_promotion(e.source()).is_some())
-            .then(|| g.g[b].inputs[0])
+            .find_map(|e| self.run_time_promotion(e.source()))
+            .map(|op| (g.g[b].inputs[0], op.span))
     }
 
-    /// A green value of `v`'s type from the machine word `word` (a Rust expression).
-    fn decode_word(&self, v: Var, word: &str) -> R<String> {
+    /// A green value of `v`'s type from the machine word `word` (a Rust expression);
+    /// `span` is the promotion that needs it.
+    fn decode_word(&self, v: Var, word: &str, span: Span) -> R<String> {
         Ok(match self.ty(v) {
             Ty::Int(t) => format!("({word} as {})", t.name()),
             Ty::Bool => format!("({word} != 0)"),
             Ty::Char => format!("char::from_u32({word} as u32).unwrap_or('\\0')"),
             Ty::F64 => format!("f64::from_bits({word})"),
             t => {
-                let span = self
-                    .g()
-                    .g
-                    .node_weights()
-                    .flat_map(|d| &d.ops)
-                    .find(|o| o.kind == OpKind::Hint(HintKind::Promote))
-                    .map_or(self.g().span, |o| o.span);
                 return Err(Diagnostic::new(
                     span,
                     format!("`promote!` of a value of type `{t}`"),
@@ -505,7 +511,6 @@ pub fn entry({params}) -> {ret} {{
             // Compiling goes on once the value is known: a placeholder until then.
             let value = self.redx(&op.args[0], op.span)?;
             let ty = self.green_ty(op.result, op.span)?;
-            self.decode_word(op.result, "0")?;
             let st = self.state(exits[0].0, exits[0].1)?;
             let _ = write!(
                 s,
