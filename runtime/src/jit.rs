@@ -188,7 +188,8 @@ pub struct Jit {
     pub options: Options,
     backend: Option<Box<dyn Backend>>,
     messages: RefCell<(Vec<String>, HashMap<String, usize>)>,
-    units: RefCell<HashMap<(&'static str, Vec<u64>), UnitEntry>>,
+    /// By portal, then green key (looked up on every portal call, without copying the key).
+    units: RefCell<HashMap<&'static str, HashMap<Vec<u64>, UnitEntry>>>,
     interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<&'static [u8]>>>,
     entries: RefCell<Vec<EntryPoint>>,
     /// Units compiled so far (their names count up).
@@ -300,13 +301,17 @@ impl Jit {
         start: impl FnOnce() -> E::State,
     ) -> Option<FuncId> {
         self.backend.as_ref()?;
-        if let Some(e) = self.units.borrow().get(&(portal, key.clone())) {
+        if let Some(e) = self.units.borrow().get(portal).and_then(|m| m.get(&key)) {
             return *e;
         }
         let entry = self
             .compile::<E>(portal, None, start(), ", interpreting instead")
             .ok();
-        self.units.borrow_mut().insert((portal, key), entry);
+        self.units
+            .borrow_mut()
+            .entry(portal)
+            .or_default()
+            .insert(key, entry);
         entry
     }
 
