@@ -136,6 +136,8 @@ impl Helper {
 /// - Comparisons give 0 or 1 as [`Kind::Int`]. `Ult`..`Uge` compare as unsigned.
 /// - Float comparisons are false when either side is NaN, except `FNe`, which is true.
 /// - `PtrAdd` adds an integer byte offset to a pointer; `PtrDiff` subtracts two pointers.
+/// - `AddOverflows`, `SubOverflows`, `MulOverflows` give 1 when the signed 64-bit
+///   operation overflows, else 0 (Rust's `checked_*` returning `None`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BinOp {
     Add,
@@ -175,11 +177,14 @@ pub enum BinOp {
     PtrDiff,
     PtrEq,
     PtrNe,
+    AddOverflows,
+    SubOverflows,
+    MulOverflows,
 }
 
 impl BinOp {
     /// Every binary operation, for tests and generators.
-    pub const ALL: [BinOp; 37] = [
+    pub const ALL: [BinOp; 40] = [
         BinOp::Add,
         BinOp::Sub,
         BinOp::Mul,
@@ -217,6 +222,9 @@ impl BinOp {
         BinOp::PtrDiff,
         BinOp::PtrEq,
         BinOp::PtrNe,
+        BinOp::AddOverflows,
+        BinOp::SubOverflows,
+        BinOp::MulOverflows,
     ];
 
     /// The operand kinds and the result kind.
@@ -225,7 +233,8 @@ impl BinOp {
         use Kind::*;
         match self {
             Add | Sub | Mul | Div | Rem | FloorDiv | FloorMod | And | Or | Xor | Shl | Shr
-            | Sar | Eq | Ne | Lt | Le | Gt | Ge | Ult | Ule | Ugt | Uge => (Int, Int, Int),
+            | Sar | Eq | Ne | Lt | Le | Gt | Ge | Ult | Ule | Ugt | Uge | AddOverflows
+            | SubOverflows | MulOverflows => (Int, Int, Int),
             FAdd | FSub | FMul | FDiv => (Float, Float, Float),
             FEq | FNe | FLt | FLe | FGt | FGe => (Float, Float, Int),
             PtrAdd => (Ptr, Int, Ptr),
@@ -275,6 +284,9 @@ impl BinOp {
             PtrDiff => "ptr_diff",
             PtrEq => "ptr_eq",
             PtrNe => "ptr_ne",
+            AddOverflows => "int_add_overflows",
+            SubOverflows => "int_sub_overflows",
+            MulOverflows => "int_mul_overflows",
         }
     }
 
@@ -300,6 +312,9 @@ impl BinOp {
                 | FGe
                 | PtrEq
                 | PtrNe
+                | AddOverflows
+                | SubOverflows
+                | MulOverflows
         )
     }
 }

@@ -4,15 +4,39 @@
 //! **Invariant:** `frame` is a value of the current block (every block the driver
 //! creates receives the frame pointer as its first parameter), so exits can be emitted
 //! anywhere.
+//!
+//! **Virtual vectors.** A small vector made while compiling, of a length known then, is
+//! not allocated: it is a [`Word::Virtual`] naming an entry of `heap`, whose elements are
+//! words of the path (constants or values of the current block). Reads and writes at
+//! constant indexes, `len`, `push` and `pop` work on those words, so they cost no code.
+//! The vector is allocated (*forced*) only where it escapes: an index known only at run
+//! time, a residual call, a return, a panic message, or growing past
+//! [`MAX_VIRTUAL_LEN`]. **Invariant:** `heap` belongs to the path being compiled; the
+//! driver rebuilds it from block parameters each time it enters a block.
 
 use crate::jit::{Jit, Status};
+use crate::ops::Scalar;
 use crate::word::{Red, Stop, Word};
 use backend::{BinOp, Block, FunctionBuilder, Helper, Kind, MemType, Value};
+
+/// The longest vector kept virtual; a longer one is allocated.
+pub const MAX_VIRTUAL_LEN: usize = 32;
+
+/// An entry of the path's heap of virtual vectors.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Virtual {
+    /// Not allocated: its element type and elements (scalar words).
+    Vec { elem: Scalar, items: Vec<Word> },
+    /// Allocated: the pointer word that stands for it from now on.
+    Forced(Word),
+}
 
 pub struct Cx<'j> {
     pub b: FunctionBuilder,
     pub frame: Value,
     pub jit: &'j Jit,
+    /// The virtual vectors of the path being compiled, by [`Word::Virtual`] number.
+    pub heap: Vec<Virtual>,
     emitted: usize,
     max_ops: usize,
 }
@@ -23,6 +47,7 @@ impl<'j> Cx<'j> {
             b,
             frame,
             jit,
+            heap: Vec::new(),
             emitted: 0,
             max_ops,
         }
@@ -44,14 +69,62 @@ impl<'j> Cx<'j> {
         Ok(())
     }
 
-    /// The backend value of a word (a constant is materialised).
-    pub fn val(&mut self, w: Word) -> Value {
-        match w {
+    /// The backend value of a word (a constant is materialised, a virtual vector
+    /// allocated).
+    pub fn val(&mut self, w: Word) -> Result<Value, Stop> {
+        Ok(match self.concrete(w)? {
             Word::Var(v, _) => v,
             Word::Const(c, Kind::Int) => self.b.iconst(c as i64),
             Word::Const(c, Kind::Ptr) => self.b.pconst(c as usize),
             Word::Const(c, Kind::Float) => self.b.fconst(f64::from_bits(c)),
+            Word::Virtual(_) => unreachable!("concrete() forces virtual vectors"),
+        })
+    }
+
+    /// What `w` stands for now: a forced vector's pointer for a vector forced earlier.
+    pub fn resolve(&self, w: Word) -> Word {
+        match w {
+            Word::Virtual(n) => match self.heap.get(n as usize) {
+                Some(Virtual::Forced(p)) => *p,
+                _ => w,
+            },
+            _ => w,
         }
+    }
+
+    /// The elements of `w` when it is a virtual vector (not forced).
+    pub fn virtual_vec(&self, w: Word) -> Option<(Scalar, &[Word])> {
+        match self.resolve(w) {
+            Word::Virtual(n) => match self.heap.get(n as usize) {
+                Some(Virtual::Vec { elem, items }) => Some((*elem, items)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A new virtual vector.
+    pub(crate) fn new_virtual(&mut self, elem: Scalar, items: Vec<Word>) -> Word {
+        self.heap.push(Virtual::Vec { elem, items });
+        Word::Virtual(self.heap.len() as u32 - 1)
+    }
+
+    /// `w`, with a virtual vector allocated (forced) first.
+    pub fn concrete(&mut self, w: Word) -> Result<Word, Stop> {
+        let w = self.resolve(w);
+        let Word::Virtual(n) = w else { return Ok(w) };
+        let (elem, items) = match self.heap.get(n as usize) {
+            Some(Virtual::Vec { elem, items }) => (*elem, items.clone()),
+            _ => return Err(Stop::fail("a virtual vector that does not exist")),
+        };
+        let p = self.alloc_vec(elem, &items)?;
+        self.heap[n as usize] = Virtual::Forced(p);
+        Ok(p)
+    }
+
+    /// `words` with every virtual vector among them forced.
+    pub fn concrete_words(&mut self, words: &[Word]) -> Result<Red, Stop> {
+        words.iter().map(|w| self.concrete(*w)).collect()
     }
 
     pub(crate) fn bin(&mut self, op: BinOp, a: Value, b: Value) -> Result<Value, Stop> {
@@ -77,6 +150,7 @@ impl<'j> Cx<'j> {
     /// A block that exits compiled code with `status` and `words` written to the
     /// frame's `out`; returns it and the arguments to jump there with.
     fn exit_block(&mut self, status: Status, extra: &[Word]) -> Result<(Block, Vec<Value>), Stop> {
+        let extra = &self.concrete_words(extra)?;
         let here = self
             .b
             .current_block()
@@ -113,7 +187,7 @@ impl<'j> Cx<'j> {
             return Err(Stop::fail("value too large for the JIT frame"));
         }
         for (i, w) in words.iter().enumerate() {
-            let v = self.val(*w);
+            let v = self.val(*w)?;
             self.tick()?;
             self.b
                 .store(word_mem(w.kind()), self.frame, 8 * i as i32, v)?;
@@ -170,7 +244,7 @@ impl<'j> Cx<'j> {
         }
         let mut vals = vec![self.frame];
         for a in args {
-            vals.push(self.val(*a));
+            vals.push(self.val(*a)?);
         }
         let status = self
             .call(h, &vals)?

@@ -22,8 +22,9 @@
 //!   the program goes. A unit fails only on an error (an unsupported operation, a value too
 //!   large for the frame); the portal then interprets (see [`crate::jit`]).
 
-use crate::cx::Cx;
+use crate::cx::{Cx, Virtual};
 use crate::jit::Jit;
+use crate::ops::Scalar;
 use crate::word::{Red, Stop, Word};
 use backend::{Block, FuncId, FunctionBuilder, Kind, Sig, Value};
 use std::collections::HashMap;
@@ -102,29 +103,190 @@ pub struct Limits {
     pub max_ops: usize,
 }
 
-fn kinds(words: &[Word]) -> Vec<Kind> {
+/// A state as a block or an entry point receives it: its virtual vectors (see
+/// [`crate::cx`]) numbered from 0 in the order they first appear among its red words,
+/// with their element types and lengths. The red words of the state are those of the
+/// path it was frozen on; entering a block replaces them with the block's parameters.
+///
+/// A block that only one jump enters (a case of a switch) keeps the constants the state
+/// knows (`keep_consts`); a block that many may enter (a merge block, an entry point)
+/// takes every word as a parameter.
+#[derive(Clone)]
+pub struct Frozen<S> {
+    pub state: S,
+    /// The virtual vectors: element type and elements.
+    pub vecs: Vec<(Scalar, Vec<Word>)>,
+    pub keep_consts: bool,
+}
+
+impl<S> Frozen<S> {
+    /// A state without virtual vectors.
+    pub fn plain(state: S) -> Self {
+        Frozen {
+            state,
+            vecs: Vec::new(),
+            keep_consts: false,
+        }
+    }
+
+    /// Whether `w`, a word of the state or an element of a virtual vector, is a block
+    /// parameter.
+    fn is_param(&self, w: &Word) -> bool {
+        match w {
+            Word::Virtual(_) => false,
+            Word::Const(..) => !self.keep_consts,
+            Word::Var(..) => true,
+        }
+    }
+}
+
+/// The key of a frozen state: its state key, then where its virtual vectors are among
+/// its red words and their shapes (a block's parameters depend on them).
+pub fn frozen_key<E: Extension>(f: &Frozen<E::State>) -> Option<MergeKey> {
+    let (block, mut key) = E::state_key(&f.state)?;
+    shape_key::<E>(f, &mut key);
+    Some((block, key))
+}
+
+fn shape_key<E: Extension>(f: &Frozen<E::State>, key: &mut Vec<u64>) {
+    for (i, w) in E::red_words(&f.state).iter().enumerate() {
+        if let Word::Virtual(k) = w {
+            key.push(i as u64);
+            key.push(*k as u64);
+        }
+    }
+    for (elem, items) in &f.vecs {
+        key.push(elem.code());
+        key.push(items.len() as u64);
+    }
+}
+
+/// Freeze `s`: the frozen state and the words a block for it takes after the frame
+/// pointer (the red words that are not virtual vectors, in order, then the elements of
+/// each virtual vector; without constants when `keep_consts`).
+fn freeze<E: Extension>(
+    cx: &Cx,
+    s: E::State,
+    keep_consts: bool,
+) -> Result<(Frozen<E::State>, Vec<Word>), Stop> {
+    let mut number: HashMap<u32, u32> = HashMap::new();
+    let mut vecs = Vec::new();
+    let mut items = Vec::new();
+    let mut words = Vec::new();
+    let mut flat = Vec::new();
+    for w in E::red_words(&s) {
+        match cx.resolve(w) {
+            Word::Virtual(n) => {
+                let k = match number.get(&n) {
+                    Some(k) => *k,
+                    None => {
+                        let (elem, xs) = cx
+                            .virtual_vec(Word::Virtual(n))
+                            .ok_or_else(|| Stop::fail("a virtual vector that does not exist"))?;
+                        vecs.push((elem, xs.to_vec()));
+                        items.extend_from_slice(xs);
+                        number.insert(n, vecs.len() as u32 - 1);
+                        vecs.len() as u32 - 1
+                    }
+                };
+                words.push(Word::Virtual(k));
+            }
+            w => {
+                words.push(w);
+                flat.push(w);
+            }
+        }
+    }
+    flat.extend(items);
+    let state = E::with_red_words(s, &mut words.into_iter());
+    let f = Frozen {
+        state,
+        vecs,
+        keep_consts,
+    };
+    flat.retain(|w| f.is_param(w));
+    Ok((f, flat))
+}
+
+/// The kinds of the parameters of a block for `f`: the frame pointer, then the words
+/// [`freeze`] gives.
+fn param_kinds<E: Extension>(f: &Frozen<E::State>) -> Vec<Kind> {
     let mut k = vec![Kind::Ptr];
-    k.extend(words.iter().map(|w| w.kind()));
+    k.extend(
+        E::red_words(&f.state)
+            .iter()
+            .filter(|w| f.is_param(w))
+            .map(|w| w.kind()),
+    );
+    for (_, items) in &f.vecs {
+        k.extend(items.iter().filter(|w| f.is_param(w)).map(|w| w.kind()));
+    }
     k
 }
 
-/// A fresh block for a state: parameters are the frame and the state's red words.
-fn block_for<E: Extension>(cx: &mut Cx, s: &E::State) -> (Block, Vec<Value>) {
-    let (kinds, args) = block_args::<E>(cx, s);
-    (cx.b.create_block(&kinds), args)
+/// The number of words an entry point of `f` takes (its parameters after the frame).
+pub fn entry_words<E: Extension>(f: &Frozen<E::State>) -> usize {
+    param_kinds::<E>(f).len() - 1
 }
 
-/// Enter `blk` (created by [`block_for`]): the state's red words become its parameters.
-fn enter<E: Extension>(cx: &mut Cx, blk: Block, s: E::State) -> Result<E::State, Stop> {
+/// A fresh block for a state, the arguments that enter it, and the frozen state.
+fn block_for<E: Extension>(
+    cx: &mut Cx,
+    s: E::State,
+    keep_consts: bool,
+) -> Result<(Block, Vec<Value>, Frozen<E::State>), Stop> {
+    let (f, words) = freeze::<E>(cx, s, keep_consts)?;
+    let mut args = vec![cx.frame];
+    for w in words {
+        args.push(cx.val(w)?);
+    }
+    let blk = cx.b.create_block(&param_kinds::<E>(&f));
+    Ok((blk, args, f))
+}
+
+/// Enter `blk` (created for `f` by [`block_for`], or the function's entry): the red words
+/// and the virtual vectors' elements become its parameters.
+fn enter<E: Extension>(cx: &mut Cx, blk: Block, f: Frozen<E::State>) -> Result<E::State, Stop> {
     cx.b.switch_to(blk)?;
     let params = cx.b.params(blk).to_vec();
     cx.frame = params[0];
-    let ks = kinds(&E::red_words(&s));
-    let mut it = params[1..]
-        .iter()
-        .zip(&ks[1..])
-        .map(|(v, k)| Word::Var(*v, *k));
-    Ok(E::with_red_words(s, &mut it))
+    let mut ps = params[1..].iter().copied();
+    let mut next = |k: Kind| {
+        ps.next()
+            .map(|v| Word::Var(v, k))
+            .ok_or_else(|| Stop::fail("a block with too few parameters for its state"))
+    };
+    let mut words = Vec::new();
+    for w in E::red_words(&f.state) {
+        words.push(if f.is_param(&w) { next(w.kind())? } else { w });
+    }
+    let mut heap = Vec::new();
+    for (elem, items) in &f.vecs {
+        let items = items
+            .iter()
+            .map(|w| {
+                if f.is_param(w) {
+                    next(w.kind())
+                } else {
+                    Ok(*w)
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        heap.push(Virtual::Vec { elem: *elem, items });
+    }
+    cx.heap = heap;
+    Ok(E::with_red_words(f.state, &mut words.into_iter()))
+}
+
+/// Go on with a state frozen on the current path (the inverse of [`freeze`], without a
+/// new block): the heap is renumbered to match it.
+fn thaw<E: Extension>(cx: &mut Cx, f: Frozen<E::State>) -> E::State {
+    cx.heap = f
+        .vecs
+        .into_iter()
+        .map(|(elem, items)| Virtual::Vec { elem, items })
+        .collect();
+    f.state
 }
 
 /// Compile the unit that starts at `start` (whose red words become the function's
@@ -132,11 +294,10 @@ fn enter<E: Extension>(cx: &mut Cx, blk: Block, s: E::State) -> Result<E::State,
 pub fn compile_unit<E: Extension>(
     jit: &Jit,
     name: &str,
-    start: E::State,
+    start: Frozen<E::State>,
     limits: Limits,
 ) -> Result<(FuncId, UnitStats), String> {
-    let words = E::red_words(&start);
-    let sig = Sig::new(&kinds(&words), Some(Kind::Int));
+    let sig = Sig::new(&param_kinds::<E>(&start), Some(Kind::Int));
     let b = FunctionBuilder::new(name, sig);
     let entry = b.entry();
     let frame = b.params(entry)[0];
@@ -144,24 +305,17 @@ pub fn compile_unit<E: Extension>(
     // limit.
     let mut cx = Cx::new(b, frame, jit, limits.max_ops.saturating_mul(2).max(100_000));
     let mut stats = UnitStats::default();
-    let mut merges: HashMap<MergeKey, Option<Block>> = HashMap::new();
-    let s = enter::<E>(&mut cx, entry, start).map_err(describe)?;
-    let mut pending: Vec<E::State> = vec![s];
-    // The first pending state is already in its block; later ones are entered here.
-    let mut blocks: Vec<Option<Block>> = vec![None];
-    while let Some(s) = pending.pop() {
-        let blk = blocks.pop().unwrap();
-        let s = match blk {
-            Some(b) => enter::<E>(&mut cx, b, s).map_err(describe)?,
-            None => s,
-        };
+    let mut merges = Merges::new();
+    let mut pending: Vec<Pending<E::State>> = vec![Pending {
+        block: entry,
+        state: start,
+        history: Vec::new(),
+    }];
+    while let Some(p) = pending.pop() {
+        let s = enter::<E>(&mut cx, p.block, p.state).map_err(describe)?;
         stats.paths += 1;
-        let mut more = Vec::new();
-        run_path::<E>(&mut cx, s, &mut merges, &mut more, limits).map_err(describe)?;
-        for (b, s) in more {
-            blocks.push(Some(b));
-            pending.push(s);
-        }
+        run_path::<E>(&mut cx, s, p.history, &mut merges, &mut pending, limits)
+            .map_err(describe)?;
     }
     stats.merge_states = merges.len();
     stats.operations = cx.emitted();
@@ -173,6 +327,18 @@ pub fn compile_unit<E: Extension>(
     Ok((id, stats))
 }
 
+/// Merge states seen in a unit: `None` for a key compiled inline once so far, the block
+/// of a key that has one.
+type Merges = HashMap<MergeKey, Option<Block>>;
+
+/// A path to compile: a block made for a state, and the merge keys the path passed
+/// inline since it last entered a merge block (its *history*).
+struct Pending<S> {
+    block: Block,
+    state: Frozen<S>,
+    history: Vec<MergeKey>,
+}
+
 fn describe(s: Stop) -> String {
     match s {
         Stop::Fail(m) => m,
@@ -181,42 +347,62 @@ fn describe(s: Stop) -> String {
 }
 
 /// Follow one path from `s` in the current block until it ends.
+///
+/// A key seen once and met again gets a block (the loop it closes is compiled from
+/// there). When the path itself passed that key inline (a loop), the keys it passed
+/// since then are forgotten, so the loop body is compiled once more inline from the new
+/// block instead of giving each of them a block of its own.
 fn run_path<E: Extension>(
     cx: &mut Cx,
     mut s: E::State,
-    merges: &mut HashMap<MergeKey, Option<Block>>,
-    pending: &mut Vec<(Block, E::State)>,
+    mut history: Vec<MergeKey>,
+    merges: &mut Merges,
+    pending: &mut Vec<Pending<E::State>>,
     limits: Limits,
 ) -> Result<(), Stop> {
     loop {
         if cx.emitted() >= limits.max_ops {
             return cut::<E>(cx, Cut::Limit, Word::int(0), s);
         }
-        if let Some(key) = E::merge_key(&s) {
+        if let Some((block, mut greens)) = E::merge_key(&s) {
+            let (frozen, words) = freeze::<E>(cx, s, false)?;
+            shape_key::<E>(&frozen, &mut greens);
+            let key = (block, greens);
             match merges.get(&key) {
                 // Seen before and compiled as a block: jump there.
                 Some(Some(target)) => {
                     let target = *target;
-                    let (_, args) = block_args::<E>(cx, &s);
+                    let args = vals(cx, &words)?;
                     cx.tick()?;
                     cx.b.jump(target, &args)?;
                     return Ok(());
                 }
-                // Seen once, inline: this key loops. Give it a block (its red words
-                // generalised to parameters) and compile it from there.
+                // Seen once, inline: give it a block (its red words generalised to
+                // parameters) and compile it from there.
                 Some(None) => {
-                    let (blk, args) = block_for::<E>(cx, &s);
+                    if let Some(i) = history.iter().position(|k| *k == key) {
+                        for k in &history[i + 1..] {
+                            if merges.get(k) == Some(&None) {
+                                merges.remove(k);
+                            }
+                        }
+                    }
+                    let blk = cx.b.create_block(&param_kinds::<E>(&frozen));
+                    let args = vals(cx, &words)?;
                     cx.tick()?;
                     cx.b.jump(blk, &args)?;
-                    merges.insert(key, Some(blk));
-                    s = enter::<E>(cx, blk, s)?;
+                    merges.insert(key.clone(), Some(blk));
+                    s = enter::<E>(cx, blk, frozen)?;
+                    history = vec![key];
                 }
                 // First time: go on inline, keeping what is known of the red values.
                 None => {
+                    s = thaw::<E>(cx, frozen);
                     if merges.len() >= limits.max_states {
                         return cut::<E>(cx, Cut::Limit, Word::int(0), s);
                     }
-                    merges.insert(key, None);
+                    merges.insert(key.clone(), None);
+                    history.push(key);
                 }
             }
         }
@@ -237,7 +423,7 @@ fn run_path<E: Extension>(
                     };
                     continue;
                 }
-                return emit_switch::<E>(cx, value, cases, default, pending);
+                s = emit_switch::<E>(cx, value, cases, default, &history, pending)?;
             }
             Ok(Next::Promote { value, state }) => match value.as_const() {
                 Some(c) => s = E::promoted(state, c),
@@ -249,74 +435,79 @@ fn run_path<E: Extension>(
     }
 }
 
+fn vals(cx: &mut Cx, words: &[Word]) -> Result<Vec<Value>, Stop> {
+    let mut args = vec![cx.frame];
+    for w in words {
+        args.push(cx.val(*w)?);
+    }
+    Ok(args)
+}
+
 /// End the path at `s`: exit to the JIT with the entry point of `s`, `value` (the
-/// promoted value, or 0) and the red words of `s`.
+/// promoted value, or 0) and the words of `s` frozen.
 fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<(), Stop> {
-    let words = E::red_words(&s);
+    let (frozen, words) = freeze::<E>(cx, s, false)?;
     if words.len() + 2 > crate::frame::FRAME_WORDS {
         return Err(Stop::fail(format!(
             "a state with {} red words does not fit the JIT frame",
             words.len()
         )));
     }
-    let id = cx.jit.entry_point::<E>(s, why);
+    let id = cx.jit.entry_point::<E>(frozen, why);
     let mut out = vec![Word::int(id as i64), value];
     out.extend(words);
     cx.exit_here(crate::jit::Status::Continue, &out)
 }
 
-/// The parameter kinds of a block for `s` and the arguments that enter it: the frame
-/// and the state's red words.
-fn block_args<E: Extension>(cx: &mut Cx, s: &E::State) -> (Vec<Kind>, Vec<Value>) {
-    let words = E::red_words(s);
-    let mut args = vec![cx.frame];
-    for w in &words {
-        let v = cx.val(*w);
-        args.push(v);
-    }
-    (kinds(&words), args)
+/// `s` with every red word that is `value` replaced by the constant `c`.
+fn known<E: Extension>(s: E::State, value: Word, c: i64) -> E::State {
+    let words: Vec<Word> = E::red_words(&s)
+        .into_iter()
+        .map(|w| match (w, value) {
+            (Word::Var(a, k), Word::Var(b, _)) if a == b => Word::Const(c as u64, k),
+            _ => w,
+        })
+        .collect();
+    E::with_red_words(s, &mut words.into_iter())
 }
 
-/// End the block with a switch on the run-time `value`.
+/// Split on the run-time `value`: every case but the first leaves the current block
+/// through a conditional exit to a block of its own (a pending path); the first case
+/// (the one the generating extension lists first: the translator puts cases that lead
+/// back to a merge point before those that only return or panic) goes on in the current
+/// block and is returned. In each case a state word that is the value becomes the case's
+/// constant.
 fn emit_switch<E: Extension>(
     cx: &mut Cx,
     value: Word,
     cases: Vec<(i64, E::State)>,
     default: Option<E::State>,
-    pending: &mut Vec<(Block, E::State)>,
-) -> Result<(), Stop> {
-    let v = cx.val(value);
-    let mut targets: Vec<(Option<i64>, E::State)> =
-        cases.into_iter().map(|(c, s)| (Some(c), s)).collect();
-    if let Some(d) = default {
-        targets.push((None, d));
-    }
-    // A two-way switch on 0/1 is a branch.
-    if targets.len() == 2 && targets.iter().all(|(c, _)| matches!(c, Some(0) | Some(1))) {
-        let (c0, s0) = targets.remove(0);
-        let (_, s1) = targets.remove(0);
-        let (then_s, else_s) = if c0 == Some(1) { (s0, s1) } else { (s1, s0) };
-        let (tb, ta) = block_for::<E>(cx, &then_s);
-        let (eb, ea) = block_for::<E>(cx, &else_s);
+    history: &[MergeKey],
+    pending: &mut Vec<Pending<E::State>>,
+) -> Result<E::State, Stop> {
+    let v = cx.val(value)?;
+    let mut cases = cases.into_iter().map(|(c, s)| (c, known::<E>(s, value, c)));
+    let Some((first, inline)) = cases.next() else {
+        return default.ok_or_else(|| Stop::fail("a switch without cases"));
+    };
+    let mut side = |cx: &mut Cx, cond: Value, s: E::State| -> Result<(), Stop> {
+        let (blk, args, f) = block_for::<E>(cx, s, true)?;
         cx.tick()?;
-        cx.b.branch(v, tb, &ta, eb, &ea)?;
-        pending.push((eb, else_s));
-        pending.push((tb, then_s));
-        return Ok(());
+        cx.b.exit_if(cond, blk, &args)?;
+        pending.push(Pending {
+            block: blk,
+            state: f,
+            history: history.to_vec(),
+        });
+        Ok(())
+    };
+    for (c, s) in cases {
+        let cond = cx.bin_i(backend::BinOp::Eq, v, c)?;
+        side(cx, cond, s)?;
     }
-    let last = targets.len() - 1;
-    for (i, (c, s)) in targets.into_iter().enumerate() {
-        let (blk, args) = block_for::<E>(cx, &s);
-        if i == last {
-            cx.tick()?;
-            cx.b.jump(blk, &args)?;
-        } else {
-            let c = c.expect("the default case is last");
-            let cond = cx.bin_i(backend::BinOp::Eq, v, c)?;
-            cx.tick()?;
-            cx.b.exit_if(cond, blk, &args)?;
-        }
-        pending.push((blk, s));
+    if let Some(d) = default {
+        let cond = cx.bin_i(backend::BinOp::Ne, v, first)?;
+        side(cx, cond, d)?;
     }
-    Ok(())
+    Ok(inline)
 }

@@ -199,10 +199,7 @@ pub extern "C" fn u64_div(a: u64, b: u64) -> u64 {
 pub extern "C" fn u64_rem(a: u64, b: u64) -> u64 {
     a.checked_rem(b).unwrap_or(0)
 }
-/// 1 when `a * b` overflows, as signed or unsigned 64-bit.
-pub extern "C" fn i64_mul_overflows(a: i64, b: i64) -> u64 {
-    a.checked_mul(b).is_none() as u64
-}
+/// 1 when `a * b` overflows as unsigned 64-bit.
 pub extern "C" fn u64_mul_overflows(a: u64, b: u64) -> u64 {
     a.checked_mul(b).is_none() as u64
 }

@@ -12,7 +12,7 @@
 //! (portal, state key) pair, so a state reached again from any unit reuses the same
 //! compiled continuations.
 
-use crate::driver::{self, Cut, Extension, Limits};
+use crate::driver::{self, Cut, Extension, Frozen, Limits};
 use crate::frame::Frame;
 use backend::{Backend, BackendKind, FuncId};
 use std::any::Any;
@@ -152,7 +152,7 @@ type UnitEntry = Option<FuncId>;
 
 /// A state where compiled code exits to go on in another unit.
 struct EntryPoint {
-    /// The `Extension::State`, with the red words it had when it was first cut.
+    /// The `Frozen<Extension::State>`, with the red words it had when it was first cut.
     state: Box<dyn Any>,
     why: Cut,
     /// The compiled continuations, by promoted value (or 0 for a limit), with the
@@ -305,7 +305,12 @@ impl Jit {
             return *e;
         }
         let entry = self
-            .compile::<E>(portal, None, start(), ", interpreting instead")
+            .compile::<E>(
+                portal,
+                None,
+                Frozen::plain(start()),
+                ", interpreting instead",
+            )
             .ok();
         self.units
             .borrow_mut()
@@ -321,7 +326,7 @@ impl Jit {
         &self,
         portal: &str,
         what: Option<String>,
-        start: E::State,
+        start: Frozen<E::State>,
         on_failure: &str,
     ) -> Result<FuncId, String> {
         let n = self.compiled.get();
@@ -349,8 +354,8 @@ impl Jit {
 
     /// The entry point for going on at `s` (one per state key; a state without a key
     /// gets its own).
-    pub fn entry_point<E: Extension>(&self, s: E::State, why: Cut) -> u64 {
-        let key = E::state_key(&s).map(|k| (std::any::TypeId::of::<E::State>(), why, k));
+    pub fn entry_point<E: Extension>(&self, s: Frozen<E::State>, why: Cut) -> u64 {
+        let key = driver::frozen_key::<E>(&s).map(|k| (std::any::TypeId::of::<E::State>(), why, k));
         if let Some(k) = &key {
             if let Some(id) = self.entry_ids.borrow().get(k) {
                 return *id;
@@ -387,19 +392,23 @@ impl Jit {
             }
             let state = e
                 .state
-                .downcast_ref::<E::State>()
+                .downcast_ref::<Frozen<E::State>>()
                 .ok_or("entry point of another portal")?
                 .clone();
             (state, e.why)
         };
         let (start, what) = match why {
             Cut::Promote => (
-                E::promoted(state, value),
+                Frozen {
+                    state: E::promoted(state.state, value),
+                    vecs: state.vecs,
+                    keep_consts: false,
+                },
                 format!("continuation of entry {id} for value {value}"),
             ),
             Cut::Limit => (state, format!("continuation of entry {id}")),
         };
-        let n = E::red_words(&start).len();
+        let n = driver::entry_words::<E>(&start);
         let f = self.compile::<E>(portal, Some(what), start, "")?;
         self.entries.borrow_mut()[id as usize]
             .units

@@ -2,7 +2,7 @@
 //! [`crate::green::eval`], so folding and running agree) and otherwise emits backend code
 //! with the same semantics, panics included.
 
-use crate::cx::Cx;
+use crate::cx::{Cx, Virtual, MAX_VIRTUAL_LEN};
 use crate::frame;
 use crate::green::{self, IntOp};
 use crate::word::{IntTy, Red, Stop, Word};
@@ -37,6 +37,15 @@ impl Scalar {
                 (32, false) => MemType::U32,
                 _ => MemType::I64,
             },
+        }
+    }
+    /// A number for the type, for keys.
+    pub fn code(self) -> u64 {
+        match self {
+            Scalar::Int(t) => t as u64,
+            Scalar::Bool => 100,
+            Scalar::Char => 101,
+            Scalar::F64 => 102,
         }
     }
     pub fn kind(self) -> Kind {
@@ -123,29 +132,12 @@ impl<'j> Cx<'j> {
         };
         let r = self.bin(base, a, b)?;
         let flag = if ty.is_i64() {
-            match base {
-                BinOp::Add => {
-                    let x = self.bin(BinOp::Xor, a, r)?;
-                    let y = self.bin(BinOp::Xor, b, r)?;
-                    let z = self.bin(BinOp::And, x, y)?;
-                    self.bin_i(BinOp::Lt, z, 0)?
-                }
-                BinOp::Sub => {
-                    let x = self.bin(BinOp::Xor, a, b)?;
-                    let y = self.bin(BinOp::Xor, a, r)?;
-                    let z = self.bin(BinOp::And, x, y)?;
-                    self.bin_i(BinOp::Lt, z, 0)?
-                }
-                _ => {
-                    let h = helper(
-                        "i64_mul_overflows",
-                        frame::i64_mul_overflows as *const () as usize,
-                        &[Kind::Int, Kind::Int],
-                        Some(Kind::Int),
-                    );
-                    self.call(&h, &[a, b])?.unwrap()
-                }
-            }
+            let test = match base {
+                BinOp::Add => BinOp::AddOverflows,
+                BinOp::Sub => BinOp::SubOverflows,
+                _ => BinOp::MulOverflows,
+            };
+            self.bin(test, a, b)?
         } else if ty.is_u64() {
             match base {
                 BinOp::Add => self.bin(BinOp::Ult, r, a)?,
@@ -235,8 +227,8 @@ impl<'j> Cx<'j> {
                 vec![Word::int(ty.to_word(r.unwrap_or(0)) as i64)]
             });
         }
-        let a = self.val(wa);
-        let b = self.val(wb);
+        let a = self.val(wa)?;
+        let b = self.val(wb)?;
         let r = match op {
             Add | Sub | Mul if ty.is_i64() => {
                 let (o, msg) = match op {
@@ -403,7 +395,7 @@ impl<'j> Cx<'j> {
             };
             return Ok(vec![Word::int(r as i64)]);
         }
-        let (x, y) = (self.val(wa), self.val(wb));
+        let (x, y) = (self.val(wa)?, self.val(wb)?);
         let r = match op {
             "not" => self.bin_i(BinOp::Xor, x, 1)?,
             "and" => self.bin(BinOp::And, x, y)?,
@@ -441,7 +433,7 @@ impl<'j> Cx<'j> {
                 _ => c(x >= y),
             };
         }
-        let (x, y) = (self.val(wa), self.val(wb));
+        let (x, y) = (self.val(wa)?, self.val(wb)?);
         let (r, k) = match op {
             "neg" => {
                 self.tick()?;
@@ -490,7 +482,7 @@ impl<'j> Cx<'j> {
             let k = to.kind();
             return Ok(vec![Word::Const(r, k)]);
         }
-        let x = self.val(w);
+        let x = self.val(w)?;
         let r = match (from, to) {
             (Scalar::F64, Scalar::F64) => x,
             (Scalar::F64, Scalar::Int(t)) => {
@@ -525,13 +517,23 @@ impl<'j> Cx<'j> {
 
     fn vec_ptr(&mut self, v: &Red) -> Result<Value, Stop> {
         let w = word0(v)?;
-        Ok(self.val(w))
+        self.val(w)
     }
 
-    /// `vec![x; n]` (a red vector in the frame's arena).
+    /// `vec![x; n]`: virtual when `n` is a constant of at most [`MAX_VIRTUAL_LEN`].
     pub fn vec_repeat(&mut self, elem: Scalar, x: &Red, n: &Red) -> Result<Red, Stop> {
         let (x, n) = (word0(x)?, word0(n)?);
-        let (x, n) = (self.val(x), self.val(n));
+        if let Some(len) = n.as_const().filter(|l| *l as usize <= MAX_VIRTUAL_LEN) {
+            let x = self.concrete(x)?;
+            return Ok(vec![self.new_virtual(elem, vec![x; len as usize])]);
+        }
+        let p = self.repeat_call(elem, x, n)?;
+        Ok(vec![p])
+    }
+
+    /// A vector allocated by compiled code: `vec![x; n]`.
+    fn repeat_call(&mut self, elem: Scalar, x: Word, n: Word) -> Result<Word, Stop> {
+        let (x, n) = (self.val(x)?, self.val(n)?);
         let size = self.b.iconst(elem.mem().size() as i64);
         let fr = self.frame;
         let x = if elem.kind() == Kind::Float {
@@ -556,42 +558,100 @@ impl<'j> Cx<'j> {
         let pi = self.b.unary(UnOp::PtrToInt, p)?;
         let null = self.bin_i(BinOp::Eq, pi, 0)?;
         self.propagate_if(null)?;
-        Ok(vec![Word::Var(p, Kind::Ptr)])
+        Ok(Word::Var(p, Kind::Ptr))
     }
 
-    /// `vec![a, b, ...]` (`Vec::new()` for none).
-    pub fn vec_lit(&mut self, elem: Scalar, items: &[Red]) -> Result<Red, Stop> {
-        let zero = vec![Word::Const(0, elem.kind())];
-        let n = vec![Word::int(items.len() as i64)];
-        let v = self.vec_repeat(elem, &zero, &n)?;
-        for (i, it) in items.iter().enumerate() {
-            let idx = vec![Word::int(i as i64)];
-            self.vec_set(elem, &v, &idx, it)?;
+    /// Allocate a vector holding `items` (the forcing of a virtual vector).
+    pub(crate) fn alloc_vec(&mut self, elem: Scalar, items: &[Word]) -> Result<Word, Stop> {
+        let zero = Word::Const(0, elem.kind());
+        // Fill with the first item when all are that same constant, else with zero.
+        let fill = match items.first() {
+            Some(f) if f.as_const().is_some() && items.iter().all(|w| w == f) => *f,
+            _ => zero,
+        };
+        let p = self.repeat_call(elem, fill, Word::int(items.len() as i64))?;
+        if items.iter().all(|w| *w == fill) {
+            return Ok(p);
         }
-        Ok(v)
+        let pv = self.val(p)?;
+        let data = self.load(MemType::Ptr, pv, 0)?;
+        let mt = elem.mem();
+        for (i, w) in items.iter().enumerate() {
+            if *w == fill {
+                continue;
+            }
+            let x = self.val(*w)?;
+            self.tick()?;
+            self.b.store(mt, data, (i * mt.size()) as i32, x)?;
+        }
+        Ok(p)
+    }
+
+    /// `vec![a, b, ...]` (`Vec::new()` for none): virtual up to [`MAX_VIRTUAL_LEN`].
+    pub fn vec_lit(&mut self, elem: Scalar, items: &[Red]) -> Result<Red, Stop> {
+        let words: Vec<Word> = items.iter().map(word0).collect::<Result<_, _>>()?;
+        let words = self.concrete_words(&words)?;
+        if words.len() <= MAX_VIRTUAL_LEN {
+            return Ok(vec![self.new_virtual(elem, words)]);
+        }
+        Ok(vec![self.alloc_vec(elem, &words)?])
     }
 
     pub fn vec_len(&mut self, v: &Red) -> Result<Red, Stop> {
+        if let Some((_, items)) = self.virtual_vec(word0(v)?) {
+            return Ok(vec![Word::int(items.len() as i64)]);
+        }
         let p = self.vec_ptr(v)?;
         let n = self.load(MemType::I64, p, 8)?;
         Ok(vec![Word::Var(n, Kind::Int)])
     }
 
+    /// The element number of a virtual vector `v` at a constant index `i`, after the
+    /// bounds check (which panics now, since both are known); `None` when `v` is not
+    /// virtual or `i` not constant.
+    fn virtual_index(&self, v: &Red, i: &Red) -> Result<Option<(u32, usize)>, Stop> {
+        let (wv, wi) = (word0(v)?, word0(i)?);
+        let (Some((_, items)), Some(ix)) = (self.virtual_vec(wv), wi.as_const()) else {
+            return Ok(None);
+        };
+        if ix >= items.len() as u64 {
+            return Err(Stop::Panic(
+                green::INDEX_OOB.to_string(),
+                vec![Word::int(items.len() as i64), wi],
+            ));
+        }
+        let Word::Virtual(n) = self.resolve(wv) else {
+            return Ok(None);
+        };
+        Ok(Some((n, ix as usize)))
+    }
+
+    fn virtual_items(&mut self, n: u32) -> &mut Vec<Word> {
+        match &mut self.heap[n as usize] {
+            Virtual::Vec { items, .. } => items,
+            Virtual::Forced(_) => {
+                unreachable!("virtual_index and virtual_vec resolve forced vectors")
+            }
+        }
+    }
+
     /// The address of element `i` after the bounds check (a panic exit).
-    fn element(&mut self, elem: Scalar, v: &Red, i: &Red) -> Result<(Value, Value), Stop> {
+    fn element(&mut self, v: &Red, i: &Red) -> Result<(Value, Value), Stop> {
         let p = self.vec_ptr(v)?;
         let wi = word0(i)?;
-        let iv = self.val(wi);
+        let iv = self.val(wi)?;
         let n = self.load(MemType::I64, p, 8)?;
         let oob = self.bin(BinOp::Uge, iv, n)?;
         self.panic_if(oob, green::INDEX_OOB, &[Word::Var(n, Kind::Int), wi])?;
         let data = self.load(MemType::Ptr, p, 0)?;
-        let _ = elem;
         Ok((data, iv))
     }
 
     pub fn vec_get(&mut self, elem: Scalar, v: &Red, i: &Red) -> Result<Red, Stop> {
-        let (data, iv) = self.element(elem, v, i)?;
+        if let Some((n, ix)) = self.virtual_index(v, i)? {
+            return Ok(vec![self.virtual_items(n)[ix]]);
+        }
+        let (data, iv) = self.element(v, i)?;
         let mt = elem.mem();
         self.tick()?;
         let r = self.b.load_indexed(mt, data, iv, mt.size() as u8, 0)?;
@@ -599,9 +659,14 @@ impl<'j> Cx<'j> {
     }
 
     pub fn vec_set(&mut self, elem: Scalar, v: &Red, i: &Red, x: &Red) -> Result<(), Stop> {
-        let (data, iv) = self.element(elem, v, i)?;
         let wx = word0(x)?;
-        let xv = self.val(wx);
+        if let Some((n, ix)) = self.virtual_index(v, i)? {
+            let wx = self.concrete(wx)?;
+            self.virtual_items(n)[ix] = wx;
+            return Ok(());
+        }
+        let (data, iv) = self.element(v, i)?;
+        let xv = self.val(wx)?;
         let mt = elem.mem();
         self.tick()?;
         self.b.store_indexed(mt, data, iv, mt.size() as u8, 0, xv)?;
@@ -609,12 +674,22 @@ impl<'j> Cx<'j> {
     }
 
     pub fn vec_push(&mut self, elem: Scalar, v: &Red, x: &Red) -> Result<(), Stop> {
+        let wx = word0(x)?;
+        if let Some((_, items)) = self.virtual_vec(word0(v)?) {
+            if items.len() < MAX_VIRTUAL_LEN {
+                let wx = self.concrete(wx)?;
+                let Word::Virtual(n) = self.resolve(word0(v)?) else {
+                    unreachable!("virtual_vec found a virtual vector")
+                };
+                self.virtual_items(n).push(wx);
+                return Ok(());
+            }
+        }
         if elem.kind() == Kind::Float {
             return Err(Stop::fail("push of a float onto a red vector"));
         }
         let p = self.vec_ptr(v)?;
-        let wx = word0(x)?;
-        let xv = self.val(wx);
+        let xv = self.val(wx)?;
         let fr = self.frame;
         let h = helper(
             "rvec_push",
@@ -628,6 +703,16 @@ impl<'j> Cx<'j> {
 
     /// `v.pop()`: an `Option` ([tag, value]).
     pub fn vec_pop(&mut self, elem: Scalar, v: &Red) -> Result<Red, Stop> {
+        if let Some((_, items)) = self.virtual_vec(word0(v)?) {
+            if items.is_empty() {
+                return Ok(vec![Word::int(0), Word::Const(0, elem.kind())]);
+            }
+            let Word::Virtual(n) = self.resolve(word0(v)?) else {
+                unreachable!("virtual_vec found a virtual vector")
+            };
+            let x = self.virtual_items(n).pop().expect("not empty");
+            return Ok(vec![Word::int(1), x]);
+        }
         if elem.kind() == Kind::Float {
             return Err(Stop::fail("pop of a float from a red vector"));
         }
@@ -657,9 +742,9 @@ impl<'j> Cx<'j> {
             return Err(Stop::fail("bad slice value"));
         }
         let wi = word0(i)?;
-        let p = self.val(s[0]);
-        let n = self.val(s[1]);
-        let iv = self.val(wi);
+        let p = self.val(s[0])?;
+        let n = self.val(s[1])?;
+        let iv = self.val(wi)?;
         let oob = self.bin(BinOp::Uge, iv, n)?;
         self.panic_if(oob, green::INDEX_OOB, &[s[1], wi])?;
         let mt = elem.mem();

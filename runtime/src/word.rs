@@ -12,6 +12,10 @@ use backend::{Kind, Value};
 pub enum Word {
     Const(u64, Kind),
     Var(Value, Kind),
+    /// A vector the compiled code has not allocated: number `n` of the path's virtual
+    /// vectors (see [`crate::cx::Cx::virtual_vec`]). Its kind is `Ptr`, the kind of the
+    /// vector once it is allocated.
+    Virtual(u32),
 }
 
 impl Word {
@@ -21,12 +25,13 @@ impl Word {
     pub fn kind(self) -> Kind {
         match self {
             Word::Const(_, k) | Word::Var(_, k) => k,
+            Word::Virtual(_) => Kind::Ptr,
         }
     }
     pub fn as_const(self) -> Option<u64> {
         match self {
             Word::Const(v, _) => Some(v),
-            Word::Var(..) => None,
+            Word::Var(..) | Word::Virtual(_) => None,
         }
     }
 }

@@ -21,6 +21,7 @@ pub enum Cond {
     A,
     Ae,
     O,
+    No,
 }
 
 impl Cond {
@@ -36,7 +37,8 @@ impl Cond {
             Cond::Ae => Cond::B,
             Cond::Be => Cond::A,
             Cond::A => Cond::Be,
-            Cond::O => unreachable!("no inverse needed"),
+            Cond::O => Cond::No,
+            Cond::No => Cond::O,
         }
     }
 }
@@ -69,6 +71,7 @@ pub fn jcc(ops: &mut Ops, c: Cond, d: Dest) {
         Cond::A => j!(ja),
         Cond::Ae => j!(jae),
         Cond::O => j!(jo),
+        Cond::No => j!(jno),
     }
 }
 
@@ -93,6 +96,7 @@ pub fn set_rax(ops: &mut Ops, c: Cond) {
         Cond::A => dynasm!(ops ; .arch x64 ; seta al),
         Cond::Ae => dynasm!(ops ; .arch x64 ; setae al),
         Cond::O => dynasm!(ops ; .arch x64 ; seto al),
+        Cond::No => dynasm!(ops ; .arch x64 ; setno al),
     }
     dynasm!(ops ; .arch x64 ; movzx eax, al);
 }

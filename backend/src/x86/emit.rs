@@ -415,35 +415,105 @@ impl Emitter<'_> {
         }
     }
 
+    /// The instructions that compute the condition `cond` tested at position `at` of
+    /// block `b` (an `ExitIf` or, at `insts.len()`, the terminator), when they can be
+    /// replaced by a flags test there: a comparison or overflow flag, possibly tested
+    /// through `eq(_, 0)`/`ne(_, 0)`, each link computed just before the next and used
+    /// by it only. Returns the index of the chain's first instruction and the test.
+    fn fusable(
+        &self,
+        b: Block,
+        at: usize,
+        cond: Value,
+        uses: &HashMap<Value, usize>,
+    ) -> Option<(usize, Fused)> {
+        let data = self.f.block(b);
+        let single = |v: Value, i: usize| -> Option<(BinOp, Value, Value)> {
+            let inst = data.insts.get(i)?;
+            match inst.op {
+                InstOp::Binary(op, x, y) if inst.result == Some(v) && uses.get(&v) == Some(&1) => {
+                    Some((op, x, y))
+                }
+                _ => None,
+            }
+        };
+        let (mut v, mut i, mut invert) = (cond, at, false);
+        loop {
+            let (op, x, y) = single(v, i.checked_sub(1)?)?;
+            i -= 1;
+            let zero = self.f.value(y).def == ValueDef::Const(0);
+            let one = self.f.value(y).def == ValueDef::Const(1);
+            let chained = i > 0 && single(x, i - 1).is_some_and(|(o, ..)| flag_cond(o).is_some());
+            if matches!(op, BinOp::Eq | BinOp::Ne) && (zero || one) && chained {
+                // `x` is 0 or 1: `eq(x, 0)` and `ne(x, 1)` are its negation.
+                invert ^= (op == BinOp::Eq) == zero;
+                v = x;
+                continue;
+            }
+            let c = flag_cond(op)?;
+            let c = if invert { c.invert() } else { c };
+            return Some((i, Fused { cond: c, op, x, y }));
+        }
+    }
+
+    /// Set the flags for a fused test and return the condition to jump on.
+    fn fused_test(&mut self, b: Block, t: &Fused) -> Cond {
+        match t.op {
+            BinOp::AddOverflows | BinOp::SubOverflows | BinOp::MulOverflows => {
+                let (lx, ly) = (self.loc(b, t.x), self.loc(b, t.y));
+                asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
+                asm::alu(&mut self.ops, ovf_alu(t.op), RAX, ly);
+            }
+            _ => self.compare(b, t.x, t.y),
+        }
+        t.cond
+    }
+
     fn block(&mut self, b: Block, next: Option<Block>) {
         let data = self.f.block(b);
-        // A comparison that only feeds the branch ending the block is fused with it.
-        let fused = match (&data.term, data.insts.last()) {
-            (
-                Terminator::Branch {
-                    cond,
-                    then,
-                    otherwise,
-                },
-                Some(Inst {
-                    op: InstOp::Binary(op, _, _),
-                    result: Some(r),
-                }),
-            ) if r == cond
-                && int_cond(*op).is_some()
-                && !then.args.contains(r)
-                && !otherwise.args.contains(r) =>
-            {
-                true
-            }
-            _ => false,
-        };
-        let n = data.insts.len();
+        let mut uses: HashMap<Value, usize> = HashMap::new();
+        for u in data
+            .insts
+            .iter()
+            .flat_map(|i| i.op.uses())
+            .chain(data.term.uses())
+        {
+            *uses.entry(u).or_default() += 1;
+        }
+        // Conditions that only feed a branch or exit are computed into the flags there.
+        let mut skip = vec![false; data.insts.len()];
+        let mut exits: HashMap<usize, Fused> = HashMap::new();
         for (i, inst) in data.insts.iter().enumerate() {
-            if fused && i == n - 1 {
-                break;
+            if let InstOp::ExitIf(c, _) = inst.op {
+                if let Some((first, t)) = self.fusable(b, i, c, &uses) {
+                    if skip[first..i].iter().all(|s| !s) {
+                        skip[first..i].iter_mut().for_each(|s| *s = true);
+                        exits.insert(i, t);
+                    }
+                }
             }
-            self.inst(b, i, inst);
+        }
+        let fused = match &data.term {
+            Terminator::Branch { cond, .. } => self
+                .fusable(b, data.insts.len(), *cond, &uses)
+                .filter(|(first, _)| skip[*first..].iter().all(|s| !s))
+                .map(|(first, t)| {
+                    skip[first..].iter_mut().for_each(|s| *s = true);
+                    t
+                }),
+            _ => None,
+        };
+        for (i, inst) in data.insts.iter().enumerate() {
+            if skip[i] {
+                continue;
+            }
+            match (&inst.op, exits.get(&i)) {
+                (InstOp::ExitIf(_, t), Some(f)) => {
+                    let c = self.fused_test(b, f);
+                    self.jcc_to(b, c, t);
+                }
+                _ => self.inst(b, i, inst),
+            }
         }
         match &data.term {
             Terminator::Jump(t) => {
@@ -455,12 +525,8 @@ impl Emitter<'_> {
                 then,
                 otherwise,
             } => {
-                let c = if fused {
-                    let InstOp::Binary(op, x, y) = &data.insts[n - 1].op else {
-                        unreachable!()
-                    };
-                    self.compare(b, *x, *y);
-                    int_cond(*op).unwrap()
+                let c = if let Some(f) = &fused {
+                    self.fused_test(b, f)
                 } else {
                     let l = self.loc(b, *cond);
                     match l {
@@ -587,6 +653,13 @@ impl Emitter<'_> {
                     asm::mov(&mut self.ops, d, Loc::Reg(RAX));
                 }
             }
+            return;
+        }
+        if matches!(op, AddOverflows | SubOverflows | MulOverflows) {
+            asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
+            asm::alu(&mut self.ops, ovf_alu(op), RAX, ly);
+            asm::set_rax(&mut self.ops, Cond::O);
+            asm::mov(&mut self.ops, d, Loc::Reg(RAX));
             return;
         }
         if let Some(c) = int_cond(op) {
@@ -910,6 +983,32 @@ impl Emitter<'_> {
 }
 
 /// The condition code of an integer or pointer comparison.
+/// A test fused into a conditional jump: `op(x, y)` computed into the flags, jump on
+/// `cond`.
+struct Fused {
+    cond: Cond,
+    op: BinOp,
+    x: Value,
+    y: Value,
+}
+
+/// The ALU instruction whose overflow flag an overflow test reads.
+fn ovf_alu(op: BinOp) -> Alu {
+    match op {
+        BinOp::AddOverflows => Alu::Add,
+        BinOp::SubOverflows => Alu::Sub,
+        _ => Alu::Imul,
+    }
+}
+
+/// The condition under which an integer comparison or overflow test gives 1.
+fn flag_cond(op: BinOp) -> Option<Cond> {
+    match op {
+        BinOp::AddOverflows | BinOp::SubOverflows | BinOp::MulOverflows => Some(Cond::O),
+        _ => int_cond(op),
+    }
+}
+
 fn int_cond(op: BinOp) -> Option<Cond> {
     use BinOp::*;
     Some(match op {

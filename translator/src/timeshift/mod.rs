@@ -52,6 +52,7 @@ pub fn generate(k: &Crate, portals: &[Portal]) -> Result<String, Vec<Diagnostic>
                 .filter(|op| op.kind == OpKind::VariantTag)
                 .map(|op| op.result)
                 .collect(),
+            loops_back: reach_merge(p.graph, p.ann),
         };
         match g.portal() {
             Ok(()) => {
@@ -107,6 +108,24 @@ struct Gen<'a, 'b> {
     nhelpers: usize,
     /// Variables defined by `variant_tag` (green ones are the variant's index, an `i64`).
     tags: std::collections::HashSet<Var>,
+    /// Blocks from which a merge block can be reached: a red switch lists the cases that
+    /// go there first, and the driver compiles the first case in line (the others leave
+    /// through conditional exits).
+    loops_back: std::collections::HashSet<BlockId>,
+}
+
+/// The blocks of `g` from which one of the annotation's merge blocks can be reached.
+fn reach_merge(g: &Graph, ann: &Annotation) -> std::collections::HashSet<BlockId> {
+    let mut seen: std::collections::HashSet<BlockId> = ann.merge_blocks.iter().copied().collect();
+    let mut work: Vec<BlockId> = seen.iter().copied().collect();
+    while let Some(b) = work.pop() {
+        for e in g.g.edges_directed(b, petgraph::Direction::Incoming) {
+            if seen.insert(e.source()) {
+                work.push(e.source());
+            }
+        }
+    }
+    seen
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -555,15 +574,21 @@ pub fn entry({params}) -> {ret} {{
                 Case::Default | Case::Always => None,
             };
             match value {
-                Some(v) => cases.push((v, st, l.case.clone())),
+                Some(v) => cases.push((v, st, l.case.clone(), *t)),
                 None => default = Some(st),
             }
         }
         if sw_red {
+            // The likely case first (a stable sort): one that leads back to a merge
+            // point, and of `Option` and `Result`, `Some` and `Ok` (Rust's error paths).
+            cases.sort_by_key(|(_, _, c, t)| {
+                let error = matches!(c, Case::Variant(n) if n == "None" || n.ends_with("Err"));
+                (!self.loops_back.contains(t), error)
+            });
             let value = self.redx(&sw, g.span)?;
             let cs: Vec<String> = cases
                 .iter()
-                .map(|(v, st, _)| format!("({v}i64, {st})"))
+                .map(|(v, st, _, _)| format!("({v}i64, {st})"))
                 .collect();
             let d = default.map_or("None".to_string(), |d| format!("Some({d})"));
             let _ = write!(
@@ -580,7 +605,7 @@ pub fn entry({params}) -> {ret} {{
                 format!("({v} as i128 as i64)")
             };
             let mut arms = String::new();
-            for (val, st, case) in &cases {
+            for (val, st, case, _) in &cases {
                 let pat = match case {
                     Case::Int(i) => format!("x if x as i128 == {i}i128"),
                     _ => format!("{val}"),
