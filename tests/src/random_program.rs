@@ -54,7 +54,7 @@ fn helpers() -> Vec<Helper> {
     ]
 }
 
-const INT_OPS: [BinOp; 22] = [
+const INT_OPS: [BinOp; 25] = [
     BinOp::Add,
     BinOp::Sub,
     BinOp::Mul,
@@ -77,6 +77,25 @@ const INT_OPS: [BinOp; 22] = [
     BinOp::Ult,
     BinOp::Uge,
     BinOp::Add,
+    BinOp::AddOverflows,
+    BinOp::SubOverflows,
+    BinOp::MulOverflows,
+];
+/// Conditions the x86 backend computes into the flags when they feed only a jump.
+const TESTS: [BinOp; 13] = [
+    BinOp::Eq,
+    BinOp::Ne,
+    BinOp::Lt,
+    BinOp::Le,
+    BinOp::Gt,
+    BinOp::Ge,
+    BinOp::Ult,
+    BinOp::Ule,
+    BinOp::Ugt,
+    BinOp::Uge,
+    BinOp::AddOverflows,
+    BinOp::SubOverflows,
+    BinOp::MulOverflows,
 ];
 const FLOAT_OPS: [BinOp; 10] = [
     BinOp::FAdd,
@@ -169,6 +188,28 @@ impl Gen<'_> {
         (Some(idx), scale, self.rng.below(8) as i32)
     }
 
+    /// A condition for a jump: a value of the pool, or a test made just for the jump
+    /// (a comparison or overflow test, maybe tested again against 0 or 1), which the
+    /// x86 backend fuses with the jump.
+    fn cond(&mut self, pool: &Pool) -> Value {
+        if self.rng.below(2) == 0 {
+            return self.int(pool);
+        }
+        let op = *self.rng.pick(&TESTS);
+        let (a, c) = (self.int(pool), self.int(pool));
+        let mut v = self.b.binary(op, a, c).unwrap();
+        for _ in 0..self.rng.below(3) {
+            let k = self.b.iconst(self.rng.below(2) as i64);
+            let op = if self.rng.below(2) == 0 {
+                BinOp::Eq
+            } else {
+                BinOp::Ne
+            };
+            v = self.b.binary(op, v, k).unwrap();
+        }
+        v
+    }
+
     fn body(&mut self, pool: &mut Pool) {
         let n = self.rng.below(24);
         for _ in 0..n {
@@ -209,7 +250,7 @@ impl Gen<'_> {
                     }
                 }
                 11 if self.rng.below(2) == 0 => {
-                    let cond = self.int(pool);
+                    let cond = self.cond(pool);
                     let h = *self.rng.pick(&self.heads.clone());
                     let st = self.state(pool);
                     self.b.exit_if(cond, h, &st).unwrap();
@@ -341,7 +382,7 @@ pub fn generate(seed: u64) -> Function {
                 g.b.jump(t, &st).unwrap();
             }
             _ => {
-                let c = g.int(&pool);
+                let c = g.cond(&pool);
                 let (t, e) = (*g.rng.pick(&heads), *g.rng.pick(&heads));
                 let (s1, s2) = (g.state(&pool), g.state(&pool));
                 g.b.branch(c, t, &s1, e, &s2).unwrap();
