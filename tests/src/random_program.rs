@@ -196,7 +196,21 @@ impl Gen<'_> {
             return self.int(pool);
         }
         let op = *self.rng.pick(&TESTS);
-        let (a, c) = (self.int(pool), self.int(pool));
+        let (mut a, mut c) = (self.int(pool), self.int(pool));
+        // Sometimes the arithmetic itself just before its overflow test (whose flags
+        // the x86 backend reuses), operands maybe swapped.
+        let base = match op {
+            BinOp::AddOverflows => Some(BinOp::Add),
+            BinOp::SubOverflows => Some(BinOp::Sub),
+            BinOp::MulOverflows => Some(BinOp::Mul),
+            _ => None,
+        };
+        if let Some(base) = base.filter(|_| self.rng.below(2) == 0) {
+            self.b.binary(base, a, c).unwrap();
+            if self.rng.below(2) == 0 {
+                (a, c) = (c, a);
+            }
+        }
         let mut v = self.b.binary(op, a, c).unwrap();
         for _ in 0..self.rng.below(3) {
             let k = self.b.iconst(self.rng.below(2) as i64);

@@ -77,6 +77,9 @@ struct Emitter<'a> {
     allocs: HashMap<Block, BlockAlloc>,
     labels: HashMap<Block, DynamicLabel>,
     frame: u32,
+    /// The arithmetic (`Add`, `Sub`, `Mul`) whose flags the code emitted last has left
+    /// in place; an overflow test of the same operation reads them.
+    flags: Option<(BinOp, Value, Value)>,
     /// Side exits and branch stubs emitted after the blocks.
     stubs: Vec<(Pending, Block)>,
     symbols: Vec<(usize, String)>,
@@ -165,6 +168,7 @@ pub fn compile(
         allocs,
         labels: HashMap::new(),
         frame,
+        flags: None,
         stubs: Vec::new(),
         symbols: Vec::new(),
         new_switches: Vec::new(),
@@ -460,6 +464,17 @@ impl Emitter<'_> {
     fn fused_test(&mut self, b: Block, t: &Fused) -> Cond {
         match t.op {
             BinOp::AddOverflows | BinOp::SubOverflows | BinOp::MulOverflows => {
+                // The flags of the same arithmetic emitted just before are still set.
+                let base = match t.op {
+                    BinOp::AddOverflows => BinOp::Add,
+                    BinOp::SubOverflows => BinOp::Sub,
+                    _ => BinOp::Mul,
+                };
+                let same = self.flags == Some((base, t.x, t.y))
+                    || (base != BinOp::Sub && self.flags == Some((base, t.y, t.x)));
+                if same {
+                    return t.cond;
+                }
                 let (lx, ly) = (self.loc(b, t.x), self.loc(b, t.y));
                 asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
                 asm::alu(&mut self.ops, ovf_alu(t.op), RAX, ly);
@@ -471,6 +486,7 @@ impl Emitter<'_> {
 
     fn block(&mut self, b: Block, next: Option<Block>) {
         let data = self.f.block(b);
+        self.flags = None;
         let mut uses: HashMap<Value, usize> = HashMap::new();
         for u in data
             .insts
@@ -514,6 +530,12 @@ impl Emitter<'_> {
                 }
                 _ => self.inst(b, i, inst),
             }
+            self.flags = match inst.op {
+                InstOp::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y) => {
+                    Some((op, x, y))
+                }
+                _ => None,
+            };
         }
         match &data.term {
             Terminator::Jump(t) => {
