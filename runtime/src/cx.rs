@@ -37,6 +37,8 @@ pub struct Cx<'j> {
     pub jit: &'j Jit,
     /// The virtual vectors of the path being compiled, by [`Word::Virtual`] number.
     pub heap: Vec<Virtual>,
+    /// The promotion switches made so far (their site numbers in the JIT).
+    pub(crate) sites: Vec<u64>,
     emitted: usize,
     max_ops: usize,
 }
@@ -48,6 +50,7 @@ impl<'j> Cx<'j> {
             frame,
             jit,
             heap: Vec::new(),
+            sites: Vec::new(),
             emitted: 0,
             max_ops,
         }
@@ -203,6 +206,14 @@ impl<'j> Cx<'j> {
         let mut words = vec![Word::int(id as i64)];
         words.extend_from_slice(args);
         self.exit_here(Status::Panic, &words)
+    }
+
+    /// When `cond` is nonzero, exit with `status` and `words` written to `out`.
+    pub fn exit_if(&mut self, cond: Value, status: Status, words: &[Word]) -> Result<(), Stop> {
+        let (blk, jargs) = self.exit_block(status, words)?;
+        self.tick()?;
+        self.b.exit_if(cond, blk, &jargs)?;
+        Ok(())
     }
 
     /// When `cond` is nonzero, exit with the panic `template` (holes filled by `args`).

@@ -299,13 +299,60 @@ pub fn compile_unit<E: Extension>(
 ) -> Result<(FuncId, UnitStats), String> {
     let sig = Sig::new(&param_kinds::<E>(&start), Some(Kind::Int));
     let b = FunctionBuilder::new(name, sig);
+    let mut merges = Merges::new();
+    let (f, stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
+    let id = jit
+        .backend()
+        .compile(f)
+        .map_err(|e| format!("backend: {e}"))?;
+    jit.compiled_blocks(id, &merges, &sites);
+    Ok((id, stats))
+}
+
+/// Compile the case `value` of the promotion switch `site` (in function `func`, whose
+/// entry point state is `start` before promotion) and patch it in. The case may jump to
+/// the merge blocks the function has already.
+pub fn compile_case<E: Extension>(
+    jit: &Jit,
+    func: FuncId,
+    switch: backend::SwitchId,
+    value: u64,
+    start: Frozen<E::State>,
+    limits: Limits,
+) -> Result<UnitStats, String> {
+    let b = jit
+        .backend()
+        .case_builder(func, switch)
+        .map_err(|e| format!("backend: {e}"))?;
+    let mut merges = jit.merge_blocks(func);
+    let start = Frozen {
+        state: E::promoted(start.state, value),
+        ..start
+    };
+    let (f, stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
+    jit.backend()
+        .add_case(func, switch, value as i64, f)
+        .map_err(|e| format!("backend: {e}"))?;
+    jit.compiled_blocks(func, &merges, &sites);
+    Ok(stats)
+}
+
+/// Follow every path from `start`, entered at the builder's entry block, and finish the
+/// function or fragment. Returns it, what was compiled, and the promotion switches made.
+fn compile_paths<E: Extension>(
+    jit: &Jit,
+    b: FunctionBuilder,
+    start: Frozen<E::State>,
+    merges: &mut Merges,
+    limits: Limits,
+) -> Result<(backend::Function, UnitStats, Vec<u64>), String> {
     let entry = b.entry();
     let frame = b.params(entry)[0];
     // Paths stop at `max_ops` between blocks; a single block may go beyond, up to a hard
     // limit.
     let mut cx = Cx::new(b, frame, jit, limits.max_ops.saturating_mul(2).max(100_000));
     let mut stats = UnitStats::default();
-    let mut merges = Merges::new();
+    let known = merges.len();
     let mut pending: Vec<Pending<E::State>> = vec![Pending {
         block: entry,
         state: start,
@@ -314,22 +361,18 @@ pub fn compile_unit<E: Extension>(
     while let Some(p) = pending.pop() {
         let s = enter::<E>(&mut cx, p.block, p.state).map_err(describe)?;
         stats.paths += 1;
-        run_path::<E>(&mut cx, s, p.history, &mut merges, &mut pending, limits)
-            .map_err(describe)?;
+        run_path::<E>(&mut cx, s, p.history, merges, &mut pending, limits).map_err(describe)?;
     }
-    stats.merge_states = merges.len();
+    stats.merge_states = merges.len() - known;
     stats.operations = cx.emitted();
+    let sites = std::mem::take(&mut cx.sites);
     let f = cx.b.finish().map_err(|e| format!("backend: {e}"))?;
-    let id = jit
-        .backend()
-        .compile(f)
-        .map_err(|e| format!("backend: {e}"))?;
-    Ok((id, stats))
+    Ok((f, stats, sites))
 }
 
 /// Merge states seen in a unit: `None` for a key compiled inline once so far, the block
 /// of a key that has one.
-type Merges = HashMap<MergeKey, Option<Block>>;
+pub type Merges = HashMap<MergeKey, Option<Block>>;
 
 /// A path to compile: a block made for a state, and the merge keys the path passed
 /// inline since it last entered a merge block (its *history*).
@@ -427,7 +470,7 @@ fn run_path<E: Extension>(
             }
             Ok(Next::Promote { value, state }) => match value.as_const() {
                 Some(c) => s = E::promoted(state, c),
-                None => return cut::<E>(cx, Cut::Promote, value, state),
+                None => return promotion_switch::<E>(cx, value, state, merges),
             },
             Err(Stop::Panic(msg, args)) => return cx.exit_panic(&msg, &args),
             Err(e) => return Err(e),
@@ -457,6 +500,89 @@ fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<
     let mut out = vec![Word::int(id as i64), value];
     out.extend(words);
     cx.exit_here(crate::jit::Status::Continue, &out)
+}
+
+/// End the path with a promotion switch on the run-time `value`, to go on at `s` once
+/// its promoted input is set:
+///
+/// ```text
+/// P(frame, words.., value): flexswitch value [frame, words..] default D
+/// D(frame, words.., value): st = promote_case(jit, site, value)
+///                           exit_if st != 0 -> exit Continue(entry, value, words..)
+///                           jump P(frame, words.., value)
+/// ```
+///
+/// The first time a value arrives, `promote_case` compiles the case for it and patches
+/// it into the switch; the jump back to `P` then takes it. A full switch (see
+/// [`crate::jit::Options::max_cases`]) or a case that cannot be compiled sends the value
+/// the generic way: an exit to the JIT, which runs the continuation unit for the value.
+fn promotion_switch<E: Extension>(
+    cx: &mut Cx,
+    value: Word,
+    s: E::State,
+    merges: &mut Merges,
+) -> Result<(), Stop> {
+    let (frozen, words) = freeze::<E>(cx, s, false)?;
+    if words.len() + 2 > crate::frame::FRAME_WORDS {
+        return Err(Stop::fail(format!(
+            "a state with {} red words does not fit the JIT frame",
+            words.len()
+        )));
+    }
+    let mut kinds = param_kinds::<E>(&frozen);
+    kinds.push(Kind::Int);
+    let entry = cx.jit.entry_point::<E>(frozen, Cut::Promote);
+    let mut args = vals(cx, &words)?;
+    args.push(cx.val(value)?);
+    // One switch per entry point in a function: a path that comes back (a loop through
+    // the promotion) jumps to it.
+    let key = switch_key(entry);
+    if let Some(Some(p)) = merges.get(&key) {
+        let p = *p;
+        cx.tick()?;
+        cx.b.jump(p, &args)?;
+        return Ok(());
+    }
+    let p = cx.b.create_block(&kinds);
+    merges.insert(key, Some(p));
+    cx.tick()?;
+    cx.b.jump(p, &args)?;
+    let d = cx.b.create_block(&kinds);
+    cx.b.switch_to(p)?;
+    let pp = cx.b.params(p).to_vec();
+    let n = pp.len() - 1;
+    cx.tick()?;
+    let switch = cx.b.flexswitch(pp[n], &pp[..n], d, &pp)?;
+    let site = cx.jit.promotion_site(entry, switch);
+    cx.sites.push(site);
+    cx.b.switch_to(d)?;
+    let dp = cx.b.params(d).to_vec();
+    cx.frame = dp[0];
+    let jit = cx.b.pconst(cx.jit as *const Jit as usize);
+    let site_word = cx.b.iconst(site as i64);
+    let h = backend::Helper::new(
+        "promote_case",
+        crate::jit::promote_case::<E> as *const () as usize,
+        Sig::new(&[Kind::Ptr, Kind::Int, Kind::Int], Some(Kind::Int)),
+    );
+    let st = cx.call(&h, &[jit, site_word, dp[n]])?.unwrap();
+    let mut out = vec![Word::int(entry as i64), Word::Var(dp[n], Kind::Int)];
+    out.extend(
+        dp[1..n]
+            .iter()
+            .zip(&kinds[1..n])
+            .map(|(v, k)| Word::Var(*v, *k)),
+    );
+    cx.exit_if(st, crate::jit::Status::Continue, &out)?;
+    cx.tick()?;
+    cx.b.jump(p, &dp)?;
+    Ok(())
+}
+
+/// The key under which the block of the promotion switch of entry point `entry` is
+/// kept with the merge blocks (no block of a generating extension has this number).
+fn switch_key(entry: u64) -> MergeKey {
+    (u32::MAX, vec![entry])
 }
 
 /// `s` with every red word that is `value` replaced by the constant `c`.

@@ -14,7 +14,7 @@
 
 use crate::driver::{self, Cut, Extension, Frozen, Limits};
 use crate::frame::Frame;
-use backend::{Backend, BackendKind, FuncId};
+use backend::{Backend, BackendKind, Block, FuncId, SwitchId};
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -55,6 +55,9 @@ pub struct Options {
     pub log: Option<PathBuf>,
     pub max_states: usize,
     pub max_ops: usize,
+    /// Cases per promotion switch; later values go the generic way (see
+    /// [`Jit::run_chain`]).
+    pub max_cases: usize,
 }
 
 impl Default for Options {
@@ -65,6 +68,7 @@ impl Default for Options {
             log: None,
             max_states: 10_000,
             max_ops: 2_000_000,
+            max_cases: 16,
         }
     }
 }
@@ -74,7 +78,8 @@ pub const USAGE: &str = "JIT options (before the program's own arguments):
   --backend x86|reference  the code generator (default x86)
   --jit-log FILE           log the compiled machine code to FILE (read it with viewcode)
   --jit-max-states N       merge states per compiled unit; more go to other units (default 10000)
-  --jit-max-ops N          operations per compiled unit; more go to other units (default 2000000)";
+  --jit-max-ops N          operations per compiled unit; more go to other units (default 2000000)
+  --jit-max-cases N        cases per promotion switch; more values go through a table (default 16)";
 
 impl Options {
     /// Read the JIT's options from the front of `args` (after the program name); returns
@@ -110,6 +115,10 @@ impl Options {
                 }
                 "--jit-max-ops" => {
                     o.max_ops = number(value(i, "--jit-max-ops")?, "--jit-max-ops")?;
+                    i += 1;
+                }
+                "--jit-max-cases" => {
+                    o.max_cases = number(value(i, "--jit-max-cases")?, "--jit-max-cases")?;
                     i += 1;
                 }
                 "--" => {
@@ -184,6 +193,17 @@ impl std::hash::Hasher for WordHasher {
 
 type BuildWordHasher = std::hash::BuildHasherDefault<WordHasher>;
 
+/// A promotion switch in compiled code (see `driver::promotion_switch`).
+struct Site {
+    /// The function it is in, once compiled.
+    func: Option<FuncId>,
+    switch: SwitchId,
+    /// The entry point of the state the switch promotes.
+    entry: u64,
+    /// Whether the log said the switch is full.
+    full: bool,
+}
+
 pub struct Jit {
     pub options: Options,
     backend: Option<Box<dyn Backend>>,
@@ -195,6 +215,9 @@ pub struct Jit {
     /// Units compiled so far (their names count up).
     compiled: std::cell::Cell<usize>,
     entry_ids: RefCell<HashMap<(std::any::TypeId, Cut, driver::MergeKey), u64>>,
+    sites: RefCell<Vec<Site>>,
+    /// The merge blocks of each compiled function, which cases added later may jump to.
+    blocks: RefCell<HashMap<FuncId, HashMap<driver::MergeKey, Block>>>,
 }
 
 impl Jit {
@@ -231,6 +254,8 @@ impl Jit {
             entries: RefCell::new(Vec::new()),
             compiled: std::cell::Cell::new(0),
             entry_ids: RefCell::new(HashMap::new()),
+            sites: RefCell::new(Vec::new()),
+            blocks: RefCell::new(HashMap::new()),
         }
     }
 
@@ -416,6 +441,98 @@ impl Jit {
         Ok((f, n))
     }
 
+    /// A new promotion switch for entry point `entry`; its function is set by
+    /// [`Jit::compiled_blocks`].
+    pub(crate) fn promotion_site(&self, entry: u64, switch: SwitchId) -> u64 {
+        let mut sites = self.sites.borrow_mut();
+        sites.push(Site {
+            func: None,
+            switch,
+            entry,
+            full: false,
+        });
+        sites.len() as u64 - 1
+    }
+
+    /// Record what compiling code for `func` made: its merge blocks and its promotion
+    /// switches.
+    pub(crate) fn compiled_blocks(&self, func: FuncId, merges: &driver::Merges, sites: &[u64]) {
+        let mut blocks = self.blocks.borrow_mut();
+        let known = blocks.entry(func).or_default();
+        for (k, b) in merges {
+            if let Some(b) = b {
+                known.insert(k.clone(), *b);
+            }
+        }
+        let mut all = self.sites.borrow_mut();
+        for s in sites {
+            all[*s as usize].func = Some(func);
+        }
+    }
+
+    /// The merge blocks of `func`, as the merge states a case starts with.
+    pub(crate) fn merge_blocks(&self, func: FuncId) -> driver::Merges {
+        self.blocks
+            .borrow()
+            .get(&func)
+            .map(|m| m.iter().map(|(k, b)| (k.clone(), Some(*b))).collect())
+            .unwrap_or_default()
+    }
+
+    /// Compile and patch in the case `value` of promotion switch `site`. `false` when
+    /// the value must go the generic way instead: the switch is full or the case could
+    /// not be compiled (the log says why).
+    fn add_promotion_case<E: Extension>(&self, site: u64, value: u64) -> bool {
+        let (func, switch, entry) = {
+            let sites = self.sites.borrow();
+            match sites.get(site as usize) {
+                Some(Site {
+                    func: Some(f),
+                    switch,
+                    entry,
+                    ..
+                }) => (*f, *switch, *entry),
+                _ => return false,
+            }
+        };
+        if self.backend().cases(func, switch).len() >= self.options.max_cases {
+            let mut sites = self.sites.borrow_mut();
+            if !sites[site as usize].full {
+                sites[site as usize].full = true;
+                self.backend().note(&format!(
+                    "promotion switch {site}: {} cases, the most; other values go through the table of entry {entry}",
+                    self.options.max_cases
+                ));
+            }
+            return false;
+        }
+        let start = {
+            let entries = self.entries.borrow();
+            match entries
+                .get(entry as usize)
+                .and_then(|e| e.state.downcast_ref::<Frozen<E::State>>())
+            {
+                Some(s) => s.clone(),
+                None => return false,
+            }
+        };
+        match driver::compile_case::<E>(self, func, switch, value, start, self.limits()) {
+            Ok(stats) => {
+                self.backend().note(&format!(
+                    "promotion switch {site}: case {value}: compiled {} merge states, {} paths, {} operations",
+                    stats.merge_states, stats.paths, stats.operations
+                ));
+                true
+            }
+            Err(why) => {
+                self.backend().note(&format!(
+                    "promotion switch {site}: case {value} not compiled ({why}); it goes through the table of entry {entry}"
+                ));
+                false
+            }
+        }
+    }
+
     fn limits(&self) -> Limits {
         Limits {
             max_states: self.options.max_states,
@@ -470,6 +587,21 @@ impl Jit {
                 panic!("{msg}")
             }
         }
+    }
+}
+
+/// Called by compiled code the first time a promotion switch sees `value`: compile the
+/// case and patch it in (0), or say that the value goes the generic way (1).
+pub(crate) extern "C" fn promote_case<E: Extension>(jit: *const Jit, site: u64, value: u64) -> u64 {
+    let added = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: compiled code passes the address of the JIT that compiled it, which
+        // lives as long as its thread and so outlives the call.
+        let jit = unsafe { &*jit };
+        jit.add_promotion_case::<E>(site, value)
+    }));
+    match added {
+        Ok(true) => 0,
+        _ => 1,
     }
 }
 

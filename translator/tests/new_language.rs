@@ -158,5 +158,28 @@ fn a_new_interpreter_translates_by_path() {
         text.contains("run#0: compiled"),
         "no compiled unit in the log:\n{text}"
     );
+    // `p` promotes `y % 4` in a loop: one switch, one case per value, each compiled
+    // once; with at most 2 cases, the other values go the generic way, same results.
+    run(&bin, &["--jit-log", log_s], &["p-<", "0", "1000"]);
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    for v in 0..4 {
+        assert_eq!(
+            text.matches(&format!("promotion switch 0: case {v}: compiled"))
+                .count(),
+            1,
+            "case {v} of the switch in the log:\n{text}"
+        );
+    }
+    assert_eq!(text.matches(": case ").count(), 4, "{text}");
+    for (prog, x, y) in [("p-<", "0", "1000"), ("pp+-<", "7", "37")] {
+        let small = run(
+            &bin,
+            &["--jit-max-cases", "2", "--jit-log", log_s],
+            &[prog, x, y],
+        );
+        assert_eq!(small, run(&bin, &["--no-jit"], &[prog, x, y]), "{prog}");
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(text.contains("2 cases, the most"), "{text}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -280,7 +280,14 @@ fn tl_body(next: &mut impl FnMut() -> u64, label: &str, end: &str) -> Vec<String
                     .iter()
                     .map(|x| x.1)
                     .sum();
-                lines.push(format!("PUSH {off}"));
+                if next() % 2 == 0 {
+                    lines.push(format!("PUSH {off}"));
+                } else {
+                    // The same offset, computed from the argument: known only at run time.
+                    lines.extend(["PUSHARG", "PUSH 0", "MUL"].map(String::from));
+                    lines.push(format!("PUSH {off}"));
+                    lines.push("ADD".into());
+                }
                 lines.push("BR_COND_STK".into());
             }
             _ => {}
@@ -292,27 +299,65 @@ fn tl_body(next: &mut impl FnMut() -> u64, label: &str, end: &str) -> Vec<String
     lines
 }
 
-/// A random TL program: a straight body, or a countdown loop (closed by `BR_COND` or by
-/// a computed `BR_COND_STK`) that adds the results of a called random function.
+/// The words of a TL instruction: 2 with an operand, else 1.
+fn tl_words(instr: &str) -> usize {
+    let instr = instr.rsplit(':').next().unwrap().trim();
+    if instr.split_whitespace().count() > 1 {
+        2
+    } else {
+        1
+    }
+}
+
+/// A random TL program: a straight body, or a countdown loop (closed by `BR_COND`, by
+/// `BR_COND_STK` with a constant offset, or by one computed from run-time values) that
+/// adds the results of a called random function and, on even counts, skips an addition
+/// through a `BR_COND_STK` whose offset changes from one iteration to the next.
 fn random_tl(seed: u64) -> String {
     let mut next = rng(seed);
     let mut lines = Vec::new();
     if next() % 2 == 0 {
         lines.extend(tl_body(&mut next, "m", "RETURN"));
     } else {
-        let count = 1 + next() % 4;
+        let count = 1 + next() % 6;
         lines.push("PUSH 0".into());
         lines.push(format!("PUSH {count}"));
-        lines.push("loop: SWAP".into());
-        lines.push("CALL body".into());
-        lines.extend(["ADD", "SWAP", "PUSH 1", "SUB", "PICK 0"].map(String::from));
+        let mut body: Vec<String> = ["loop: SWAP", "CALL body", "ADD", "SWAP"]
+            .map(String::from)
+            .to_vec();
         if next() % 2 == 0 {
-            lines.push("BR_COND loop".into());
-        } else {
-            // Back to `loop`: SWAP CALL ADD SWAP PUSH SUB PICK PUSH BR_COND_STK = 13 words.
-            lines.push("PUSH -13".into());
-            lines.push("BR_COND_STK".into());
+            // Stack [acc, n]: jump 5 words (over `SWAP PUSH 3 ADD SWAP`) when n is even.
+            body.extend(
+                [
+                    "PUSH 1",
+                    "PICK 1",
+                    "PICK 0",
+                    "PUSH 2",
+                    "DIV",
+                    "PUSH 2",
+                    "MUL",
+                    "EQ",
+                    "PUSH 5",
+                    "MUL",
+                    "BR_COND_STK",
+                    "SWAP",
+                    "PUSH 3",
+                    "ADD",
+                    "SWAP",
+                ]
+                .map(String::from),
+            );
         }
+        body.extend(["PUSH 1", "SUB", "PICK 0"].map(String::from));
+        let close: &[&str] = match next() % 3 {
+            0 => &["BR_COND loop"],
+            1 => &["PUSH -N", "BR_COND_STK"],
+            // The offset computed from the counter: a run-time value to promote.
+            _ => &["PICK 0", "PUSH 0", "MUL", "PUSH -N", "ADD", "BR_COND_STK"],
+        };
+        body.extend(close.iter().map(|x| x.to_string()));
+        let n: usize = body.iter().map(|x| tl_words(x)).sum();
+        lines.extend(body.into_iter().map(|x| x.replace("-N", &format!("-{n}"))));
         lines.push("POP".into());
         lines.push("RETURN".into());
         lines.push("body:".into());
