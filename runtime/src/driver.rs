@@ -28,6 +28,7 @@ use crate::ops::Scalar;
 use crate::word::{Red, Stop, Word};
 use backend::{Block, FuncId, FunctionBuilder, Kind, Sig, Value};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// A merge block and the green values of a state there.
 pub type MergeKey = (u32, Vec<u64>);
@@ -356,7 +357,7 @@ fn compile_paths<E: Extension>(
     let mut pending: Vec<Pending<E::State>> = vec![Pending {
         block: entry,
         state: start,
-        history: Vec::new(),
+        history: History::default(),
     }];
     while let Some(p) = pending.pop() {
         let s = enter::<E>(&mut cx, p.block, p.state).map_err(describe)?;
@@ -379,7 +380,38 @@ pub type Merges = HashMap<MergeKey, Option<Block>>;
 struct Pending<S> {
     block: Block,
     state: Frozen<S>,
-    history: Vec<MergeKey>,
+    history: History,
+}
+
+/// The merge keys a path passed inline since it last entered a merge block, newest
+/// first. Paths split from one share what it had (a persistent list).
+#[derive(Clone, Default)]
+struct History(Option<Rc<HistoryNode>>);
+
+struct HistoryNode {
+    key: MergeKey,
+    before: History,
+}
+
+impl History {
+    fn push(&mut self, key: MergeKey) {
+        let before = std::mem::take(self);
+        *self = History(Some(Rc::new(HistoryNode { key, before })));
+    }
+
+    /// The keys passed after `key`, if the path passed `key`.
+    fn since(&self, key: &MergeKey) -> Option<Vec<MergeKey>> {
+        let mut out = Vec::new();
+        let mut at = &self.0;
+        while let Some(n) = at {
+            if n.key == *key {
+                return Some(out);
+            }
+            out.push(n.key.clone());
+            at = &n.before.0;
+        }
+        None
+    }
 }
 
 fn describe(s: Stop) -> String {
@@ -398,7 +430,7 @@ fn describe(s: Stop) -> String {
 fn run_path<E: Extension>(
     cx: &mut Cx,
     mut s: E::State,
-    mut history: Vec<MergeKey>,
+    mut history: History,
     merges: &mut Merges,
     pending: &mut Vec<Pending<E::State>>,
     limits: Limits,
@@ -423,8 +455,8 @@ fn run_path<E: Extension>(
                 // Seen once, inline: give it a block (its red words generalised to
                 // parameters) and compile it from there.
                 Some(None) => {
-                    if let Some(i) = history.iter().position(|k| *k == key) {
-                        for k in &history[i + 1..] {
+                    if let Some(after) = history.since(&key) {
+                        for k in &after {
                             if merges.get(k) == Some(&None) {
                                 merges.remove(k);
                             }
@@ -436,7 +468,8 @@ fn run_path<E: Extension>(
                     cx.b.jump(blk, &args)?;
                     merges.insert(key.clone(), Some(blk));
                     s = enter::<E>(cx, blk, frozen)?;
-                    history = vec![key];
+                    history = History::default();
+                    history.push(key);
                 }
                 // First time: go on inline, keeping what is known of the red values.
                 None => {
@@ -608,7 +641,7 @@ fn emit_switch<E: Extension>(
     value: Word,
     cases: Vec<(i64, E::State)>,
     default: Option<E::State>,
-    history: &[MergeKey],
+    history: &History,
     pending: &mut Vec<Pending<E::State>>,
 ) -> Result<E::State, Stop> {
     let v = cx.val(value)?;
@@ -623,7 +656,7 @@ fn emit_switch<E: Extension>(
         pending.push(Pending {
             block: blk,
             state: f,
-            history: history.to_vec(),
+            history: history.clone(),
         });
         Ok(())
     };

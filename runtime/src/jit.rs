@@ -66,7 +66,7 @@ impl Default for Options {
             enabled: true,
             backend: BackendKind::X86,
             log: None,
-            max_states: 10_000,
+            max_states: 100_000,
             max_ops: 2_000_000,
             max_cases: 16,
         }
@@ -77,7 +77,7 @@ pub const USAGE: &str = "JIT options (before the program's own arguments):
   --no-jit                 run the plain interpreter
   --backend x86|reference  the code generator (default x86)
   --jit-log FILE           log the compiled machine code to FILE (read it with viewcode)
-  --jit-max-states N       merge states per compiled unit; more go to other units (default 10000)
+  --jit-max-states N       merge states per compiled unit; more go to other units (default 100000)
   --jit-max-ops N          operations per compiled unit; more go to other units (default 2000000)
   --jit-max-cases N        cases per promotion switch; more values go through a table (default 16)";
 

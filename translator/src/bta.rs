@@ -13,7 +13,11 @@
 //! - `promote!(x)` is green: compiled code switches on the run-time value of `x` and
 //!   compiles what follows once per value seen (see `inline::split_promotions`);
 //! - any other operation is green when all its arguments are;
-//! - a block input is red when some link passes it a red value.
+//! - a block input is red when some link passes it a red value;
+//! - at the global merge point, an input that the loop changes (a link from inside the
+//!   loop passes it anything but its own previous value) is red unless it has the name
+//!   of one of the portal's greens: the greens are the key that states merge by, and any
+//!   other changing green would unroll the loop once per value.
 //!
 //! Errors explain themselves: `concrete!(x)` on a red `x` reports the chain of operations
 //! that made `x` red; mutating green data is an error.
@@ -90,6 +94,24 @@ pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, V
                 what: format!("`{name}` is a red parameter of the portal"),
                 from: None,
             });
+        }
+    }
+    for m in global_merge_blocks(g) {
+        for v in changing_inputs(g, m) {
+            let named_green = g.var_names[v.0 as usize]
+                .as_ref()
+                .is_some_and(|n| greens.contains(n));
+            if !named_green && !a.red[v.0 as usize] {
+                a.red[v.0 as usize] = true;
+                a.why[v.0 as usize] = Some(Reason {
+                    span: g.span,
+                    what: format!(
+                        "`{}` changes from one visit of the global merge point to the next and is not a green of the portal",
+                        g.var_names[v.0 as usize].as_deref().unwrap_or("a value")
+                    ),
+                    from: None,
+                });
+            }
         }
     }
     let mut errors = Vec::new();
@@ -193,22 +215,86 @@ pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, V
             }
         }
     }
-    // Merge blocks.
-    for b in g.g.node_indices() {
-        if g.g[b]
-            .ops
-            .iter()
-            .any(|o| o.kind == OpKind::GlobalMergePoint)
-        {
-            a.merge_blocks.insert(b);
-        }
-    }
+    a.merge_blocks.extend(global_merge_blocks(g));
     a.merge_blocks.extend(loop_headers(g));
     if errors.is_empty() {
         Ok(a)
     } else {
         Err(errors)
     }
+}
+
+/// The blocks holding `global_merge_point!()`.
+fn global_merge_blocks(g: &Graph) -> Vec<BlockId> {
+    g.g.node_indices()
+        .filter(|b| {
+            g.g[*b]
+                .ops
+                .iter()
+                .any(|o| o.kind == OpKind::GlobalMergePoint)
+        })
+        .collect()
+}
+
+/// The inputs of block `m` that a loop through `m` changes: some link into `m` from a
+/// block reachable from `m` passes a value that is not the input's own value of the
+/// previous visit (followed back through links that only pass values on).
+fn changing_inputs(g: &Graph, m: BlockId) -> Vec<Var> {
+    let mut input_of: std::collections::HashMap<Var, (BlockId, usize)> = Default::default();
+    for b in g.g.node_indices() {
+        for (i, v) in g.g[b].inputs.iter().enumerate() {
+            input_of.insert(*v, (b, i));
+        }
+    }
+    let inside: std::collections::HashSet<BlockId> = {
+        let mut seen = std::collections::HashSet::new();
+        let mut work = vec![m];
+        while let Some(b) = work.pop() {
+            for e in g.g.edges(b) {
+                if seen.insert(e.target()) {
+                    work.push(e.target());
+                }
+            }
+        }
+        seen
+    };
+    // Whether `o` is `target` unchanged; `seen` cuts cycles (a value that only goes
+    // round a cycle is unchanged).
+    fn same(
+        g: &Graph,
+        o: &Operand,
+        target: Var,
+        input_of: &std::collections::HashMap<Var, (BlockId, usize)>,
+        seen: &mut std::collections::HashSet<BlockId>,
+    ) -> bool {
+        let Operand::Var(v) = o else { return false };
+        if *v == target {
+            return true;
+        }
+        let Some((b, i)) = input_of.get(v) else {
+            return false;
+        };
+        if !seen.insert(*b) {
+            return true;
+        }
+        g.g.edges_directed(*b, petgraph::Direction::Incoming)
+            .all(|e| same(g, &e.weight().args[*i], target, input_of, seen))
+    }
+    let data = &g.g[m];
+    let mut out = Vec::new();
+    for (i, inp) in data.inputs.iter().enumerate() {
+        let changes =
+            g.g.edges_directed(m, petgraph::Direction::Incoming)
+                .filter(|e| inside.contains(&e.source()))
+                .any(|e| {
+                    let mut seen = std::collections::HashSet::from([m]);
+                    !same(g, &e.weight().args[i], *inp, &input_of, &mut seen)
+                });
+        if changes {
+            out.push(*inp);
+        }
+    }
+    out
 }
 
 /// Targets of back edges in a depth-first walk from the start block.

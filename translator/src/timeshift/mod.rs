@@ -947,6 +947,13 @@ pub fn entry({params}) -> {ret} {{
             .fns
             .get(f)
             .ok_or_else(|| self.err(sp, format!("`{f}` is not a function of this crate; the JIT can only call the crate's own functions")))?;
+        if !matches!(fi.item.vis, syn::Visibility::Public(_)) {
+            return Err(Diagnostic::new(
+                sp,
+                format!("`{f}` is called from compiled code, so it must be `pub`"),
+            )
+            .help("the translated binary calls it from outside the crate: write `pub fn`"));
+        }
         let mut out = Vec::new();
         for (i, (p, o)) in fi.item.sig.inputs.iter().zip(a).enumerate() {
             let e = if decoded {
