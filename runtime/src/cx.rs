@@ -22,13 +22,65 @@ use backend::{BinOp, Block, FunctionBuilder, Helper, Kind, MemType, Value};
 /// The longest vector kept virtual; a longer one is allocated.
 pub const MAX_VIRTUAL_LEN: usize = 32;
 
-/// An entry of the path's heap of virtual vectors.
+/// An entry of the path's heap of vectors known while compiling.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Virtual {
     /// Not allocated: its element type and elements (scalar words).
     Vec { elem: Scalar, items: Vec<Word> },
-    /// Allocated: the pointer word that stands for it from now on.
+    /// Allocated by compiled code with a length known while compiling, which nothing
+    /// has changed since: `ptr` is the vector, `data` its elements. Indexing checks
+    /// against the constant length and addresses `data` directly.
+    Sized {
+        elem: Scalar,
+        len: usize,
+        ptr: Word,
+        data: Word,
+    },
+    /// Allocated, length unknown: the pointer word that stands for it from now on.
     Forced(Word),
+}
+
+impl Virtual {
+    /// The words of the entry that vary at run time (elements, or pointers).
+    pub(crate) fn words(&self) -> Vec<Word> {
+        match self {
+            Virtual::Vec { items, .. } => items.clone(),
+            Virtual::Sized { ptr, data, .. } => vec![*ptr, *data],
+            Virtual::Forced(p) => vec![*p],
+        }
+    }
+
+    /// The entry with its words replaced, in [`Virtual::words`] order.
+    pub(crate) fn with_words(&self, words: &mut dyn Iterator<Item = Word>) -> Virtual {
+        let mut next = |w: &Word| words.next().unwrap_or(*w);
+        match self {
+            Virtual::Vec { elem, items } => Virtual::Vec {
+                elem: *elem,
+                items: items.iter().map(&mut next).collect(),
+            },
+            Virtual::Sized {
+                elem,
+                len,
+                ptr,
+                data,
+            } => Virtual::Sized {
+                elem: *elem,
+                len: *len,
+                ptr: next(ptr),
+                data: next(data),
+            },
+            Virtual::Forced(p) => Virtual::Forced(next(p)),
+        }
+    }
+
+    /// What a block's parameters depend on: the kind of entry, element type, length.
+    pub(crate) fn shape(&self, key: &mut Vec<u64>) {
+        match self {
+            Virtual::Vec { elem, items } => key.extend([0, elem.code(), items.len() as u64]),
+            Virtual::Sized { elem, len, .. } => key.extend([1, elem.code(), *len as u64]),
+            Virtual::Forced(_) => key.push(2),
+        }
+    }
 }
 
 pub struct Cx<'j> {
@@ -39,6 +91,16 @@ pub struct Cx<'j> {
     pub heap: Vec<Virtual>,
     /// The promotion switches made so far (their site numbers in the JIT).
     pub(crate) sites: Vec<u64>,
+    /// What compiled code last loaded from or stored to an element, by (elements
+    /// pointer, index): a later read of it in the same block reuses the word. Emptied by
+    /// calls and by stores elsewhere; values are local to a block, so entries only
+    /// match in the block that made them.
+    pub(crate) memory: std::collections::HashMap<(Value, Word), Word>,
+    /// The shared exit blocks, by status and word kinds (see `exit_block`).
+    exits: std::collections::HashMap<(i64, Vec<Kind>), Block>,
+    /// (index, length) pairs already checked in bounds; values are local to a block, so
+    /// an entry only ever matches in the block that checked it.
+    pub(crate) proven: std::collections::HashSet<(Value, u64)>,
     emitted: usize,
     max_ops: usize,
 }
@@ -51,6 +113,9 @@ impl<'j> Cx<'j> {
             jit,
             heap: Vec::new(),
             sites: Vec::new(),
+            proven: Default::default(),
+            exits: Default::default(),
+            memory: Default::default(),
             emitted: 0,
             max_ops,
         }
@@ -112,15 +177,42 @@ impl<'j> Cx<'j> {
         Word::Virtual(self.heap.len() as u32 - 1)
     }
 
-    /// `w`, with a virtual vector allocated (forced) first.
+    /// A vector allocated by compiled code with the known length `len`.
+    pub(crate) fn new_sized(&mut self, elem: Scalar, len: usize, ptr: Word, data: Word) -> Word {
+        self.heap.push(Virtual::Sized {
+            elem,
+            len,
+            ptr,
+            data,
+        });
+        Word::Virtual(self.heap.len() as u32 - 1)
+    }
+
+    /// The length and data pointer of `w` when it is a vector of known length.
+    pub(crate) fn sized_vec(&self, w: Word) -> Option<(usize, Word)> {
+        match self.resolve(w) {
+            Word::Virtual(n) => match self.heap.get(n as usize) {
+                Some(Virtual::Sized { len, data, .. }) => Some((*len, *data)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `w`, with a virtual vector allocated (forced) first. A vector of known length
+    /// escapes here (whatever receives it may change its length), so it is known by its
+    /// pointer only from now on.
     pub fn concrete(&mut self, w: Word) -> Result<Word, Stop> {
         let w = self.resolve(w);
         let Word::Virtual(n) = w else { return Ok(w) };
-        let (elem, items) = match self.heap.get(n as usize) {
-            Some(Virtual::Vec { elem, items }) => (*elem, items.clone()),
+        let p = match self.heap.get(n as usize) {
+            Some(Virtual::Vec { elem, items }) => {
+                let (elem, items) = (*elem, items.clone());
+                self.alloc_vec(elem, &items)?
+            }
+            Some(Virtual::Sized { ptr, .. }) => *ptr,
             _ => return Err(Stop::fail("a virtual vector that does not exist")),
         };
-        let p = self.alloc_vec(elem, &items)?;
         self.heap[n as usize] = Virtual::Forced(p);
         Ok(p)
     }
@@ -142,6 +234,7 @@ impl<'j> Cx<'j> {
 
     pub(crate) fn call(&mut self, h: &Helper, args: &[Value]) -> Result<Option<Value>, Stop> {
         self.tick()?;
+        self.memory.clear();
         Ok(self.b.call(h, args)?)
     }
 
@@ -151,41 +244,55 @@ impl<'j> Cx<'j> {
     }
 
     /// A block that exits compiled code with `status` and `words` written to the
-    /// frame's `out`; returns it and the arguments to jump there with.
-    fn exit_block(&mut self, status: Status, extra: &[Word]) -> Result<(Block, Vec<Value>), Stop> {
-        let extra = &self.concrete_words(extra)?;
+    /// frame's `out`; returns it and the arguments to jump there with. One block per
+    /// status and word kinds serves every exit of a function: the words, constants
+    /// included, are its arguments, so exits cost a jump each and little code.
+    fn exit_block(&mut self, status: Status, words: &[Word]) -> Result<(Block, Vec<Value>), Stop> {
+        let words = self.concrete_words(words)?;
+        let mut args = vec![self.frame];
+        for w in &words {
+            args.push(self.val(*w)?);
+        }
+        let kinds: Vec<Kind> = words.iter().map(|w| w.kind()).collect();
+        let key = (status as i64, kinds);
+        if let Some(b) = self.exits.get(&key) {
+            return Ok((*b, args));
+        }
         let here = self
             .b
             .current_block()
             .ok_or_else(|| Stop::fail("no current block"))?;
-        let vars: Vec<(usize, Value, Kind)> = extra
-            .iter()
-            .enumerate()
-            .filter_map(|(i, w)| match w {
-                Word::Var(v, k) => Some((i, *v, *k)),
-                _ => None,
-            })
-            .collect();
-        let mut kinds = vec![Kind::Ptr];
-        kinds.extend(vars.iter().map(|x| x.2));
-        let blk = self.b.create_block(&kinds);
+        let mut pk = vec![Kind::Ptr];
+        pk.extend(&key.1);
+        let blk = self.b.create_block(&pk);
         self.b.switch_to(blk)?;
         let params = self.b.params(blk).to_vec();
-        let mut words = extra.to_vec();
-        for (j, (i, _, k)) in vars.iter().enumerate() {
-            words[*i] = Word::Var(params[j + 1], *k);
-        }
+        let inner: Vec<Word> = params[1..]
+            .iter()
+            .zip(&key.1)
+            .map(|(v, k)| Word::Var(*v, *k))
+            .collect();
         let saved = std::mem::replace(&mut self.frame, params[0]);
-        self.exit_here(status, &words)?;
+        self.exit_here(status, &inner)?;
         self.frame = saved;
         self.b.switch_to(here)?;
-        let mut args = vec![self.frame];
-        args.extend(vars.iter().map(|x| x.1));
+        self.exits.insert(key, blk);
         Ok((blk, args))
     }
 
+    /// End the current block with a jump to the exit for `status` and `words`.
+    pub fn exit_jump(&mut self, status: Status, words: &[Word]) -> Result<(), Stop> {
+        if words.len() > crate::frame::FRAME_WORDS {
+            return Err(Stop::fail("value too large for the JIT frame"));
+        }
+        let (blk, args) = self.exit_block(status, words)?;
+        self.tick()?;
+        self.b.jump(blk, &args)?;
+        Ok(())
+    }
+
     /// End the current block: write `words` to `out` and return `status`.
-    pub fn exit_here(&mut self, status: Status, words: &[Word]) -> Result<(), Stop> {
+    fn exit_here(&mut self, status: Status, words: &[Word]) -> Result<(), Stop> {
         if words.len() > crate::frame::FRAME_WORDS {
             return Err(Stop::fail("value too large for the JIT frame"));
         }
@@ -205,7 +312,7 @@ impl<'j> Cx<'j> {
         let id = self.jit.message(template);
         let mut words = vec![Word::int(id as i64)];
         words.extend_from_slice(args);
-        self.exit_here(Status::Panic, &words)
+        self.exit_jump(Status::Panic, &words)
     }
 
     /// When `cond` is nonzero, exit with `status` and `words` written to `out`.

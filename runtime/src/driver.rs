@@ -24,7 +24,6 @@
 
 use crate::cx::{Cx, Virtual};
 use crate::jit::Jit;
-use crate::ops::Scalar;
 use crate::word::{Red, Stop, Word};
 use backend::{Block, FuncId, FunctionBuilder, Kind, Sig, Value};
 use std::collections::HashMap;
@@ -115,8 +114,9 @@ pub struct Limits {
 #[derive(Clone)]
 pub struct Frozen<S> {
     pub state: S,
-    /// The virtual vectors: element type and elements.
-    pub vecs: Vec<(Scalar, Vec<Word>)>,
+    /// The vectors known while compiling, numbered as the state's `Word::Virtual`s
+    /// (never `Virtual::Forced`).
+    pub vecs: Vec<Virtual>,
     pub keep_consts: bool,
 }
 
@@ -156,9 +156,8 @@ fn shape_key<E: Extension>(f: &Frozen<E::State>, key: &mut Vec<u64>) {
             key.push(*k as u64);
         }
     }
-    for (elem, items) in &f.vecs {
-        key.push(elem.code());
-        key.push(items.len() as u64);
+    for v in &f.vecs {
+        v.shape(key);
     }
 }
 
@@ -181,11 +180,12 @@ fn freeze<E: Extension>(
                 let k = match number.get(&n) {
                     Some(k) => *k,
                     None => {
-                        let (elem, xs) = cx
-                            .virtual_vec(Word::Virtual(n))
+                        let v = cx
+                            .heap
+                            .get(n as usize)
                             .ok_or_else(|| Stop::fail("a virtual vector that does not exist"))?;
-                        vecs.push((elem, xs.to_vec()));
-                        items.extend_from_slice(xs);
+                        items.extend(v.words());
+                        vecs.push(v.clone());
                         number.insert(n, vecs.len() as u32 - 1);
                         vecs.len() as u32 - 1
                     }
@@ -219,8 +219,8 @@ fn param_kinds<E: Extension>(f: &Frozen<E::State>) -> Vec<Kind> {
             .filter(|w| f.is_param(w))
             .map(|w| w.kind()),
     );
-    for (_, items) in &f.vecs {
-        k.extend(items.iter().filter(|w| f.is_param(w)).map(|w| w.kind()));
+    for v in &f.vecs {
+        k.extend(v.words().iter().filter(|w| f.is_param(w)).map(|w| w.kind()));
     }
     k
 }
@@ -262,8 +262,9 @@ fn enter<E: Extension>(cx: &mut Cx, blk: Block, f: Frozen<E::State>) -> Result<E
         words.push(if f.is_param(&w) { next(w.kind())? } else { w });
     }
     let mut heap = Vec::new();
-    for (elem, items) in &f.vecs {
-        let items = items
+    for v in &f.vecs {
+        let ws = v
+            .words()
             .iter()
             .map(|w| {
                 if f.is_param(w) {
@@ -273,7 +274,7 @@ fn enter<E: Extension>(cx: &mut Cx, blk: Block, f: Frozen<E::State>) -> Result<E
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
-        heap.push(Virtual::Vec { elem: *elem, items });
+        heap.push(v.with_words(&mut ws.into_iter()));
     }
     cx.heap = heap;
     Ok(E::with_red_words(f.state, &mut words.into_iter()))
@@ -282,11 +283,7 @@ fn enter<E: Extension>(cx: &mut Cx, blk: Block, f: Frozen<E::State>) -> Result<E
 /// Go on with a state frozen on the current path (the inverse of [`freeze`], without a
 /// new block): the heap is renumbered to match it.
 fn thaw<E: Extension>(cx: &mut Cx, f: Frozen<E::State>) -> E::State {
-    cx.heap = f
-        .vecs
-        .into_iter()
-        .map(|(elem, items)| Virtual::Vec { elem, items })
-        .collect();
+    cx.heap = f.vecs;
     f.state
 }
 
@@ -484,7 +481,7 @@ fn run_path<E: Extension>(
         }
         match E::step(cx, s) {
             Ok(Next::Goto(n)) => s = n,
-            Ok(Next::Return(words)) => return cx.exit_here(crate::jit::Status::Return, &words),
+            Ok(Next::Return(words)) => return cx.exit_jump(crate::jit::Status::Return, &words),
             Ok(Next::Switch {
                 value,
                 mut cases,
@@ -532,7 +529,7 @@ fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<
     let id = cx.jit.entry_point::<E>(frozen, why);
     let mut out = vec![Word::int(id as i64), value];
     out.extend(words);
-    cx.exit_here(crate::jit::Status::Continue, &out)
+    cx.exit_jump(crate::jit::Status::Continue, &out)
 }
 
 /// End the path with a promotion switch on the run-time `value`, to go on at `s` once

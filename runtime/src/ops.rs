@@ -520,7 +520,8 @@ impl<'j> Cx<'j> {
         self.val(w)
     }
 
-    /// `vec![x; n]`: virtual when `n` is a constant of at most [`MAX_VIRTUAL_LEN`].
+    /// `vec![x; n]`: virtual when `n` is a constant of at most [`MAX_VIRTUAL_LEN`];
+    /// allocated, but of a length known while compiling, for a larger constant.
     pub fn vec_repeat(&mut self, elem: Scalar, x: &Red, n: &Red) -> Result<Red, Stop> {
         let (x, n) = (word0(x)?, word0(n)?);
         if let Some(len) = n.as_const().filter(|l| *l as usize <= MAX_VIRTUAL_LEN) {
@@ -528,6 +529,16 @@ impl<'j> Cx<'j> {
             return Ok(vec![self.new_virtual(elem, vec![x; len as usize])]);
         }
         let p = self.repeat_call(elem, x, n)?;
+        if let Some(len) = n.as_const() {
+            let pv = self.val(p)?;
+            let data = self.load(MemType::Ptr, pv, 0)?;
+            return Ok(vec![self.new_sized(
+                elem,
+                len as usize,
+                p,
+                Word::Var(data, Kind::Ptr),
+            )]);
+        }
         Ok(vec![p])
     }
 
@@ -601,6 +612,9 @@ impl<'j> Cx<'j> {
         if let Some((_, items)) = self.virtual_vec(word0(v)?) {
             return Ok(vec![Word::int(items.len() as i64)]);
         }
+        if let Some((len, _)) = self.sized_vec(word0(v)?) {
+            return Ok(vec![Word::int(len as i64)]);
+        }
         let p = self.vec_ptr(v)?;
         let n = self.load(MemType::I64, p, 8)?;
         Ok(vec![Word::Var(n, Kind::Int)])
@@ -629,7 +643,7 @@ impl<'j> Cx<'j> {
     fn virtual_items(&mut self, n: u32) -> &mut Vec<Word> {
         match &mut self.heap[n as usize] {
             Virtual::Vec { items, .. } => items,
-            Virtual::Forced(_) => {
+            Virtual::Sized { .. } | Virtual::Forced(_) => {
                 unreachable!("virtual_index and virtual_vec resolve forced vectors")
             }
         }
@@ -637,8 +651,26 @@ impl<'j> Cx<'j> {
 
     /// The address of element `i` after the bounds check (a panic exit).
     fn element(&mut self, v: &Red, i: &Red) -> Result<(Value, Value), Stop> {
-        let p = self.vec_ptr(v)?;
         let wi = word0(i)?;
+        if let Some((len, data)) = self.sized_vec(word0(v)?) {
+            // Against the known length: no check for a constant index in range, one
+            // check per index value in a block.
+            if let Some(ix) = wi.as_const() {
+                if ix >= len as u64 {
+                    return Err(Stop::Panic(
+                        green::INDEX_OOB.to_string(),
+                        vec![Word::int(len as i64), wi],
+                    ));
+                }
+            }
+            let iv = self.val(wi)?;
+            if wi.as_const().is_none() && self.proven.insert((iv, len as u64)) {
+                let oob = self.bin_i(BinOp::Uge, iv, len as i64)?;
+                self.panic_if(oob, green::INDEX_OOB, &[Word::int(len as i64), wi])?;
+            }
+            return Ok((self.val(data)?, iv));
+        }
+        let p = self.vec_ptr(v)?;
         let iv = self.val(wi)?;
         let n = self.load(MemType::I64, p, 8)?;
         let oob = self.bin(BinOp::Uge, iv, n)?;
@@ -652,10 +684,18 @@ impl<'j> Cx<'j> {
             return Ok(vec![self.virtual_items(n)[ix]]);
         }
         let (data, iv) = self.element(v, i)?;
+        let key = (data, word0(i)?);
+        if let Some(w) = self.memory.get(&key) {
+            return Ok(vec![*w]);
+        }
         let mt = elem.mem();
         self.tick()?;
-        let r = self.b.load_indexed(mt, data, iv, mt.size() as u8, 0)?;
-        Ok(vec![Word::Var(r, elem.kind())])
+        let r = Word::Var(
+            self.b.load_indexed(mt, data, iv, mt.size() as u8, 0)?,
+            elem.kind(),
+        );
+        self.memory.insert(key, r);
+        Ok(vec![r])
     }
 
     pub fn vec_set(&mut self, elem: Scalar, v: &Red, i: &Red, x: &Red) -> Result<(), Stop> {
@@ -666,10 +706,14 @@ impl<'j> Cx<'j> {
             return Ok(());
         }
         let (data, iv) = self.element(v, i)?;
+        let wx = self.concrete(wx)?;
         let xv = self.val(wx)?;
         let mt = elem.mem();
         self.tick()?;
         self.b.store_indexed(mt, data, iv, mt.size() as u8, 0, xv)?;
+        // Another element pointer could be the same memory: forget every other.
+        self.memory.clear();
+        self.memory.insert((data, word0(i)?), wx);
         Ok(())
     }
 

@@ -8,7 +8,7 @@
 
 use backend::{Kind, Value};
 
-#[derive(Copy, Clone, Debug, PartialEq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Word {
     Const(u64, Kind),
     Var(Value, Kind),

@@ -519,11 +519,30 @@ impl Emitter<'_> {
                 }),
             _ => None,
         };
+        // An exit to the next block just before a jump elsewhere: jump on the opposite
+        // condition and fall through into the exit's block.
+        let n = data.insts.len();
+        let flipped = match (data.insts.last().map(|i| &i.op), &data.term) {
+            (Some(InstOp::ExitIf(_, t)), Terminator::Jump(u)) => {
+                (Some(t.block) == next && self.direct(b, t) && self.direct(b, u)).then_some(u)
+            }
+            _ => None,
+        };
         for (i, inst) in data.insts.iter().enumerate() {
             if skip[i] {
                 continue;
             }
             match (&inst.op, exits.get(&i)) {
+                (InstOp::ExitIf(_, _), Some(f)) if i + 1 == n && flipped.is_some() => {
+                    let c = self.fused_test(b, f);
+                    self.jcc_to(b, c.invert(), flipped.unwrap());
+                }
+                (InstOp::ExitIf(c, _), None) if i + 1 == n && flipped.is_some() => {
+                    let lc = self.loc(b, *c);
+                    let r = self.in_reg(lc, RAX);
+                    asm::alu(&mut self.ops, Alu::Cmp, r, Loc::Imm(0));
+                    self.jcc_to(b, Cond::E, flipped.unwrap());
+                }
                 (InstOp::ExitIf(_, t), Some(f)) => {
                     let c = self.fused_test(b, f);
                     self.jcc_to(b, c, t);
@@ -538,6 +557,8 @@ impl Emitter<'_> {
             };
         }
         match &data.term {
+            // Already taken by the flipped exit; the exit's block comes next.
+            Terminator::Jump(_) if flipped.is_some() => {}
             Terminator::Jump(t) => {
                 let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(b, *a)).collect();
                 self.goto(t.block, &locs, next);
