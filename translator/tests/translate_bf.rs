@@ -1,0 +1,218 @@
+//! End to end for `bf`: `translate targetbf` builds `bf-c`, which gives byte-identical
+//! output with and without the JIT on the real programs of `../shared/bf/` (checked
+//! against their expected outputs) and on generated programs (seeded; `E2E_PROGRAMS`
+//! sets how many), errors included.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// `bf-c`, translated once for all the tests of this file.
+fn bf_c() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("bf-e2e-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("bf-c");
+        let st = Command::new(env!("CARGO_BIN_EXE_translate"))
+            .args(["targetbf", "-q", "-o"])
+            .arg(&out)
+            .status()
+            .expect("run translate");
+        assert!(st.success(), "translate targetbf failed");
+        out
+    })
+}
+
+fn shared(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/bf")
+        .join(name)
+}
+
+/// (exit code, stdout bytes, stderr) of `bf-c MODE... PROGRAM` with `input` on stdin,
+/// killed after `secs` seconds.
+fn run(mode: &[&str], prog: &Path, input: &[u8], secs: u64) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(bf_c())
+        .args(mode)
+        .arg(prog)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run bf-c");
+    // A program that stops before reading its input closes the pipe: not an error.
+    let _ = child.stdin.take().unwrap().write_all(input);
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    let out = match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(o) => o.expect("wait for bf-c"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("bf-c {mode:?} {}: no result after {secs} s", prog.display());
+        }
+    };
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn real_program(name: &str, modes: &[&[&str]]) {
+    let prog = shared(&format!("{name}.b"));
+    let expected = std::fs::read(shared(&format!("{name}.out"))).unwrap();
+    for m in modes {
+        let (code, out, err) = run(m, &prog, b"", 300);
+        assert_eq!((code, err.as_str()), (0, ""), "{name} {m:?}");
+        assert!(
+            out == expected,
+            "{name} {m:?}: output differs from {name}.out"
+        );
+    }
+}
+
+#[test]
+fn beer_gives_its_output_with_and_without_the_jit() {
+    real_program(
+        "99beer",
+        &[
+            &["--no-jit"],
+            &["--backend", "x86"],
+            &["--backend", "reference"],
+        ],
+    );
+}
+
+#[test]
+fn hanoi_gives_its_output_with_and_without_the_jit() {
+    real_program("hanoi", &[&["--no-jit"], &["--backend", "x86"]]);
+}
+
+#[test]
+fn mandelbrot_gives_its_output_with_and_without_the_jit() {
+    real_program("mandelbrot", &[&["--no-jit"], &["--backend", "x86"]]);
+}
+
+/// A seeded pseudo-random stream (splitmix64).
+fn rng(seed: u64) -> impl FnMut() -> u64 {
+    let mut s = seed;
+    move || {
+        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// Random commands at nesting `depth`. Every loop ends: its body leaves the pointer
+/// where it found it, leaves the loop's cell alone except for one `-` at the end (so
+/// the cell counts down), and nests only loops of the same kind on other cells. At the
+/// top level `<` may move off the tape (an error).
+fn bf_body(next: &mut impl FnMut() -> u64, depth: u32, out: &mut String) {
+    let n = next() % 12;
+    // The pointer's offset from the loop's cell (0 at the top level: no constraint).
+    let mut at: i64 = 0;
+    for _ in 0..n {
+        match next() % 10 {
+            0 | 1 => {
+                out.push('>');
+                at += 1;
+            }
+            2 if depth == 0 || at > 1 => {
+                out.push('<');
+                at -= 1;
+            }
+            3 | 4 if depth == 0 || at != 0 => out.push(if next() % 2 == 0 { '+' } else { '-' }),
+            5 => out.push('.'),
+            6 if depth == 0 || at != 0 => out.push(','),
+            7 if depth < 2 && (depth == 0 || at != 0) => {
+                out.push('[');
+                bf_body(next, depth + 1, out);
+                out.push_str("-]");
+            }
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        // Back to the loop's cell.
+        while at > 0 {
+            out.push('<');
+            at -= 1;
+        }
+    }
+}
+
+fn random_bf(seed: u64) -> String {
+    let mut next = rng(seed);
+    let mut s = String::new();
+    bf_body(&mut next, 0, &mut s);
+    s
+}
+
+#[test]
+fn generated_programs_agree_with_the_plain_interpreter() {
+    let dir = std::env::temp_dir().join(format!("bf-gen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let count: u64 = std::env::var("E2E_PROGRAMS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let mut errors = 0;
+    for seed in 0..count {
+        let src = random_bf(seed);
+        let prog = dir.join(format!("p{seed}.b"));
+        std::fs::write(&prog, &src).unwrap();
+        let input: Vec<u8> = (0..(seed % 5)).map(|i| (seed * 31 + i * 7) as u8).collect();
+        let plain = run(&["--no-jit"], &prog, &input, 20);
+        assert!(
+            plain.0 == 0 || plain.0 == 1,
+            "{src}: plain run crashed: {plain:?}"
+        );
+        errors += (plain.0 == 1) as u32;
+        for m in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+            assert_eq!(
+                run(m, &prog, &input, 20),
+                plain,
+                "program {src:?} with {m:?}"
+            );
+        }
+    }
+    // Both outcomes are exercised.
+    assert!(
+        errors > 0 && (errors as u64) < count,
+        "{errors} of {count} programs failed"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_programs_are_the_same_errors_with_and_without_the_jit() {
+    let dir = std::env::temp_dir().join(format!("bf-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (src, msg) in [
+        ("+[>+<-", "unmatched `[` at line 1, column 2"),
+        ("+\n-]", "unmatched `]` at line 2, column 2"),
+        (
+            "<",
+            "the pointer moved off the tape (30000 cells) at command 0",
+        ),
+        (
+            "+[>+]",
+            "the pointer moved off the tape (30000 cells) at command 2",
+        ),
+    ] {
+        let prog = dir.join("bad.b");
+        std::fs::write(&prog, src).unwrap();
+        let plain = run(&["--no-jit"], &prog, b"", 20);
+        assert_eq!(plain.0, 1, "{src}");
+        assert!(plain.2.contains(msg), "{src}: {}", plain.2);
+        for m in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+            assert_eq!(run(m, &prog, b"", 20), plain, "{src} with {m:?}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
