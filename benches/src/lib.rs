@@ -34,6 +34,12 @@ impl Row {
 /// Print the contenders as a table with each one's time relative to `baseline`
 /// (a row name).
 pub fn print_table(title: &str, unit: &str, rows: &[Row], baseline: &str) {
+    print_table_in(title, &format!("ns/{unit}"), rows, baseline)
+}
+
+/// [`print_table`] with the time column headed `header` (for rows whose
+/// `ns_per_unit` holds another unit, as `s/run`).
+pub fn print_table_in(title: &str, header: &str, rows: &[Row], baseline: &str) {
     let base = rows
         .iter()
         .find(|r| r.name == baseline)
@@ -43,7 +49,7 @@ pub fn print_table(title: &str, unit: &str, rows: &[Row], baseline: &str) {
     println!(
         "{:<28} {:>14} {:>12}",
         "contender",
-        format!("ns/{unit}"),
+        header,
         format!("x {baseline}")
     );
     for r in rows {

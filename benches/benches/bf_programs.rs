@@ -1,0 +1,137 @@
+//! The real brainfuck programs of `../shared/bf/`, side by side: `bf-c` (the translated
+//! interpreter with its JIT on x86-64), `bf-c --no-jit` (the same binary interpreting),
+//! and `benches/c/bf.c`, a straightforward C interpreter that this benchmark compiles
+//! with `gcc -O2`. Each run's output is checked against the program's expected output.
+//! Prints seconds per run (JIT compile time included) and ratios;
+//! `cargo bench -p benches --bench bf_programs`. `BF_PROGRAMS` picks the programs
+//! (comma-separated names, default `mandelbrot,hanoi,99beer`).
+
+use benches::{best_of, print_table_in, Row};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn translate_bf() -> PathBuf {
+    let out = repo().join("target/bench/bf-c");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let st = Command::new(env!("CARGO"))
+        .current_dir(repo())
+        .args([
+            "run",
+            "--release",
+            "-q",
+            "-p",
+            "translator",
+            "--bin",
+            "translate",
+            "--",
+        ])
+        .args(["bf", "-q", "-o"])
+        .arg(&out)
+        .status()
+        .expect("run translate");
+    assert!(st.success(), "translate bf failed");
+    out
+}
+
+fn compile_c() -> Option<PathBuf> {
+    let out = repo().join("target/bench/bf-gcc");
+    let st = Command::new("gcc")
+        .args(["-O2", "-o"])
+        .arg(&out)
+        .arg(repo().join("benches/c/bf.c"))
+        .status();
+    match st {
+        Ok(s) if s.success() => Some(out),
+        _ => {
+            eprintln!("gcc is missing or failed: the C interpreter is left out");
+            None
+        }
+    }
+}
+
+/// The best of `runs` runs of `cmd args... program`, checking the output.
+fn time(cmd: &Path, args: &[&str], program: &Path, expected: &[u8], runs: usize) -> Duration {
+    best_of(runs, || {
+        let o = Command::new(cmd)
+            .args(args)
+            .arg(program)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run");
+        assert!(
+            o.status.success() && o.stdout == expected,
+            "{} {args:?} {}: wrong output",
+            cmd.display(),
+            program.display()
+        );
+    })
+    .0
+}
+
+/// A row whose time column is in seconds per run.
+fn row(name: &str, t: Duration) -> Row {
+    Row {
+        name: name.to_string(),
+        ns_per_unit: t.as_secs_f64(),
+    }
+}
+
+fn main() {
+    let bf_c = translate_bf();
+    let gcc = compile_c();
+    let names = std::env::var("BF_PROGRAMS").unwrap_or("mandelbrot,hanoi,99beer".into());
+    let mut summary = Vec::new();
+    for name in names.split(',') {
+        let dir = repo().join("../shared/bf");
+        let program = dir.join(format!("{name}.b"));
+        let expected = std::fs::read(dir.join(format!("{name}.out"))).expect("expected output");
+        // Long programs once, short ones the best of 3.
+        let runs = if name == "99beer" { 3 } else { 1 };
+        let mut rows = vec![
+            Row::new(
+                "bf-c (JIT, x86-64)",
+                time(&bf_c, &[], &program, &expected, runs),
+                1,
+            ),
+            Row::new(
+                "bf-c --no-jit",
+                time(&bf_c, &["--no-jit"], &program, &expected, runs),
+                1,
+            ),
+        ];
+        if let Some(c) = &gcc {
+            rows.push(Row::new(
+                "C interpreter (gcc -O2)",
+                time(c, &[], &program, &expected, runs),
+                1,
+            ));
+        }
+        let secs = |r: &Row| r.ns_per_unit / 1e9;
+        print_table(
+            &format!("bf {name}.b: seconds per run"),
+            "run",
+            &rows,
+            "bf-c (JIT, x86-64)",
+        );
+        let jit = secs(&rows[0]);
+        let line = match rows.get(2) {
+            Some(c) => format!(
+                "{name}: JIT {:.2} s, speed-up over --no-jit {:.2}x (goal >= 10x), over the C interpreter {:.2}x (goal > 1x)",
+                jit,
+                secs(&rows[1]) / jit,
+                secs(c) / jit
+            ),
+            None => format!("{name}: JIT {:.2} s, speed-up over --no-jit {:.2}x", jit, secs(&rows[1]) / jit),
+        };
+        summary.push(line);
+    }
+    println!();
+    for l in summary {
+        println!("{l}");
+    }
+}
