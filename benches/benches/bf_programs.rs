@@ -93,28 +93,25 @@ fn main() {
         // Long programs once, short ones the best of 3.
         let runs = if name == "99beer" { 3 } else { 1 };
         let mut rows = vec![
-            Row::new(
+            row(
                 "bf-c (JIT, x86-64)",
                 time(&bf_c, &[], &program, &expected, runs),
-                1,
             ),
-            Row::new(
+            row(
                 "bf-c --no-jit",
                 time(&bf_c, &["--no-jit"], &program, &expected, runs),
-                1,
             ),
         ];
         if let Some(c) = &gcc {
-            rows.push(Row::new(
+            rows.push(row(
                 "C interpreter (gcc -O2)",
                 time(c, &[], &program, &expected, runs),
-                1,
             ));
         }
-        let secs = |r: &Row| r.ns_per_unit / 1e9;
-        print_table(
-            &format!("bf {name}.b: seconds per run"),
-            "run",
+        let secs = |r: &Row| r.ns_per_unit;
+        print_table_in(
+            &format!("bf {name}.b (JIT compile time included)"),
+            "s/run",
             &rows,
             "bf-c (JIT, x86-64)",
         );
