@@ -117,7 +117,26 @@ pub struct Frozen<S> {
     /// The vectors known while compiling, numbered as the state's `Word::Virtual`s
     /// (never `Virtual::Forced`).
     pub vecs: Vec<Virtual>,
+    /// Element values compiled code has loaded or stored (see `Cx::memory`): the vector
+    /// (a `vecs` number), the index, and the value (a block parameter like the others).
+    /// Not part of the key: a jump to a merge block supplies the elements the block
+    /// expects (see [`memory_args`]).
+    pub memory: Vec<(u32, Index, Word)>,
     pub keep_consts: bool,
+}
+
+/// The index of a remembered element: the state's red word at a position, or a constant.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Index {
+    Word(usize),
+    Const(u64),
+}
+
+/// A merge block and the remembered elements its parameters end with.
+#[derive(Clone, Debug)]
+pub struct MergeBlock {
+    pub block: Block,
+    pub memory: Vec<(u32, Index)>,
 }
 
 impl<S> Frozen<S> {
@@ -126,6 +145,7 @@ impl<S> Frozen<S> {
         Frozen {
             state,
             vecs: Vec::new(),
+            memory: Vec::new(),
             keep_consts: false,
         }
     }
@@ -164,10 +184,14 @@ fn shape_key<E: Extension>(f: &Frozen<E::State>, key: &mut Vec<u64>) {
 /// Freeze `s`: the frozen state and the words a block for it takes after the frame
 /// pointer (the red words that are not virtual vectors, in order, then the elements of
 /// each virtual vector; without constants when `keep_consts`).
+///
+/// With `with_memory`, the frozen state also keeps the remembered elements whose vector
+/// and index it holds (their words are not among the returned ones).
 fn freeze<E: Extension>(
     cx: &Cx,
     s: E::State,
     keep_consts: bool,
+    with_memory: bool,
 ) -> Result<(Frozen<E::State>, Vec<Word>), Stop> {
     let mut number: HashMap<u32, u32> = HashMap::new();
     let mut vecs = Vec::new();
@@ -199,10 +223,33 @@ fn freeze<E: Extension>(
         }
     }
     flat.extend(items);
+    let mut memory = Vec::new();
+    if with_memory {
+        for ((data, index), value) in &cx.memory {
+            let k = number
+                .iter()
+                .find_map(|(n, k)| match cx.heap.get(*n as usize) {
+                    Some(Virtual::Sized {
+                        data: Word::Var(d, _),
+                        ..
+                    }) if d == data => Some(*k),
+                    _ => None,
+                });
+            let at = match index {
+                Word::Const(c, _) => Some(Index::Const(*c)),
+                w => words.iter().position(|x| x == w).map(Index::Word),
+            };
+            if let (Some(k), Some(at)) = (k, at) {
+                memory.push((k, at, *value));
+            }
+        }
+        memory.sort_by_key(|(k, i, _)| (*k, *i));
+    }
     let state = E::with_red_words(s, &mut words.into_iter());
     let f = Frozen {
         state,
         vecs,
+        memory,
         keep_consts,
     };
     flat.retain(|w| f.is_param(w));
@@ -222,7 +269,56 @@ fn param_kinds<E: Extension>(f: &Frozen<E::State>) -> Vec<Kind> {
     for v in &f.vecs {
         k.extend(v.words().iter().filter(|w| f.is_param(w)).map(|w| w.kind()));
     }
+    k.extend(
+        f.memory
+            .iter()
+            .filter(|m| f.is_param(&m.2))
+            .map(|m| m.2.kind()),
+    );
     k
+}
+
+/// The values of the remembered elements `layout` expects, for a jump from the state
+/// `f` frozen on the current path: its own where it remembers them, else loaded. The
+/// load's index is clamped into the vector: a value at an index out of bounds is never
+/// read, because every access checks its index before it looks at remembered values.
+fn memory_args<E: Extension>(
+    cx: &mut Cx,
+    f: &Frozen<E::State>,
+    layout: &[(u32, Index)],
+) -> Result<Vec<Value>, Stop> {
+    let words = E::red_words(&f.state);
+    let mut out = Vec::new();
+    for (k, i) in layout {
+        if let Some((_, _, w)) = f.memory.iter().find(|m| (m.0, m.1) == (*k, *i)) {
+            out.push(cx.val(*w)?);
+            continue;
+        }
+        let Some(Virtual::Sized {
+            elem, len, data, ..
+        }) = f.vecs.get(*k as usize)
+        else {
+            return Err(Stop::fail(
+                "a remembered element of a vector the state lacks",
+            ));
+        };
+        let (elem, len) = (*elem, *len as i64);
+        let data = cx.val(*data)?;
+        let index = match i {
+            Index::Const(c) => cx.b.iconst((*c as i64).clamp(0, len.max(1) - 1)),
+            Index::Word(p) => {
+                let iv = cx.val(words[*p])?;
+                let inside = cx.bin_i(backend::BinOp::Ult, iv, len)?;
+                let zero = cx.b.iconst(0);
+                let mask = cx.bin(backend::BinOp::Sub, zero, inside)?;
+                cx.bin(backend::BinOp::And, iv, mask)?
+            }
+        };
+        let mt = elem.mem();
+        cx.tick()?;
+        out.push(cx.b.load_indexed(mt, data, index, mt.size() as u8, 0)?);
+    }
+    Ok(out)
 }
 
 /// The number of words an entry point of `f` takes (its parameters after the frame).
@@ -236,10 +332,13 @@ fn block_for<E: Extension>(
     s: E::State,
     keep_consts: bool,
 ) -> Result<(Block, Vec<Value>, Frozen<E::State>), Stop> {
-    let (f, words) = freeze::<E>(cx, s, keep_consts)?;
+    let (f, words) = freeze::<E>(cx, s, keep_consts, true)?;
     let mut args = vec![cx.frame];
-    for w in words {
-        args.push(cx.val(w)?);
+    for w in words
+        .iter()
+        .chain(f.memory.iter().map(|m| &m.2).filter(|w| f.is_param(w)))
+    {
+        args.push(cx.val(*w)?);
     }
     let blk = cx.b.create_block(&param_kinds::<E>(&f));
     Ok((blk, args, f))
@@ -275,6 +374,21 @@ fn enter<E: Extension>(cx: &mut Cx, blk: Block, f: Frozen<E::State>) -> Result<E
             })
             .collect::<Result<Vec<_>, _>>()?;
         heap.push(v.with_words(&mut ws.into_iter()));
+    }
+    cx.memory.clear();
+    for (k, i, w) in &f.memory {
+        let value = if f.is_param(w) { next(w.kind())? } else { *w };
+        let index = match i {
+            Index::Word(p) => words[*p],
+            Index::Const(c) => Word::int(*c as i64),
+        };
+        if let Some(Virtual::Sized {
+            data: Word::Var(d, _),
+            ..
+        }) = heap.get(*k as usize)
+        {
+            cx.memory.insert((*d, index), value);
+        }
     }
     cx.heap = heap;
     Ok(E::with_red_words(f.state, &mut words.into_iter()))
@@ -370,7 +484,7 @@ fn compile_paths<E: Extension>(
 
 /// Merge states seen in a unit: `None` for a key compiled inline once so far, the block
 /// of a key that has one.
-pub type Merges = HashMap<MergeKey, Option<Block>>;
+pub type Merges = HashMap<MergeKey, Option<MergeBlock>>;
 
 /// A path to compile: a block made for a state, and the merge keys the path passed
 /// inline since it last entered a merge block (its *history*).
@@ -437,16 +551,17 @@ fn run_path<E: Extension>(
             return cut::<E>(cx, Cut::Limit, Word::int(0), s);
         }
         if let Some((block, mut greens)) = E::merge_key(&s) {
-            let (frozen, words) = freeze::<E>(cx, s, false)?;
+            let (frozen, words) = freeze::<E>(cx, s, false, true)?;
             shape_key::<E>(&frozen, &mut greens);
             let key = (block, greens);
             match merges.get(&key) {
                 // Seen before and compiled as a block: jump there.
                 Some(Some(target)) => {
-                    let target = *target;
-                    let args = vals(cx, &words)?;
+                    let target = target.clone();
+                    let mut args = vals(cx, &words)?;
+                    args.extend(memory_args::<E>(cx, &frozen, &target.memory)?);
                     cx.tick()?;
-                    cx.b.jump(target, &args)?;
+                    cx.b.jump(target.block, &args)?;
                     return Ok(());
                 }
                 // Seen once, inline: give it a block (its red words generalised to
@@ -454,16 +569,20 @@ fn run_path<E: Extension>(
                 Some(None) => {
                     if let Some(after) = history.since(&key) {
                         for k in &after {
-                            if merges.get(k) == Some(&None) {
+                            if matches!(merges.get(k), Some(None)) {
                                 merges.remove(k);
                             }
                         }
                     }
                     let blk = cx.b.create_block(&param_kinds::<E>(&frozen));
-                    let args = vals(cx, &words)?;
+                    let mut args = vals(cx, &words)?;
+                    for m in &frozen.memory {
+                        args.push(cx.val(m.2)?);
+                    }
                     cx.tick()?;
                     cx.b.jump(blk, &args)?;
-                    merges.insert(key.clone(), Some(blk));
+                    let memory = frozen.memory.iter().map(|m| (m.0, m.1)).collect();
+                    merges.insert(key.clone(), Some(MergeBlock { block: blk, memory }));
                     s = enter::<E>(cx, blk, frozen)?;
                     history = History::default();
                     history.push(key);
@@ -519,7 +638,7 @@ fn vals(cx: &mut Cx, words: &[Word]) -> Result<Vec<Value>, Stop> {
 /// End the path at `s`: exit to the JIT with the entry point of `s`, `value` (the
 /// promoted value, or 0) and the words of `s` frozen.
 fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<(), Stop> {
-    let (frozen, words) = freeze::<E>(cx, s, false)?;
+    let (frozen, words) = freeze::<E>(cx, s, false, false)?;
     if words.len() + 2 > crate::frame::FRAME_WORDS {
         return Err(Stop::fail(format!(
             "a state with {} red words does not fit the JIT frame",
@@ -552,7 +671,7 @@ fn promotion_switch<E: Extension>(
     s: E::State,
     merges: &mut Merges,
 ) -> Result<(), Stop> {
-    let (frozen, words) = freeze::<E>(cx, s, false)?;
+    let (frozen, words) = freeze::<E>(cx, s, false, false)?;
     if words.len() + 2 > crate::frame::FRAME_WORDS {
         return Err(Stop::fail(format!(
             "a state with {} red words does not fit the JIT frame",
@@ -568,13 +687,19 @@ fn promotion_switch<E: Extension>(
     // the promotion) jumps to it.
     let key = switch_key(entry);
     if let Some(Some(p)) = merges.get(&key) {
-        let p = *p;
+        let p = p.block;
         cx.tick()?;
         cx.b.jump(p, &args)?;
         return Ok(());
     }
     let p = cx.b.create_block(&kinds);
-    merges.insert(key, Some(p));
+    merges.insert(
+        key,
+        Some(MergeBlock {
+            block: p,
+            memory: Vec::new(),
+        }),
+    );
     cx.tick()?;
     cx.b.jump(p, &args)?;
     let d = cx.b.create_block(&kinds);

@@ -14,7 +14,7 @@
 
 use crate::driver::{self, Cut, Extension, Frozen, Limits};
 use crate::frame::Frame;
-use backend::{Backend, BackendKind, Block, FuncId, SwitchId};
+use backend::{Backend, BackendKind, FuncId, SwitchId};
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -217,7 +217,7 @@ pub struct Jit {
     entry_ids: RefCell<HashMap<(std::any::TypeId, Cut, driver::MergeKey), u64>>,
     sites: RefCell<Vec<Site>>,
     /// The merge blocks of each compiled function, which cases added later may jump to.
-    blocks: RefCell<HashMap<FuncId, HashMap<driver::MergeKey, Block>>>,
+    blocks: RefCell<HashMap<FuncId, HashMap<driver::MergeKey, driver::MergeBlock>>>,
 }
 
 impl Jit {
@@ -427,6 +427,7 @@ impl Jit {
                 Frozen {
                     state: E::promoted(state.state, value),
                     vecs: state.vecs,
+                    memory: state.memory,
                     keep_consts: false,
                 },
                 format!("continuation of entry {id} for value {value}"),
@@ -461,7 +462,7 @@ impl Jit {
         let known = blocks.entry(func).or_default();
         for (k, b) in merges {
             if let Some(b) = b {
-                known.insert(k.clone(), *b);
+                known.insert(k.clone(), b.clone());
             }
         }
         let mut all = self.sites.borrow_mut();
@@ -475,7 +476,11 @@ impl Jit {
         self.blocks
             .borrow()
             .get(&func)
-            .map(|m| m.iter().map(|(k, b)| (k.clone(), Some(*b))).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, b)| (k.clone(), Some(b.clone())))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
