@@ -174,6 +174,8 @@ struct Differential<'a> {
     random: fn(u64) -> String,
     /// Bad programs and run-time errors: exit status 1 and the same message either way.
     bad: &'a [(&'a str, i64)],
+    /// More checks on the translated binary, given it and the example's path.
+    also: fn(&Path, &Path),
 }
 
 impl Differential<'_> {
@@ -204,6 +206,7 @@ impl Differential<'_> {
             check(&bin, &prog, *a, src);
             assert_eq!(run(&bin, &["--backend", "x86"], &prog, *a).0, 1, "{src}");
         }
+        (self.also)(&bin, &example);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
@@ -223,8 +226,41 @@ fn tlr_c_agrees_with_the_plain_interpreter() {
             ("MOV_R_A 0\nRETURN_A\n", 1),
             ("NEG_A\n", 1),
         ],
+        also: square_loop_keeps_registers_in_registers,
     }
     .run();
+}
+
+/// The JIT log of `square`: the loop (the block that jumps to itself) reads and writes
+/// no memory, since the register array is virtual.
+fn square_loop_keeps_registers_in_registers(bin: &Path, square: &Path) {
+    let log = bin.with_extension("log");
+    let (code, out, _) = run(bin, &["--jit-log", log.to_str().unwrap()], square, 1764);
+    assert_eq!((code, out.as_str()), (0, "3111696\n"));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let parsed = backend::jitlog::parse(&text).expect("a JIT log");
+    let listing = backend::viewcode::render(&parsed);
+    // Blocks: a label line, then instructions.
+    let mut blocks: Vec<(String, Vec<&str>)> = Vec::new();
+    for line in listing.lines() {
+        if let Some(label) = line.strip_suffix(':').filter(|l| !l.starts_with(' ')) {
+            blocks.push((label.trim().to_string(), Vec::new()));
+        } else if let Some(b) = blocks.last_mut() {
+            b.1.push(line);
+        }
+    }
+    let loops: Vec<&(String, Vec<&str>)> = blocks
+        .iter()
+        .filter(|(label, body)| {
+            body.iter()
+                .any(|l| l.contains(" jmp ") && l.ends_with(&format!("; {label}")))
+        })
+        .collect();
+    assert_eq!(loops.len(), 1, "one loop block expected:\n{listing}");
+    let (label, body) = loops[0];
+    for l in body {
+        assert!(!l.contains('['), "{label} touches memory: {l}\n{listing}");
+    }
 }
 
 /// A random TL instruction that cannot jump backward: (text, words).
@@ -384,6 +420,7 @@ fn tl_c_agrees_with_the_plain_interpreter() {
             ("f: CALL f\n", 1),
             ("PUSH 99\nPUSH 3\nBR_COND_STK\nPUSH 1\n", 1),
         ],
+        also: |_, _| {},
     }
     .run();
 }
