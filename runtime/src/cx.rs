@@ -96,6 +96,14 @@ pub struct Cx<'j> {
     /// calls and by stores elsewhere; values are local to a block, so entries only
     /// match in the block that made them.
     pub(crate) memory: std::collections::HashMap<(Value, Word), Word>,
+    /// Results of integer operations by operation, type and operand words (see
+    /// `Cx::int`); operand values are local to a block, so entries only match there.
+    pub(crate) pure:
+        std::collections::HashMap<(crate::green::IntOp, crate::word::IntTy, Word, Word), Red>,
+    /// Comparisons with 0 made in the block: result -> (whether it is `==`, operand).
+    pub(crate) zero_tests: std::collections::HashMap<Value, (bool, Value)>,
+    /// Values the path knows are not 0 (from a split on a comparison with 0).
+    pub(crate) nonzero: std::collections::HashSet<Value>,
     /// The shared exit blocks, by status and word kinds (see `exit_block`).
     exits: std::collections::HashMap<(i64, Vec<Kind>), Block>,
     /// (index, length) pairs already checked in bounds; values are local to a block, so
@@ -116,6 +124,9 @@ impl<'j> Cx<'j> {
             proven: Default::default(),
             exits: Default::default(),
             memory: Default::default(),
+            pure: Default::default(),
+            zero_tests: Default::default(),
+            nonzero: Default::default(),
             emitted: 0,
             max_ops,
         }

@@ -203,6 +203,27 @@ impl<'j> Cx<'j> {
     /// An integer operation of the flow graph on red words (`b` unused for unary ops).
     /// Comparisons give a bool word; checked ops an `Option` ([tag, value]).
     pub fn int(&mut self, op: IntOp, ty: IntTy, a: &Red, b: &Red) -> Result<Red, Stop> {
+        // The same operation on the same words again in a block: its result (a check
+        // it makes has passed already).
+        let key = (
+            op,
+            ty,
+            word0(a)?,
+            if op.is_unary() {
+                Word::int(0)
+            } else {
+                word0(b)?
+            },
+        );
+        if let Some(r) = self.pure.get(&key) {
+            return Ok(r.clone());
+        }
+        let r = self.int_emit(op, ty, a, b)?;
+        self.pure.insert(key, r.clone());
+        Ok(r)
+    }
+
+    fn int_emit(&mut self, op: IntOp, ty: IntTy, a: &Red, b: &Red) -> Result<Red, Stop> {
         use IntOp::*;
         let wa = word0(a)?;
         let wb = if op.is_unary() {
@@ -237,6 +258,10 @@ impl<'j> Cx<'j> {
                     _ => (OvfOp::MulOvf, green::MUL_OVF),
                 };
                 self.ovf_exit(o, a, b, msg)?
+            }
+            // `x - 1` of an unsigned `x` known not to be 0 cannot overflow.
+            Sub if !ty.signed() && wb == Word::int(1) && self.nonzero.contains(&a) => {
+                self.bin(BinOp::Sub, a, b)?
             }
             Add | Sub | Mul => {
                 let (flag, r) = self.arith_flag(op, ty, a, b)?;
@@ -375,7 +400,11 @@ impl<'j> Cx<'j> {
             }
             Eq | Ne | Lt | Le | Gt | Ge => {
                 let c = Self::cmp_op(op, ty.is_u64());
-                self.bin(c, a, b)?
+                let r = self.bin(c, a, b)?;
+                if matches!(op, Eq | Ne) && wb == Word::int(0) {
+                    self.zero_tests.insert(r, (op == Eq, a));
+                }
+                r
             }
         };
         Ok(vec![Word::Var(r, Kind::Int)])
