@@ -33,10 +33,17 @@
 //! | `#[elidable]` | the function is pure: a call with green arguments is folded while compiling |
 //! | `#[residual]` | never look inside the function: calls to it stay calls |
 //!
+//! Which values are green at `global_merge_point!()`: the portal's greens (and locals that
+//! keep their names, like `let mut pc = pc;`), and values the loop never changes (the
+//! bytecode, its length). Any other value the loop changes is red there, even when it is
+//! computed from greens only (a data pointer that starts at 0 and moves with `+= 1`):
+//! otherwise every value it takes would compile the loop again.
+//!
 //! `promote!` is for a red value that decides where the interpreter goes next, such as a
-//! jump target computed at run time. The compiled code exits to the JIT the first time a
-//! value reaches the hint, the JIT compiles what follows with the value as a constant,
-//! and later runs with the same value go to that code:
+//! jump target computed at run time. The first time a value reaches the hint, compiled
+//! code calls the JIT, which compiles what follows with the value as a constant and
+//! patches it into a switch there; later runs with the same value go straight to that
+//! code (at most `--jit-max-cases` values per switch; others go through a table):
 //!
 //! ```ignore
 //! BR_COND_STK => {
@@ -49,7 +56,7 @@
 //! ```
 //!
 //! Only integers, bools, chars and floats can be promoted. The complete example
-//! interpreters are `targets/tlr` and `targets/tl`.
+//! interpreters are `targets/tlr`, `targets/tl` and `targets/bf`.
 
 use proc_macro::TokenStream;
 use quote::{quote, ToTokens};
