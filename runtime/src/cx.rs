@@ -100,8 +100,9 @@ pub struct Cx<'j> {
     /// `Cx::int`); operand values are local to a block, so entries only match there.
     pub(crate) pure:
         std::collections::HashMap<(crate::green::IntOp, crate::word::IntTy, Word, Word), Red>,
-    /// Comparisons with 0 made in the block: result -> (whether it is `==`, operand).
-    pub(crate) zero_tests: std::collections::HashMap<Value, (bool, Value)>,
+    /// Comparisons with a constant made in the block: result -> (comparison, operand,
+    /// constant). A split on one teaches the path a fact (see `Cx::learn`).
+    pub(crate) tests: std::collections::HashMap<Value, (BinOp, Value, u64)>,
     /// Values the path knows are not 0 (from a split on a comparison with 0).
     pub(crate) nonzero: std::collections::HashSet<Value>,
     /// The shared exit blocks, by status and word kinds (see `exit_block`).
@@ -125,7 +126,7 @@ impl<'j> Cx<'j> {
             exits: Default::default(),
             memory: Default::default(),
             pure: Default::default(),
-            zero_tests: Default::default(),
+            tests: Default::default(),
             nonzero: Default::default(),
             emitted: 0,
             max_ops,
@@ -146,6 +147,26 @@ impl<'j> Cx<'j> {
             )));
         }
         Ok(())
+    }
+
+    /// The path goes on knowing that the comparison `v` gave `truth`: record what that
+    /// says of its operand (not 0; below a bound, as a proven index).
+    pub(crate) fn learn(&mut self, v: Value, truth: bool) {
+        let Some((op, x, c)) = self.tests.get(&v).copied() else {
+            return;
+        };
+        match (op, truth) {
+            (BinOp::Eq, false) | (BinOp::Ne, true) if c == 0 => {
+                self.nonzero.insert(x);
+            }
+            (BinOp::Uge, false) | (BinOp::Ult, true) => {
+                self.proven.insert((x, c));
+            }
+            (BinOp::Ugt, false) | (BinOp::Ule, true) if c < u64::MAX => {
+                self.proven.insert((x, c + 1));
+            }
+            _ => {}
+        }
     }
 
     /// The backend value of a word (a constant is materialised, a virtual vector

@@ -790,12 +790,9 @@ fn emit_switch<E: Extension>(
         let cond = cx.bin_i(backend::BinOp::Ne, v, first)?;
         side(cx, cond, d)?;
     }
-    // Going on with `value == first`: a comparison with 0 says whether its operand is 0.
-    if let Some((is_eq, x)) = cx.zero_tests.get(&v) {
-        if (*is_eq && first == 0) || (!*is_eq && first == 1) {
-            let x = *x;
-            cx.nonzero.insert(x);
-        }
+    // Going on with `value == first`: what that says of a comparison's operand.
+    if first == 0 || first == 1 {
+        cx.learn(v, first == 1);
     }
     Ok(inline)
 }

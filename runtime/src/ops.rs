@@ -401,8 +401,8 @@ impl<'j> Cx<'j> {
             Eq | Ne | Lt | Le | Gt | Ge => {
                 let c = Self::cmp_op(op, ty.is_u64());
                 let r = self.bin(c, a, b)?;
-                if matches!(op, Eq | Ne) && wb == Word::int(0) {
-                    self.zero_tests.insert(r, (op == Eq, a));
+                if let Some(k) = wb.as_const() {
+                    self.tests.insert(r, (c, a, k));
                 }
                 r
             }
