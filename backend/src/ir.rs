@@ -523,36 +523,46 @@ impl InstOp {
     /// Every value the instruction reads, side-exit arguments included.
     pub fn uses(&self) -> Vec<Value> {
         let mut out = Vec::new();
-        let addr = |a: &Address, out: &mut Vec<Value>| {
-            out.push(a.base);
+        self.each_use(|v| out.push(v));
+        out
+    }
+
+    /// Call `f` on every value the operation reads, in [`InstOp::uses`] order, without
+    /// allocating.
+    pub fn each_use(&self, mut f: impl FnMut(Value)) {
+        let addr = |a: &Address, f: &mut dyn FnMut(Value)| {
+            f(a.base);
             if let Some(i) = a.index {
-                out.push(i);
+                f(i);
             }
         };
         match self {
-            InstOp::Binary(_, a, b) => out.extend([*a, *b]),
-            InstOp::Unary(_, a) => out.push(*a),
+            InstOp::Binary(_, a, b) => {
+                f(*a);
+                f(*b);
+            }
+            InstOp::Unary(_, a) => f(*a),
             InstOp::Overflow(_, a, b, t) => {
-                out.extend([*a, *b]);
-                out.extend(t.args.iter().copied());
+                f(*a);
+                f(*b);
+                t.args.iter().for_each(|v| f(*v));
             }
             InstOp::ExitIf(c, t) => {
-                out.push(*c);
-                out.extend(t.args.iter().copied());
+                f(*c);
+                t.args.iter().for_each(|v| f(*v));
             }
-            InstOp::Load(_, a) => addr(a, &mut out),
+            InstOp::Load(_, a) => addr(a, &mut f),
             InstOp::Store(_, a, v) => {
-                addr(a, &mut out);
-                out.push(*v);
+                addr(a, &mut f);
+                f(*v);
             }
             InstOp::Call(c, args) => {
-                if let Callee::Indirect(f, _) = c {
-                    out.push(*f);
+                if let Callee::Indirect(g, _) = c {
+                    f(*g);
                 }
-                out.extend(args.iter().copied());
+                args.iter().for_each(|v| f(*v));
             }
         }
-        out
     }
 }
 

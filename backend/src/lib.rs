@@ -36,6 +36,13 @@ pub use ir::{
 
 use std::fmt;
 
+/// A hash map for the compiler's own small keys (values, blocks, words): foldhash's
+/// fast hasher with a fixed seed, so compiling is fast and deterministic. Not for keys
+/// an attacker chooses.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+/// The set of [`FastMap`].
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+
 /// A function compiled by a backend.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FuncId(pub(crate) u32);

@@ -95,21 +95,20 @@ pub struct Cx<'j> {
     /// pointer, index): a later read of it in the same block reuses the word. Emptied by
     /// calls and by stores elsewhere; values are local to a block, so entries only
     /// match in the block that made them.
-    pub(crate) memory: std::collections::HashMap<(Value, Word), Word>,
+    pub(crate) memory: backend::FastMap<(Value, Word), Word>,
     /// Results of integer operations by operation, type and operand words (see
     /// `Cx::int`); operand values are local to a block, so entries only match there.
-    pub(crate) pure:
-        std::collections::HashMap<(crate::green::IntOp, crate::word::IntTy, Word, Word), Red>,
+    pub(crate) pure: backend::FastMap<(crate::green::IntOp, crate::word::IntTy, Word, Word), Red>,
     /// Comparisons with a constant made in the block: result -> (comparison, operand,
     /// constant). A split on one teaches the path a fact (see `Cx::learn`).
-    pub(crate) tests: std::collections::HashMap<Value, (BinOp, Value, u64)>,
+    pub(crate) tests: backend::FastMap<Value, (BinOp, Value, u64)>,
     /// Values the path knows are not 0 (from a split on a comparison with 0).
-    pub(crate) nonzero: std::collections::HashSet<Value>,
+    pub(crate) nonzero: backend::FastSet<Value>,
     /// The shared exit blocks, by status and word kinds (see `exit_block`).
-    exits: std::collections::HashMap<(i64, Vec<Kind>), Block>,
+    exits: backend::FastMap<(i64, Vec<Kind>), Block>,
     /// (index, length) pairs already checked in bounds; values are local to a block, so
     /// an entry only ever matches in the block that checked it.
-    pub(crate) proven: std::collections::HashSet<(Value, u64)>,
+    pub(crate) proven: backend::FastSet<(Value, u64)>,
     emitted: usize,
     max_ops: usize,
 }

@@ -26,7 +26,6 @@ use crate::cx::{Cx, Virtual};
 use crate::jit::Jit;
 use crate::word::{Red, Stop, Word};
 use backend::{Block, FuncId, FunctionBuilder, Kind, Sig, Value};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A merge block and the green values of a state there.
@@ -193,7 +192,7 @@ fn freeze<E: Extension>(
     keep_consts: bool,
     with_memory: bool,
 ) -> Result<(Frozen<E::State>, Vec<Word>), Stop> {
-    let mut number: HashMap<u32, u32> = HashMap::new();
+    let mut number: backend::FastMap<u32, u32> = Default::default();
     let mut vecs = Vec::new();
     let mut items = Vec::new();
     let mut words = Vec::new();
@@ -411,7 +410,7 @@ pub fn compile_unit<E: Extension>(
 ) -> Result<(FuncId, UnitStats), String> {
     let sig = Sig::new(&param_kinds::<E>(&start), Some(Kind::Int));
     let b = FunctionBuilder::new(name, sig);
-    let mut merges = Merges::new();
+    let mut merges = Merges::default();
     let (f, stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
     let id = jit
         .backend()
@@ -484,7 +483,7 @@ fn compile_paths<E: Extension>(
 
 /// Merge states seen in a unit: `None` for a key compiled inline once so far, the block
 /// of a key that has one.
-pub type Merges = HashMap<MergeKey, Option<MergeBlock>>;
+pub type Merges = backend::FastMap<MergeKey, Option<MergeBlock>>;
 
 /// A path to compile: a block made for a state, and the merge keys the path passed
 /// inline since it last entered a merge block (its *history*).

@@ -16,8 +16,8 @@ use super::moves;
 use super::regalloc::{self, BlockAlloc};
 use super::regs::*;
 use crate::ir::*;
+use crate::FastMap as HashMap;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
-use std::collections::HashMap;
 
 /// Cases per flexswitch chunk; a full chunk is continued by a new one.
 pub const SWITCH_SLOTS: usize = 6;
@@ -107,7 +107,7 @@ pub fn compile(
     }
 
     // Pass 1: allocate every block, fixing parameter locations as jumps reach them.
-    let mut allocs = HashMap::new();
+    let mut allocs = HashMap::default();
     let mut frame = parent_frame;
     for b in f.block_ids() {
         let fixed = layout.param_locs[b.index()].clone();
@@ -166,7 +166,7 @@ pub fn compile(
         f,
         layout,
         allocs,
-        labels: HashMap::new(),
+        labels: HashMap::default(),
         frame,
         flags: None,
         stubs: Vec::new(),
@@ -487,18 +487,16 @@ impl Emitter<'_> {
     fn block(&mut self, b: Block, next: Option<Block>) {
         let data = self.f.block(b);
         self.flags = None;
-        let mut uses: HashMap<Value, usize> = HashMap::new();
-        for u in data
-            .insts
-            .iter()
-            .flat_map(|i| i.op.uses())
-            .chain(data.term.uses())
-        {
+        let mut uses: HashMap<Value, usize> = HashMap::default();
+        for i in &data.insts {
+            i.op.each_use(|u| *uses.entry(u).or_default() += 1);
+        }
+        for u in data.term.uses() {
             *uses.entry(u).or_default() += 1;
         }
         // Conditions that only feed a branch or exit are computed into the flags there.
         let mut skip = vec![false; data.insts.len()];
-        let mut exits: HashMap<usize, Fused> = HashMap::new();
+        let mut exits: HashMap<usize, Fused> = HashMap::default();
         for (i, inst) in data.insts.iter().enumerate() {
             if let InstOp::ExitIf(c, _) = inst.op {
                 if let Some((first, t)) = self.fusable(b, i, c, &uses) {

@@ -16,7 +16,7 @@
 
 use super::regs::*;
 use crate::ir::*;
-use std::collections::HashMap;
+use crate::FastMap as HashMap;
 
 /// The result of allocating one block.
 #[derive(Debug, Default)]
@@ -53,7 +53,7 @@ pub fn allocate(
 ) -> BlockAlloc {
     let data = f.block(b);
     let n = data.insts.len() as u32;
-    let mut index: HashMap<Value, usize> = HashMap::new();
+    let mut index: HashMap<Value, usize> = HashMap::default();
     let mut ivs: Vec<Interval> = Vec::new();
     let mut add = |v: Value, start: u32, fixed: Option<Loc>, ivs: &mut Vec<Interval>| {
         index.insert(v, ivs.len());
@@ -83,9 +83,7 @@ pub fn allocate(
         }
     };
     for (i, inst) in data.insts.iter().enumerate() {
-        for u in inst.op.uses() {
-            extend(u, 2 * i as u32 + 1, &mut ivs);
-        }
+        inst.op.each_use(|u| extend(u, 2 * i as u32 + 1, &mut ivs));
         if matches!(inst.op, InstOp::Call(..)) {
             calls.push(2 * i as u32 + 1);
         }
@@ -218,7 +216,7 @@ pub fn allocate(
         taken.push((s, start, end));
         s
     };
-    let mut save_slot: HashMap<usize, u32> = HashMap::new();
+    let mut save_slot: HashMap<usize, u32> = HashMap::default();
     for i in 0..ivs.len() {
         if ivs[i].loc.is_none() {
             let s = pick(ivs[i].start, ivs[i].end, &mut taken);
