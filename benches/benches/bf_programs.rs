@@ -6,37 +6,10 @@
 //! `cargo bench -p benches --bench bf_programs`. `BF_PROGRAMS` picks the programs
 //! (comma-separated names, default `mandelbrot,hanoi,99beer`).
 
-use benches::{best_of, print_table_in, Row};
+use benches::{best_of, print_table_in, repo, translate, Row};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn translate_bf() -> PathBuf {
-    let out = repo().join("target/bench/bf-c");
-    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let st = Command::new(env!("CARGO"))
-        .current_dir(repo())
-        .args([
-            "run",
-            "--release",
-            "-q",
-            "-p",
-            "translator",
-            "--bin",
-            "translate",
-            "--",
-        ])
-        .args(["bf", "-q", "-o"])
-        .arg(&out)
-        .status()
-        .expect("run translate");
-    assert!(st.success(), "translate bf failed");
-    out
-}
 
 fn compile_c() -> Option<PathBuf> {
     let out = repo().join("target/bench/bf-gcc");
@@ -82,7 +55,7 @@ fn row(name: &str, t: Duration) -> Row {
 }
 
 fn main() {
-    let bf_c = translate_bf();
+    let bf_c = translate("bf");
     let gcc = compile_c();
     let names = std::env::var("BF_PROGRAMS").unwrap_or("mandelbrot,hanoi,99beer".into());
     let mut summary = Vec::new();

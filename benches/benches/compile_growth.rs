@@ -5,48 +5,9 @@
 //! Prints per-command figures: they stay flat when growth is linear.
 //! `cargo bench -p benches --bench compile_growth`.
 
-use benches::best_of;
-use std::path::{Path, PathBuf};
+use benches::{best_of, repo, rng, translate};
+use std::path::Path;
 use std::process::Command;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn translate_bf() -> PathBuf {
-    let out = repo().join("target/bench/bf-c");
-    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let st = Command::new(env!("CARGO"))
-        .current_dir(repo())
-        .args([
-            "run",
-            "--release",
-            "-q",
-            "-p",
-            "translator",
-            "--bin",
-            "translate",
-            "--",
-        ])
-        .args(["bf", "-q", "-o"])
-        .arg(&out)
-        .status()
-        .expect("run translate");
-    assert!(st.success(), "translate bf failed");
-    out
-}
-
-/// A seeded pseudo-random stream (splitmix64).
-fn rng(seed: u64) -> impl FnMut() -> u64 {
-    let mut s = seed;
-    move || {
-        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
 
 /// `n` straight-line commands; the pointer stays within cells 1..=8 (starting at 1).
 fn straight(next: &mut impl FnMut() -> u64, n: usize, at: &mut i64, out: &mut String) {
@@ -131,7 +92,7 @@ fn log_figures(log: &Path) -> (u64, u64) {
 }
 
 fn main() {
-    let bf_c = translate_bf();
+    let bf_c = translate("bf");
     let dir = repo().join("target/bench/growth");
     std::fs::create_dir_all(&dir).unwrap();
     println!(

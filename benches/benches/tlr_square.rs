@@ -6,9 +6,9 @@
 //! The bench translates `tlr` first (`translate tlr`, release build), so it measures
 //! what a user gets. `SQUARE_N` sets the argument (default 20,000,000).
 
-use benches::{best_of, print_table, Row};
+use benches::{best_of, print_table, repo, translate, Row};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -24,33 +24,6 @@ fn native_square(a: i64) -> Option<i64> {
             return Some(acc);
         }
     }
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn translate_tlr() -> PathBuf {
-    let out = repo().join("target/bench/tlr-c");
-    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let st = Command::new(env!("CARGO"))
-        .current_dir(repo())
-        .args([
-            "run",
-            "--release",
-            "-q",
-            "-p",
-            "translator",
-            "--bin",
-            "translate",
-            "--",
-        ])
-        .args(["tlr", "-q", "-o"])
-        .arg(&out)
-        .status()
-        .expect("run translate");
-    assert!(st.success(), "translate tlr failed");
-    out
 }
 
 /// The best time of running `tlr-c MODE square.tlr n`, checking its output.
@@ -74,7 +47,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_000_000);
     let expect = format!("{}\n", n * n);
-    let bin = translate_tlr();
+    let bin = translate("tlr");
     let t_jit = time_binary(&bin, &[], n, &expect);
     let t_nojit = time_binary(&bin, &["--no-jit"], n, &expect);
     let code = tlr::asm::assemble(

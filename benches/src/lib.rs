@@ -1,6 +1,50 @@
 //! Shared pieces of the benchmarks: timing and the ratio table every benchmark prints.
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `translate TARGET` (release build of the translator) into `target/bench/TARGET-c`:
+/// what a user gets.
+pub fn translate(target: &str) -> PathBuf {
+    let out = repo().join(format!("target/bench/{target}-c"));
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let st = Command::new(env!("CARGO"))
+        .current_dir(repo())
+        .args([
+            "run",
+            "--release",
+            "-q",
+            "-p",
+            "translator",
+            "--bin",
+            "translate",
+            "--",
+        ])
+        .args([target, "-q", "-o"])
+        .arg(&out)
+        .status()
+        .expect("run translate");
+    assert!(st.success(), "translate {target} failed");
+    out
+}
+
+/// A seeded pseudo-random stream (splitmix64), for generated programs.
+pub fn rng(seed: u64) -> impl FnMut() -> u64 {
+    let mut s = seed;
+    move || {
+        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
 
 /// The best of `runs` timings of `f` (the least disturbed by the rest of the machine).
 pub fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {

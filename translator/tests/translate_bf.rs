@@ -3,6 +3,8 @@
 //! against their expected outputs) and on generated programs (seeded; `E2E_PROGRAMS`
 //! sets how many), errors included.
 
+mod common;
+use common::rng;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -94,18 +96,6 @@ fn hanoi_gives_its_output_with_and_without_the_jit() {
 #[test]
 fn mandelbrot_gives_its_output_with_and_without_the_jit() {
     real_program("mandelbrot", &[&["--no-jit"], &["--backend", "x86"]]);
-}
-
-/// A seeded pseudo-random stream (splitmix64).
-fn rng(seed: u64) -> impl FnMut() -> u64 {
-    let mut s = seed;
-    move || {
-        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
 }
 
 /// Random commands at nesting `depth`. Every loop ends: its body leaves the pointer

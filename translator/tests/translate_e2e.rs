@@ -3,6 +3,8 @@
 //! the examples and on generated programs (seeded; `E2E_PROGRAMS` sets how many per
 //! target).
 
+mod common;
+use common::rng;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -22,18 +24,6 @@ fn programs() -> u64 {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(500)
-}
-
-/// A seeded pseudo-random stream (splitmix64).
-fn rng(seed: u64) -> impl FnMut() -> u64 {
-    let mut s = seed;
-    move || {
-        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
 }
 
 /// (exit code, stdout, stderr) of `BIN MODE... program arg`.
