@@ -106,9 +106,9 @@ pub struct Cx<'j> {
     pub(crate) nonzero: backend::FastSet<Value>,
     /// The shared exit blocks, by status and word kinds (see `exit_block`).
     exits: backend::FastMap<(i64, Vec<Kind>), Block>,
-    /// (index, length) pairs already checked in bounds; values are local to a block, so
-    /// an entry only ever matches in the block that checked it.
-    pub(crate) proven: backend::FastSet<(Value, u64)>,
+    /// Upper bounds known for values of the block (`x <u bound`, unsigned): from
+    /// index checks made, splits on comparisons, and arithmetic on bounded values.
+    pub(crate) bounds: backend::FastMap<Value, u64>,
     emitted: usize,
     max_ops: usize,
 }
@@ -121,7 +121,7 @@ impl<'j> Cx<'j> {
             jit,
             heap: Vec::new(),
             sites: Vec::new(),
-            proven: Default::default(),
+            bounds: Default::default(),
             exits: Default::default(),
             memory: Default::default(),
             pure: Default::default(),
@@ -158,14 +158,21 @@ impl<'j> Cx<'j> {
             (BinOp::Eq, false) | (BinOp::Ne, true) if c == 0 => {
                 self.nonzero.insert(x);
             }
-            (BinOp::Uge, false) | (BinOp::Ult, true) => {
-                self.proven.insert((x, c));
-            }
-            (BinOp::Ugt, false) | (BinOp::Ule, true) if c < u64::MAX => {
-                self.proven.insert((x, c + 1));
-            }
+            (BinOp::Uge, false) | (BinOp::Ult, true) => self.bound(x, c),
+            (BinOp::Ugt, false) | (BinOp::Ule, true) if c < u64::MAX => self.bound(x, c + 1),
             _ => {}
         }
+    }
+
+    /// Record `x <u bound`.
+    pub(crate) fn bound(&mut self, x: Value, bound: u64) {
+        let b = self.bounds.entry(x).or_insert(bound);
+        *b = (*b).min(bound);
+    }
+
+    /// Whether `x <u bound` is known.
+    pub(crate) fn below(&self, x: Value, bound: u64) -> bool {
+        self.bounds.get(&x).is_some_and(|b| *b <= bound)
     }
 
     /// The backend value of a word (a constant is materialised, a virtual vector

@@ -259,9 +259,30 @@ impl<'j> Cx<'j> {
                 };
                 self.ovf_exit(o, a, b, msg)?
             }
-            // `x - 1` of an unsigned `x` known not to be 0 cannot overflow.
+            // `x - 1` of an unsigned `x` known not to be 0 cannot overflow, and stays
+            // below any bound of `x`.
             Sub if !ty.signed() && wb == Word::int(1) && self.nonzero.contains(&a) => {
-                self.bin(BinOp::Sub, a, b)?
+                let r = self.bin(BinOp::Sub, a, b)?;
+                if let Some(c) = self.bounds.get(&a).copied() {
+                    self.bound(r, c);
+                }
+                r
+            }
+            // `x + k` of an unsigned 64-bit `x` known below `c` cannot overflow when
+            // `c + k` fits, and is below `c + k`.
+            Add if ty.bits() == 64
+                && !ty.signed()
+                && wb.as_const().is_some_and(|k| {
+                    self.bounds
+                        .get(&a)
+                        .is_some_and(|c| c.checked_add(k).is_some())
+                }) =>
+            {
+                let k = wb.as_const().unwrap();
+                let c = self.bounds[&a];
+                let r = self.bin(BinOp::Add, a, b)?;
+                self.bound(r, c + k);
+                r
             }
             Add | Sub | Mul => {
                 let (flag, r) = self.arith_flag(op, ty, a, b)?;
@@ -693,9 +714,10 @@ impl<'j> Cx<'j> {
                 }
             }
             let iv = self.val(wi)?;
-            if wi.as_const().is_none() && self.proven.insert((iv, len as u64)) {
+            if wi.as_const().is_none() && !self.below(iv, len as u64) {
                 let oob = self.bin_i(BinOp::Uge, iv, len as i64)?;
                 self.panic_if(oob, green::INDEX_OOB, &[Word::int(len as i64), wi])?;
+                self.bound(iv, len as u64);
             }
             return Ok((self.val(data)?, iv));
         }

@@ -65,8 +65,14 @@ fn bf_annotation_and_frontend() {
     let (ann, frontend) = annotate_and_generate("bf");
     // The pointer starts at 0 and moves by constants, but the loop changes it and it is
     // not a green of the portal: red, or every pointer value would compile the loop again.
-    assert!(ann.contains("ptr: usize [red]"), "the pointer is red:\n{ann}");
-    assert!(!ann.contains("ptr: usize [green]"), "the pointer is red:\n{ann}");
+    assert!(
+        ann.contains("ptr: usize [red]"),
+        "the pointer is red:\n{ann}"
+    );
+    assert!(
+        !ann.contains("ptr: usize [green]"),
+        "the pointer is red:\n{ann}"
+    );
     insta::assert_snapshot!("bf_annotated", ann);
     insta::assert_snapshot!("bf_frontend", frontend);
 }
