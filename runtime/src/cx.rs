@@ -102,8 +102,8 @@ pub struct Cx<'j> {
     /// Comparisons with a constant made in the block: result -> (comparison, operand,
     /// constant). A split on one teaches the path a fact (see `Cx::learn`).
     pub(crate) tests: backend::FastMap<Value, (BinOp, Value, u64)>,
-    /// Values the path knows are not 0 (from a split on a comparison with 0).
-    pub(crate) nonzero: backend::FastSet<Value>,
+    /// Lower bounds known for values of the block (`x >=u low`, unsigned).
+    pub(crate) lows: backend::FastMap<Value, u64>,
     /// The shared exit blocks, by status and word kinds (see `exit_block`).
     exits: backend::FastMap<(i64, Vec<Kind>), Block>,
     /// Upper bounds known for values of the block (`x <u bound`, unsigned): from
@@ -126,7 +126,7 @@ impl<'j> Cx<'j> {
             memory: Default::default(),
             pure: Default::default(),
             tests: Default::default(),
-            nonzero: Default::default(),
+            lows: Default::default(),
             emitted: 0,
             max_ops,
         }
@@ -149,18 +149,58 @@ impl<'j> Cx<'j> {
     }
 
     /// The path goes on knowing that the comparison `v` gave `truth`: record what that
-    /// says of its operand (not 0; below a bound, as a proven index).
+    /// says of its operand (bounds, of which an index check is one).
     pub(crate) fn learn(&mut self, v: Value, truth: bool) {
         let Some((op, x, c)) = self.tests.get(&v).copied() else {
             return;
         };
         match (op, truth) {
-            (BinOp::Eq, false) | (BinOp::Ne, true) if c == 0 => {
-                self.nonzero.insert(x);
+            (BinOp::Eq, false) | (BinOp::Ne, true) if c == 0 => self.low(x, 1),
+            (BinOp::Eq, true) | (BinOp::Ne, false) => {
+                self.low(x, c);
+                if c < u64::MAX {
+                    self.bound(x, c + 1);
+                }
             }
             (BinOp::Uge, false) | (BinOp::Ult, true) => self.bound(x, c),
+            (BinOp::Uge, true) | (BinOp::Ult, false) => self.low(x, c),
             (BinOp::Ugt, false) | (BinOp::Ule, true) if c < u64::MAX => self.bound(x, c + 1),
+            (BinOp::Ugt, true) | (BinOp::Ule, false) if c < u64::MAX => self.low(x, c + 1),
             _ => {}
+        }
+    }
+
+    /// Record `x >=u low`.
+    pub(crate) fn low(&mut self, x: Value, low: u64) {
+        let l = self.lows.entry(x).or_insert(low);
+        *l = (*l).max(low);
+    }
+
+    /// The known lower bound of `x` (0 when none).
+    pub(crate) fn low_of(&self, x: Value) -> u64 {
+        self.lows.get(&x).copied().unwrap_or(0)
+    }
+
+    /// What the bounds of `x` decide of the unsigned comparison `op(x, c)`, if anything.
+    pub(crate) fn decide(&self, op: BinOp, x: Value, c: u64) -> Option<bool> {
+        let low = self.low_of(x);
+        // `x < high` when a bound is known.
+        let high = self.bounds.get(&x).copied();
+        let below = |k: u64| high.is_some_and(|h| h <= k);
+        match op {
+            BinOp::Eq | BinOp::Ne => {
+                let differ = low > c || below(c);
+                differ.then_some(op == BinOp::Ne)
+            }
+            BinOp::Ult => (low >= c).then_some(false).or(below(c).then_some(true)),
+            BinOp::Uge => (low >= c).then_some(true).or(below(c).then_some(false)),
+            BinOp::Ule => (c < u64::MAX && below(c + 1))
+                .then_some(true)
+                .or((low > c).then_some(false)),
+            BinOp::Ugt => (low > c)
+                .then_some(true)
+                .or((c < u64::MAX && below(c + 1)).then_some(false)),
+            _ => None,
         }
     }
 

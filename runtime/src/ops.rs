@@ -259,17 +259,19 @@ impl<'j> Cx<'j> {
                 };
                 self.ovf_exit(o, a, b, msg)?
             }
-            // `x - 1` of an unsigned `x` known not to be 0 cannot overflow, and stays
-            // below any bound of `x`.
-            Sub if !ty.signed() && wb == Word::int(1) && self.nonzero.contains(&a) => {
+            // `x - k` of an unsigned `x` known to be at least `k` cannot overflow; its
+            // bounds follow from `x`'s.
+            Sub if !ty.signed() && wb.as_const().is_some_and(|k| self.low_of(a) >= k) => {
+                let k = wb.as_const().unwrap();
                 let r = self.bin(BinOp::Sub, a, b)?;
+                self.low(r, self.low_of(a) - k);
                 if let Some(c) = self.bounds.get(&a).copied() {
                     self.bound(r, c);
                 }
                 r
             }
             // `x + k` of an unsigned 64-bit `x` known below `c` cannot overflow when
-            // `c + k` fits, and is below `c + k`.
+            // `c + k` fits.
             Add if ty.bits() == 64
                 && !ty.signed()
                 && wb.as_const().is_some_and(|k| {
@@ -282,6 +284,7 @@ impl<'j> Cx<'j> {
                 let c = self.bounds[&a];
                 let r = self.bin(BinOp::Add, a, b)?;
                 self.bound(r, c + k);
+                self.low(r, self.low_of(a).saturating_add(k));
                 r
             }
             Add | Sub | Mul => {
@@ -292,6 +295,10 @@ impl<'j> Cx<'j> {
                     _ => green::MUL_OVF,
                 };
                 self.panic_if(flag, msg, &[])?;
+                // Past the check, an unsigned `x + k` is at least `k` more than `x`.
+                if let (Add, false, Some(k)) = (op, ty.signed(), wb.as_const()) {
+                    self.low(r, self.low_of(a).saturating_add(k));
+                }
                 r
             }
             AddChecked | SubChecked | MulChecked => {
@@ -421,6 +428,14 @@ impl<'j> Cx<'j> {
             }
             Eq | Ne | Lt | Le | Gt | Ge => {
                 let c = Self::cmp_op(op, ty.is_u64());
+                // Decided by what the path knows of `a`'s bounds (unsigned comparisons
+                // and equality only).
+                if let Some(k) = wb.as_const() {
+                    let unsigned = !ty.signed() || matches!(op, Eq | Ne);
+                    if let Some(t) = unsigned.then(|| self.decide(c, a, k)).flatten() {
+                        return Ok(vec![Word::int(t as i64)]);
+                    }
+                }
                 let r = self.bin(c, a, b)?;
                 if let Some(k) = wb.as_const() {
                     self.tests.insert(r, (c, a, k));
