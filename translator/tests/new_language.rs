@@ -84,6 +84,15 @@ fn main() -> ExitCode {
 "#;
 
 fn write_crate(dir: &Path) -> PathBuf {
+    write_crate_with(dir, LIB)
+}
+
+/// Both tests translate a crate named `acc` (into the same `target/translate/acc-c`):
+/// one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The `acc` crate with `lib` as its `lib.rs` (and the `main` above).
+fn write_crate_with(dir: &Path, lib: &str) -> PathBuf {
     let root = dir.join("acc");
     std::fs::create_dir_all(root.join("src")).unwrap();
     let hints = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hints");
@@ -95,7 +104,7 @@ fn write_crate(dir: &Path) -> PathBuf {
         ),
     )
     .unwrap();
-    std::fs::write(root.join("src/lib.rs"), LIB).unwrap();
+    std::fs::write(root.join("src/lib.rs"), lib).unwrap();
     std::fs::write(root.join("src/main.rs"), MAIN).unwrap();
     root
 }
@@ -111,6 +120,7 @@ fn run(bin: &Path, mode: &[&str], args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn a_new_interpreter_translates_by_path() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = std::env::temp_dir().join(format!("newlang-{}", std::process::id()));
     let krate = write_crate(&dir);
     let bin = dir.join("acc-c");
@@ -181,5 +191,35 @@ fn a_new_interpreter_translates_by_path() {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(text.contains("2 cases, the most"), "{text}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The README's example interpreter translates and agrees with itself without the JIT.
+#[test]
+fn the_readme_example_translates() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let start = readme
+        .find("```rust\nuse hints::{concrete, global_merge_point, portal};")
+        .expect("the README's example")
+        + "```rust\n".len();
+    let lib = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = std::env::temp_dir().join(format!("readme-{}", std::process::id()));
+    let krate = write_crate_with(&dir, lib);
+    let bin = dir.join("acc-c");
+    let st = Command::new(env!("CARGO_BIN_EXE_translate"))
+        .arg(&krate)
+        .args(["-q", "-o"])
+        .arg(&bin)
+        .status()
+        .unwrap();
+    assert!(st.success(), "translate of the README's example failed");
+    for (prog, x, y) in [("+-<", "0", "100000"), ("+.", "2", "3"), ("+?", "1", "2")] {
+        let plain = run(&bin, &["--no-jit"], &[prog, x, y]);
+        assert_eq!(run(&bin, &[], &[prog, x, y]), plain, "{prog}");
+    }
+    assert_eq!(run(&bin, &[], &["+-<", "0", "100000"]).1, "5000050000\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
