@@ -136,6 +136,8 @@ struct PartialBlock {
     params: Vec<Value>,
     insts: Vec<Inst>,
     term: Option<Terminator>,
+    /// Made by [`FunctionBuilder::create_private_block`].
+    private: bool,
 }
 
 /// Builds one function, or one fragment for a flexswitch case.
@@ -226,6 +228,15 @@ impl FunctionBuilder {
         self.current
     }
 
+    /// A new, empty block like [`FunctionBuilder::create_block`] that only jumps made
+    /// by this builder enter: [`FunctionBuilder::finish`] drops the parameters it does
+    /// not use, and the arguments passed to them. (A later fragment cannot jump to it.)
+    pub fn create_private_block(&mut self, kinds: &[Kind]) -> Block {
+        let b = self.create_block(kinds);
+        self.blocks.last_mut().expect("just made").private = true;
+        b
+    }
+
     /// A new, empty block with parameters of the given kinds.
     pub fn create_block(&mut self, kinds: &[Kind]) -> Block {
         let block = Block(self.first_block + self.blocks.len() as u32);
@@ -246,6 +257,7 @@ impl FunctionBuilder {
             params,
             insts: Vec::new(),
             term: None,
+            private: false,
         });
         block
     }
@@ -473,7 +485,8 @@ impl FunctionBuilder {
     }
 
     /// Check that every block is terminated and hand over the function.
-    pub fn finish(self) -> BuildResult<Function> {
+    pub fn finish(mut self) -> BuildResult<Function> {
+        self.drop_unused_params();
         let mut blocks = Vec::with_capacity(self.blocks.len());
         for (i, b) in self.blocks.into_iter().enumerate() {
             let term = b
@@ -499,6 +512,71 @@ impl FunctionBuilder {
     }
 
     // ---- internals ----
+
+    /// Drop the parameters of private blocks that nothing reads, with the arguments
+    /// jumps pass to them, until none is left (an argument may be read only by such a
+    /// parameter).
+    fn drop_unused_params(&mut self) {
+        loop {
+            let mut used: std::collections::HashSet<Value> = Default::default();
+            for b in &self.blocks {
+                for i in &b.insts {
+                    i.op.each_use(|v| {
+                        used.insert(v);
+                    });
+                }
+                if let Some(t) = &b.term {
+                    used.extend(t.uses());
+                }
+            }
+            let mut dropped = false;
+            for i in 0..self.blocks.len() {
+                let b = &self.blocks[i];
+                if !b.private || b.params.iter().all(|p| used.contains(p)) {
+                    continue;
+                }
+                dropped = true;
+                let keep: Vec<bool> = b.params.iter().map(|p| used.contains(p)).collect();
+                let block = Block(self.first_block + i as u32);
+                self.blocks[i].params.retain(|p| used.contains(p));
+                for (j, p) in self.blocks[i].params.clone().into_iter().enumerate() {
+                    let ix = (p.0 - self.first_value) as usize;
+                    self.values[ix].def = ValueDef::Param {
+                        block,
+                        index: j as u32,
+                    };
+                }
+                let trim = |t: &mut Target| {
+                    if t.block == block {
+                        let mut k = keep.iter();
+                        t.args.retain(|_| *k.next().unwrap_or(&true));
+                    }
+                };
+                for other in &mut self.blocks {
+                    for inst in &mut other.insts {
+                        match &mut inst.op {
+                            InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => trim(t),
+                            _ => {}
+                        }
+                    }
+                    match &mut other.term {
+                        Some(Terminator::Jump(t)) => trim(t),
+                        Some(Terminator::Branch {
+                            then, otherwise, ..
+                        }) => {
+                            trim(then);
+                            trim(otherwise);
+                        }
+                        Some(Terminator::FlexSwitch { default, .. }) => trim(default),
+                        _ => {}
+                    }
+                }
+            }
+            if !dropped {
+                return;
+            }
+        }
+    }
 
     fn new_value(&mut self, kind: Kind, def: ValueDef) -> Value {
         let v = Value(self.first_value + self.values.len() as u32);

@@ -339,7 +339,8 @@ fn block_for<E: Extension>(
     {
         args.push(cx.val(*w)?);
     }
-    let blk = cx.b.create_block(&param_kinds::<E>(&f));
+    // Only this exit enters it: parameters its path does not read are dropped.
+    let blk = cx.b.create_private_block(&param_kinds::<E>(&f));
     Ok((blk, args, f))
 }
 

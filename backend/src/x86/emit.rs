@@ -114,7 +114,7 @@ pub fn compile(
         let alloc = {
             let lay = &*layout;
             let tp = |t: Block| lay.param_locs.get(t.index()).cloned().flatten();
-            regalloc::allocate(f, b, fixed.as_deref(), &tp)
+            regalloc::allocate(f, b, fixed.as_deref(), &tp, &plan(f, b).no_uses)
         };
         if fixed.is_none() {
             let locs = f.block(b).params.iter().map(|p| alloc.loc[p]).collect();
@@ -424,42 +424,6 @@ impl Emitter<'_> {
     /// replaced by a flags test there: a comparison or overflow flag, possibly tested
     /// through `eq(_, 0)`/`ne(_, 0)`, each link computed just before the next and used
     /// by it only. Returns the index of the chain's first instruction and the test.
-    fn fusable(
-        &self,
-        b: Block,
-        at: usize,
-        cond: Value,
-        uses: &HashMap<Value, usize>,
-    ) -> Option<(usize, Fused)> {
-        let data = self.f.block(b);
-        let single = |v: Value, i: usize| -> Option<(BinOp, Value, Value)> {
-            let inst = data.insts.get(i)?;
-            match inst.op {
-                InstOp::Binary(op, x, y) if inst.result == Some(v) && uses.get(&v) == Some(&1) => {
-                    Some((op, x, y))
-                }
-                _ => None,
-            }
-        };
-        let (mut v, mut i, mut invert) = (cond, at, false);
-        loop {
-            let (op, x, y) = single(v, i.checked_sub(1)?)?;
-            i -= 1;
-            let zero = self.f.value(y).def == ValueDef::Const(0);
-            let one = self.f.value(y).def == ValueDef::Const(1);
-            let chained = i > 0 && single(x, i - 1).is_some_and(|(o, ..)| flag_cond(o).is_some());
-            if matches!(op, BinOp::Eq | BinOp::Ne) && (zero || one) && chained {
-                // `x` is 0 or 1: `eq(x, 0)` and `ne(x, 1)` are its negation.
-                invert ^= (op == BinOp::Eq) == zero;
-                v = x;
-                continue;
-            }
-            let c = flag_cond(op)?;
-            let c = if invert { c.invert() } else { c };
-            return Some((i, Fused { cond: c, op, x, y }));
-        }
-    }
-
     /// Set the flags for a fused test and return the condition to jump on.
     fn fused_test(&mut self, b: Block, t: &Fused) -> Cond {
         match t.op {
@@ -470,9 +434,11 @@ impl Emitter<'_> {
                     BinOp::SubOverflows => BinOp::Sub,
                     _ => BinOp::Mul,
                 };
-                let same = self.flags == Some((base, t.x, t.y))
-                    || (base != BinOp::Sub && self.flags == Some((base, t.y, t.x)));
-                if same {
+                if t.reuse {
+                    debug_assert!(
+                        self.flags == Some((base, t.x, t.y))
+                            || self.flags == Some((base, t.y, t.x))
+                    );
                     return t.cond;
                 }
                 let (lx, ly) = (self.loc(b, t.x), self.loc(b, t.y));
@@ -487,36 +453,12 @@ impl Emitter<'_> {
     fn block(&mut self, b: Block, next: Option<Block>) {
         let data = self.f.block(b);
         self.flags = None;
-        let mut uses: HashMap<Value, usize> = HashMap::default();
-        for i in &data.insts {
-            i.op.each_use(|u| *uses.entry(u).or_default() += 1);
-        }
-        for u in data.term.uses() {
-            *uses.entry(u).or_default() += 1;
-        }
-        // Conditions that only feed a branch or exit are computed into the flags there.
-        let mut skip = vec![false; data.insts.len()];
-        let mut exits: HashMap<usize, Fused> = HashMap::default();
-        for (i, inst) in data.insts.iter().enumerate() {
-            if let InstOp::ExitIf(c, _) = inst.op {
-                if let Some((first, t)) = self.fusable(b, i, c, &uses) {
-                    if skip[first..i].iter().all(|s| !s) {
-                        skip[first..i].iter_mut().for_each(|s| *s = true);
-                        exits.insert(i, t);
-                    }
-                }
-            }
-        }
-        let fused = match &data.term {
-            Terminator::Branch { cond, .. } => self
-                .fusable(b, data.insts.len(), *cond, &uses)
-                .filter(|(first, _)| skip[*first..].iter().all(|s| !s))
-                .map(|(first, t)| {
-                    skip[first..].iter_mut().for_each(|s| *s = true);
-                    t
-                }),
-            _ => None,
-        };
+        let Plan {
+            skip,
+            exits,
+            branch: fused,
+            ..
+        } = plan(self.f, b);
         // An exit to the next block just before a jump elsewhere: jump on the opposite
         // condition and fall through into the exit's block.
         let n = data.insts.len();
@@ -1026,11 +968,135 @@ impl Emitter<'_> {
 /// The condition code of an integer or pointer comparison.
 /// A test fused into a conditional jump: `op(x, y)` computed into the flags, jump on
 /// `cond`.
-struct Fused {
+#[derive(Clone, Debug)]
+pub(crate) struct Fused {
     cond: Cond,
     op: BinOp,
     x: Value,
     y: Value,
+    /// An overflow test right after the same arithmetic: it reads the flags that
+    /// arithmetic left, not its operands.
+    reuse: bool,
+}
+
+/// Which instructions of a block are computed into the flags at the branch or exit
+/// they feed, for the emitter and the register allocator alike.
+pub(crate) struct Plan {
+    /// Instructions not emitted: they are part of a fused test.
+    pub skip: Vec<bool>,
+    /// Fused tests of `ExitIf` instructions, by index.
+    pub exits: HashMap<usize, Fused>,
+    /// The fused test of the block's `Branch`.
+    pub branch: Option<Fused>,
+    /// Instructions whose operands need not live until they run (an overflow test that
+    /// reads the flags of the arithmetic before it).
+    pub no_uses: Vec<bool>,
+}
+
+pub(crate) fn plan(f: &Function, b: Block) -> Plan {
+    let data = f.block(b);
+    let mut uses: HashMap<Value, usize> = HashMap::default();
+    for i in &data.insts {
+        i.op.each_use(|u| *uses.entry(u).or_default() += 1);
+    }
+    for u in data.term.uses() {
+        *uses.entry(u).or_default() += 1;
+    }
+    let n = data.insts.len();
+    let mut p = Plan {
+        skip: vec![false; n],
+        exits: HashMap::default(),
+        branch: None,
+        no_uses: vec![false; n],
+    };
+    let take = |p: &mut Plan, first: usize, end: usize, t: &Fused| -> bool {
+        if p.skip[first..end].iter().any(|s| *s) {
+            return false;
+        }
+        p.skip[first..end].iter_mut().for_each(|s| *s = true);
+        if t.reuse {
+            p.no_uses[first] = true;
+        }
+        true
+    };
+    for (i, inst) in data.insts.iter().enumerate() {
+        if let InstOp::ExitIf(c, _) = inst.op {
+            if let Some((first, t)) = fusable(f, b, i, c, &uses) {
+                if take(&mut p, first, i, &t) {
+                    p.exits.insert(i, t);
+                }
+            }
+        }
+    }
+    if let Terminator::Branch { cond, .. } = &data.term {
+        if let Some((first, t)) = fusable(f, b, n, *cond, &uses) {
+            if take(&mut p, first, n, &t) {
+                p.branch = Some(t);
+            }
+        }
+    }
+    p
+}
+
+/// The instructions that compute the condition `cond` tested at position `at` of block
+/// `b` (an `ExitIf` or, at `insts.len()`, the terminator), when they can be replaced by
+/// a flags test there: a comparison or overflow test, possibly tested through
+/// `eq(_, 0/1)`/`ne(_, 0/1)`, each link computed just before the next and used by it
+/// only. Returns the index of the chain's first instruction and the test.
+fn fusable(
+    f: &Function,
+    b: Block,
+    at: usize,
+    cond: Value,
+    uses: &HashMap<Value, usize>,
+) -> Option<(usize, Fused)> {
+    let data = f.block(b);
+    let single = |v: Value, i: usize| -> Option<(BinOp, Value, Value)> {
+        let inst = data.insts.get(i)?;
+        match inst.op {
+            InstOp::Binary(op, x, y) if inst.result == Some(v) && uses.get(&v) == Some(&1) => {
+                Some((op, x, y))
+            }
+            _ => None,
+        }
+    };
+    let (mut v, mut i, mut invert) = (cond, at, false);
+    loop {
+        let (op, x, y) = single(v, i.checked_sub(1)?)?;
+        i -= 1;
+        let zero = f.value(y).def == ValueDef::Const(0);
+        let one = f.value(y).def == ValueDef::Const(1);
+        let chained = i > 0 && single(x, i - 1).is_some_and(|(o, ..)| flag_cond(o).is_some());
+        if matches!(op, BinOp::Eq | BinOp::Ne) && (zero || one) && chained {
+            // `x` is 0 or 1: `eq(x, 0)` and `ne(x, 1)` are its negation.
+            invert ^= (op == BinOp::Eq) == zero;
+            v = x;
+            continue;
+        }
+        let c = flag_cond(op)?;
+        let c = if invert { c.invert() } else { c };
+        let base = match op {
+            BinOp::AddOverflows => Some(BinOp::Add),
+            BinOp::SubOverflows => Some(BinOp::Sub),
+            BinOp::MulOverflows => Some(BinOp::Mul),
+            _ => None,
+        };
+        let reuse = base.is_some_and(|base| {
+            i > 0
+                && matches!(data.insts[i - 1].op, InstOp::Binary(o, a, c2)
+                    if o == base && ((a, c2) == (x, y) || (base != BinOp::Sub && (a, c2) == (y, x))))
+        });
+        return Some((
+            i,
+            Fused {
+                cond: c,
+                op,
+                x,
+                y,
+                reuse,
+            },
+        ));
+    }
 }
 
 /// The ALU instruction whose overflow flag an overflow test reads.

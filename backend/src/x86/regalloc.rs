@@ -45,11 +45,15 @@ struct Interval {
 /// Allocate block `b` of `f`. `fixed` gives the parameter locations if they are already
 /// decided; `target_params` gives the decided parameter locations of other blocks, used
 /// as hints so that values flow into them without moves.
+///
+/// `no_uses[i]`: instruction `i` does not read its operands when it runs (see
+/// `emit::Plan::no_uses`), so they need not live until it.
 pub fn allocate(
     f: &Function,
     b: Block,
     fixed: Option<&[Loc]>,
     target_params: &dyn Fn(Block) -> Option<Vec<Loc>>,
+    no_uses: &[bool],
 ) -> BlockAlloc {
     let data = f.block(b);
     let n = data.insts.len() as u32;
@@ -83,7 +87,9 @@ pub fn allocate(
         }
     };
     for (i, inst) in data.insts.iter().enumerate() {
-        inst.op.each_use(|u| extend(u, 2 * i as u32 + 1, &mut ivs));
+        if !no_uses.get(i).copied().unwrap_or(false) {
+            inst.op.each_use(|u| extend(u, 2 * i as u32 + 1, &mut ivs));
+        }
         if matches!(inst.op, InstOp::Call(..)) {
             calls.push(2 * i as u32 + 1);
         }
