@@ -518,7 +518,7 @@ impl FunctionBuilder {
     /// parameter).
     fn drop_unused_params(&mut self) {
         loop {
-            let mut used: std::collections::HashSet<Value> = Default::default();
+            let mut used: crate::FastSet<Value> = Default::default();
             for b in &self.blocks {
                 for i in &b.insts {
                     i.op.each_use(|v| {
@@ -529,47 +529,46 @@ impl FunctionBuilder {
                     used.extend(t.uses());
                 }
             }
-            let mut dropped = false;
-            for i in 0..self.blocks.len() {
-                let b = &self.blocks[i];
+            // Per private block with unused parameters: which parameters stay.
+            let mut keep: crate::FastMap<Block, Vec<bool>> = Default::default();
+            for (i, b) in self.blocks.iter_mut().enumerate() {
                 if !b.private || b.params.iter().all(|p| used.contains(p)) {
                     continue;
                 }
-                dropped = true;
-                let keep: Vec<bool> = b.params.iter().map(|p| used.contains(p)).collect();
                 let block = Block(self.first_block + i as u32);
-                self.blocks[i].params.retain(|p| used.contains(p));
-                for (j, p) in self.blocks[i].params.clone().into_iter().enumerate() {
-                    let ix = (p.0 - self.first_value) as usize;
-                    self.values[ix].def = ValueDef::Param {
+                keep.insert(block, b.params.iter().map(|p| used.contains(p)).collect());
+                b.params.retain(|p| used.contains(p));
+                for (j, p) in b.params.iter().enumerate() {
+                    self.values[(p.0 - self.first_value) as usize].def = ValueDef::Param {
                         block,
                         index: j as u32,
                     };
                 }
-                let trim = |t: &mut Target| {
-                    if t.block == block {
-                        let mut k = keep.iter();
-                        t.args.retain(|_| *k.next().unwrap_or(&true));
-                    }
-                };
-                for other in &mut self.blocks {
-                    for inst in &mut other.insts {
-                        match &mut inst.op {
-                            InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => trim(t),
-                            _ => {}
-                        }
-                    }
-                    match &mut other.term {
-                        Some(Terminator::Jump(t)) => trim(t),
-                        Some(Terminator::Branch {
-                            then, otherwise, ..
-                        }) => {
-                            trim(then);
-                            trim(otherwise);
-                        }
-                        Some(Terminator::FlexSwitch { default, .. }) => trim(default),
+            }
+            let dropped = !keep.is_empty();
+            let trim = |t: &mut Target| {
+                if let Some(mask) = keep.get(&t.block) {
+                    let mut k = mask.iter();
+                    t.args.retain(|_| *k.next().unwrap_or(&true));
+                }
+            };
+            for other in &mut self.blocks {
+                for inst in &mut other.insts {
+                    match &mut inst.op {
+                        InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => trim(t),
                         _ => {}
                     }
+                }
+                match &mut other.term {
+                    Some(Terminator::Jump(t)) => trim(t),
+                    Some(Terminator::Branch {
+                        then, otherwise, ..
+                    }) => {
+                        trim(then);
+                        trim(otherwise);
+                    }
+                    Some(Terminator::FlexSwitch { default, .. }) => trim(default),
+                    _ => {}
                 }
             }
             if !dropped {
