@@ -729,6 +729,51 @@ mod tests {
         FunctionBuilder::new("f", Sig::new(&[Kind::Int, Kind::Float], Some(Kind::Int)))
     }
 
+    /// A private block loses the parameters it never reads, and so do the private
+    /// blocks that only passed values on to them; the jumps lose those arguments.
+    #[test]
+    fn private_blocks_drop_unused_parameters() {
+        let mut b = FunctionBuilder::new("f", Sig::new(&[Kind::Int, Kind::Int], Some(Kind::Int)));
+        let p = b.params(b.entry()).to_vec();
+        // side(a, b, c): returns a; c only goes on to last(c), which ignores it.
+        let side = b.create_private_block(&[Kind::Int, Kind::Int, Kind::Int]);
+        let last = b.create_private_block(&[Kind::Int, Kind::Int]);
+        let open = b.create_block(&[Kind::Int]);
+        let c = b.binary(BinOp::Lt, p[0], p[1]).unwrap();
+        b.exit_if(c, side, &[p[0], p[1], p[1]]).unwrap();
+        b.jump(open, &[p[1]]).unwrap();
+        b.switch_to(side).unwrap();
+        let sp = b.params(side).to_vec();
+        b.jump(last, &[sp[0], sp[2]]).unwrap();
+        b.switch_to(last).unwrap();
+        let lp = b.params(last).to_vec();
+        b.ret(Some(lp[0])).unwrap();
+        b.switch_to(open).unwrap();
+        let op = b.params(open).to_vec();
+        b.ret(Some(op[0])).unwrap();
+        let f = b.finish().unwrap();
+        assert_eq!(f.block(side).params.len(), 1, "{f}");
+        assert_eq!(f.block(last).params.len(), 1, "{f}");
+        assert_eq!(
+            f.block(open).params.len(),
+            1,
+            "a block that is not private keeps its parameters"
+        );
+        let entry = f.block(f.entry);
+        let InstOp::ExitIf(_, t) = &entry.insts[1].op else {
+            panic!("{f}")
+        };
+        assert_eq!(t.args, vec![p[0]], "{f}");
+        for kind in [crate::BackendKind::Reference, crate::BackendKind::X86] {
+            let jit = crate::new_backend(kind, None).unwrap();
+            let id = jit.compile(f.clone()).unwrap();
+            for v in [3u64, 9] {
+                let got = unsafe { jit.call(id, &[v, 5]) };
+                assert_eq!(got, if v < 5 { v } else { 5 }, "{kind:?}");
+            }
+        }
+    }
+
     #[test]
     fn kind_mismatch_is_an_error() {
         let mut b = int_fn();
