@@ -53,12 +53,31 @@ pub struct SwitchLayout {
     pub frame: u32,
 }
 
+/// What an address of compiled code is, for the log: `NAME.blockN`, `NAME.switchN`,
+/// `NAME.switchN.default`.
+#[derive(Copy, Clone, Debug)]
+pub enum Label {
+    Block(Block),
+    Switch(SwitchId),
+    SwitchDefault(SwitchId),
+}
+
+impl Label {
+    pub fn name(self, function: &str) -> String {
+        match self {
+            Label::Block(b) => format!("{function}.{b}"),
+            Label::Switch(id) => format!("{function}.{id}"),
+            Label::SwitchDefault(id) => format!("{function}.{id}.default"),
+        }
+    }
+}
+
 /// The output of [`compile`].
 pub struct Compiled {
     pub bytes: Vec<u8>,
     pub entry: usize,
-    /// Named addresses for the log: block labels.
-    pub labels: Vec<(usize, String)>,
+    /// Addresses for the log to name (formatted only when there is a log).
+    pub labels: Vec<(usize, Label)>,
     /// Helpers called.
     pub symbols: Vec<(usize, String)>,
 }
@@ -219,7 +238,7 @@ pub fn compile(
     for b in f.block_ids() {
         let addr = resolve(&e.ops, e.labels[&b]);
         e.layout.block_addr[b.index()] = addr;
-        labels.push((addr, format!("{}.{b}", f.name)));
+        labels.push((addr, Label::Block(b)));
     }
     for (id, chunk, tail, stub, arg_locs) in std::mem::take(&mut e.new_switches) {
         let sw = SwitchLayout {
@@ -230,8 +249,8 @@ pub fn compile(
             arg_locs,
             frame,
         };
-        labels.push((sw.chunk, format!("{}.{id}", f.name)));
-        labels.push((sw.default_stub, format!("{}.{id}.default", f.name)));
+        labels.push((sw.chunk, Label::Switch(id)));
+        labels.push((sw.default_stub, Label::SwitchDefault(id)));
         if e.layout.switches.len() <= id.index() {
             e.layout.switches.resize(id.index() + 1, sw.clone());
         }

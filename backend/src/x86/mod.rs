@@ -147,8 +147,8 @@ impl Inner {
     fn log_code(&mut self, name: &str, addr: usize, c: &emit::Compiled) {
         if let Some(log) = self.log.as_mut() {
             let _ = log.code(addr, name, &c.bytes);
-            for (a, n) in &c.labels {
-                let _ = log.label(*a, n);
+            for (a, l) in &c.labels {
+                let _ = log.label(*a, &l.name(name));
             }
             for (a, n) in &c.symbols {
                 let _ = log.symbol(*a, n);
