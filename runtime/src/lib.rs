@@ -26,6 +26,7 @@
 pub mod cx;
 pub mod driver;
 pub mod frame;
+pub mod frozen;
 pub mod green;
 pub mod jit;
 pub mod ops;

@@ -1,0 +1,317 @@
+//! A state between blocks: what of a path's state a block receives.
+//!
+//! Freezing a state numbers its vectors known while compiling (virtual or of known
+//! length) in the order its red words name them, and lists the words a block for it
+//! takes as parameters: its red words, the vectors' elements or pointers, and the
+//! elements the path remembers (see `Cx::memory`). Entering a block does the reverse
+//! with the block's parameters; thawing goes on in the same block. The shape (which
+//! words are vectors, their kinds and lengths) is part of a merge key, since a block's
+//! parameters depend on it.
+
+use crate::cx::{Cx, Virtual};
+use crate::driver::{Extension, MergeKey};
+use crate::word::{Stop, Word};
+use backend::{Block, Kind, Value};
+
+/// A state as a block or an entry point receives it: its virtual vectors (see
+/// [`crate::cx`]) numbered from 0 in the order they first appear among its red words,
+/// with their element types and lengths. The red words of the state are those of the
+/// path it was frozen on; entering a block replaces them with the block's parameters.
+///
+/// A block that only one jump enters (a case of a switch) keeps the constants the state
+/// knows (`keep_consts`); a block that many may enter (a merge block, an entry point)
+/// takes every word as a parameter.
+#[derive(Clone)]
+pub struct Frozen<S> {
+    pub state: S,
+    /// The vectors known while compiling, numbered as the state's `Word::Virtual`s
+    /// (never `Virtual::Forced`).
+    pub vecs: Vec<Virtual>,
+    /// Element values compiled code has loaded or stored (see `Cx::memory`): the vector
+    /// (a `vecs` number), the index, and the value (a block parameter like the others).
+    /// Not part of the key: a jump to a merge block supplies the elements the block
+    /// expects (see [`memory_args`]).
+    pub memory: Vec<(u32, Index, Word)>,
+    pub keep_consts: bool,
+}
+
+/// The index of a remembered element: the state's red word at a position, or a constant.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Index {
+    Word(usize),
+    Const(u64),
+}
+
+/// A merge block and the remembered elements its parameters end with.
+#[derive(Clone, Debug)]
+pub struct MergeBlock {
+    pub block: Block,
+    pub memory: Vec<(u32, Index)>,
+}
+
+impl<S> Frozen<S> {
+    /// A state without virtual vectors.
+    pub fn plain(state: S) -> Self {
+        Frozen {
+            state,
+            vecs: Vec::new(),
+            memory: Vec::new(),
+            keep_consts: false,
+        }
+    }
+
+    /// Whether `w`, a word of the state or an element of a virtual vector, is a block
+    /// parameter.
+    fn is_param(&self, w: &Word) -> bool {
+        match w {
+            Word::Virtual(_) => false,
+            Word::Const(..) => !self.keep_consts,
+            Word::Var(..) => true,
+        }
+    }
+}
+
+/// The key of a frozen state: its state key, then where its virtual vectors are among
+/// its red words and their shapes (a block's parameters depend on them).
+pub fn frozen_key<E: Extension>(f: &Frozen<E::State>) -> Option<MergeKey> {
+    let (block, mut key) = E::state_key(&f.state)?;
+    shape_key::<E>(f, &mut key);
+    Some((block, key))
+}
+
+pub(crate) fn shape_key<E: Extension>(f: &Frozen<E::State>, key: &mut Vec<u64>) {
+    for (i, w) in E::red_words(&f.state).iter().enumerate() {
+        if let Word::Virtual(k) = w {
+            key.push(i as u64);
+            key.push(*k as u64);
+        }
+    }
+    for v in &f.vecs {
+        v.shape(key);
+    }
+}
+
+/// Freeze `s`: the frozen state and the words a block for it takes after the frame
+/// pointer (the red words that are not virtual vectors, in order, then the elements of
+/// each virtual vector; without constants when `keep_consts`).
+///
+/// With `with_memory`, the frozen state also keeps the remembered elements whose vector
+/// and index it holds (their words are not among the returned ones).
+pub(crate) fn freeze<E: Extension>(
+    cx: &Cx,
+    s: E::State,
+    keep_consts: bool,
+    with_memory: bool,
+) -> Result<(Frozen<E::State>, Vec<Word>), Stop> {
+    let mut number: backend::FastMap<u32, u32> = Default::default();
+    let mut vecs = Vec::new();
+    let mut items = Vec::new();
+    let mut words = Vec::new();
+    let mut flat = Vec::new();
+    for w in E::red_words(&s) {
+        match cx.resolve(w) {
+            Word::Virtual(n) => {
+                let k = match number.get(&n) {
+                    Some(k) => *k,
+                    None => {
+                        let v = cx
+                            .heap
+                            .get(n as usize)
+                            .ok_or_else(|| Stop::fail("a virtual vector that does not exist"))?;
+                        items.extend(v.words());
+                        vecs.push(v.clone());
+                        number.insert(n, vecs.len() as u32 - 1);
+                        vecs.len() as u32 - 1
+                    }
+                };
+                words.push(Word::Virtual(k));
+            }
+            w => {
+                words.push(w);
+                flat.push(w);
+            }
+        }
+    }
+    flat.extend(items);
+    let mut memory = Vec::new();
+    if with_memory {
+        for ((data, index), value) in &cx.memory {
+            let k = number
+                .iter()
+                .find_map(|(n, k)| match cx.heap.get(*n as usize) {
+                    Some(Virtual::Sized {
+                        data: Word::Var(d, _),
+                        ..
+                    }) if d == data => Some(*k),
+                    _ => None,
+                });
+            let at = match index {
+                Word::Const(c, _) => Some(Index::Const(*c)),
+                w => words.iter().position(|x| x == w).map(Index::Word),
+            };
+            if let (Some(k), Some(at)) = (k, at) {
+                memory.push((k, at, *value));
+            }
+        }
+        memory.sort_by_key(|(k, i, _)| (*k, *i));
+    }
+    let state = E::with_red_words(s, &mut words.into_iter());
+    let f = Frozen {
+        state,
+        vecs,
+        memory,
+        keep_consts,
+    };
+    flat.retain(|w| f.is_param(w));
+    Ok((f, flat))
+}
+
+/// The kinds of the parameters of a block for `f`: the frame pointer, then the words
+/// [`freeze`] gives.
+pub(crate) fn param_kinds<E: Extension>(f: &Frozen<E::State>) -> Vec<Kind> {
+    let mut k = vec![Kind::Ptr];
+    k.extend(
+        E::red_words(&f.state)
+            .iter()
+            .filter(|w| f.is_param(w))
+            .map(|w| w.kind()),
+    );
+    for v in &f.vecs {
+        k.extend(v.words().iter().filter(|w| f.is_param(w)).map(|w| w.kind()));
+    }
+    k.extend(
+        f.memory
+            .iter()
+            .filter(|m| f.is_param(&m.2))
+            .map(|m| m.2.kind()),
+    );
+    k
+}
+
+/// The values of the remembered elements `layout` expects, for a jump from the state
+/// `f` frozen on the current path: its own where it remembers them, else loaded. The
+/// load's index is clamped into the vector: a value at an index out of bounds is never
+/// read, because every access checks its index before it looks at remembered values.
+pub(crate) fn memory_args<E: Extension>(
+    cx: &mut Cx,
+    f: &Frozen<E::State>,
+    layout: &[(u32, Index)],
+) -> Result<Vec<Value>, Stop> {
+    let words = E::red_words(&f.state);
+    let mut out = Vec::new();
+    for (k, i) in layout {
+        if let Some((_, _, w)) = f.memory.iter().find(|m| (m.0, m.1) == (*k, *i)) {
+            out.push(cx.val(*w)?);
+            continue;
+        }
+        let Some(Virtual::Sized {
+            elem, len, data, ..
+        }) = f.vecs.get(*k as usize)
+        else {
+            return Err(Stop::fail(
+                "a remembered element of a vector the state lacks",
+            ));
+        };
+        let (elem, len) = (*elem, *len as i64);
+        let data = cx.val(*data)?;
+        let index = match i {
+            Index::Const(c) => cx.b.iconst((*c as i64).clamp(0, len.max(1) - 1)),
+            Index::Word(p) => {
+                let iv = cx.val(words[*p])?;
+                let inside = cx.bin_i(backend::BinOp::Ult, iv, len)?;
+                let zero = cx.b.iconst(0);
+                let mask = cx.bin(backend::BinOp::Sub, zero, inside)?;
+                cx.bin(backend::BinOp::And, iv, mask)?
+            }
+        };
+        let mt = elem.mem();
+        cx.tick()?;
+        out.push(cx.b.load_indexed(mt, data, index, mt.size() as u8, 0)?);
+    }
+    Ok(out)
+}
+
+/// The number of words an entry point of `f` takes (its parameters after the frame).
+pub fn entry_words<E: Extension>(f: &Frozen<E::State>) -> usize {
+    param_kinds::<E>(f).len() - 1
+}
+
+/// A fresh block for a state, the arguments that enter it, and the frozen state.
+pub(crate) fn block_for<E: Extension>(
+    cx: &mut Cx,
+    s: E::State,
+    keep_consts: bool,
+) -> Result<(Block, Vec<Value>, Frozen<E::State>), Stop> {
+    let (f, words) = freeze::<E>(cx, s, keep_consts, true)?;
+    let mut args = vec![cx.frame];
+    for w in words
+        .iter()
+        .chain(f.memory.iter().map(|m| &m.2).filter(|w| f.is_param(w)))
+    {
+        args.push(cx.val(*w)?);
+    }
+    // Only this exit enters it: parameters its path does not read are dropped.
+    let blk = cx.b.create_private_block(&param_kinds::<E>(&f));
+    Ok((blk, args, f))
+}
+
+/// Enter `blk` (created for `f` by [`block_for`], or the function's entry): the red words
+/// and the virtual vectors' elements become its parameters.
+pub(crate) fn enter<E: Extension>(
+    cx: &mut Cx,
+    blk: Block,
+    f: Frozen<E::State>,
+) -> Result<E::State, Stop> {
+    cx.b.switch_to(blk)?;
+    let params = cx.b.params(blk).to_vec();
+    cx.frame = params[0];
+    let mut ps = params[1..].iter().copied();
+    let mut next = |k: Kind| {
+        ps.next()
+            .map(|v| Word::Var(v, k))
+            .ok_or_else(|| Stop::fail("a block with too few parameters for its state"))
+    };
+    let mut words = Vec::new();
+    for w in E::red_words(&f.state) {
+        words.push(if f.is_param(&w) { next(w.kind())? } else { w });
+    }
+    let mut heap = Vec::new();
+    for v in &f.vecs {
+        let ws = v
+            .words()
+            .iter()
+            .map(|w| {
+                if f.is_param(w) {
+                    next(w.kind())
+                } else {
+                    Ok(*w)
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        heap.push(v.with_words(&mut ws.into_iter()));
+    }
+    cx.memory.clear();
+    for (k, i, w) in &f.memory {
+        let value = if f.is_param(w) { next(w.kind())? } else { *w };
+        let index = match i {
+            Index::Word(p) => words[*p],
+            Index::Const(c) => Word::int(*c as i64),
+        };
+        if let Some(Virtual::Sized {
+            data: Word::Var(d, _),
+            ..
+        }) = heap.get(*k as usize)
+        {
+            cx.memory.insert((*d, index), value);
+        }
+    }
+    cx.heap = heap;
+    Ok(E::with_red_words(f.state, &mut words.into_iter()))
+}
+
+/// Go on with a state frozen on the current path (the inverse of [`freeze`], without a
+/// new block): the heap is renumbered to match it.
+pub(crate) fn thaw<E: Extension>(cx: &mut Cx, f: Frozen<E::State>) -> E::State {
+    cx.heap = f.vecs;
+    f.state
+}
