@@ -137,7 +137,8 @@ impl Helper {
 /// - Float comparisons are false when either side is NaN, except `FNe`, which is true.
 /// - `PtrAdd` adds an integer byte offset to a pointer; `PtrDiff` subtracts two pointers.
 /// - `AddOverflows`, `SubOverflows`, `MulOverflows` give 1 when the signed 64-bit
-///   operation overflows, else 0 (Rust's `checked_*` returning `None`).
+///   operation overflows, else 0 (Rust's `checked_*` returning `None`);
+///   `UAddOverflows`, `USubOverflows` likewise for unsigned 64-bit (a carry, a borrow).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BinOp {
     Add,
@@ -180,11 +181,13 @@ pub enum BinOp {
     AddOverflows,
     SubOverflows,
     MulOverflows,
+    UAddOverflows,
+    USubOverflows,
 }
 
 impl BinOp {
     /// Every binary operation, for tests and generators.
-    pub const ALL: [BinOp; 40] = [
+    pub const ALL: [BinOp; 42] = [
         BinOp::Add,
         BinOp::Sub,
         BinOp::Mul,
@@ -225,6 +228,8 @@ impl BinOp {
         BinOp::AddOverflows,
         BinOp::SubOverflows,
         BinOp::MulOverflows,
+        BinOp::UAddOverflows,
+        BinOp::USubOverflows,
     ];
 
     /// The operand kinds and the result kind.
@@ -234,7 +239,7 @@ impl BinOp {
         match self {
             Add | Sub | Mul | Div | Rem | FloorDiv | FloorMod | And | Or | Xor | Shl | Shr
             | Sar | Eq | Ne | Lt | Le | Gt | Ge | Ult | Ule | Ugt | Uge | AddOverflows
-            | SubOverflows | MulOverflows => (Int, Int, Int),
+            | SubOverflows | MulOverflows | UAddOverflows | USubOverflows => (Int, Int, Int),
             FAdd | FSub | FMul | FDiv => (Float, Float, Float),
             FEq | FNe | FLt | FLe | FGt | FGe => (Float, Float, Int),
             PtrAdd => (Ptr, Int, Ptr),
@@ -287,6 +292,8 @@ impl BinOp {
             AddOverflows => "int_add_overflows",
             SubOverflows => "int_sub_overflows",
             MulOverflows => "int_mul_overflows",
+            UAddOverflows => "uint_add_overflows",
+            USubOverflows => "uint_sub_overflows",
         }
     }
 
@@ -315,6 +322,8 @@ impl BinOp {
                 | AddOverflows
                 | SubOverflows
                 | MulOverflows
+                | UAddOverflows
+                | USubOverflows
         )
     }
 }

@@ -63,6 +63,8 @@ pub fn eval_binary(op: BinOp, a: u64, b: u64) -> u64 {
         AddOverflows => bool_(x.checked_add(y).is_none()),
         SubOverflows => bool_(x.checked_sub(y).is_none()),
         MulOverflows => bool_(x.checked_mul(y).is_none()),
+        UAddOverflows => bool_(a.checked_add(b).is_none()),
+        USubOverflows => bool_(a < b),
         Eq | PtrEq => bool_(a == b),
         Ne | PtrNe => bool_(a != b),
         Lt => bool_(x < y),

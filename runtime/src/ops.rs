@@ -140,8 +140,8 @@ impl<'j> Cx<'j> {
             self.bin(test, a, b)?
         } else if ty.is_u64() {
             match base {
-                BinOp::Add => self.bin(BinOp::Ult, r, a)?,
-                BinOp::Sub => self.bin(BinOp::Ult, a, b)?,
+                BinOp::Add => self.bin(BinOp::UAddOverflows, a, b)?,
+                BinOp::Sub => self.bin(BinOp::USubOverflows, a, b)?,
                 _ => {
                     let h = helper(
                         "u64_mul_overflows",

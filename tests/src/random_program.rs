@@ -54,7 +54,7 @@ fn helpers() -> Vec<Helper> {
     ]
 }
 
-const INT_OPS: [BinOp; 25] = [
+const INT_OPS: [BinOp; 27] = [
     BinOp::Add,
     BinOp::Sub,
     BinOp::Mul,
@@ -80,9 +80,11 @@ const INT_OPS: [BinOp; 25] = [
     BinOp::AddOverflows,
     BinOp::SubOverflows,
     BinOp::MulOverflows,
+    BinOp::UAddOverflows,
+    BinOp::USubOverflows,
 ];
 /// Conditions the x86 backend computes into the flags when they feed only a jump.
-const TESTS: [BinOp; 13] = [
+const TESTS: [BinOp; 15] = [
     BinOp::Eq,
     BinOp::Ne,
     BinOp::Lt,
@@ -96,6 +98,8 @@ const TESTS: [BinOp; 13] = [
     BinOp::AddOverflows,
     BinOp::SubOverflows,
     BinOp::MulOverflows,
+    BinOp::UAddOverflows,
+    BinOp::USubOverflows,
 ];
 const FLOAT_OPS: [BinOp; 10] = [
     BinOp::FAdd,
@@ -203,6 +207,8 @@ impl Gen<'_> {
             BinOp::AddOverflows => Some(BinOp::Add),
             BinOp::SubOverflows => Some(BinOp::Sub),
             BinOp::MulOverflows => Some(BinOp::Mul),
+            BinOp::UAddOverflows => Some(BinOp::Add),
+            BinOp::USubOverflows => Some(BinOp::Sub),
             _ => None,
         };
         if let Some(base) = base.filter(|_| self.rng.below(2) == 0) {

@@ -438,21 +438,11 @@ impl Emitter<'_> {
         }
     }
 
-    /// The instructions that compute the condition `cond` tested at position `at` of
-    /// block `b` (an `ExitIf` or, at `insts.len()`, the terminator), when they can be
-    /// replaced by a flags test there: a comparison or overflow flag, possibly tested
-    /// through `eq(_, 0)`/`ne(_, 0)`, each link computed just before the next and used
-    /// by it only. Returns the index of the chain's first instruction and the test.
     /// Set the flags for a fused test and return the condition to jump on.
     fn fused_test(&mut self, b: Block, t: &Fused) -> Cond {
-        match t.op {
-            BinOp::AddOverflows | BinOp::SubOverflows | BinOp::MulOverflows => {
+        match ovf_test(t.op) {
+            Some((base, alu, _)) => {
                 // The flags of the same arithmetic emitted just before are still set.
-                let base = match t.op {
-                    BinOp::AddOverflows => BinOp::Add,
-                    BinOp::SubOverflows => BinOp::Sub,
-                    _ => BinOp::Mul,
-                };
                 if t.reuse {
                     debug_assert!(
                         self.flags == Some((base, t.x, t.y))
@@ -462,9 +452,9 @@ impl Emitter<'_> {
                 }
                 let (lx, ly) = (self.loc(b, t.x), self.loc(b, t.y));
                 asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
-                asm::alu(&mut self.ops, ovf_alu(t.op), RAX, ly);
+                asm::alu(&mut self.ops, alu, RAX, ly);
             }
-            _ => self.compare(b, t.x, t.y),
+            None => self.compare(b, t.x, t.y),
         }
         t.cond
     }
@@ -657,10 +647,10 @@ impl Emitter<'_> {
             }
             return;
         }
-        if matches!(op, AddOverflows | SubOverflows | MulOverflows) {
+        if let Some((_, alu, cond)) = ovf_test(op) {
             asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
-            asm::alu(&mut self.ops, ovf_alu(op), RAX, ly);
-            asm::set_rax(&mut self.ops, Cond::O);
+            asm::alu(&mut self.ops, alu, RAX, ly);
+            asm::set_rax(&mut self.ops, cond);
             asm::mov(&mut self.ops, d, Loc::Reg(RAX));
             return;
         }
@@ -1094,13 +1084,7 @@ fn fusable(
         }
         let c = flag_cond(op)?;
         let c = if invert { c.invert() } else { c };
-        let base = match op {
-            BinOp::AddOverflows => Some(BinOp::Add),
-            BinOp::SubOverflows => Some(BinOp::Sub),
-            BinOp::MulOverflows => Some(BinOp::Mul),
-            _ => None,
-        };
-        let reuse = base.is_some_and(|base| {
+        let reuse = ovf_test(op).is_some_and(|(base, ..)| {
             i > 0
                 && matches!(data.insts[i - 1].op, InstOp::Binary(o, a, c2)
                     if o == base && ((a, c2) == (x, y) || (base != BinOp::Sub && (a, c2) == (y, x))))
@@ -1118,20 +1102,24 @@ fn fusable(
     }
 }
 
-/// The ALU instruction whose overflow flag an overflow test reads.
-fn ovf_alu(op: BinOp) -> Alu {
-    match op {
-        BinOp::AddOverflows => Alu::Add,
-        BinOp::SubOverflows => Alu::Sub,
-        _ => Alu::Imul,
-    }
+/// For an overflow test: the arithmetic it tests, the ALU instruction that sets its
+/// flag, and the condition that is that flag (overflow for signed, carry for unsigned).
+fn ovf_test(op: BinOp) -> Option<(BinOp, Alu, Cond)> {
+    Some(match op {
+        BinOp::AddOverflows => (BinOp::Add, Alu::Add, Cond::O),
+        BinOp::SubOverflows => (BinOp::Sub, Alu::Sub, Cond::O),
+        BinOp::MulOverflows => (BinOp::Mul, Alu::Imul, Cond::O),
+        BinOp::UAddOverflows => (BinOp::Add, Alu::Add, Cond::B),
+        BinOp::USubOverflows => (BinOp::Sub, Alu::Sub, Cond::B),
+        _ => return None,
+    })
 }
 
 /// The condition under which an integer comparison or overflow test gives 1.
 fn flag_cond(op: BinOp) -> Option<Cond> {
-    match op {
-        BinOp::AddOverflows | BinOp::SubOverflows | BinOp::MulOverflows => Some(Cond::O),
-        _ => int_cond(op),
+    match ovf_test(op) {
+        Some((_, _, c)) => Some(c),
+        None => int_cond(op),
     }
 }
 
