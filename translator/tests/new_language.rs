@@ -8,8 +8,10 @@ use std::process::Command;
 const LIB: &str = r#"
 //! `acc`: a two-register machine. The program is a byte string:
 //! `+` x += y, `-` y -= 1, `*` x *= 2, `~` swap x and y, `p` x += y % 4 (promoted),
-//! `<` back to the start when y != 0, `.` stop. At the end the result is x.
-use hints::{concrete, global_merge_point, portal, promote};
+//! `<` back to the start when y != 0, `.` stop; a bank of 4 cells: `s` cell[y % 4] = x,
+//! `r` x = cell[y % 4] (indexes known only at run time), `t` x = the cells' total (a
+//! helper that is called, not analysed). At the end the result is x.
+use hints::{concrete, global_merge_point, portal, promote, residual};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
@@ -22,6 +24,7 @@ pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
     let mut pc = pc;
     let mut x = x;
     let mut y = y;
+    let mut cells: Vec<i64> = vec![0; 4];
     while pc < code.len() {
         global_merge_point!();
         let op = concrete!(code[pc]);
@@ -45,11 +48,20 @@ pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
                 let k = promote!(y % 4);
                 x = x.checked_add(k).ok_or(Error::Overflow)?;
             }
+            b's' => cells[y.rem_euclid(4) as usize] = x,
+            b'r' => x = cells[y.rem_euclid(4) as usize],
+            b't' => x = total(&cells),
             b'.' => return Ok(x),
             _ => return Err(Error::BadOp(op)),
         }
     }
     Ok(x)
+}
+
+/// The sum of the cells, wrapping.
+#[residual]
+pub fn total(cells: &[i64]) -> i64 {
+    cells.iter().fold(0i64, |a, c| a.wrapping_add(*c))
 }
 "#;
 
@@ -143,6 +155,11 @@ fn a_new_interpreter_translates_by_path() {
         ("", "5", "6"),
         ("p-<", "0", "1000"),
         ("pp+-<", "7", "37"),
+        // The cells: written and read at run-time indexes, and passed to a helper.
+        ("s-+s-r~t", "5", "9"),
+        ("s+-r<t", "3", "50"),
+        ("~s~-<t", "1", "12"),
+        ("st", "-7", "3"),
     ];
     for (prog, x, y) in cases {
         let plain = run(&bin, &["--no-jit"], &[prog, x, y]);
@@ -167,6 +184,13 @@ fn a_new_interpreter_translates_by_path() {
     assert!(
         text.contains("run#0: compiled"),
         "no compiled unit in the log:\n{text}"
+    );
+    // The cells, indexed at run time and passed to a helper, are compiled too.
+    run(&bin, &["--jit-log", log_s], &["s+-r<t", "3", "50"]);
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        text.contains("run#0: compiled") && !text.contains("not compiled"),
+        "{text}"
     );
     // `p` promotes `y % 4` in a loop: one switch, one case per value, each compiled
     // once; with at most 2 cases, the other values go the generic way, same results.

@@ -967,8 +967,13 @@ pub fn entry({params}) -> {ret} {{
                         if r.mutability.is_some() {
                             return Err(self.err(sp, format!("`{f}` takes `&mut`; the JIT cannot call it residually (its changes would be lost)")));
                         }
-                        !matches!(&*r.elem, syn::Type::Slice(_))
-                            && !matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str"))
+                        // A slice or `&str` value is passed as it is, except a `Vec`
+                        // given for a slice (borrowed: `&Vec<T>` is a `&[T]`).
+                        let vec_arg = matches!(norm(self.g().operand_ty(o)), Ty::Vec(_));
+                        let slice = matches!(&*r.elem, syn::Type::Slice(_));
+                        (slice && vec_arg)
+                            || (!slice
+                                && !matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")))
                     }
                     _ => false,
                 },
