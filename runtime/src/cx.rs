@@ -91,23 +91,25 @@ pub struct Cx<'j> {
     pub heap: Vec<Virtual>,
     /// The promotion switches made so far (their site numbers in the JIT).
     pub(crate) sites: Vec<u64>,
-    /// What compiled code last loaded from or stored to an element, by (elements
-    /// pointer, index): a later read of it in the same block reuses the word. Emptied by
-    /// calls and by stores elsewhere; values are local to a block, so entries only
-    /// match in the block that made them.
-    pub(crate) memory: backend::FastMap<(Value, Word), Word>,
-    /// Results of integer operations by operation, type and operand words (see
-    /// `Cx::int`); operand values are local to a block, so entries only match there.
-    pub(crate) pure: backend::FastMap<(crate::green::IntOp, crate::word::IntTy, Word, Word), Red>,
-    /// Comparisons with a constant made in the block: result -> (comparison, operand,
-    /// constant). A split on one teaches the path a fact (see `Cx::learn`).
-    pub(crate) tests: backend::FastMap<Value, (BinOp, Value, u64)>,
-    /// Lower bounds known for values of the block (`x >=u low`, unsigned).
-    pub(crate) lows: backend::FastMap<Value, u64>,
     /// The shared exit blocks, by status and word kinds (see `exit_block`).
     exits: backend::FastMap<(i64, Vec<Kind>), Block>,
-    /// Upper bounds known for values of the block (`x <u bound`, unsigned): from
-    /// index checks made, splits on comparisons, and arithmetic on bounded values.
+    // What the block being emitted knows of its values; emptied when a block is entered
+    // (see `Cx::forget_block`). A value is local to its block, so an entry could not
+    // match elsewhere anyway.
+    /// What compiled code last loaded from or stored to an element, by (elements
+    /// pointer, index): a later read of it reuses the word. Emptied by calls, and by a
+    /// store of any other element.
+    pub(crate) memory: backend::FastMap<(Value, Word), Word>,
+    /// Results of integer operations by operation, type and operand words (see
+    /// `Cx::int`).
+    pub(crate) pure: backend::FastMap<(crate::green::IntOp, crate::word::IntTy, Word, Word), Red>,
+    /// Comparisons with a constant: result -> (comparison, operand, constant). A split
+    /// on one teaches the path a fact (see `Cx::learn`).
+    pub(crate) tests: backend::FastMap<Value, (BinOp, Value, u64)>,
+    /// Lower bounds (`x >=u low`, unsigned).
+    pub(crate) lows: backend::FastMap<Value, u64>,
+    /// Upper bounds (`x <u bound`, unsigned): from index checks made, splits on
+    /// comparisons, and arithmetic on bounded values.
     pub(crate) bounds: backend::FastMap<Value, u64>,
     emitted: usize,
     max_ops: usize,
@@ -121,12 +123,12 @@ impl<'j> Cx<'j> {
             jit,
             heap: Vec::new(),
             sites: Vec::new(),
-            bounds: Default::default(),
             exits: Default::default(),
             memory: Default::default(),
             pure: Default::default(),
             tests: Default::default(),
             lows: Default::default(),
+            bounds: Default::default(),
             emitted: 0,
             max_ops,
         }
@@ -146,6 +148,15 @@ impl<'j> Cx<'j> {
             )));
         }
         Ok(())
+    }
+
+    /// Forget what the previous block knew of its values (a new block is entered).
+    pub(crate) fn forget_block(&mut self) {
+        self.memory.clear();
+        self.pure.clear();
+        self.tests.clear();
+        self.lows.clear();
+        self.bounds.clear();
     }
 
     /// The path goes on knowing that the comparison `v` gave `truth`: record what that
@@ -326,6 +337,9 @@ impl<'j> Cx<'j> {
     /// status and word kinds serves every exit of a function: the words, constants
     /// included, are its arguments, so exits cost a jump each and little code.
     fn exit_block(&mut self, status: Status, words: &[Word]) -> Result<(Block, Vec<Value>), Stop> {
+        if words.len() > crate::frame::FRAME_WORDS {
+            return Err(Stop::fail("value too large for the JIT frame"));
+        }
         let words = self.concrete_words(words)?;
         let mut args = vec![self.frame];
         for w in &words {
@@ -360,20 +374,15 @@ impl<'j> Cx<'j> {
 
     /// End the current block with a jump to the exit for `status` and `words`.
     pub fn exit_jump(&mut self, status: Status, words: &[Word]) -> Result<(), Stop> {
-        if words.len() > crate::frame::FRAME_WORDS {
-            return Err(Stop::fail("value too large for the JIT frame"));
-        }
         let (blk, args) = self.exit_block(status, words)?;
         self.tick()?;
         self.b.jump(blk, &args)?;
         Ok(())
     }
 
-    /// End the current block: write `words` to `out` and return `status`.
+    /// End the current block: write `words` (at most `FRAME_WORDS`) to `out` and return
+    /// `status`.
     fn exit_here(&mut self, status: Status, words: &[Word]) -> Result<(), Stop> {
-        if words.len() > crate::frame::FRAME_WORDS {
-            return Err(Stop::fail("value too large for the JIT frame"));
-        }
         for (i, w) in words.iter().enumerate() {
             let v = self.val(*w)?;
             self.tick()?;
@@ -385,11 +394,16 @@ impl<'j> Cx<'j> {
         Ok(())
     }
 
+    /// The words of a panic: the number of `template`, then `args` for its `{}` holes.
+    fn panic_words(&self, template: &str, args: &[Word]) -> Vec<Word> {
+        let mut words = vec![Word::int(self.jit.message(template) as i64)];
+        words.extend_from_slice(args);
+        words
+    }
+
     /// End the current block with a panic: `template` with `{}` holes filled by `args`.
     pub fn exit_panic(&mut self, template: &str, args: &[Word]) -> Result<(), Stop> {
-        let id = self.jit.message(template);
-        let mut words = vec![Word::int(id as i64)];
-        words.extend_from_slice(args);
+        let words = self.panic_words(template, args);
         self.exit_jump(Status::Panic, &words)
     }
 
@@ -403,28 +417,20 @@ impl<'j> Cx<'j> {
 
     /// When `cond` is nonzero, exit with the panic `template` (holes filled by `args`).
     pub fn panic_if(&mut self, cond: Value, template: &str, args: &[Word]) -> Result<(), Stop> {
-        let id = self.jit.message(template);
-        let mut words = vec![Word::int(id as i64)];
-        words.extend_from_slice(args);
-        let (blk, jargs) = self.exit_block(Status::Panic, &words)?;
-        self.tick()?;
-        self.b.exit_if(cond, blk, &jargs)?;
-        Ok(())
+        let words = self.panic_words(template, args);
+        self.exit_if(cond, Status::Panic, &words)
     }
 
     /// A block that panics with `template` (no holes), for overflow side exits.
     pub fn panic_block(&mut self, template: &str) -> Result<(Block, Vec<Value>), Stop> {
-        let id = self.jit.message(template);
-        self.exit_block(Status::Panic, &[Word::int(id as i64)])
+        let words = self.panic_words(template, &[]);
+        self.exit_block(Status::Panic, &words)
     }
 
     /// After a helper that returns nonzero when a panic was caught into the frame: exit
     /// with that panic.
     pub fn propagate_if(&mut self, status: Value) -> Result<(), Stop> {
-        let (blk, jargs) = self.exit_block(Status::ResidualPanic, &[])?;
-        self.tick()?;
-        self.b.exit_if(status, blk, &jargs)?;
-        Ok(())
+        self.exit_if(status, Status::ResidualPanic, &[])
     }
 
     /// Call a residual helper `h(frame, args...) -> status` that writes its result's

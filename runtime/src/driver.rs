@@ -1,29 +1,32 @@
-//! One compilation unit: from a start state, follow every path of the generating
-//! extension, emitting code, until every path has ended in a return, a panic or a jump to
-//! a state compiled already.
+//! Compiling paths: from a start state, follow every path of the generating extension,
+//! emitting code, until every path has ended in a return, a panic, an exit to the JIT
+//! or a jump to a block compiled already. A unit is a function compiled this way; a
+//! case of a promotion switch is a fragment of one.
 //!
 //! - **Merging.** A state at a merge block (the global merge point and every loop header
-//!   of the portal) is looked up by its [`MergeKey`], the block and the values of its
-//!   green variables. The first state with a key is compiled inline, keeping constants
-//!   it knows; the second gets a backend block whose parameters are the state's red
-//!   words, and every later one jumps there. A bytecode loop therefore becomes a
-//!   machine-code loop (after one peeled iteration), compiled once per green key, and
-//!   straight-line bytecode keeps its constants folded.
-//! - **Splitting.** A switch on a red word that is not a constant ends the block: each
-//!   case continues in a new backend block (a pending path). A constant red word picks
-//!   its case while compiling.
-//! - **Promotion.** A promoted red word that is a constant picks the continuation while
-//!   compiling; a run-time one ends the path with an exit to the JIT, which compiles the
-//!   continuation specialised to the value the first time it is seen (see
-//!   [`crate::jit::Jit::run_chain`]).
-//! - **Limits.** At most `max_states` merge states and `max_ops` operations per unit.
-//!   A path that reaches either limit ends with an exit to a new unit that starts at its
-//!   state, so the size of one unit is bounded and compilation goes on lazily, only where
-//!   the program goes. A unit fails only on an error (an unsupported operation, a value too
-//!   large for the frame); the portal then interprets (see [`crate::jit`]).
+//!   of the portal) is looked up by its [`MergeKey`]: the block, the values of its green
+//!   variables and the shapes of its vectors. The first state with a key is compiled in
+//!   line, keeping constants it knows; the second gets a backend block whose parameters
+//!   are the state's red words, and every later one jumps there. A path that meets a key
+//!   it passed itself forgets the keys it passed since, so a loop body is compiled once
+//!   more in line from the new block rather than as a block per bytecode.
+//! - **Splitting.** A switch on a run-time value keeps its first case (the likely one,
+//!   as the translator orders them) in the current block; the other cases leave through
+//!   conditional exits to blocks of their own (pending paths). A constant picks its case
+//!   while compiling.
+//! - **Promotion.** A promoted constant picks the continuation while compiling; a
+//!   run-time value ends the path with a flexswitch whose cases are compiled the first
+//!   time each value arrives (see [`promotion_switch`]).
+//! - **Limits.** At most `max_states` merge states and `max_ops` operations per unit. A
+//!   path that reaches either limit ends with an exit to a new unit that starts at its
+//!   state, so the size of one unit is bounded. A unit fails only on an error (an
+//!   unsupported operation, a value too large for the frame); the portal then
+//!   interprets (see [`crate::jit`]).
 
 use crate::cx::Cx;
-use crate::frozen::{block_for, enter, freeze, memory_args, param_kinds, shape_key, thaw};
+use crate::frozen::{
+    block_args, block_for, enter, freeze, freeze_entry, memory_args, param_kinds, shape_key, thaw,
+};
 pub use crate::frozen::{entry_words, frozen_key, Frozen, Index, MergeBlock};
 use crate::jit::Jit;
 use crate::word::{Red, Stop, Word};
@@ -140,10 +143,7 @@ pub fn compile_case<E: Extension>(
         .case_builder(func, switch)
         .map_err(|e| format!("backend: {e}"))?;
     let mut merges = jit.merge_blocks(func);
-    let start = Frozen {
-        state: E::promoted(start.state, value),
-        ..start
-    };
+    let start = start.promoted::<E>(value);
     let (f, stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
     jit.backend()
         .add_case(func, switch, value as i64, f)
@@ -278,10 +278,7 @@ fn run_path<E: Extension>(
                         }
                     }
                     let blk = cx.b.create_block(&param_kinds::<E>(&frozen));
-                    let mut args = vals(cx, &words)?;
-                    for m in &frozen.memory {
-                        args.push(cx.val(m.2)?);
-                    }
+                    let args = block_args::<E>(cx, &frozen, &words)?;
                     cx.tick()?;
                     cx.b.jump(blk, &args)?;
                     let memory = frozen.memory.iter().map(|m| (m.0, m.1)).collect();
@@ -341,13 +338,7 @@ fn vals(cx: &mut Cx, words: &[Word]) -> Result<Vec<Value>, Stop> {
 /// End the path at `s`: exit to the JIT with the entry point of `s`, `value` (the
 /// promoted value, or 0) and the words of `s` frozen.
 fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<(), Stop> {
-    let (frozen, words) = freeze::<E>(cx, s, false, false)?;
-    if words.len() + 2 > crate::frame::FRAME_WORDS {
-        return Err(Stop::fail(format!(
-            "a state with {} red words does not fit the JIT frame",
-            words.len()
-        )));
-    }
+    let (frozen, words) = freeze_entry::<E>(cx, s)?;
     let id = cx.jit.entry_point::<E>(frozen, why);
     let mut out = vec![Word::int(id as i64), value];
     out.extend(words);
@@ -374,13 +365,7 @@ fn promotion_switch<E: Extension>(
     s: E::State,
     merges: &mut Merges,
 ) -> Result<(), Stop> {
-    let (frozen, words) = freeze::<E>(cx, s, false, false)?;
-    if words.len() + 2 > crate::frame::FRAME_WORDS {
-        return Err(Stop::fail(format!(
-            "a state with {} red words does not fit the JIT frame",
-            words.len()
-        )));
-    }
+    let (frozen, words) = freeze_entry::<E>(cx, s)?;
     let mut kinds = param_kinds::<E>(&frozen);
     kinds.push(Kind::Int);
     let entry = cx.jit.entry_point::<E>(frozen, Cut::Promote);

@@ -60,6 +60,15 @@ impl<S> Frozen<S> {
         }
     }
 
+    /// The state of an entry point at a promotion, with its promoted input set to
+    /// `value`.
+    pub fn promoted<E: Extension<State = S>>(self, value: u64) -> Self {
+        Frozen {
+            state: E::promoted(self.state, value),
+            ..self
+        }
+    }
+
     /// Whether `w`, a word of the state or an element of a virtual vector, is a block
     /// parameter.
     fn is_param(&self, w: &Word) -> bool {
@@ -166,6 +175,40 @@ pub(crate) fn freeze<E: Extension>(
     Ok((f, flat))
 }
 
+/// Freeze `s` for an entry point (an exit to the JIT names it, with its words in the
+/// frame's `out` after the entry and the promoted value): every word a parameter, no
+/// remembered elements.
+pub(crate) fn freeze_entry<E: Extension>(
+    cx: &Cx,
+    s: E::State,
+) -> Result<(Frozen<E::State>, Vec<Word>), Stop> {
+    let (frozen, words) = freeze::<E>(cx, s, false, false)?;
+    if words.len() + 2 > crate::frame::FRAME_WORDS {
+        return Err(Stop::fail(format!(
+            "a state with {} red words does not fit the JIT frame",
+            words.len()
+        )));
+    }
+    Ok((frozen, words))
+}
+
+/// The arguments of a jump into a new block for `f`: the frame pointer, `words` (from
+/// [`freeze`]), then the remembered elements that are parameters.
+pub(crate) fn block_args<E: Extension>(
+    cx: &mut Cx,
+    f: &Frozen<E::State>,
+    words: &[Word],
+) -> Result<Vec<Value>, Stop> {
+    let mut args = vec![cx.frame];
+    for w in words
+        .iter()
+        .chain(f.memory.iter().map(|m| &m.2).filter(|w| f.is_param(w)))
+    {
+        args.push(cx.val(*w)?);
+    }
+    Ok(args)
+}
+
 /// The kinds of the parameters of a block for `f`: the frame pointer, then the words
 /// [`freeze`] gives.
 pub(crate) fn param_kinds<E: Extension>(f: &Frozen<E::State>) -> Vec<Kind> {
@@ -243,13 +286,7 @@ pub(crate) fn block_for<E: Extension>(
     keep_consts: bool,
 ) -> Result<(Block, Vec<Value>, Frozen<E::State>), Stop> {
     let (f, words) = freeze::<E>(cx, s, keep_consts, true)?;
-    let mut args = vec![cx.frame];
-    for w in words
-        .iter()
-        .chain(f.memory.iter().map(|m| &m.2).filter(|w| f.is_param(w)))
-    {
-        args.push(cx.val(*w)?);
-    }
+    let args = block_args::<E>(cx, &f, &words)?;
     // Only this exit enters it: parameters its path does not read are dropped.
     let blk = cx.b.create_private_block(&param_kinds::<E>(&f));
     Ok((blk, args, f))
@@ -290,7 +327,7 @@ pub(crate) fn enter<E: Extension>(
             .collect::<Result<Vec<_>, _>>()?;
         heap.push(v.with_words(&mut ws.into_iter()));
     }
-    cx.memory.clear();
+    cx.forget_block();
     for (k, i, w) in &f.memory {
         let value = if f.is_param(w) { next(w.kind())? } else { *w };
         let index = match i {

@@ -5,10 +5,11 @@
 //! failed is remembered as failed, so the portal interprets that key from then on without
 //! trying again, and the JIT log says why once.
 //!
-//! A unit can end a path with an exit to another unit ([`Status::Continue`]): at a
-//! promotion of a run-time value, or where it reached a limit. [`Jit::run_chain`] is the
-//! trampoline that runs units until one returns; the next unit is compiled on the first
-//! exit to it and found in a table after that. **Invariant:** an entry point is one
+//! A unit can end a path with an exit to another unit ([`Status::Continue`]): where it
+//! reached a limit, or at a promotion switch that is full or could not compile a case.
+//! [`Jit::run_chain`] is the trampoline that runs units until one returns; the next unit
+//! is compiled on the first exit to it and found in a table after that. Promotion
+//! switches grow in place instead ([`promote_case`]). **Invariant:** an entry point is one
 //! (portal, state key) pair, so a state reached again from any unit reuses the same
 //! compiled continuations.
 
@@ -424,12 +425,7 @@ impl Jit {
         };
         let (start, what) = match why {
             Cut::Promote => (
-                Frozen {
-                    state: E::promoted(state.state, value),
-                    vecs: state.vecs,
-                    memory: state.memory,
-                    keep_consts: false,
-                },
+                state.promoted::<E>(value),
                 format!("continuation of entry {id} for value {value}"),
             ),
             Cut::Limit => (state, format!("continuation of entry {id}")),
