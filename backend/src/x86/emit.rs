@@ -96,9 +96,8 @@ struct Emitter<'a> {
     allocs: HashMap<Block, BlockAlloc>,
     labels: HashMap<Block, DynamicLabel>,
     frame: u32,
-    /// The arithmetic (`Add`, `Sub`, `Mul`) whose flags the code emitted last has left
-    /// in place; an overflow test of the same operation reads them.
-    flags: Option<(BinOp, Value, Value)>,
+    /// Each block's fusion plan, made with its register allocation.
+    plans: HashMap<Block, Plan>,
     /// Side exits and branch stubs emitted after the blocks.
     stubs: Vec<(Pending, Block)>,
     symbols: Vec<(usize, String)>,
@@ -127,14 +126,17 @@ pub fn compile(
 
     // Pass 1: allocate every block, fixing parameter locations as jumps reach them.
     let mut allocs = HashMap::default();
+    let mut plans = HashMap::default();
     let mut frame = parent_frame;
     for b in f.block_ids() {
         let fixed = layout.param_locs[b.index()].clone();
+        let p = plan(f, b);
         let alloc = {
             let lay = &*layout;
             let tp = |t: Block| lay.param_locs.get(t.index()).cloned().flatten();
-            regalloc::allocate(f, b, fixed.as_deref(), &tp, &plan(f, b).no_uses)
+            regalloc::allocate(f, b, fixed.as_deref(), &tp, &p.no_uses)
         };
+        plans.insert(b, p);
         if fixed.is_none() {
             let locs = f.block(b).params.iter().map(|p| alloc.loc[p]).collect();
             layout.param_locs[b.index()] = Some(locs);
@@ -187,7 +189,7 @@ pub fn compile(
         allocs,
         labels: HashMap::default(),
         frame,
-        flags: None,
+        plans,
         stubs: Vec::new(),
         symbols: Vec::new(),
         new_switches: Vec::new(),
@@ -441,13 +443,9 @@ impl Emitter<'_> {
     /// Set the flags for a fused test and return the condition to jump on.
     fn fused_test(&mut self, b: Block, t: &Fused) -> Cond {
         match ovf_test(t.op) {
-            Some((base, alu, _)) => {
+            Some((_, alu, _)) => {
                 // The flags of the same arithmetic emitted just before are still set.
                 if t.reuse {
-                    debug_assert!(
-                        self.flags == Some((base, t.x, t.y))
-                            || self.flags == Some((base, t.y, t.x))
-                    );
                     return t.cond;
                 }
                 let (lx, ly) = (self.loc(b, t.x), self.loc(b, t.y));
@@ -461,13 +459,12 @@ impl Emitter<'_> {
 
     fn block(&mut self, b: Block, next: Option<Block>) {
         let data = self.f.block(b);
-        self.flags = None;
         let Plan {
             skip,
             exits,
             branch: fused,
             ..
-        } = plan(self.f, b);
+        } = self.plans.remove(&b).expect("every block has a plan");
         // An exit to the next block just before a jump elsewhere: jump on the opposite
         // condition and fall through into the exit's block.
         let n = data.insts.len();
@@ -481,29 +478,23 @@ impl Emitter<'_> {
             if skip[i] {
                 continue;
             }
-            match (&inst.op, exits.get(&i)) {
-                (InstOp::ExitIf(_, _), Some(f)) if i + 1 == n && flipped.is_some() => {
-                    let c = self.fused_test(b, f);
-                    self.jcc_to(b, c.invert(), flipped.unwrap());
-                }
-                (InstOp::ExitIf(c, _), None) if i + 1 == n && flipped.is_some() => {
+            let InstOp::ExitIf(c, t) = &inst.op else {
+                self.inst(b, i, inst);
+                continue;
+            };
+            let cond = match exits.get(&i) {
+                Some(f) => self.fused_test(b, f),
+                None => {
                     let lc = self.loc(b, *c);
                     let r = self.in_reg(lc, RAX);
                     asm::alu(&mut self.ops, Alu::Cmp, r, Loc::Imm(0));
-                    self.jcc_to(b, Cond::E, flipped.unwrap());
+                    Cond::Ne
                 }
-                (InstOp::ExitIf(_, t), Some(f)) => {
-                    let c = self.fused_test(b, f);
-                    self.jcc_to(b, c, t);
-                }
-                _ => self.inst(b, i, inst),
-            }
-            self.flags = match inst.op {
-                InstOp::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y) => {
-                    Some((op, x, y))
-                }
-                _ => None,
             };
+            match flipped.filter(|_| i + 1 == n) {
+                Some(u) => self.jcc_to(b, cond.invert(), u),
+                None => self.jcc_to(b, cond, t),
+            }
         }
         match &data.term {
             // Already taken by the flipped exit; the exit's block comes next.
@@ -608,18 +599,16 @@ impl Emitter<'_> {
                 self.jcc_to(b, Cond::O, t);
                 asm::mov(&mut self.ops, dst.unwrap(), Loc::Reg(RAX));
             }
-            InstOp::ExitIf(c, t) => {
-                let lc = self.loc(b, *c);
-                let r = self.in_reg(lc, RAX);
-                asm::alu(&mut self.ops, Alu::Cmp, r, Loc::Imm(0));
-                self.jcc_to(b, Cond::Ne, t);
-            }
+            InstOp::ExitIf(..) => unreachable!("`block` emits exits"),
             InstOp::Load(ty, a) => self.load(b, *ty, a, dst.unwrap()),
             InstOp::Store(ty, a, v) => self.store(b, *ty, a, *v),
             InstOp::Call(callee, args) => self.call(b, i, callee, args, dst),
         }
     }
 
+    /// **Invariant:** `Add`, `Sub` and `Mul` end with their ALU instruction (at most a
+    /// `mov` after it), so its flags are still set for a fused overflow test that
+    /// reuses them (see [`Fused::reuse`]).
     fn binary(&mut self, b: Block, op: BinOp, x: Value, y: Value, d: Loc) {
         use BinOp::*;
         let (lx, ly) = (self.loc(b, x), self.loc(b, y));
