@@ -582,7 +582,7 @@ pub fn entry({params}) -> {ret} {{
             // The likely case first (a stable sort): one that leads back to a merge
             // point, and of `Option` and `Result`, `Some` and `Ok` (Rust's error paths).
             cases.sort_by_key(|(_, _, c, t)| {
-                let error = matches!(c, Case::Variant(n) if n == "None" || n.ends_with("Err"));
+                let error = matches!(c, Case::Variant(n) if n == "None" || n == "Err");
                 (!self.loops_back.contains(t), error)
             });
             let value = self.redx(&sw, g.span)?;
