@@ -50,7 +50,7 @@ fn time(cmd: &Path, args: &[&str], program: &Path, expected: &[u8], runs: usize)
 fn row(name: &str, t: Duration) -> Row {
     Row {
         name: name.to_string(),
-        ns_per_unit: t.as_secs_f64(),
+        per_unit: t.as_secs_f64(),
     }
 }
 
@@ -81,7 +81,7 @@ fn main() {
                 time(c, &[], &program, &expected, runs),
             ));
         }
-        let secs = |r: &Row| r.ns_per_unit;
+        let secs = |r: &Row| r.per_unit;
         print_table_in(
             &format!("bf {name}.b (JIT compile time included)"),
             "s/run",

@@ -53,42 +53,19 @@ fn program(n: usize, looping: bool) -> String {
     s
 }
 
-/// (operations, machine-code bytes) from a JIT log.
+/// (operations, machine-code bytes) from a JIT log: the operations its notes count,
+/// the bytes of its code regions.
 fn log_figures(log: &Path) -> (u64, u64) {
     let text = String::from_utf8_lossy(&std::fs::read(log).unwrap()).into_owned();
-    let number_before = |s: &str, word: &str| -> u64 {
-        s.split(word)
-            .next()
-            .and_then(|x| x.split_whitespace().last())
-            .and_then(|x| x.parse().ok())
-            .unwrap_or(0)
-    };
-    let ops = text
-        .lines()
-        .filter(|l| l.contains("compiled"))
-        .map(|l| number_before(l, " operations"))
+    let parsed = backend::jitlog::parse(&text).expect("a JIT log");
+    let ops = parsed
+        .notes
+        .iter()
+        .filter_map(|n| n.split(" operations").next()?.split_whitespace().last())
+        .filter_map(|x| x.parse::<u64>().ok())
         .sum();
-    let out = Command::new(env!("CARGO"))
-        .current_dir(repo())
-        .args([
-            "run",
-            "--release",
-            "-q",
-            "-p",
-            "backend",
-            "--bin",
-            "viewcode",
-            "--",
-        ])
-        .arg(log)
-        .output()
-        .expect("viewcode");
-    let head = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string();
-    (ops, number_before(&head, " bytes"))
+    let bytes = parsed.regions.iter().map(|r| r.bytes.len() as u64).sum();
+    (ops, bytes)
 }
 
 fn main() {

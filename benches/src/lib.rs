@@ -59,10 +59,11 @@ pub fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, out.expect("at least one run"))
 }
 
-/// One measured contender: a name and its time per unit of work.
+/// One measured contender: a name and its time per unit of work, in the unit its table
+/// prints (nanoseconds from [`Row::new`]).
 pub struct Row {
     pub name: String,
-    pub ns_per_unit: f64,
+    pub per_unit: f64,
 }
 
 impl Row {
@@ -70,7 +71,7 @@ impl Row {
     pub fn new(name: &str, total: Duration, units: u64) -> Row {
         Row {
             name: name.to_string(),
-            ns_per_unit: total.as_secs_f64() * 1e9 / units as f64,
+            per_unit: total.as_secs_f64() * 1e9 / units as f64,
         }
     }
 }
@@ -82,13 +83,13 @@ pub fn print_table(title: &str, unit: &str, rows: &[Row], baseline: &str) {
 }
 
 /// [`print_table`] with the time column headed `header` (for rows whose
-/// `ns_per_unit` holds another unit, as `s/run`).
+/// `per_unit` is in another unit, as `s/run`).
 pub fn print_table_in(title: &str, header: &str, rows: &[Row], baseline: &str) {
     let base = rows
         .iter()
         .find(|r| r.name == baseline)
         .expect("baseline row")
-        .ns_per_unit;
+        .per_unit;
     println!("\n{title}");
     println!(
         "{:<28} {:>14} {:>12}",
@@ -100,8 +101,8 @@ pub fn print_table_in(title: &str, header: &str, rows: &[Row], baseline: &str) {
         println!(
             "{:<28} {:>14.3} {:>12.2}",
             r.name,
-            r.ns_per_unit,
-            r.ns_per_unit / base
+            r.per_unit,
+            r.per_unit / base
         );
     }
 }

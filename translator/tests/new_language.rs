@@ -2,6 +2,7 @@
 //! into a temporary crate with hints, translated by path, and run with and without the
 //! JIT. Nothing in the toolchain knows its opcodes.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -136,13 +137,7 @@ fn a_new_interpreter_translates_by_path() {
     let dir = std::env::temp_dir().join(format!("newlang-{}", std::process::id()));
     let krate = write_crate(&dir);
     let bin = dir.join("acc-c");
-    let st = Command::new(env!("CARGO_BIN_EXE_translate"))
-        .arg(&krate)
-        .args(["-q", "-o"])
-        .arg(&bin)
-        .status()
-        .unwrap();
-    assert!(st.success(), "translate of a crate by path failed");
+    common::translate(&krate, &bin);
     let cases: &[(&str, &str, &str)] = &[
         ("+-<", "0", "100000"),
         ("+-<", "0", "1"),
@@ -233,13 +228,7 @@ fn the_readme_example_translates() {
     let dir = std::env::temp_dir().join(format!("readme-{}", std::process::id()));
     let krate = write_crate_with(&dir, lib);
     let bin = dir.join("acc-c");
-    let st = Command::new(env!("CARGO_BIN_EXE_translate"))
-        .arg(&krate)
-        .args(["-q", "-o"])
-        .arg(&bin)
-        .status()
-        .unwrap();
-    assert!(st.success(), "translate of the README's example failed");
+    common::translate(&krate, &bin);
     for (prog, x, y) in [("+-<", "0", "100000"), ("+.", "2", "3"), ("+?", "1", "2")] {
         let plain = run(&bin, &["--no-jit"], &[prog, x, y]);
         assert_eq!(run(&bin, &[], &[prog, x, y]), plain, "{prog}");

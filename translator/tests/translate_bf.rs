@@ -17,12 +17,7 @@ fn bf_c() -> &'static Path {
         let dir = std::env::temp_dir().join(format!("bf-e2e-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let out = dir.join("bf-c");
-        let st = Command::new(env!("CARGO_BIN_EXE_translate"))
-            .args(["targetbf", "-q", "-o"])
-            .arg(&out)
-            .status()
-            .expect("run translate");
-        assert!(st.success(), "translate targetbf failed");
+        common::translate("targetbf", &out);
         out
     })
 }

@@ -10,12 +10,7 @@ use std::process::Command;
 
 fn translate(target: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("{target}-c"));
-    let st = Command::new(env!("CARGO_BIN_EXE_translate"))
-        .args([target, "-q", "-o"])
-        .arg(&out)
-        .status()
-        .expect("run translate");
-    assert!(st.success(), "translate {target} failed");
+    common::translate(target, &out);
     out
 }
 
