@@ -166,33 +166,9 @@ struct EntryPoint {
     state: Box<dyn Any>,
     why: Cut,
     /// The compiled continuations, by promoted value (or 0 for a limit), with the
-    /// number of red words each takes.
-    units: HashMap<u64, (FuncId, usize), BuildWordHasher>,
+    /// number of red words each takes (looked up on every exit through the table).
+    units: backend::FastMap<u64, (FuncId, usize)>,
 }
-
-/// A hasher for the one-word keys looked up on every run-time promotion: a
-/// multiplicative mix instead of SipHash (the keys are not attacker-chosen hash floods:
-/// a promotion site holds at most the values the program produced).
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ *b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0 ^ x)
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(29);
-    }
-}
-
-type BuildWordHasher = std::hash::BuildHasherDefault<WordHasher>;
 
 /// A promotion switch in compiled code (see `driver::promotion_switch`).
 struct Site {
@@ -210,7 +186,7 @@ pub struct Jit {
     backend: Option<Box<dyn Backend>>,
     messages: RefCell<(Vec<String>, HashMap<String, usize>)>,
     /// By portal, then green key (looked up on every portal call, without copying the key).
-    units: RefCell<HashMap<&'static str, HashMap<Vec<u64>, UnitEntry>>>,
+    units: RefCell<HashMap<&'static str, backend::FastMap<Vec<u64>, UnitEntry>>>,
     interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<&'static [u8]>>>,
     entries: RefCell<Vec<EntryPoint>>,
     /// Units compiled so far (their names count up).
@@ -392,7 +368,7 @@ impl Jit {
         entries.push(EntryPoint {
             state: Box::new(s),
             why,
-            units: HashMap::default(),
+            units: Default::default(),
         });
         if let Some(k) = key {
             self.entry_ids.borrow_mut().insert(k, id);
