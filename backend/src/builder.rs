@@ -164,6 +164,8 @@ pub struct FunctionBuilder {
     blocks: Vec<PartialBlock>,
     switches: Vec<Block>,
     current: Option<Block>,
+    /// Whether [`FunctionBuilder::finish`] runs the block-local rewrites of `opt`.
+    optimize: bool,
 }
 
 impl FunctionBuilder {
@@ -181,6 +183,7 @@ impl FunctionBuilder {
             blocks: Vec::new(),
             switches: Vec::new(),
             current: None,
+            optimize: true,
         };
         let entry = b.create_block(&params);
         b.current = Some(entry);
@@ -207,6 +210,7 @@ impl FunctionBuilder {
             blocks: Vec::new(),
             switches: Vec::new(),
             current: None,
+            optimize: true,
         };
         let entry = b.create_block(&args);
         b.current = Some(entry);
@@ -387,7 +391,7 @@ impl FunctionBuilder {
             )));
         }
         self.push(
-            InstOp::Call(Callee::Helper(helper.clone()), args.to_vec()),
+            InstOp::Call(Box::new(Callee::Helper(helper.clone())), args.to_vec()),
             helper.sig.ret,
         )
     }
@@ -402,7 +406,10 @@ impl FunctionBuilder {
         self.check(fnptr, Kind::Ptr, "call_indirect")?;
         self.check_call_args(sig, args, "call_indirect")?;
         self.push(
-            InstOp::Call(Callee::Indirect(fnptr, sig.clone()), args.to_vec()),
+            InstOp::Call(
+                Box::new(Callee::Indirect(fnptr, sig.clone())),
+                args.to_vec(),
+            ),
             sig.ret,
         )
     }
@@ -484,7 +491,15 @@ impl FunctionBuilder {
         Ok(id)
     }
 
-    /// Check that every block is terminated and hand over the function.
+    /// Whether [`FunctionBuilder::finish`] optimises the function (on by default): folds
+    /// constant offsets, widens range guards and removes dead arithmetic, block by block
+    /// (see `backend/src/opt.rs`). Off only to compare against the function as written.
+    pub fn set_optimize(&mut self, on: bool) {
+        self.optimize = on;
+    }
+
+    /// Check that every block is terminated and hand over the function, optimised
+    /// unless [`FunctionBuilder::set_optimize`] turned that off.
     pub fn finish(mut self) -> BuildResult<Function> {
         self.drop_unused_params();
         let mut blocks = Vec::with_capacity(self.blocks.len());
@@ -498,7 +513,7 @@ impl FunctionBuilder {
                 term,
             });
         }
-        Ok(Function {
+        let mut f = Function {
             name: self.name,
             sig: self.sig,
             entry: Block(self.first_block),
@@ -508,71 +523,106 @@ impl FunctionBuilder {
             values: self.values,
             blocks,
             switches: self.switches,
-        })
+        };
+        if self.optimize {
+            crate::opt::optimize(&mut f);
+        }
+        Ok(f)
     }
 
     // ---- internals ----
 
     /// Drop the parameters of private blocks that nothing reads, with the arguments
-    /// jumps pass to them, until none is left (an argument may be read only by such a
-    /// parameter).
+    /// jumps pass to them, and so on for parameters read only by such arguments (one
+    /// worklist over use counts: linear in the function's size).
     fn drop_unused_params(&mut self) {
-        loop {
-            let mut used: crate::FastSet<Value> = Default::default();
-            for b in &self.blocks {
-                for i in &b.insts {
-                    i.op.each_use(|v| {
-                        used.insert(v);
-                    });
-                }
-                if let Some(t) = &b.term {
-                    used.extend(t.uses());
-                }
-            }
-            // Per private block with unused parameters: which parameters stay.
-            let mut keep: crate::FastMap<Block, Vec<bool>> = Default::default();
-            for (i, b) in self.blocks.iter_mut().enumerate() {
-                if !b.private || b.params.iter().all(|p| used.contains(p)) {
-                    continue;
-                }
-                let block = Block(self.first_block + i as u32);
-                keep.insert(block, b.params.iter().map(|p| used.contains(p)).collect());
-                b.params.retain(|p| used.contains(p));
-                for (j, p) in b.params.iter().enumerate() {
-                    self.values[(p.0 - self.first_value) as usize].def = ValueDef::Param {
-                        block,
-                        index: j as u32,
-                    };
-                }
-            }
-            let dropped = !keep.is_empty();
-            let trim = |t: &mut Target| {
-                if let Some(mask) = keep.get(&t.block) {
-                    let mut k = mask.iter();
-                    t.args.retain(|_| *k.next().unwrap_or(&true));
-                }
-            };
-            for other in &mut self.blocks {
-                for inst in &mut other.insts {
-                    match &mut inst.op {
-                        InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => trim(t),
-                        _ => {}
+        let (first_v, first_b) = (self.first_value, self.first_block);
+        let ix = |v: Value| v.0.checked_sub(first_v).map(|i| i as usize);
+        let own = |b: Block| b.0.checked_sub(first_b).map(|i| i as usize);
+        let mut uses = vec![0u32; self.values.len()];
+        // For each block: the places that jump to it, as (block, slot); see `target_mut`.
+        let mut incoming: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.blocks.len()];
+        for (bi, b) in self.blocks.iter().enumerate() {
+            for (slot, inst) in b.insts.iter().enumerate() {
+                inst.op.each_use(|v| {
+                    if let Some(i) = ix(v) {
+                        uses[i] += 1;
+                    }
+                });
+                if let InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) = &inst.op {
+                    if let Some(tb) = own(t.block) {
+                        incoming[tb].push((bi as u32, slot as u32));
                     }
                 }
-                match &mut other.term {
-                    Some(Terminator::Jump(t)) => trim(t),
-                    Some(Terminator::Branch {
-                        then, otherwise, ..
-                    }) => {
-                        trim(then);
-                        trim(otherwise);
+            }
+            if let Some(t) = &b.term {
+                t.each_use(|v| {
+                    if let Some(i) = ix(v) {
+                        uses[i] += 1;
                     }
-                    Some(Terminator::FlexSwitch { default, .. }) => trim(default),
-                    _ => {}
+                });
+                for (k, t) in term_targets(t).into_iter().enumerate() {
+                    if let Some(tb) = own(t.block) {
+                        incoming[tb].push((bi as u32, TERM_SLOT + k as u32));
+                    }
                 }
             }
-            if !dropped {
-                return;
+        }
+        let private_param = |values: &[ValueData], blocks: &[PartialBlock], v: Value| match ix(v)
+            .map(|i| values[i].def)
+        {
+            Some(ValueDef::Param { block, index }) => own(block)
+                .is_some_and(|b| blocks[b].private)
+                .then_some((block, index)),
+            _ => None,
+        };
+        let mut work: Vec<Value> = Vec::new();
+        for b in &self.blocks {
+            if b.private {
+                work.extend(b.params.iter().filter(|p| uses[ix(**p).unwrap()] == 0));
+            }
+        }
+        if work.is_empty() {
+            return;
+        }
+        let mut dead = vec![false; self.values.len()];
+        while let Some(p) = work.pop() {
+            let pi = ix(p).unwrap();
+            if dead[pi] {
+                continue;
+            }
+            dead[pi] = true;
+            let (block, index) =
+                private_param(&self.values, &self.blocks, p).expect("a private parameter");
+            for &(bi, slot) in &incoming[own(block).unwrap()] {
+                let a = target_of(&self.blocks[bi as usize], slot).args[index as usize];
+                if let Some(i) = ix(a) {
+                    uses[i] -= 1;
+                    if uses[i] == 0 && private_param(&self.values, &self.blocks, a).is_some() {
+                        work.push(a);
+                    }
+                }
+            }
+        }
+        for tb in 0..self.blocks.len() {
+            let b = &self.blocks[tb];
+            if !b.private || !b.params.iter().any(|p| dead[ix(*p).unwrap()]) {
+                continue;
+            }
+            let keep: Vec<bool> = b.params.iter().map(|p| !dead[ix(*p).unwrap()]).collect();
+            for &(bi, slot) in &incoming[tb] {
+                let t = target_mut(&mut self.blocks[bi as usize], slot);
+                let mut k = keep.iter();
+                t.args.retain(|_| *k.next().unwrap_or(&true));
+            }
+            let block = Block(first_b + tb as u32);
+            let b = &mut self.blocks[tb];
+            b.params.retain(|p| !dead[ix(*p).unwrap()]);
+            for (j, p) in b.params.iter().enumerate() {
+                self.values[ix(*p).unwrap()].def = ValueDef::Param {
+                    block,
+                    index: j as u32,
+                };
             }
         }
     }
@@ -718,6 +768,48 @@ impl FunctionBuilder {
         let cur = self.current.take().ok_or(BuildError::NoCurrentBlock)?;
         self.blocks[(cur.0 - self.first_block) as usize].term = Some(term);
         Ok(())
+    }
+}
+
+/// Slots from here on name a terminator's targets (in [`term_targets`] order); below,
+/// the instruction of that index.
+const TERM_SLOT: u32 = u32::MAX - 4;
+
+/// The targets of a terminator that name blocks of the function being built.
+fn term_targets(t: &Terminator) -> Vec<&Target> {
+    match t {
+        Terminator::Jump(t) => vec![t],
+        Terminator::Branch {
+            then, otherwise, ..
+        } => vec![then, otherwise],
+        Terminator::FlexSwitch { default, .. } => vec![default],
+        Terminator::Return(_) => vec![],
+    }
+}
+
+fn target_of(b: &PartialBlock, slot: u32) -> &Target {
+    if slot >= TERM_SLOT {
+        return term_targets(b.term.as_ref().expect("terminated"))[(slot - TERM_SLOT) as usize];
+    }
+    match &b.insts[slot as usize].op {
+        InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => t,
+        _ => unreachable!("slots name jumps"),
+    }
+}
+
+fn target_mut(b: &mut PartialBlock, slot: u32) -> &mut Target {
+    if slot >= TERM_SLOT {
+        return match (b.term.as_mut().expect("terminated"), slot - TERM_SLOT) {
+            (Terminator::Jump(t), 0) => t,
+            (Terminator::Branch { then, .. }, 0) => then,
+            (Terminator::Branch { otherwise, .. }, 1) => otherwise,
+            (Terminator::FlexSwitch { default, .. }, 0) => default,
+            _ => unreachable!("slots name targets"),
+        };
+    }
+    match &mut b.insts[slot as usize].op {
+        InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => t,
+        _ => unreachable!("slots name jumps"),
     }
 }
 

@@ -525,7 +525,8 @@ pub enum InstOp {
     ExitIf(Value, Target),
     Load(MemType, Address),
     Store(MemType, Address, Value),
-    Call(Callee, Vec<Value>),
+    /// The callee is boxed: calls are rare, and every other instruction stays small.
+    Call(Box<Callee>, Vec<Value>),
 }
 
 impl InstOp {
@@ -566,12 +567,58 @@ impl InstOp {
                 f(*v);
             }
             InstOp::Call(c, args) => {
-                if let Callee::Indirect(g, _) = c {
+                if let Callee::Indirect(g, _) = &**c {
                     f(*g);
                 }
                 args.iter().for_each(|v| f(*v));
             }
         }
+    }
+}
+
+impl InstOp {
+    /// Replace every value the operation reads (side-exit arguments included) by `f` of it.
+    pub fn map_uses(&mut self, mut f: impl FnMut(Value) -> Value) {
+        let addr = |a: &mut Address, f: &mut dyn FnMut(Value) -> Value| {
+            a.base = f(a.base);
+            if let Some(i) = &mut a.index {
+                *i = f(*i);
+            }
+        };
+        match self {
+            InstOp::Binary(_, a, b) => {
+                *a = f(*a);
+                *b = f(*b);
+            }
+            InstOp::Unary(_, a) => *a = f(*a),
+            InstOp::Overflow(_, a, b, t) => {
+                *a = f(*a);
+                *b = f(*b);
+                t.map_args(&mut f);
+            }
+            InstOp::ExitIf(c, t) => {
+                *c = f(*c);
+                t.map_args(&mut f);
+            }
+            InstOp::Load(_, a) => addr(a, &mut f),
+            InstOp::Store(_, a, v) => {
+                addr(a, &mut f);
+                *v = f(*v);
+            }
+            InstOp::Call(c, args) => {
+                if let Callee::Indirect(g, _) = &mut **c {
+                    *g = f(*g);
+                }
+                args.iter_mut().for_each(|v| *v = f(*v));
+            }
+        }
+    }
+}
+
+impl Target {
+    /// Replace every argument by `f` of it.
+    pub fn map_args(&mut self, f: &mut impl FnMut(Value) -> Value) {
+        self.args.iter_mut().for_each(|v| *v = f(*v));
     }
 }
 
@@ -621,6 +668,64 @@ impl Terminator {
                 v.extend(args.iter().copied());
                 v.extend(default.args.iter().copied());
                 v
+            }
+        }
+    }
+
+    /// Replace every value the terminator reads by `f` of it.
+    pub fn map_uses(&mut self, mut f: impl FnMut(Value) -> Value) {
+        match self {
+            Terminator::Jump(t) => t.map_args(&mut f),
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } => {
+                *cond = f(*cond);
+                then.map_args(&mut f);
+                otherwise.map_args(&mut f);
+            }
+            Terminator::Return(v) => {
+                if let Some(v) = v {
+                    *v = f(*v);
+                }
+            }
+            Terminator::FlexSwitch {
+                value,
+                args,
+                default,
+                ..
+            } => {
+                *value = f(*value);
+                args.iter_mut().for_each(|v| *v = f(*v));
+                default.map_args(&mut f);
+            }
+        }
+    }
+
+    /// Call `f` on every value the terminator reads, in [`Terminator::uses`] order.
+    pub fn each_use(&self, mut f: impl FnMut(Value)) {
+        match self {
+            Terminator::Jump(t) => t.args.iter().for_each(|v| f(*v)),
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } => {
+                f(*cond);
+                then.args.iter().for_each(|v| f(*v));
+                otherwise.args.iter().for_each(|v| f(*v));
+            }
+            Terminator::Return(v) => v.iter().for_each(|v| f(*v)),
+            Terminator::FlexSwitch {
+                value,
+                args,
+                default,
+                ..
+            } => {
+                f(*value);
+                args.iter().for_each(|v| f(*v));
+                default.args.iter().for_each(|v| f(*v));
             }
         }
     }
@@ -771,12 +876,12 @@ impl fmt::Display for Function {
                     InstOp::Store(ty, a, v) => {
                         format!("store.{} {}, {}", ty.name(), addr(a), val(*v))
                     }
-                    InstOp::Call(Callee::Helper(h), args) => {
-                        format!("call {}({})", h.name, vals(args))
-                    }
-                    InstOp::Call(Callee::Indirect(p, _), args) => {
-                        format!("call_indirect {}({})", val(*p), vals(args))
-                    }
+                    InstOp::Call(c, args) => match &**c {
+                        Callee::Helper(h) => format!("call {}({})", h.name, vals(args)),
+                        Callee::Indirect(p, _) => {
+                            format!("call_indirect {}({})", val(*p), vals(args))
+                        }
+                    },
                 };
                 writeln!(f, "    {res}{body}")?;
             }

@@ -23,6 +23,7 @@ pub mod builder;
 pub mod ir;
 pub mod jitlog;
 pub mod native_call;
+mod opt;
 pub mod reference;
 pub mod viewcode;
 #[cfg(all(target_arch = "x86_64", unix))]

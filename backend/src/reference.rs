@@ -249,7 +249,7 @@ impl ReferenceBackend {
                     }
                     InstOp::Call(callee, args) => {
                         let raw: Vec<u64> = args.iter().map(|a| get(&regs, *a)).collect();
-                        let target = match callee {
+                        let target = match &**callee {
                             Callee::Helper(h) => h.addr,
                             Callee::Indirect(p, _) => get(&regs, *p) as usize,
                         };

@@ -1,10 +1,11 @@
 //! Thousands of random programs (see [`crate::random_program`]), each run on every
-//! backend with the same inputs and a fresh copy of the same buffer: results and
-//! buffer contents must agree. `CONFORMANCE_PROGRAMS` and `CONFORMANCE_SEED` change
+//! backend with the same inputs and a fresh copy of the same buffer, and as written
+//! (not optimised by the builder) on the reference backend: results and buffer
+//! contents must agree. `CONFORMANCE_PROGRAMS` and `CONFORMANCE_SEED` change
 //! how many and which.
 
 use crate::harness::backends;
-use crate::random_program::{generate, BUF_BYTES};
+use crate::random_program::{generate, generate_with, BUF_BYTES};
 use crate::rng::Rng;
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -26,7 +27,15 @@ fn random_programs_agree_across_backends() {
         }
         let seed = seed0.wrapping_add(n);
         let f = generate(seed);
-        let ids: Vec<_> = bs.iter().map(|b| b.compile(f.clone()).unwrap()).collect();
+        let mut ids: Vec<_> = bs.iter().map(|b| b.compile(f.clone()).unwrap()).collect();
+        // Last: the program as written, on the reference backend.
+        let plain = generate_with(seed, false);
+        ids.push(bs[0].compile(plain.clone()).unwrap());
+        let runs: Vec<(&dyn backend::Backend, &str)> = bs
+            .iter()
+            .map(|b| (b.as_ref(), b.name()))
+            .chain([(bs[0].as_ref(), "the unoptimised program")])
+            .collect();
         let mut rng = Rng::new(seed ^ 0xabcdef);
         for _ in 0..3 {
             let (a, b, x) = (
@@ -36,17 +45,16 @@ fn random_programs_agree_across_backends() {
             );
             let init: Vec<u8> = (0..BUF_BYTES).map(|_| rng.next_u64() as u8).collect();
             let mut outcomes = Vec::new();
-            for (be, id) in bs.iter().zip(&ids) {
+            for ((be, _), id) in runs.iter().zip(&ids) {
                 let mut buf = init.clone();
                 let r = unsafe { be.call(*id, &[a, b, x, buf.as_mut_ptr() as u64]) };
                 outcomes.push((r, buf));
             }
-            for (o, be) in outcomes.iter().zip(&bs).skip(1) {
+            for (o, (_, name)) in outcomes.iter().zip(&runs).skip(1) {
                 if *o != outcomes[0] {
                     panic!(
-                        "seed {seed}: {} disagrees with the reference on ({a:#x}, {b:#x}, {x:#x}):\n\
-                         result {:#x} vs {:#x}, buffers equal: {}\n{f}",
-                        be.name(),
+                        "seed {seed}: {name} disagrees with the reference on ({a:#x}, {b:#x}, {x:#x}):\n\
+                         result {:#x} vs {:#x}, buffers equal: {}\n{f}\nas written:\n{plain}",
                         o.0,
                         outcomes[0].0,
                         o.1 == outcomes[0].1

@@ -2,8 +2,9 @@
 //!
 //! Shape: `entry → head_0`; every `head_i(state)` decrements a fuel counter and goes to
 //! `body_i(state)` or, with no fuel left, to `exit(state)`. Bodies run random
-//! operations (arithmetic of both kinds, overflow and conditional side exits, loads and stores into a
-//! buffer, helper calls) and end with a random jump, branch or return to heads. The
+//! operations (arithmetic of both kinds, overflow and conditional side exits, runs of
+//! range guards on one value stepped by constants, loads and stores into a buffer,
+//! helper calls) and end with a random jump, branch or return to heads. The
 //! state is `[fuel, buf, ints.., floats..]`, re-chosen from the values at hand at every
 //! jump, so values flow between blocks in every permutation.
 
@@ -230,6 +231,70 @@ impl Gen<'_> {
         v
     }
 
+    /// A run of side exits on one value stepped by small constants, each leaving when
+    /// the value is outside a range (what the optimiser widens into one test), with
+    /// loads and stores indexed by the stepped value between them.
+    fn guard_run(&mut self, pool: &mut Pool) {
+        let mut x = self.int(pool);
+        // A bound near the inputs' edges, or near the start.
+        let bound = |g: &mut Self| -> i64 {
+            match g.rng.below(3) {
+                0 => g.rng.edgy_i64(),
+                1 => g.rng.below(40) as i64 - 8,
+                _ => 30000 + g.rng.below(5) as i64 - 2,
+            }
+        };
+        for _ in 0..2 + self.rng.below(8) {
+            let step = self.rng.below(7) as i64 - 3;
+            let k = self.b.iconst(step.abs());
+            let op = if step < 0 { BinOp::Sub } else { BinOp::Add };
+            x = self.b.binary(op, x, k).unwrap();
+            pool.ints.push(x);
+            let op = *self.rng.pick(&[
+                BinOp::Uge,
+                BinOp::Ugt,
+                BinOp::Ult,
+                BinOp::Ule,
+                BinOp::Eq,
+                BinOp::Ne,
+                BinOp::Lt,
+                BinOp::Ge,
+                BinOp::UAddOverflows,
+                BinOp::USubOverflows,
+            ]);
+            let k = bound(self);
+            let k = self.b.iconst(k);
+            let (a, c) = if self.rng.below(4) == 0 {
+                (k, x)
+            } else {
+                (x, k)
+            };
+            let mut v = self.b.binary(op, a, c).unwrap();
+            for _ in 0..self.rng.below(3) {
+                let k = self.b.iconst(self.rng.below(2) as i64);
+                let op = *self.rng.pick(&[BinOp::Eq, BinOp::Ne]);
+                v = self.b.binary(op, v, k).unwrap();
+            }
+            let h = *self.rng.pick(&self.heads.clone());
+            let st = self.state(pool);
+            self.b.exit_if(v, h, &st).unwrap();
+            if self.rng.below(3) == 0 {
+                let m = self.b.iconst(15);
+                let idx = self.b.binary(BinOp::And, x, m).unwrap();
+                let two = self.b.iconst(2);
+                let idx = self.b.binary(BinOp::Add, idx, two).unwrap();
+                let ty = *self.rng.pick(&[MemType::U8, MemType::I32, MemType::I64]);
+                if self.rng.below(2) == 0 {
+                    let r = self.b.load_indexed(ty, pool.buf, idx, 4, 3).unwrap();
+                    pool.ints.push(r);
+                } else {
+                    let v = self.int(pool);
+                    self.b.store_indexed(ty, pool.buf, idx, 4, 3, v).unwrap();
+                }
+            }
+        }
+    }
+
     fn body(&mut self, pool: &mut Pool) {
         let n = self.rng.below(24);
         for _ in 0..n {
@@ -269,6 +334,7 @@ impl Gen<'_> {
                         _ => pool.ints.push(r),
                     }
                 }
+                11 | 17 if self.rng.below(3) < 2 => self.guard_run(pool),
                 11 if self.rng.below(2) == 0 => {
                     let cond = self.cond(pool);
                     let h = *self.rng.pick(&self.heads.clone());
@@ -340,6 +406,11 @@ impl Gen<'_> {
 
 /// A random program `f(a: int, b: int, x: float, buf: ptr) -> int`; see the module doc.
 pub fn generate(seed: u64) -> Function {
+    generate_with(seed, true)
+}
+
+/// [`generate`]'s program, optimised by the builder or (`optimize` false) as written.
+pub fn generate_with(seed: u64, optimize: bool) -> Function {
     let mut rng = Rng::new(seed);
     let ni = 2 + rng.below(5);
     let nf = 1 + rng.below(3);
@@ -391,7 +462,32 @@ pub fn generate(seed: u64) -> Function {
         g.b.switch_to(body).unwrap();
         let mut pool = g.pool_of(body);
         g.body(&mut pool);
-        match g.rng.below(8) {
+        match g.rng.below(10) {
+            8 | 9 => {
+                // A loop on itself (on fuel), passing some parameters back unchanged.
+                let params = g.b.params(body).to_vec();
+                let one = g.b.iconst(1);
+                let fuel = g.b.binary(BinOp::Sub, pool.fuel, one).unwrap();
+                let zero = g.b.iconst(0);
+                let alive = g.b.binary(BinOp::Gt, fuel, zero).unwrap();
+                let mut again = g.state(&pool);
+                again[0] = fuel;
+                for (a, p) in again.iter_mut().zip(&params).skip(2) {
+                    if g.rng.below(2) == 0 {
+                        *a = *p;
+                    }
+                }
+                let t = *g.rng.pick(&heads);
+                let st = g.state(&pool);
+                if g.rng.below(2) == 0 {
+                    g.b.branch(alive, body, &again, t, &st).unwrap();
+                } else {
+                    // Leave through a side exit, go round on the jump.
+                    let dead = g.b.binary(BinOp::Le, fuel, zero).unwrap();
+                    g.b.exit_if(dead, t, &st).unwrap();
+                    g.b.jump(body, &again).unwrap();
+                }
+            }
             0 => {
                 let v = g.int(&pool);
                 g.b.ret(Some(v)).unwrap();
@@ -423,5 +519,6 @@ pub fn generate(seed: u64) -> Function {
         acc = g.b.binary(BinOp::Xor, m, v).unwrap();
     }
     g.b.ret(Some(acc)).unwrap();
+    g.b.set_optimize(optimize);
     g.b.finish().unwrap()
 }

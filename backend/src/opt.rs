@@ -1,0 +1,814 @@
+//! Rewrites of a finished function, block by block, made by [`crate::FunctionBuilder::finish`]
+//! before any backend sees it (so the reference backend runs exactly what machine code
+//! runs). Each keeps what the function computes for every input, and each is linear in
+//! the size of the function:
+//!
+//! 1. **Offsets fold into their root.** In a chain of additions and subtractions of
+//!    constants, `x + k1 - k2` becomes `x + (k1 - k2)`, so the chain is no longer a chain
+//!    of dependent instructions, and a chain back to `x + 0` is `x` itself; an address
+//!    indexed by `x + k` is indexed by `x` with `k * scale` added to its displacement.
+//! 2. **Loops get a steady-state copy.** A block that loops on itself (through its
+//!    terminator) and has side exits or overflow tests reading only values it passes back
+//!    to itself unchanged gets a copy without them, which every jump back to the loop
+//!    goes to: after one turn those tests passed with the same operands. (A brainfuck
+//!    `[-]` keeps its tape index check only on entry.)
+//! 3. **Range guards widen in loops.** In a block that loops on itself, side exits whose
+//!    conditions only test whether `root + c` lies in a range (comparisons with
+//!    constants, carry and borrow tests, also through `== 0`/`== 1` negations) are
+//!    replaced, when at least two test the same root, by one test of `root` against the
+//!    intersection of what they let through, placed at the first of them. When that test
+//!    fails, control goes to a *slow copy* of the rest of the block, which keeps every
+//!    original guard: the program does exactly what it did before, only the common case
+//!    is shorter (a brainfuck `[>>>>>>>>>]` tests its index once a turn, not nine times).
+//! 4. **Dead pure instructions go**: arithmetic whose result nothing reads (left behind
+//!    by 1 and 3).
+//!
+//! Growth is bounded: a block gets at most one steady-state copy, and a looping block at
+//! most one slow copy, each no longer than the block.
+
+use crate::ir::*;
+use crate::FastSet;
+
+/// Optimise every block of `f` (see the module doc).
+pub(crate) fn optimize(f: &mut Function) {
+    let mut o = Opt {
+        off: vec![None; f.values.len()],
+        def: vec![u32::MAX; f.values.len()],
+    };
+    let n = f.blocks.len();
+    for bi in 0..n {
+        o.fold_offsets(f, bi);
+        if let Some(steady) = steady_copy(f, bi) {
+            o.fold_offsets(f, steady);
+            o.widen_guards(f, steady);
+        }
+        o.widen_guards(f, bi);
+    }
+    remove_dead(f);
+}
+
+/// If block `bi` is a loop closed by its own terminator and has side exits or overflow
+/// tests that only read values the loop passes back to itself unchanged (and constants,
+/// through arithmetic), give it a *steady-state copy* without them (overflow tests
+/// become plain arithmetic), and make every jump back to the loop go to the copy. Once
+/// the loop has gone round, those tests passed with the same operands, so they would
+/// pass again. Returns the copy's index.
+fn steady_copy(f: &mut Function, bi: usize) -> Option<usize> {
+    let id = Block(f.first_block + bi as u32);
+    let block = &f.blocks[bi];
+    let back_in_body = block.insts.iter().any(
+        |i| matches!(&i.op, InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) if t.block == id),
+    );
+    let back: Vec<&Target> = match &block.term {
+        Terminator::Jump(t) => vec![t],
+        Terminator::Branch {
+            then, otherwise, ..
+        } => vec![then, otherwise],
+        _ => return None,
+    };
+    let back: Vec<&Target> = back.into_iter().filter(|t| t.block == id).collect();
+    if back.is_empty() || back_in_body {
+        return None;
+    }
+    let mut fixed: FastSet<Value> = block
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| back.iter().all(|t| t.args[*i] == **p))
+        .map(|(_, p)| *p)
+        .collect();
+    if fixed.is_empty() {
+        return None;
+    }
+    let is_fixed =
+        |v: Value, fixed: &FastSet<Value>| fixed.contains(&v) || int_const(f, v).is_some();
+    // Per instruction: dropped from the copy (a fixed test), or an overflow test kept as
+    // plain arithmetic.
+    let mut dropped = vec![false; block.insts.len()];
+    let mut plain = vec![false; block.insts.len()];
+    for (j, inst) in block.insts.iter().enumerate() {
+        match &inst.op {
+            InstOp::Binary(..) | InstOp::Unary(..) => {
+                let mut all = true;
+                inst.op.each_use(|v| all &= is_fixed(v, &fixed));
+                if all {
+                    fixed.insert(inst.result.expect("arithmetic has a result"));
+                }
+            }
+            InstOp::ExitIf(c, _) if is_fixed(*c, &fixed) => dropped[j] = true,
+            InstOp::Overflow(_, a, b, _) if is_fixed(*a, &fixed) && is_fixed(*b, &fixed) => {
+                plain[j] = true;
+                fixed.insert(inst.result.expect("an overflow test has a result"));
+            }
+            _ => {}
+        }
+    }
+    if !dropped.iter().chain(&plain).any(|d| *d) {
+        return None;
+    }
+    let copy = Block(f.first_block + f.blocks.len() as u32);
+    let (params, insts, term) = (
+        block.params.clone(),
+        block.insts.clone(),
+        block.term.clone(),
+    );
+    let mut map: crate::FastMap<Value, Value> = crate::FastMap::default();
+    let mut new_params = Vec::with_capacity(params.len());
+    for (j, p) in params.iter().enumerate() {
+        let n = new_value(
+            f,
+            f.kind(*p),
+            ValueDef::Param {
+                block: copy,
+                index: j as u32,
+            },
+        );
+        map.insert(*p, n);
+        new_params.push(n);
+    }
+    let mut new_insts = Vec::with_capacity(insts.len());
+    for (j, inst) in insts.into_iter().enumerate() {
+        if dropped[j] {
+            continue;
+        }
+        let mut op = match inst.op {
+            InstOp::Overflow(o, a, b, _) if plain[j] => InstOp::Binary(
+                match o {
+                    OvfOp::AddOvf => BinOp::Add,
+                    OvfOp::SubOvf => BinOp::Sub,
+                    OvfOp::MulOvf => BinOp::Mul,
+                },
+                a,
+                b,
+            ),
+            op => op,
+        };
+        op.map_uses(|v| map.get(&v).copied().unwrap_or(v));
+        let result = inst.result.map(|r| {
+            let n = new_value(
+                f,
+                f.kind(r),
+                ValueDef::Inst {
+                    block: copy,
+                    index: new_insts.len() as u32,
+                },
+            );
+            map.insert(r, n);
+            n
+        });
+        new_insts.push(Inst { op, result });
+    }
+    let mut new_term = term;
+    new_term.map_uses(|v| map.get(&v).copied().unwrap_or(v));
+    for t in [&mut new_term, &mut f.blocks[bi].term] {
+        match t {
+            Terminator::Jump(t) => retarget(t, id, copy),
+            Terminator::Branch {
+                then, otherwise, ..
+            } => {
+                retarget(then, id, copy);
+                retarget(otherwise, id, copy);
+            }
+            _ => unreachable!("only jumps and branches close a loop here"),
+        }
+    }
+    f.blocks.push(BlockData {
+        params: new_params,
+        insts: new_insts,
+        term: new_term,
+    });
+    Some(f.blocks.len() - 1)
+}
+
+fn retarget(t: &mut Target, from: Block, to: Block) {
+    if t.block == from {
+        t.block = to;
+    }
+}
+
+/// Per-value facts, indexed by value number minus `first_value`. Values are local to
+/// their block, so one table serves every block.
+struct Opt {
+    /// `Some((root, c))`: the value is `root + c` (wrapping).
+    off: Vec<Option<(Value, i64)>>,
+    /// The index of the instruction defining the value in its block.
+    def: Vec<u32>,
+}
+
+/// A set of 64-bit words: empty, all, or `lo..=hi` read as unsigned, wrapping past
+/// `u64::MAX` to 0 when `lo > hi`.
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Set {
+    Empty,
+    Full,
+    Range(u64, u64),
+}
+
+impl Set {
+    fn range(lo: u64, hi: u64) -> Set {
+        if hi.wrapping_add(1) == lo {
+            Set::Full
+        } else {
+            Set::Range(lo, hi)
+        }
+    }
+
+    fn complement(self) -> Set {
+        match self {
+            Set::Empty => Set::Full,
+            Set::Full => Set::Empty,
+            Set::Range(lo, hi) => Set::Range(hi.wrapping_add(1), lo.wrapping_sub(1)),
+        }
+    }
+
+    /// The signed range `lo..=hi` (`lo <= hi`).
+    fn signed(lo: i64, hi: i64) -> Set {
+        Set::range(lo as u64, hi as u64)
+    }
+}
+
+/// The values of `x` for which `x op k` (or `k op x` when `x_right`) is true (non-zero),
+/// for the tests a range guard may use.
+fn truth_set(op: BinOp, k: u64, x_right: bool) -> Option<Set> {
+    use BinOp::*;
+    let ks = k as i64;
+    // `k op x` as `x op' k`.
+    let op = if x_right {
+        match op {
+            Ult => Ugt,
+            Ule => Uge,
+            Ugt => Ult,
+            Uge => Ule,
+            Lt => Gt,
+            Le => Ge,
+            Gt => Lt,
+            Ge => Le,
+            Eq | Ne | UAddOverflows => op,
+            // `k - x` borrows when `x > k`.
+            USubOverflows => {
+                return Some(if k == u64::MAX {
+                    Set::Empty
+                } else {
+                    Set::range(k + 1, u64::MAX)
+                })
+            }
+            _ => return None,
+        }
+    } else {
+        op
+    };
+    Some(match op {
+        Eq => Set::Range(k, k),
+        Ne => Set::Range(k, k).complement(),
+        Ult | USubOverflows if k == 0 => Set::Empty,
+        Ult | USubOverflows => Set::range(0, k - 1),
+        Ule => Set::range(0, k),
+        Ugt if k == u64::MAX => Set::Empty,
+        Ugt => Set::range(k + 1, u64::MAX),
+        Uge => Set::range(k, u64::MAX),
+        Lt if ks == i64::MIN => Set::Empty,
+        Lt => Set::signed(i64::MIN, ks - 1),
+        Le => Set::signed(i64::MIN, ks),
+        Gt if ks == i64::MAX => Set::Empty,
+        Gt => Set::signed(ks + 1, i64::MAX),
+        Ge => Set::signed(ks, i64::MAX),
+        UAddOverflows if k == 0 => Set::Empty,
+        UAddOverflows => Set::range(u64::MAX - k + 1, u64::MAX),
+        _ => return None,
+    })
+}
+
+/// A side exit recognised as a range guard: it is not taken exactly when
+/// `root + c` (wrapping) is in `pass`.
+struct Guard {
+    /// The index of the `exit_if` in its block.
+    at: usize,
+    root: Value,
+    /// The values of `root` for which the guard is surely not taken: `lo..=hi`, or `None`
+    /// when it is never taken.
+    rooted: Option<(u64, u64)>,
+}
+
+impl Opt {
+    fn ix(f: &Function, v: Value) -> Option<usize> {
+        v.0.checked_sub(f.first_value).map(|i| i as usize)
+    }
+
+    fn offset_of(&self, f: &Function, v: Value) -> (Value, i64) {
+        Self::ix(f, v)
+            .and_then(|i| self.off.get(i).copied().flatten())
+            .unwrap_or((v, 0))
+    }
+
+    /// Fold constant offsets into their root in block `bi` (see the module doc, 1), and
+    /// record where each instruction result is defined.
+    fn fold_offsets(&mut self, f: &mut Function, bi: usize) {
+        self.off.resize(f.values.len(), None);
+        self.def.resize(f.values.len(), u32::MAX);
+        let mut insts = std::mem::take(&mut f.blocks[bi].insts);
+        // Results equal to another value (an offset chain back at 0 from its root).
+        let mut same: Vec<(Value, Value)> = Vec::new();
+        for (at, inst) in insts.iter_mut().enumerate() {
+            if !same.is_empty() {
+                inst.op
+                    .map_uses(|v| same.iter().find(|s| s.0 == v).map_or(v, |s| s.1));
+            }
+            let Some(r) = inst.result else { continue };
+            let ri = (r.0 - f.first_value) as usize;
+            self.def[ri] = at as u32;
+            match &mut inst.op {
+                InstOp::Binary(op @ (BinOp::Add | BinOp::Sub), a, b) => {
+                    let (x, k) = match (*op, int_const(f, *a), int_const(f, *b)) {
+                        (BinOp::Add, None, Some(k)) => (*a, k),
+                        (BinOp::Add, Some(k), None) => (*b, k),
+                        (BinOp::Sub, None, Some(k)) => (*a, k.wrapping_neg()),
+                        _ => continue,
+                    };
+                    let (root, c0) = self.offset_of(f, x);
+                    let c = c0.wrapping_add(k);
+                    if c == 0 {
+                        same.push((r, root));
+                        continue;
+                    }
+                    if root != x {
+                        *op = BinOp::Add;
+                        *a = root;
+                        *b = new_value(f, Kind::Int, ValueDef::Const(c as u64));
+                    }
+                    self.off[ri] = Some((root, c));
+                }
+                InstOp::Load(_, addr) | InstOp::Store(_, addr, _) => {
+                    let Some(i) = addr.index else { continue };
+                    let (root, c) = self.offset_of(f, i);
+                    let disp = c
+                        .checked_mul(addr.scale as i64)
+                        .and_then(|d| d.checked_add(addr.offset as i64))
+                        .and_then(|d| i32::try_from(d).ok());
+                    if let (true, Some(d)) = (root != i, disp) {
+                        addr.index = Some(root);
+                        addr.offset = d;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A store has no result: its uses were mapped above; the terminator's here.
+        if !same.is_empty() {
+            f.blocks[bi]
+                .term
+                .map_uses(|v| same.iter().find(|s| s.0 == v).map_or(v, |s| s.1));
+        }
+        f.blocks[bi].insts = insts;
+    }
+
+    /// The instruction of block `insts` defining `v`, if `v` is an instruction result of
+    /// this block.
+    fn def_of<'a>(&self, f: &Function, insts: &'a [Inst], v: Value) -> Option<&'a Inst> {
+        let d = *self.def.get(Self::ix(f, v)?)? as usize;
+        insts.get(d).filter(|i| i.result == Some(v))
+    }
+
+    /// `cond` as a range guard: its root, its offset and the set of `root + offset` it
+    /// lets through.
+    fn guard(&self, f: &Function, insts: &[Inst], cond: Value) -> Option<(Value, i64, Set)> {
+        let mut v = cond;
+        let mut negated = false;
+        // See through `t == 0`, `t == 1`, `t != 0`, `t != 1` of a 0/1 test `t`.
+        let (op, x, k, x_right) = loop {
+            let InstOp::Binary(op, a, b) = self.def_of(f, insts, v)?.op else {
+                return None;
+            };
+            let (x, k, x_right) = match (int_const(f, a), int_const(f, b)) {
+                (None, Some(k)) => (a, k as u64, false),
+                (Some(k), None) => (b, k as u64, true),
+                _ => return None,
+            };
+            if matches!(op, BinOp::Eq | BinOp::Ne) && k <= 1 {
+                if let Some(InstOp::Binary(inner, _, _)) = self.def_of(f, insts, x).map(|i| &i.op) {
+                    if inner.is_comparison() {
+                        // `t == 1` and `t != 0` are `t`; the other two negate it.
+                        if (op == BinOp::Eq) == (k == 0) {
+                            negated = !negated;
+                        }
+                        v = x;
+                        continue;
+                    }
+                }
+            }
+            break (op, x, k, x_right);
+        };
+        if f.kind(x) != Kind::Int {
+            return None;
+        }
+        let truth = truth_set(op, k, x_right)?;
+        let pass = if negated { truth } else { truth.complement() };
+        let (root, c) = self.offset_of(f, x);
+        Some((root, c, pass))
+    }
+
+    /// Widen the range guards of block `bi` (see the module doc, 2).
+    fn widen_guards(&mut self, f: &mut Function, bi: usize) {
+        let block = &f.blocks[bi];
+        let id = Block(f.first_block + bi as u32);
+        let looping = match &block.term {
+            Terminator::Jump(t) => t.block == id,
+            Terminator::Branch {
+                then, otherwise, ..
+            } => then.block == id || otherwise.block == id,
+            _ => false,
+        };
+        if !looping
+            || block
+                .insts
+                .iter()
+                .filter(|i| matches!(i.op, InstOp::ExitIf(..)))
+                .count()
+                < 2
+        {
+            return;
+        }
+        let mut guards: Vec<Guard> = Vec::new();
+        for (at, inst) in block.insts.iter().enumerate() {
+            let InstOp::ExitIf(cond, _) = inst.op else {
+                continue;
+            };
+            let Some((root, c, pass)) = self.guard(f, &block.insts, cond) else {
+                continue;
+            };
+            let rooted = match pass {
+                Set::Full => None,
+                Set::Range(lo, hi) if lo <= hi => {
+                    // root + c in lo..=hi, without wrapping.
+                    let lo = (lo as i128 - c as i128).max(0);
+                    let hi = (hi as i128 - c as i128).min(u64::MAX as i128);
+                    if lo > hi {
+                        continue;
+                    }
+                    Some((lo as u64, hi as u64))
+                }
+                _ => continue,
+            };
+            guards.push(Guard { at, root, rooted });
+        }
+        // The root with the most guards.
+        let mut counts: crate::FastMap<Value, usize> = crate::FastMap::default();
+        let mut best: Option<(Value, usize)> = None;
+        for g in &guards {
+            let n = counts.entry(g.root).or_default();
+            *n += 1;
+            if best.is_none_or(|(_, m)| *n > m) {
+                best = Some((g.root, *n));
+            }
+        }
+        let Some((root, n)) = best else { return };
+        if n < 2 {
+            return;
+        }
+        // Intersect in block order, leaving in place a guard that would empty the range.
+        let (mut lo, mut hi) = (0u64, u64::MAX);
+        let mut chosen: FastSet<usize> = FastSet::default();
+        for g in guards.iter().filter(|g| g.root == root) {
+            match g.rooted {
+                None => {}
+                Some((l, h)) if l.max(lo) <= h.min(hi) => {
+                    lo = l.max(lo);
+                    hi = h.min(hi);
+                }
+                Some(_) => continue,
+            }
+            chosen.insert(g.at);
+        }
+        if chosen.len() < 2 {
+            return;
+        }
+        let first = *chosen.iter().min().expect("two guards");
+        let block_id = Block(f.first_block + bi as u32);
+        let mut insts = std::mem::take(&mut f.blocks[bi].insts);
+        let mut tail: Vec<Inst> = insts.split_off(first);
+        if (lo, hi) != (0, u64::MAX) {
+            let slow = slow_copy(f, bi, &insts, &tail);
+            // Leave for the slow copy when root is outside lo..=hi.
+            let int = |f: &mut Function, v: i64| new_value(f, Kind::Int, ValueDef::Const(v as u64));
+            let mut test = |f: &mut Function, op: BinOp, a: Value, b: Value| {
+                let r = new_value(f, Kind::Int, ValueDef::Const(0));
+                insts.push(Inst {
+                    op: InstOp::Binary(op, a, b),
+                    result: Some(r),
+                });
+                r
+            };
+            let cond = if lo == 0 {
+                let h = int(f, hi as i64);
+                test(f, BinOp::Ugt, root, h)
+            } else if hi == u64::MAX {
+                let l = int(f, lo as i64);
+                test(f, BinOp::Ult, root, l)
+            } else {
+                let l = int(f, lo.wrapping_neg() as i64);
+                let t = test(f, BinOp::Add, root, l);
+                let w = int(f, (hi - lo) as i64);
+                test(f, BinOp::Ugt, t, w)
+            };
+            insts.push(Inst {
+                op: InstOp::ExitIf(cond, slow),
+                result: None,
+            });
+        }
+        let mut at = first;
+        tail.retain(|_| {
+            at += 1;
+            !chosen.contains(&(at - 1))
+        });
+        insts.extend(tail);
+        renumber(f, block_id, &insts);
+        f.blocks[bi].insts = insts;
+    }
+}
+
+/// A new block running `tail` (the instructions of block `bi` from some point on) and
+/// the block's terminator, with the values of `head` (the instructions before that
+/// point) and the block's parameters it reads as parameters; the jump to it. Arithmetic
+/// of `head` whose results only the copy reads is computed again in the copy, so the
+/// common path does not keep it alive for the jump.
+fn slow_copy(f: &mut Function, bi: usize, head: &[Inst], tail: &[Inst]) -> Target {
+    let block = &f.blocks[bi];
+    let mut before: FastSet<Value> = block.params.iter().copied().collect();
+    before.extend(head.iter().filter_map(|i| i.result));
+    // Values of `head` the copy reads; `needed` holds the members of `live` still read.
+    let mut live: Vec<Value> = Vec::new();
+    let mut needed: FastSet<Value> = FastSet::default();
+    let note = |v: Value, live: &mut Vec<Value>, needed: &mut FastSet<Value>| {
+        if before.contains(&v) && needed.insert(v) {
+            live.push(v);
+        }
+    };
+    for i in tail {
+        i.op.each_use(|v| note(v, &mut live, &mut needed));
+    }
+    block.term.each_use(|v| note(v, &mut live, &mut needed));
+    let mut again: Vec<Inst> = Vec::new();
+    for inst in head.iter().rev() {
+        let Some(r) = inst.result else { continue };
+        if matches!(inst.op, InstOp::Binary(..) | InstOp::Unary(..)) && needed.remove(&r) {
+            inst.op.each_use(|v| note(v, &mut live, &mut needed));
+            again.push(inst.clone());
+        }
+    }
+    again.reverse();
+    live.retain(|v| needed.contains(v));
+    let term = block.term.clone();
+    let id = Block(f.first_block + f.blocks.len() as u32);
+    let mut map: crate::FastMap<Value, Value> = crate::FastMap::default();
+    let mut params = Vec::with_capacity(live.len());
+    for (j, v) in live.iter().enumerate() {
+        let p = new_value(
+            f,
+            f.kind(*v),
+            ValueDef::Param {
+                block: id,
+                index: j as u32,
+            },
+        );
+        map.insert(*v, p);
+        params.push(p);
+    }
+    let mut insts = Vec::with_capacity(again.len() + tail.len());
+    for (j, inst) in again.iter().chain(tail).enumerate() {
+        let mut op = inst.op.clone();
+        op.map_uses(|v| map.get(&v).copied().unwrap_or(v));
+        let result = inst.result.map(|r| {
+            let n = new_value(
+                f,
+                f.kind(r),
+                ValueDef::Inst {
+                    block: id,
+                    index: j as u32,
+                },
+            );
+            map.insert(r, n);
+            n
+        });
+        insts.push(Inst { op, result });
+    }
+    let mut term = term;
+    term.map_uses(|v| map.get(&v).copied().unwrap_or(v));
+    f.blocks.push(BlockData {
+        params,
+        insts,
+        term,
+    });
+    Target {
+        block: id,
+        args: live,
+    }
+}
+
+/// Remove, block by block, pure instructions whose result nothing reads (see the module
+/// doc, 3).
+fn remove_dead(f: &mut Function) {
+    let mut uses = vec![0u32; f.values.len()];
+    let first = f.first_value;
+    let count = |uses: &mut Vec<u32>, v: Value| {
+        if let Some(i) = v.0.checked_sub(first) {
+            uses[i as usize] += 1;
+        }
+    };
+    for b in &f.blocks {
+        for i in &b.insts {
+            i.op.each_use(|v| count(&mut uses, v));
+        }
+        b.term.each_use(|v| count(&mut uses, v));
+    }
+    let mut keep: Vec<bool> = Vec::new();
+    for bi in 0..f.blocks.len() {
+        let insts = &f.blocks[bi].insts;
+        keep.clear();
+        keep.resize(insts.len(), true);
+        let mut removed = false;
+        for (j, inst) in insts.iter().enumerate().rev() {
+            let pure = matches!(inst.op, InstOp::Binary(..) | InstOp::Unary(..));
+            let Some(r) = inst.result else { continue };
+            if pure && uses[(r.0 - first) as usize] == 0 {
+                keep[j] = false;
+                removed = true;
+                inst.op.each_use(|v| {
+                    if let Some(i) = v.0.checked_sub(first) {
+                        uses[i as usize] -= 1;
+                    }
+                });
+            }
+        }
+        if removed {
+            let mut insts = std::mem::take(&mut f.blocks[bi].insts);
+            let mut k = keep.iter();
+            insts.retain(|_| *k.next().expect("one flag per instruction"));
+            renumber(f, Block(f.first_block + bi as u32), &insts);
+            f.blocks[bi].insts = insts;
+        }
+    }
+}
+
+/// Record `insts` as the instructions of `block`, at their positions.
+fn renumber(f: &mut Function, block: Block, insts: &[Inst]) {
+    for (j, inst) in insts.iter().enumerate() {
+        if let Some(r) = inst.result {
+            f.values[(r.0 - f.first_value) as usize].def = ValueDef::Inst {
+                block,
+                index: j as u32,
+            };
+        }
+    }
+}
+
+fn int_const(f: &Function, v: Value) -> Option<i64> {
+    if v.0 < f.first_value || f.kind(v) != Kind::Int {
+        return None;
+    }
+    f.const_bits(v).map(|b| b as i64)
+}
+
+fn new_value(f: &mut Function, kind: Kind, def: ValueDef) -> Value {
+    let v = Value(f.first_value + f.values.len() as u32);
+    f.values.push(ValueData { kind, def });
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::{new_backend, BackendKind, FunctionBuilder};
+
+    const TAPE: i64 = 30000;
+
+    /// `f(p, tape)`: a brainfuck `[>>>>>>>>>]` (`p` moves by 9 until a zero cell), each
+    /// move checked like bf's `>`; the result is the final `p`, or `-(k + 1)` when move
+    /// `k` would leave the tape.
+    fn scan_loop(optimize: bool) -> Function {
+        use Kind::*;
+        let mut b = FunctionBuilder::new("scan", Sig::new(&[Int, Ptr], Some(Int)));
+        let [p0, tape] = b.params(b.entry())[..] else {
+            unreachable!()
+        };
+        let lp = b.create_block(&[Int, Ptr]);
+        let done = b.create_block(&[Int]);
+        let off: Vec<Block> = (0..9).map(|_| b.create_block(&[])).collect();
+        b.jump(lp, &[p0, tape]).unwrap();
+        b.switch_to(lp).unwrap();
+        let [mut p, tape] = b.params(lp)[..] else {
+            unreachable!()
+        };
+        for &o in &off {
+            let one = b.iconst(1);
+            let n = b.binary(BinOp::Add, p, one).unwrap();
+            let end = b.iconst(TAPE);
+            let out = b.binary(BinOp::Uge, n, end).unwrap();
+            let t = b.iconst(1);
+            let out = b.binary(BinOp::Eq, out, t).unwrap();
+            b.exit_if(out, o, &[]).unwrap();
+            p = n;
+        }
+        let cell = b.load_indexed(MemType::U8, tape, p, 1, 0).unwrap();
+        b.branch(cell, lp, &[p, tape], done, &[p]).unwrap();
+        b.switch_to(done).unwrap();
+        let r = b.params(done)[0];
+        b.ret(Some(r)).unwrap();
+        for (k, &o) in off.iter().enumerate() {
+            b.switch_to(o).unwrap();
+            let e = b.iconst(-(k as i64) - 1);
+            b.ret(Some(e)).unwrap();
+        }
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
+    /// `f(p, tape)`: a brainfuck `[-]` at `p`, whose index check does not change in the
+    /// loop; the result is 0, or -1 when `p` is off the tape.
+    fn clear_loop(optimize: bool) -> Function {
+        use Kind::*;
+        let mut b = FunctionBuilder::new("clear", Sig::new(&[Int, Ptr], Some(Int)));
+        let [p0, tape] = b.params(b.entry())[..] else {
+            unreachable!()
+        };
+        let lp = b.create_block(&[Int, Ptr]);
+        let (off, done) = (b.create_block(&[]), b.create_block(&[]));
+        b.jump(lp, &[p0, tape]).unwrap();
+        b.switch_to(lp).unwrap();
+        let [p, tape] = b.params(lp)[..] else {
+            unreachable!()
+        };
+        let end = b.iconst(TAPE);
+        let out = b.binary(BinOp::Uge, p, end).unwrap();
+        b.exit_if(out, off, &[]).unwrap();
+        let c = b.load_indexed(MemType::U8, tape, p, 1, 0).unwrap();
+        let one = b.iconst(1);
+        let c = b.binary(BinOp::Sub, c, one).unwrap();
+        let m = b.iconst(255);
+        let c = b.binary(BinOp::And, c, m).unwrap();
+        b.store_indexed(MemType::U8, tape, p, 1, 0, c).unwrap();
+        b.branch(c, lp, &[p, tape], done, &[]).unwrap();
+        b.switch_to(off).unwrap();
+        let e = b.iconst(-1);
+        b.ret(Some(e)).unwrap();
+        b.switch_to(done).unwrap();
+        let z = b.iconst(0);
+        b.ret(Some(z)).unwrap();
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
+    /// Run `make(optimize)` both ways on the reference backend, and optimised on x86,
+    /// from every start in `starts` on a tape with zero cells at `zeros`: the results and
+    /// tapes agree.
+    fn agree(make: fn(bool) -> Function, starts: &[u64], zeros: &[usize]) {
+        let mut kinds = vec![BackendKind::Reference];
+        if cfg!(all(target_arch = "x86_64", unix)) {
+            kinds.push(BackendKind::X86);
+        }
+        let runs: Vec<(Box<dyn crate::Backend>, crate::FuncId)> = [false, true]
+            .iter()
+            .flat_map(|&opt| {
+                kinds.iter().map(move |&k| {
+                    let be = new_backend(k, None).unwrap();
+                    let id = be.compile(make(opt)).unwrap();
+                    (be, id)
+                })
+            })
+            .collect();
+        for &p in starts {
+            let mut outcomes = Vec::new();
+            for (be, id) in &runs {
+                let mut tape = vec![7u8; TAPE as usize + 64];
+                for &z in zeros {
+                    tape[z] = 0;
+                }
+                let r = unsafe { be.call(*id, &[p, tape.as_mut_ptr() as u64]) };
+                outcomes.push((r, tape));
+            }
+            for o in &outcomes[1..] {
+                assert_eq!(o.0, outcomes[0].0, "result from p = {p}");
+                assert!(o.1 == outcomes[0].1, "tape from p = {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn scan_loop_tests_its_index_once_a_turn() {
+        insta::assert_snapshot!("scan_plain", scan_loop(false).to_string());
+        insta::assert_snapshot!("scan_optimised", scan_loop(true).to_string());
+        // Near both ends of the tape, where the single test fails and the slow copy
+        // finds which move leaves it; also a start whose moves wrap around.
+        let starts: Vec<u64> = [0u64, 1, 5, 29970, 29980, 29989, 29990, 29991, 29995]
+            .into_iter()
+            .chain((29982..30002).step_by(1))
+            .chain([u64::MAX - 3, u64::MAX])
+            .collect();
+        agree(scan_loop, &starts, &[45, 29999, 29990]);
+    }
+
+    #[test]
+    fn clear_loop_checks_its_index_on_entry_only() {
+        let f = clear_loop(true);
+        insta::assert_snapshot!("clear_optimised", f.to_string());
+        agree(clear_loop, &[0, 1, 29999, 30000, 30001, u64::MAX], &[]);
+    }
+}
