@@ -19,6 +19,31 @@ use crate::ir::*;
 use crate::FastMap as HashMap;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 
+/// A memory operand: `[base + index * scale + disp]`.
+#[derive(Copy, Clone, Debug)]
+struct Mem {
+    base: u8,
+    /// The index register and its scale (1, 2, 4 or 8).
+    index: Option<(u8, u8)>,
+    disp: i32,
+}
+
+/// Emit one instruction with the memory operand `$m` between the tokens `$pre` and
+/// `$post` (dynasm takes scales only as literals, so one arm per scale).
+macro_rules! at_mem {
+    ($ops:expr, $m:expr, [$($pre:tt)*], [$($post:tt)*]) => {{
+        let m: Mem = $m;
+        let (base, disp) = (m.base, m.disp);
+        match m.index {
+            None => dynasm!($ops ; .arch x64 ; $($pre)* [Rq(base) + disp] $($post)*),
+            Some((i, 1)) => dynasm!($ops ; .arch x64 ; $($pre)* [Rq(base) + Rq(i) * 1 + disp] $($post)*),
+            Some((i, 2)) => dynasm!($ops ; .arch x64 ; $($pre)* [Rq(base) + Rq(i) * 2 + disp] $($post)*),
+            Some((i, 4)) => dynasm!($ops ; .arch x64 ; $($pre)* [Rq(base) + Rq(i) * 4 + disp] $($post)*),
+            Some((i, _)) => dynasm!($ops ; .arch x64 ; $($pre)* [Rq(base) + Rq(i) * 8 + disp] $($post)*),
+        }
+    }};
+}
+
 /// Cases per flexswitch chunk; a full chunk is continued by a new one.
 pub const SWITCH_SLOTS: usize = 6;
 /// Bytes of one case slot: `mov r11, imm64; cmp rax, r11; je rel32`.
@@ -463,15 +488,18 @@ impl Emitter<'_> {
             skip,
             exits,
             branch: fused,
-            ..
+            no_uses,
         } = self.plans.remove(&b).expect("every block has a plan");
-        // An exit to the next block just before a jump elsewhere: jump on the opposite
-        // condition and fall through into the exit's block.
+        // An exit just before a jump: when the exit goes to the next block, or the jump
+        // closes a loop on this block, jump on the opposite condition to the jump's
+        // target and go on to the exit's (falling through, or one jump more when
+        // leaving the loop).
         let n = data.insts.len();
         let flipped = match (data.insts.last().map(|i| &i.op), &data.term) {
-            (Some(InstOp::ExitIf(_, t)), Terminator::Jump(u)) => {
-                (Some(t.block) == next && self.direct(b, t) && self.direct(b, u)).then_some(u)
-            }
+            (Some(InstOp::ExitIf(_, t)), Terminator::Jump(u)) => (self.direct(b, u)
+                && ((Some(t.block) == next && self.direct(b, t))
+                    || (u.block == b && t.block != b)))
+                .then_some((u, t)),
             _ => None,
         };
         for (i, inst) in data.insts.iter().enumerate() {
@@ -479,7 +507,9 @@ impl Emitter<'_> {
                 continue;
             }
             let InstOp::ExitIf(c, t) = &inst.op else {
-                self.inst(b, i, inst);
+                // An overflow test reading this instruction's flags comes next.
+                let flags_read = no_uses.get(i + 1).copied().unwrap_or(false);
+                self.inst(b, i, inst, flags_read);
                 continue;
             };
             let cond = match exits.get(&i) {
@@ -492,13 +522,17 @@ impl Emitter<'_> {
                 }
             };
             match flipped.filter(|_| i + 1 == n) {
-                Some(u) => self.jcc_to(b, cond.invert(), u),
+                Some((u, _)) => self.jcc_to(b, cond.invert(), u),
                 None => self.jcc_to(b, cond, t),
             }
         }
         match &data.term {
-            // Already taken by the flipped exit; the exit's block comes next.
-            Terminator::Jump(_) if flipped.is_some() => {}
+            // Already taken by the flipped exit; now the exit.
+            Terminator::Jump(_) if flipped.is_some() => {
+                let (_, t) = flipped.expect("checked");
+                let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(b, *a)).collect();
+                self.goto(t.block, &locs, next);
+            }
             Terminator::Jump(t) => {
                 let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(b, *a)).collect();
                 self.goto(t.block, &locs, next);
@@ -527,8 +561,15 @@ impl Emitter<'_> {
                     }
                     Cond::Ne
                 };
-                // Prefer falling through into the next block.
+                // Prefer falling through into the next block; else, in a loop closed
+                // here, go round on the conditional jump (one branch per turn).
                 let (c, taken, rest) = if Some(then.block) == next && self.direct(b, then) {
+                    (c.invert(), otherwise, then)
+                } else if otherwise.block == b
+                    && then.block != b
+                    && Some(then.block) != next
+                    && self.direct(b, otherwise)
+                {
                     (c.invert(), otherwise, then)
                 } else {
                     (c, then, otherwise)
@@ -582,10 +623,10 @@ impl Emitter<'_> {
         asm::alu(&mut self.ops, Alu::Cmp, r, ly);
     }
 
-    fn inst(&mut self, b: Block, i: usize, inst: &Inst) {
+    fn inst(&mut self, b: Block, i: usize, inst: &Inst, flags_read: bool) {
         let dst = inst.result.map(|r| self.loc(b, r));
         match &inst.op {
-            InstOp::Binary(op, x, y) => self.binary(b, *op, *x, *y, dst.unwrap()),
+            InstOp::Binary(op, x, y) => self.binary(b, *op, *x, *y, dst.unwrap(), flags_read),
             InstOp::Unary(op, x) => self.unary(b, *op, *x, dst.unwrap()),
             InstOp::Overflow(op, x, y, t) => {
                 let (lx, ly) = (self.loc(b, *x), self.loc(b, *y));
@@ -606,12 +647,36 @@ impl Emitter<'_> {
         }
     }
 
-    /// **Invariant:** `Add`, `Sub` and `Mul` end with their ALU instruction (at most a
-    /// `mov` after it), so its flags are still set for a fused overflow test that
-    /// reuses them (see [`Fused::reuse`]).
-    fn binary(&mut self, b: Block, op: BinOp, x: Value, y: Value, d: Loc) {
+    /// **Invariant:** when `flags_read`, `Add`, `Sub` and `Mul` end with their ALU
+    /// instruction (at most a `mov` after it), so its flags are still set for the fused
+    /// overflow test that reuses them (see [`Fused::reuse`]); otherwise an addition of
+    /// a register and a register or constant into a third register is one `lea`.
+    fn binary(&mut self, b: Block, op: BinOp, x: Value, y: Value, d: Loc, flags_read: bool) {
         use BinOp::*;
         let (lx, ly) = (self.loc(b, x), self.loc(b, y));
+        if let (false, Loc::Reg(r), Loc::Reg(s)) = (flags_read, d, lx) {
+            let imm = |v: u64, neg: bool| {
+                let v = if neg {
+                    (v as i64).checked_neg()?
+                } else {
+                    v as i64
+                };
+                i32::try_from(v).ok()
+            };
+            match (op, ly) {
+                (Add | PtrAdd, Loc::Imm(v)) | (Sub, Loc::Imm(v)) if r != s => {
+                    if let Some(k) = imm(v, op == Sub) {
+                        dynasm!(self.ops ; .arch x64 ; lea Rq(r), [Rq(s) + k]);
+                        return;
+                    }
+                }
+                (Add | PtrAdd, Loc::Reg(t)) if r != s && r != t => {
+                    dynasm!(self.ops ; .arch x64 ; lea Rq(r), [Rq(s) + Rq(t) * 1]);
+                    return;
+                }
+                _ => {}
+            }
+        }
         let alu = match op {
             Add | PtrAdd => Some(Alu::Add),
             Sub | PtrDiff => Some(Alu::Sub),
@@ -816,43 +881,48 @@ impl Emitter<'_> {
         }
     }
 
-    /// Compute `[base + index*scale + offset]` operands: a base register and a
-    /// displacement, with any index folded in (through `lea` into `r10`).
-    fn address(&mut self, b: Block, a: &Address) -> (u8, i32) {
+    /// The memory operand of `a`: base and index in registers (their own, else `r10`
+    /// and `r11`), a constant index folded into the displacement when it fits.
+    fn mem(&mut self, b: Block, a: &Address) -> Mem {
         let lb = self.loc(b, a.base);
         let base = self.in_reg(lb, R10);
         let Some(index) = a.index else {
-            return (base, a.offset);
+            return Mem {
+                base,
+                index: None,
+                disp: a.offset,
+            };
         };
         let li = self.loc(b, index);
         if let Loc::Imm(v) = li {
             let disp = (v as i64)
                 .checked_mul(a.scale as i64)
                 .and_then(|x| x.checked_add(a.offset as i64))
-                .filter(|x| i32::try_from(*x).is_ok());
+                .and_then(|x| i32::try_from(x).ok());
             if let Some(disp) = disp {
-                return (base, disp as i32);
+                return Mem {
+                    base,
+                    index: None,
+                    disp,
+                };
             }
         }
         let idx = self.in_reg(li, R11);
-        let off = a.offset;
-        match a.scale {
-            1 => dynasm!(self.ops ; .arch x64 ; lea r10, [Rq(base) + Rq(idx) * 1 + off]),
-            2 => dynasm!(self.ops ; .arch x64 ; lea r10, [Rq(base) + Rq(idx) * 2 + off]),
-            4 => dynasm!(self.ops ; .arch x64 ; lea r10, [Rq(base) + Rq(idx) * 4 + off]),
-            _ => dynasm!(self.ops ; .arch x64 ; lea r10, [Rq(base) + Rq(idx) * 8 + off]),
+        Mem {
+            base,
+            index: Some((idx, a.scale)),
+            disp: a.offset,
         }
-        (R10, 0)
     }
 
     fn load(&mut self, b: Block, ty: MemType, a: &Address, d: Loc) {
-        let (base, off) = self.address(b, a);
+        let m = self.mem(b, a);
         if ty == MemType::F64 {
             let x = match d {
                 Loc::Xmm(x) => x,
                 _ => XMM_SCRATCH,
             };
-            dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [Rq(base) + off]);
+            at_mem!(self.ops, m, [movsd Rx(x), QWORD], []);
             asm::mov(&mut self.ops, d, Loc::Xmm(x));
             return;
         }
@@ -861,20 +931,21 @@ impl Emitter<'_> {
             _ => RAX,
         };
         match ty {
-            MemType::I8 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), BYTE [Rq(base) + off]),
-            MemType::U8 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), BYTE [Rq(base) + off]),
-            MemType::I16 => dynasm!(self.ops ; .arch x64 ; movsx Rq(r), WORD [Rq(base) + off]),
-            MemType::U16 => dynasm!(self.ops ; .arch x64 ; movzx Rd(r), WORD [Rq(base) + off]),
-            MemType::I32 => dynasm!(self.ops ; .arch x64 ; movsxd Rq(r), DWORD [Rq(base) + off]),
-            MemType::U32 => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [Rq(base) + off]),
-            _ => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [Rq(base) + off]),
+            MemType::I8 => at_mem!(self.ops, m, [movsx Rq(r), BYTE], []),
+            MemType::U8 => at_mem!(self.ops, m, [movzx Rd(r), BYTE], []),
+            MemType::I16 => at_mem!(self.ops, m, [movsx Rq(r), WORD], []),
+            MemType::U16 => at_mem!(self.ops, m, [movzx Rd(r), WORD], []),
+            MemType::I32 => at_mem!(self.ops, m, [movsxd Rq(r), DWORD], []),
+            MemType::U32 => at_mem!(self.ops, m, [mov Rd(r), DWORD], []),
+            _ => at_mem!(self.ops, m, [mov Rq(r), QWORD], []),
         }
         asm::mov(&mut self.ops, d, Loc::Reg(r));
     }
 
     fn store(&mut self, b: Block, ty: MemType, a: &Address, v: Value) {
         let lv = self.loc(b, v);
-        // The value goes to a scratch register first: the address may use r10/r11.
+        // The value goes to a scratch register unless it has one the store can name
+        // (the address may use r10/r11; the byte forms of rsp..rdi need care).
         if ty == MemType::F64 {
             let x = match lv {
                 Loc::Xmm(x) => x,
@@ -883,17 +954,23 @@ impl Emitter<'_> {
                     XMM_SCRATCH
                 }
             };
-            let (base, off) = self.address(b, a);
-            dynasm!(self.ops ; .arch x64 ; movsd QWORD [Rq(base) + off], Rx(x));
+            let m = self.mem(b, a);
+            at_mem!(self.ops, m, [movsd QWORD], [, Rx(x)]);
             return;
         }
-        asm::mov(&mut self.ops, Loc::Reg(RAX), lv);
-        let (base, off) = self.address(b, a);
+        let r = match lv {
+            Loc::Reg(r) if r != R10 && r != R11 && (ty.size() > 1 || !(4..8).contains(&r)) => r,
+            l => {
+                asm::mov(&mut self.ops, Loc::Reg(RAX), l);
+                RAX
+            }
+        };
+        let m = self.mem(b, a);
         match ty.size() {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [Rq(base) + off], al),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [Rq(base) + off], ax),
-            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [Rq(base) + off], eax),
-            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [Rq(base) + off], rax),
+            1 => at_mem!(self.ops, m, [mov BYTE], [, Rb(r)]),
+            2 => at_mem!(self.ops, m, [mov WORD], [, Rw(r)]),
+            4 => at_mem!(self.ops, m, [mov DWORD], [, Rd(r)]),
+            _ => at_mem!(self.ops, m, [mov QWORD], [, Rq(r)]),
         }
     }
 
