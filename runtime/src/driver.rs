@@ -98,6 +98,12 @@ pub struct UnitStats {
     pub merge_states: usize,
     pub paths: usize,
     pub operations: usize,
+    /// Time spent following paths and emitting operations.
+    pub paths_time: std::time::Duration,
+    /// Time spent finishing (checking and optimising) the function.
+    pub finish_time: std::time::Duration,
+    /// Time the backend took to compile the function.
+    pub backend_time: std::time::Duration,
 }
 
 /// The limits of one unit.
@@ -118,11 +124,13 @@ pub fn compile_unit<E: Extension>(
     let sig = Sig::new(&param_kinds::<E>(&start), Some(Kind::Int));
     let b = FunctionBuilder::new(name, sig);
     let mut merges = Merges::default();
-    let (f, stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
+    let (f, mut stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
+    let t = std::time::Instant::now();
     let id = jit
         .backend()
         .compile(f)
         .map_err(|e| format!("backend: {e}"))?;
+    stats.backend_time = t.elapsed();
     jit.compiled_blocks(id, &merges, &sites);
     Ok((id, stats))
 }
@@ -167,6 +175,7 @@ fn compile_paths<E: Extension>(
     // limit.
     let mut cx = Cx::new(b, frame, jit, limits.max_ops.saturating_mul(2).max(100_000));
     let mut stats = UnitStats::default();
+    let t = std::time::Instant::now();
     let known = merges.len();
     let mut pending: Vec<Pending<E::State>> = vec![Pending {
         block: entry,
@@ -181,7 +190,10 @@ fn compile_paths<E: Extension>(
     stats.merge_states = merges.len() - known;
     stats.operations = cx.emitted();
     let sites = std::mem::take(&mut cx.sites);
+    stats.paths_time = t.elapsed();
+    let t = std::time::Instant::now();
     let f = cx.b.finish().map_err(|e| format!("backend: {e}"))?;
+    stats.finish_time = t.elapsed();
     Ok((f, stats, sites))
 }
 

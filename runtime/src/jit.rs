@@ -340,9 +340,17 @@ impl Jit {
         };
         match driver::compile_unit::<E>(self, &name, start, self.limits()) {
             Ok((f, stats)) => {
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
                 self.backend().note(&format!(
-                    "{label}: compiled {} merge states, {} paths, {} operations",
-                    stats.merge_states, stats.paths, stats.operations
+                    "{label}: compiled {} merge states, {} paths, {} operations in {:.1} ms \
+                     (paths {:.1} ms, finishing {:.1} ms, machine code {:.1} ms)",
+                    stats.merge_states,
+                    stats.paths,
+                    stats.operations,
+                    ms(stats.paths_time + stats.finish_time + stats.backend_time),
+                    ms(stats.paths_time),
+                    ms(stats.finish_time),
+                    ms(stats.backend_time),
                 ));
                 Ok(f)
             }
