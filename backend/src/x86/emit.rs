@@ -118,13 +118,18 @@ struct Emitter<'a> {
     base: usize,
     f: &'a Function,
     layout: &'a mut FuncLayout,
-    allocs: HashMap<Block, BlockAlloc>,
+    /// Per block of `f` (by index from `f.first_block`): its allocation.
+    allocs: Vec<BlockAlloc>,
+    /// Per value of `f` (by index from `f.first_value`): its location (values are
+    /// block-local, so each has one).
+    locs: Vec<Loc>,
     labels: HashMap<Block, DynamicLabel>,
     frame: u32,
     /// Each block's fusion plan, made with its register allocation.
-    plans: HashMap<Block, Plan>,
+    /// Per block (by index from `f.first_block`): its fusion plan, until emitted.
+    plans: Vec<Option<Plan>>,
     /// Side exits and branch stubs emitted after the blocks.
-    stubs: Vec<(Pending, Block)>,
+    stubs: Vec<Pending>,
     symbols: Vec<(usize, String)>,
     /// New switches: (id, chunk offset, tail offset, stub offset, arg locs).
     new_switches: Vec<(SwitchId, usize, usize, usize, Vec<Loc>)>,
@@ -150,21 +155,38 @@ pub fn compile(
     }
 
     // Pass 1: allocate every block, fixing parameter locations as jumps reach them.
-    let mut allocs = HashMap::default();
-    let mut plans = HashMap::default();
+    let mut allocs = Vec::with_capacity(f.blocks.len());
+    let mut plans = Vec::with_capacity(f.blocks.len());
+    let mut locs = vec![Loc::Imm(0); f.values.len()];
     let mut frame = parent_frame;
+    // How many times each value is read (values are block-local, so per block too).
+    let mut uses = vec![0u32; f.values.len()];
+    let mut count = |v: Value| {
+        if let Some(i) = v.0.checked_sub(f.first_value) {
+            uses[i as usize] += 1;
+        }
+    };
+    for data in &f.blocks {
+        data.insts.iter().for_each(|i| i.op.each_use(&mut count));
+        data.term.each_use(&mut count);
+    }
+    let mut scratch = regalloc::Scratch::new(f);
     for b in f.block_ids() {
         let fixed = layout.param_locs[b.index()].clone();
-        let p = plan(f, b);
+        let p = plan(f, b, &uses);
         let alloc = {
             let lay = &*layout;
             let tp = |t: Block| lay.param_locs.get(t.index()).cloned().flatten();
-            regalloc::allocate(f, b, fixed.as_deref(), &tp, &p.no_uses)
+            regalloc::allocate(f, b, fixed.as_deref(), &tp, &p.no_uses, &mut scratch)
         };
-        plans.insert(b, p);
+        plans.push(Some(p));
+        for &(v, l) in &alloc.loc {
+            locs[(v.0 - f.first_value) as usize] = l;
+        }
         if fixed.is_none() {
-            let locs = f.block(b).params.iter().map(|p| alloc.loc[p]).collect();
-            layout.param_locs[b.index()] = Some(locs);
+            let ps = f.block(b).params.iter();
+            let pl = ps.map(|p| locs[(p.0 - f.first_value) as usize]).collect();
+            layout.param_locs[b.index()] = Some(pl);
         }
         frame = frame.max(alloc.slots);
         let data = f.block(b);
@@ -186,7 +208,7 @@ pub fn compile(
         }
         for t in targets {
             if layout.param_locs[t.block.index()].is_none() {
-                let arg_locs: Vec<Loc> = t.args.iter().map(|a| loc_of(f, &alloc, *a)).collect();
+                let arg_locs: Vec<Loc> = t.args.iter().map(|a| loc_of(f, &locs, *a)).collect();
                 let kinds: Vec<Kind> = t.args.iter().map(|a| f.kind(*a)).collect();
                 let locs = regalloc::place_params(&kinds, &arg_locs);
                 for l in &locs {
@@ -197,7 +219,7 @@ pub fn compile(
                 layout.param_locs[t.block.index()] = Some(locs);
             }
         }
-        allocs.insert(b, alloc);
+        allocs.push(alloc);
     }
     for b in f.block_ids() {
         layout.block_frame[b.index()] = frame;
@@ -212,6 +234,7 @@ pub fn compile(
         f,
         layout,
         allocs,
+        locs,
         labels: HashMap::default(),
         frame,
         plans,
@@ -243,13 +266,13 @@ pub fn compile(
         e.block(b, next);
     }
     let stubs = std::mem::take(&mut e.stubs);
-    for (p, from) in stubs {
+    for p in stubs {
         asm::bind(&mut e.ops, p.label);
         let alloc_locs: Vec<Loc> = p
             .target
             .args
             .iter()
-            .map(|a| loc_of(f, &e.allocs[&from], *a))
+            .map(|a| loc_of(f, &e.locs, *a))
             .collect();
         e.goto(p.target.block, &alloc_locs, None);
     }
@@ -294,11 +317,12 @@ pub fn compile(
     }
 }
 
-/// The location of `v` in a block: its allocated place, or an immediate for a constant.
-fn loc_of(f: &Function, alloc: &BlockAlloc, v: Value) -> Loc {
+/// The location of `v` (a value of `f`, whose locations are `locs`): its allocated
+/// place, or an immediate for a constant.
+fn loc_of(f: &Function, locs: &[Loc], v: Value) -> Loc {
     match f.const_bits(v) {
         Some(bits) => Loc::Imm(bits),
-        None => alloc.loc[&v],
+        None => locs[(v.0 - f.first_value) as usize],
     }
 }
 
@@ -340,8 +364,8 @@ fn rel32(from_end: usize, to: usize) -> i32 {
 }
 
 impl Emitter<'_> {
-    fn loc(&self, b: Block, v: Value) -> Loc {
-        loc_of(self.f, &self.allocs[&b], v)
+    fn loc(&self, _b: Block, v: Value) -> Loc {
+        loc_of(self.f, &self.locs, v)
     }
 
     fn prologue(&mut self) {
@@ -373,7 +397,7 @@ impl Emitter<'_> {
                     Loc::InArg(ns - 1)
                 }
             };
-            mv.push((self.allocs[&entry].loc[&p], src));
+            mv.push((self.locs[(p.0 - self.f.first_value) as usize], src));
         }
         self.moves(&mv);
     }
@@ -444,13 +468,10 @@ impl Emitter<'_> {
         } else {
             let label = self.ops.new_dynamic_label();
             asm::jcc(&mut self.ops, c, Dest::Label(label));
-            self.stubs.push((
-                Pending {
-                    label,
-                    target: t.clone(),
-                },
-                b,
-            ));
+            self.stubs.push(Pending {
+                label,
+                target: t.clone(),
+            });
         }
     }
 
@@ -489,7 +510,9 @@ impl Emitter<'_> {
             exits,
             branch: fused,
             no_uses,
-        } = self.plans.remove(&b).expect("every block has a plan");
+        } = self.plans[(b.0 - self.f.first_block) as usize]
+            .take()
+            .expect("every block has a plan");
         // An exit just before a jump: when the exit goes to the next block, or the jump
         // closes a loop on this block, jump on the opposite condition to the jump's
         // target and go on to the exit's (falling through, or one jump more when
@@ -975,7 +998,7 @@ impl Emitter<'_> {
     }
 
     fn call(&mut self, b: Block, i: usize, callee: &Callee, args: &[Value], d: Option<Loc>) {
-        let saves = self.allocs[&b]
+        let saves = self.allocs[(b.0 - self.f.first_block) as usize]
             .call_saves
             .get(&i)
             .cloned()
@@ -1068,15 +1091,9 @@ pub(crate) struct Plan {
     pub no_uses: Vec<bool>,
 }
 
-pub(crate) fn plan(f: &Function, b: Block) -> Plan {
+/// `uses[i]`: how many times value `first_value + i` of `f` is read.
+pub(crate) fn plan(f: &Function, b: Block, uses: &[u32]) -> Plan {
     let data = f.block(b);
-    let mut uses: HashMap<Value, usize> = HashMap::default();
-    for i in &data.insts {
-        i.op.each_use(|u| *uses.entry(u).or_default() += 1);
-    }
-    for u in data.term.uses() {
-        *uses.entry(u).or_default() += 1;
-    }
     let n = data.insts.len();
     let mut p = Plan {
         skip: vec![false; n],
@@ -1096,7 +1113,7 @@ pub(crate) fn plan(f: &Function, b: Block) -> Plan {
     };
     for (i, inst) in data.insts.iter().enumerate() {
         if let InstOp::ExitIf(c, _) = inst.op {
-            if let Some((first, t)) = fusable(f, b, i, c, &uses) {
+            if let Some((first, t)) = fusable(f, b, i, c, uses) {
                 if take(&mut p, first, i, &t) {
                     p.exits.insert(i, t);
                 }
@@ -1104,7 +1121,7 @@ pub(crate) fn plan(f: &Function, b: Block) -> Plan {
         }
     }
     if let Terminator::Branch { cond, .. } = &data.term {
-        if let Some((first, t)) = fusable(f, b, n, *cond, &uses) {
+        if let Some((first, t)) = fusable(f, b, n, *cond, uses) {
             if take(&mut p, first, n, &t) {
                 p.branch = Some(t);
             }
@@ -1118,18 +1135,15 @@ pub(crate) fn plan(f: &Function, b: Block) -> Plan {
 /// a flags test there: a comparison or overflow test, possibly tested through
 /// `eq(_, 0/1)`/`ne(_, 0/1)`, each link computed just before the next and used by it
 /// only. Returns the index of the chain's first instruction and the test.
-fn fusable(
-    f: &Function,
-    b: Block,
-    at: usize,
-    cond: Value,
-    uses: &HashMap<Value, usize>,
-) -> Option<(usize, Fused)> {
+fn fusable(f: &Function, b: Block, at: usize, cond: Value, uses: &[u32]) -> Option<(usize, Fused)> {
     let data = f.block(b);
     let single = |v: Value, i: usize| -> Option<(BinOp, Value, Value)> {
         let inst = data.insts.get(i)?;
         match inst.op {
-            InstOp::Binary(op, x, y) if inst.result == Some(v) && uses.get(&v) == Some(&1) => {
+            InstOp::Binary(op, x, y)
+                if inst.result == Some(v)
+                    && uses.get((v.0 - f.first_value) as usize) == Some(&1) =>
+            {
                 Some((op, x, y))
             }
             _ => None,

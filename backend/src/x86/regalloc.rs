@@ -22,7 +22,7 @@ use crate::FastMap as HashMap;
 #[derive(Debug, Default)]
 pub struct BlockAlloc {
     /// Location of every parameter and instruction result of the block.
-    pub loc: HashMap<Value, Loc>,
+    pub loc: Vec<(Value, Loc)>,
     /// For each instruction index that is a call: the registers to save around it and
     /// the slots they go to.
     pub call_saves: HashMap<usize, Vec<(Loc, u32)>>,
@@ -42,6 +42,22 @@ struct Interval {
     loc: Option<Loc>,
 }
 
+/// Tables reused from block to block of one function, indexed by value number from the
+/// function's `first_value` (values are block-local, so a block only reads entries it
+/// wrote).
+pub struct Scratch {
+    /// The interval of each value of the block being allocated.
+    interval: Vec<u32>,
+}
+
+impl Scratch {
+    pub fn new(f: &Function) -> Scratch {
+        Scratch {
+            interval: vec![u32::MAX; f.values.len()],
+        }
+    }
+}
+
 /// Allocate block `b` of `f`. `fixed` gives the parameter locations if they are already
 /// decided; `target_params` gives the decided parameter locations of other blocks, used
 /// as hints so that values flow into them without moves.
@@ -54,13 +70,16 @@ pub fn allocate(
     fixed: Option<&[Loc]>,
     target_params: &dyn Fn(Block) -> Option<Vec<Loc>>,
     no_uses: &[bool],
+    scratch: &mut Scratch,
 ) -> BlockAlloc {
     let data = f.block(b);
     let n = data.insts.len() as u32;
-    let mut index: HashMap<Value, usize> = HashMap::default();
+    let first = f.first_value;
+    let slot = |v: Value| v.0.checked_sub(first).map(|i| i as usize);
     let mut ivs: Vec<Interval> = Vec::new();
+    let table = &mut scratch.interval;
     let mut add = |v: Value, start: u32, fixed: Option<Loc>, ivs: &mut Vec<Interval>| {
-        index.insert(v, ivs.len());
+        table[slot(v).expect("a value of this function")] = ivs.len() as u32;
         ivs.push(Interval {
             value: v,
             float: f.kind(v) == Kind::Float,
@@ -80,9 +99,15 @@ pub fn allocate(
             add(r, 2 * i as u32 + 2, None, &mut ivs);
         }
     }
+    let table = &scratch.interval;
+    // The interval of a value of this block (constants have none).
+    let index = |v: Value| -> Option<usize> {
+        let i = table[slot(v)?];
+        (i != u32::MAX).then_some(i as usize)
+    };
     let mut calls = Vec::new();
     let extend = |v: Value, pos: u32, ivs: &mut Vec<Interval>| {
-        if let Some(&i) = index.get(&v) {
+        if let Some(i) = index(v) {
             ivs[i].end = ivs[i].end.max(pos);
         }
     };
@@ -115,7 +140,7 @@ pub fn allocate(
     for t in hint_targets {
         if let Some(locs) = target_params(t.block) {
             for (a, l) in t.args.iter().zip(locs) {
-                if let Some(&i) = index.get(a) {
+                if let Some(i) = index(*a) {
                     if ivs[i].hint.is_none() && l.is_reg() {
                         ivs[i].hint = Some(l);
                     }
@@ -143,7 +168,7 @@ pub fn allocate(
         if ivs[cur].hint.is_none() {
             if let ValueDef::Inst { index: ii, .. } = f.value(ivs[cur].value).def {
                 if let InstOp::Binary(_, a, _) | InstOp::Unary(_, a) = &data.insts[ii as usize].op {
-                    if let Some(&ai) = index.get(a) {
+                    if let Some(ai) = index(*a) {
                         if ivs[ai].end == start - 1 && ivs[ai].float == ivs[cur].float {
                             ivs[cur].hint = ivs[ai].loc.filter(|l| l.is_reg());
                         }
@@ -233,9 +258,7 @@ pub fn allocate(
         }
     }
     let mut out = BlockAlloc::default();
-    for iv in &ivs {
-        out.loc.insert(iv.value, iv.loc.unwrap());
-    }
+    out.loc = ivs.iter().map(|iv| (iv.value, iv.loc.unwrap())).collect();
     for &c in &calls {
         let inst = ((c - 1) / 2) as usize;
         let saves = save_slot
