@@ -715,7 +715,10 @@ impl FunctionBuilder {
             )));
         }
         for (a, k) in args.iter().zip(&kinds) {
-            self.check(*a, *k, &format!("argument for {block}"))?;
+            // The message is made only for a refused argument.
+            if self.check(*a, *k, "").is_err() {
+                self.check(*a, *k, &format!("argument for {block}"))?;
+            }
         }
         if block == self.entry() || block.0 == 0 {
             // An entry block receives the ABI arguments (or a switch's arguments); a loop

@@ -20,11 +20,18 @@
 //!    fails, control goes to a *slow copy* of the rest of the block, which keeps every
 //!    original guard: the program does exactly what it did before, only the common case
 //!    is shorter (a brainfuck `[>>>>>>>>>]` tests its index once a turn, not nine times).
-//! 4. **Dead pure instructions go**: arithmetic whose result nothing reads (left behind
+//! 4. **Countdown loops run their last turn only.** A block that loops on itself while
+//!    a counter steps by ±1 modulo `2^w` to 0, and otherwise only steps values by
+//!    constants and stores at unchanged addresses (a brainfuck `[-]`, or `[->+++<]` with
+//!    its cells in registers), computes how many turns it has left on entry, moves every
+//!    stepped value to where it is before the last turn, and runs that turn once. No
+//!    loads, calls or other exits may be in it, so nothing can see the turns skipped.
+//! 5. **Dead pure instructions go**: arithmetic whose result nothing reads (left behind
 //!    by 1 and 3).
 //!
 //! Growth is bounded: a block gets at most one steady-state copy, and a looping block at
-//! most one slow copy, each no longer than the block.
+//! most one slow copy, each no longer than the block; a closed countdown loop grows by
+//! two instructions per stepped value.
 
 use crate::ir::*;
 use crate::FastSet;
@@ -40,9 +47,13 @@ pub(crate) fn optimize(f: &mut Function) {
         o.fold_offsets(f, bi);
         if let Some(steady) = steady_copy(f, bi) {
             o.fold_offsets(f, steady);
-            o.widen_guards(f, steady);
+            if !o.close_countdown(f, steady) {
+                o.widen_guards(f, steady);
+            }
         }
-        o.widen_guards(f, bi);
+        if !o.close_countdown(f, bi) {
+            o.widen_guards(f, bi);
+        }
     }
     remove_dead(f);
 }
@@ -361,6 +372,199 @@ impl Opt {
         f.blocks[bi].insts = insts;
     }
 
+    /// If block `bi` is a *countdown loop*, replace it by its last turn (see the module
+    /// doc, 4): it loops on itself; every parameter is either passed back unchanged or
+    /// an induction (`p + k`, or `(p + k) & (2^w - 1)`); one induction with `k = ±1` and
+    /// a mask is the counter, and the loop leaves exactly when the counter's new value
+    /// is 0; the body (all but the exit test) only computes from unchanged values,
+    /// steps the inductions and stores unchanged or stepped values at unchanged
+    /// addresses (no loads, calls or other exits). Then the number of turns `n` is known
+    /// on entry, each induction before the last turn is `p + k * (n - 1)`, and running
+    /// the body once from there leaves the memory and the values the loop would.
+    fn close_countdown(&mut self, f: &mut Function, bi: usize) -> bool {
+        let id = Block(f.first_block + bi as u32);
+        let block = &f.blocks[bi];
+        // The back edge, the exit, the loop's test, whether the test being true means
+        // leaving, and how many instructions the body has.
+        let (back, exit, cond, leave_if_true, body_len) = match &block.term {
+            Terminator::Jump(t) if t.block == id => match block.insts.last() {
+                Some(Inst {
+                    op: InstOp::ExitIf(c, x),
+                    ..
+                }) if x.block != id => (t, x, *c, true, block.insts.len() - 1),
+                _ => return false,
+            },
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } if (then.block == id) != (otherwise.block == id) => {
+                if then.block == id {
+                    (then, otherwise, *cond, false, block.insts.len())
+                } else {
+                    (otherwise, then, *cond, true, block.insts.len())
+                }
+            }
+            _ => return false,
+        };
+        let body = &block.insts[..body_len];
+        let at = |v: Value| -> Option<usize> {
+            let d = *self.def.get(Self::ix(f, v)?)? as usize;
+            (d < body_len && body[d].result == Some(v)).then_some(d)
+        };
+        // Inductions: (parameter, step, mask, its new value); the instructions stepping
+        // them.
+        let mut fixed: FastSet<Value> = FastSet::default();
+        let mut inds: Vec<(Value, i64, Option<u64>, Value)> = Vec::new();
+        let mut stepping: FastSet<usize> = FastSet::default();
+        for (p, a) in block.params.iter().zip(&back.args) {
+            if p == a {
+                fixed.insert(*p);
+                continue;
+            }
+            let Some(d) = at(*a) else { return false };
+            let (sum, mask) = match body[d].op {
+                InstOp::Binary(BinOp::And, s, m) => match int_const(f, m) {
+                    Some(m) if m > 0 && (m as u64).wrapping_add(1).is_power_of_two() => {
+                        (s, Some(m as u64))
+                    }
+                    _ => return false,
+                },
+                _ => (*a, None),
+            };
+            let Some(ds) = at(sum) else { return false };
+            let step = match body[ds].op {
+                InstOp::Binary(BinOp::Add, x, k) if x == *p => int_const(f, k),
+                InstOp::Binary(BinOp::Add, k, x) if x == *p => int_const(f, k),
+                InstOp::Binary(BinOp::Sub, x, k) if x == *p => {
+                    int_const(f, k).map(i64::wrapping_neg)
+                }
+                _ => None,
+            };
+            let Some(step) = step else { return false };
+            stepping.insert(ds);
+            stepping.insert(d);
+            inds.push((*p, step, mask, *a));
+        }
+        // The test: through `== 0/1`, `!= 0/1` of 0/1 tests down to the counter's new
+        // value, or its comparison with 0.
+        let mut testing: FastSet<usize> = FastSet::default();
+        let (mut v, mut negated) = (cond, false);
+        let counter = loop {
+            if let Some(i) = inds.iter().position(|ind| ind.3 == v) {
+                // `v` itself: true when non-zero.
+                break Some((i, negated));
+            }
+            let Some(d) = at(v) else { break None };
+            let InstOp::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) = body[d].op else {
+                break None;
+            };
+            let (x, k) = match (int_const(f, a), int_const(f, b)) {
+                (None, Some(k)) => (a, k),
+                (Some(k), None) => (b, k),
+                _ => break None,
+            };
+            testing.insert(d);
+            let test = at(x).and_then(|dx| match body[dx].op {
+                InstOp::Binary(o, ..) => Some(o.is_comparison()),
+                _ => None,
+            });
+            if k == 0 && inds.iter().any(|ind| ind.3 == x) {
+                // `x != 0` is true when non-zero; `x == 0` the opposite.
+                negated ^= op == BinOp::Eq;
+                v = x;
+                continue;
+            }
+            if test == Some(true) && (k == 0 || k == 1) {
+                negated ^= (op == BinOp::Eq) == (k == 0);
+                v = x;
+                continue;
+            }
+            break None;
+        };
+        // The loop must leave exactly when the counter's new value is 0.
+        let Some((ci, negated)) = counter else {
+            return false;
+        };
+        let (cp, cstep, cmask, _) = inds[ci];
+        let Some(cmask) = cmask else { return false };
+        if (cstep != 1 && cstep != -1) || leave_if_true == !negated {
+            // `leave_if_true == !negated`: leaving when the new value is non-zero.
+            return false;
+        }
+        let results: FastSet<Value> = inds.iter().map(|i| i.3).collect();
+        for (j, inst) in body.iter().enumerate() {
+            let ok = match &inst.op {
+                InstOp::Binary(..) | InstOp::Unary(..) => {
+                    let mut all = true;
+                    inst.op
+                        .each_use(|u| all &= fixed.contains(&u) || int_const(f, u).is_some());
+                    if all {
+                        fixed.insert(inst.result.expect("arithmetic has a result"));
+                    }
+                    all || stepping.contains(&j) || testing.contains(&j)
+                }
+                InstOp::Store(_, a, v) => {
+                    fixed.contains(&a.base)
+                        && a.index
+                            .is_none_or(|i| fixed.contains(&i) || int_const(f, i).is_some())
+                        && (fixed.contains(v) || results.contains(v) || int_const(f, *v).is_some())
+                }
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        // Rewrite: n - 1 from the counter, each induction before the last turn, the
+        // body once, then the exit.
+        let exit = exit.clone();
+        let mut insts = Vec::with_capacity(body_len + 2 + inds.len() * 2);
+        let mut push = |f: &mut Function, op: BinOp, a: Value, b: Value| -> Value {
+            let r = new_value(f, Kind::Int, ValueDef::Const(0));
+            insts.push(Inst {
+                op: InstOp::Binary(op, a, b),
+                result: Some(r),
+            });
+            r
+        };
+        let int = |f: &mut Function, v: i64| new_value(f, Kind::Int, ValueDef::Const(v as u64));
+        let minus1 = int(f, -1);
+        let t = if cstep == -1 {
+            push(f, BinOp::Add, cp, minus1)
+        } else {
+            push(f, BinOp::Xor, cp, minus1)
+        };
+        let m = int(f, cmask as i64);
+        let turns_before = push(f, BinOp::And, t, m);
+        let mut last: Vec<(Value, Value)> = Vec::new();
+        for &(p, step, _, _) in &inds {
+            let l = match step {
+                1 => push(f, BinOp::Add, p, turns_before),
+                -1 => push(f, BinOp::Sub, p, turns_before),
+                k => {
+                    let k = int(f, k);
+                    let d = push(f, BinOp::Mul, turns_before, k);
+                    push(f, BinOp::Add, p, d)
+                }
+            };
+            last.push((p, l));
+        }
+        let body: Vec<Inst> = f.blocks[bi].insts[..body_len].to_vec();
+        for mut inst in body {
+            inst.op
+                .map_uses(|u| last.iter().find(|l| l.0 == u).map_or(u, |l| l.1));
+            insts.push(inst);
+        }
+        let mut exit = exit;
+        exit.map_args(&mut |u| last.iter().find(|l| l.0 == u).map_or(u, |l| l.1));
+        renumber(f, id, &insts);
+        let block = &mut f.blocks[bi];
+        block.insts = insts;
+        block.term = Terminator::Jump(exit);
+        true
+    }
+
     /// The instruction of block `insts` defining `v`, if `v` is an instruction result of
     /// this block.
     fn def_of<'a>(&self, f: &Function, insts: &'a [Inst], v: Value) -> Option<&'a Inst> {
@@ -406,7 +610,7 @@ impl Opt {
         Some((root, c, pass))
     }
 
-    /// Widen the range guards of block `bi` (see the module doc, 2).
+    /// Widen the range guards of block `bi` (see the module doc, 3).
     fn widen_guards(&mut self, f: &mut Function, bi: usize) {
         let block = &f.blocks[bi];
         let id = Block(f.first_block + bi as u32);
@@ -604,7 +808,7 @@ fn slow_copy(f: &mut Function, bi: usize, head: &[Inst], tail: &[Inst]) -> Targe
 }
 
 /// Remove, block by block, pure instructions whose result nothing reads (see the module
-/// doc, 3).
+/// doc, 5).
 fn remove_dead(f: &mut Function) {
     let mut uses = vec![0u32; f.values.len()];
     let first = f.first_value;
@@ -789,6 +993,94 @@ mod tests {
                 assert!(o.1 == outcomes[0].1, "tape from p = {p}");
             }
         }
+    }
+
+    /// `f(c, d, tape, p)`: a loop counting `c` down to 0 by 1 (mod 256) while `d` steps
+    /// by 3 (mod 256) and `e` by -2 (mod 2^64), storing `c` and `d` at `p` and `p + 1`
+    /// each turn; it leaves through a side exit (`exit_form`) or a branch, and returns
+    /// `d * 2^32 + e`, `e` starting at 1000.
+    fn countdown_loop(optimize: bool, exit_form: bool) -> Function {
+        use Kind::*;
+        let mut b = FunctionBuilder::new("countdown", Sig::new(&[Int, Int, Ptr, Int], Some(Int)));
+        let [c0, d0, tape0, p0] = b.params(b.entry())[..] else {
+            unreachable!()
+        };
+        let lp = b.create_block(&[Int, Int, Int, Ptr, Int]);
+        let done = b.create_block(&[Int, Int]);
+        let e0 = b.iconst(1000);
+        b.jump(lp, &[c0, d0, e0, tape0, p0]).unwrap();
+        b.switch_to(lp).unwrap();
+        let [c, d, e, tape, p] = b.params(lp)[..] else {
+            unreachable!()
+        };
+        let (one, three, two, m) = (b.iconst(1), b.iconst(3), b.iconst(2), b.iconst(255));
+        let c1 = b.binary(BinOp::Sub, c, one).unwrap();
+        let c1 = b.binary(BinOp::And, c1, m).unwrap();
+        let d1 = b.binary(BinOp::Add, d, three).unwrap();
+        let d1 = b.binary(BinOp::And, d1, m).unwrap();
+        let e1 = b.binary(BinOp::Sub, e, two).unwrap();
+        b.store_indexed(MemType::U8, tape, p, 1, 0, c1).unwrap();
+        b.store_indexed(MemType::U8, tape, p, 1, 1, d1).unwrap();
+        let zero = b.iconst(0);
+        let more = b.binary(BinOp::Ne, c1, zero).unwrap();
+        if exit_form {
+            let z = b.iconst(0);
+            let stop = b.binary(BinOp::Eq, more, z).unwrap();
+            b.exit_if(stop, done, &[d1, e1]).unwrap();
+            b.jump(lp, &[c1, d1, e1, tape, p]).unwrap();
+        } else {
+            b.branch(more, lp, &[c1, d1, e1, tape, p], done, &[d1, e1])
+                .unwrap();
+        }
+        b.switch_to(done).unwrap();
+        let [d, e] = b.params(done)[..] else {
+            unreachable!()
+        };
+        let k = b.iconst(1 << 32);
+        let hi = b.binary(BinOp::Mul, d, k).unwrap();
+        let r = b.binary(BinOp::Add, hi, e).unwrap();
+        b.ret(Some(r)).unwrap();
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
+    #[test]
+    fn countdown_loops_run_their_last_turn_only() {
+        for exit_form in [false, true] {
+            let f = countdown_loop(true, exit_form);
+            let looping = f.blocks.iter().enumerate().any(|(i, b)| {
+                let id = Block(f.first_block + i as u32);
+                b.term.successors().contains(&id)
+            });
+            assert!(!looping, "the loop is gone:\n{f}");
+            let mut bs = vec![new_backend(BackendKind::Reference, None).unwrap()];
+            if cfg!(all(target_arch = "x86_64", unix)) {
+                bs.push(new_backend(BackendKind::X86, None).unwrap());
+            }
+            let plain = bs[0].compile(countdown_loop(false, exit_form)).unwrap();
+            let opt: Vec<_> = bs
+                .iter()
+                .map(|b| b.compile(countdown_loop(true, exit_form)).unwrap())
+                .collect();
+            // Every counter (0 runs 256 turns), high bits set or not, several d.
+            for c in (0u64..=256).chain([u64::MAX, 0x1_0000_0005]) {
+                for d in [0u64, 7, 254, 1 << 40] {
+                    let run = |be: &dyn crate::Backend, id| {
+                        let mut tape = vec![9u8; 4];
+                        let r = unsafe { be.call(id, &[c, d, tape.as_mut_ptr() as u64, 1]) };
+                        (r, tape)
+                    };
+                    let want = run(bs[0].as_ref(), plain);
+                    for (be, id) in bs.iter().zip(&opt) {
+                        assert_eq!(run(be.as_ref(), *id), want, "c = {c}, d = {d}");
+                    }
+                }
+            }
+        }
+        insta::assert_snapshot!(
+            "countdown_optimised",
+            countdown_loop(true, true).to_string()
+        );
     }
 
     #[test]
