@@ -26,8 +26,11 @@
 //!    its cells in registers), computes how many turns it has left on entry, moves every
 //!    stepped value to where it is before the last turn, and runs that turn once. No
 //!    loads, calls or other exits may be in it, so nothing can see the turns skipped.
-//! 5. **Dead pure instructions go**: arithmetic whose result nothing reads (left behind
-//!    by 1 and 3).
+//! 5. **Dead code goes**: a store that a later store to the same address overwrites
+//!    with nothing in between that could read it, then arithmetic whose result nothing
+//!    reads (left behind by 1, 3 and such stores). Masks fold like offsets:
+//!    `((y & m) + k) & m` is `(y + k) & m` for `m = 2^w - 1`, so a run of brainfuck `+`
+//!    is one addition and one store.
 //!
 //! Growth is bounded: a block gets at most one steady-state copy, and a looping block at
 //! most one slow copy, each no longer than the block; a closed countdown loop grows by
@@ -41,6 +44,7 @@ pub(crate) fn optimize(f: &mut Function) {
     let mut o = Opt {
         off: vec![None; f.values.len()],
         def: vec![u32::MAX; f.values.len()],
+        masked: vec![None; f.values.len()],
     };
     let n = f.blocks.len();
     for bi in 0..n {
@@ -55,7 +59,49 @@ pub(crate) fn optimize(f: &mut Function) {
             o.widen_guards(f, bi);
         }
     }
+    remove_dead_stores(f);
     remove_dead(f);
+}
+
+/// Remove, block by block, a store that a later store to the same address (same base,
+/// index, scale, displacement and width) overwrites before anything could read it: no
+/// load, call, side exit or overflow test in between (see the module doc, 5).
+fn remove_dead_stores(f: &mut Function) {
+    // Stores since the last instruction that could read memory: (index, width, address).
+    let mut open: Vec<(usize, usize, Address)> = Vec::new();
+    let mut dead: Vec<usize> = Vec::new();
+    for bi in 0..f.blocks.len() {
+        open.clear();
+        dead.clear();
+        for (j, inst) in f.blocks[bi].insts.iter().enumerate() {
+            match &inst.op {
+                InstOp::Store(ty, a, _) => {
+                    // Only the latest few are looked at: linear time on long blocks.
+                    let recent = open.len().saturating_sub(16);
+                    if let Some(k) = open[recent..]
+                        .iter()
+                        .position(|(_, w, b)| *w == ty.size() && b == a)
+                    {
+                        dead.push(open.remove(recent + k).0);
+                    }
+                    open.push((j, ty.size(), a.clone()));
+                }
+                InstOp::Binary(..) | InstOp::Unary(..) => {}
+                _ => open.clear(),
+            }
+        }
+        if !dead.is_empty() {
+            dead.sort_unstable();
+            let mut insts = std::mem::take(&mut f.blocks[bi].insts);
+            let mut j = 0;
+            insts.retain(|_| {
+                j += 1;
+                dead.binary_search(&(j - 1)).is_err()
+            });
+            renumber(f, Block(f.first_block + bi as u32), &insts);
+            f.blocks[bi].insts = insts;
+        }
+    }
 }
 
 /// If block `bi` is a loop closed by its own terminator and has side exits or overflow
@@ -204,6 +250,8 @@ struct Opt {
     off: Vec<Option<(Value, i64)>>,
     /// The index of the instruction defining the value in its block.
     def: Vec<u32>,
+    /// `Some((y, m))`: the value is `y & m`, `m = 2^w - 1`.
+    masked: Vec<Option<(Value, u64)>>,
 }
 
 /// A set of 64-bit words: empty, all, or `lo..=hi` read as unsigned, wrapping past
@@ -316,60 +364,129 @@ impl Opt {
     fn fold_offsets(&mut self, f: &mut Function, bi: usize) {
         self.off.resize(f.values.len(), None);
         self.def.resize(f.values.len(), u32::MAX);
-        let mut insts = std::mem::take(&mut f.blocks[bi].insts);
+        self.masked.resize(f.values.len(), None);
+        let old = std::mem::take(&mut f.blocks[bi].insts);
+        let mut insts: Vec<Inst> = Vec::with_capacity(old.len());
         // Results equal to another value (an offset chain back at 0 from its root).
         let mut same: Vec<(Value, Value)> = Vec::new();
-        for (at, inst) in insts.iter_mut().enumerate() {
+        for mut inst in old {
             if !same.is_empty() {
                 inst.op
                     .map_uses(|v| same.iter().find(|s| s.0 == v).map_or(v, |s| s.1));
             }
-            let Some(r) = inst.result else { continue };
-            let ri = (r.0 - f.first_value) as usize;
-            self.def[ri] = at as u32;
             match &mut inst.op {
                 InstOp::Binary(op @ (BinOp::Add | BinOp::Sub), a, b) => {
+                    let r = inst.result.expect("arithmetic has a result");
                     let (x, k) = match (*op, int_const(f, *a), int_const(f, *b)) {
                         (BinOp::Add, None, Some(k)) => (*a, k),
                         (BinOp::Add, Some(k), None) => (*b, k),
                         (BinOp::Sub, None, Some(k)) => (*a, k.wrapping_neg()),
-                        _ => continue,
+                        _ => {
+                            self.push(f, &mut insts, inst);
+                            continue;
+                        }
                     };
                     let (root, c0) = self.offset_of(f, x);
                     let c = c0.wrapping_add(k);
                     if c == 0 {
                         same.push((r, root));
-                        continue;
+                    } else {
+                        if root != x {
+                            *op = BinOp::Add;
+                            *a = root;
+                            *b = new_value(f, Kind::Int, ValueDef::Const(c as u64));
+                        }
+                        self.off[(r.0 - f.first_value) as usize] = Some((root, c));
                     }
-                    if root != x {
-                        *op = BinOp::Add;
-                        *a = root;
-                        *b = new_value(f, Kind::Int, ValueDef::Const(c as u64));
+                }
+                InstOp::Binary(BinOp::And, a, b) => {
+                    let r = inst.result.expect("arithmetic has a result");
+                    let (x, m) = match (int_const(f, *a), int_const(f, *b)) {
+                        (None, Some(m)) => (*a, m as u64),
+                        (Some(m), None) => (*b, m as u64),
+                        _ => {
+                            self.push(f, &mut insts, inst);
+                            continue;
+                        }
+                    };
+                    if m != u64::MAX && m.wrapping_add(1).is_power_of_two() {
+                        // `((y & m) + c) & m` is `(y + c) & m` for `m = 2^w - 1`.
+                        let (base, c) = self.offset_of(f, x);
+                        let mut src = x;
+                        if let Some((y, m2)) = self.masked_of(f, base) {
+                            if m2 == m {
+                                let (yr, cy) = self.offset_of(f, y);
+                                let total = cy.wrapping_add(c);
+                                src = if total == 0 {
+                                    yr
+                                } else {
+                                    let k = new_value(f, Kind::Int, ValueDef::Const(total as u64));
+                                    let t = new_value(f, Kind::Int, ValueDef::Const(0));
+                                    self.resize(f);
+                                    self.off[(t.0 - f.first_value) as usize] = Some((yr, total));
+                                    self.push(
+                                        f,
+                                        &mut insts,
+                                        Inst {
+                                            op: InstOp::Binary(BinOp::Add, yr, k),
+                                            result: Some(t),
+                                        },
+                                    );
+                                    t
+                                };
+                                let mv = new_value(f, Kind::Int, ValueDef::Const(m));
+                                inst.op = InstOp::Binary(BinOp::And, src, mv);
+                            }
+                        }
+                        self.resize(f);
+                        self.masked[(r.0 - f.first_value) as usize] = Some((src, m));
                     }
-                    self.off[ri] = Some((root, c));
                 }
                 InstOp::Load(_, addr) | InstOp::Store(_, addr, _) => {
-                    let Some(i) = addr.index else { continue };
-                    let (root, c) = self.offset_of(f, i);
-                    let disp = c
-                        .checked_mul(addr.scale as i64)
-                        .and_then(|d| d.checked_add(addr.offset as i64))
-                        .and_then(|d| i32::try_from(d).ok());
-                    if let (true, Some(d)) = (root != i, disp) {
-                        addr.index = Some(root);
-                        addr.offset = d;
+                    if let Some(i) = addr.index {
+                        let (root, c) = self.offset_of(f, i);
+                        let disp = c
+                            .checked_mul(addr.scale as i64)
+                            .and_then(|d| d.checked_add(addr.offset as i64))
+                            .and_then(|d| i32::try_from(d).ok());
+                        if let (true, Some(d)) = (root != i, disp) {
+                            addr.index = Some(root);
+                            addr.offset = d;
+                        }
                     }
                 }
                 _ => {}
             }
+            self.push(f, &mut insts, inst);
         }
-        // A store has no result: its uses were mapped above; the terminator's here.
+        // The terminator reads values too.
         if !same.is_empty() {
             f.blocks[bi]
                 .term
                 .map_uses(|v| same.iter().find(|s| s.0 == v).map_or(v, |s| s.1));
         }
+        renumber(f, Block(f.first_block + bi as u32), &insts);
         f.blocks[bi].insts = insts;
+    }
+
+    /// Append `inst` to `insts`, recording where its result is defined.
+    fn push(&mut self, f: &Function, insts: &mut Vec<Inst>, inst: Inst) {
+        if let Some(r) = inst.result {
+            self.def[(r.0 - f.first_value) as usize] = insts.len() as u32;
+        }
+        insts.push(inst);
+    }
+
+    /// Grow the tables to the function's values.
+    fn resize(&mut self, f: &Function) {
+        self.off.resize(f.values.len(), None);
+        self.def.resize(f.values.len(), u32::MAX);
+        self.masked.resize(f.values.len(), None);
+    }
+
+    /// `Some((y, m))` when `v` is `y & m` for `m = 2^w - 1`.
+    fn masked_of(&self, f: &Function, v: Value) -> Option<(Value, u64)> {
+        Self::ix(f, v).and_then(|i| self.masked.get(i).copied().flatten())
     }
 
     /// If block `bi` is a *countdown loop*, replace it by its last turn (see the module

@@ -295,6 +295,48 @@ impl Gen<'_> {
         }
     }
 
+    /// A run of stores to one address of a value stepped by constants and masked to
+    /// `w` bits each time (what the optimiser folds into one step and one store), now
+    /// and then read back or left through a side exit in between.
+    fn cell_run(&mut self, pool: &mut Pool) {
+        let (idx, scale, off) = self.address(pool);
+        let ty = *self.rng.pick(&[MemType::U8, MemType::U16, MemType::I64]);
+        let mask = *self.rng.pick(&[255i64, 65535, 1, 15]);
+        let m = self.b.iconst(mask);
+        let mut v = self.int(pool);
+        for _ in 0..2 + self.rng.below(6) {
+            let k = self.rng.below(9) as i64 - 4;
+            let kv = self.b.iconst(k.abs());
+            let op = if k < 0 { BinOp::Sub } else { BinOp::Add };
+            v = self.b.binary(op, v, kv).unwrap();
+            v = self.b.binary(BinOp::And, v, m).unwrap();
+            pool.ints.push(v);
+            match idx {
+                Some(i) => self
+                    .b
+                    .store_indexed(ty, pool.buf, i, scale, off, v)
+                    .unwrap(),
+                None => self.b.store(ty, pool.buf, off, v).unwrap(),
+            }
+            match self.rng.below(6) {
+                0 => {
+                    let r = match idx {
+                        Some(i) => self.b.load_indexed(ty, pool.buf, i, scale, off).unwrap(),
+                        None => self.b.load(ty, pool.buf, off).unwrap(),
+                    };
+                    pool.ints.push(r);
+                }
+                1 => {
+                    let c = self.cond(pool);
+                    let h = *self.rng.pick(&self.heads.clone());
+                    let st = self.state(pool);
+                    self.b.exit_if(c, h, &st).unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn body(&mut self, pool: &mut Pool) {
         let n = self.rng.below(24);
         for _ in 0..n {
@@ -335,6 +377,7 @@ impl Gen<'_> {
                     }
                 }
                 11 | 17 if self.rng.below(3) < 2 => self.guard_run(pool),
+                18 if self.rng.below(2) == 0 => self.cell_run(pool),
                 11 if self.rng.below(2) == 0 => {
                     let cond = self.cond(pool);
                     let h = *self.rng.pick(&self.heads.clone());
