@@ -540,8 +540,8 @@ impl FunctionBuilder {
         let ix = |v: Value| v.0.checked_sub(first_v).map(|i| i as usize);
         let own = |b: Block| b.0.checked_sub(first_b).map(|i| i as usize);
         let mut uses = vec![0u32; self.values.len()];
-        // For each block: the places that jump to it, as (block, slot); see `target_mut`.
-        let mut incoming: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.blocks.len()];
+        // Every jump as (from block, slot, to block); see `target_mut` for slots.
+        let mut jumps: Vec<(u32, u32, u32)> = Vec::new();
         for (bi, b) in self.blocks.iter().enumerate() {
             for (slot, inst) in b.insts.iter().enumerate() {
                 inst.op.each_use(|v| {
@@ -551,7 +551,7 @@ impl FunctionBuilder {
                 });
                 if let InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) = &inst.op {
                     if let Some(tb) = own(t.block) {
-                        incoming[tb].push((bi as u32, slot as u32));
+                        jumps.push((bi as u32, slot as u32, tb as u32));
                     }
                 }
             }
@@ -561,13 +561,28 @@ impl FunctionBuilder {
                         uses[i] += 1;
                     }
                 });
-                for (k, t) in term_targets(t).into_iter().enumerate() {
+                for (k, t) in term_targets(t).into_iter().flatten().enumerate() {
                     if let Some(tb) = own(t.block) {
-                        incoming[tb].push((bi as u32, TERM_SLOT + k as u32));
+                        jumps.push((bi as u32, TERM_SLOT + k as u32, tb as u32));
                     }
                 }
             }
         }
+        // The places that jump to block `b`: `from[start[b]..start[b + 1]]`.
+        let mut start = vec![0usize; self.blocks.len() + 1];
+        for j in &jumps {
+            start[j.2 as usize + 1] += 1;
+        }
+        for b in 0..self.blocks.len() {
+            start[b + 1] += start[b];
+        }
+        let mut from = vec![(0u32, 0u32); jumps.len()];
+        let mut next = start.clone();
+        for &(bi, slot, tb) in &jumps {
+            from[next[tb as usize]] = (bi, slot);
+            next[tb as usize] += 1;
+        }
+        let incoming = |b: usize| &from[start[b]..start[b + 1]];
         let private_param = |values: &[ValueData], blocks: &[PartialBlock], v: Value| match ix(v)
             .map(|i| values[i].def)
         {
@@ -594,7 +609,7 @@ impl FunctionBuilder {
             dead[pi] = true;
             let (block, index) =
                 private_param(&self.values, &self.blocks, p).expect("a private parameter");
-            for &(bi, slot) in &incoming[own(block).unwrap()] {
+            for &(bi, slot) in incoming(own(block).unwrap()) {
                 let a = target_of(&self.blocks[bi as usize], slot).args[index as usize];
                 if let Some(i) = ix(a) {
                     uses[i] -= 1;
@@ -610,7 +625,7 @@ impl FunctionBuilder {
                 continue;
             }
             let keep: Vec<bool> = b.params.iter().map(|p| !dead[ix(*p).unwrap()]).collect();
-            for &(bi, slot) in &incoming[tb] {
+            for &(bi, slot) in incoming(tb) {
                 let t = target_mut(&mut self.blocks[bi as usize], slot);
                 let mut k = keep.iter();
                 t.args.retain(|_| *k.next().unwrap_or(&true));
@@ -778,21 +793,22 @@ impl FunctionBuilder {
 /// the instruction of that index.
 const TERM_SLOT: u32 = u32::MAX - 4;
 
-/// The targets of a terminator that name blocks of the function being built.
-fn term_targets(t: &Terminator) -> Vec<&Target> {
+/// The targets of a terminator, first ones first.
+fn term_targets(t: &Terminator) -> [Option<&Target>; 2] {
     match t {
-        Terminator::Jump(t) => vec![t],
+        Terminator::Jump(t) => [Some(t), None],
         Terminator::Branch {
             then, otherwise, ..
-        } => vec![then, otherwise],
-        Terminator::FlexSwitch { default, .. } => vec![default],
-        Terminator::Return(_) => vec![],
+        } => [Some(then), Some(otherwise)],
+        Terminator::FlexSwitch { default, .. } => [Some(default), None],
+        Terminator::Return(_) => [None, None],
     }
 }
 
 fn target_of(b: &PartialBlock, slot: u32) -> &Target {
     if slot >= TERM_SLOT {
-        return term_targets(b.term.as_ref().expect("terminated"))[(slot - TERM_SLOT) as usize];
+        return term_targets(b.term.as_ref().expect("terminated"))[(slot - TERM_SLOT) as usize]
+            .expect("slots name targets");
     }
     match &b.insts[slot as usize].op {
         InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => t,

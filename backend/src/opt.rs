@@ -45,6 +45,7 @@ pub(crate) fn optimize(f: &mut Function) {
         off: vec![None; f.values.len()],
         def: vec![u32::MAX; f.values.len()],
         masked: vec![None; f.values.len()],
+        spare: Vec::new(),
     };
     let n = f.blocks.len();
     for bi in 0..n {
@@ -113,6 +114,9 @@ fn remove_dead_stores(f: &mut Function) {
 fn steady_copy(f: &mut Function, bi: usize) -> Option<usize> {
     let id = Block(f.first_block + bi as u32);
     let block = &f.blocks[bi];
+    if !block.term.successors().contains(&id) {
+        return None;
+    }
     let back_in_body = block.insts.iter().any(
         |i| matches!(&i.op, InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) if t.block == id),
     );
@@ -252,6 +256,8 @@ struct Opt {
     def: Vec<u32>,
     /// `Some((y, m))`: the value is `y & m`, `m = 2^w - 1`.
     masked: Vec<Option<(Value, u64)>>,
+    /// An empty instruction buffer to fill next (see `fold_offsets`).
+    spare: Vec<Inst>,
 }
 
 /// A set of 64-bit words: empty, all, or `lo..=hi` read as unsigned, wrapping past
@@ -365,11 +371,15 @@ impl Opt {
         self.off.resize(f.values.len(), None);
         self.def.resize(f.values.len(), u32::MAX);
         self.masked.resize(f.values.len(), None);
-        let old = std::mem::take(&mut f.blocks[bi].insts);
-        let mut insts: Vec<Inst> = Vec::with_capacity(old.len());
+        // The block's instructions move to a buffer recycled from block to block.
+        let mut old = std::mem::take(&mut f.blocks[bi].insts);
+        let mut insts: Vec<Inst> = std::mem::take(&mut self.spare);
+        insts.clear();
+        insts.reserve(old.len());
         // Results equal to another value (an offset chain back at 0 from its root).
         let mut same: Vec<(Value, Value)> = Vec::new();
-        for mut inst in old {
+        let mut inserted = false;
+        for mut inst in old.drain(..) {
             if !same.is_empty() {
                 inst.op
                     .map_uses(|v| same.iter().find(|s| s.0 == v).map_or(v, |s| s.1));
@@ -422,6 +432,7 @@ impl Opt {
                                 } else {
                                     let k = new_value(f, Kind::Int, ValueDef::Const(total as u64));
                                     let t = new_value(f, Kind::Int, ValueDef::Const(0));
+                                    inserted = true;
                                     self.resize(f);
                                     self.off[(t.0 - f.first_value) as usize] = Some((yr, total));
                                     self.push(
@@ -465,8 +476,11 @@ impl Opt {
                 .term
                 .map_uses(|v| same.iter().find(|s| s.0 == v).map_or(v, |s| s.1));
         }
-        renumber(f, Block(f.first_block + bi as u32), &insts);
+        if inserted {
+            renumber(f, Block(f.first_block + bi as u32), &insts);
+        }
         f.blocks[bi].insts = insts;
+        self.spare = old;
     }
 
     /// Append `inst` to `insts`, recording where its result is defined.
