@@ -540,7 +540,7 @@ impl Emitter<'_> {
                 None => {
                     let lc = self.loc(b, *c);
                     let r = self.in_reg(lc, RAX);
-                    asm::alu(&mut self.ops, Alu::Cmp, r, Loc::Imm(0));
+                    dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r));
                     Cond::Ne
                 }
             };
@@ -643,7 +643,12 @@ impl Emitter<'_> {
     fn compare(&mut self, b: Block, x: Value, y: Value) {
         let (lx, ly) = (self.loc(b, x), self.loc(b, y));
         let r = self.in_reg(lx, RAX);
-        asm::alu(&mut self.ops, Alu::Cmp, r, ly);
+        if ly == Loc::Imm(0) {
+            // The same flags as `cmp r, 0`, shorter.
+            dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r));
+        } else {
+            asm::alu(&mut self.ops, Alu::Cmp, r, ly);
+        }
     }
 
     fn inst(&mut self, b: Block, i: usize, inst: &Inst, flags_read: bool) {
