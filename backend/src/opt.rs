@@ -1214,6 +1214,56 @@ mod tests {
         );
     }
 
+    /// `f(tape, p)`: brainfuck's `+++++>--<` at `p` (cells of `u8`), then returns the cell.
+    fn increments(optimize: bool) -> Function {
+        use Kind::*;
+        let mut b = FunctionBuilder::new("increments", Sig::new(&[Ptr, Int], Some(Int)));
+        let [tape, p] = b.params(b.entry())[..] else {
+            unreachable!()
+        };
+        let m = b.iconst(255);
+        let mut step = |b: &mut FunctionBuilder, at: Value, op: BinOp, n: usize| {
+            let mut c = b.load_indexed(MemType::U8, tape, at, 1, 0).unwrap();
+            for _ in 0..n {
+                let one = b.iconst(1);
+                let v = b.binary(op, c, one).unwrap();
+                c = b.binary(BinOp::And, v, m).unwrap();
+                b.store_indexed(MemType::U8, tape, at, 1, 0, c).unwrap();
+            }
+        };
+        step(&mut b, p, BinOp::Add, 5);
+        let one = b.iconst(1);
+        let q = b.binary(BinOp::Add, p, one).unwrap();
+        step(&mut b, q, BinOp::Sub, 2);
+        let r = b.load_indexed(MemType::U8, tape, p, 1, 0).unwrap();
+        b.ret(Some(r)).unwrap();
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
+    #[test]
+    fn a_run_of_increments_is_one_step_and_one_store() {
+        let f = increments(true);
+        insta::assert_snapshot!("increments_optimised", f.to_string());
+        let stores = f.blocks[0]
+            .insts
+            .iter()
+            .filter(|i| matches!(i.op, InstOp::Store(..)))
+            .count();
+        assert_eq!(stores, 2, "{f}");
+        let be = new_backend(BackendKind::Reference, None).unwrap();
+        let (a, b) = (
+            be.compile(increments(false)).unwrap(),
+            be.compile(f).unwrap(),
+        );
+        for cells in [[0u8, 0], [254, 1], [255, 0], [7, 200]] {
+            let (mut t1, mut t2) = (cells.to_vec(), cells.to_vec());
+            let r1 = unsafe { be.call(a, &[t1.as_mut_ptr() as u64, 0]) };
+            let r2 = unsafe { be.call(b, &[t2.as_mut_ptr() as u64, 0]) };
+            assert_eq!((r1, t1), (r2, t2), "{cells:?}");
+        }
+    }
+
     #[test]
     fn scan_loop_tests_its_index_once_a_turn() {
         insta::assert_snapshot!("scan_plain", scan_loop(false).to_string());
