@@ -152,11 +152,11 @@ impl<'j> Cx<'j> {
 
     /// Forget what the previous block knew of its values (a new block is entered).
     pub(crate) fn forget_block(&mut self) {
-        self.memory.clear();
-        self.pure.clear();
-        self.tests.clear();
-        self.lows.clear();
-        self.bounds.clear();
+        reset(&mut self.memory);
+        reset(&mut self.pure);
+        reset(&mut self.tests);
+        reset(&mut self.lows);
+        reset(&mut self.bounds);
     }
 
     /// The path goes on knowing that the comparison `v` gave `truth`: record what that
@@ -467,5 +467,15 @@ fn word_mem(k: Kind) -> MemType {
         Kind::Int => MemType::I64,
         Kind::Ptr => MemType::Ptr,
         Kind::Float => MemType::F64,
+    }
+}
+
+/// Empty a block table. Clearing costs time in proportion to the table's capacity, so a
+/// table a long block made large is dropped instead: blocks are many and mostly short.
+fn reset<K, V>(m: &mut backend::FastMap<K, V>) {
+    if m.capacity() > 256 {
+        *m = Default::default();
+    } else {
+        m.clear();
     }
 }
