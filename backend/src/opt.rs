@@ -173,26 +173,14 @@ fn steady_copy(f: &mut Function, bi: usize) -> Option<usize> {
         block.insts.clone(),
         block.term.clone(),
     );
-    let mut map: crate::FastMap<Value, Value> = crate::FastMap::default();
-    let mut new_params = Vec::with_capacity(params.len());
-    for (j, p) in params.iter().enumerate() {
-        let n = new_value(
-            f,
-            f.kind(*p),
-            ValueDef::Param {
-                block: copy,
-                index: j as u32,
-            },
-        );
-        map.insert(*p, n);
-        new_params.push(n);
-    }
+    let mut copier = Copier::new(copy);
+    let new_params = copier.params(f, &params);
     let mut new_insts = Vec::with_capacity(insts.len());
     for (j, inst) in insts.into_iter().enumerate() {
         if dropped[j] {
             continue;
         }
-        let mut op = match inst.op {
+        let op = match inst.op {
             InstOp::Overflow(o, a, b, _) if plain[j] => InstOp::Binary(
                 match o {
                     OvfOp::AddOvf => BinOp::Add,
@@ -204,23 +192,11 @@ fn steady_copy(f: &mut Function, bi: usize) -> Option<usize> {
             ),
             op => op,
         };
-        op.map_uses(|v| map.get(&v).copied().unwrap_or(v));
-        let result = inst.result.map(|r| {
-            let n = new_value(
-                f,
-                f.kind(r),
-                ValueDef::Inst {
-                    block: copy,
-                    index: new_insts.len() as u32,
-                },
-            );
-            map.insert(r, n);
-            n
-        });
-        new_insts.push(Inst { op, result });
+        let at = new_insts.len();
+        new_insts.push(copier.inst(f, at, op, inst.result));
     }
     let mut new_term = term;
-    new_term.map_uses(|v| map.get(&v).copied().unwrap_or(v));
+    new_term.map_uses(|v| copier.value(v));
     for t in [&mut new_term, &mut f.blocks[bi].term] {
         match t {
             Terminator::Jump(t) => retarget(t, id, copy),
@@ -239,6 +215,59 @@ fn steady_copy(f: &mut Function, bi: usize) -> Option<usize> {
         term: new_term,
     });
     Some(f.blocks.len() - 1)
+}
+
+/// Makes the parameters and instructions of a new block `block` from values and
+/// instructions of another, with fresh values in place of the originals.
+struct Copier {
+    block: Block,
+    /// Original value -> its copy.
+    map: crate::FastMap<Value, Value>,
+}
+
+impl Copier {
+    fn new(block: Block) -> Copier {
+        Copier {
+            block,
+            map: crate::FastMap::default(),
+        }
+    }
+
+    /// The copy of `v`, or `v` itself when it has none (a constant, or a value the new
+    /// block is not given).
+    fn value(&self, v: Value) -> Value {
+        self.map.get(&v).copied().unwrap_or(v)
+    }
+
+    /// Fresh parameters standing for `originals`.
+    fn params(&mut self, f: &mut Function, originals: &[Value]) -> Vec<Value> {
+        let mut out = Vec::with_capacity(originals.len());
+        for (j, v) in originals.iter().enumerate() {
+            let def = ValueDef::Param {
+                block: self.block,
+                index: j as u32,
+            };
+            let p = new_value(f, f.kind(*v), def);
+            self.map.insert(*v, p);
+            out.push(p);
+        }
+        out
+    }
+
+    /// `op` reading copies, with a fresh result for `result`, as instruction `at`.
+    fn inst(&mut self, f: &mut Function, at: usize, mut op: InstOp, result: Option<Value>) -> Inst {
+        op.map_uses(|v| self.value(v));
+        let result = result.map(|r| {
+            let def = ValueDef::Inst {
+                block: self.block,
+                index: at as u32,
+            };
+            let n = new_value(f, f.kind(r), def);
+            self.map.insert(r, n);
+            n
+        });
+        Inst { op, result }
+    }
 }
 
 fn retarget(t: &mut Target, from: Block, to: Block) {
@@ -893,40 +922,14 @@ fn slow_copy(f: &mut Function, bi: usize, head: &[Inst], tail: &[Inst]) -> Targe
     live.retain(|v| needed.contains(v));
     let term = block.term.clone();
     let id = Block(f.first_block + f.blocks.len() as u32);
-    let mut map: crate::FastMap<Value, Value> = crate::FastMap::default();
-    let mut params = Vec::with_capacity(live.len());
-    for (j, v) in live.iter().enumerate() {
-        let p = new_value(
-            f,
-            f.kind(*v),
-            ValueDef::Param {
-                block: id,
-                index: j as u32,
-            },
-        );
-        map.insert(*v, p);
-        params.push(p);
-    }
+    let mut copier = Copier::new(id);
+    let params = copier.params(f, &live);
     let mut insts = Vec::with_capacity(again.len() + tail.len());
     for (j, inst) in again.iter().chain(tail).enumerate() {
-        let mut op = inst.op.clone();
-        op.map_uses(|v| map.get(&v).copied().unwrap_or(v));
-        let result = inst.result.map(|r| {
-            let n = new_value(
-                f,
-                f.kind(r),
-                ValueDef::Inst {
-                    block: id,
-                    index: j as u32,
-                },
-            );
-            map.insert(r, n);
-            n
-        });
-        insts.push(Inst { op, result });
+        insts.push(copier.inst(f, j, inst.op.clone(), inst.result));
     }
     let mut term = term;
-    term.map_uses(|v| map.get(&v).copied().unwrap_or(v));
+    term.map_uses(|v| copier.value(v));
     f.blocks.push(BlockData {
         params,
         insts,
