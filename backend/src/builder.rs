@@ -561,7 +561,7 @@ impl FunctionBuilder {
                         uses[i] += 1;
                     }
                 });
-                for (k, t) in term_targets(t).into_iter().flatten().enumerate() {
+                for (k, t) in t.targets().into_iter().flatten().enumerate() {
                     if let Some(tb) = own(t.block) {
                         jumps.push((bi as u32, TERM_SLOT + k as u32, tb as u32));
                     }
@@ -673,7 +673,8 @@ impl FunctionBuilder {
         }
     }
 
-    fn check(&self, v: Value, expected: Kind, what: &str) -> BuildResult<()> {
+    /// `what` names the operand in the error; it is formatted only for an error.
+    fn check(&self, v: Value, expected: Kind, what: impl fmt::Display) -> BuildResult<()> {
         self.check_local(v)?;
         let found = self.value_data(v)?.kind;
         if found != expected {
@@ -730,10 +731,7 @@ impl FunctionBuilder {
             )));
         }
         for (a, k) in args.iter().zip(&kinds) {
-            // The message is made only for a refused argument.
-            if self.check(*a, *k, "").is_err() {
-                self.check(*a, *k, &format!("argument for {block}"))?;
-            }
+            self.check(*a, *k, format_args!("argument for {block}"))?;
         }
         if block == self.entry() || block.0 == 0 {
             // An entry block receives the ABI arguments (or a switch's arguments); a loop
@@ -789,25 +787,14 @@ impl FunctionBuilder {
     }
 }
 
-/// Slots from here on name a terminator's targets (in [`term_targets`] order); below,
-/// the instruction of that index.
+/// Slots from here on name a terminator's targets (in [`Terminator::targets`] order);
+/// below, the instruction of that index.
 const TERM_SLOT: u32 = u32::MAX - 4;
 
-/// The targets of a terminator, first ones first.
-fn term_targets(t: &Terminator) -> [Option<&Target>; 2] {
-    match t {
-        Terminator::Jump(t) => [Some(t), None],
-        Terminator::Branch {
-            then, otherwise, ..
-        } => [Some(then), Some(otherwise)],
-        Terminator::FlexSwitch { default, .. } => [Some(default), None],
-        Terminator::Return(_) => [None, None],
-    }
-}
-
+/// The target of block `b` at `slot` (see [`TERM_SLOT`]).
 fn target_of(b: &PartialBlock, slot: u32) -> &Target {
     if slot >= TERM_SLOT {
-        return term_targets(b.term.as_ref().expect("terminated"))[(slot - TERM_SLOT) as usize]
+        return b.term.as_ref().expect("terminated").targets()[(slot - TERM_SLOT) as usize]
             .expect("slots name targets");
     }
     match &b.insts[slot as usize].op {
@@ -816,15 +803,11 @@ fn target_of(b: &PartialBlock, slot: u32) -> &Target {
     }
 }
 
+/// [`target_of`], to change.
 fn target_mut(b: &mut PartialBlock, slot: u32) -> &mut Target {
     if slot >= TERM_SLOT {
-        return match (b.term.as_mut().expect("terminated"), slot - TERM_SLOT) {
-            (Terminator::Jump(t), 0) => t,
-            (Terminator::Branch { then, .. }, 0) => then,
-            (Terminator::Branch { otherwise, .. }, 1) => otherwise,
-            (Terminator::FlexSwitch { default, .. }, 0) => default,
-            _ => unreachable!("slots name targets"),
-        };
+        let [first, second] = b.term.as_mut().expect("terminated").targets_mut();
+        return if slot == TERM_SLOT { first } else { second }.expect("slots name targets");
     }
     match &mut b.insts[slot as usize].op {
         InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => t,

@@ -574,9 +574,7 @@ impl InstOp {
             }
         }
     }
-}
 
-impl InstOp {
     /// Replace every value the operation reads (side-exit arguments included) by `f` of it.
     pub fn map_uses(&mut self, mut f: impl FnMut(Value) -> Value) {
         let addr = |a: &mut Address, f: &mut dyn FnMut(Value) -> Value| {
@@ -644,32 +642,45 @@ pub enum Terminator {
 }
 
 impl Terminator {
+    /// Every value the terminator reads, in [`Terminator::each_use`] order.
     pub fn uses(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        self.each_use(|v| out.push(v));
+        out
+    }
+
+    /// The terminator's targets (flexswitch cases excluded: they are added later), first
+    /// ones first.
+    pub fn targets(&self) -> [Option<&Target>; 2] {
         match self {
-            Terminator::Jump(t) => t.args.clone(),
+            Terminator::Jump(t) => [Some(t), None],
             Terminator::Branch {
-                cond,
-                then,
-                otherwise,
-            } => {
-                let mut v = vec![*cond];
-                v.extend(then.args.iter().copied());
-                v.extend(otherwise.args.iter().copied());
-                v
-            }
-            Terminator::Return(v) => v.iter().copied().collect(),
-            Terminator::FlexSwitch {
-                value,
-                args,
-                default,
-                ..
-            } => {
-                let mut v = vec![*value];
-                v.extend(args.iter().copied());
-                v.extend(default.args.iter().copied());
-                v
-            }
+                then, otherwise, ..
+            } => [Some(then), Some(otherwise)],
+            Terminator::FlexSwitch { default, .. } => [Some(default), None],
+            Terminator::Return(_) => [None, None],
         }
+    }
+
+    /// [`Terminator::targets`], to change.
+    pub fn targets_mut(&mut self) -> [Option<&mut Target>; 2] {
+        match self {
+            Terminator::Jump(t) => [Some(t), None],
+            Terminator::Branch {
+                then, otherwise, ..
+            } => [Some(then), Some(otherwise)],
+            Terminator::FlexSwitch { default, .. } => [Some(default), None],
+            Terminator::Return(_) => [None, None],
+        }
+    }
+
+    /// The blocks control can go to (flexswitch cases excluded: they are added later).
+    pub fn successors(&self) -> Vec<Block> {
+        self.targets()
+            .into_iter()
+            .flatten()
+            .map(|t| t.block)
+            .collect()
     }
 
     /// Replace every value the terminator reads by `f` of it.
@@ -727,18 +738,6 @@ impl Terminator {
                 args.iter().for_each(|v| f(*v));
                 default.args.iter().for_each(|v| f(*v));
             }
-        }
-    }
-
-    /// The blocks control can go to (flexswitch cases excluded: they are added later).
-    pub fn successors(&self) -> Vec<Block> {
-        match self {
-            Terminator::Jump(t) => vec![t.block],
-            Terminator::Branch {
-                then, otherwise, ..
-            } => vec![then.block, otherwise.block],
-            Terminator::Return(_) => vec![],
-            Terminator::FlexSwitch { default, .. } => vec![default.block],
         }
     }
 }
