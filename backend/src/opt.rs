@@ -7,6 +7,8 @@
 //!    constants, `x + k1 - k2` becomes `x + (k1 - k2)`, so the chain is no longer a chain
 //!    of dependent instructions, and a chain back to `x + 0` is `x` itself; an address
 //!    indexed by `x + k` is indexed by `x` with `k * scale` added to its displacement.
+//!    Masks fold the same way: `((y & m) + k) & m` is `(y + k) & m` for `m = 2^w - 1`,
+//!    so a run of brainfuck `+` is one addition (and, by 5, one store).
 //! 2. **Loops get a steady-state copy.** A block that loops on itself (through its
 //!    terminator) and has side exits or overflow tests reading only values it passes back
 //!    to itself unchanged gets a copy without them, which every jump back to the loop
@@ -28,9 +30,7 @@
 //!    loads, calls or other exits may be in it, so nothing can see the turns skipped.
 //! 5. **Dead code goes**: a store that a later store to the same address overwrites
 //!    with nothing in between that could read it, then arithmetic whose result nothing
-//!    reads (left behind by 1, 3 and such stores). Masks fold like offsets:
-//!    `((y & m) + k) & m` is `(y + k) & m` for `m = 2^w - 1`, so a run of brainfuck `+`
-//!    is one addition and one store.
+//!    reads (left behind by 1, 3 and such stores).
 //!
 //! Growth is bounded: a block gets at most one steady-state copy, and a looping block at
 //! most one slow copy, each no longer than the block; a closed countdown loop grows by
@@ -51,6 +51,7 @@ pub(crate) fn optimize(f: &mut Function) {
     for bi in 0..n {
         o.fold_offsets(f, bi);
         if let Some(steady) = steady_copy(f, bi) {
+            // The copy is folded already; this records where its values are defined.
             o.fold_offsets(f, steady);
             if !o.close_countdown(f, steady) {
                 o.widen_guards(f, steady);
@@ -114,23 +115,20 @@ fn remove_dead_stores(f: &mut Function) {
 fn steady_copy(f: &mut Function, bi: usize) -> Option<usize> {
     let id = Block(f.first_block + bi as u32);
     let block = &f.blocks[bi];
-    if !block.term.successors().contains(&id) {
+    if !loops_on_itself(block, id)
+        || block.insts.iter().any(|i| {
+            matches!(&i.op, InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) if t.block == id)
+        })
+    {
         return None;
     }
-    let back_in_body = block.insts.iter().any(
-        |i| matches!(&i.op, InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) if t.block == id),
-    );
-    let back: Vec<&Target> = match &block.term {
-        Terminator::Jump(t) => vec![t],
-        Terminator::Branch {
-            then, otherwise, ..
-        } => vec![then, otherwise],
-        _ => return None,
-    };
-    let back: Vec<&Target> = back.into_iter().filter(|t| t.block == id).collect();
-    if back.is_empty() || back_in_body {
-        return None;
-    }
+    let back: Vec<&Target> = block
+        .term
+        .targets()
+        .into_iter()
+        .flatten()
+        .filter(|t| t.block == id)
+        .collect();
     let mut fixed: FastSet<Value> = block
         .params
         .iter()
@@ -197,16 +195,11 @@ fn steady_copy(f: &mut Function, bi: usize) -> Option<usize> {
     }
     let mut new_term = term;
     new_term.map_uses(|v| copier.value(v));
-    for t in [&mut new_term, &mut f.blocks[bi].term] {
-        match t {
-            Terminator::Jump(t) => retarget(t, id, copy),
-            Terminator::Branch {
-                then, otherwise, ..
-            } => {
-                retarget(then, id, copy);
-                retarget(otherwise, id, copy);
+    for term in [&mut new_term, &mut f.blocks[bi].term] {
+        for t in term.targets_mut().into_iter().flatten() {
+            if t.block == id {
+                t.block = copy;
             }
-            _ => unreachable!("only jumps and branches close a loop here"),
         }
     }
     f.blocks.push(BlockData {
@@ -270,10 +263,16 @@ impl Copier {
     }
 }
 
-fn retarget(t: &mut Target, from: Block, to: Block) {
-    if t.block == from {
-        t.block = to;
-    }
+/// True if `block` (numbered `id`) jumps back to itself through its terminator by a
+/// jump or a branch (a flexswitch block is never copied: its switch is unique).
+fn loops_on_itself(block: &BlockData, id: Block) -> bool {
+    matches!(block.term, Terminator::Jump(_) | Terminator::Branch { .. })
+        && block
+            .term
+            .targets()
+            .into_iter()
+            .flatten()
+            .any(|t| t.block == id)
 }
 
 /// Per-value facts, indexed by value number minus `first_value`. Values are local to
@@ -568,15 +567,12 @@ impl Opt {
             _ => return false,
         };
         let body = &block.insts[..body_len];
-        let at = |v: Value| -> Option<usize> {
-            let d = *self.def.get(Self::ix(f, v)?)? as usize;
-            (d < body_len && body[d].result == Some(v)).then_some(d)
-        };
-        // Inductions: (parameter, step, mask, its new value); the instructions stepping
-        // them.
+        let at = |v: Value| self.def_at(f, body, v);
+        // Inductions: (parameter, step, mask, its new value). `allowed`: the instructions
+        // that step them or compute the loop's test, which may read stepped values.
         let mut fixed: FastSet<Value> = FastSet::default();
         let mut inds: Vec<(Value, i64, Option<u64>, Value)> = Vec::new();
-        let mut stepping: FastSet<usize> = FastSet::default();
+        let mut allowed: FastSet<usize> = FastSet::default();
         for (p, a) in block.params.iter().zip(&back.args) {
             if p == a {
                 fixed.insert(*p);
@@ -602,45 +598,32 @@ impl Opt {
                 _ => None,
             };
             let Some(step) = step else { return false };
-            stepping.insert(ds);
-            stepping.insert(d);
+            allowed.insert(ds);
+            allowed.insert(d);
             inds.push((*p, step, mask, *a));
         }
-        // The test: through `== 0/1`, `!= 0/1` of 0/1 tests down to the counter's new
-        // value, or its comparison with 0.
-        let mut testing: FastSet<usize> = FastSet::default();
-        let (mut v, mut negated) = (cond, false);
-        let counter = loop {
-            if let Some(i) = inds.iter().position(|ind| ind.3 == v) {
-                // `v` itself: true when non-zero.
-                break Some((i, negated));
-            }
-            let Some(d) = at(v) else { break None };
-            let InstOp::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) = body[d].op else {
-                break None;
-            };
-            let (x, k) = match (int_const(f, a), int_const(f, b)) {
-                (None, Some(k)) => (a, k),
-                (Some(k), None) => (b, k),
-                _ => break None,
-            };
-            testing.insert(d);
-            let test = at(x).and_then(|dx| match body[dx].op {
-                InstOp::Binary(o, ..) => Some(o.is_comparison()),
+        // The test: through negations down to the counter's new value, or its
+        // comparison with 0.
+        let (v, mut negated, passed) = self.through_negations(f, body, cond);
+        allowed.extend(passed);
+        let counter = |v: Value| inds.iter().position(|ind| ind.3 == v);
+        let counter = match counter(v) {
+            // `v` itself: true when non-zero.
+            Some(i) => Some((i, negated)),
+            None => at(v).and_then(|d| match body[d].op {
+                InstOp::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => {
+                    let x = match (int_const(f, a), int_const(f, b)) {
+                        (None, Some(0)) => a,
+                        (Some(0), None) => b,
+                        _ => return None,
+                    };
+                    // `x != 0` is true when non-zero; `x == 0` the opposite.
+                    negated ^= op == BinOp::Eq;
+                    allowed.insert(d);
+                    counter(x).map(|i| (i, negated))
+                }
                 _ => None,
-            });
-            if k == 0 && inds.iter().any(|ind| ind.3 == x) {
-                // `x != 0` is true when non-zero; `x == 0` the opposite.
-                negated ^= op == BinOp::Eq;
-                v = x;
-                continue;
-            }
-            if test == Some(true) && (k == 0 || k == 1) {
-                negated ^= (op == BinOp::Eq) == (k == 0);
-                v = x;
-                continue;
-            }
-            break None;
+            }),
         };
         // The loop must leave exactly when the counter's new value is 0.
         let Some((ci, negated)) = counter else {
@@ -662,7 +645,7 @@ impl Opt {
                     if all {
                         fixed.insert(inst.result.expect("arithmetic has a result"));
                     }
-                    all || stepping.contains(&j) || testing.contains(&j)
+                    all || allowed.contains(&j)
                 }
                 InstOp::Store(_, a, v) => {
                     fixed.contains(&a.base)
@@ -725,41 +708,58 @@ impl Opt {
         true
     }
 
-    /// The instruction of block `insts` defining `v`, if `v` is an instruction result of
-    /// this block.
-    fn def_of<'a>(&self, f: &Function, insts: &'a [Inst], v: Value) -> Option<&'a Inst> {
+    /// The index in `insts` (a block's instructions, or a prefix of them) of the
+    /// instruction defining `v`, if there is one.
+    fn def_at(&self, f: &Function, insts: &[Inst], v: Value) -> Option<usize> {
         let d = *self.def.get(Self::ix(f, v)?)? as usize;
-        insts.get(d).filter(|i| i.result == Some(v))
+        insts.get(d).filter(|i| i.result == Some(v)).map(|_| d)
+    }
+
+    /// `v` seen through `t == 0`, `t == 1`, `t != 0`, `t != 1` of 0/1 tests `t` defined
+    /// in `insts`: the innermost value, whether `v` is its negation, and the indices of
+    /// the instructions passed.
+    fn through_negations(
+        &self,
+        f: &Function,
+        insts: &[Inst],
+        mut v: Value,
+    ) -> (Value, bool, Vec<usize>) {
+        let mut negated = false;
+        let mut passed = Vec::new();
+        while let Some(d) = self.def_at(f, insts, v) {
+            let InstOp::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) = insts[d].op else {
+                break;
+            };
+            let (t, k) = match (int_const(f, a), int_const(f, b)) {
+                (None, Some(k)) => (a, k),
+                (Some(k), None) => (b, k),
+                _ => break,
+            };
+            let test = self.def_at(f, insts, t).is_some_and(
+                |dt| matches!(insts[dt].op, InstOp::Binary(inner, ..) if inner.is_comparison()),
+            );
+            if !test || !(k == 0 || k == 1) {
+                break;
+            }
+            // `t == 1` and `t != 0` are `t`; the other two negate it.
+            negated ^= (op == BinOp::Eq) == (k == 0);
+            passed.push(d);
+            v = t;
+        }
+        (v, negated, passed)
     }
 
     /// `cond` as a range guard: its root, its offset and the set of `root + offset` it
     /// lets through.
     fn guard(&self, f: &Function, insts: &[Inst], cond: Value) -> Option<(Value, i64, Set)> {
-        let mut v = cond;
-        let mut negated = false;
-        // See through `t == 0`, `t == 1`, `t != 0`, `t != 1` of a 0/1 test `t`.
-        let (op, x, k, x_right) = loop {
-            let InstOp::Binary(op, a, b) = self.def_of(f, insts, v)?.op else {
-                return None;
-            };
-            let (x, k, x_right) = match (int_const(f, a), int_const(f, b)) {
-                (None, Some(k)) => (a, k as u64, false),
-                (Some(k), None) => (b, k as u64, true),
-                _ => return None,
-            };
-            if matches!(op, BinOp::Eq | BinOp::Ne) && k <= 1 {
-                if let Some(InstOp::Binary(inner, _, _)) = self.def_of(f, insts, x).map(|i| &i.op) {
-                    if inner.is_comparison() {
-                        // `t == 1` and `t != 0` are `t`; the other two negate it.
-                        if (op == BinOp::Eq) == (k == 0) {
-                            negated = !negated;
-                        }
-                        v = x;
-                        continue;
-                    }
-                }
-            }
-            break (op, x, k, x_right);
+        let (v, negated, _) = self.through_negations(f, insts, cond);
+        let InstOp::Binary(op, a, b) = insts[self.def_at(f, insts, v)?].op else {
+            return None;
+        };
+        let (x, k, x_right) = match (int_const(f, a), int_const(f, b)) {
+            (None, Some(k)) => (a, k as u64, false),
+            (Some(k), None) => (b, k as u64, true),
+            _ => return None,
         };
         if f.kind(x) != Kind::Int {
             return None;
@@ -773,15 +773,7 @@ impl Opt {
     /// Widen the range guards of block `bi` (see the module doc, 3).
     fn widen_guards(&mut self, f: &mut Function, bi: usize) {
         let block = &f.blocks[bi];
-        let id = Block(f.first_block + bi as u32);
-        let looping = match &block.term {
-            Terminator::Jump(t) => t.block == id,
-            Terminator::Branch {
-                then, otherwise, ..
-            } => then.block == id || otherwise.block == id,
-            _ => false,
-        };
-        if !looping
+        if !loops_on_itself(block, Block(f.first_block + bi as u32))
             || block
                 .insts
                 .iter()
