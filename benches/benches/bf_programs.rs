@@ -29,9 +29,9 @@ fn compile_c() -> Option<PathBuf> {
     }
 }
 
-/// The best of `runs` runs of `cmd args... program`, checking the output.
-fn time(cmd: &Path, args: &[&str], program: &Path, expected: &[u8], runs: usize) -> Duration {
-    best_of(runs, || {
+/// How long one run of `cmd args... program` takes, checking the output.
+fn time(cmd: &Path, args: &[&str], program: &Path, expected: &[u8]) -> Duration {
+    best_of(1, || {
         let o = Command::new(cmd)
             .args(args)
             .arg(program)
@@ -86,7 +86,7 @@ fn main() {
         let mut best = vec![Duration::MAX; contenders.len()];
         for _ in 0..rounds {
             for (i, (_, cmd, args)) in contenders.iter().enumerate() {
-                best[i] = best[i].min(time(cmd, args, &program, &expected, 1));
+                best[i] = best[i].min(time(cmd, args, &program, &expected));
             }
         }
         let rows: Vec<Row> = contenders

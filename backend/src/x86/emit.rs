@@ -177,12 +177,17 @@ pub fn compile(
         let alloc = {
             let lay = &*layout;
             let tp = |t: Block| lay.param_locs.get(t.index()).cloned().flatten();
-            regalloc::allocate(f, b, fixed.as_deref(), &tp, &p.no_uses, &mut scratch)
+            regalloc::allocate(
+                f,
+                b,
+                fixed.as_deref(),
+                &tp,
+                &p.no_uses,
+                &mut scratch,
+                &mut locs,
+            )
         };
         plans.push(Some(p));
-        for &(v, l) in &alloc.loc {
-            locs[(v.0 - f.first_value) as usize] = l;
-        }
         if fixed.is_none() {
             let ps = f.block(b).params.iter();
             let pl = ps.map(|p| locs[(p.0 - f.first_value) as usize]).collect();
@@ -198,14 +203,7 @@ pub fn compile(
                 _ => None,
             })
             .collect();
-        match &data.term {
-            Terminator::Jump(t) => targets.push(t),
-            Terminator::Branch {
-                then, otherwise, ..
-            } => targets.extend([then, otherwise]),
-            Terminator::FlexSwitch { default, .. } => targets.push(default),
-            Terminator::Return(_) => {}
-        }
+        targets.extend(data.term.targets().into_iter().flatten());
         for t in targets {
             if layout.param_locs[t.block.index()].is_none() {
                 let arg_locs: Vec<Loc> = t.args.iter().map(|a| loc_of(f, &locs, *a)).collect();
@@ -364,7 +362,7 @@ fn rel32(from_end: usize, to: usize) -> i32 {
 }
 
 impl Emitter<'_> {
-    fn loc(&self, _b: Block, v: Value) -> Loc {
+    fn loc(&self, v: Value) -> Loc {
         loc_of(self.f, &self.locs, v)
     }
 
@@ -451,18 +449,15 @@ impl Emitter<'_> {
     }
 
     /// True if jumping to `t` from block `b` needs no moves and no frame change.
-    fn direct(&self, b: Block, t: &Target) -> bool {
+    fn direct(&self, t: &Target) -> bool {
         let params = self.layout.param_locs[t.block.index()].as_ref().unwrap();
         self.layout.block_frame[t.block.index()] == self.frame
-            && t.args
-                .iter()
-                .zip(params)
-                .all(|(a, p)| self.loc(b, *a) == *p)
+            && t.args.iter().zip(params).all(|(a, p)| self.loc(*a) == *p)
     }
 
     /// A conditional jump to `t`: straight there if possible, else through a stub.
-    fn jcc_to(&mut self, b: Block, c: Cond, t: &Target) {
-        if self.direct(b, t) {
+    fn jcc_to(&mut self, c: Cond, t: &Target) {
+        if self.direct(t) {
             let d = self.dest(t.block);
             asm::jcc(&mut self.ops, c, d);
         } else {
@@ -487,18 +482,18 @@ impl Emitter<'_> {
     }
 
     /// Set the flags for a fused test and return the condition to jump on.
-    fn fused_test(&mut self, b: Block, t: &Fused) -> Cond {
+    fn fused_test(&mut self, t: &Fused) -> Cond {
         match ovf_test(t.op) {
             Some((_, alu, _)) => {
                 // The flags of the same arithmetic emitted just before are still set.
                 if t.reuse {
                     return t.cond;
                 }
-                let (lx, ly) = (self.loc(b, t.x), self.loc(b, t.y));
+                let (lx, ly) = (self.loc(t.x), self.loc(t.y));
                 asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
                 asm::alu(&mut self.ops, alu, RAX, ly);
             }
-            None => self.compare(b, t.x, t.y),
+            None => self.compare(t.x, t.y),
         }
         t.cond
     }
@@ -519,9 +514,8 @@ impl Emitter<'_> {
         // leaving the loop).
         let n = data.insts.len();
         let flipped = match (data.insts.last().map(|i| &i.op), &data.term) {
-            (Some(InstOp::ExitIf(_, t)), Terminator::Jump(u)) => (self.direct(b, u)
-                && ((Some(t.block) == next && self.direct(b, t))
-                    || (u.block == b && t.block != b)))
+            (Some(InstOp::ExitIf(_, t)), Terminator::Jump(u)) => (self.direct(u)
+                && ((Some(t.block) == next && self.direct(t)) || (u.block == b && t.block != b)))
                 .then_some((u, t)),
             _ => None,
         };
@@ -536,28 +530,28 @@ impl Emitter<'_> {
                 continue;
             };
             let cond = match exits.get(&i) {
-                Some(f) => self.fused_test(b, f),
+                Some(f) => self.fused_test(f),
                 None => {
-                    let lc = self.loc(b, *c);
+                    let lc = self.loc(*c);
                     let r = self.in_reg(lc, RAX);
                     dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r));
                     Cond::Ne
                 }
             };
             match flipped.filter(|_| i + 1 == n) {
-                Some((u, _)) => self.jcc_to(b, cond.invert(), u),
-                None => self.jcc_to(b, cond, t),
+                Some((u, _)) => self.jcc_to(cond.invert(), u),
+                None => self.jcc_to(cond, t),
             }
         }
         match &data.term {
             // Already taken by the flipped exit; now the exit.
             Terminator::Jump(_) if flipped.is_some() => {
                 let (_, t) = flipped.expect("checked");
-                let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(b, *a)).collect();
+                let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(*a)).collect();
                 self.goto(t.block, &locs, next);
             }
             Terminator::Jump(t) => {
-                let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(b, *a)).collect();
+                let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(*a)).collect();
                 self.goto(t.block, &locs, next);
             }
             Terminator::Branch {
@@ -566,14 +560,14 @@ impl Emitter<'_> {
                 otherwise,
             } => {
                 let c = if let Some(f) = &fused {
-                    self.fused_test(b, f)
+                    self.fused_test(f)
                 } else {
-                    let l = self.loc(b, *cond);
+                    let l = self.loc(*cond);
                     match l {
                         Loc::Imm(v) => {
                             // A constant condition: one way only.
                             let t = if v != 0 { then } else { otherwise };
-                            let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(b, *a)).collect();
+                            let locs: Vec<Loc> = t.args.iter().map(|a| self.loc(*a)).collect();
                             self.goto(t.block, &locs, next);
                             return;
                         }
@@ -586,24 +580,24 @@ impl Emitter<'_> {
                 };
                 // Prefer falling through into the next block; else, in a loop closed
                 // here, go round on the conditional jump (one branch per turn).
-                let (c, taken, rest) = if Some(then.block) == next && self.direct(b, then) {
+                let (c, taken, rest) = if Some(then.block) == next && self.direct(then) {
                     (c.invert(), otherwise, then)
                 } else if otherwise.block == b
                     && then.block != b
                     && Some(then.block) != next
-                    && self.direct(b, otherwise)
+                    && self.direct(otherwise)
                 {
                     (c.invert(), otherwise, then)
                 } else {
                     (c, then, otherwise)
                 };
-                self.jcc_to(b, c, taken);
-                let locs: Vec<Loc> = rest.args.iter().map(|a| self.loc(b, *a)).collect();
+                self.jcc_to(c, taken);
+                let locs: Vec<Loc> = rest.args.iter().map(|a| self.loc(*a)).collect();
                 self.goto(rest.block, &locs, next);
             }
             Terminator::Return(v) => {
                 if let Some(v) = v {
-                    let l = self.loc(b, *v);
+                    let l = self.loc(*v);
                     let dst = if self.f.kind(*v) == Kind::Float {
                         Loc::Xmm(0)
                     } else {
@@ -619,7 +613,7 @@ impl Emitter<'_> {
                 args,
                 default,
             } => {
-                let vl = self.loc(b, *value);
+                let vl = self.loc(*value);
                 asm::mov(&mut self.ops, Loc::Reg(RAX), vl);
                 let chunk = self.ops.offset().0;
                 let base = self.base;
@@ -630,8 +624,8 @@ impl Emitter<'_> {
                 let tail = chunk + SWITCH_SLOTS * SLOT_BYTES;
                 let stub = self.ops.offset().0;
                 debug_assert_eq!(base + stub, tail_target);
-                let arg_locs: Vec<Loc> = args.iter().map(|a| self.loc(b, *a)).collect();
-                let dlocs: Vec<Loc> = default.args.iter().map(|a| self.loc(b, *a)).collect();
+                let arg_locs: Vec<Loc> = args.iter().map(|a| self.loc(*a)).collect();
+                let dlocs: Vec<Loc> = default.args.iter().map(|a| self.loc(*a)).collect();
                 self.goto(default.block, &dlocs, None);
                 // A constant argument stays an immediate: the case's entry parameter
                 // is placed at `Loc::Imm`, so the case reads it as a constant.
@@ -640,8 +634,8 @@ impl Emitter<'_> {
         }
     }
 
-    fn compare(&mut self, b: Block, x: Value, y: Value) {
-        let (lx, ly) = (self.loc(b, x), self.loc(b, y));
+    fn compare(&mut self, x: Value, y: Value) {
+        let (lx, ly) = (self.loc(x), self.loc(y));
         let r = self.in_reg(lx, RAX);
         if ly == Loc::Imm(0) {
             // The same flags as `cmp r, 0`, shorter.
@@ -652,12 +646,12 @@ impl Emitter<'_> {
     }
 
     fn inst(&mut self, b: Block, i: usize, inst: &Inst, flags_read: bool) {
-        let dst = inst.result.map(|r| self.loc(b, r));
+        let dst = inst.result.map(|r| self.loc(r));
         match &inst.op {
-            InstOp::Binary(op, x, y) => self.binary(b, *op, *x, *y, dst.unwrap(), flags_read),
-            InstOp::Unary(op, x) => self.unary(b, *op, *x, dst.unwrap()),
+            InstOp::Binary(op, x, y) => self.binary(*op, *x, *y, dst.unwrap(), flags_read),
+            InstOp::Unary(op, x) => self.unary(*op, *x, dst.unwrap()),
             InstOp::Overflow(op, x, y, t) => {
-                let (lx, ly) = (self.loc(b, *x), self.loc(b, *y));
+                let (lx, ly) = (self.loc(*x), self.loc(*y));
                 asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
                 let alu = match op {
                     OvfOp::AddOvf => Alu::Add,
@@ -665,12 +659,12 @@ impl Emitter<'_> {
                     OvfOp::MulOvf => Alu::Imul,
                 };
                 asm::alu(&mut self.ops, alu, RAX, ly);
-                self.jcc_to(b, Cond::O, t);
+                self.jcc_to(Cond::O, t);
                 asm::mov(&mut self.ops, dst.unwrap(), Loc::Reg(RAX));
             }
             InstOp::ExitIf(..) => unreachable!("`block` emits exits"),
-            InstOp::Load(ty, a) => self.load(b, *ty, a, dst.unwrap()),
-            InstOp::Store(ty, a, v) => self.store(b, *ty, a, *v),
+            InstOp::Load(ty, a) => self.load(*ty, a, dst.unwrap()),
+            InstOp::Store(ty, a, v) => self.store(*ty, a, *v),
             InstOp::Call(callee, args) => self.call(b, i, callee, args, dst),
         }
     }
@@ -679,9 +673,9 @@ impl Emitter<'_> {
     /// instruction (at most a `mov` after it), so its flags are still set for the fused
     /// overflow test that reuses them (see [`Fused::reuse`]); otherwise an addition of
     /// a register and a register or constant into a third register is one `lea`.
-    fn binary(&mut self, b: Block, op: BinOp, x: Value, y: Value, d: Loc, flags_read: bool) {
+    fn binary(&mut self, op: BinOp, x: Value, y: Value, d: Loc, flags_read: bool) {
         use BinOp::*;
-        let (lx, ly) = (self.loc(b, x), self.loc(b, y));
+        let (lx, ly) = (self.loc(x), self.loc(y));
         if let (false, Loc::Reg(r), Loc::Reg(s)) = (flags_read, d, lx) {
             let imm = |v: u64, neg: bool| {
                 let v = if neg {
@@ -737,7 +731,7 @@ impl Emitter<'_> {
             return;
         }
         if let Some(c) = int_cond(op) {
-            self.compare(b, x, y);
+            self.compare(x, y);
             asm::set_rax(&mut self.ops, c);
             asm::mov(&mut self.ops, d, Loc::Reg(RAX));
             return;
@@ -856,8 +850,8 @@ impl Emitter<'_> {
         asm::mov(&mut self.ops, d, Loc::Reg(RAX));
     }
 
-    fn unary(&mut self, b: Block, op: UnOp, x: Value, d: Loc) {
-        let lx = self.loc(b, x);
+    fn unary(&mut self, op: UnOp, x: Value, d: Loc) {
+        let lx = self.loc(x);
         match op {
             UnOp::Neg | UnOp::Not => {
                 let r = match d {
@@ -911,8 +905,8 @@ impl Emitter<'_> {
 
     /// The memory operand of `a`: base and index in registers (their own, else `r10`
     /// and `r11`), a constant index folded into the displacement when it fits.
-    fn mem(&mut self, b: Block, a: &Address) -> Mem {
-        let lb = self.loc(b, a.base);
+    fn mem(&mut self, a: &Address) -> Mem {
+        let lb = self.loc(a.base);
         let base = self.in_reg(lb, R10);
         let Some(index) = a.index else {
             return Mem {
@@ -921,7 +915,7 @@ impl Emitter<'_> {
                 disp: a.offset,
             };
         };
-        let li = self.loc(b, index);
+        let li = self.loc(index);
         if let Loc::Imm(v) = li {
             let disp = (v as i64)
                 .checked_mul(a.scale as i64)
@@ -943,8 +937,8 @@ impl Emitter<'_> {
         }
     }
 
-    fn load(&mut self, b: Block, ty: MemType, a: &Address, d: Loc) {
-        let m = self.mem(b, a);
+    fn load(&mut self, ty: MemType, a: &Address, d: Loc) {
+        let m = self.mem(a);
         if ty == MemType::F64 {
             let x = match d {
                 Loc::Xmm(x) => x,
@@ -970,8 +964,8 @@ impl Emitter<'_> {
         asm::mov(&mut self.ops, d, Loc::Reg(r));
     }
 
-    fn store(&mut self, b: Block, ty: MemType, a: &Address, v: Value) {
-        let lv = self.loc(b, v);
+    fn store(&mut self, ty: MemType, a: &Address, v: Value) {
+        let lv = self.loc(v);
         // The value goes to a scratch register unless it has one the store can name
         // (the address may use r10/r11; the byte forms of rsp..rdi need care).
         if ty == MemType::F64 {
@@ -982,7 +976,7 @@ impl Emitter<'_> {
                     XMM_SCRATCH
                 }
             };
-            let m = self.mem(b, a);
+            let m = self.mem(a);
             at_mem!(self.ops, m, [movsd QWORD], [, Rx(x)]);
             return;
         }
@@ -993,7 +987,7 @@ impl Emitter<'_> {
                 RAX
             }
         };
-        let m = self.mem(b, a);
+        let m = self.mem(a);
         match ty.size() {
             1 => at_mem!(self.ops, m, [mov BYTE], [, Rb(r)]),
             2 => at_mem!(self.ops, m, [mov WORD], [, Rw(r)]),
@@ -1012,7 +1006,7 @@ impl Emitter<'_> {
             asm::mov(&mut self.ops, Loc::Slot(*s), *r);
         }
         if let Callee::Indirect(p, _) = callee {
-            let lp = self.loc(b, *p);
+            let lp = self.loc(*p);
             asm::mov(&mut self.ops, Loc::Reg(R10), lp);
         }
         let sig = callee.sig();
@@ -1020,7 +1014,7 @@ impl Emitter<'_> {
         let mut reg_moves = Vec::new();
         let mut stack = Vec::new();
         for (a, k) in args.iter().zip(&sig.params) {
-            let l = self.loc(b, *a);
+            let l = self.loc(*a);
             match k {
                 Kind::Float if nf < FLOAT_ARG_REGS => {
                     reg_moves.push((Loc::Xmm(nf), l));

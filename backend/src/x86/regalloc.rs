@@ -21,8 +21,6 @@ use crate::FastMap as HashMap;
 /// The result of allocating one block.
 #[derive(Debug, Default)]
 pub struct BlockAlloc {
-    /// Location of every parameter and instruction result of the block.
-    pub loc: Vec<(Value, Loc)>,
     /// For each instruction index that is a call: the registers to save around it and
     /// the slots they go to.
     pub call_saves: HashMap<usize, Vec<(Loc, u32)>>,
@@ -58,7 +56,8 @@ impl Scratch {
     }
 }
 
-/// Allocate block `b` of `f`. `fixed` gives the parameter locations if they are already
+/// Allocate block `b` of `f`, writing the location of every parameter and instruction
+/// result of the block into `locs` (indexed by value number from `f.first_value`). `fixed` gives the parameter locations if they are already
 /// decided; `target_params` gives the decided parameter locations of other blocks, used
 /// as hints so that values flow into them without moves.
 ///
@@ -71,6 +70,7 @@ pub fn allocate(
     target_params: &dyn Fn(Block) -> Option<Vec<Loc>>,
     no_uses: &[bool],
     scratch: &mut Scratch,
+    locs: &mut [Loc],
 ) -> BlockAlloc {
     let data = f.block(b);
     let n = data.insts.len() as u32;
@@ -119,25 +119,11 @@ pub fn allocate(
             calls.push(2 * i as u32 + 1);
         }
     }
-    for u in data.term.uses() {
-        extend(u, 2 * n + 1, &mut ivs);
-    }
+    data.term.each_use(|u| extend(u, 2 * n + 1, &mut ivs));
     // Hints: results that are passed to a block whose parameters are placed already
     // go straight there; otherwise a result reuses its first operand's register when
     // that operand dies at the same instruction.
-    let mut hint_targets: Vec<&Target> = Vec::new();
-    match &data.term {
-        Terminator::Jump(t) => hint_targets.push(t),
-        Terminator::Branch {
-            then, otherwise, ..
-        } => {
-            hint_targets.push(then);
-            hint_targets.push(otherwise);
-        }
-        Terminator::FlexSwitch { default, .. } => hint_targets.push(default),
-        Terminator::Return(_) => {}
-    }
-    for t in hint_targets {
+    for t in data.term.targets().into_iter().flatten() {
         if let Some(locs) = target_params(t.block) {
             for (a, l) in t.args.iter().zip(locs) {
                 if let Some(i) = index(*a) {
@@ -258,7 +244,9 @@ pub fn allocate(
         }
     }
     let mut out = BlockAlloc::default();
-    out.loc = ivs.iter().map(|iv| (iv.value, iv.loc.unwrap())).collect();
+    for iv in &ivs {
+        locs[slot(iv.value).expect("a value of this function")] = iv.loc.unwrap();
+    }
     for &c in &calls {
         let inst = ((c - 1) / 2) as usize;
         let saves = save_slot
