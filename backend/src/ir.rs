@@ -450,6 +450,20 @@ impl MemType {
         }
     }
 
+    /// The word a load of this type gives after `bits` is stored as this type: the low
+    /// bytes, sign- or zero-extended.
+    pub fn extend(self, bits: u64) -> u64 {
+        match self {
+            MemType::I8 => bits as i8 as i64 as u64,
+            MemType::U8 => bits as u8 as u64,
+            MemType::I16 => bits as i16 as i64 as u64,
+            MemType::U16 => bits as u16 as u64,
+            MemType::I32 => bits as i32 as i64 as u64,
+            MemType::U32 => bits as u32 as u64,
+            MemType::I64 | MemType::Ptr | MemType::F64 => bits,
+        }
+    }
+
     /// The kind of the value loaded or stored.
     pub fn kind(self) -> Kind {
         match self {

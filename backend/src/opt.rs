@@ -37,7 +37,7 @@
 //! two instructions per stepped value.
 
 use crate::ir::*;
-use crate::FastSet;
+use crate::{FastMap, FastSet};
 
 /// Optimise every block of `f` (see the module doc).
 pub(crate) fn optimize(f: &mut Function) {
@@ -288,6 +288,48 @@ struct Opt {
     spare: Vec<Inst>,
 }
 
+/// What a block knows memory to hold: the value last loaded from or stored at an
+/// address, for the latest few addresses (so that looking up stays constant-time on
+/// long blocks). A store forgets every address it may overlap: any with another base or
+/// index, and those with the same base and index whose bytes meet its own.
+#[derive(Default)]
+struct Contents(Vec<(MemType, Address, Value)>);
+
+impl Contents {
+    const KEPT: usize = 16;
+
+    fn get(&self, ty: MemType, addr: &Address) -> Option<Value> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(t, a, _)| *t == ty && a == addr)
+            .map(|e| e.2)
+    }
+
+    fn set(&mut self, ty: MemType, addr: &Address, v: Value) {
+        self.0.retain(|(t, a, _)| !(*t == ty && a == addr));
+        if self.0.len() == Self::KEPT {
+            self.0.remove(0);
+        }
+        self.0.push((ty, addr.clone(), v));
+    }
+
+    fn forget_overlapping(&mut self, ty: MemType, addr: &Address) {
+        let (lo, hi) = (addr.offset as i64, addr.offset as i64 + ty.size() as i64);
+        self.0.retain(|(t, a, _)| {
+            let (alo, ahi) = (a.offset as i64, a.offset as i64 + t.size() as i64);
+            a.base == addr.base
+                && a.index == addr.index
+                && (a.index.is_none() || a.scale == addr.scale)
+                && (ahi <= lo || hi <= alo)
+        });
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 /// A set of 64-bit words: empty, all, or `lo..=hi` read as unsigned, wrapping past
 /// `u64::MAX` to 0 when `lo > hi`.
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -404,13 +446,16 @@ impl Opt {
         let mut insts: Vec<Inst> = std::mem::take(&mut self.spare);
         insts.clear();
         insts.reserve(old.len());
-        // Results equal to another value (an offset chain back at 0 from its root).
-        let mut same: Vec<(Value, Value)> = Vec::new();
-        let mut inserted = false;
+        // Results equal to another value (an offset chain back at 0 from its root, a
+        // load of what memory is known to hold), replaced in the uses that follow.
+        let mut same: FastMap<Value, Value> = FastMap::default();
+        // What memory holds, as far as this block has seen (see `Contents`).
+        let mut known = Contents::default();
+        // Whether instructions were inserted or dropped (their indices change).
+        let mut moved = false;
         for mut inst in old.drain(..) {
             if !same.is_empty() {
-                inst.op
-                    .map_uses(|v| same.iter().find(|s| s.0 == v).map_or(v, |s| s.1));
+                inst.op.map_uses(|v| same.get(&v).copied().unwrap_or(v));
             }
             match &mut inst.op {
                 InstOp::Binary(op @ (BinOp::Add | BinOp::Sub), a, b) => {
@@ -427,7 +472,7 @@ impl Opt {
                     let (root, c0) = self.offset_of(f, x);
                     let c = c0.wrapping_add(k);
                     if c == 0 {
-                        same.push((r, root));
+                        same.insert(r, root);
                     } else {
                         if root != x {
                             *op = BinOp::Add;
@@ -460,7 +505,7 @@ impl Opt {
                                 } else {
                                     let k = new_value(f, Kind::Int, ValueDef::Const(total as u64));
                                     let t = new_value(f, Kind::Int, ValueDef::Const(0));
-                                    inserted = true;
+                                    moved = true;
                                     self.resize(f);
                                     self.off[(t.0 - f.first_value) as usize] = Some((yr, total));
                                     self.push(
@@ -483,17 +528,47 @@ impl Opt {
                 }
                 InstOp::Load(_, addr) | InstOp::Store(_, addr, _) => {
                     if let Some(i) = addr.index {
-                        let (root, c) = self.offset_of(f, i);
+                        // A constant index is all displacement: `[b + 3*1 + 0]` is
+                        // `[b + 3]`, the same address as any other spelling of it.
+                        let (root, c) = match int_const(f, i) {
+                            Some(k) => (None, k),
+                            None => {
+                                let (root, c) = self.offset_of(f, i);
+                                (Some(root), c)
+                            }
+                        };
                         let disp = c
                             .checked_mul(addr.scale as i64)
                             .and_then(|d| d.checked_add(addr.offset as i64))
                             .and_then(|d| i32::try_from(d).ok());
-                        if let (true, Some(d)) = (root != i, disp) {
-                            addr.index = Some(root);
+                        if let (true, Some(d)) = (root != Some(i), disp) {
+                            addr.index = root;
                             addr.offset = d;
+                            if root.is_none() {
+                                addr.scale = 1;
+                            }
                         }
                     }
+                    match &inst.op {
+                        InstOp::Load(ty, addr) => {
+                            let r = inst.result.expect("a load has a result");
+                            if let Some(v) = known.get(*ty, addr) {
+                                same.insert(r, v);
+                                moved = true;
+                                continue;
+                            }
+                            known.set(*ty, addr, r);
+                        }
+                        InstOp::Store(ty, addr, v) => {
+                            known.forget_overlapping(*ty, addr);
+                            if self.fits(f, &insts, *ty, *v) {
+                                known.set(*ty, addr, *v);
+                            }
+                        }
+                        _ => {}
+                    }
                 }
+                InstOp::Call(..) => known.clear(),
                 _ => {}
             }
             self.push(f, &mut insts, inst);
@@ -502,13 +577,42 @@ impl Opt {
         if !same.is_empty() {
             f.blocks[bi]
                 .term
-                .map_uses(|v| same.iter().find(|s| s.0 == v).map_or(v, |s| s.1));
+                .map_uses(|v| same.get(&v).copied().unwrap_or(v));
         }
-        if inserted {
+        if moved {
             renumber(f, Block(f.first_block + bi as u32), &insts);
         }
         f.blocks[bi].insts = insts;
         self.spare = old;
+    }
+
+    /// Whether a load of `ty` gives back `v` after `v` is stored as `ty`: `v` is already
+    /// what the load would extend it to (64-bit types; a load of `ty`; a mask no wider
+    /// than an unsigned `ty`; a constant that survives the round trip).
+    fn fits(&self, f: &Function, insts: &[Inst], ty: MemType, v: Value) -> bool {
+        if ty.size() == 8 {
+            return true;
+        }
+        let unsigned_max = match ty {
+            MemType::U8 => Some(0xff),
+            MemType::U16 => Some(0xffff),
+            MemType::U32 => Some(0xffff_ffff),
+            _ => None,
+        };
+        if let Some(c) = int_const(f, v) {
+            return ty.extend(c as u64) == c as u64;
+        }
+        let Some(d) = self.def_at(f, insts, v) else {
+            return false;
+        };
+        match &insts[d].op {
+            InstOp::Load(t, _) => *t == ty,
+            InstOp::Binary(BinOp::And, a, b) => {
+                let m = int_const(f, *b).or_else(|| int_const(f, *a));
+                matches!((m, unsigned_max), (Some(m), Some(max)) if m >= 0 && m <= max)
+            }
+            _ => false,
+        }
     }
 
     /// Append `inst` to `insts`, recording where its result is defined.
@@ -1217,7 +1321,7 @@ mod tests {
             unreachable!()
         };
         let m = b.iconst(255);
-        let mut step = |b: &mut FunctionBuilder, at: Value, op: BinOp, n: usize| {
+        let step = |b: &mut FunctionBuilder, at: Value, op: BinOp, n: usize| {
             let mut c = b.load_indexed(MemType::U8, tape, at, 1, 0).unwrap();
             for _ in 0..n {
                 let one = b.iconst(1);
@@ -1278,5 +1382,84 @@ mod tests {
         let f = clear_loop(true);
         insta::assert_snapshot!("clear_optimised", f.to_string());
         agree(clear_loop, &[0, 1, 29999, 30000, 30001, u64::MAX], &[]);
+    }
+
+    /// Loads after stores and loads in one block: which are forwarded, which must stay.
+    fn forwarding(optimize: bool) -> Function {
+        use MemType::{I64, I8, U16, U8};
+        let sig = Sig::new(&[Kind::Ptr, Kind::Ptr, Kind::Int], Some(Kind::Int));
+        let mut b = FunctionBuilder::new("forwarding", sig);
+        let [a, other, x] = b.params(b.entry())[..] else {
+            unreachable!()
+        };
+        let mut loads = Vec::new();
+        // Not sign-extended already: the load must stay.
+        b.store(I8, a, 0, x).unwrap();
+        loads.push(b.load(I8, a, 0).unwrap());
+        // Masked to the byte: forwarded.
+        let m = b.iconst(255);
+        let low = b.binary(BinOp::And, x, m).unwrap();
+        b.store(U8, a, 1, low).unwrap();
+        loads.push(b.load(U8, a, 1).unwrap());
+        // A narrower store inside the word: the load must stay.
+        b.store(I64, a, 8, x).unwrap();
+        let five = b.iconst(5);
+        b.store(U8, a, 9, five).unwrap();
+        loads.push(b.load(I64, a, 8).unwrap());
+        // A store through another pointer may hit the word: the load must stay.
+        b.store(I64, a, 16, x).unwrap();
+        let three = b.iconst(3);
+        b.store(I64, other, 0, three).unwrap();
+        loads.push(b.load(I64, a, 16).unwrap());
+        // The same load twice: the second is the first; a store elsewhere keeps it.
+        loads.push(b.load(U16, a, 24).unwrap());
+        b.store(U16, a, 26, x).unwrap();
+        loads.push(b.load(U16, a, 24).unwrap());
+        let mut sum = loads[0];
+        for l in &loads[1..] {
+            sum = b.binary(BinOp::Add, sum, *l).unwrap();
+        }
+        b.ret(Some(sum)).unwrap();
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
+    #[test]
+    fn loads_are_forwarded_only_where_memory_is_known() {
+        let f = forwarding(true);
+        insta::assert_snapshot!("forwarding_optimised", f.to_string());
+        let loads = |f: &Function| {
+            f.blocks[0]
+                .insts
+                .iter()
+                .filter(|i| matches!(i.op, InstOp::Load(..)))
+                .count()
+        };
+        assert_eq!((loads(&forwarding(false)), loads(&f)), (6, 4), "{f}");
+        let mut kinds = vec![BackendKind::Reference];
+        if cfg!(all(target_arch = "x86_64", unix)) {
+            kinds.push(BackendKind::X86);
+        }
+        for k in kinds {
+            let be = new_backend(k, None).unwrap();
+            let (plain, opt) = (
+                be.compile(forwarding(false)).unwrap(),
+                be.compile(forwarding(true)).unwrap(),
+            );
+            for x in [0u64, 0x1ff, u64::MAX, 300, 0x8000_0080] {
+                // `other` apart from `a`, then on the word at `a + 16`.
+                for apart in [true, false] {
+                    let (mut m1, mut m2) = (vec![0u8; 64], vec![0u8; 64]);
+                    let run = |be: &dyn crate::Backend, id, m: &mut Vec<u8>| {
+                        let a = m.as_mut_ptr() as u64;
+                        let other = if apart { a + 40 } else { a + 16 };
+                        unsafe { be.call(id, &[a, other, x]) }
+                    };
+                    let r1 = run(&*be, plain, &mut m1);
+                    let r2 = run(&*be, opt, &mut m2);
+                    assert_eq!((r1, m1), (r2, m2), "{k:?}, x = {x:#x}, apart: {apart}");
+                }
+            }
+        }
     }
 }

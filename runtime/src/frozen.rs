@@ -257,10 +257,15 @@ pub(crate) fn memory_args<E: Extension>(
         };
         let (elem, len) = (*elem, *len as i64);
         let data = cx.val(*data)?;
-        let index = match i {
-            Index::Const(c) => cx.b.iconst((*c as i64).clamp(0, len.max(1) - 1)),
-            Index::Word(p) => {
-                let iv = cx.val(words[*p])?;
+        // The index when it is known while compiling, else the word that holds it.
+        let known = match i {
+            Index::Const(c) => Ok(*c),
+            Index::Word(p) => words[*p].as_const().ok_or(*p),
+        };
+        let index = match known {
+            Ok(c) => cx.b.iconst((c as i64).clamp(0, len.max(1) - 1)),
+            Err(p) => {
+                let iv = cx.val(words[p])?;
                 let inside = cx.bin_i(backend::BinOp::Ult, iv, len)?;
                 let zero = cx.b.iconst(0);
                 let mask = cx.bin(backend::BinOp::Sub, zero, inside)?;
