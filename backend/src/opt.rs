@@ -8,7 +8,11 @@
 //!    of dependent instructions, and a chain back to `x + 0` is `x` itself; an address
 //!    indexed by `x + k` is indexed by `x` with `k * scale` added to its displacement.
 //!    Masks fold the same way: `((y & m) + k) & m` is `(y + k) & m` for `m = 2^w - 1`,
-//!    so a run of brainfuck `+` is one addition (and, by 5, one store).
+//!    so a run of brainfuck `+` is one addition (and, by 5, one store). A constant
+//!    index is all displacement. In the same walk, a load of an address the block has
+//!    just stored to or loaded from (same base, index, scale, displacement and type, no
+//!    call or possibly overlapping store since) is that value, when the value is already
+//!    what the load would extend it to (see `Contents`).
 //! 2. **Loops get a steady-state copy.** A block that loops on itself (through its
 //!    terminator) and has side exits or overflow tests reading only values it passes back
 //!    to itself unchanged gets a copy without them, which every jump back to the loop
