@@ -503,6 +503,7 @@ impl FunctionBuilder {
     pub fn finish(mut self) -> BuildResult<Function> {
         self.drop_unused_params();
         let mut blocks = Vec::with_capacity(self.blocks.len());
+        let private: Vec<bool> = self.blocks.iter().map(|b| b.private).collect();
         for (i, b) in self.blocks.into_iter().enumerate() {
             let term = b
                 .term
@@ -511,6 +512,7 @@ impl FunctionBuilder {
                 params: b.params,
                 insts: b.insts,
                 term,
+                unreached: false,
             });
         }
         let mut f = Function {
@@ -525,7 +527,7 @@ impl FunctionBuilder {
             switches: self.switches,
         };
         if self.optimize {
-            crate::opt::optimize(&mut f);
+            crate::opt::optimize(&mut f, &private);
         }
         Ok(f)
     }

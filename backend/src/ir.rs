@@ -782,6 +782,10 @@ pub struct BlockData {
     pub params: Vec<Value>,
     pub insts: Vec<Inst>,
     pub term: Terminator,
+    /// No jump enters this block and none ever will: it is private (only jumps of its
+    /// own function may enter it) and the optimiser sent every such jump elsewhere.
+    /// Backends do not compile it; it stays so that block numbers keep their meaning.
+    pub unreached: bool,
 }
 
 /// A finished, well-formed function or fragment.
@@ -826,6 +830,10 @@ impl Function {
     pub fn block_ids(&self) -> impl Iterator<Item = Block> + '_ {
         (0..self.blocks.len() as u32).map(move |i| Block(self.first_block + i))
     }
+    /// The blocks a backend compiles: all but those [`BlockData::unreached`].
+    pub fn reached_block_ids(&self) -> impl Iterator<Item = Block> + '_ {
+        self.block_ids().filter(move |b| !self.block(*b).unreached)
+    }
     /// True if `b` is defined by this function or fragment (not an earlier part).
     pub fn owns_block(&self, b: Block) -> bool {
         b.0 >= self.first_block && ((b.0 - self.first_block) as usize) < self.blocks.len()
@@ -867,6 +875,10 @@ impl fmt::Display for Function {
         )?;
         for b in self.block_ids() {
             let data = self.block(b);
+            if data.unreached {
+                writeln!(f, "{b}: unreached")?;
+                continue;
+            }
             let params: Vec<String> = data
                 .params
                 .iter()

@@ -3,6 +3,11 @@
 //! runs). Each keeps what the function computes for every input, and each is linear in
 //! the size of the function:
 //!
+//! 0. **Jumps skip empty blocks.** A jump to a block that has no instructions and only
+//!    jumps on, passing its own parameters and constants, goes where that block goes with
+//!    the arguments it would pass (a side exit into a brainfuck error path's first block
+//!    goes straight to the shared exit). Private blocks no jump reaches any more are
+//!    marked unreached, and backends do not compile them.
 //! 1. **Offsets fold into their root.** In a chain of additions and subtractions of
 //!    constants, `x + k1 - k2` becomes `x + (k1 - k2)`, so the chain is no longer a chain
 //!    of dependent instructions, and a chain back to `x + 0` is `x` itself; an address
@@ -43,8 +48,10 @@
 use crate::ir::*;
 use crate::{FastMap, FastSet};
 
-/// Optimise every block of `f` (see the module doc).
-pub(crate) fn optimize(f: &mut Function) {
+/// Optimise every block of `f` (see the module doc); `private[i]` tells whether block
+/// `i` is private (only jumps of `f` enter it).
+pub(crate) fn optimize(f: &mut Function, private: &[bool]) {
+    thread_jumps(f, private);
     let mut o = Opt {
         off: vec![None; f.values.len()],
         def: vec![u32::MAX; f.values.len()],
@@ -53,6 +60,9 @@ pub(crate) fn optimize(f: &mut Function) {
     };
     let n = f.blocks.len();
     for bi in 0..n {
+        if f.blocks[bi].unreached {
+            continue;
+        }
         o.fold_offsets(f, bi);
         if let Some(steady) = steady_copy(f, bi) {
             // The copy is folded already; this records where its values are defined.
@@ -67,6 +77,101 @@ pub(crate) fn optimize(f: &mut Function) {
     }
     remove_dead_stores(f);
     remove_dead(f);
+}
+
+/// The most empty blocks a jump is sent through (a bound that also stops at a loop of
+/// empty blocks).
+const THREAD_STEPS: usize = 8;
+
+/// Send every jump to an empty block that only jumps on (passing its parameters and
+/// constants) to where that block goes, with the arguments it would pass (see the module
+/// doc, 0). Then mark the private blocks no jump reaches any more as unreached.
+fn thread_jumps(f: &mut Function, private: &[bool]) {
+    let first_b = f.first_block;
+    let own = |b: Block| b.0.checked_sub(first_b).map(|i| i as usize);
+    // Where each forwarding block goes: its jump's target.
+    let forward: Vec<Option<Target>> = f
+        .block_ids()
+        .map(|b| {
+            let data = f.block(b);
+            match &data.term {
+                Terminator::Jump(t)
+                    if data.insts.is_empty()
+                        && t.block != b
+                        && t.args
+                            .iter()
+                            .all(|a| f.const_bits(*a).is_some() || data.params.contains(a)) =>
+                {
+                    Some(t.clone())
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if forward.iter().all(Option::is_none) {
+        return;
+    }
+    let params: Vec<Vec<Value>> = f.blocks.iter().map(|b| b.params.clone()).collect();
+    let thread = |t: &mut Target| {
+        for _ in 0..THREAD_STEPS {
+            let Some(next) = own(t.block).and_then(|i| forward[i].as_ref()) else {
+                return;
+            };
+            let from = &params[own(t.block).expect("an own block")];
+            let args = next
+                .args
+                .iter()
+                .map(|a| match from.iter().position(|p| p == a) {
+                    Some(j) => t.args[j],
+                    None => *a,
+                })
+                .collect();
+            *t = Target {
+                block: next.block,
+                args,
+            };
+        }
+    };
+    for data in &mut f.blocks {
+        for inst in &mut data.insts {
+            if let InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) = &mut inst.op {
+                thread(t);
+            }
+        }
+        for t in data.term.targets_mut().into_iter().flatten() {
+            thread(t);
+        }
+    }
+    // What is still reached: the entry, every block that is not private (a later
+    // fragment may enter it), and what their jumps reach.
+    let n = f.blocks.len();
+    let mut reached = vec![false; n];
+    let mut work: Vec<usize> = (0..n)
+        .filter(|&i| !private.get(i).copied().unwrap_or(false))
+        .chain(own(f.entry))
+        .collect();
+    while let Some(i) = work.pop() {
+        if std::mem::replace(&mut reached[i], true) {
+            continue;
+        }
+        let data = &f.blocks[i];
+        let mut visit = |t: &Target| {
+            if let Some(j) = own(t.block) {
+                if !reached[j] {
+                    work.push(j);
+                }
+            }
+        };
+        for inst in &data.insts {
+            if let InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) = &inst.op {
+                visit(t);
+            }
+        }
+        data.term.targets().into_iter().flatten().for_each(visit);
+    }
+    for (data, r) in f.blocks.iter_mut().zip(reached) {
+        data.unreached = !r;
+    }
 }
 
 /// Remove, block by block, a store that a later store to the same address (same base,
@@ -210,6 +315,7 @@ fn steady_copy(f: &mut Function, bi: usize) -> Option<usize> {
         params: new_params,
         insts: new_insts,
         term: new_term,
+        unreached: false,
     });
     Some(f.blocks.len() - 1)
 }
@@ -1034,6 +1140,7 @@ fn slow_copy(f: &mut Function, bi: usize, head: &[Inst], tail: &[Inst]) -> Targe
         params,
         insts,
         term,
+        unreached: false,
     });
     Target {
         block: id,

@@ -6,7 +6,8 @@
 //! range guards on one value stepped by constants, loads and stores into a buffer,
 //! helper calls) and end with a random jump, branch or return to heads. The
 //! state is `[fuel, buf, ints.., floats..]`, re-chosen from the values at hand at every
-//! jump, so values flow between blocks in every permutation.
+//! jump, so values flow between blocks in every permutation. Now and then a jump goes
+//! through private blocks that only jump on (which the optimiser jumps past).
 
 use crate::rng::Rng;
 use backend::{
@@ -181,6 +182,40 @@ impl Gen<'_> {
         s
     }
 
+    /// `t`, or (now and then) a private block with no instructions that jumps on to `t`,
+    /// maybe through another such block, passing its fuel and buffer and, for the other
+    /// words, any of its parameters of the same kind or constants (what the optimiser
+    /// sends jumps through).
+    fn via(&mut self, t: Block) -> Block {
+        if self.rng.chance(2, 3) {
+            return t;
+        }
+        let next = self.via(t);
+        let kinds = self.state_kinds();
+        let here = self.b.current_block();
+        let tramp = self.b.create_private_block(&kinds);
+        self.b.switch_to(tramp).unwrap();
+        let params = self.b.params(tramp).to_vec();
+        let mut args = params[..2].to_vec();
+        for (i, k) in kinds.iter().enumerate().skip(2) {
+            let same: Vec<Value> = (2..kinds.len())
+                .filter(|&j| kinds[j] == *k)
+                .map(|j| params[j])
+                .collect();
+            args.push(match (self.rng.below(4), k) {
+                (0, Kind::Float) => self.b.fconst(self.rng.edgy_f64()),
+                (0, _) => self.b.iconst(self.rng.edgy_i64()),
+                (1, _) => params[i],
+                _ => *self.rng.pick(&same),
+            });
+        }
+        self.b.jump(next, &args).unwrap();
+        if let Some(h) = here {
+            self.b.switch_to(h).unwrap();
+        }
+        tramp
+    }
+
     /// An in-bounds address: `(index & 15) * scale + offset` with offset < 8.
     fn address(&mut self, pool: &Pool) -> (Option<Value>, u8, i32) {
         if self.rng.chance(1, 3) {
@@ -277,6 +312,7 @@ impl Gen<'_> {
             }
             let h = *self.rng.pick(&self.heads.clone());
             let st = self.state(pool);
+            let h = self.via(h);
             self.b.exit_if(v, h, &st).unwrap();
             if self.rng.below(3) == 0 {
                 let m = self.b.iconst(15);
@@ -330,6 +366,7 @@ impl Gen<'_> {
                     let c = self.cond(pool);
                     let h = *self.rng.pick(&self.heads.clone());
                     let st = self.state(pool);
+                    let h = self.via(h);
                     self.b.exit_if(c, h, &st).unwrap();
                 }
                 _ => {}
@@ -382,6 +419,7 @@ impl Gen<'_> {
                     let cond = self.cond(pool);
                     let h = *self.rng.pick(&self.heads.clone());
                     let st = self.state(pool);
+                    let h = self.via(h);
                     self.b.exit_if(cond, h, &st).unwrap();
                 }
                 11 | 12 => {
@@ -537,12 +575,14 @@ pub fn generate_with(seed: u64, optimize: bool) -> Function {
             }
             1..=3 => {
                 let t = *g.rng.pick(&heads);
+                let t = g.via(t);
                 let st = g.state(&pool);
                 g.b.jump(t, &st).unwrap();
             }
             _ => {
                 let c = g.cond(&pool);
                 let (t, e) = (*g.rng.pick(&heads), *g.rng.pick(&heads));
+                let (t, e) = (g.via(t), g.via(e));
                 let (s1, s2) = (g.state(&pool), g.state(&pool));
                 g.b.branch(c, t, &s1, e, &s2).unwrap();
             }

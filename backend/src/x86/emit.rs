@@ -172,6 +172,11 @@ pub fn compile(
     }
     let mut scratch = regalloc::Scratch::new(f);
     for b in f.block_ids() {
+        if f.block(b).unreached {
+            plans.push(None);
+            allocs.push(regalloc::BlockAlloc::default());
+            continue;
+        }
         let fixed = layout.param_locs[b.index()].clone();
         let p = plan(f, b, &uses);
         let alloc = {
@@ -240,13 +245,13 @@ pub fn compile(
         symbols: Vec::new(),
         new_switches: Vec::new(),
     };
-    for b in f.block_ids() {
+    for b in f.reached_block_ids() {
         let l = e.ops.new_dynamic_label();
         e.labels.insert(b, l);
     }
 
     // Pass 2: emit.
-    let order: Vec<Block> = f.block_ids().collect();
+    let order: Vec<Block> = f.reached_block_ids().collect();
     for (i, &b) in order.iter().enumerate() {
         let next = order.get(i + 1).copied();
         let label = e.labels[&b];
@@ -283,7 +288,7 @@ pub fn compile(
             .0
     };
     let mut labels = Vec::new();
-    for b in f.block_ids() {
+    for b in f.reached_block_ids() {
         let addr = resolve(&e.ops, e.labels[&b]);
         e.layout.block_addr[b.index()] = addr;
         labels.push((addr, Label::Block(b)));
@@ -417,7 +422,13 @@ impl Emitter<'_> {
     fn dest(&self, b: Block) -> Dest {
         match self.labels.get(&b) {
             Some(l) => Dest::Label(*l),
-            None => Dest::Abs(self.layout.block_addr[b.index()]),
+            None => {
+                assert!(
+                    !self.f.owns_block(b),
+                    "a jump to {b}, which the optimiser found unreached"
+                );
+                Dest::Abs(self.layout.block_addr[b.index()])
+            }
         }
     }
 
