@@ -25,7 +25,7 @@
 
 use crate::cx::Cx;
 use crate::frozen::{
-    block_args, block_for, enter, freeze, freeze_entry, memory_args, param_kinds, shape_key, thaw,
+    block_args, block_for, enter, freeze, freeze_entry, live_shape_key, memory_args, param_kinds,
 };
 pub use crate::frozen::{entry_words, frozen_key, Frozen, Index, MergeBlock};
 use crate::jit::Jit;
@@ -266,12 +266,13 @@ fn run_path<E: Extension>(
             return cut::<E>(cx, Cut::Limit, Word::int(0), s);
         }
         if let Some((block, mut greens)) = E::merge_key(&s) {
-            let (frozen, words) = freeze::<E>(cx, s, false, true)?;
-            shape_key::<E>(&frozen, &mut greens);
+            live_shape_key::<E>(cx, &s, &mut greens)?;
             let key = (block, greens);
             match merges.get(&key) {
                 // Seen before and compiled as a block: jump there.
                 Some(Some(target)) => {
+                    let (frozen, words) = freeze::<E>(cx, s, false, true)?;
+                    debug_assert_eq!(frozen_key::<E>(&frozen).as_ref(), Some(&key));
                     let target = target.clone();
                     let mut args = vals(cx, &words)?;
                     args.extend(memory_args::<E>(cx, &frozen, &target.memory)?);
@@ -282,6 +283,8 @@ fn run_path<E: Extension>(
                 // Seen once, inline: give it a block (its red words generalised to
                 // parameters) and compile it from there.
                 Some(None) => {
+                    let (frozen, words) = freeze::<E>(cx, s, false, true)?;
+                    debug_assert_eq!(frozen_key::<E>(&frozen).as_ref(), Some(&key));
                     if let Some(after) = history.since(&key) {
                         for k in &after {
                             if matches!(merges.get(k), Some(None)) {
@@ -301,7 +304,6 @@ fn run_path<E: Extension>(
                 }
                 // First time: go on inline, keeping what is known of the red values.
                 None => {
-                    s = thaw::<E>(cx, frozen);
                     if merges.len() >= limits.max_states {
                         return cut::<E>(cx, Cut::Limit, Word::int(0), s);
                     }

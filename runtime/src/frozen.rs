@@ -4,7 +4,8 @@
 //! length) in the order its red words name them, and lists the words a block for it
 //! takes as parameters: its red words, the vectors' elements or pointers, and the
 //! elements the path remembers (see `Cx::memory`). Entering a block does the reverse
-//! with the block's parameters; thawing goes on in the same block. The shape (which
+//! with the block's parameters. A merge point passed for the first time is not frozen:
+//! [`live_shape_key`] gives its key from the live state. The shape (which
 //! words are vectors, their kinds and lengths) is part of a merge key, since a block's
 //! parameters depend on it.
 
@@ -98,6 +99,37 @@ pub(crate) fn shape_key<E: Extension>(f: &Frozen<E::State>, key: &mut Vec<u64>) 
     for v in &f.vecs {
         v.shape(key);
     }
+}
+
+/// Append to `key` what [`shape_key`] appends for `s` frozen on the current path, without
+/// freezing it (a merge point passed for the first time needs only its key).
+pub(crate) fn live_shape_key<E: Extension>(
+    cx: &Cx,
+    s: &E::State,
+    key: &mut Vec<u64>,
+) -> Result<(), Stop> {
+    // The heap numbers of the state's vectors, in the order `freeze` numbers them.
+    let mut seen: Vec<u32> = Vec::new();
+    for (i, w) in E::red_words(s).iter().enumerate() {
+        if let Word::Virtual(n) = cx.resolve(*w) {
+            let k = match seen.iter().position(|x| *x == n) {
+                Some(k) => k,
+                None => {
+                    seen.push(n);
+                    seen.len() - 1
+                }
+            };
+            key.push(i as u64);
+            key.push(k as u64);
+        }
+    }
+    for n in seen {
+        cx.heap
+            .get(n as usize)
+            .ok_or_else(|| Stop::fail("a virtual vector that does not exist"))?
+            .shape(key);
+    }
+    Ok(())
 }
 
 /// Freeze `s`: the frozen state and the words a block for it takes after the frame
@@ -349,11 +381,4 @@ pub(crate) fn enter<E: Extension>(
     }
     cx.heap = heap;
     Ok(E::with_red_words(f.state, &mut words.into_iter()))
-}
-
-/// Go on with a state frozen on the current path (the inverse of [`freeze`], without a
-/// new block): the heap is renumbered to match it.
-pub(crate) fn thaw<E: Extension>(cx: &mut Cx, f: Frozen<E::State>) -> E::State {
-    cx.heap = f.vecs;
-    f.state
 }
