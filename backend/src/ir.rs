@@ -788,6 +788,29 @@ pub struct BlockData {
     pub unreached: bool,
 }
 
+impl BlockData {
+    /// Call `f` on every place the block can jump to: its side exits and overflow
+    /// targets in order, then its terminator's targets.
+    pub fn each_target(&self, mut f: impl FnMut(&Target)) {
+        for inst in &self.insts {
+            if let InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) = &inst.op {
+                f(t);
+            }
+        }
+        self.term.targets().into_iter().flatten().for_each(f);
+    }
+
+    /// [`BlockData::each_target`], to change.
+    pub fn each_target_mut(&mut self, mut f: impl FnMut(&mut Target)) {
+        for inst in &mut self.insts {
+            if let InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) = &mut inst.op {
+                f(t);
+            }
+        }
+        self.term.targets_mut().into_iter().flatten().for_each(f);
+    }
+}
+
 /// A finished, well-formed function or fragment.
 ///
 /// Blocks numbered below `first_block` (values below `first_value`, switches below
@@ -833,6 +856,15 @@ impl Function {
     /// The blocks a backend compiles: all but those [`BlockData::unreached`].
     pub fn reached_block_ids(&self) -> impl Iterator<Item = Block> + '_ {
         self.block_ids().filter(move |b| !self.block(*b).unreached)
+    }
+    /// The operations a backend compiles: the instructions and terminators of the
+    /// blocks it compiles.
+    pub fn operation_count(&self) -> usize {
+        self.blocks
+            .iter()
+            .filter(|b| !b.unreached)
+            .map(|b| b.insts.len() + 1)
+            .sum()
     }
     /// True if `b` is defined by this function or fragment (not an earlier part).
     pub fn owns_block(&self, b: Block) -> bool {

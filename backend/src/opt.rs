@@ -57,6 +57,8 @@ pub(crate) fn optimize(f: &mut Function, private: &[bool]) {
         def: vec![u32::MAX; f.values.len()],
         masked: vec![None; f.values.len()],
         spare: Vec::new(),
+        same: FastMap::default(),
+        known: Contents::default(),
     };
     let n = f.blocks.len();
     for bi in 0..n {
@@ -83,65 +85,59 @@ pub(crate) fn optimize(f: &mut Function, private: &[bool]) {
 /// empty blocks).
 const THREAD_STEPS: usize = 8;
 
+/// An argument an empty block passes on: its own parameter of that index, or a constant.
+#[derive(Copy, Clone)]
+enum PassedOn {
+    Param(usize),
+    Const(Value),
+}
+
 /// Send every jump to an empty block that only jumps on (passing its parameters and
 /// constants) to where that block goes, with the arguments it would pass (see the module
 /// doc, 0). Then mark the private blocks no jump reaches any more as unreached.
 fn thread_jumps(f: &mut Function, private: &[bool]) {
     let first_b = f.first_block;
     let own = |b: Block| b.0.checked_sub(first_b).map(|i| i as usize);
-    // Where each forwarding block goes: its jump's target.
-    let forward: Vec<Option<Target>> = f
+    // Where each empty block that only jumps on goes, and what it passes.
+    let forward: Vec<Option<(Block, Vec<PassedOn>)>> = f
         .block_ids()
         .map(|b| {
             let data = f.block(b);
-            match &data.term {
-                Terminator::Jump(t)
-                    if data.insts.is_empty()
-                        && t.block != b
-                        && t.args
-                            .iter()
-                            .all(|a| f.const_bits(*a).is_some() || data.params.contains(a)) =>
-                {
-                    Some(t.clone())
+            let Terminator::Jump(t) = &data.term else {
+                return None;
+            };
+            if !data.insts.is_empty() || t.block == b {
+                return None;
+            }
+            let passed = t.args.iter().map(|a| match f.value(*a).def {
+                ValueDef::Const(_) => Some(PassedOn::Const(*a)),
+                ValueDef::Param { block, index } if block == b => {
+                    Some(PassedOn::Param(index as usize))
                 }
                 _ => None,
-            }
+            });
+            Some((t.block, passed.collect::<Option<Vec<_>>>()?))
         })
         .collect();
     if forward.iter().all(Option::is_none) {
         return;
     }
-    let params: Vec<Vec<Value>> = f.blocks.iter().map(|b| b.params.clone()).collect();
     let thread = |t: &mut Target| {
         for _ in 0..THREAD_STEPS {
-            let Some(next) = own(t.block).and_then(|i| forward[i].as_ref()) else {
+            let Some((to, passed)) = own(t.block).and_then(|i| forward[i].as_ref()) else {
                 return;
             };
-            let from = &params[own(t.block).expect("an own block")];
-            let args = next
-                .args
+            t.args = passed
                 .iter()
-                .map(|a| match from.iter().position(|p| p == a) {
-                    Some(j) => t.args[j],
-                    None => *a,
+                .map(|p| match *p {
+                    PassedOn::Param(j) => t.args[j],
+                    PassedOn::Const(c) => c,
                 })
                 .collect();
-            *t = Target {
-                block: next.block,
-                args,
-            };
+            t.block = *to;
         }
     };
-    for data in &mut f.blocks {
-        for inst in &mut data.insts {
-            if let InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) = &mut inst.op {
-                thread(t);
-            }
-        }
-        for t in data.term.targets_mut().into_iter().flatten() {
-            thread(t);
-        }
-    }
+    f.blocks.iter_mut().for_each(|b| b.each_target_mut(thread));
     // What is still reached: the entry, every block that is not private (a later
     // fragment may enter it), and what their jumps reach.
     let n = f.blocks.len();
@@ -154,20 +150,11 @@ fn thread_jumps(f: &mut Function, private: &[bool]) {
         if std::mem::replace(&mut reached[i], true) {
             continue;
         }
-        let data = &f.blocks[i];
-        let mut visit = |t: &Target| {
-            if let Some(j) = own(t.block) {
-                if !reached[j] {
-                    work.push(j);
-                }
+        f.blocks[i].each_target(|t| {
+            if let Some(j) = own(t.block).filter(|&j| !reached[j]) {
+                work.push(j);
             }
-        };
-        for inst in &data.insts {
-            if let InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) = &inst.op {
-                visit(t);
-            }
-        }
-        data.term.targets().into_iter().flatten().for_each(visit);
+        });
     }
     for (data, r) in f.blocks.iter_mut().zip(reached) {
         data.unreached = !r;
@@ -396,6 +383,9 @@ struct Opt {
     masked: Vec<Option<(Value, u64)>>,
     /// An empty instruction buffer to fill next (see `fold_offsets`).
     spare: Vec<Inst>,
+    /// `fold_offsets`'s tables for one block, kept to be reused by the next.
+    same: FastMap<Value, Value>,
+    known: Contents,
 }
 
 /// What a block knows memory to hold: the value last loaded from or stored at an
@@ -416,8 +406,10 @@ impl Contents {
             .map(|e| e.2)
     }
 
-    fn set(&mut self, ty: MemType, addr: &Address, v: Value) {
-        self.0.retain(|(t, a, _)| !(*t == ty && a == addr));
+    /// Remember that `addr` holds `v` as `ty`. Nothing may be remembered for `ty` at
+    /// `addr` already (a failed [`Contents::get`], or [`Contents::forget_overlapping`]
+    /// first).
+    fn remember(&mut self, ty: MemType, addr: &Address, v: Value) {
         if self.0.len() == Self::KEPT {
             self.0.remove(0);
         }
@@ -558,9 +550,11 @@ impl Opt {
         insts.reserve(old.len());
         // Results equal to another value (an offset chain back at 0 from its root, a
         // load of what memory is known to hold), replaced in the uses that follow.
-        let mut same: FastMap<Value, Value> = FastMap::default();
+        let mut same = std::mem::take(&mut self.same);
+        same.clear();
         // What memory holds, as far as this block has seen (see `Contents`).
-        let mut known = Contents::default();
+        let mut known = std::mem::take(&mut self.known);
+        known.clear();
         // Whether instructions were inserted or dropped (their indices change).
         let mut moved = false;
         for mut inst in old.drain(..) {
@@ -667,12 +661,12 @@ impl Opt {
                                 moved = true;
                                 continue;
                             }
-                            known.set(*ty, addr, r);
+                            known.remember(*ty, addr, r);
                         }
                         InstOp::Store(ty, addr, v) => {
                             known.forget_overlapping(*ty, addr);
                             if self.fits(f, &insts, *ty, *v) {
-                                known.set(*ty, addr, *v);
+                                known.remember(*ty, addr, *v);
                             }
                         }
                         _ => {}
@@ -694,33 +688,30 @@ impl Opt {
         }
         f.blocks[bi].insts = insts;
         self.spare = old;
+        self.same = same;
+        self.known = known;
     }
 
     /// Whether a load of `ty` gives back `v` after `v` is stored as `ty`: `v` is already
-    /// what the load would extend it to (64-bit types; a load of `ty`; a mask no wider
-    /// than an unsigned `ty`; a constant that survives the round trip).
+    /// what the load would extend it to (64-bit types; a load of `ty`; a constant that
+    /// survives the round trip; `x & m` for such a constant `m >= 0`, which lies in
+    /// `0..=m`).
     fn fits(&self, f: &Function, insts: &[Inst], ty: MemType, v: Value) -> bool {
+        let survives = |c: i64| ty.extend(c as u64) == c as u64;
         if ty.size() == 8 {
             return true;
         }
-        let unsigned_max = match ty {
-            MemType::U8 => Some(0xff),
-            MemType::U16 => Some(0xffff),
-            MemType::U32 => Some(0xffff_ffff),
-            _ => None,
-        };
         if let Some(c) = int_const(f, v) {
-            return ty.extend(c as u64) == c as u64;
+            return survives(c);
         }
         let Some(d) = self.def_at(f, insts, v) else {
             return false;
         };
         match &insts[d].op {
             InstOp::Load(t, _) => *t == ty,
-            InstOp::Binary(BinOp::And, a, b) => {
-                let m = int_const(f, *b).or_else(|| int_const(f, *a));
-                matches!((m, unsigned_max), (Some(m), Some(max)) if m >= 0 && m <= max)
-            }
+            InstOp::Binary(BinOp::And, a, b) => int_const(f, *b)
+                .or_else(|| int_const(f, *a))
+                .is_some_and(|m| m >= 0 && survives(m)),
             _ => false,
         }
     }
@@ -845,7 +836,7 @@ impl Opt {
         };
         let (cp, cstep, cmask, _) = inds[ci];
         let Some(cmask) = cmask else { return false };
-        if (cstep != 1 && cstep != -1) || leave_if_true == !negated {
+        if (cstep != 1 && cstep != -1) || leave_if_true != negated {
             // `leave_if_true == !negated`: leaving when the new value is non-zero.
             return false;
         }
@@ -1301,14 +1292,20 @@ mod tests {
         b.finish().unwrap()
     }
 
-    /// Run `make(optimize)` both ways on the reference backend, and optimised on x86,
-    /// from every start in `starts` on a tape with zero cells at `zeros`: the results and
-    /// tapes agree.
-    fn agree(make: fn(bool) -> Function, starts: &[u64], zeros: &[usize]) {
+    /// The backends this host runs, the reference first.
+    fn backend_kinds() -> Vec<BackendKind> {
         let mut kinds = vec![BackendKind::Reference];
         if cfg!(all(target_arch = "x86_64", unix)) {
             kinds.push(BackendKind::X86);
         }
+        kinds
+    }
+
+    /// Run `make(optimize)` both ways on the reference backend, and optimised on x86,
+    /// from every start in `starts` on a tape with zero cells at `zeros`: the results and
+    /// tapes agree.
+    fn agree(make: fn(bool) -> Function, starts: &[u64], zeros: &[usize]) {
+        let kinds = backend_kinds();
         let runs: Vec<(Box<dyn crate::Backend>, crate::FuncId)> = [false, true]
             .iter()
             .flat_map(|&opt| {
@@ -1394,10 +1391,10 @@ mod tests {
                 b.term.successors().contains(&id)
             });
             assert!(!looping, "the loop is gone:\n{f}");
-            let mut bs = vec![new_backend(BackendKind::Reference, None).unwrap()];
-            if cfg!(all(target_arch = "x86_64", unix)) {
-                bs.push(new_backend(BackendKind::X86, None).unwrap());
-            }
+            let bs: Vec<_> = backend_kinds()
+                .into_iter()
+                .map(|k| new_backend(k, None).unwrap())
+                .collect();
             let plain = bs[0].compile(countdown_loop(false, exit_form)).unwrap();
             let opt: Vec<_> = bs
                 .iter()
@@ -1547,11 +1544,7 @@ mod tests {
                 .count()
         };
         assert_eq!((loads(&forwarding(false)), loads(&f)), (6, 4), "{f}");
-        let mut kinds = vec![BackendKind::Reference];
-        if cfg!(all(target_arch = "x86_64", unix)) {
-            kinds.push(BackendKind::X86);
-        }
-        for k in kinds {
+        for k in backend_kinds() {
             let be = new_backend(k, None).unwrap();
             let (plain, opt) = (
                 be.compile(forwarding(false)).unwrap(),

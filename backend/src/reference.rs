@@ -185,12 +185,7 @@ impl ReferenceBackend {
         } else {
             s.functions += 1;
         }
-        s.operations += f
-            .blocks
-            .iter()
-            .filter(|b| !b.unreached)
-            .map(|b| b.insts.len() + 1)
-            .sum::<usize>();
+        s.operations += f.operation_count();
     }
 
     fn block(&self, func: FuncId, b: Block) -> (Rc<BlockData>, usize) {

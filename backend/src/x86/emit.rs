@@ -199,17 +199,7 @@ pub fn compile(
             layout.param_locs[b.index()] = Some(pl);
         }
         frame = frame.max(alloc.slots);
-        let data = f.block(b);
-        let mut targets: Vec<&Target> = data
-            .insts
-            .iter()
-            .filter_map(|i| match &i.op {
-                InstOp::Overflow(_, _, _, t) | InstOp::ExitIf(_, t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        targets.extend(data.term.targets().into_iter().flatten());
-        for t in targets {
+        f.block(b).each_target(|t| {
             if layout.param_locs[t.block.index()].is_none() {
                 let arg_locs: Vec<Loc> = t.args.iter().map(|a| loc_of(f, &locs, *a)).collect();
                 let kinds: Vec<Kind> = t.args.iter().map(|a| f.kind(*a)).collect();
@@ -221,7 +211,7 @@ pub fn compile(
                 }
                 layout.param_locs[t.block.index()] = Some(locs);
             }
-        }
+        });
         allocs.push(alloc);
     }
     for b in f.block_ids() {

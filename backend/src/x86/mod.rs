@@ -158,12 +158,7 @@ impl Inner {
     }
 
     fn count_ops(&mut self, f: &Function) {
-        self.stats.operations += f
-            .blocks
-            .iter()
-            .filter(|b| !b.unreached)
-            .map(|b| b.insts.len() + 1)
-            .sum::<usize>();
+        self.stats.operations += f.operation_count();
     }
 }
 

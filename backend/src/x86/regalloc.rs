@@ -57,9 +57,10 @@ impl Scratch {
 }
 
 /// Allocate block `b` of `f`, writing the location of every parameter and instruction
-/// result of the block into `locs` (indexed by value number from `f.first_value`). `fixed` gives the parameter locations if they are already
-/// decided; `target_params` gives the decided parameter locations of other blocks, used
-/// as hints so that values flow into them without moves.
+/// result of the block into `locs` (indexed by value number from `f.first_value`).
+/// `fixed` gives the parameter locations if they are already decided; `target_params`
+/// gives the decided parameter locations of other blocks, used as hints so that values
+/// flow into them without moves.
 ///
 /// `no_uses[i]`: instruction `i` does not read its operands when it runs (see
 /// `emit::Plan::no_uses`), so they need not live until it.
