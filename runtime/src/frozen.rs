@@ -90,13 +90,19 @@ pub fn frozen_key<E: Extension>(f: &Frozen<E::State>) -> Option<MergeKey> {
 }
 
 pub(crate) fn shape_key<E: Extension>(f: &Frozen<E::State>, key: &mut Vec<u64>) {
-    for (i, w) in E::red_words(&f.state).iter().enumerate() {
+    push_shape(&E::red_words(&f.state), f.vecs.iter(), key);
+}
+
+/// Append to `key` where the vectors are among `words` (numbered as a frozen state
+/// numbers them) and the shapes of `vecs`, those vectors in that order.
+fn push_shape<'a>(words: &[Word], vecs: impl Iterator<Item = &'a Virtual>, key: &mut Vec<u64>) {
+    for (i, w) in words.iter().enumerate() {
         if let Word::Virtual(k) = w {
             key.push(i as u64);
             key.push(*k as u64);
         }
     }
-    for v in &f.vecs {
+    for v in vecs {
         v.shape(key);
     }
 }
@@ -108,28 +114,40 @@ pub(crate) fn live_shape_key<E: Extension>(
     s: &E::State,
     key: &mut Vec<u64>,
 ) -> Result<(), Stop> {
-    // The heap numbers of the state's vectors, in the order `freeze` numbers them.
-    let mut seen: Vec<u32> = Vec::new();
-    for (i, w) in E::red_words(s).iter().enumerate() {
-        if let Word::Virtual(n) = cx.resolve(*w) {
-            let k = match seen.iter().position(|x| *x == n) {
-                Some(k) => k,
-                None => {
-                    seen.push(n);
-                    seen.len() - 1
-                }
-            };
-            key.push(i as u64);
-            key.push(k as u64);
-        }
-    }
-    for n in seen {
-        cx.heap
-            .get(n as usize)
-            .ok_or_else(|| Stop::fail("a virtual vector that does not exist"))?
-            .shape(key);
-    }
+    let (words, vecs) = number_vectors(cx, E::red_words(s))?;
+    push_shape(&words, vecs.into_iter().map(|(_, v)| v), key);
     Ok(())
+}
+
+/// The red words `reds` of a state on the current path, resolved (see [`Cx::resolve`])
+/// and with its vectors numbered from 0 in the order they first appear; and those
+/// vectors in that order, with their numbers in the path's heap.
+fn number_vectors<'c>(
+    cx: &'c Cx,
+    reds: Vec<Word>,
+) -> Result<(Vec<Word>, Vec<(u32, &'c Virtual)>), Stop> {
+    let mut vecs: Vec<(u32, &Virtual)> = Vec::new();
+    let mut words = Vec::with_capacity(reds.len());
+    for w in reds {
+        words.push(match cx.resolve(w) {
+            Word::Virtual(n) => {
+                let k = match vecs.iter().position(|(m, _)| *m == n) {
+                    Some(k) => k,
+                    None => {
+                        let v = cx
+                            .heap
+                            .get(n as usize)
+                            .ok_or_else(|| Stop::fail("a virtual vector that does not exist"))?;
+                        vecs.push((n, v));
+                        vecs.len() - 1
+                    }
+                };
+                Word::Virtual(k as u32)
+            }
+            w => w,
+        });
+    }
+    Ok((words, vecs))
 }
 
 /// Freeze `s`: the frozen state and the words a block for it takes after the frame
@@ -144,58 +162,32 @@ pub(crate) fn freeze<E: Extension>(
     keep_consts: bool,
     with_memory: bool,
 ) -> Result<(Frozen<E::State>, Vec<Word>), Stop> {
-    let mut number: backend::FastMap<u32, u32> = Default::default();
-    let mut vecs = Vec::new();
-    let mut items = Vec::new();
-    let mut words = Vec::new();
-    let mut flat = Vec::new();
-    for w in E::red_words(&s) {
-        match cx.resolve(w) {
-            Word::Virtual(n) => {
-                let k = match number.get(&n) {
-                    Some(k) => *k,
-                    None => {
-                        let v = cx
-                            .heap
-                            .get(n as usize)
-                            .ok_or_else(|| Stop::fail("a virtual vector that does not exist"))?;
-                        items.extend(v.words());
-                        vecs.push(v.clone());
-                        number.insert(n, vecs.len() as u32 - 1);
-                        vecs.len() as u32 - 1
-                    }
-                };
-                words.push(Word::Virtual(k));
-            }
-            w => {
-                words.push(w);
-                flat.push(w);
-            }
-        }
+    let (words, numbered) = number_vectors(cx, E::red_words(&s))?;
+    let mut flat: Vec<Word> = words
+        .iter()
+        .filter(|w| !matches!(w, Word::Virtual(_)))
+        .copied()
+        .collect();
+    for (_, v) in &numbered {
+        flat.extend(v.words());
     }
-    flat.extend(items);
     let mut memory = Vec::new();
     if with_memory {
         for ((data, index), value) in &cx.memory {
-            let k = number
-                .iter()
-                .find_map(|(n, k)| match cx.heap.get(*n as usize) {
-                    Some(Virtual::Sized {
-                        data: Word::Var(d, _),
-                        ..
-                    }) if d == data => Some(*k),
-                    _ => None,
-                });
+            let k = numbered.iter().position(
+                |(_, v)| matches!(v, Virtual::Sized { data: Word::Var(d, _), .. } if d == data),
+            );
             let at = match index {
                 Word::Const(c, _) => Some(Index::Const(*c)),
                 w => words.iter().position(|x| x == w).map(Index::Word),
             };
             if let (Some(k), Some(at)) = (k, at) {
-                memory.push((k, at, *value));
+                memory.push((k as u32, at, *value));
             }
         }
         memory.sort_by_key(|(k, i, _)| (*k, *i));
     }
+    let vecs = numbered.into_iter().map(|(_, v)| v.clone()).collect();
     let state = E::with_red_words(s, &mut words.into_iter());
     let f = Frozen {
         state,
