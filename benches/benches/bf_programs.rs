@@ -8,10 +8,10 @@
 //! (comma-separated names, default `mandelbrot,hanoi,99beer`); `BF_RUNS` the rounds for
 //! long programs (default 2).
 
-use benches::{best_of, print_table_in, repo, translate, Row};
+use benches::{print_table_in, repo, translate, Row};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn compile_c() -> Option<PathBuf> {
     let out = repo().join("target/bench/bf-gcc");
@@ -31,21 +31,21 @@ fn compile_c() -> Option<PathBuf> {
 
 /// How long one run of `cmd args... program` takes, checking the output.
 fn time(cmd: &Path, args: &[&str], program: &Path, expected: &[u8]) -> Duration {
-    best_of(1, || {
-        let o = Command::new(cmd)
-            .args(args)
-            .arg(program)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run");
-        assert!(
-            o.status.success() && o.stdout == expected,
-            "{} {args:?} {}: wrong output",
-            cmd.display(),
-            program.display()
-        );
-    })
-    .0
+    let start = Instant::now();
+    let o = Command::new(cmd)
+        .args(args)
+        .arg(program)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let took = start.elapsed();
+    assert!(
+        o.status.success() && o.stdout == expected,
+        "{} {args:?} {}: wrong output",
+        cmd.display(),
+        program.display()
+    );
+    took
 }
 
 /// A row whose time column is in seconds per run.
