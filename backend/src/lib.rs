@@ -196,6 +196,9 @@ impl std::str::FromStr for BackendKind {
     }
 }
 
+/// The machine-code bytes a backend reserves unless told otherwise.
+pub const DEFAULT_CODE_SPACE: usize = 64 << 20;
+
 /// Make a backend. `jit_log`, if given, receives the log of every function compiled
 /// (see [`jitlog`]); the reference backend, which emits no machine code, writes only
 /// the notes of [`Backend::note`] there.
@@ -203,13 +206,25 @@ pub fn new_backend(
     kind: BackendKind,
     jit_log: Option<jitlog::JitLog>,
 ) -> std::io::Result<Box<dyn Backend>> {
+    new_backend_with_code_space(kind, jit_log, DEFAULT_CODE_SPACE)
+}
+
+/// [`new_backend`] with `code_space` bytes for machine code: compiling past them is
+/// [`CompileError::CodeSpaceExhausted`] (the reference backend has no such limit).
+pub fn new_backend_with_code_space(
+    kind: BackendKind,
+    jit_log: Option<jitlog::JitLog>,
+    code_space: usize,
+) -> std::io::Result<Box<dyn Backend>> {
     match kind {
         BackendKind::Reference => Ok(Box::new(reference::ReferenceBackend::with_log(jit_log))),
         #[cfg(all(target_arch = "x86_64", unix))]
-        BackendKind::X86 => Ok(Box::new(x86::X86Backend::new(jit_log)?)),
+        BackendKind::X86 => Ok(Box::new(x86::X86Backend::with_capacity(
+            code_space, jit_log,
+        )?)),
         #[cfg(not(all(target_arch = "x86_64", unix)))]
         BackendKind::X86 => {
-            drop(jit_log);
+            drop((jit_log, code_space));
             Err(std::io::Error::new(
                 std::io::ErrorKind::Unsupported,
                 "the x86 backend needs an x86-64 Unix host",

@@ -28,9 +28,9 @@ use crate::frozen::{
     block_args, block_for, enter, freeze, freeze_entry, live_shape_key, memory_args, param_kinds,
 };
 pub use crate::frozen::{entry_words, frozen_key, Frozen, Index, MergeBlock};
-use crate::jit::Jit;
+use crate::jit::{Engine, Jit, Unit, UnitError};
 use crate::word::{Red, Stop, Word};
-use backend::{Block, FuncId, FunctionBuilder, Kind, Sig, Value};
+use backend::{Block, FunctionBuilder, Kind, Sig, Value};
 use std::rc::Rc;
 
 /// A merge block and the green values of a state there.
@@ -114,25 +114,28 @@ pub struct Limits {
 }
 
 /// Compile the unit that starts at `start` (whose red words become the function's
-/// parameters after the frame pointer). Returns the function, or why it failed.
+/// parameters after the frame pointer) for `engine`. Returns the unit, or why it failed.
 pub fn compile_unit<E: Extension>(
     jit: &Jit,
+    engine: Engine,
     name: &str,
     start: Frozen<E::State>,
     limits: Limits,
-) -> Result<(FuncId, UnitStats), String> {
+) -> Result<(Unit, UnitStats), UnitError> {
     let sig = Sig::new(&param_kinds::<E>(&start), Some(Kind::Int));
     let b = FunctionBuilder::new(name, sig);
     let mut merges = Merges::default();
-    let (f, mut stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
+    let (f, mut stats, sites) =
+        compile_paths::<E>(jit, b, start, &mut merges, limits).map_err(UnitError::Paths)?;
     let t = std::time::Instant::now();
-    let id = jit
-        .backend()
+    let func = jit
+        .engine(engine)
         .compile(f)
-        .map_err(|e| format!("backend: {e}"))?;
+        .map_err(|e| UnitError::Backend(e.to_string()))?;
     stats.backend_time = t.elapsed();
-    jit.compiled_blocks(id, &merges, &sites);
-    Ok((id, stats))
+    let unit = Unit { engine, func };
+    jit.compiled_blocks(unit, &merges, &sites);
+    Ok((unit, stats))
 }
 
 /// Compile the case `value` of the promotion switch `site` (in function `func`, whose
@@ -140,21 +143,21 @@ pub fn compile_unit<E: Extension>(
 /// the merge blocks the function has already.
 pub fn compile_case<E: Extension>(
     jit: &Jit,
-    func: FuncId,
+    func: Unit,
     switch: backend::SwitchId,
     value: u64,
     start: Frozen<E::State>,
     limits: Limits,
 ) -> Result<UnitStats, String> {
-    let b = jit
-        .backend()
-        .case_builder(func, switch)
+    let backend = jit.engine(func.engine);
+    let b = backend
+        .case_builder(func.func, switch)
         .map_err(|e| format!("backend: {e}"))?;
     let mut merges = jit.merge_blocks(func);
     let start = start.promoted::<E>(value);
     let (f, stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
-    jit.backend()
-        .add_case(func, switch, value as i64, f)
+    backend
+        .add_case(func.func, switch, value as i64, f)
         .map_err(|e| format!("backend: {e}"))?;
     jit.compiled_blocks(func, &merges, &sites);
     Ok(stats)

@@ -12,12 +12,19 @@
 //! switches grow in place instead ([`promote_case`]). **Invariant:** an entry point is one
 //! (portal, state key) pair, so a state reached again from any unit reuses the same
 //! compiled continuations.
+//!
+//! **Fallback engine.** Compiled code may be in the middle of a portal call when its
+//! backend cannot take another unit (its code space is full). The continuation is then
+//! compiled for the reference backend, which interprets the same IR without a space
+//! limit, and so are all later continuations: the run goes on, slower, with the same
+//! results. A portal call that starts after that interprets its keys not compiled yet.
 
 use crate::driver::{self, Cut, Extension, Frozen, Limits};
 use crate::frame::Frame;
 use backend::{Backend, BackendKind, FuncId, SwitchId};
 use std::any::Any;
 use std::cell::RefCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -59,6 +66,9 @@ pub struct Options {
     /// Cases per promotion switch; later values go the generic way (see
     /// [`Jit::run_chain`]).
     pub max_cases: usize,
+    /// Bytes of machine code the backend may emit; past them, units are run by the
+    /// fallback engine (see the module documentation).
+    pub code_space: usize,
 }
 
 impl Default for Options {
@@ -70,6 +80,7 @@ impl Default for Options {
             max_states: 100_000,
             max_ops: 2_000_000,
             max_cases: 16,
+            code_space: backend::DEFAULT_CODE_SPACE,
         }
     }
 }
@@ -80,7 +91,9 @@ pub const USAGE: &str = "JIT options (before the program's own arguments):
   --jit-log FILE           log the compiled machine code to FILE (read it with viewcode)
   --jit-max-states N       merge states per compiled unit; more go to other units (default 100000)
   --jit-max-ops N          operations per compiled unit; more go to other units (default 2000000)
-  --jit-max-cases N        cases per promotion switch; more values go through a table (default 16)";
+  --jit-max-cases N        cases per promotion switch; more values go through a table (default 16)
+  --jit-code-space N[K|M]  bytes of machine code; when they are used up, later code is
+                           interpreted by the reference backend (default 64M)";
 
 impl Options {
     /// Read the JIT's options from the front of `args` (after the program name); returns
@@ -122,6 +135,18 @@ impl Options {
                     o.max_cases = number(value(i, "--jit-max-cases")?, "--jit-max-cases")?;
                     i += 1;
                 }
+                "--jit-code-space" => {
+                    let v = value(i, "--jit-code-space")?;
+                    let (digits, unit) = match v.as_bytes().last() {
+                        Some(b'K' | b'k') => (&v[..v.len() - 1], 1 << 10),
+                        Some(b'M' | b'm') => (&v[..v.len() - 1], 1 << 20),
+                        _ => (&v[..], 1),
+                    };
+                    o.code_space = number(digits.to_string(), "--jit-code-space")?
+                        .checked_mul(unit)
+                        .ok_or_else(|| format!("`--jit-code-space {v}` is too large"))?;
+                    i += 1;
+                }
                 "--" => {
                     i += 1;
                     break;
@@ -157,8 +182,41 @@ pub fn with<R>(f: impl FnOnce(&Jit) -> R) -> R {
     JIT.with(f)
 }
 
+/// The backends of a JIT: the one chosen by the options, and the reference backend that
+/// takes over when it is full.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Engine {
+    Primary,
+    Fallback,
+}
+
+/// A compiled unit: the engine that compiled it and its function there.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Unit {
+    pub engine: Engine,
+    pub func: FuncId,
+}
+
+/// Why a unit was not compiled.
+#[derive(Clone, Debug)]
+pub enum UnitError {
+    /// Following its paths failed (the same state would fail on any backend).
+    Paths(String),
+    /// The backend refused the finished function (its code space is full).
+    Backend(String),
+}
+
+impl std::fmt::Display for UnitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnitError::Paths(why) => f.write_str(why),
+            UnitError::Backend(why) => write!(f, "backend: {why}"),
+        }
+    }
+}
+
 /// A unit: compiled, or failed (interpret instead).
-type UnitEntry = Option<FuncId>;
+type UnitEntry = Option<Unit>;
 
 /// A state where compiled code exits to go on in another unit.
 struct EntryPoint {
@@ -167,13 +225,13 @@ struct EntryPoint {
     why: Cut,
     /// The compiled continuations, by promoted value (or 0 for a limit), with the
     /// number of red words each takes (looked up on every exit through the table).
-    units: backend::FastMap<u64, (FuncId, usize)>,
+    units: backend::FastMap<u64, (Unit, usize)>,
 }
 
 /// A promotion switch in compiled code (see `driver::promotion_switch`).
 struct Site {
-    /// The function it is in, once compiled.
-    func: Option<FuncId>,
+    /// The unit it is in, once compiled.
+    func: Option<Unit>,
     switch: SwitchId,
     /// The entry point of the state the switch promotes.
     entry: u64,
@@ -184,6 +242,10 @@ struct Site {
 pub struct Jit {
     pub options: Options,
     backend: Option<Box<dyn Backend>>,
+    /// The reference backend, made when the primary one is first full.
+    fallback: OnceCell<Box<dyn Backend>>,
+    /// Whether the primary backend refused a unit: continuations go to the fallback.
+    primary_full: Cell<bool>,
     messages: RefCell<(Vec<String>, HashMap<String, usize>)>,
     /// By portal, then green key (looked up on every portal call, without copying the key).
     units: RefCell<HashMap<&'static str, backend::FastMap<Vec<u64>, UnitEntry>>>,
@@ -193,8 +255,8 @@ pub struct Jit {
     compiled: std::cell::Cell<usize>,
     entry_ids: RefCell<HashMap<(std::any::TypeId, Cut, driver::MergeKey), u64>>,
     sites: RefCell<Vec<Site>>,
-    /// The merge blocks of each compiled function, which cases added later may jump to.
-    blocks: RefCell<HashMap<FuncId, HashMap<driver::MergeKey, driver::MergeBlock>>>,
+    /// The merge blocks of each compiled unit, which cases added later may jump to.
+    blocks: RefCell<HashMap<Unit, HashMap<driver::MergeKey, driver::MergeBlock>>>,
 }
 
 impl Jit {
@@ -211,7 +273,7 @@ impl Jit {
                 },
                 None => None,
             };
-            match backend::new_backend(options.backend, log) {
+            match backend::new_backend_with_code_space(options.backend, log, options.code_space) {
                 Ok(b) => Some(b),
                 Err(e) => {
                     eprintln!("warning: JIT disabled: {e}");
@@ -225,6 +287,8 @@ impl Jit {
         Jit {
             options,
             backend,
+            fallback: OnceCell::new(),
+            primary_full: Cell::new(false),
             messages: RefCell::new((Vec::new(), HashMap::new())),
             units: RefCell::new(HashMap::new()),
             interned: RefCell::new(HashMap::new()),
@@ -240,8 +304,23 @@ impl Jit {
         self.backend.is_some()
     }
 
+    /// The primary backend (the one the JIT log belongs to).
     pub fn backend(&self) -> &dyn Backend {
         self.backend.as_deref().expect("the JIT is enabled")
+    }
+
+    /// The backend of `engine`.
+    pub fn engine(&self, engine: Engine) -> &dyn Backend {
+        match engine {
+            Engine::Primary => self.backend(),
+            Engine::Fallback => self
+                .fallback
+                .get_or_init(|| {
+                    backend::new_backend(BackendKind::Reference, None)
+                        .expect("the reference backend needs no resources")
+                })
+                .as_ref(),
+        }
     }
 
     /// The number of a panic message template.
@@ -295,25 +374,30 @@ impl Jit {
     }
 
     /// The compiled unit of `portal` for `key`, compiling it from `start` the first
-    /// time; `None` when the portal must interpret this key.
+    /// time; `None` when the portal must interpret this key (it could not be compiled,
+    /// or the primary backend is full: interpreting beats the fallback engine there).
     pub fn unit<E: Extension>(
         &self,
         portal: &'static str,
         key: Vec<u64>,
         start: impl FnOnce() -> E::State,
-    ) -> Option<FuncId> {
+    ) -> Option<Unit> {
         self.backend.as_ref()?;
         if let Some(e) = self.units.borrow().get(portal).and_then(|m| m.get(&key)) {
             return *e;
         }
-        let entry = self
-            .compile::<E>(
+        let entry = if self.primary_full.get() {
+            None
+        } else {
+            self.compile::<E>(
                 portal,
+                Engine::Primary,
                 None,
                 Frozen::plain(start()),
                 ", interpreting instead",
             )
-            .ok();
+            .ok()
+        };
         self.units
             .borrow_mut()
             .entry(portal)
@@ -322,15 +406,17 @@ impl Jit {
         entry
     }
 
-    /// Compile a unit from `start` under a fresh name and say in the JIT log what came of
-    /// it: `what` describes the unit, `on_failure` what the JIT does instead.
+    /// Compile a unit from `start` for `engine` under a fresh name and say in the JIT log
+    /// what came of it: `what` describes the unit, `on_failure` what the JIT does instead.
+    /// A backend that refuses a unit of the primary engine marks it full.
     fn compile<E: Extension>(
         &self,
         portal: &str,
+        engine: Engine,
         what: Option<String>,
         start: Frozen<E::State>,
         on_failure: &str,
-    ) -> Result<FuncId, String> {
+    ) -> Result<Unit, UnitError> {
         let n = self.compiled.get();
         self.compiled.set(n + 1);
         let name = format!("{portal}#{n}");
@@ -338,7 +424,11 @@ impl Jit {
             Some(w) => format!("{name}: {w}"),
             None => name.clone(),
         };
-        match driver::compile_unit::<E>(self, &name, start, self.limits()) {
+        let label = match engine {
+            Engine::Primary => label,
+            Engine::Fallback => format!("{label} (fallback engine)"),
+        };
+        match driver::compile_unit::<E>(self, engine, &name, start, self.limits()) {
             Ok((f, stats)) => {
                 let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
                 self.backend().note(&format!(
@@ -357,6 +447,9 @@ impl Jit {
             Err(why) => {
                 self.backend()
                     .note(&format!("{label}: not compiled{on_failure}: {why}"));
+                if engine == Engine::Primary && matches!(why, UnitError::Backend(_)) {
+                    self.primary_full.set(true);
+                }
                 Err(why)
             }
         }
@@ -385,25 +478,26 @@ impl Jit {
     }
 
     /// The unit that goes on at entry point `id` with promoted value `value`, compiled
-    /// the first time; and the number of red words it takes.
+    /// the first time (by the fallback engine once the primary one is full); and the
+    /// number of red words it takes.
     fn continuation<E: Extension>(
         &self,
         portal: &'static str,
         id: u64,
         value: u64,
-    ) -> Result<(FuncId, usize), String> {
+    ) -> Result<(Unit, usize), UnitError> {
         let (state, why) = {
             let entries = self.entries.borrow();
             let e = entries
                 .get(id as usize)
-                .ok_or_else(|| format!("no entry point {id}"))?;
+                .ok_or_else(|| UnitError::Paths(format!("no entry point {id}")))?;
             if let Some(known) = e.units.get(&value) {
                 return Ok(*known);
             }
             let state = e
                 .state
                 .downcast_ref::<Frozen<E::State>>()
-                .ok_or("entry point of another portal")?
+                .ok_or_else(|| UnitError::Paths("entry point of another portal".into()))?
                 .clone();
             (state, e.why)
         };
@@ -415,7 +509,23 @@ impl Jit {
             Cut::Limit => (state, format!("continuation of entry {id}")),
         };
         let n = driver::entry_words::<E>(&start);
-        let f = self.compile::<E>(portal, Some(what), start, "")?;
+        let f = if self.primary_full.get() {
+            self.compile::<E>(portal, Engine::Fallback, Some(what), start, "")?
+        } else {
+            match self.compile::<E>(
+                portal,
+                Engine::Primary,
+                Some(what.clone()),
+                start.clone(),
+                ", compiling it for the fallback engine",
+            ) {
+                Ok(f) => f,
+                Err(UnitError::Backend(_)) => {
+                    self.compile::<E>(portal, Engine::Fallback, Some(what), start, "")?
+                }
+                Err(e) => return Err(e),
+            }
+        };
         self.entries.borrow_mut()[id as usize]
             .units
             .insert(value, (f, n));
@@ -437,7 +547,7 @@ impl Jit {
 
     /// Record what compiling code for `func` made: its merge blocks and its promotion
     /// switches.
-    pub(crate) fn compiled_blocks(&self, func: FuncId, merges: &driver::Merges, sites: &[u64]) {
+    pub(crate) fn compiled_blocks(&self, func: Unit, merges: &driver::Merges, sites: &[u64]) {
         let mut blocks = self.blocks.borrow_mut();
         let known = blocks.entry(func).or_default();
         for (k, b) in merges {
@@ -452,7 +562,7 @@ impl Jit {
     }
 
     /// The merge blocks of `func`, as the merge states a case starts with.
-    pub(crate) fn merge_blocks(&self, func: FuncId) -> driver::Merges {
+    pub(crate) fn merge_blocks(&self, func: Unit) -> driver::Merges {
         self.blocks
             .borrow()
             .get(&func)
@@ -480,7 +590,7 @@ impl Jit {
                 _ => return false,
             }
         };
-        if self.backend().cases(func, switch).len() >= self.options.max_cases {
+        if self.engine(func.engine).cases(func.func, switch).len() >= self.options.max_cases {
             let mut sites = self.sites.borrow_mut();
             if !sites[site as usize].full {
                 sites[site as usize].full = true;
@@ -534,7 +644,7 @@ impl Jit {
     pub unsafe fn run_chain<E: Extension>(
         &self,
         portal: &'static str,
-        f: FuncId,
+        f: Unit,
         frame: &mut Frame,
         args: &[u64],
     ) -> Status {
@@ -544,7 +654,7 @@ impl Jit {
         raw.push(frame as *mut Frame as u64);
         raw.extend_from_slice(args);
         loop {
-            let status = Status::from_code(self.backend().call(f, &raw));
+            let status = Status::from_code(self.engine(f.engine).call(f.func, &raw));
             if status != Status::Continue {
                 return status;
             }
@@ -555,7 +665,9 @@ impl Jit {
                     raw.extend_from_slice(&frame.out[2..2 + n]);
                     f = g;
                 }
-                Err(why) => panic!("JIT internal error: cannot compile a continuation: {why}"),
+                Err(why) => panic!(
+                    "JIT internal error: cannot compile the continuation at entry point {id}: {why}"
+                ),
             }
         }
     }

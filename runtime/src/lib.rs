@@ -3,7 +3,7 @@
 //! compiles and while compiled code runs.
 //!
 //! ```text
-//!  portal call ──▶ Jit::enter ──(green key seen?)──▶ compiled FuncId ──▶ Backend::call(frame, reds)
+//!  portal call ──▶ Jit::unit ──(green key seen?)──▶ compiled Unit ──▶ Backend::call(frame, reds)
 //!                       │ no                                              │ status, out words
 //!                       ▼                                                 ▼
 //!               driver::compile_unit ──Extension::step per block──▶ Cx (red ops emitted,
@@ -22,6 +22,8 @@
 //! index is bounds-checked against the vector's length before a load or store. A unit that
 //! cannot be compiled (limits, unsupported operation, backend error) is never fatal: the
 //! portal runs the plain interpreter for that green key, and the JIT log says so once.
+//! A continuation the backend cannot take in the middle of a run (its code space is
+//! full) is compiled for the fallback engine, the reference backend, instead.
 
 pub mod cx;
 pub mod driver;

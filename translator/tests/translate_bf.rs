@@ -58,6 +58,10 @@ fn run(mode: &[&str], prog: &Path, input: &[u8], secs: u64) -> (i32, Vec<u8>, St
     )
 }
 
+/// Tiny units in a tiny code space: a run outgrows the code space and goes on in the
+/// JIT's fallback engine.
+const CRAMPED: &[&str] = &["--jit-max-states", "2", "--jit-code-space", "4K"];
+
 fn real_program(name: &str, modes: &[&[&str]]) {
     let prog = shared(&format!("{name}.b"));
     let expected = std::fs::read(shared(&format!("{name}.out"))).unwrap();
@@ -81,6 +85,22 @@ fn beer_gives_its_output_with_and_without_the_jit() {
             &["--backend", "reference"],
         ],
     );
+}
+
+#[test]
+fn a_full_code_space_goes_on_in_the_fallback_engine() {
+    let dir = std::env::temp_dir().join(format!("bf-full-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("jit.log");
+    let mut mode = vec!["--jit-log", log.to_str().unwrap()];
+    mode.extend_from_slice(CRAMPED);
+    real_program("99beer", &[&mode]);
+    let log = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
+    assert!(
+        log.contains("code space exhausted") && log.contains("(fallback engine): compiled"),
+        "the log shows no fallback:\n{log}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -158,7 +178,11 @@ fn generated_programs_agree_with_the_plain_interpreter() {
             "{src}: plain run crashed: {plain:?}"
         );
         errors += (plain.0 == 1) as u32;
-        for m in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for m in [
+            &["--backend", "x86"][..],
+            &["--backend", "reference"][..],
+            CRAMPED,
+        ] {
             assert_eq!(
                 run(m, &prog, &input, 20),
                 plain,

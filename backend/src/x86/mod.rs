@@ -32,7 +32,7 @@ use emit::{FuncLayout, SLOT_BYTES, SWITCH_SLOTS};
 use std::cell::RefCell;
 
 /// Bytes of address space reserved for machine code (pages are used as code fills them).
-pub const CODE_CAPACITY: usize = 64 << 20;
+pub const CODE_CAPACITY: usize = crate::DEFAULT_CODE_SPACE;
 
 struct FuncState {
     shape: FunctionShape,
