@@ -62,10 +62,12 @@ pub type BuildResult<T> = Result<T, BuildError>;
 pub struct FunctionShape {
     pub name: String,
     pub sig: Sig,
-    pub block_params: Vec<Vec<Kind>>,
+    /// Shared with the builders of fragments (cheap to copy; the function's list grows
+    /// in place once they are gone).
+    pub block_params: std::sync::Arc<Vec<Vec<Kind>>>,
     pub value_count: u32,
     /// For each switch: the kinds of its arguments (what a case's entry receives).
-    pub switch_args: Vec<Vec<Kind>>,
+    pub switch_args: std::sync::Arc<Vec<Vec<Kind>>>,
 }
 
 impl FunctionShape {
@@ -74,9 +76,9 @@ impl FunctionShape {
         let mut shape = FunctionShape {
             name: f.name.clone(),
             sig: f.sig.clone(),
-            block_params: Vec::new(),
+            block_params: Default::default(),
             value_count: 0,
-            switch_args: Vec::new(),
+            switch_args: Default::default(),
         };
         shape.extend(f);
         shape
@@ -87,12 +89,12 @@ impl FunctionShape {
         debug_assert_eq!(self.block_params.len() as u32, f.first_block);
         for b in f.block_ids() {
             let kinds = f.block(b).params.iter().map(|p| f.kind(*p)).collect();
-            self.block_params.push(kinds);
+            std::sync::Arc::make_mut(&mut self.block_params).push(kinds);
         }
         self.value_count = f.value_count();
         for &b in &f.switches {
             if let Terminator::FlexSwitch { args, .. } = &f.block(b).term {
-                self.switch_args
+                std::sync::Arc::make_mut(&mut self.switch_args)
                     .push(args.iter().map(|a| f.kind(*a)).collect());
             }
         }
@@ -159,7 +161,7 @@ pub struct FunctionBuilder {
     first_value: u32,
     first_switch: u32,
     /// Parameter kinds of the blocks of the function being extended.
-    foreign_blocks: Vec<Vec<Kind>>,
+    foreign_blocks: std::sync::Arc<Vec<Vec<Kind>>>,
     values: Vec<ValueData>,
     blocks: Vec<PartialBlock>,
     switches: Vec<Block>,
@@ -178,7 +180,7 @@ impl FunctionBuilder {
             first_block: 0,
             first_value: 0,
             first_switch: 0,
-            foreign_blocks: Vec::new(),
+            foreign_blocks: Default::default(),
             values: Vec::new(),
             blocks: Vec::new(),
             switches: Vec::new(),

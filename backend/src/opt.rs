@@ -23,10 +23,11 @@
 //!    to itself unchanged gets a copy without them, which every jump back to the loop
 //!    goes to: after one turn those tests passed with the same operands. (A brainfuck
 //!    `[-]` keeps its tape index check only on entry.)
-//! 3. **Range guards widen in loops.** In a block that loops on itself, side exits whose
+//! 3. **Range guards widen.** In a block that loops on itself, side exits whose
 //!    conditions only test whether `root + c` lies in a range (comparisons with
 //!    constants, carry and borrow tests, also through `== 0`/`== 1` negations) are
-//!    replaced, when at least two test the same root, by one test of `root` against the
+//!    replaced, when at least two test the same root (in any other block, at least
+//!    `STRAIGHT_GUARDS`), by one test of `root` against the
 //!    intersection of what they let through, placed at the first of them. When that test
 //!    fails, control goes to a *slow copy* of the rest of the block, which keeps every
 //!    original guard: the program does exactly what it did before, only the common case
@@ -41,8 +42,8 @@
 //!    with nothing in between that could read it, then arithmetic whose result nothing
 //!    reads (left behind by 1, 3 and such stores).
 //!
-//! Growth is bounded: a block gets at most one steady-state copy, and a looping block at
-//! most one slow copy, each no longer than the block; a closed countdown loop grows by
+//! Growth is bounded: a block gets at most one steady-state copy and one slow copy,
+//! each no longer than the block; a closed countdown loop grows by
 //! two instructions per stepped value.
 
 use crate::ir::*;
@@ -515,6 +516,10 @@ fn truth_set(op: BinOp, k: u64, x_right: bool) -> Option<Set> {
     })
 }
 
+/// The fewest range guards on one root that a block which does not loop on itself
+/// widens (a slow copy of the rest of the block is the price).
+const STRAIGHT_GUARDS: usize = 5;
+
 /// A side exit recognised as a range guard: it is not taken exactly when
 /// `root + c` (wrapping) is in `pass`.
 struct Guard {
@@ -978,13 +983,18 @@ impl Opt {
     /// Widen the range guards of block `bi` (see the module doc, 3).
     fn widen_guards(&mut self, f: &mut Function, bi: usize) {
         let block = &f.blocks[bi];
-        if !loops_on_itself(block, Block(f.first_block + bi as u32))
-            || block
-                .insts
-                .iter()
-                .filter(|i| matches!(i.op, InstOp::ExitIf(..)))
-                .count()
-                < 2
+        // A loop gains on every turn; a straight block only once per run through it.
+        let least = if loops_on_itself(block, Block(f.first_block + bi as u32)) {
+            2
+        } else {
+            STRAIGHT_GUARDS
+        };
+        if block
+            .insts
+            .iter()
+            .filter(|i| matches!(i.op, InstOp::ExitIf(..)))
+            .count()
+            < least
         {
             return;
         }
@@ -1022,7 +1032,7 @@ impl Opt {
             }
         }
         let Some((root, n)) = best else { return };
-        if n < 2 {
+        if n < least {
             return;
         }
         // Intersect in block order, leaving in place a guard that would empty the range.
@@ -1039,7 +1049,7 @@ impl Opt {
             }
             chosen.insert(g.at);
         }
-        if chosen.len() < 2 {
+        if chosen.len() < least {
             return;
         }
         let first = *chosen.iter().min().expect("two guards");
@@ -1248,6 +1258,38 @@ mod tests {
         b.switch_to(done).unwrap();
         let r = b.params(done)[0];
         b.ret(Some(r)).unwrap();
+        for (k, &o) in off.iter().enumerate() {
+            b.switch_to(o).unwrap();
+            let e = b.iconst(-(k as i64) - 1);
+            b.ret(Some(e)).unwrap();
+        }
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
+    /// `f(p, tape)`: a brainfuck `>+>>+>>+>>` that does not loop: each move checked like
+    /// bf's `>`, each `+` storing its move's number; the result is the final `p`, or
+    /// `-(k + 1)` when move `k` would leave the tape.
+    fn straight_moves(optimize: bool) -> Function {
+        use Kind::*;
+        let mut b = FunctionBuilder::new("moves", Sig::new(&[Int, Ptr], Some(Int)));
+        let [mut p, tape] = b.params(b.entry())[..] else {
+            unreachable!()
+        };
+        let off: Vec<Block> = (0..9).map(|_| b.create_block(&[])).collect();
+        for (k, &o) in off.iter().enumerate() {
+            let one = b.iconst(1);
+            let n = b.binary(BinOp::Add, p, one).unwrap();
+            let end = b.iconst(TAPE);
+            let out = b.binary(BinOp::Uge, n, end).unwrap();
+            b.exit_if(out, o, &[]).unwrap();
+            p = n;
+            if k % 3 == 0 {
+                let v = b.iconst(k as i64);
+                b.store_indexed(MemType::U8, tape, p, 1, 0, v).unwrap();
+            }
+        }
+        b.ret(Some(p)).unwrap();
         for (k, &o) in off.iter().enumerate() {
             b.switch_to(o).unwrap();
             let e = b.iconst(-(k as i64) - 1);
@@ -1483,6 +1525,27 @@ mod tests {
             .chain([u64::MAX - 3, u64::MAX])
             .collect();
         agree(scan_loop, &starts, &[45, 29999, 29990]);
+    }
+
+    #[test]
+    fn straight_moves_test_their_index_once() {
+        let f = straight_moves(true);
+        let entry = f.block(f.entry);
+        let exits = |b: &BlockData| {
+            b.insts
+                .iter()
+                .filter(|i| matches!(i.op, InstOp::ExitIf(..)))
+                .count()
+        };
+        assert_eq!(exits(entry), 1, "one widened test on the fast path:\n{f}");
+        assert!(
+            f.blocks.iter().any(|b| exits(b) == 9),
+            "a slow copy keeps all nine:\n{f}"
+        );
+        let starts: Vec<u64> = (29985..30002)
+            .chain([0, 7, u64::MAX - 4, u64::MAX])
+            .collect();
+        agree(straight_moves, &starts, &[]);
     }
 
     #[test]

@@ -12,8 +12,12 @@
 //!   more in line from the new block rather than as a block per bytecode.
 //! - **Splitting.** A switch on a run-time value keeps its first case (the likely one,
 //!   as the translator orders them) in the current block; the other cases leave through
-//!   conditional exits to blocks of their own (pending paths). A constant picks its case
-//!   while compiling.
+//!   conditional exits. A constant picks its case while compiling.
+//!   By default every exit goes to a block compiled with the unit (a pending path).
+//! - **Lazy side exits** ([`Limits::lazy_exits`]). Such an exit goes to a stub instead:
+//!   a flexswitch with no case yet, like a promotion switch's. The first time the exit
+//!   is taken, the case's path is compiled as a fragment of the same function and
+//!   patched in (see [`case_switch`]); a path never taken is never compiled.
 //! - **Promotion.** A promoted constant picks the continuation while compiling; a
 //!   run-time value ends the path with a flexswitch whose cases are compiled the first
 //!   time each value arrives (see [`promotion_switch`]).
@@ -25,7 +29,7 @@
 
 use crate::cx::Cx;
 use crate::frozen::{
-    block_args, block_for, enter, freeze, freeze_entry, live_shape_key, memory_args, param_kinds,
+    block_args, enter, freeze, freeze_entry, live_shape_key, memory_args, param_kinds,
 };
 pub use crate::frozen::{entry_words, frozen_key, Frozen, Index, MergeBlock};
 use crate::jit::{Engine, Jit, Unit, UnitError};
@@ -62,6 +66,9 @@ pub enum Cut {
     Promote,
     /// The unit reached a limit.
     Limit,
+    /// A side exit whose path is compiled when first taken. Its state keeps the
+    /// constants it knows, so its entry point is its own (never shared by key).
+    Lazy,
 }
 
 /// The generated part: the states of a portal's generating extension and how to run
@@ -106,11 +113,13 @@ pub struct UnitStats {
     pub backend_time: std::time::Duration,
 }
 
-/// The limits of one unit.
+/// The limits of one unit, and how it treats side exits.
 #[derive(Copy, Clone, Debug)]
 pub struct Limits {
     pub max_states: usize,
     pub max_ops: usize,
+    /// Compile the paths of side exits when they are first taken (else with the unit).
+    pub lazy_exits: bool,
 }
 
 /// Compile the unit that starts at `start` (whose red words become the function's
@@ -124,7 +133,8 @@ pub fn compile_unit<E: Extension>(
 ) -> Result<(Unit, UnitStats), UnitError> {
     let sig = Sig::new(&param_kinds::<E>(&start), Some(Kind::Int));
     let b = FunctionBuilder::new(name, sig);
-    let mut merges = Merges::default();
+    let none = Merges::default();
+    let mut merges = MergeTable::over(&none);
     let (f, mut stats, sites) =
         compile_paths::<E>(jit, b, start, &mut merges, limits).map_err(UnitError::Paths)?;
     let t = std::time::Instant::now();
@@ -134,32 +144,48 @@ pub fn compile_unit<E: Extension>(
         .map_err(|e| UnitError::Backend(e.to_string()))?;
     stats.backend_time = t.elapsed();
     let unit = Unit { engine, func };
-    jit.compiled_blocks(unit, &merges, &sites);
+    jit.compiled_blocks(unit, merges.added, &sites);
     Ok((unit, stats))
 }
 
-/// Compile the case `value` of the promotion switch `site` (in function `func`, whose
-/// entry point state is `start` before promotion) and patch it in. The case may jump to
-/// the merge blocks the function has already.
+/// Compile the case `value` of the switch `switch` (in function `func`, whose entry
+/// point state is `start`, before promotion when `promote`) and patch it in. The case
+/// may jump to the merge blocks the function has already, and give a block to a merge
+/// state the function compiled in line.
 pub fn compile_case<E: Extension>(
     jit: &Jit,
     func: Unit,
     switch: backend::SwitchId,
     value: u64,
     start: Frozen<E::State>,
+    promote: bool,
     limits: Limits,
 ) -> Result<UnitStats, String> {
     let backend = jit.engine(func.engine);
     let b = backend
         .case_builder(func.func, switch)
         .map_err(|e| format!("backend: {e}"))?;
-    let mut merges = jit.merge_blocks(func);
-    let start = start.promoted::<E>(value);
-    let (f, stats, sites) = compile_paths::<E>(jit, b, start, &mut merges, limits)?;
-    backend
-        .add_case(func.func, switch, value as i64, f)
-        .map_err(|e| format!("backend: {e}"))?;
-    jit.compiled_blocks(func, &merges, &sites);
+    let start = if promote {
+        start.promoted::<E>(value)
+    } else {
+        start
+    };
+    let base = jit.take_merges(func);
+    let mut merges = MergeTable::over(&base);
+    let compiled =
+        compile_paths::<E>(jit, b, start, &mut merges, limits).and_then(|(f, stats, sites)| {
+            backend
+                .add_case(func.func, switch, value as i64, f)
+                .map_err(|e| format!("backend: {e}"))?;
+            Ok((stats, sites))
+        });
+    let (added, forgotten) = (merges.added, merges.forgotten);
+    jit.put_merges(func, base);
+    let (stats, sites) = compiled?;
+    for k in &forgotten {
+        jit.forget_merge(func, k);
+    }
+    jit.compiled_blocks(func, added, &sites);
     Ok(stats)
 }
 
@@ -169,7 +195,7 @@ fn compile_paths<E: Extension>(
     jit: &Jit,
     b: FunctionBuilder,
     start: Frozen<E::State>,
-    merges: &mut Merges,
+    merges: &mut MergeTable,
     limits: Limits,
 ) -> Result<(backend::Function, UnitStats, Vec<u64>), String> {
     let entry = b.entry();
@@ -179,7 +205,6 @@ fn compile_paths<E: Extension>(
     let mut cx = Cx::new(b, frame, jit, limits.max_ops.saturating_mul(2).max(100_000));
     let mut stats = UnitStats::default();
     let t = std::time::Instant::now();
-    let known = merges.len();
     let mut pending: Vec<Pending<E::State>> = vec![Pending {
         block: entry,
         state: start,
@@ -190,7 +215,7 @@ fn compile_paths<E: Extension>(
         stats.paths += 1;
         run_path::<E>(&mut cx, s, p.history, merges, &mut pending, limits).map_err(describe)?;
     }
-    stats.merge_states = merges.len() - known;
+    stats.merge_states = merges.added.len();
     stats.operations = cx.emitted();
     let sites = std::mem::take(&mut cx.sites);
     stats.paths_time = t.elapsed();
@@ -203,6 +228,54 @@ fn compile_paths<E: Extension>(
 /// Merge states seen in a unit: `None` for a key compiled inline once so far, the block
 /// of a key that has one.
 pub type Merges = backend::FastMap<MergeKey, Option<MergeBlock>>;
+
+/// The merge states a compilation sees: those of the function so far (`base`, which it
+/// does not change) and what it adds or forgets, which the JIT applies to the function's
+/// table only once the code is compiled (a failed fragment leaves no trace).
+pub(crate) struct MergeTable<'m> {
+    base: &'m Merges,
+    pub(crate) added: Merges,
+    /// Keys of `base` compiled in line that this compilation forgets (see [`run_path`]).
+    pub(crate) forgotten: backend::FastSet<MergeKey>,
+}
+
+impl<'m> MergeTable<'m> {
+    pub(crate) fn over(base: &'m Merges) -> Self {
+        MergeTable {
+            base,
+            added: Merges::default(),
+            forgotten: Default::default(),
+        }
+    }
+
+    fn get(&self, k: &MergeKey) -> Option<&Option<MergeBlock>> {
+        match self.added.get(k) {
+            Some(e) => Some(e),
+            None if self.forgotten.contains(k) => None,
+            None => self.base.get(k),
+        }
+    }
+
+    fn insert(&mut self, k: MergeKey, e: Option<MergeBlock>) {
+        self.forgotten.remove(&k);
+        self.added.insert(k, e);
+    }
+
+    /// Forget `k` when it was compiled in line (it has no block).
+    fn forget_inline(&mut self, k: &MergeKey) {
+        if matches!(self.get(k), Some(None)) {
+            self.added.remove(k);
+            if self.base.contains_key(k) {
+                self.forgotten.insert(k.clone());
+            }
+        }
+    }
+
+    /// How many states the function has (an estimate: at least the real number).
+    fn len(&self) -> usize {
+        self.base.len() + self.added.len()
+    }
+}
 
 /// A path to compile: a block made for a state, and the merge keys the path passed
 /// inline since it last entered a merge block (its *history*).
@@ -260,7 +333,7 @@ fn run_path<E: Extension>(
     cx: &mut Cx,
     mut s: E::State,
     mut history: History,
-    merges: &mut Merges,
+    merges: &mut MergeTable,
     pending: &mut Vec<Pending<E::State>>,
     limits: Limits,
 ) -> Result<(), Stop> {
@@ -288,9 +361,7 @@ fn run_path<E: Extension>(
                     let (frozen, words) = freeze::<E>(cx, s, false, true)?;
                     if let Some(after) = history.since(&key) {
                         for k in &after {
-                            if matches!(merges.get(k), Some(None)) {
-                                merges.remove(k);
-                            }
+                            merges.forget_inline(k);
                         }
                     }
                     let blk = cx.b.create_block(&param_kinds::<E>(&frozen));
@@ -330,7 +401,7 @@ fn run_path<E: Extension>(
                     };
                     continue;
                 }
-                s = emit_switch::<E>(cx, value, cases, default, &history, pending)?;
+                s = emit_switch::<E>(cx, value, cases, default, &history, pending, limits)?;
             }
             Ok(Next::Promote { value, state }) => match value.as_const() {
                 Some(c) => s = E::promoted(state, c),
@@ -361,7 +432,48 @@ fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<
 }
 
 /// End the path with a promotion switch on the run-time `value`, to go on at `s` once
-/// its promoted input is set:
+/// its promoted input is set (see [`case_switch`]). The first time a value arrives,
+/// `promote_case` compiles the case for it and patches it into the switch. A full
+/// switch (see [`crate::jit::Options::max_cases`]) or a case that cannot be compiled
+/// sends the value the generic way: an exit to the JIT, which runs the continuation
+/// unit for the value.
+fn promotion_switch<E: Extension>(
+    cx: &mut Cx,
+    value: Word,
+    s: E::State,
+    merges: &mut MergeTable,
+) -> Result<(), Stop> {
+    let (frozen, words) = freeze_entry::<E>(cx, s)?;
+    let kinds = param_kinds::<E>(&frozen);
+    let entry = cx.jit.entry_point::<E>(frozen, Cut::Promote);
+    let mut args = vals(cx, &words)?;
+    args.push(cx.val(value)?);
+    // One switch per entry point in a function: a path that comes back (a loop through
+    // the promotion) jumps to it.
+    let key = switch_key(entry);
+    let p = match merges.get(&key) {
+        Some(Some(p)) => p.block,
+        _ => {
+            let p = case_switch::<E>(cx, &kinds, entry, true)?;
+            merges.insert(
+                key,
+                Some(MergeBlock {
+                    block: p,
+                    memory: Vec::new(),
+                }),
+            );
+            p
+        }
+    };
+    cx.tick()?;
+    cx.b.jump(p, &args)?;
+    Ok(())
+}
+
+/// A new block `P` ending in a switch whose cases are compiled when first needed, to go
+/// on at entry point `entry`; the current block and frame stay as they were. `P` takes
+/// `kinds` (the frame pointer, then the entry's words) and, when `promoted`, the value
+/// to switch on; a lazy side exit switches on 0 instead:
 ///
 /// ```text
 /// P(frame, words.., value): flexswitch value [frame, words..] default D
@@ -370,47 +482,32 @@ fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<
 ///                           jump P(frame, words.., value)
 /// ```
 ///
-/// The first time a value arrives, `promote_case` compiles the case for it and patches
-/// it into the switch; the jump back to `P` then takes it. A full switch (see
-/// [`crate::jit::Options::max_cases`]) or a case that cannot be compiled sends the value
-/// the generic way: an exit to the JIT, which runs the continuation unit for the value.
-fn promotion_switch<E: Extension>(
+/// `promote_case` compiles the case and patches it in; the jump back to `P` then takes
+/// it.
+fn case_switch<E: Extension>(
     cx: &mut Cx,
-    value: Word,
-    s: E::State,
-    merges: &mut Merges,
-) -> Result<(), Stop> {
-    let (frozen, words) = freeze_entry::<E>(cx, s)?;
-    let mut kinds = param_kinds::<E>(&frozen);
-    kinds.push(Kind::Int);
-    let entry = cx.jit.entry_point::<E>(frozen, Cut::Promote);
-    let mut args = vals(cx, &words)?;
-    args.push(cx.val(value)?);
-    // One switch per entry point in a function: a path that comes back (a loop through
-    // the promotion) jumps to it.
-    let key = switch_key(entry);
-    if let Some(Some(p)) = merges.get(&key) {
-        let p = p.block;
-        cx.tick()?;
-        cx.b.jump(p, &args)?;
-        return Ok(());
+    kinds: &[Kind],
+    entry: u64,
+    promoted: bool,
+) -> Result<Block, Stop> {
+    let here = cx.b.current_block();
+    let saved_frame = cx.frame;
+    let mut kinds = kinds.to_vec();
+    if promoted {
+        kinds.push(Kind::Int);
     }
+    let n = if promoted {
+        kinds.len() - 1
+    } else {
+        kinds.len()
+    };
     let p = cx.b.create_block(&kinds);
-    merges.insert(
-        key,
-        Some(MergeBlock {
-            block: p,
-            memory: Vec::new(),
-        }),
-    );
-    cx.tick()?;
-    cx.b.jump(p, &args)?;
     let d = cx.b.create_block(&kinds);
     cx.b.switch_to(p)?;
     let pp = cx.b.params(p).to_vec();
-    let n = pp.len() - 1;
+    let value = if promoted { pp[n] } else { cx.b.iconst(0) };
     cx.tick()?;
-    let switch = cx.b.flexswitch(pp[n], &pp[..n], d, &pp)?;
+    let switch = cx.b.flexswitch(value, &pp[..n], d, &pp)?;
     let site = cx.jit.promotion_site(entry, switch);
     cx.sites.push(site);
     cx.b.switch_to(d)?;
@@ -418,13 +515,16 @@ fn promotion_switch<E: Extension>(
     cx.frame = dp[0];
     let jit = cx.b.pconst(cx.jit as *const Jit as usize);
     let site_word = cx.b.iconst(site as i64);
+    let value = if promoted { dp[n] } else { cx.b.iconst(0) };
     let h = backend::Helper::new(
         "promote_case",
         crate::jit::promote_case::<E> as *const () as usize,
         Sig::new(&[Kind::Ptr, Kind::Int, Kind::Int], Some(Kind::Int)),
     );
-    let st = cx.call(&h, &[jit, site_word, dp[n]])?.unwrap();
-    let mut out = vec![Word::int(entry as i64), Word::Var(dp[n], Kind::Int)];
+    // Not `Cx::call`: what the block being emitted remembers of memory stays valid.
+    cx.tick()?;
+    let st = cx.b.call(&h, &[jit, site_word, value])?.unwrap();
+    let mut out = vec![Word::int(entry as i64), Word::Var(value, Kind::Int)];
     out.extend(
         dp[1..n]
             .iter()
@@ -434,7 +534,11 @@ fn promotion_switch<E: Extension>(
     cx.exit_if(st, crate::jit::Status::Continue, &out)?;
     cx.tick()?;
     cx.b.jump(p, &dp)?;
-    Ok(())
+    cx.frame = saved_frame;
+    if let Some(h) = here {
+        cx.b.switch_to(h)?;
+    }
+    Ok(p)
 }
 
 /// The key under which the block of the promotion switch of entry point `entry` is
@@ -468,6 +572,7 @@ fn emit_switch<E: Extension>(
     default: Option<E::State>,
     history: &History,
     pending: &mut Vec<Pending<E::State>>,
+    limits: Limits,
 ) -> Result<E::State, Stop> {
     let v = cx.val(value)?;
     let mut cases = cases.into_iter().map(|(c, s)| (c, known::<E>(s, value, c)));
@@ -475,7 +580,20 @@ fn emit_switch<E: Extension>(
         return default.ok_or_else(|| Stop::fail("a switch without cases"));
     };
     let mut side = |cx: &mut Cx, cond: Value, s: E::State| -> Result<(), Stop> {
-        let (blk, args, f) = block_for::<E>(cx, s, true)?;
+        let (f, words) = freeze::<E>(cx, s, true, true)?;
+        let kinds = param_kinds::<E>(&f);
+        let args = block_args::<E>(cx, &f, &words)?;
+        // A lazy exit leaves through the frame with its words when its case cannot be
+        // compiled: one with more words is compiled with the unit.
+        if limits.lazy_exits && kinds.len() + 1 <= crate::frame::FRAME_WORDS {
+            let entry = cx.jit.entry_point::<E>(f, Cut::Lazy);
+            let stub = case_switch::<E>(cx, &kinds, entry, false)?;
+            cx.tick()?;
+            cx.b.exit_if(cond, stub, &args)?;
+            return Ok(());
+        }
+        // Only this exit enters it: parameters its path does not read are dropped.
+        let blk = cx.b.create_private_block(&kinds);
         cx.tick()?;
         cx.b.exit_if(cond, blk, &args)?;
         pending.push(Pending {

@@ -308,20 +308,7 @@ pub fn entry_words<E: Extension>(f: &Frozen<E::State>) -> usize {
     param_kinds::<E>(f).len() - 1
 }
 
-/// A fresh block for a state, the arguments that enter it, and the frozen state.
-pub(crate) fn block_for<E: Extension>(
-    cx: &mut Cx,
-    s: E::State,
-    keep_consts: bool,
-) -> Result<(Block, Vec<Value>, Frozen<E::State>), Stop> {
-    let (f, words) = freeze::<E>(cx, s, keep_consts, true)?;
-    let args = block_args::<E>(cx, &f, &words)?;
-    // Only this exit enters it: parameters its path does not read are dropped.
-    let blk = cx.b.create_private_block(&param_kinds::<E>(&f));
-    Ok((blk, args, f))
-}
-
-/// Enter `blk` (created for `f` by [`block_for`], or the function's entry): the red words
+/// Enter `blk` (a block with the [`param_kinds`] of `f`, or the function's entry): the red words
 /// and the virtual vectors' elements become its parameters.
 pub(crate) fn enter<E: Extension>(
     cx: &mut Cx,

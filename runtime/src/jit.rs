@@ -69,6 +69,10 @@ pub struct Options {
     /// Bytes of machine code the backend may emit; past them, units are run by the
     /// fallback engine (see the module documentation).
     pub code_space: usize,
+    /// Compile side exits when first taken (else every path with its unit, the default:
+    /// on the brainfuck benchmarks, compiling thousands of fragments costs more than
+    /// compiling every path at once, and their code runs slower).
+    pub lazy_exits: bool,
 }
 
 impl Default for Options {
@@ -81,6 +85,7 @@ impl Default for Options {
             max_ops: 2_000_000,
             max_cases: 16,
             code_space: backend::DEFAULT_CODE_SPACE,
+            lazy_exits: false,
         }
     }
 }
@@ -92,6 +97,8 @@ pub const USAGE: &str = "JIT options (before the program's own arguments):
   --jit-max-states N       merge states per compiled unit; more go to other units (default 100000)
   --jit-max-ops N          operations per compiled unit; more go to other units (default 2000000)
   --jit-max-cases N        cases per promotion switch; more values go through a table (default 16)
+  --jit-lazy-exits         compile the paths of side exits when first taken, not with
+                           their unit
   --jit-code-space N[K|M]  bytes of machine code; when they are used up, later code is
                            interpreted by the reference backend (default 64M)";
 
@@ -115,6 +122,7 @@ impl Options {
         while i < args.len() {
             match args[i].as_str() {
                 "--no-jit" => o.enabled = false,
+                "--jit-lazy-exits" => o.lazy_exits = true,
                 "--backend" => {
                     o.backend = value(i, "--backend")?.parse()?;
                     i += 1;
@@ -255,8 +263,9 @@ pub struct Jit {
     compiled: std::cell::Cell<usize>,
     entry_ids: RefCell<HashMap<(std::any::TypeId, Cut, driver::MergeKey), u64>>,
     sites: RefCell<Vec<Site>>,
-    /// The merge blocks of each compiled unit, which cases added later may jump to.
-    blocks: RefCell<HashMap<Unit, HashMap<driver::MergeKey, driver::MergeBlock>>>,
+    /// The merge states of each compiled unit: cases added later may jump to their
+    /// blocks, and give a block to those compiled in line.
+    blocks: RefCell<HashMap<Unit, driver::Merges>>,
 }
 
 impl Jit {
@@ -458,7 +467,10 @@ impl Jit {
     /// The entry point for going on at `s` (one per state key; a state without a key
     /// gets its own).
     pub fn entry_point<E: Extension>(&self, s: Frozen<E::State>, why: Cut) -> u64 {
-        let key = driver::frozen_key::<E>(&s).map(|k| (std::any::TypeId::of::<E::State>(), why, k));
+        let key = match why {
+            Cut::Lazy => None,
+            _ => driver::frozen_key::<E>(&s).map(|k| (std::any::TypeId::of::<E::State>(), why, k)),
+        };
         if let Some(k) = &key {
             if let Some(id) = self.entry_ids.borrow().get(k) {
                 return *id;
@@ -506,7 +518,7 @@ impl Jit {
                 state.promoted::<E>(value),
                 format!("continuation of entry {id} for value {value}"),
             ),
-            Cut::Limit => (state, format!("continuation of entry {id}")),
+            Cut::Limit | Cut::Lazy => (state, format!("continuation of entry {id}")),
         };
         let n = driver::entry_words::<E>(&start);
         let f = if self.primary_full.get() {
@@ -545,33 +557,42 @@ impl Jit {
         sites.len() as u64 - 1
     }
 
-    /// Record what compiling code for `func` made: its merge blocks and its promotion
+    /// Record what compiling code for `func` made: its merge states and its promotion
     /// switches.
-    pub(crate) fn compiled_blocks(&self, func: Unit, merges: &driver::Merges, sites: &[u64]) {
-        let mut blocks = self.blocks.borrow_mut();
-        let known = blocks.entry(func).or_default();
-        for (k, b) in merges {
-            if let Some(b) = b {
-                known.insert(k.clone(), b.clone());
-            }
-        }
+    pub(crate) fn compiled_blocks(&self, func: Unit, merges: driver::Merges, sites: &[u64]) {
+        self.blocks
+            .borrow_mut()
+            .entry(func)
+            .or_default()
+            .extend(merges);
         let mut all = self.sites.borrow_mut();
         for s in sites {
             all[*s as usize].func = Some(func);
         }
     }
 
-    /// The merge blocks of `func`, as the merge states a case starts with.
-    pub(crate) fn merge_blocks(&self, func: Unit) -> driver::Merges {
+    /// The merge states of `func`, taken out while a case is compiled against them (see
+    /// [`Jit::put_merges`]).
+    pub(crate) fn take_merges(&self, func: Unit) -> driver::Merges {
         self.blocks
-            .borrow()
-            .get(&func)
-            .map(|m| {
-                m.iter()
-                    .map(|(k, b)| (k.clone(), Some(b.clone())))
-                    .collect()
-            })
+            .borrow_mut()
+            .get_mut(&func)
+            .map(std::mem::take)
             .unwrap_or_default()
+    }
+
+    /// Give back what [`Jit::take_merges`] took.
+    pub(crate) fn put_merges(&self, func: Unit, merges: driver::Merges) {
+        self.blocks.borrow_mut().insert(func, merges);
+    }
+
+    /// A case forgot `key`, compiled in line in `func` (see `driver::run_path`).
+    pub(crate) fn forget_merge(&self, func: Unit, key: &driver::MergeKey) {
+        if let Some(m) = self.blocks.borrow_mut().get_mut(&func) {
+            if matches!(m.get(key), Some(None)) {
+                m.remove(key);
+            }
+        }
     }
 
     /// Compile and patch in the case `value` of promotion switch `site`. `false` when
@@ -601,27 +622,32 @@ impl Jit {
             }
             return false;
         }
-        let start = {
+        let (start, why) = {
             let entries = self.entries.borrow();
-            match entries
-                .get(entry as usize)
-                .and_then(|e| e.state.downcast_ref::<Frozen<E::State>>())
-            {
-                Some(s) => s.clone(),
+            let Some(e) = entries.get(entry as usize) else {
+                return false;
+            };
+            match e.state.downcast_ref::<Frozen<E::State>>() {
+                Some(s) => (s.clone(), e.why),
                 None => return false,
             }
         };
-        match driver::compile_case::<E>(self, func, switch, value, start, self.limits()) {
+        let what = match why {
+            Cut::Lazy => format!("side exit {site}"),
+            _ => format!("promotion switch {site}: case {value}"),
+        };
+        let promote = why == Cut::Promote;
+        match driver::compile_case::<E>(self, func, switch, value, start, promote, self.limits()) {
             Ok(stats) => {
                 self.backend().note(&format!(
-                    "promotion switch {site}: case {value}: compiled {} merge states, {} paths, {} operations",
+                    "{what}: compiled {} merge states, {} paths, {} operations",
                     stats.merge_states, stats.paths, stats.operations
                 ));
                 true
             }
             Err(why) => {
                 self.backend().note(&format!(
-                    "promotion switch {site}: case {value} not compiled ({why}); it goes through the table of entry {entry}"
+                    "{what}: not compiled ({why}); it goes through the table of entry {entry}"
                 ));
                 false
             }
@@ -632,6 +658,7 @@ impl Jit {
         Limits {
             max_states: self.options.max_states,
             max_ops: self.options.max_ops,
+            lazy_exits: self.options.lazy_exits,
         }
     }
 

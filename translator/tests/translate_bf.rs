@@ -83,6 +83,7 @@ fn beer_gives_its_output_with_and_without_the_jit() {
             &["--no-jit"],
             &["--backend", "x86"],
             &["--backend", "reference"],
+            &["--jit-lazy-exits"],
         ],
     );
 }
@@ -181,6 +182,7 @@ fn generated_programs_agree_with_the_plain_interpreter() {
         for m in [
             &["--backend", "x86"][..],
             &["--backend", "reference"][..],
+            &["--jit-lazy-exits"][..],
             CRAMPED,
         ] {
             assert_eq!(

@@ -64,12 +64,14 @@ fn run(bin: &Path, mode: &[&str], prog: &Path, arg: i64) -> (i32, String, String
     (status.code().unwrap_or(-1), out, err)
 }
 
-/// The plain interpreter, then each way of running with the JIT; the last one makes
-/// tiny units in a tiny code space, so runs go on in the JIT's fallback engine.
-const MODES: [&[&str]; 4] = [
+/// The plain interpreter, then each way of running with the JIT: side exits compiled
+/// when first taken; tiny units in a tiny code space, so runs go on in the JIT's
+/// fallback engine.
+const MODES: [&[&str]; 5] = [
     &["--no-jit"],
     &["--backend", "x86"],
     &["--backend", "reference"],
+    &["--jit-lazy-exits"],
     &["--jit-max-states", "2", "--jit-code-space", "4K"],
 ];
 

@@ -210,9 +210,10 @@ impl Backend for X86Backend {
     ) -> Result<(), CompileError> {
         let mut inner = self.inner.borrow_mut();
         let inner = &mut *inner;
+        let at = inner.next_addr();
         let st = inner
             .funcs
-            .get(func.index())
+            .get_mut(func.index())
             .ok_or(CompileError::UnknownFunction(func))?;
         crate::admit_case(
             &st.shape,
@@ -221,23 +222,31 @@ impl Backend for X86Backend {
             value,
             &fragment,
         )?;
-        // Compile against a copy of the layout: nothing changes unless all fits.
-        let mut layout = st.layout.clone();
-        let sw = layout.switches[switch.index()].clone();
-        let at = inner.next_addr();
-        let c = emit::compile(
-            &fragment,
-            &mut layout,
-            at,
-            Some((sw.arg_locs.clone(), sw.frame)),
+        // A fragment only appends to the layout (its own blocks and switches), so taking
+        // back a fragment that does not fit is cutting the layout back to these lengths.
+        let layout = &mut st.layout;
+        let lengths = (
+            layout.param_locs.len(),
+            layout.block_addr.len(),
+            layout.block_frame.len(),
+            layout.switches.len(),
         );
+        let sw = layout.switches[switch.index()].clone();
+        let c = emit::compile(&fragment, layout, at, Some((sw.arg_locs.clone(), sw.frame)));
         let chunk_full = sw.used == SWITCH_SLOTS;
         let chunk_len = SWITCH_SLOTS * SLOT_BYTES + 5;
-        inner.check_space(c.bytes.len() + if chunk_full { chunk_len } else { 0 })?;
+        if let Err(e) = inner.check_space(c.bytes.len() + if chunk_full { chunk_len } else { 0 }) {
+            let layout = &mut inner.funcs[func.index()].layout;
+            layout.param_locs.truncate(lengths.0);
+            layout.block_addr.truncate(lengths.1);
+            layout.block_frame.truncate(lengths.2);
+            layout.switches.truncate(lengths.3);
+            return Err(e);
+        }
 
         inner.append(&c.bytes);
         inner.log_code(&fragment.name, at, &c);
-        let mut sw = layout.switches[switch.index()].clone();
+        let mut sw = sw;
         if chunk_full {
             // Continue the switch in a fresh chunk whose tail goes to the default path.
             let chunk_at = inner.next_addr();
@@ -260,13 +269,11 @@ impl Backend for X86Backend {
         let slot = sw.chunk + sw.used * SLOT_BYTES;
         inner.patch(slot, &emit::case_slot(slot, value, c.entry));
         sw.used += 1;
-        layout.switches[switch.index()] = sw;
-
         inner.count_ops(&fragment);
         inner.stats.fragments += 1;
         let st = &mut inner.funcs[func.index()];
+        st.layout.switches[switch.index()] = sw;
         st.shape.extend(&fragment);
-        st.layout = layout;
         st.cases[switch.index()].push(value);
         st.cases.resize(st.shape.switch_args.len(), Vec::new());
         Ok(())
