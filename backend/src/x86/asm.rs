@@ -101,6 +101,11 @@ pub fn set_rax(ops: &mut Ops, c: Cond) {
     dynasm!(ops ; .arch x64 ; movzx eax, al);
 }
 
+/// Whether `v` is a sign-extended 8-bit immediate (the short form of ALU operations).
+fn fits_i8(v: u64) -> bool {
+    v as i64 >= i8::MIN as i64 && v as i64 <= i8::MAX as i64
+}
+
 fn fits_i32(v: u64) -> bool {
     v as i64 >= i32::MIN as i64 && v as i64 <= i32::MAX as i64
 }
@@ -197,6 +202,9 @@ pub fn alu(ops: &mut Ops, op: Alu, r: u8, src: Loc) {
     macro_rules! forms {
         ($ins:ident) => {
             match src {
+                Loc::Imm(v) if fits_i8(v) => {
+                    dynasm!(ops ; .arch x64 ; $ins Rq(r), BYTE v as i8)
+                }
                 Loc::Reg(s) => dynasm!(ops ; .arch x64 ; $ins Rq(r), Rq(s)),
                 Loc::Imm(v) if fits_i32(v) => dynasm!(ops ; .arch x64 ; $ins Rq(r), v as i32),
                 Loc::Imm(v) => dynasm!(ops ; .arch x64 ; mov r11, QWORD v as i64 ; $ins Rq(r), r11),
@@ -214,7 +222,17 @@ pub fn alu(ops: &mut Ops, op: Alu, r: u8, src: Loc) {
         Alu::And => forms!(and),
         Alu::Or => forms!(or),
         Alu::Xor => forms!(xor),
-        Alu::Cmp => forms!(cmp),
+        // `cmp` keeps the 32-bit immediate form: dynasm types its short form differently.
+        Alu::Cmp => match src {
+            Loc::Reg(s) => dynasm!(ops ; .arch x64 ; cmp Rq(r), Rq(s)),
+            Loc::Imm(v) if fits_i32(v) => dynasm!(ops ; .arch x64 ; cmp Rq(r), v as i32),
+            Loc::Imm(v) => dynasm!(ops ; .arch x64 ; mov r11, QWORD v as i64 ; cmp Rq(r), r11),
+            Loc::Xmm(_) => unreachable!("float operand in integer operation"),
+            m => {
+                let o = disp(m);
+                dynasm!(ops ; .arch x64 ; cmp Rq(r), QWORD [rbp + o])
+            }
+        },
         Alu::Imul => match src {
             Loc::Reg(s) => dynasm!(ops ; .arch x64 ; imul Rq(r), Rq(s)),
             Loc::Imm(v) if fits_i32(v) => dynasm!(ops ; .arch x64 ; imul Rq(r), Rq(r), v as i32),
