@@ -744,3 +744,60 @@ pub fn configure_from_env_args() -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<(Options, Vec<String>), String> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        Options::parse(&args)
+    }
+
+    #[test]
+    fn options_come_before_the_program_and_its_arguments() {
+        let (o, rest) = parse(&[
+            "--jit-code-space",
+            "64K",
+            "--jit-lazy-exits",
+            "--jit-max-cases",
+            "3",
+            "prog.b",
+            "--no-jit",
+        ])
+        .unwrap();
+        assert_eq!(o.code_space, 64 << 10);
+        assert!(o.lazy_exits && o.enabled);
+        assert_eq!(o.max_cases, 3);
+        assert_eq!(rest, ["prog.b", "--no-jit"]);
+        assert_eq!(
+            parse(&["--jit-code-space", "2m"]).unwrap().0.code_space,
+            2 << 20
+        );
+        assert_eq!(
+            parse(&["--jit-code-space", "100"]).unwrap().0.code_space,
+            100
+        );
+        let (o, _) = parse(&["x"]).unwrap();
+        assert!(!o.lazy_exits);
+        assert_eq!(o.code_space, backend::DEFAULT_CODE_SPACE);
+    }
+
+    #[test]
+    fn bad_options_say_what_is_wrong() {
+        for (args, says) in [
+            (&["--jit-code-space", "0"][..], "needs a positive number"),
+            (&["--jit-code-space", "K"][..], "needs a positive number"),
+            (
+                &["--jit-code-space", "99999999999999999999M"][..],
+                "positive number",
+            ),
+            (&["--jit-code-space", "18014398509481984M"][..], "too large"),
+            (&["--jit-code-space"][..], "needs a value"),
+            (&["--backend", "arm"][..], "unknown backend"),
+        ] {
+            let e = parse(args).unwrap_err();
+            assert!(e.contains(says), "{args:?}: {e}");
+        }
+    }
+}
