@@ -452,7 +452,7 @@ impl<'j> Cx<'j> {
             .call(h, &vals)?
             .ok_or_else(|| Stop::fail("helper returns nothing"))?;
         self.propagate_if(status)?;
-        let mut out = Vec::with_capacity(kinds.len());
+        let mut out = Red::with_capacity(kinds.len());
         for (i, k) in kinds.iter().enumerate() {
             let v = self.load(word_mem(*k), self.frame, 8 * i as i32)?;
             out.push(Word::Var(v, *k));

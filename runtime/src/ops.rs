@@ -7,6 +7,7 @@ use crate::frame;
 use crate::green::{self, IntOp};
 use crate::word::{IntTy, Red, Stop, Word};
 use backend::{BinOp, Helper, Kind, MemType, OvfOp, Sig, UnOp, Value};
+use smallvec::smallvec;
 
 fn helper(name: &str, addr: usize, params: &[Kind], ret: Option<Kind>) -> Helper {
     Helper::new(name, addr, Sig::new(params, ret))
@@ -240,12 +241,12 @@ impl<'j> Cx<'j> {
         if let (Some(x), Some(y)) = (int_of(wa, ty), int_of(wb, bty)) {
             let r = green::eval(op, ty, x, y)?;
             return Ok(if op.is_checked() {
-                vec![
+                smallvec![
                     Word::int(r.is_some() as i64),
                     Word::int(ty.to_word(r.unwrap_or(0)) as i64),
                 ]
             } else {
-                vec![Word::int(ty.to_word(r.unwrap_or(0)) as i64)]
+                smallvec![Word::int(ty.to_word(r.unwrap_or(0)) as i64)]
             });
         }
         let a = self.val(wa)?;
@@ -304,7 +305,10 @@ impl<'j> Cx<'j> {
             AddChecked | SubChecked | MulChecked => {
                 let (flag, r) = self.arith_flag(op, ty, a, b)?;
                 let tag = self.bin_i(BinOp::Eq, flag, 0)?;
-                return Ok(vec![Word::Var(tag, Kind::Int), Word::Var(r, Kind::Int)]);
+                return Ok(smallvec![
+                    Word::Var(tag, Kind::Int),
+                    Word::Var(r, Kind::Int)
+                ]);
             }
             Div | Rem | DivEuclid | RemEuclid => {
                 let rem = matches!(op, Rem | RemEuclid);
@@ -333,7 +337,7 @@ impl<'j> Cx<'j> {
                     None => nz,
                 };
                 let r = self.divide(op, ty, a, b)?;
-                return Ok(vec![Word::Var(ok, Kind::Int), Word::Var(r, Kind::Int)]);
+                return Ok(smallvec![Word::Var(ok, Kind::Int), Word::Var(r, Kind::Int)]);
             }
             Shl | Shr | ShlWrap | ShrWrap => {
                 let count = if matches!(op, Shl | Shr) {
@@ -401,7 +405,10 @@ impl<'j> Cx<'j> {
                     };
                     if op == NegChecked {
                         let tag = self.bin_i(BinOp::Eq, flag, 0)?;
-                        return Ok(vec![Word::Var(tag, Kind::Int), Word::Var(r, Kind::Int)]);
+                        return Ok(smallvec![
+                            Word::Var(tag, Kind::Int),
+                            Word::Var(r, Kind::Int)
+                        ]);
                     }
                     self.panic_if(flag, green::NEG_OVF, &[])?;
                     r
@@ -433,7 +440,7 @@ impl<'j> Cx<'j> {
                 if let Some(k) = wb.as_const() {
                     let unsigned = !ty.signed() || matches!(op, Eq | Ne);
                     if let Some(t) = unsigned.then(|| self.decide(c, a, k)).flatten() {
-                        return Ok(vec![Word::int(t as i64)]);
+                        return Ok(smallvec![Word::int(t as i64)]);
                     }
                 }
                 let r = self.bin(c, a, b)?;
@@ -443,7 +450,7 @@ impl<'j> Cx<'j> {
                 r
             }
         };
-        Ok(vec![Word::Var(r, Kind::Int)])
+        Ok(smallvec![Word::Var(r, Kind::Int)])
     }
 
     /// Bool operations: `not`, `and`, `or`, `xor`, `eq`, `ne` (by name).
@@ -458,7 +465,7 @@ impl<'j> Cx<'j> {
                 "xor" | "ne" => x ^ y,
                 _ => (x == y) as u64,
             };
-            return Ok(vec![Word::int(r as i64)]);
+            return Ok(smallvec![Word::int(r as i64)]);
         }
         let (x, y) = (self.val(wa)?, self.val(wb)?);
         let r = match op {
@@ -468,7 +475,7 @@ impl<'j> Cx<'j> {
             "xor" | "ne" => self.bin(BinOp::Xor, x, y)?,
             _ => self.bin(BinOp::Eq, x, y)?,
         };
-        Ok(vec![Word::Var(r, Kind::Int)])
+        Ok(smallvec![Word::Var(r, Kind::Int)])
     }
 
     /// Float operations by flow-graph name without the `float_` prefix.
@@ -481,8 +488,8 @@ impl<'j> Cx<'j> {
         };
         if let (Some(x), Some(y)) = (wa.as_const(), wb.as_const()) {
             let (x, y) = (f64::from_bits(x), f64::from_bits(y));
-            let f = |v: f64| Ok(vec![Word::Const(v.to_bits(), Kind::Float)]);
-            let c = |v: bool| Ok(vec![Word::int(v as i64)]);
+            let f = |v: f64| Ok(smallvec![Word::Const(v.to_bits(), Kind::Float)]);
+            let c = |v: bool| Ok(smallvec![Word::int(v as i64)]);
             return match op {
                 "add" => f(x + y),
                 "sub" => f(x - y),
@@ -529,7 +536,7 @@ impl<'j> Cx<'j> {
                 (self.bin(bop, x, y)?, k)
             }
         };
-        Ok(vec![Word::Var(r, k)])
+        Ok(smallvec![Word::Var(r, k)])
     }
 
     /// `a as to`, for `a` of type `from`.
@@ -545,7 +552,7 @@ impl<'j> Cx<'j> {
                 _ => return Err(Stop::fail(format!("cast from {from:?} to {to:?}"))),
             };
             let k = to.kind();
-            return Ok(vec![Word::Const(r, k)]);
+            return Ok(smallvec![Word::Const(r, k)]);
         }
         let x = self.val(w)?;
         let r = match (from, to) {
@@ -577,7 +584,7 @@ impl<'j> Cx<'j> {
             (Scalar::Int(_), Scalar::Char) => x,
             _ => return Err(Stop::fail(format!("cast from {from:?} to {to:?}"))),
         };
-        Ok(vec![Word::Var(r, to.kind())])
+        Ok(smallvec![Word::Var(r, to.kind())])
     }
 
     fn vec_ptr(&mut self, v: &Red) -> Result<Value, Stop> {
@@ -591,20 +598,20 @@ impl<'j> Cx<'j> {
         let (x, n) = (word0(x)?, word0(n)?);
         if let Some(len) = n.as_const().filter(|l| *l as usize <= MAX_VIRTUAL_LEN) {
             let x = self.concrete(x)?;
-            return Ok(vec![self.new_virtual(elem, vec![x; len as usize])]);
+            return Ok(smallvec![self.new_virtual(elem, vec![x; len as usize])]);
         }
         let p = self.repeat_call(elem, x, n)?;
         if let Some(len) = n.as_const() {
             let pv = self.val(p)?;
             let data = self.load(MemType::Ptr, pv, 0)?;
-            return Ok(vec![self.new_sized(
+            return Ok(smallvec![self.new_sized(
                 elem,
                 len as usize,
                 p,
                 Word::Var(data, Kind::Ptr),
             )]);
         }
-        Ok(vec![p])
+        Ok(smallvec![p])
     }
 
     /// A vector allocated by compiled code: `vec![x; n]`.
@@ -668,21 +675,21 @@ impl<'j> Cx<'j> {
         let words: Vec<Word> = items.iter().map(word0).collect::<Result<_, _>>()?;
         let words = self.concrete_words(&words)?;
         if words.len() <= MAX_VIRTUAL_LEN {
-            return Ok(vec![self.new_virtual(elem, words)]);
+            return Ok(smallvec![self.new_virtual(elem, words.into_vec())]);
         }
-        Ok(vec![self.alloc_vec(elem, &words)?])
+        Ok(smallvec![self.alloc_vec(elem, &words)?])
     }
 
     pub fn vec_len(&mut self, v: &Red) -> Result<Red, Stop> {
         if let Some((_, items)) = self.virtual_vec(word0(v)?) {
-            return Ok(vec![Word::int(items.len() as i64)]);
+            return Ok(smallvec![Word::int(items.len() as i64)]);
         }
         if let Some((len, _)) = self.sized_vec(word0(v)?) {
-            return Ok(vec![Word::int(len as i64)]);
+            return Ok(smallvec![Word::int(len as i64)]);
         }
         let p = self.vec_ptr(v)?;
         let n = self.load(MemType::I64, p, 8)?;
-        Ok(vec![Word::Var(n, Kind::Int)])
+        Ok(smallvec![Word::Var(n, Kind::Int)])
     }
 
     /// The element number of a virtual vector `v` at a constant index `i`, after the
@@ -696,7 +703,7 @@ impl<'j> Cx<'j> {
         if ix >= items.len() as u64 {
             return Err(Stop::Panic(
                 green::INDEX_OOB.to_string(),
-                vec![Word::int(items.len() as i64), wi],
+                smallvec![Word::int(items.len() as i64), wi],
             ));
         }
         let Word::Virtual(n) = self.resolve(wv) else {
@@ -724,7 +731,7 @@ impl<'j> Cx<'j> {
                 if ix >= len as u64 {
                     return Err(Stop::Panic(
                         green::INDEX_OOB.to_string(),
-                        vec![Word::int(len as i64), wi],
+                        smallvec![Word::int(len as i64), wi],
                     ));
                 }
             }
@@ -747,12 +754,12 @@ impl<'j> Cx<'j> {
 
     pub fn vec_get(&mut self, elem: Scalar, v: &Red, i: &Red) -> Result<Red, Stop> {
         if let Some((n, ix)) = self.virtual_index(v, i)? {
-            return Ok(vec![self.virtual_items(n)[ix]]);
+            return Ok(smallvec![self.virtual_items(n)[ix]]);
         }
         let (data, iv) = self.element(v, i)?;
         let key = (data, word0(i)?);
         if let Some(w) = self.memory.get(&key) {
-            return Ok(vec![*w]);
+            return Ok(smallvec![*w]);
         }
         let mt = elem.mem();
         self.tick()?;
@@ -761,7 +768,7 @@ impl<'j> Cx<'j> {
             elem.kind(),
         );
         self.memory.insert(key, r);
-        Ok(vec![r])
+        Ok(smallvec![r])
     }
 
     pub fn vec_set(&mut self, elem: Scalar, v: &Red, i: &Red, x: &Red) -> Result<(), Stop> {
@@ -815,13 +822,13 @@ impl<'j> Cx<'j> {
     pub fn vec_pop(&mut self, elem: Scalar, v: &Red) -> Result<Red, Stop> {
         if let Some((_, items)) = self.virtual_vec(word0(v)?) {
             if items.is_empty() {
-                return Ok(vec![Word::int(0), Word::Const(0, elem.kind())]);
+                return Ok(smallvec![Word::int(0), Word::Const(0, elem.kind())]);
             }
             let Word::Virtual(n) = self.resolve(word0(v)?) else {
                 unreachable!("virtual_vec found a virtual vector")
             };
             let x = self.virtual_items(n).pop().expect("not empty");
-            return Ok(vec![Word::int(1), x]);
+            return Ok(smallvec![Word::int(1), x]);
         }
         if elem.kind() == Kind::Float {
             return Err(Stop::fail("pop of a float from a red vector"));
@@ -837,7 +844,10 @@ impl<'j> Cx<'j> {
             Some(Kind::Int),
         );
         let x = self.call(&h, &[p, signed])?.unwrap();
-        Ok(vec![Word::Var(tag, Kind::Int), Word::Var(x, Kind::Int)])
+        Ok(smallvec![
+            Word::Var(tag, Kind::Int),
+            Word::Var(x, Kind::Int)
+        ])
     }
 }
 
@@ -860,6 +870,6 @@ impl<'j> Cx<'j> {
         let mt = elem.mem();
         self.tick()?;
         let r = self.b.load_indexed(mt, p, iv, mt.size() as u8, 0)?;
-        Ok(vec![Word::Var(r, elem.kind())])
+        Ok(smallvec![Word::Var(r, elem.kind())])
     }
 }

@@ -36,8 +36,9 @@ impl Word {
     }
 }
 
-/// A red value: its words, in layout order.
-pub type Red = Vec<Word>;
+/// A red value: its words, in layout order (most are one or two words: held in place,
+/// so copying one between states allocates nothing).
+pub type Red = smallvec::SmallVec<[Word; 2]>;
 
 /// The constant words of a layout, all zero (the filler of unused enum slots).
 pub fn zeros(kinds: &[Kind]) -> Red {
@@ -65,7 +66,7 @@ pub enum Stop {
 
 impl Stop {
     pub fn panic(msg: impl Into<String>) -> Stop {
-        Stop::Panic(msg.into(), Vec::new())
+        Stop::Panic(msg.into(), Red::new())
     }
     pub fn fail(msg: impl Into<String>) -> Stop {
         Stop::Fail(msg.into())

@@ -198,7 +198,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 let t = self.g().operand_ty(o).clone();
                 if let Operand::Var(v) = o {
                     if self.is_tag(*v) {
-                        return Ok(format!("vec![Word::int({})]", var(*v)));
+                        return Ok(format!("Red::from_slice(&[Word::int({})])", var(*v)));
                     }
                 }
                 self.t.kinds(&t).map_err(|m| self.err(span, m))?;
@@ -761,13 +761,13 @@ pub fn entry({params}) -> {ret} {{
                     self.redx(&a[1], sp)?,
                     self.redx(&a[2], sp)?,
                 );
-                format!("{{ cx.vec_set({elem}, &{c}, &{i}, &{x})?; Vec::new() }}")
+                format!("{{ cx.vec_set({elem}, &{c}, &{i}, &{x})?; Red::new() }}")
             }
             OpKind::Len => {
                 let c = self.redx(&a[0], sp)?;
                 match arg_ty(0) {
                     Ty::Vec(_) => format!("cx.vec_len(&{c})?"),
-                    Ty::Slice(_) | Ty::Str => format!("vec![{c}[1]]"),
+                    Ty::Slice(_) | Ty::Str => format!("Red::from_slice(&[{c}[1]])"),
                     t => {
                         return Err(self.err(
                             sp,
@@ -797,7 +797,7 @@ pub fn entry({params}) -> {ret} {{
                         self.redx(&a[1], sp)?
                     ),
                     OpKind::VecPush => format!(
-                        "{{ cx.vec_push({elem}, &{}, &{})?; Vec::new() }}",
+                        "{{ cx.vec_push({elem}, &{}, &{})?; Red::new() }}",
                         self.redx(&a[0], sp)?,
                         self.redx(&a[1], sp)?
                     ),
@@ -826,7 +826,7 @@ pub fn entry({params}) -> {ret} {{
                     fields.join(", ")
                 )
             }
-            OpKind::VariantTag => format!("vec![{}[0]]", self.redx(&a[0], sp)?),
+            OpKind::VariantTag => format!("Red::from_slice(&[{}[0]])", self.redx(&a[0], sp)?),
             OpKind::VariantField(vn, i) => {
                 let t = arg_ty(0);
                 let vi = self.t.variant_index(&t, vn).map_err(|m| self.err(sp, m))?;
@@ -834,12 +834,16 @@ pub fn entry({params}) -> {ret} {{
                     .t
                     .field_offset(&t, vi, *i)
                     .map_err(|m| self.err(sp, m))?;
-                format!("{}[{off}..{}].to_vec()", self.redx(&a[0], sp)?, off + n)
+                format!(
+                    "Red::from_slice(&{}[{off}..{}])",
+                    self.redx(&a[0], sp)?,
+                    off + n
+                )
             }
             OpKind::NewTuple => {
                 let parts: Vec<String> = a.iter().map(|o| self.redx(o, sp)).collect::<R<_>>()?;
                 format!(
-                    "{{ let mut w: Red = Vec::new(); {} w }}",
+                    "{{ let mut w = Red::new(); {} w }}",
                     parts
                         .iter()
                         .map(|p| format!("w.extend({p});"))
@@ -855,7 +859,11 @@ pub fn entry({params}) -> {ret} {{
                     off += self.t.kinds(t).map_err(|m| self.err(sp, m))?.len();
                 }
                 let n = self.t.kinds(&ts[*i]).map_err(|m| self.err(sp, m))?.len();
-                format!("{}[{off}..{}].to_vec()", self.redx(&a[0], sp)?, off + n)
+                format!(
+                    "Red::from_slice(&{}[{off}..{}])",
+                    self.redx(&a[0], sp)?,
+                    off + n
+                )
             }
             OpKind::ResidualCall(f) => self.residual(f, a, op.result, sp)?,
             k => {
@@ -911,7 +919,7 @@ pub fn entry({params}) -> {ret} {{
         let x = self.redx(&a[0], sp)?;
         let y = match a.get(1) {
             Some(o) => self.redx(o, sp)?,
-            None => "Vec::new()".into(),
+            None => "Red::new()".into(),
         };
         let t0 = norm(self.g().operand_ty(&a[0]));
         Ok(if let Some(op) = int_op(p) {
@@ -1056,7 +1064,7 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
         }
         // The helper lives in the parent module of the portal's.
         Ok(format!(
-            "{{ let mut a: Red = Vec::new(); {ws} cx.residual_call(&{helper}, &a, KINDS_{ri})? }}"
+            "{{ let mut a = Red::new(); {ws} cx.residual_call(&{helper}, &a, KINDS_{ri})? }}"
         ))
     }
 }
