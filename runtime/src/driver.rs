@@ -30,6 +30,7 @@
 use crate::cx::Cx;
 use crate::frozen::{
     block_args, enter, freeze, freeze_entry, live_shape_key, memory_args, param_kinds,
+    remembered_args,
 };
 pub use crate::frozen::{entry_words, frozen_key, Frozen, Index, MergeBlock};
 use crate::jit::{Engine, Jit, Unit, UnitError};
@@ -79,6 +80,12 @@ pub trait Extension {
     fn step(cx: &mut Cx, s: Self::State) -> Result<Next<Self::State>, Stop>;
     /// Whether the state is at a merge block.
     fn is_merge(s: &Self::State) -> bool;
+    /// Whether running the state's block emits nothing: it runs green operations only
+    /// and goes on to one state ([`Next::Goto`]) or returns ([`Next::Return`]), unless a
+    /// green operation panics.
+    fn is_silent(_s: &Self::State) -> bool {
+        false
+    }
     /// The key of any state whose green values can be keyed (equal keys: the same block
     /// and green values); `None` for the others. Every merge block's states have one.
     fn state_key(s: &Self::State) -> Option<MergeKey>;
@@ -401,7 +408,7 @@ fn run_path<E: Extension>(
                     };
                     continue;
                 }
-                s = emit_switch::<E>(cx, value, cases, default, &history, pending, limits)?;
+                s = emit_switch::<E>(cx, value, cases, default, &history, merges, pending, limits)?;
             }
             Ok(Next::Promote { value, state }) => match value.as_const() {
                 Some(c) => s = E::promoted(state, c),
@@ -559,6 +566,72 @@ fn known<E: Extension>(s: E::State, value: Word, c: i64) -> E::State {
     E::with_red_words(s, &mut words.into_iter())
 }
 
+/// The most blocks [`skip_silent`] runs through.
+const SILENT_STEPS: usize = 16;
+
+/// Where a side exit's path goes through blocks that emit nothing.
+enum Skipped<S> {
+    /// On to a merge block or to one that may emit.
+    State(S),
+    /// The portal returns these words, all scalars.
+    Return(Red),
+    /// A green operation panics: the message and its words, all scalars.
+    Panic(String, Red),
+}
+
+/// `s` moved on through blocks that emit nothing (see [`Extension::is_silent`]), up to a
+/// merge block or one that may emit, or to the end of the portal (a return or a panic
+/// whose words are scalars: its exit needs no code before it).
+fn skip_silent<E: Extension>(cx: &mut Cx, mut s: E::State) -> Skipped<E::State> {
+    let scalars = |cx: &Cx, words: &Red| {
+        words
+            .iter()
+            .all(|w| !matches!(cx.resolve(*w), Word::Virtual(_)))
+    };
+    for _ in 0..SILENT_STEPS {
+        if E::is_merge(&s) || !E::is_silent(&s) {
+            break;
+        }
+        let before = (s.clone(), cx.emitted());
+        let next = E::step(cx, s);
+        debug_assert_eq!(cx.emitted(), before.1, "a silent block emitted code");
+        match next {
+            Ok(Next::Goto(n)) => s = n,
+            Ok(Next::Return(words)) if scalars(cx, &words) => return Skipped::Return(words),
+            Err(Stop::Panic(msg, args)) if scalars(cx, &args) => return Skipped::Panic(msg, args),
+            _ => return Skipped::State(before.0),
+        }
+    }
+    Skipped::State(s)
+}
+
+/// When `s` is at a merge state that has a block and the current path remembers every
+/// element the block expects: leave the current block for it when `cond` holds, and
+/// give back nothing. Otherwise give `s` back.
+fn exit_to_merge_block<E: Extension>(
+    cx: &mut Cx,
+    cond: Value,
+    s: E::State,
+    merges: &MergeTable,
+) -> Result<Option<E::State>, Stop> {
+    let Some((block, mut greens)) = E::merge_key(&s) else {
+        return Ok(Some(s));
+    };
+    live_shape_key::<E>(cx, &s, &mut greens)?;
+    let Some(Some(target)) = merges.get(&(block, greens)) else {
+        return Ok(Some(s));
+    };
+    let (frozen, words) = freeze::<E>(cx, s.clone(), false, true)?;
+    let Some(remembered) = remembered_args::<E>(cx, &frozen, &target.memory)? else {
+        return Ok(Some(s));
+    };
+    let mut args = vals(cx, &words)?;
+    args.extend(remembered);
+    cx.tick()?;
+    cx.b.exit_if(cond, target.block, &args)?;
+    Ok(None)
+}
+
 /// Split on the run-time `value`: every case but the first leaves the current block
 /// through a conditional exit to a block of its own (a pending path); the first case
 /// (the one the generating extension lists first: the translator puts cases that lead
@@ -571,6 +644,7 @@ fn emit_switch<E: Extension>(
     cases: Vec<(i64, E::State)>,
     default: Option<E::State>,
     history: &History,
+    merges: &MergeTable,
     pending: &mut Vec<Pending<E::State>>,
     limits: Limits,
 ) -> Result<E::State, Stop> {
@@ -580,6 +654,17 @@ fn emit_switch<E: Extension>(
         return default.ok_or_else(|| Stop::fail("a switch without cases"));
     };
     let mut side = |cx: &mut Cx, cond: Value, s: E::State| -> Result<(), Stop> {
+        let s = match skip_silent::<E>(cx, s) {
+            Skipped::State(s) => s,
+            Skipped::Return(words) => {
+                return cx.exit_if(cond, crate::jit::Status::Return, &words);
+            }
+            Skipped::Panic(msg, args) => return cx.panic_if(cond, &msg, &args),
+        };
+        let s = match exit_to_merge_block::<E>(cx, cond, s, merges)? {
+            Some(s) => s,
+            None => return Ok(()),
+        };
         let (f, words) = freeze::<E>(cx, s, true, true)?;
         let kinds = param_kinds::<E>(&f);
         let args = block_args::<E>(cx, &f, &words)?;

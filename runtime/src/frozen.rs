@@ -256,6 +256,23 @@ pub(crate) fn param_kinds<E: Extension>(f: &Frozen<E::State>) -> Vec<Kind> {
 }
 
 /// The values of the remembered elements `layout` expects, for a jump from the state
+/// `f` frozen on the current path, when it remembers them all (no load is needed).
+pub(crate) fn remembered_args<E: Extension>(
+    cx: &mut Cx,
+    f: &Frozen<E::State>,
+    layout: &[(u32, Index)],
+) -> Result<Option<Vec<Value>>, Stop> {
+    let mut out = Vec::with_capacity(layout.len());
+    for (k, i) in layout {
+        match f.memory.iter().find(|m| (m.0, m.1) == (*k, *i)) {
+            Some((_, _, w)) => out.push(cx.val(*w)?),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// The values of the remembered elements `layout` expects, for a jump from the state
 /// `f` frozen on the current path: its own where it remembers them, else loaded. The
 /// load's index is clamped into the vector: a value at an index out of bounds is never
 /// read, because every access checks its index before it looks at remembered values.

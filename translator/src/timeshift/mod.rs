@@ -216,6 +216,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         let mut with = String::new();
         let mut keys = String::new();
         let mut merges: Vec<String> = Vec::new();
+        let mut silent: Vec<String> = Vec::new();
         let mut promoted = String::new();
         let mut arms = String::new();
         for &b in &blocks {
@@ -296,6 +297,9 @@ impl<'a, 'b> Gen<'a, 'b> {
             if merge {
                 merges.push(format!("State::B{bi} {{ .. }}"));
             }
+            if self.silent(b) {
+                silent.push(format!("State::B{bi} {{ .. }}"));
+            }
             if let Some((first, span)) = self.promoted_input(b) {
                 let rest: Vec<String> = names.iter().skip(1).cloned().collect();
                 let dec = self.decode_word(first, "value", span)?;
@@ -316,6 +320,11 @@ impl<'a, 'b> Gen<'a, 'b> {
         } else {
             format!("matches!(s, {})", merges.join(" | "))
         };
+        let is_silent = if silent.is_empty() {
+            "false".to_string()
+        } else {
+            format!("matches!(s, {})", silent.join(" | "))
+        };
         let _ = write!(
             self.out,
             "/// The generating extension of the portal `{n}`.
@@ -335,6 +344,9 @@ impl rt::Extension for Ext {{
     fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{ step(cx, s) }}
     fn is_merge(s: &State) -> bool {{
         {is_merge}
+    }}
+    fn is_silent(s: &State) -> bool {{
+        {is_silent}
     }}
     fn state_key(s: &State) -> Option<rt::MergeKey> {{
         match s {{ {keys} _ => None }}
@@ -440,6 +452,24 @@ pub fn entry({params}) -> {ret} {{
             start = g.start.index(),
             fields = fields.join(", "),
         ))
+    }
+
+    /// Whether running block `b` emits nothing: no red operation, and it goes on to one
+    /// block, switches on a green value or returns (see `Extension::is_silent`).
+    fn silent(&self, b: BlockId) -> bool {
+        let g = self.g();
+        let data = &g.g[b];
+        if b == g.return_block || b == g.except_block {
+            // Their words are built from the block's inputs without emitting.
+            return true;
+        }
+        self.run_time_promotion(b).is_none()
+            && data.ops.iter().all(|op| !self.red(op.result))
+            && (g.exits(b).len() == 1
+                || data
+                    .exitswitch
+                    .as_ref()
+                    .is_some_and(|sw| !self.p.ann.operand_red(sw)))
     }
 
     /// The promotion that ends block `b` when it switches on a run-time value: the
