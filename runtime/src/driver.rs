@@ -308,6 +308,17 @@ impl History {
         *self = History(Some(Rc::new(HistoryNode { key, before })));
     }
 
+    fn contains(&self, key: &MergeKey) -> bool {
+        let mut at = &self.0;
+        while let Some(n) = at {
+            if n.key == *key {
+                return true;
+            }
+            at = &n.before.0;
+        }
+        false
+    }
+
     /// The keys passed after `key`, if the path passed `key`.
     fn since(&self, key: &MergeKey) -> Option<Vec<MergeKey>> {
         let mut out = Vec::new();
@@ -330,6 +341,14 @@ fn describe(s: Stop) -> String {
     }
 }
 
+/// How many merge states compiled in line by another path a path goes on through in
+/// line after it made a block for a merge state, before it makes blocks for them again.
+/// The other path met them after the same state (it went on from there in line); giving
+/// each a block of its own would cut the code after a join into a block per state, where
+/// nothing else enters most of them. A later path that meets one of them makes its block
+/// then, so a state is compiled at most this many times more.
+const RUN_ON_KEYS: usize = 16;
+
 /// Follow one path from `s` in the current block until it ends.
 ///
 /// A key seen once and met again gets a block (the loop it closes is compiled from
@@ -344,6 +363,7 @@ fn run_path<E: Extension>(
     pending: &mut Vec<Pending<E::State>>,
     limits: Limits,
 ) -> Result<(), Stop> {
+    let mut run_on = 0;
     loop {
         if cx.emitted() >= limits.max_ops {
             return cut::<E>(cx, Cut::Limit, Word::int(0), s);
@@ -364,6 +384,12 @@ fn run_path<E: Extension>(
                 }
                 // Seen once, inline: give it a block (its red words generalised to
                 // parameters) and compile it from there.
+                // Compiled in line by another path, and this path came from a block it
+                // made a few keys ago: go on in line (see `RUN_ON_KEYS`).
+                Some(None) if run_on > 0 && !history.contains(&key) => {
+                    run_on -= 1;
+                    history.push(key);
+                }
                 Some(None) => {
                     let (frozen, words) = freeze::<E>(cx, s, false, true)?;
                     if let Some(after) = history.since(&key) {
@@ -380,6 +406,7 @@ fn run_path<E: Extension>(
                     s = enter::<E>(cx, blk, frozen)?;
                     history = History::default();
                     history.push(key);
+                    run_on = RUN_ON_KEYS;
                 }
                 // First time: go on inline, keeping what is known of the red values.
                 None => {
