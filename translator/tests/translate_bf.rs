@@ -88,6 +88,29 @@ fn beer_gives_its_output_with_and_without_the_jit() {
     );
 }
 
+/// What the JIT compiled for a run, from its log: each unit's and fragment's counts of
+/// merge states, paths and operations, without timings.
+fn compile_counts(log: &Path) -> String {
+    let log = String::from_utf8_lossy(&std::fs::read(log).unwrap()).into_owned();
+    log.lines()
+        .filter_map(|l| l.strip_prefix("NOTE "))
+        .map(|l| l.split(" in ").next().unwrap_or(l).to_string() + "\n")
+        .collect()
+}
+
+/// How much a real program compiles to is a golden figure: a change in how paths are
+/// followed, split and merged shows here. Off-the-tape errors need no path of their
+/// own, and a path after a join goes on in line.
+#[test]
+fn what_99beer_compiles_to() {
+    let dir = std::env::temp_dir().join(format!("bf-counts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("jit.log");
+    real_program("99beer", &[&["--jit-log", log.to_str().unwrap()]]);
+    insta::assert_snapshot!("beer_compile_counts", compile_counts(&log));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_full_code_space_goes_on_in_the_fallback_engine() {
     let dir = std::env::temp_dir().join(format!("bf-full-{}", std::process::id()));
