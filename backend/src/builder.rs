@@ -168,6 +168,9 @@ pub struct FunctionBuilder {
     current: Option<Block>,
     /// Whether [`FunctionBuilder::finish`] runs the block-local rewrites of `opt`.
     optimize: bool,
+    /// The constants made so far, by kind and bits: a constant may be read in any
+    /// block, so one value serves every use of it.
+    consts: crate::FastMap<(Kind, u64), Value>,
 }
 
 impl FunctionBuilder {
@@ -186,6 +189,7 @@ impl FunctionBuilder {
             switches: Vec::new(),
             current: None,
             optimize: true,
+            consts: Default::default(),
         };
         let entry = b.create_block(&params);
         b.current = Some(entry);
@@ -213,6 +217,7 @@ impl FunctionBuilder {
             switches: Vec::new(),
             current: None,
             optimize: true,
+            consts: Default::default(),
         };
         let entry = b.create_block(&args);
         b.current = Some(entry);
@@ -281,13 +286,23 @@ impl FunctionBuilder {
     }
 
     pub fn iconst(&mut self, v: i64) -> Value {
-        self.new_value(Kind::Int, ValueDef::Const(v as u64))
+        self.constant(Kind::Int, v as u64)
     }
     pub fn pconst(&mut self, p: usize) -> Value {
-        self.new_value(Kind::Ptr, ValueDef::Const(p as u64))
+        self.constant(Kind::Ptr, p as u64)
     }
     pub fn fconst(&mut self, v: f64) -> Value {
-        self.new_value(Kind::Float, ValueDef::Const(v.to_bits()))
+        self.constant(Kind::Float, v.to_bits())
+    }
+
+    /// The value of the constant `bits` of `kind` (made once per builder).
+    fn constant(&mut self, kind: Kind, bits: u64) -> Value {
+        if let Some(v) = self.consts.get(&(kind, bits)) {
+            return *v;
+        }
+        let v = self.new_value(kind, ValueDef::Const(bits));
+        self.consts.insert((kind, bits), v);
+        v
     }
 
     /// The kind of a value of this builder.
