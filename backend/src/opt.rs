@@ -23,6 +23,11 @@
 //!    to itself unchanged gets a copy without them, which every jump back to the loop
 //!    goes to: after one turn those tests passed with the same operands. (A brainfuck
 //!    `[-]` keeps its tape index check only on entry.)
+//!    In the copy, a load from an address the loop does not change, which no store of
+//!    the loop may overlap except stores to that same address, becomes a parameter: the
+//!    first turn passes what it last loaded or stored there, each later turn what it
+//!    stored (the stores stay). A brainfuck `[->+<]` whose target cell was not in a
+//!    register then has it in one, and may close as a countdown (4).
 //! 3. **Range guards widen.** In a block that loops on itself, side exits whose
 //!    conditions only test whether `root + c` lies in a range (comparisons with
 //!    constants, carry and borrow tests, also through `== 0`/`== 1` negations) are
@@ -70,6 +75,9 @@ pub(crate) fn optimize(f: &mut Function, private: &[bool]) {
         if let Some(steady) = steady_copy(f, bi) {
             // The copy is folded already; this records where its values are defined.
             o.fold_offsets(f, steady);
+            if o.promote_loads(f, bi, steady) {
+                o.fold_offsets(f, steady);
+            }
             if !o.close_countdown(f, steady) {
                 o.widen_guards(f, steady);
             }
@@ -920,6 +928,152 @@ impl Opt {
 
     /// The index in `insts` (a block's instructions, or a prefix of them) of the
     /// instruction defining `v`, if there is one.
+    /// In the steady-state copy `si` of the loop `bi` (see [`steady_copy`]), replace
+    /// loads whose address the loop does not change, and that no store of the loop may
+    /// overlap except stores to the same address, by parameters: the loop passes on what
+    /// it last stored there (or the parameter), and `bi` what it last stored or loaded
+    /// there on its own turn. The stores stay. A brainfuck `[->+<]` whose target cell
+    /// is loaded each turn then keeps it in a register (and may close as a countdown).
+    /// Returns whether any load was replaced.
+    fn promote_loads(&mut self, f: &mut Function, bi: usize, si: usize) -> bool {
+        let sid = Block(f.first_block + si as u32);
+        let copy = &f.blocks[si];
+        if !matches!(copy.term, Terminator::Jump(_) | Terminator::Branch { .. }) {
+            return false;
+        }
+        let back: Vec<&Target> = copy
+            .term
+            .targets()
+            .into_iter()
+            .flatten()
+            .filter(|t| t.block == sid)
+            .collect();
+        // Parameters every turn passes on unchanged, by position.
+        let fixed: Vec<usize> = (0..copy.params.len())
+            .filter(|i| back.iter().all(|t| t.args[*i] == copy.params[*i]))
+            .collect();
+        let fixed_here = |v: Value, params: &[Value]| {
+            int_const(f, v).is_some() || fixed.iter().any(|i| params[*i] == v)
+        };
+        if copy.insts.iter().any(|i| matches!(i.op, InstOp::Call(..))) {
+            return false;
+        }
+        // May a store at `b` of `wb` bytes touch `a` of `wa` bytes? Only the same base and
+        // index with disjoint bytes are known apart.
+        let apart = |a: &Address, wa: usize, b: &Address, wb: usize| {
+            a.base == b.base
+                && a.index == b.index
+                && (a.index.is_none() || a.scale == b.scale)
+                && (b.offset as i64 + wb as i64 <= a.offset as i64
+                    || a.offset as i64 + wa as i64 <= b.offset as i64)
+        };
+        // Candidates: (load index, type, address, last value stored there in the loop).
+        let mut found: Vec<(usize, MemType, Address, Option<Value>)> = Vec::new();
+        for (j, inst) in copy.insts.iter().enumerate() {
+            let InstOp::Load(ty, a) = &inst.op else {
+                continue;
+            };
+            if !fixed_here(a.base, &copy.params)
+                || a.index.is_some_and(|x| !fixed_here(x, &copy.params))
+                || found
+                    .iter()
+                    .any(|(_, t, b, _)| b == a && t.size() == ty.size())
+            {
+                continue;
+            }
+            let mut last = None;
+            let mut ok = true;
+            for (k, other) in copy.insts.iter().enumerate() {
+                if let InstOp::Store(t2, b, v) = &other.op {
+                    if b == a && t2.size() == ty.size() {
+                        // A store before the load would have been forwarded to it.
+                        ok &= k > j && self.fits(f, &copy.insts, *ty, *v);
+                        last = Some(*v);
+                    } else {
+                        ok &= apart(a, ty.size(), b, t2.size());
+                    }
+                }
+            }
+            if ok {
+                found.push((j, *ty, a.clone(), last));
+            }
+        }
+        if found.is_empty() {
+            return false;
+        }
+        // What the loop's first turn, in `bi`, leaves at each address: the address in
+        // `bi`'s values (the fixed parameters are the same in both), then its last store
+        // or load there, with no store in `bi` that may overlap it otherwise.
+        let (first, copy) = (&f.blocks[bi], &f.blocks[si]);
+        let to_first = |v: Value| match copy.params.iter().position(|p| *p == v) {
+            Some(i) => first.params[i],
+            None => v,
+        };
+        let mut entry: Vec<Option<Value>> = Vec::with_capacity(found.len());
+        for (_, ty, a, _) in &found {
+            let a1 = Address {
+                base: to_first(a.base),
+                index: a.index.map(to_first),
+                scale: a.scale,
+                offset: a.offset,
+            };
+            let mut value = None;
+            for inst in &first.insts {
+                match &inst.op {
+                    InstOp::Store(t2, b, v) if *b == a1 && t2.size() == ty.size() => {
+                        value = self.fits(f, &first.insts, *ty, *v).then_some(*v);
+                    }
+                    InstOp::Store(t2, b, _) if !apart(&a1, ty.size(), b, t2.size()) => {
+                        value = None;
+                    }
+                    InstOp::Load(t2, b) if *b == a1 && t2 == ty => value = inst.result,
+                    InstOp::Call(..) => value = None,
+                    _ => {}
+                }
+            }
+            entry.push(value);
+        }
+        let mut promoted = false;
+        let mut drop: Vec<usize> = Vec::new();
+        for ((j, _, _, last), value) in found.iter().zip(&entry) {
+            let Some(value) = value else { continue };
+            let r = f.blocks[si].insts[*j].result.expect("a load has a result");
+            let index = f.blocks[si].params.len() as u32;
+            let p = new_value(f, f.kind(r), ValueDef::Param { block: sid, index });
+            let copy = &mut f.blocks[si];
+            copy.params.push(p);
+            let swap = |v: Value| if v == r { p } else { v };
+            for inst in copy.insts.iter_mut() {
+                inst.op.map_uses(swap);
+            }
+            copy.term.map_uses(swap);
+            let passed = last.map(swap).unwrap_or(p);
+            for t in copy.term.targets_mut().into_iter().flatten() {
+                if t.block == sid {
+                    t.args.push(passed);
+                }
+            }
+            for t in f.blocks[bi].term.targets_mut().into_iter().flatten() {
+                if t.block == sid {
+                    t.args.push(*value);
+                }
+            }
+            drop.push(*j);
+            promoted = true;
+        }
+        if promoted {
+            let mut insts = std::mem::take(&mut f.blocks[si].insts);
+            let mut k = 0;
+            insts.retain(|_| {
+                k += 1;
+                !drop.contains(&(k - 1))
+            });
+            renumber(f, sid, &insts);
+            f.blocks[si].insts = insts;
+        }
+        promoted
+    }
+
     fn def_at(&self, f: &Function, insts: &[Inst], v: Value) -> Option<usize> {
         let d = *self.def.get(Self::ix(f, v)?)? as usize;
         insts.get(d).filter(|i| i.result == Some(v)).map(|_| d)
@@ -1299,6 +1453,52 @@ mod tests {
         b.finish().unwrap()
     }
 
+    /// `f(p, tape)`: a brainfuck `+[->>>>>>>>>+<<<<<<<<<]` at `p` (a do-while loop: it
+    /// counts the cell down from what `+` left and adds each turn to the cell nine to the
+    /// right, which it loads every turn); the result is 0, or -1 when `p + 9` is off the
+    /// tape.
+    fn transfer_loop(optimize: bool) -> Function {
+        use Kind::*;
+        let mut b = FunctionBuilder::new("transfer", Sig::new(&[Int, Ptr], Some(Int)));
+        let [p0, tape0] = b.params(b.entry())[..] else {
+            unreachable!()
+        };
+        let lp = b.create_block(&[Int, Ptr, Int]);
+        let (off, done) = (b.create_block(&[]), b.create_block(&[]));
+        let end = b.iconst(TAPE - 9);
+        let out = b.binary(BinOp::Uge, p0, end).unwrap();
+        b.exit_if(out, off, &[]).unwrap();
+        let c0 = b.load_indexed(MemType::U8, tape0, p0, 1, 0).unwrap();
+        let one = b.iconst(1);
+        let m = b.iconst(255);
+        let c0 = b.binary(BinOp::Add, c0, one).unwrap();
+        let c0 = b.binary(BinOp::And, c0, m).unwrap();
+        b.jump(lp, &[c0, tape0, p0]).unwrap();
+        b.switch_to(lp).unwrap();
+        let [c, tape, p] = b.params(lp)[..] else {
+            unreachable!()
+        };
+        let end = b.iconst(TAPE - 9);
+        let out = b.binary(BinOp::Uge, p, end).unwrap();
+        b.exit_if(out, off, &[]).unwrap();
+        let c1 = b.binary(BinOp::Sub, c, one).unwrap();
+        let c1 = b.binary(BinOp::And, c1, m).unwrap();
+        b.store_indexed(MemType::U8, tape, p, 1, 0, c1).unwrap();
+        let d = b.load_indexed(MemType::U8, tape, p, 1, 9).unwrap();
+        let d1 = b.binary(BinOp::Add, d, one).unwrap();
+        let d1 = b.binary(BinOp::And, d1, m).unwrap();
+        b.store_indexed(MemType::U8, tape, p, 1, 9, d1).unwrap();
+        b.branch(c1, lp, &[c1, tape, p], done, &[]).unwrap();
+        b.switch_to(off).unwrap();
+        let e = b.iconst(-1);
+        b.ret(Some(e)).unwrap();
+        b.switch_to(done).unwrap();
+        let z = b.iconst(0);
+        b.ret(Some(z)).unwrap();
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
     /// `f(p, tape)`: a brainfuck `[-]` at `p`, whose index check does not change in the
     /// loop; the result is 0, or -1 when `p` is off the tape.
     fn clear_loop(optimize: bool) -> Function {
@@ -1346,7 +1546,8 @@ mod tests {
     /// Run `make(optimize)` both ways on the reference backend, and optimised on x86,
     /// from every start in `starts` on a tape with zero cells at `zeros`: the results and
     /// tapes agree.
-    fn agree(make: fn(bool) -> Function, starts: &[u64], zeros: &[usize]) {
+    fn agree(make: impl Fn(bool) -> Function, starts: &[u64], zeros: &[usize]) {
+        let make = &make;
         let kinds = backend_kinds();
         let runs: Vec<(Box<dyn crate::Backend>, crate::FuncId)> = [false, true]
             .iter()
@@ -1546,6 +1747,109 @@ mod tests {
             .chain([0, 7, u64::MAX - 4, u64::MAX])
             .collect();
         agree(straight_moves, &starts, &[]);
+    }
+
+    #[test]
+    fn a_cell_loaded_every_turn_is_kept_in_a_register() {
+        let f = transfer_loop(true);
+        let looping_loads = f.blocks.iter().enumerate().any(|(i, b)| {
+            super::loops_on_itself(b, Block(f.first_block + i as u32))
+                && b.insts.iter().any(|i| matches!(i.op, InstOp::Load(..)))
+        });
+        assert!(!looping_loads, "a loop still loads every turn:\n{f}");
+        insta::assert_snapshot!("transfer_optimised", f.to_string());
+        let starts: Vec<u64> = [0u64, 1, 100, 29980, 29990, 29991, 29999, 30000, u64::MAX]
+            .into_iter()
+            .collect();
+        agree(transfer_loop, &starts, &[1, 100, 29990]);
+    }
+
+    /// `f(p, tape)`: a loop counting the cell at `p` down (from one more than it holds)
+    /// whose body loads, steps and stores cells at `p + 1 ..= p + 8` with types of
+    /// different widths and signs (stores that overlap loads of other widths included),
+    /// chosen by `seed`, and adds what it loads to a sum it returns; -1 when `p` is too
+    /// close to the tape's end.
+    fn memory_loop(seed: u64, optimize: bool) -> Function {
+        use Kind::*;
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let tys = [
+            MemType::U8,
+            MemType::I8,
+            MemType::U16,
+            MemType::I16,
+            MemType::U32,
+        ];
+        let mut b = FunctionBuilder::new("memory", Sig::new(&[Int, Ptr], Some(Int)));
+        let [p0, tape0] = b.params(b.entry())[..] else {
+            unreachable!()
+        };
+        let lp = b.create_block(&[Int, Ptr, Int, Int]);
+        let (off, done) = (b.create_block(&[]), b.create_block(&[Int]));
+        let end = b.iconst(TAPE - 16);
+        let out = b.binary(BinOp::Uge, p0, end).unwrap();
+        b.exit_if(out, off, &[]).unwrap();
+        let c0 = b.load_indexed(MemType::U8, tape0, p0, 1, 0).unwrap();
+        let (one, m) = (b.iconst(1), b.iconst(255));
+        let c0 = b.binary(BinOp::Add, c0, one).unwrap();
+        let c0 = b.binary(BinOp::And, c0, m).unwrap();
+        let zero = b.iconst(0);
+        b.jump(lp, &[c0, tape0, p0, zero]).unwrap();
+        b.switch_to(lp).unwrap();
+        let [c, tape, p, mut sum] = b.params(lp)[..] else {
+            unreachable!()
+        };
+        let out = b.binary(BinOp::Uge, p, end).unwrap();
+        b.exit_if(out, off, &[]).unwrap();
+        let c1 = b.binary(BinOp::Sub, c, one).unwrap();
+        let c1 = b.binary(BinOp::And, c1, m).unwrap();
+        b.store_indexed(MemType::U8, tape, p, 1, 0, c1).unwrap();
+        for _ in 0..1 + next(6) {
+            let (ty, o) = (tys[next(5) as usize], 1 + next(8) as i32);
+            match next(3) {
+                0 => {
+                    let v = b.load_indexed(ty, tape, p, 1, o).unwrap();
+                    let k = b.iconst(next(7) as i64 - 3);
+                    let w = b.binary(BinOp::Add, v, k).unwrap();
+                    let (ty2, o2) = if next(2) == 0 {
+                        (ty, o)
+                    } else {
+                        (tys[next(5) as usize], 1 + next(8) as i32)
+                    };
+                    b.store_indexed(ty2, tape, p, 1, o2, w).unwrap();
+                }
+                1 => {
+                    let k = b.iconst(next(300) as i64 - 20);
+                    b.store_indexed(ty, tape, p, 1, o, k).unwrap();
+                }
+                _ => {
+                    let v = b.load_indexed(ty, tape, p, 1, o).unwrap();
+                    sum = b.binary(BinOp::Add, sum, v).unwrap();
+                }
+            }
+        }
+        b.branch(c1, lp, &[c1, tape, p, sum], done, &[sum]).unwrap();
+        b.switch_to(off).unwrap();
+        let e = b.iconst(-1);
+        b.ret(Some(e)).unwrap();
+        b.switch_to(done).unwrap();
+        let r = b.params(done)[0];
+        b.ret(Some(r)).unwrap();
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
+    #[test]
+    fn random_loops_over_memory_agree() {
+        let starts = [0u64, 3, 100, TAPE as u64 - 17, TAPE as u64 - 16];
+        for seed in 0..300 {
+            agree(|o| memory_loop(seed, o), &starts, &[3, 104]);
+        }
     }
 
     #[test]
