@@ -462,7 +462,7 @@ impl<'j> Cx<'j> {
 }
 
 /// How a word of kind `k` is stored in the frame's `out`.
-fn word_mem(k: Kind) -> MemType {
+pub(crate) fn word_mem(k: Kind) -> MemType {
     match k {
         Kind::Int => MemType::I64,
         Kind::Ptr => MemType::Ptr,

@@ -32,7 +32,7 @@ use crate::frozen::{
     block_args, enter, freeze, freeze_entry, live_shape_key, memory_args, param_kinds,
     remembered_args,
 };
-pub use crate::frozen::{entry_words, frozen_key, Frozen, Index, MergeBlock};
+pub use crate::frozen::{frozen_key, Frozen, Index, MergeBlock};
 use crate::jit::{Engine, Jit, Unit, UnitError};
 use crate::word::{Red, Stop, Word};
 use backend::{Block, FunctionBuilder, Kind, Sig, Value};
@@ -129,8 +129,15 @@ pub struct Limits {
     pub lazy_exits: bool,
 }
 
-/// Compile the unit that starts at `start` (whose red words become the function's
-/// parameters after the frame pointer) for `engine`. Returns the unit, or why it failed.
+/// The frame word where a unit finds the first of its red words (see [`compile_unit`]):
+/// after the entry point and the promoted value of the exit that leads to it.
+pub const ENTRY_WORDS_AT: usize = 2;
+
+/// Compile the unit that starts at `start` for `engine`. Returns the unit, or why it
+/// failed. A unit takes only the frame pointer: its entry loads the red words of
+/// `start` from the frame's `out`, from [`ENTRY_WORDS_AT`] on, where the exit that leads
+/// to it left them (so a unit takes as many words as the frame holds, whatever the
+/// calling convention allows).
 pub fn compile_unit<E: Extension>(
     jit: &Jit,
     engine: Engine,
@@ -138,12 +145,30 @@ pub fn compile_unit<E: Extension>(
     start: Frozen<E::State>,
     limits: Limits,
 ) -> Result<(Unit, UnitStats), UnitError> {
-    let sig = Sig::new(&param_kinds::<E>(&start), Some(Kind::Int));
-    let b = FunctionBuilder::new(name, sig);
+    let kinds = param_kinds::<E>(&start);
+    if kinds.len() - 1 + ENTRY_WORDS_AT > crate::frame::FRAME_WORDS {
+        return Err(UnitError::Paths(format!(
+            "a state with {} red words does not fit the JIT frame",
+            kinds.len() - 1
+        )));
+    }
+    let backend_error = |e: backend::BuildError| UnitError::Paths(format!("backend: {e}"));
+    let mut b = FunctionBuilder::new(name, Sig::new(&[Kind::Ptr], Some(Kind::Int)));
+    let frame = b.params(b.entry())[0];
+    let first = b.create_block(&kinds);
+    let mut args = vec![frame];
+    for (i, k) in kinds[1..].iter().enumerate() {
+        let at = 8 * (ENTRY_WORDS_AT + i) as i32;
+        args.push(
+            b.load(crate::cx::word_mem(*k), frame, at)
+                .map_err(backend_error)?,
+        );
+    }
+    b.jump(first, &args).map_err(backend_error)?;
     let none = Merges::default();
     let mut merges = MergeTable::over(&none);
     let (f, mut stats, sites) =
-        compile_paths::<E>(jit, b, start, &mut merges, limits).map_err(UnitError::Paths)?;
+        compile_paths::<E>(jit, b, first, start, &mut merges, limits).map_err(UnitError::Paths)?;
     let t = std::time::Instant::now();
     let func = jit
         .engine(engine)
@@ -179,13 +204,15 @@ pub fn compile_case<E: Extension>(
     };
     let base = jit.take_merges(func);
     let mut merges = MergeTable::over(&base);
-    let compiled =
-        compile_paths::<E>(jit, b, start, &mut merges, limits).and_then(|(f, stats, sites)| {
+    let entry = b.entry();
+    let compiled = compile_paths::<E>(jit, b, entry, start, &mut merges, limits).and_then(
+        |(f, stats, sites)| {
             backend
                 .add_case(func.func, switch, value as i64, f)
                 .map_err(|e| format!("backend: {e}"))?;
             Ok((stats, sites))
-        });
+        },
+    );
     let (added, forgotten) = (merges.added, merges.forgotten);
     jit.put_merges(func, base);
     let (stats, sites) = compiled?;
@@ -196,16 +223,16 @@ pub fn compile_case<E: Extension>(
     Ok(stats)
 }
 
-/// Follow every path from `start`, entered at the builder's entry block, and finish the
+/// Follow every path from `start`, entered at block `entry`, and finish the
 /// function or fragment. Returns it, what was compiled, and the promotion switches made.
 fn compile_paths<E: Extension>(
     jit: &Jit,
     b: FunctionBuilder,
+    entry: Block,
     start: Frozen<E::State>,
     merges: &mut MergeTable,
     limits: Limits,
 ) -> Result<(backend::Function, UnitStats, Vec<u64>), String> {
-    let entry = b.entry();
     let frame = b.params(entry)[0];
     // Paths stop at `max_ops` between blocks; a single block may go beyond, up to a hard
     // limit.

@@ -201,11 +201,34 @@ pub(crate) fn freeze<E: Extension>(
 
 /// Freeze `s` for an entry point (an exit to the JIT names it, with its words in the
 /// frame's `out` after the entry and the promoted value): every word a parameter, no
-/// remembered elements.
+/// remembered elements. When its words would not fit the frame, its largest virtual
+/// vectors are allocated first (each is then one word).
 pub(crate) fn freeze_entry<E: Extension>(
-    cx: &Cx,
+    cx: &mut Cx,
     s: E::State,
 ) -> Result<(Frozen<E::State>, Vec<Word>), Stop> {
+    loop {
+        let (words, vecs) = number_vectors(cx, E::red_words(&s))?;
+        let count = words
+            .iter()
+            .filter(|w| !matches!(w, Word::Virtual(_)))
+            .count()
+            + vecs.iter().map(|(_, v)| v.words().len()).sum::<usize>();
+        if count + 2 <= crate::frame::FRAME_WORDS {
+            break;
+        }
+        let largest = vecs
+            .iter()
+            .filter(|(_, v)| matches!(v, Virtual::Vec { .. }) && v.words().len() > 1)
+            .max_by_key(|(_, v)| v.words().len())
+            .map(|(n, _)| *n);
+        match largest {
+            Some(n) => {
+                cx.concrete(Word::Virtual(n))?;
+            }
+            None => break,
+        }
+    }
     let (frozen, words) = freeze::<E>(cx, s, false, false)?;
     if words.len() + 2 > crate::frame::FRAME_WORDS {
         return Err(Stop::fail(format!(
@@ -318,11 +341,6 @@ pub(crate) fn memory_args<E: Extension>(
         out.push(cx.b.load_indexed(mt, data, index, mt.size() as u8, 0)?);
     }
     Ok(out)
-}
-
-/// The number of words an entry point of `f` takes (its parameters after the frame).
-pub fn entry_words<E: Extension>(f: &Frozen<E::State>) -> usize {
-    param_kinds::<E>(f).len() - 1
 }
 
 /// Enter `blk` (a block with the [`param_kinds`] of `f`, or the function's entry): the red words

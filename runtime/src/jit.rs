@@ -231,9 +231,9 @@ struct EntryPoint {
     /// The `Frozen<Extension::State>`, with the red words it had when it was first cut.
     state: Box<dyn Any>,
     why: Cut,
-    /// The compiled continuations, by promoted value (or 0 for a limit), with the
-    /// number of red words each takes (looked up on every exit through the table).
-    units: backend::FastMap<u64, (Unit, usize)>,
+    /// The compiled continuations, by promoted value (or 0 for a limit), looked up on
+    /// every exit through the table.
+    units: backend::FastMap<u64, Unit>,
 }
 
 /// A promotion switch in compiled code (see `driver::promotion_switch`).
@@ -490,14 +490,13 @@ impl Jit {
     }
 
     /// The unit that goes on at entry point `id` with promoted value `value`, compiled
-    /// the first time (by the fallback engine once the primary one is full); and the
-    /// number of red words it takes.
+    /// the first time (by the fallback engine once the primary one is full).
     fn continuation<E: Extension>(
         &self,
         portal: &'static str,
         id: u64,
         value: u64,
-    ) -> Result<(Unit, usize), UnitError> {
+    ) -> Result<Unit, UnitError> {
         let (state, why) = {
             let entries = self.entries.borrow();
             let e = entries
@@ -520,7 +519,6 @@ impl Jit {
             ),
             Cut::Limit | Cut::Lazy => (state, format!("continuation of entry {id}")),
         };
-        let n = driver::entry_words::<E>(&start);
         let f = if self.primary_full.get() {
             self.compile::<E>(portal, Engine::Fallback, Some(what), start, "")?
         } else {
@@ -540,8 +538,8 @@ impl Jit {
         };
         self.entries.borrow_mut()[id as usize]
             .units
-            .insert(value, (f, n));
-        Ok((f, n))
+            .insert(value, f);
+        Ok(f)
     }
 
     /// A new promotion switch for entry point `entry`; its function is set by
@@ -662,8 +660,9 @@ impl Jit {
         }
     }
 
-    /// Run unit `f` with `frame` and the words of its red parameters, then the units it
-    /// continues in, until one returns or panics.
+    /// Run unit `f` with `frame` and the words of its red parameters (copied into the
+    /// frame, where units read them), then the units it continues in, until one returns
+    /// or panics.
     ///
     /// # Safety
     /// `args` must be the words of the unit's red parameters, as the generated frontend
@@ -675,23 +674,20 @@ impl Jit {
         frame: &mut Frame,
         args: &[u64],
     ) -> Status {
+        let at = driver::ENTRY_WORDS_AT;
+        // `driver::compile_unit` compiled the first unit only if its words fit the frame.
+        frame.out[at..at + args.len()].copy_from_slice(args);
         let mut f = f;
-        // The frame pointer, then the red words: refilled in place between units.
-        let mut raw = Vec::with_capacity(crate::frame::FRAME_WORDS + 1);
-        raw.push(frame as *mut Frame as u64);
-        raw.extend_from_slice(args);
         loop {
+            let raw = [frame as *mut Frame as u64];
             let status = Status::from_code(self.engine(f.engine).call(f.func, &raw));
             if status != Status::Continue {
                 return status;
             }
+            // The exit left the next unit's words in the frame, where it reads them.
             let (id, value) = (frame.out[0], frame.out[1]);
             match self.continuation::<E>(portal, id, value) {
-                Ok((g, n)) => {
-                    raw.truncate(1);
-                    raw.extend_from_slice(&frame.out[2..2 + n]);
-                    f = g;
-                }
+                Ok(g) => f = g,
                 Err(why) => panic!(
                     "JIT internal error: cannot compile the continuation at entry point {id}: {why}"
                 ),

@@ -11,7 +11,8 @@ const LIB: &str = r#"
 //! `+` x += y, `-` y -= 1, `*` x *= 2, `~` swap x and y, `p` x += y % 4 (promoted),
 //! `<` back to the start when y != 0, `.` stop; a bank of 4 cells: `s` cell[y % 4] = x,
 //! `r` x = cell[y % 4] (indexes known only at run time), `t` x = the cells' total (a
-//! helper that is called, not analysed). At the end the result is x.
+//! helper that is called, not analysed); two banks of 31 cells at constant indexes:
+//! `A` a[0] += y, x ^= a[0]; `B` b[30] += x, y ^= b[30] & 7. At the end the result is x.
 use hints::{concrete, global_merge_point, portal, promote, residual};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +27,8 @@ pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
     let mut x = x;
     let mut y = y;
     let mut cells: Vec<i64> = vec![0; 4];
+    let mut a: Vec<i64> = vec![0; 31];
+    let mut b: Vec<i64> = vec![0; 31];
     while pc < code.len() {
         global_merge_point!();
         let op = concrete!(code[pc]);
@@ -52,6 +55,14 @@ pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
             b's' => cells[y.rem_euclid(4) as usize] = x,
             b'r' => x = cells[y.rem_euclid(4) as usize],
             b't' => x = total(&cells),
+            b'A' => {
+                a[0] = a[0].wrapping_add(y);
+                x ^= a[0];
+            }
+            b'B' => {
+                b[30] = b[30].wrapping_add(x);
+                y ^= b[30] & 7;
+            }
             b'.' => return Ok(x),
             _ => return Err(Error::BadOp(op)),
         }
@@ -200,6 +211,18 @@ fn a_new_interpreter_translates_by_path() {
         );
     }
     assert_eq!(text.matches(": case ").count(), 4, "{text}");
+    // A promotion where the state's words (two banks of 31 cells kept virtual, and more)
+    // would not fit the frame: the banks are allocated there, and the unit compiles.
+    for (x, y) in [("1", "50"), ("-3", "9")] {
+        let args = ["p-<AB", x, y];
+        let jit = run(&bin, &["--jit-log", log_s], &args);
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            text.contains("run#0: compiled") && !text.contains("not compiled"),
+            "{text}"
+        );
+        assert_eq!(jit, run(&bin, &["--no-jit"], &args));
+    }
     for (prog, x, y) in [("p-<", "0", "1000"), ("pp+-<", "7", "37")] {
         let small = run(
             &bin,
