@@ -32,6 +32,12 @@
 //! | `deepfreeze!(x)` | everything reachable from `x` is immutable: reads with green indices are green |
 //! | `#[elidable]` | the function is pure: a call with green arguments is folded while compiling |
 //! | `#[residual]` | never look inside the function: calls to it stay calls |
+//! | `residual_call!(f(x))` | this one call stays a call; other calls of `f` are looked into |
+//!
+//! Which calls are looked into (inlined, so their green parts fold): every call of a
+//! function of the interpreter's crate, except calls of `#[residual]` functions, calls
+//! in `residual_call!`, recursive calls, and calls past 20,000 inlined operations per
+//! portal. A call kept a call runs the function as written; its callee must be `pub`.
 //!
 //! Which values are green at `global_merge_point!()`: the portal's greens (and locals that
 //! keep their names, like `let mut pc = pc;`), and values the loop never changes (the
@@ -258,6 +264,28 @@ pub fn concrete(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn deepfreeze(input: TokenStream) -> TokenStream {
     value_hint("deepfreeze", input)
+}
+
+/// This one call stays a call in compiled code (the callee is not looked into here),
+/// whatever the callee is: `residual_call!(helper(a, b))`. The callee must be a `pub`
+/// function of the interpreter's crate.
+#[proc_macro]
+pub fn residual_call(input: TokenStream) -> TokenStream {
+    let input: proc_macro2::TokenStream = input.into();
+    let span = if input.is_empty() {
+        proc_macro2::Span::call_site()
+    } else {
+        input.span()
+    };
+    match syn::parse2::<One>(input) {
+        Ok(One(syn::Expr::Call(c))) if matches!(*c.func, syn::Expr::Path(_)) => quote!((#c)).into(),
+        _ => syn::Error::new(
+            span,
+            "`residual_call!` takes a call of a named function: `residual_call!(f(x))`",
+        )
+        .to_compile_error()
+        .into(),
+    }
 }
 
 fn expand(r: syn::Result<proc_macro2::TokenStream>) -> TokenStream {

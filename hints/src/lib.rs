@@ -9,7 +9,7 @@
 //! command line without them, so one `main` serves both builds.
 
 pub use hints_macros::{
-    concrete, deepfreeze, elidable, global_merge_point, portal, promote, residual,
+    concrete, deepfreeze, elidable, global_merge_point, portal, promote, residual, residual_call,
 };
 
 /// The command-line arguments after the program name, without the JIT's options.

@@ -11,6 +11,7 @@
 //! | deepfreeze | `deepfreeze!(x)` | data reachable from `x` is immutable |
 //! | elidable | `#[elidable]` on a function | pure: calls with green arguments fold |
 //! | residual | `#[residual]` on a function | never looked into; always a call |
+//! | residual call | `residual_call!(f(x))` | this call stays a call |
 
 use crate::flow::ops::HintKind;
 
@@ -55,6 +56,7 @@ pub fn portal_greens(attrs: &[syn::Attribute]) -> Option<Result<Vec<String>, Str
 pub enum MacroHint {
     Value(HintKind),
     GlobalMergePoint,
+    ResidualCall,
 }
 
 pub fn macro_hint(m: &syn::Macro) -> Option<MacroHint> {
@@ -64,6 +66,7 @@ pub fn macro_hint(m: &syn::Macro) -> Option<MacroHint> {
         "concrete" => MacroHint::Value(HintKind::Concrete),
         "deepfreeze" => MacroHint::Value(HintKind::Deepfreeze),
         "global_merge_point" => MacroHint::GlobalMergePoint,
+        "residual_call" => MacroHint::ResidualCall,
         _ => return None,
     })
 }

@@ -45,6 +45,8 @@ cases! {
     question_conversion: "enum A { X }\nenum B { Y }\nfn g() -> Result<i64, A> { Err(A::X) }\nfn f() -> Result<i64, B> {\n    let x = g()?;\n    Ok(x)\n}\n", "`?` is supported when the error types are the same";
     missing_default_arm: "fn f(a: u8) -> i64 {\n    match a {\n        0 => 1,\n        1 => 2,\n    }\n}\n", "has no `_` arm";
     unknown_method: "fn f(v: &[i64]) -> i64 {\n    v.iter().sum()\n}\n", "method `iter` on a `[i64]`";
+    residual_call_of_a_value: "fn f(a: i64) -> i64 {\n    hints::residual_call!(a)\n}\n", "`residual_call!` takes a call of a function of this crate";
+    residual_call_of_another_crate: "fn f(a: i64) -> i64 {\n    hints::residual_call!(std::cmp::max(a, 3))\n}\n", "`residual_call!` takes a call of a function of this crate";
     wide_range_pattern: "fn f(a: i64) -> i64 {\n    match a {\n        0..=100000 => 1,\n        _ => 0,\n    }\n}\n", "a range pattern of more than 256 values";
 }
 

@@ -351,3 +351,17 @@ fn graphs_of_every_construct() {
         insta::assert_snapshot!(name.replace("::", "__"), graph_text(g));
     }
 }
+
+/// `residual_call!` keeps one call a call; the same function called without it is a call
+/// that inlining looks into.
+#[test]
+fn residual_call_keeps_one_call_a_call() {
+    let src = "pub fn g(x: i64) -> i64 {\n    x + 1\n}\nfn f(a: i64) -> i64 {\n    g(a) + hints::residual_call!(g(a))\n}\n";
+    let k = Crate::from_source("rc", src).unwrap();
+    let (prog, diags) = build_program(&k, &["f".to_string()]);
+    let rendered: Vec<String> = diags.iter().map(|d| d.render(&k, false)).collect();
+    assert!(diags.is_empty(), "{}", rendered.join("\n"));
+    let text = graph_text(&prog.graphs["f"]);
+    assert_eq!(text.matches("residual_call.g").count(), 1, "{text}");
+    assert_eq!(text.matches("call.g").count(), 2, "{text}");
+}

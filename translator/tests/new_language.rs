@@ -12,8 +12,10 @@ const LIB: &str = r#"
 //! `<` back to the start when y != 0, `.` stop; a bank of 4 cells: `s` cell[y % 4] = x,
 //! `r` x = cell[y % 4] (indexes known only at run time), `t` x = the cells' total (a
 //! helper that is called, not analysed); two banks of 31 cells at constant indexes:
-//! `A` a[0] += y, x ^= a[0]; `B` b[30] += x, y ^= b[30] & 7. At the end the result is x.
-use hints::{concrete, global_merge_point, portal, promote, residual};
+//! `A` a[0] += y, x ^= a[0]; `B` b[30] += x, y ^= b[30] & 7; `d` x = x * 3 + 1 (wrapping)
+//! by a helper that is analysable but called where `d` uses it. At the end the result
+//! is x.
+use hints::{concrete, global_merge_point, portal, promote, residual, residual_call};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
@@ -55,6 +57,7 @@ pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
             b's' => cells[y.rem_euclid(4) as usize] = x,
             b'r' => x = cells[y.rem_euclid(4) as usize],
             b't' => x = total(&cells),
+            b'd' => x = residual_call!(step(x)),
             b'A' => {
                 a[0] = a[0].wrapping_add(y);
                 x ^= a[0];
@@ -68,6 +71,11 @@ pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
         }
     }
     Ok(x)
+}
+
+/// `x * 3 + 1`, wrapping.
+pub fn step(x: i64) -> i64 {
+    x.wrapping_mul(3).wrapping_add(1)
 }
 
 /// The sum of the cells, wrapping.
@@ -191,6 +199,14 @@ fn a_new_interpreter_translates_by_path() {
         text.contains("run#0: compiled"),
         "no compiled unit in the log:\n{text}"
     );
+    // A call kept a call by `residual_call!` gives what the interpreter gives.
+    for (x, y) in [("1", "20"), ("-7", "5")] {
+        let args = ["d-<", x, y];
+        let jit = run(&bin, &["--jit-log", log_s], &args);
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(text.contains("run#0: compiled"), "{text}");
+        assert_eq!(jit, run(&bin, &["--no-jit"], &args));
+    }
     // The cells, indexed at run time and passed to a helper, are compiled too.
     run(&bin, &["--jit-log", log_s], &["s+-r<t", "3", "50"]);
     let text = std::fs::read_to_string(&log).unwrap_or_default();

@@ -1,4 +1,6 @@
-use hints::{concrete, deepfreeze, elidable, global_merge_point, portal, promote, residual};
+use hints::{
+    concrete, deepfreeze, elidable, global_merge_point, portal, promote, residual, residual_call,
+};
 
 #[elidable]
 fn cost(op: u8) -> i64 {
@@ -8,6 +10,10 @@ fn cost(op: u8) -> i64 {
 #[residual]
 fn log(x: i64) -> i64 {
     x
+}
+
+fn twice(x: i64) -> i64 {
+    2 * x
 }
 
 #[portal(greens(code, pc))]
@@ -21,6 +27,7 @@ fn run(code: &[u8], pc: usize, mut acc: i64) -> i64 {
         acc += cost(op);
         let k = promote!(acc % 3);
         acc = log(acc + k);
+        acc = residual_call!(twice(acc)) / 2;
     }
     acc
 }

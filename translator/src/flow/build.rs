@@ -2427,6 +2427,34 @@ impl<'k> Builder<'k> {
 
     // ---- macros ----
 
+    /// `residual_call!(f(args))`: a call of the crate function `f` that stays a call.
+    fn residual_call(&mut self, mac: &syn::Macro, sp: Span) -> R<(Operand, Ty)> {
+        let usage =
+            "`residual_call!` takes a call of a function of this crate: `residual_call!(f(x))`";
+        let c: syn::ExprCall = mac.parse_body().map_err(|_| self.err(mac, usage))?;
+        let syn::Expr::Path(p) = &*c.func else {
+            return Err(self.err(mac, usage));
+        };
+        let segs: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let key = self.item_key(&segs);
+        if !self.k.fns.contains_key(&key) {
+            return Err(self.err(&c.func, usage).help(
+                "wrap the call in a `pub` function of the crate, and call that with `residual_call!`",
+            ));
+        }
+        let (ps, ret) = self.signature(&key)?;
+        let args = self.args_for(&ps, &c.args, &c)?;
+        Ok((
+            self.emit(OpKind::ResidualCall(key), args, ret.clone(), sp),
+            ret,
+        ))
+    }
+
     fn macro_expr(
         &mut self,
         mac: &syn::Macro,
@@ -2445,6 +2473,7 @@ impl<'k> Builder<'k> {
                         Ty::Unit,
                     ))
                 }
+                MacroHint::ResidualCall => self.residual_call(mac, sp),
                 MacroHint::Value(kind) => {
                     let e: syn::Expr =
                         mac.parse_body().map_err(|e| self.err(mac, e.to_string()))?;
