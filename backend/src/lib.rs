@@ -196,7 +196,8 @@ impl std::str::FromStr for BackendKind {
     }
 }
 
-/// The machine-code bytes a backend reserves unless told otherwise.
+/// The machine-code bytes a backend reserves unless told otherwise (address space; pages
+/// are used as code fills them).
 pub const DEFAULT_CODE_SPACE: usize = 64 << 20;
 
 /// Make a backend. `jit_log`, if given, receives the log of every function compiled

@@ -524,6 +524,10 @@ fn truth_set(op: BinOp, k: u64, x_right: bool) -> Option<Set> {
     })
 }
 
+/// The most loads of one loop that `Opt::promote_loads` looks at (each is checked
+/// against every store of the loop).
+const PROMOTED_LOADS: usize = 16;
+
 /// The fewest range guards on one root that a block which does not loop on itself
 /// widens (a slow copy of the rest of the block is the price).
 const STRAIGHT_GUARDS: usize = 5;
@@ -967,35 +971,51 @@ impl Opt {
                 && (b.offset as i64 + wb as i64 <= a.offset as i64
                     || a.offset as i64 + wa as i64 <= b.offset as i64)
         };
+        let stores: Vec<(usize, MemType, &Address, Value)> = copy
+            .insts
+            .iter()
+            .enumerate()
+            .filter_map(|(k, i)| match &i.op {
+                InstOp::Store(t, b, v) => Some((k, *t, b, *v)),
+                _ => None,
+            })
+            .collect();
         // Candidates: (load index, type, address, last value stored there in the loop).
+        // At most `PROMOTED_LOADS` loads are looked at, each against every store.
         let mut found: Vec<(usize, MemType, Address, Option<Value>)> = Vec::new();
-        for (j, inst) in copy.insts.iter().enumerate() {
-            let InstOp::Load(ty, a) = &inst.op else {
-                continue;
-            };
-            if !fixed_here(a.base, &copy.params)
-                || a.index.is_some_and(|x| !fixed_here(x, &copy.params))
-                || found
-                    .iter()
-                    .any(|(_, t, b, _)| b == a && t.size() == ty.size())
+        let loads = copy
+            .insts
+            .iter()
+            .enumerate()
+            .filter_map(|(j, i)| match &i.op {
+                InstOp::Load(ty, a) => Some((j, *ty, a)),
+                _ => None,
+            })
+            .filter(|(_, _, a)| {
+                fixed_here(a.base, &copy.params)
+                    && a.index.is_none_or(|x| fixed_here(x, &copy.params))
+            })
+            .take(PROMOTED_LOADS);
+        for (j, ty, a) in loads {
+            if found
+                .iter()
+                .any(|(_, t, b, _)| b == a && t.size() == ty.size())
             {
                 continue;
             }
             let mut last = None;
             let mut ok = true;
-            for (k, other) in copy.insts.iter().enumerate() {
-                if let InstOp::Store(t2, b, v) = &other.op {
-                    if b == a && t2.size() == ty.size() {
-                        // A store before the load would have been forwarded to it.
-                        ok &= k > j && self.fits(f, &copy.insts, *ty, *v);
-                        last = Some(*v);
-                    } else {
-                        ok &= apart(a, ty.size(), b, t2.size());
-                    }
+            for &(k, t2, b, v) in &stores {
+                if b == a && t2.size() == ty.size() {
+                    // A store before the load would have been forwarded to it.
+                    ok &= k > j && self.fits(f, &copy.insts, ty, v);
+                    last = Some(v);
+                } else {
+                    ok &= apart(a, ty.size(), b, t2.size());
                 }
             }
             if ok {
-                found.push((j, *ty, a.clone(), last));
+                found.push((j, ty, a.clone(), last));
             }
         }
         if found.is_empty() {
@@ -1380,6 +1400,18 @@ mod tests {
 
     const TAPE: i64 = 30000;
 
+    /// Fill the blocks `off` (taken when move `k` would leave the tape) with returns of
+    /// `-(k + 1)`, and finish the function.
+    fn finish_with_moves_off(mut b: FunctionBuilder, off: &[Block], optimize: bool) -> Function {
+        for (k, &o) in off.iter().enumerate() {
+            b.switch_to(o).unwrap();
+            let e = b.iconst(-(k as i64) - 1);
+            b.ret(Some(e)).unwrap();
+        }
+        b.set_optimize(optimize);
+        b.finish().unwrap()
+    }
+
     /// `f(p, tape)`: a brainfuck `[>>>>>>>>>]` (`p` moves by 9 until a zero cell), each
     /// move checked like bf's `>`; the result is the final `p`, or `-(k + 1)` when move
     /// `k` would leave the tape.
@@ -1412,13 +1444,7 @@ mod tests {
         b.switch_to(done).unwrap();
         let r = b.params(done)[0];
         b.ret(Some(r)).unwrap();
-        for (k, &o) in off.iter().enumerate() {
-            b.switch_to(o).unwrap();
-            let e = b.iconst(-(k as i64) - 1);
-            b.ret(Some(e)).unwrap();
-        }
-        b.set_optimize(optimize);
-        b.finish().unwrap()
+        finish_with_moves_off(b, &off, optimize)
     }
 
     /// `f(p, tape)`: a brainfuck `>+>>+>>+>>` that does not loop: each move checked like
@@ -1444,13 +1470,7 @@ mod tests {
             }
         }
         b.ret(Some(p)).unwrap();
-        for (k, &o) in off.iter().enumerate() {
-            b.switch_to(o).unwrap();
-            let e = b.iconst(-(k as i64) - 1);
-            b.ret(Some(e)).unwrap();
-        }
-        b.set_optimize(optimize);
-        b.finish().unwrap()
+        finish_with_moves_off(b, &off, optimize)
     }
 
     /// `f(p, tape)`: a brainfuck `+[->>>>>>>>>+<<<<<<<<<]` at `p` (a do-while loop: it

@@ -50,6 +50,15 @@ impl Virtual {
         }
     }
 
+    /// How many words [`Virtual::words`] gives.
+    pub(crate) fn word_count(&self) -> usize {
+        match self {
+            Virtual::Vec { items, .. } => items.len(),
+            Virtual::Sized { .. } => 2,
+            Virtual::Forced(_) => 1,
+        }
+    }
+
     /// The entry with its words replaced, in [`Virtual::words`] order.
     pub(crate) fn with_words(&self, words: &mut dyn Iterator<Item = Word>) -> Virtual {
         let mut next = |w: &Word| words.next().unwrap_or(*w);

@@ -129,13 +129,9 @@ pub struct Limits {
     pub lazy_exits: bool,
 }
 
-/// The frame word where a unit finds the first of its red words (see [`compile_unit`]):
-/// after the entry point and the promoted value of the exit that leads to it.
-pub const ENTRY_WORDS_AT: usize = 2;
-
 /// Compile the unit that starts at `start` for `engine`. Returns the unit, or why it
 /// failed. A unit takes only the frame pointer: its entry loads the red words of
-/// `start` from the frame's `out`, from [`ENTRY_WORDS_AT`] on, where the exit that leads
+/// `start` from the frame's `out`, from `frame::ENTRY_WORDS_AT` on, where the exit that leads
 /// to it left them (so a unit takes as many words as the frame holds, whatever the
 /// calling convention allows).
 pub fn compile_unit<E: Extension>(
@@ -146,7 +142,7 @@ pub fn compile_unit<E: Extension>(
     limits: Limits,
 ) -> Result<(Unit, UnitStats), UnitError> {
     let kinds = param_kinds::<E>(&start);
-    if kinds.len() - 1 + ENTRY_WORDS_AT > crate::frame::FRAME_WORDS {
+    if !crate::frame::entry_fits(kinds.len() - 1) {
         return Err(UnitError::Paths(format!(
             "a state with {} red words does not fit the JIT frame",
             kinds.len() - 1
@@ -158,7 +154,7 @@ pub fn compile_unit<E: Extension>(
     let first = b.create_block(&kinds);
     let mut args = vec![frame];
     for (i, k) in kinds[1..].iter().enumerate() {
-        let at = 8 * (ENTRY_WORDS_AT + i) as i32;
+        let at = 8 * (crate::frame::ENTRY_WORDS_AT + i) as i32;
         args.push(
             b.load(crate::cx::word_mem(*k), frame, at)
                 .map_err(backend_error)?,
@@ -176,7 +172,8 @@ pub fn compile_unit<E: Extension>(
         .map_err(|e| UnitError::Backend(e.to_string()))?;
     stats.backend_time = t.elapsed();
     let unit = Unit { engine, func };
-    jit.compiled_blocks(unit, merges.added, &sites);
+    jit.put_merges(unit, merges.added);
+    jit.compiled_sites(unit, &sites);
     Ok((unit, stats))
 }
 
@@ -202,7 +199,7 @@ pub fn compile_case<E: Extension>(
     } else {
         start
     };
-    let base = jit.take_merges(func);
+    let mut base = jit.take_merges(func);
     let mut merges = MergeTable::over(&base);
     let entry = b.entry();
     let compiled = compile_paths::<E>(jit, b, entry, start, &mut merges, limits).and_then(
@@ -213,13 +210,13 @@ pub fn compile_case<E: Extension>(
             Ok((stats, sites))
         },
     );
-    let (added, forgotten) = (merges.added, merges.forgotten);
+    let changes = merges.into_changes();
+    if compiled.is_ok() {
+        changes.apply(&mut base);
+    }
     jit.put_merges(func, base);
     let (stats, sites) = compiled?;
-    for k in &forgotten {
-        jit.forget_merge(func, k);
-    }
-    jit.compiled_blocks(func, added, &sites);
+    jit.compiled_sites(func, &sites);
     Ok(stats)
 }
 
@@ -268,9 +265,24 @@ pub type Merges = backend::FastMap<MergeKey, Option<MergeBlock>>;
 /// table only once the code is compiled (a failed fragment leaves no trace).
 pub(crate) struct MergeTable<'m> {
     base: &'m Merges,
-    pub(crate) added: Merges,
+    added: Merges,
     /// Keys of `base` compiled in line that this compilation forgets (see [`run_path`]).
-    pub(crate) forgotten: backend::FastSet<MergeKey>,
+    forgotten: backend::FastSet<MergeKey>,
+}
+
+/// What a compilation changed in a function's merge states (see [`MergeTable`]).
+pub(crate) struct MergeChanges {
+    added: Merges,
+    forgotten: backend::FastSet<MergeKey>,
+}
+
+impl MergeChanges {
+    pub(crate) fn apply(self, base: &mut Merges) {
+        for k in &self.forgotten {
+            base.remove(k);
+        }
+        base.extend(self.added);
+    }
 }
 
 impl<'m> MergeTable<'m> {
@@ -308,6 +320,13 @@ impl<'m> MergeTable<'m> {
     /// How many states the function has (an estimate: at least the real number).
     fn len(&self) -> usize {
         self.base.len() + self.added.len()
+    }
+
+    fn into_changes(self) -> MergeChanges {
+        MergeChanges {
+            added: self.added,
+            forgotten: self.forgotten,
+        }
     }
 }
 
@@ -724,7 +743,7 @@ fn emit_switch<E: Extension>(
         let args = block_args::<E>(cx, &f, &words)?;
         // A lazy exit leaves through the frame with its words when its case cannot be
         // compiled: one with more words is compiled with the unit.
-        if limits.lazy_exits && kinds.len() + 1 <= crate::frame::FRAME_WORDS {
+        if limits.lazy_exits && crate::frame::entry_fits(kinds.len() - 1) {
             let entry = cx.jit.entry_point::<E>(f, Cut::Lazy);
             let stub = case_switch::<E>(cx, &kinds, entry, false)?;
             cx.tick()?;

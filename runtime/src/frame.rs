@@ -11,6 +11,16 @@ use std::any::Any;
 /// Words of `Frame::out`: the largest result, panic or residual-call result.
 pub const FRAME_WORDS: usize = 64;
 
+/// Where in `out` a compiled unit finds the first of its red words: after the entry
+/// point and the promoted value that an exit to the JIT writes before them (see
+/// `jit::Status::Continue`), so a unit reads its words where such an exit left them.
+pub const ENTRY_WORDS_AT: usize = 2;
+
+/// Whether a state with `words` red words can go from unit to unit through `out`.
+pub fn entry_fits(words: usize) -> bool {
+    ENTRY_WORDS_AT + words <= FRAME_WORDS
+}
+
 #[repr(C)]
 pub struct Frame {
     pub out: [u64; FRAME_WORDS],

@@ -70,6 +70,14 @@ impl<S> Frozen<S> {
         }
     }
 
+    /// The remembered element at index `i` of vector `k`, if the state remembers it.
+    fn remembered(&self, k: u32, i: Index) -> Option<Word> {
+        self.memory
+            .iter()
+            .find(|m| (m.0, m.1) == (k, i))
+            .map(|m| m.2)
+    }
+
     /// Whether `w`, a word of the state or an element of a virtual vector, is a block
     /// parameter.
     fn is_param(&self, w: &Word) -> bool {
@@ -213,14 +221,14 @@ pub(crate) fn freeze_entry<E: Extension>(
             .iter()
             .filter(|w| !matches!(w, Word::Virtual(_)))
             .count()
-            + vecs.iter().map(|(_, v)| v.words().len()).sum::<usize>();
-        if count + 2 <= crate::frame::FRAME_WORDS {
+            + vecs.iter().map(|(_, v)| v.word_count()).sum::<usize>();
+        if crate::frame::entry_fits(count) {
             break;
         }
         let largest = vecs
             .iter()
-            .filter(|(_, v)| matches!(v, Virtual::Vec { .. }) && v.words().len() > 1)
-            .max_by_key(|(_, v)| v.words().len())
+            .filter(|(_, v)| matches!(v, Virtual::Vec { .. }) && v.word_count() > 1)
+            .max_by_key(|(_, v)| v.word_count())
             .map(|(n, _)| *n);
         match largest {
             Some(n) => {
@@ -230,7 +238,7 @@ pub(crate) fn freeze_entry<E: Extension>(
         }
     }
     let (frozen, words) = freeze::<E>(cx, s, false, false)?;
-    if words.len() + 2 > crate::frame::FRAME_WORDS {
+    if !crate::frame::entry_fits(words.len()) {
         return Err(Stop::fail(format!(
             "a state with {} red words does not fit the JIT frame",
             words.len()
@@ -287,8 +295,8 @@ pub(crate) fn remembered_args<E: Extension>(
 ) -> Result<Option<Vec<Value>>, Stop> {
     let mut out = Vec::with_capacity(layout.len());
     for (k, i) in layout {
-        match f.memory.iter().find(|m| (m.0, m.1) == (*k, *i)) {
-            Some((_, _, w)) => out.push(cx.val(*w)?),
+        match f.remembered(*k, *i) {
+            Some(w) => out.push(cx.val(w)?),
             None => return Ok(None),
         }
     }
@@ -307,8 +315,8 @@ pub(crate) fn memory_args<E: Extension>(
     let words = E::red_words(&f.state);
     let mut out = Vec::new();
     for (k, i) in layout {
-        if let Some((_, _, w)) = f.memory.iter().find(|m| (m.0, m.1) == (*k, *i)) {
-            out.push(cx.val(*w)?);
+        if let Some(w) = f.remembered(*k, *i) {
+            out.push(cx.val(w)?);
             continue;
         }
         let Some(Virtual::Sized {

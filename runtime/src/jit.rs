@@ -519,21 +519,21 @@ impl Jit {
             ),
             Cut::Limit | Cut::Lazy => (state, format!("continuation of entry {id}")),
         };
-        let f = if self.primary_full.get() {
-            self.compile::<E>(portal, Engine::Fallback, Some(what), start, "")?
-        } else {
-            match self.compile::<E>(
+        // The primary engine first, unless it is full; the fallback when it refuses.
+        let primary = (!self.primary_full.get()).then(|| {
+            self.compile::<E>(
                 portal,
                 Engine::Primary,
                 Some(what.clone()),
                 start.clone(),
                 ", compiling it for the fallback engine",
-            ) {
-                Ok(f) => f,
-                Err(UnitError::Backend(_)) => {
-                    self.compile::<E>(portal, Engine::Fallback, Some(what), start, "")?
-                }
-                Err(e) => return Err(e),
+            )
+        });
+        let f = match primary {
+            Some(Ok(f)) => f,
+            Some(Err(e @ UnitError::Paths(_))) => return Err(e),
+            None | Some(Err(UnitError::Backend(_))) => {
+                self.compile::<E>(portal, Engine::Fallback, Some(what), start, "")?
             }
         };
         self.entries.borrow_mut()[id as usize]
@@ -543,7 +543,7 @@ impl Jit {
     }
 
     /// A new promotion switch for entry point `entry`; its function is set by
-    /// [`Jit::compiled_blocks`].
+    /// [`Jit::compiled_sites`].
     pub(crate) fn promotion_site(&self, entry: u64, switch: SwitchId) -> u64 {
         let mut sites = self.sites.borrow_mut();
         sites.push(Site {
@@ -555,14 +555,8 @@ impl Jit {
         sites.len() as u64 - 1
     }
 
-    /// Record what compiling code for `func` made: its merge states and its promotion
-    /// switches.
-    pub(crate) fn compiled_blocks(&self, func: Unit, merges: driver::Merges, sites: &[u64]) {
-        self.blocks
-            .borrow_mut()
-            .entry(func)
-            .or_default()
-            .extend(merges);
+    /// Record that the promotion switches `sites` are in `func`.
+    pub(crate) fn compiled_sites(&self, func: Unit, sites: &[u64]) {
         let mut all = self.sites.borrow_mut();
         for s in sites {
             all[*s as usize].func = Some(func);
@@ -579,18 +573,9 @@ impl Jit {
             .unwrap_or_default()
     }
 
-    /// Give back what [`Jit::take_merges`] took.
+    /// Set the merge states of `func` (also giving back what [`Jit::take_merges`] took).
     pub(crate) fn put_merges(&self, func: Unit, merges: driver::Merges) {
         self.blocks.borrow_mut().insert(func, merges);
-    }
-
-    /// A case forgot `key`, compiled in line in `func` (see `driver::run_path`).
-    pub(crate) fn forget_merge(&self, func: Unit, key: &driver::MergeKey) {
-        if let Some(m) = self.blocks.borrow_mut().get_mut(&func) {
-            if matches!(m.get(key), Some(None)) {
-                m.remove(key);
-            }
-        }
     }
 
     /// Compile and patch in the case `value` of promotion switch `site`. `false` when
@@ -674,7 +659,7 @@ impl Jit {
         frame: &mut Frame,
         args: &[u64],
     ) -> Status {
-        let at = driver::ENTRY_WORDS_AT;
+        let at = crate::frame::ENTRY_WORDS_AT;
         // `driver::compile_unit` compiled the first unit only if its words fit the frame.
         frame.out[at..at + args.len()].copy_from_slice(args);
         let mut f = f;

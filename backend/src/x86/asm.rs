@@ -202,8 +202,9 @@ pub fn alu(ops: &mut Ops, op: Alu, r: u8, src: Loc) {
     macro_rules! forms {
         ($ins:ident) => {
             match src {
+                // (dynasm encodes `cmp` with a dynamic register with 32 bits here.)
                 Loc::Imm(v) if fits_i8(v) => {
-                    dynasm!(ops ; .arch x64 ; $ins Rq(r), BYTE v as i8)
+                    dynasm!(ops ; .arch x64 ; $ins Rq(r), BYTE v as _)
                 }
                 Loc::Reg(s) => dynasm!(ops ; .arch x64 ; $ins Rq(r), Rq(s)),
                 Loc::Imm(v) if fits_i32(v) => dynasm!(ops ; .arch x64 ; $ins Rq(r), v as i32),
@@ -222,17 +223,7 @@ pub fn alu(ops: &mut Ops, op: Alu, r: u8, src: Loc) {
         Alu::And => forms!(and),
         Alu::Or => forms!(or),
         Alu::Xor => forms!(xor),
-        // `cmp` keeps the 32-bit immediate form: dynasm types its short form differently.
-        Alu::Cmp => match src {
-            Loc::Reg(s) => dynasm!(ops ; .arch x64 ; cmp Rq(r), Rq(s)),
-            Loc::Imm(v) if fits_i32(v) => dynasm!(ops ; .arch x64 ; cmp Rq(r), v as i32),
-            Loc::Imm(v) => dynasm!(ops ; .arch x64 ; mov r11, QWORD v as i64 ; cmp Rq(r), r11),
-            Loc::Xmm(_) => unreachable!("float operand in integer operation"),
-            m => {
-                let o = disp(m);
-                dynasm!(ops ; .arch x64 ; cmp Rq(r), QWORD [rbp + o])
-            }
-        },
+        Alu::Cmp => forms!(cmp),
         Alu::Imul => match src {
             Loc::Reg(s) => dynasm!(ops ; .arch x64 ; imul Rq(r), Rq(s)),
             Loc::Imm(v) if fits_i32(v) => dynasm!(ops ; .arch x64 ; imul Rq(r), Rq(r), v as i32),

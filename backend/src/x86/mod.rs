@@ -9,7 +9,8 @@
 //! helpers 32-bit code could not reach, so this backend emits x86-64 (System V ABI).
 //!
 //! **Invariants:**
-//! - code never moves: all code lives in one region reserved up front (`CODE_CAPACITY`);
+//! - code never moves: all code lives in one region reserved up front (its capacity,
+//!   [`crate::DEFAULT_CODE_SPACE`] unless given);
 //!   compiling past its end is [`CompileError::CodeSpaceExhausted`], and nothing is
 //!   written.
 //! - code memory is never writable and executable at once: new code is committed and
@@ -30,9 +31,6 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{AssemblyOffset, DynasmApi};
 use emit::{FuncLayout, SLOT_BYTES, SWITCH_SLOTS};
 use std::cell::RefCell;
-
-/// Bytes of address space reserved for machine code (pages are used as code fills them).
-pub const CODE_CAPACITY: usize = crate::DEFAULT_CODE_SPACE;
 
 struct FuncState {
     shape: FunctionShape,
@@ -58,7 +56,7 @@ pub struct X86Backend {
 impl X86Backend {
     /// A backend with the default code space, logging to `log` if given.
     pub fn new(log: Option<JitLog>) -> std::io::Result<X86Backend> {
-        X86Backend::with_capacity(CODE_CAPACITY, log)
+        X86Backend::with_capacity(crate::DEFAULT_CODE_SPACE, log)
     }
 
     /// A backend whose code space holds `capacity` bytes.

@@ -872,12 +872,7 @@ impl<'k> Builder<'k> {
     }
 
     fn path_expr(&mut self, p: &syn::ExprPath, expect: Option<&Ty>) -> R<(Operand, Ty)> {
-        let segs: Vec<String> = p
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segs = path_segments(&p.path);
         if segs.len() == 1 {
             if let Some(l) = self.lookup(&segs[0]) {
                 return Ok((self.locals[l].val.clone(), self.locals[l].ty.clone()));
@@ -1325,12 +1320,7 @@ impl<'k> Builder<'k> {
         if s.rest.is_some() {
             return Err(self.unsupported(s, "struct update syntax `..`", "list every field"));
         }
-        let segs: Vec<String> = s
-            .path
-            .segments
-            .iter()
-            .map(|x| x.ident.to_string())
-            .collect();
+        let segs = path_segments(&s.path);
         let name = self.item_key(&segs);
         if segs.len() >= 2 {
             let en = self.item_key(&segs[..segs.len() - 1]);
@@ -2093,9 +2083,18 @@ impl<'k> Builder<'k> {
         Ok((ps, ret))
     }
 
-    fn crate_call(&mut self, name: &str, args: Vec<Operand>, ret: Ty, sp: Span) -> Operand {
+    /// A call of the crate function `name`; a residual call when `residual` (a
+    /// `residual_call!`) or the function is `#[residual]`.
+    fn crate_call(
+        &mut self,
+        name: &str,
+        args: Vec<Operand>,
+        ret: Ty,
+        sp: Span,
+        residual: bool,
+    ) -> Operand {
         let f = &self.k.fns[name];
-        let kind = if hints::has_attr(&f.item.attrs, "residual") {
+        let kind = if residual || hints::has_attr(&f.item.attrs, "residual") {
             OpKind::ResidualCall(name.to_string())
         } else {
             self.callees.insert(name.to_string());
@@ -2113,12 +2112,7 @@ impl<'k> Builder<'k> {
                 "call a named function",
             ));
         };
-        let segs: Vec<String> = p
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segs = path_segments(&p.path);
         let last = segs.last().unwrap().clone();
         // Option / Result constructors.
         if segs.len() == 1 && matches!(last.as_str(), "Some" | "Ok" | "Err") {
@@ -2165,9 +2159,7 @@ impl<'k> Builder<'k> {
         }
         let key = self.item_key(&segs);
         if self.k.fns.contains_key(&key) {
-            let (ps, ret) = self.signature(&key)?;
-            let args = self.args_for(&ps, &c.args, c)?;
-            return Ok((self.crate_call(&key, args, ret.clone(), sp), ret));
+            return self.call_crate_fn(&key, c, sp, false);
         }
         // Tuple struct constructor.
         if let Some(st) = self.k.structs.get(&key) {
@@ -2235,7 +2227,7 @@ impl<'k> Builder<'k> {
                 let rest = self.args_for(&ps[1..], &m.args, m)?;
                 let mut args = vec![self.held(held)];
                 args.extend(rest);
-                return Ok((self.crate_call(&key, args, ret.clone(), sp), ret));
+                return Ok((self.crate_call(&key, args, ret.clone(), sp, false), ret));
             }
         }
         let nargs = m.args.len();
@@ -2435,24 +2427,27 @@ impl<'k> Builder<'k> {
         let syn::Expr::Path(p) = &*c.func else {
             return Err(self.err(mac, usage));
         };
-        let segs: Vec<String> = p
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segs = path_segments(&p.path);
         let key = self.item_key(&segs);
         if !self.k.fns.contains_key(&key) {
             return Err(self.err(&c.func, usage).help(
                 "wrap the call in a `pub` function of the crate, and call that with `residual_call!`",
             ));
         }
-        let (ps, ret) = self.signature(&key)?;
-        let args = self.args_for(&ps, &c.args, &c)?;
-        Ok((
-            self.emit(OpKind::ResidualCall(key), args, ret.clone(), sp),
-            ret,
-        ))
+        self.call_crate_fn(&key, &c, sp, true)
+    }
+
+    /// The call `c` of the crate function `key` (see [`Self::crate_call`]).
+    fn call_crate_fn(
+        &mut self,
+        key: &str,
+        c: &syn::ExprCall,
+        sp: Span,
+        residual: bool,
+    ) -> R<(Operand, Ty)> {
+        let (ps, ret) = self.signature(key)?;
+        let args = self.args_for(&ps, &c.args, c)?;
+        Ok((self.crate_call(key, args, ret.clone(), sp, residual), ret))
     }
 
     fn macro_expr(
@@ -2693,6 +2688,11 @@ fn quote_tokens(e: &syn::Expr) -> String {
 }
 
 /// References to scalars are the scalars themselves in the graph.
+/// The names of a path's segments (`a::b::c` -> `["a", "b", "c"]`).
+fn path_segments(p: &syn::Path) -> Vec<String> {
+    p.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 fn strip_scalar_ref(t: Ty) -> Ty {
     match t {
         Ty::Ref(_, inner) if inner.is_scalar() => *inner,
@@ -2847,13 +2847,7 @@ pub fn const_eval(k: &Crate, e: &syn::Expr, ty: &Ty, stack: &mut Vec<String>) ->
             }))
         }
         E::Path(p) => {
-            let name = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect::<Vec<_>>()
-                .join("::");
+            let name = path_segments(&p.path).join("::");
             let c = k
                 .consts
                 .get(&name)
