@@ -57,19 +57,37 @@ pub struct RVec {
 }
 
 impl RVec {
+    /// The allocation of `cap` elements of `size` bytes: `Vec<T>`'s for a scalar `T`
+    /// (whose alignment is its size), so a buffer moves between an `RVec` and a `Vec`
+    /// without a copy (see [`LentVec`], [`TakenVec`]). `None` for no allocation (`cap`
+    /// 0: the pointer is dangling, as `Vec`'s).
     fn layout(cap: usize, size: usize) -> Option<std::alloc::Layout> {
-        std::alloc::Layout::from_size_align(cap.checked_mul(size)?.max(8), 8).ok()
+        if cap == 0 {
+            return None;
+        }
+        std::alloc::Layout::from_size_align(cap.checked_mul(size)?, size).ok()
+    }
+
+    /// The dangling pointer of an empty buffer of elements of `size` bytes.
+    fn dangling(size: usize) -> *mut u8 {
+        size.max(1) as *mut u8
     }
 
     fn with_capacity(cap: usize, size: usize) -> Box<RVec> {
-        let layout = Self::layout(cap, size).unwrap_or_else(|| panic!("capacity overflow"));
-        if layout.size() > isize::MAX as usize {
-            panic!("capacity overflow");
-        }
-        let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
-        if ptr.is_null() {
-            std::alloc::handle_alloc_error(layout);
-        }
+        let ptr = if cap == 0 {
+            Self::dangling(size)
+        } else {
+            let layout = cap
+                .checked_mul(size)
+                .filter(|n| *n <= isize::MAX as usize)
+                .and_then(|_| Self::layout(cap, size))
+                .unwrap_or_else(|| panic!("capacity overflow"));
+            let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+            if ptr.is_null() {
+                std::alloc::handle_alloc_error(layout);
+            }
+            ptr
+        };
         Box::new(RVec {
             ptr,
             len: 0,
@@ -83,6 +101,13 @@ impl RVec {
         if let Some(l) = Self::layout(b.cap, b.size) {
             std::alloc::dealloc(b.ptr, l);
         }
+    }
+
+    /// Leave the vector empty without its buffer (now owned elsewhere).
+    fn forget_buffer(&mut self) {
+        self.ptr = Self::dangling(self.size);
+        self.len = 0;
+        self.cap = 0;
     }
 
     fn grow(&mut self) {
@@ -127,6 +152,113 @@ fn own(frame: *mut Frame, v: Box<RVec>) -> *mut RVec {
     let p = Box::into_raw(v);
     unsafe { (*frame).arena.push(p) };
     p
+}
+
+/// Scalar types whose `Vec`s share their buffers with red vectors: a value's bytes are
+/// what [`RVec::read`] and the compiled code's stores give, and its alignment is its
+/// size (so `Vec<T>`'s allocation is [`RVec`]'s).
+///
+/// # Safety
+/// Only for types with those two properties.
+pub unsafe trait Element: Copy + 'static {}
+macro_rules! elements {
+    ($($t:ty),*) => {$(
+        unsafe impl Element for $t {}
+        const _: () = assert!(std::mem::size_of::<$t>() == std::mem::align_of::<$t>());
+    )*};
+}
+elements!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, bool, char, f64);
+
+/// A Rust `&mut Vec<T>` lent to compiled code for one portal call: its buffer moves into
+/// a red vector of the frame (no copy), and back into the `Vec`, with whatever compiled
+/// code did to it, when the loan drops (a panic included). **Invariant:** the frame
+/// outlives the loan (drop the loan first), and nothing touches the `Vec` meanwhile.
+pub struct LentVec<T: Element> {
+    rv: *mut RVec,
+    v: *mut Vec<T>,
+}
+
+impl<T: Element> LentVec<T> {
+    /// Lend `v` to compiled code running in `frame`.
+    ///
+    /// # Safety
+    /// `frame` is live, and outlives the loan; `v` is not used until the loan drops.
+    pub unsafe fn new(frame: *mut Frame, v: &mut Vec<T>) -> LentVec<T> {
+        let mut taken = std::mem::ManuallyDrop::new(std::mem::take(v));
+        let size = std::mem::size_of::<T>();
+        let rv = Box::new(RVec {
+            ptr: taken.as_mut_ptr() as *mut u8,
+            len: taken.len(),
+            cap: taken.capacity(),
+            size,
+        });
+        LentVec {
+            rv: own(frame, rv),
+            v,
+        }
+    }
+
+    /// The red vector's word (its pointer), as compiled code takes it.
+    pub fn word(&self) -> u64 {
+        self.rv as u64
+    }
+}
+
+impl<T: Element> Drop for LentVec<T> {
+    fn drop(&mut self) {
+        unsafe {
+            let rv = &mut *self.rv;
+            *self.v = Vec::from_raw_parts(rv.ptr as *mut T, rv.len, rv.cap);
+            rv.forget_buffer();
+        }
+    }
+}
+
+/// Compiled code's red vector lent to Rust as a `Vec<T>` for a residual call that takes
+/// it by `&mut` (a recursive portal call sharing a heap): the buffer moves into the
+/// `Vec` (no copy) and back into the red vector when this drops, so compiled code sees
+/// the callee's changes. Dereferences to the `Vec`.
+pub struct TakenVec<T: Element> {
+    rv: *mut RVec,
+    v: Vec<T>,
+}
+
+impl<T: Element> TakenVec<T> {
+    /// Take the buffer of the red vector `rv` (its word in compiled code).
+    ///
+    /// # Safety
+    /// `rv` is a live red vector of elements of `T`'s size, not used until this drops.
+    pub unsafe fn new(rv: u64) -> TakenVec<T> {
+        let rv = rv as *mut RVec;
+        let r = &mut *rv;
+        assert_eq!(r.size, std::mem::size_of::<T>(), "red vector of another element size");
+        let v = Vec::from_raw_parts(r.ptr as *mut T, r.len, r.cap);
+        r.forget_buffer();
+        TakenVec { rv, v }
+    }
+}
+
+impl<T: Element> std::ops::Deref for TakenVec<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.v
+    }
+}
+
+impl<T: Element> std::ops::DerefMut for TakenVec<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.v
+    }
+}
+
+impl<T: Element> Drop for TakenVec<T> {
+    fn drop(&mut self) {
+        let mut v = std::mem::ManuallyDrop::new(std::mem::take(&mut self.v));
+        let r = unsafe { &mut *self.rv };
+        r.ptr = v.as_mut_ptr() as *mut u8;
+        r.len = v.len();
+        r.cap = v.capacity();
+    }
 }
 
 /// Run `f`; a panic is caught into the frame and reported as `None`.
@@ -238,4 +370,65 @@ pub extern "C" fn f64_to_int(x: f64, ty: u64) -> u64 {
 }
 pub extern "C" fn u64_to_f64(x: u64) -> f64 {
     x as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lent_vec_comes_back_with_compiled_codes_changes() {
+        let mut frame = Frame::default();
+        let fr: *mut Frame = &mut frame;
+        for start in [vec![], vec![1i64], vec![1, 2, 3, 4]] {
+            let mut v: Vec<i64> = start.clone();
+            {
+                let loan = unsafe { LentVec::new(fr, &mut v) };
+                let rv = loan.word() as *mut RVec;
+                for x in 10..20 {
+                    assert_eq!(rvec_push(fr, rv, x as u64), 0);
+                }
+                assert_eq!(rvec_pop(rv, 1), 19);
+            }
+            let mut want = start.clone();
+            want.extend(10..19);
+            assert_eq!(v, want);
+        }
+        // The frame frees its (now empty) red vectors; the `Vec`s own their buffers.
+        drop(frame);
+    }
+
+    #[test]
+    fn a_taken_vec_gives_rust_changes_back_to_compiled_code() {
+        let mut frame = Frame::default();
+        let fr: *mut Frame = &mut frame;
+        for items in [vec![], vec![7u64], vec![1, 2, 3]] {
+            let rv = rvec_from_words(fr, &items, 1);
+            {
+                let mut t = unsafe { TakenVec::<u8>::new(rv as u64) };
+                assert_eq!(t.len(), items.len());
+                t.extend(100..140u8);
+                t.remove(0);
+            }
+            let mut want: Vec<u64> = items.clone();
+            want.extend(100..140);
+            want.remove(0);
+            assert_eq!(rvec_to_words(rv, false), want);
+            // Compiled code goes on using it.
+            assert_eq!(rvec_push(fr, rv, 5), 0);
+            assert_eq!(rvec_to_words(rv, false).last(), Some(&5));
+        }
+    }
+
+    #[test]
+    fn empty_red_vectors_allocate_nothing() {
+        let mut frame = Frame::default();
+        let fr: *mut Frame = &mut frame;
+        let rv = rvec_zeroed(fr, 0, 4);
+        let t = unsafe { TakenVec::<char>::new(rv as u64) };
+        assert_eq!(t.as_ptr() as usize, 4);
+        drop(t);
+        assert_eq!(rvec_push(fr, rv, 'x' as u64), 0);
+        assert_eq!(rvec_to_words(rv, false), vec!['x' as u64]);
+    }
 }

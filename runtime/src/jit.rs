@@ -258,6 +258,9 @@ pub struct Jit {
     /// By portal, then green key (looked up on every portal call, without copying the key).
     units: RefCell<HashMap<&'static str, backend::FastMap<Vec<u64>, UnitEntry>>>,
     interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<&'static [u8]>>>,
+    /// The copies `intern` made (address, length, type): immutable for the process's
+    /// life, so interning one is itself, found without comparing contents.
+    copies: RefCell<std::collections::HashSet<(usize, usize, std::any::TypeId)>>,
     entries: RefCell<Vec<EntryPoint>>,
     /// Units compiled so far (their names count up).
     compiled: std::cell::Cell<usize>,
@@ -301,6 +304,7 @@ impl Jit {
             messages: RefCell::new((Vec::new(), HashMap::new())),
             units: RefCell::new(HashMap::new()),
             interned: RefCell::new(HashMap::new()),
+            copies: RefCell::new(std::collections::HashSet::new()),
             entries: RefCell::new(Vec::new()),
             compiled: std::cell::Cell::new(0),
             entry_ids: RefCell::new(HashMap::new()),
@@ -362,9 +366,16 @@ impl Jit {
 
     /// A process-lifetime copy of green data: equal contents at the same address give the
     /// same copy, so the copy's address can be part of a green key and compiled code can
-    /// keep pointing at it.
+    /// keep pointing at it. A copy is its own interned form (compiled code passes copies
+    /// to recursive portal calls): found in constant time, so a call's green key does
+    /// not cost the size of the program, and every depth of a recursion shares its units.
     pub fn intern<T: Copy + PartialEq + 'static>(&self, s: &[T]) -> &'static [T] {
         let key = (s.as_ptr() as usize, s.len(), std::any::TypeId::of::<T>());
+        if self.copies.borrow().contains(&key) {
+            // SAFETY: `key` names a leaked copy of `s.len()` values of `T`, never freed
+            // or written.
+            return unsafe { std::slice::from_raw_parts(s.as_ptr(), s.len()) };
+        }
         let mut map = self.interned.borrow_mut();
         let list = map.entry(key).or_default();
         for bytes in list.iter() {
@@ -375,6 +386,9 @@ impl Jit {
             }
         }
         let copy: &'static [T] = Box::leak(s.to_vec().into_boxed_slice());
+        self.copies
+            .borrow_mut()
+            .insert((copy.as_ptr() as usize, copy.len(), std::any::TypeId::of::<T>()));
         let bytes = unsafe {
             std::slice::from_raw_parts(copy.as_ptr() as *const u8, std::mem::size_of_val(copy))
         };
@@ -780,5 +794,25 @@ mod tests {
             let e = parse(args).unwrap_err();
             assert!(e.contains(says), "{args:?}: {e}");
         }
+    }
+
+    #[test]
+    fn an_interned_copy_is_its_own_interned_form() {
+        let jit = Jit::new(Options::default());
+        let code: Vec<i64> = (0..10_000).collect();
+        let copy = jit.intern(&code);
+        assert_ne!(copy.as_ptr(), code.as_ptr());
+        assert_eq!(jit.intern(&code).as_ptr(), copy.as_ptr());
+        // What compiled code passes on to a recursive call: the same copy back.
+        assert_eq!(jit.intern(copy).as_ptr(), copy.as_ptr());
+        assert_eq!(jit.intern(&copy[1..]).as_ptr(), jit.intern(&copy[1..]).as_ptr());
+        assert_ne!(jit.intern(&copy[1..]).as_ptr(), copy[1..].as_ptr());
+        // Changed contents at the same address are a new copy.
+        let mut code = code;
+        code[5] = -1;
+        let changed = jit.intern(&code);
+        assert_ne!(changed.as_ptr(), copy.as_ptr());
+        assert_eq!(changed[5], -1);
+        assert_eq!(copy[5], 5);
     }
 }

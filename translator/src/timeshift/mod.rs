@@ -419,7 +419,21 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                 let ti = self.t.id(&t);
                 self.t.kinds(&t).map_err(|m| self.err(g.span, m))?;
                 fields.push(format!("{}: rt::word::zeros(KINDS_{ti})", var(*v)));
-                let _ = write!(enc, "enc_{ti}(&p{i}, fr, &mut args);");
+                if is_mut_ref(&fi.item.sig.inputs[i]) {
+                    // Compiled code changes it in place: its buffer is lent for the
+                    // call and comes back when the loan drops (before the frame).
+                    let Ty::Vec(_) = &t else {
+                        return Err(self.err(g.span, format!(
+                            "the portal parameter `{name}` is a `&mut {t}`; the JIT can give changes back to a `&mut Vec` of scalars only"
+                        )));
+                    };
+                    let _ = write!(
+                        enc,
+                        "let loan{i} = unsafe {{ rt::frame::LentVec::new(fr, p{i}) }}; args.push(loan{i}.word());"
+                    );
+                } else {
+                    let _ = write!(enc, "enc_{ti}(&p{i}, fr, &mut args);");
+                }
             }
         }
         let rt_ty = norm(&g.ret_ty);
@@ -1003,7 +1017,12 @@ pub fn entry({params}) -> {ret} {{
                 syn::FnArg::Typed(pt) => match &*pt.ty {
                     syn::Type::Reference(r) => {
                         if r.mutability.is_some() {
-                            return Err(self.err(sp, format!("`{f}` takes `&mut`; the JIT cannot call it residually (its changes would be lost)")));
+                            // A red vector is lent to the callee (see `residual`).
+                            if decoded && matches!(norm(self.g().operand_ty(o)), Ty::Vec(_)) {
+                                out.push(format!("&mut *x{i}"));
+                                continue;
+                            }
+                            return Err(self.err(sp, format!("`{f}` takes a `&mut` that is not a `Vec` of scalars; the JIT cannot call it residually (its changes would be lost)")));
                         }
                         // A slice or `&str` value is passed as it is, except a `Vec`
                         // given for a slice (borrowed: `&Vec<T>` is a `&[T]`).
@@ -1028,6 +1047,7 @@ pub fn entry({params}) -> {ret} {{
         let g = self.g();
         let root = self.t.root.clone();
         let args = self.call_args(f, a, sp, true)?;
+        let fi_inputs: Vec<syn::FnArg> = self.k.fns[f].item.sig.inputs.iter().cloned().collect();
         let n = self.nhelpers;
         self.nhelpers += 1;
         let mut params = vec!["fr: *mut rt::Frame".to_string()];
@@ -1052,11 +1072,25 @@ pub fn entry({params}) -> {ret} {{
                 these.push(conv);
                 j += 1;
             }
-            let _ = write!(
-                decode,
-                "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
-                these.join(", ")
-            );
+            if takes_mut(fi_inputs.get(i)) {
+                // Lent to the callee without a copy; back in the red vector, changed,
+                // when `x{i}` drops at the end of the helper.
+                let Ty::Vec(elem) = &t else {
+                    return Err(self.err(sp, format!("`{f}` takes a `&mut {t}`; the JIT can lend a `Vec` of scalars only")));
+                };
+                let er = self.t.rust(elem).map_err(|m| self.err(sp, m))?;
+                let _ = write!(
+                    decode,
+                    "let mut x{i} = unsafe {{ rt::frame::TakenVec::<{er}>::new({}) }};",
+                    these[0]
+                );
+            } else {
+                let _ = write!(
+                    decode,
+                    "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
+                    these.join(", ")
+                );
+            }
             words.push(self.redx(o, sp)?);
             pass.push(format!("x{i}"));
         }
@@ -1167,6 +1201,15 @@ fn int_op(p: Prim) -> Option<&'static str> {
 }
 
 /// A syn type printed with the crate's own type names qualified by its root path.
+/// Whether a parameter is a `&mut` reference.
+fn is_mut_ref(p: &syn::FnArg) -> bool {
+    matches!(p, syn::FnArg::Typed(pt) if matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some()))
+}
+
+fn takes_mut(p: Option<&syn::FnArg>) -> bool {
+    p.is_some_and(is_mut_ref)
+}
+
 fn qualify(t: &syn::Type, k: &Crate, root: &str) -> String {
     use syn::visit_mut::VisitMut;
     struct Q<'a>(&'a Crate, &'a str);
