@@ -15,7 +15,7 @@
 //! driver rebuilds it from block parameters each time it enters a block.
 
 use crate::jit::{Jit, Status};
-use crate::ops::Scalar;
+use crate::ops::{Elem, Scalar};
 use crate::word::{Red, Stop, Word};
 use backend::{BinOp, Block, FunctionBuilder, Helper, Kind, MemType, Value};
 
@@ -25,8 +25,8 @@ pub const MAX_VIRTUAL_LEN: usize = 32;
 /// An entry of the path's heap of vectors known while compiling.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Virtual {
-    /// Not allocated: its element type and elements (scalar words).
-    Vec { elem: Scalar, items: Vec<Word> },
+    /// Not allocated: its element type and elements (`elem.width()` words each).
+    Vec { elem: Elem, items: Vec<Word> },
     /// Allocated by compiled code with a length known while compiling, which nothing
     /// has changed since: `ptr` is the vector, `data` its elements. Indexing checks
     /// against the constant length and addresses `data` directly.
@@ -259,7 +259,7 @@ impl<'j> Cx<'j> {
     }
 
     /// The elements of `w` when it is a virtual vector (not forced).
-    pub fn virtual_vec(&self, w: Word) -> Option<(Scalar, &[Word])> {
+    pub fn virtual_vec(&self, w: Word) -> Option<(Elem, &[Word])> {
         match self.resolve(w) {
             Word::Virtual(n) => match self.heap.get(n as usize) {
                 Some(Virtual::Vec { elem, items }) => Some((*elem, items)),
@@ -270,7 +270,7 @@ impl<'j> Cx<'j> {
     }
 
     /// A new virtual vector.
-    pub(crate) fn new_virtual(&mut self, elem: Scalar, items: Vec<Word>) -> Word {
+    pub(crate) fn new_virtual(&mut self, elem: Elem, items: Vec<Word>) -> Word {
         self.heap.push(Virtual::Vec { elem, items });
         Word::Virtual(self.heap.len() as u32 - 1)
     }
@@ -471,7 +471,7 @@ impl<'j> Cx<'j> {
 }
 
 /// How a word of kind `k` is stored in the frame's `out`.
-pub(crate) fn word_mem(k: Kind) -> MemType {
+pub fn word_mem(k: Kind) -> MemType {
     match k {
         Kind::Int => MemType::I64,
         Kind::Ptr => MemType::Ptr,

@@ -59,18 +59,27 @@ pub struct RVec {
 impl RVec {
     /// The allocation of `cap` elements of `size` bytes: `Vec<T>`'s for a scalar `T`
     /// (whose alignment is its size), so a buffer moves between an `RVec` and a `Vec`
-    /// without a copy (see [`LentVec`], [`TakenVec`]). `None` for no allocation (`cap`
-    /// 0: the pointer is dangling, as `Vec`'s).
+    /// without a copy (see [`LentVec`], [`TakenVec`]); elements of several words are
+    /// 8-aligned. `None` for no allocation (`cap` 0: the pointer is dangling, as `Vec`'s).
     fn layout(cap: usize, size: usize) -> Option<std::alloc::Layout> {
         if cap == 0 {
             return None;
         }
-        std::alloc::Layout::from_size_align(cap.checked_mul(size)?, size).ok()
+        std::alloc::Layout::from_size_align(cap.checked_mul(size)?, Self::align(size)).ok()
+    }
+
+    fn align(size: usize) -> usize {
+        size.clamp(1, 8)
     }
 
     /// The dangling pointer of an empty buffer of elements of `size` bytes.
     fn dangling(size: usize) -> *mut u8 {
-        size.max(1) as *mut u8
+        Self::align(size) as *mut u8
+    }
+
+    /// Word `j` of element `i` of a vector of elements of several words.
+    unsafe fn slot(&self, i: usize, j: usize) -> *mut u64 {
+        self.ptr.add(i * self.size + 8 * j) as *mut u64
     }
 
     fn with_capacity(cap: usize, size: usize) -> Box<RVec> {
@@ -121,6 +130,20 @@ impl RVec {
         // `n` now owns the old buffer.
         n.len = 0;
         unsafe { RVec::free(Box::into_raw(n)) };
+    }
+
+    /// Write `items` as the first elements (capacity permitting).
+    fn set_words(&mut self, items: &[u64]) {
+        if self.size > 8 {
+            let width = self.size / 8;
+            for (k, x) in items.iter().enumerate().take(self.cap * width) {
+                unsafe { *self.slot(k / width, k % width) = *x };
+            }
+        } else {
+            for (i, x) in items.iter().enumerate().take(self.cap) {
+                unsafe { self.write(i, *x) };
+            }
+        }
     }
 
     unsafe fn write(&mut self, i: usize, bits: u64) {
@@ -214,6 +237,39 @@ impl<T: Element> Drop for LentVec<T> {
     }
 }
 
+/// A Rust `&mut T` (a `Vec` of values of several words, which compiled code stores in
+/// its own layout) passed to compiled code as a copy, the red vector `word`: when this
+/// drops (a panic included), the value is decoded back into the `&mut`, with compiled
+/// code's changes. **Invariant:** the frame outlives it.
+pub struct CopiedBack<'a, T> {
+    target: &'a mut T,
+    word: u64,
+    frame: *mut Frame,
+    dec: fn(&mut dyn Iterator<Item = u64>, *mut Frame) -> T,
+}
+
+impl<'a, T> CopiedBack<'a, T> {
+    pub fn new(
+        target: &'a mut T,
+        word: u64,
+        frame: *mut Frame,
+        dec: fn(&mut dyn Iterator<Item = u64>, *mut Frame) -> T,
+    ) -> Self {
+        CopiedBack {
+            target,
+            word,
+            frame,
+            dec,
+        }
+    }
+}
+
+impl<T> Drop for CopiedBack<'_, T> {
+    fn drop(&mut self) {
+        *self.target = (self.dec)(&mut std::iter::once(self.word), self.frame);
+    }
+}
+
 /// Compiled code's red vector lent to Rust as a `Vec<T>` for a residual call that takes
 /// it by `&mut` (a recursive portal call sharing a heap): the buffer moves into the
 /// `Vec` (no copy) and back into the red vector when this drops, so compiled code sees
@@ -295,21 +351,65 @@ pub extern "C" fn rvec_repeat(frame: *mut Frame, x: u64, n: u64, size: u64) -> *
     v
 }
 
-/// `v.push(x)`; 0, or 1 when it panicked.
-pub extern "C" fn rvec_push(frame: *mut Frame, v: *mut RVec, x: u64) -> u64 {
+/// `v.push(..)`: the address of the new last element (its words are the caller's to
+/// store); null when that panics (the panic is in the frame).
+pub extern "C" fn rvec_push_slot(frame: *mut Frame, v: *mut RVec) -> *mut u8 {
     let v = unsafe { &mut *v };
     guarded(frame, || {
         if v.len == v.cap {
             v.grow();
         }
-        unsafe { v.write(v.len, x) };
         v.len += 1;
+        unsafe { v.ptr.add((v.len - 1) * v.size) }
     })
-    .map_or(1, |_| 0)
+    .unwrap_or(std::ptr::null_mut())
 }
 
-/// The last element of `v`, removed (a word extended by `signed`); 0 when `v` is empty.
-pub extern "C" fn rvec_pop(v: *mut RVec, signed: u64) -> u64 {
+/// Zeros to read an empty vector's `pop` from: as wide as the widest element.
+static ZEROS: [u64; FRAME_WORDS] = [0; FRAME_WORDS];
+
+/// `v.pop()`: the address of the element removed (valid until the vector next grows),
+/// or of zeros when `v` is empty.
+pub extern "C" fn rvec_pop_slot(v: *mut RVec) -> *const u8 {
+    let v = unsafe { &mut *v };
+    if v.len == 0 {
+        return ZEROS.as_ptr() as *const u8;
+    }
+    v.len -= 1;
+    unsafe { v.ptr.add(v.len * v.size) }
+}
+
+/// `vec![x; n]` of elements of `width` words, `x` being the first `width` words of the
+/// frame's `out`; a null pointer when that panics.
+pub extern "C" fn rvec_repeat_slots(frame: *mut Frame, n: u64, width: u64) -> *mut RVec {
+    let width = width as usize;
+    let x: Vec<u64> = unsafe { (&(*frame).out)[..width.min(FRAME_WORDS)].to_vec() };
+    let v = rvec_zeroed(frame, n, 8 * width as u64);
+    if !v.is_null() && x.iter().any(|w| *w != 0) {
+        let v = unsafe { &mut *v };
+        for i in 0..v.len {
+            for (j, w) in x.iter().enumerate() {
+                unsafe { *v.slot(i, j) = *w };
+            }
+        }
+    }
+    v
+}
+
+/// `v.push(x)` of a scalar (its word); 0, or 1 when it panicked.
+pub fn rvec_push(frame: *mut Frame, v: *mut RVec, x: u64) -> u64 {
+    let p = rvec_push_slot(frame, v);
+    if p.is_null() {
+        return 1;
+    }
+    let v = unsafe { &mut *v };
+    unsafe { v.write(v.len - 1, x) };
+    0
+}
+
+/// The last element of a vector of scalars, removed (a word extended by `signed`); 0
+/// when `v` is empty.
+pub fn rvec_pop(v: *mut RVec, signed: u64) -> u64 {
     let v = unsafe { &mut *v };
     if v.len == 0 {
         return 0;
@@ -318,20 +418,44 @@ pub extern "C" fn rvec_pop(v: *mut RVec, signed: u64) -> u64 {
     unsafe { v.read(v.len, signed != 0) }
 }
 
-/// A red vector holding a copy of `items` (as words).
+/// A red vector holding a copy of `items` (as words): one element a word for elements
+/// of up to 8 bytes, else `size / 8` words an element.
 pub fn rvec_from_words(frame: *mut Frame, items: &[u64], size: usize) -> *mut RVec {
-    let mut v = RVec::with_capacity(items.len(), size);
-    for (i, x) in items.iter().enumerate() {
-        unsafe { v.write(i, *x) };
-    }
-    v.len = items.len();
+    let width = (size / 8).max(1);
+    let n = items.len() / width;
+    let mut v = RVec::with_capacity(n, size);
+    v.len = n;
+    v.set_words(items);
     own(frame, v)
 }
 
-/// The elements of a red vector as words.
+/// The elements of a red vector as words (all words of each element, in order).
 pub fn rvec_to_words(v: *const RVec, signed: bool) -> Vec<u64> {
     let v = unsafe { &*v };
+    if v.size > 8 {
+        let width = v.size / 8;
+        return (0..v.len)
+            .flat_map(|i| (0..width).map(move |j| unsafe { *v.slot(i, j) }))
+            .collect();
+    }
     (0..v.len).map(|i| unsafe { v.read(i, signed) }).collect()
+}
+
+/// Replace the contents of the red vector `v` with `items` (as [`rvec_from_words`]
+/// reads them): what a residual call that took it by `&mut` left in its copy.
+pub fn rvec_set_words(v: *mut RVec, items: &[u64]) {
+    let v = unsafe { &mut *v };
+    let width = (v.size / 8).max(1);
+    let n = items.len() / width;
+    if n > v.cap {
+        let mut fresh = RVec::with_capacity(n, v.size);
+        std::mem::swap(&mut v.ptr, &mut fresh.ptr);
+        std::mem::swap(&mut v.cap, &mut fresh.cap);
+        fresh.len = 0;
+        unsafe { RVec::free(Box::into_raw(fresh)) };
+    }
+    v.len = n;
+    v.set_words(items);
 }
 
 /// Unsigned 64-bit division (the backend's division is signed); 0 for a zero divisor.

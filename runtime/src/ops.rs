@@ -55,8 +55,63 @@ impl Scalar {
             _ => Kind::Int,
         }
     }
-    fn signed(self) -> bool {
-        matches!(self, Scalar::Int(t) if t.signed())
+}
+
+/// The type of a red vector's elements: a scalar, stored packed as `Vec<T>` stores it,
+/// or a value of several words (an enum, a tuple), one 8-byte slot a word. Virtual
+/// vectors hold `width` words an element.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Elem {
+    Scalar(Scalar),
+    Words(&'static [Kind]),
+}
+
+impl From<Scalar> for Elem {
+    fn from(s: Scalar) -> Elem {
+        Elem::Scalar(s)
+    }
+}
+
+impl Elem {
+    /// Words an element.
+    pub fn width(self) -> usize {
+        match self {
+            Elem::Scalar(_) => 1,
+            Elem::Words(k) => k.len(),
+        }
+    }
+    /// Bytes an element in memory.
+    pub fn size(self) -> usize {
+        match self {
+            Elem::Scalar(s) => s.mem().size(),
+            Elem::Words(k) => 8 * k.len(),
+        }
+    }
+    /// A number for the type, for keys.
+    pub fn code(self) -> u64 {
+        match self {
+            Elem::Scalar(s) => s.code(),
+            Elem::Words(k) => k.iter().fold(1 << 32, |h, k| {
+                (h ^ (*k as u64 + 1)).wrapping_mul(0x100_0000_01b3)
+            }),
+        }
+    }
+    /// The kind of word `j` of an element.
+    pub fn kind(self, j: usize) -> Kind {
+        match self {
+            Elem::Scalar(s) => s.kind(),
+            Elem::Words(k) => k[j],
+        }
+    }
+    /// How word `j` of an element is stored, and where in the element.
+    fn mem(self, j: usize) -> (MemType, i32) {
+        match self {
+            Elem::Scalar(s) => (s.mem(), 0),
+            Elem::Words(k) => (crate::cx::word_mem(k[j]), 8 * j as i32),
+        }
+    }
+    fn zeros(self) -> Red {
+        (0..self.width()).map(|j| Word::Const(0, self.kind(j))).collect()
     }
 }
 
@@ -592,26 +647,50 @@ impl<'j> Cx<'j> {
         self.val(w)
     }
 
-    /// `vec![x; n]`: virtual when `n` is a constant of at most [`MAX_VIRTUAL_LEN`];
-    /// allocated, but of a length known while compiling, for a larger constant.
-    pub fn vec_repeat(&mut self, elem: Scalar, x: &Red, n: &Red) -> Result<Red, Stop> {
-        let (x, n) = (word0(x)?, word0(n)?);
-        if let Some(len) = n.as_const().filter(|l| *l as usize <= MAX_VIRTUAL_LEN) {
-            let x = self.concrete(x)?;
-            return Ok(smallvec![self.new_virtual(elem, vec![x; len as usize])]);
+    /// `vec![x; n]`: virtual when `n` is a constant and the vector has at most
+    /// [`MAX_VIRTUAL_LEN`] words; allocated, but of a length known while compiling, for a
+    /// larger constant (of scalars).
+    pub fn vec_repeat(&mut self, elem: Elem, x: &Red, n: &Red) -> Result<Red, Stop> {
+        let n = word0(n)?;
+        let x = self.element_words(elem, x)?;
+        let w = elem.width();
+        if let Some(len) = n
+            .as_const()
+            .filter(|l| (*l as usize).saturating_mul(w) <= MAX_VIRTUAL_LEN)
+        {
+            let mut items = Vec::with_capacity(len as usize * w);
+            for _ in 0..len {
+                items.extend_from_slice(&x);
+            }
+            return Ok(smallvec![self.new_virtual(elem, items)]);
         }
-        let p = self.repeat_call(elem, x, n)?;
+        let Elem::Scalar(scalar) = elem else {
+            return Ok(smallvec![self.repeat_slots(elem, &x, n)?]);
+        };
+        let p = self.repeat_call(scalar, x[0], n)?;
         if let Some(len) = n.as_const() {
             let pv = self.val(p)?;
             let data = self.load(MemType::Ptr, pv, 0)?;
             return Ok(smallvec![self.new_sized(
-                elem,
+                scalar,
                 len as usize,
                 p,
                 Word::Var(data, Kind::Ptr),
             )]);
         }
         Ok(smallvec![p])
+    }
+
+    /// The words of an element value `x` (virtual vectors in it forced).
+    fn element_words(&mut self, elem: Elem, x: &Red) -> Result<Red, Stop> {
+        if x.len() != elem.width() {
+            return Err(Stop::fail(format!(
+                "an element of {} words where {} were expected",
+                x.len(),
+                elem.width()
+            )));
+        }
+        self.concrete_words(x)
     }
 
     /// A vector allocated by compiled code: `vec![x; n]`.
@@ -638,51 +717,92 @@ impl<'j> Cx<'j> {
             Some(Kind::Ptr),
         );
         let p = self.call(&h, &[fr, x, n, size])?.unwrap();
+        self.propagate_null(p)?;
+        Ok(Word::Var(p, Kind::Ptr))
+    }
+
+    /// After a helper that returns a null pointer when it panicked: exit with the panic.
+    fn propagate_null(&mut self, p: Value) -> Result<(), Stop> {
         let pi = self.b.unary(UnOp::PtrToInt, p)?;
         let null = self.bin_i(BinOp::Eq, pi, 0)?;
-        self.propagate_if(null)?;
+        self.propagate_if(null)
+    }
+
+    /// `vec![x; n]` of elements of several words: `x`'s words go through the frame's
+    /// `out` to the helper.
+    fn repeat_slots(&mut self, elem: Elem, x: &[Word], n: Word) -> Result<Word, Stop> {
+        for (j, w) in x.iter().enumerate() {
+            let v = self.val(*w)?;
+            self.tick()?;
+            self.b
+                .store(crate::cx::word_mem(elem.kind(j)), self.frame, 8 * j as i32, v)?;
+        }
+        let n = self.val(n)?;
+        let width = self.b.iconst(elem.width() as i64);
+        let fr = self.frame;
+        let h = helper(
+            "rvec_repeat_slots",
+            frame::rvec_repeat_slots as *const () as usize,
+            &[Kind::Ptr, Kind::Int, Kind::Int],
+            Some(Kind::Ptr),
+        );
+        let p = self.call(&h, &[fr, n, width])?.unwrap();
+        self.propagate_null(p)?;
         Ok(Word::Var(p, Kind::Ptr))
     }
 
     /// Allocate a vector holding `items` (the forcing of a virtual vector).
-    pub(crate) fn alloc_vec(&mut self, elem: Scalar, items: &[Word]) -> Result<Word, Stop> {
-        let zero = Word::Const(0, elem.kind());
-        // Fill with the first item when all are that same constant, else with zero.
-        let fill = match items.first() {
-            Some(f) if f.as_const().is_some() && items.iter().all(|w| w == f) => *f,
-            _ => zero,
+    pub(crate) fn alloc_vec(&mut self, elem: Elem, items: &[Word]) -> Result<Word, Stop> {
+        let zeros = elem.zeros();
+        let w = elem.width();
+        let n = Word::int((items.len() / w) as i64);
+        // Fill with the first element when all are that same constant, else with zero.
+        let fill: Red = match items.get(..w) {
+            Some(f)
+                if f.iter().all(|x| x.as_const().is_some())
+                    && items.chunks(w).all(|c| c == f) =>
+            {
+                f.into()
+            }
+            _ => zeros,
         };
-        let p = self.repeat_call(elem, fill, Word::int(items.len() as i64))?;
-        if items.iter().all(|w| *w == fill) {
+        let p = match elem {
+            Elem::Scalar(s) => self.repeat_call(s, fill[0], n)?,
+            Elem::Words(_) => self.repeat_slots(elem, &fill, n)?,
+        };
+        if items.chunks(w).all(|c| *c == fill[..]) {
             return Ok(p);
         }
         let pv = self.val(p)?;
         let data = self.load(MemType::Ptr, pv, 0)?;
-        let mt = elem.mem();
-        for (i, w) in items.iter().enumerate() {
-            if *w == fill {
+        for (k, x) in items.iter().enumerate() {
+            if *x == fill[k % w] {
                 continue;
             }
-            let x = self.val(*w)?;
+            let (mt, off) = elem.mem(k % w);
+            let xv = self.val(*x)?;
             self.tick()?;
-            self.b.store(mt, data, (i * mt.size()) as i32, x)?;
+            self.b
+                .store(mt, data, ((k / w) * elem.size()) as i32 + off, xv)?;
         }
         Ok(p)
     }
 
-    /// `vec![a, b, ...]` (`Vec::new()` for none): virtual up to [`MAX_VIRTUAL_LEN`].
-    pub fn vec_lit(&mut self, elem: Scalar, items: &[Red]) -> Result<Red, Stop> {
-        let words: Vec<Word> = items.iter().map(word0).collect::<Result<_, _>>()?;
-        let words = self.concrete_words(&words)?;
+    /// `vec![a, b, ...]` (`Vec::new()` for none): virtual up to [`MAX_VIRTUAL_LEN`] words.
+    pub fn vec_lit(&mut self, elem: Elem, items: &[Red]) -> Result<Red, Stop> {
+        let mut words = Vec::with_capacity(items.len() * elem.width());
+        for x in items {
+            words.extend(self.element_words(elem, x)?);
+        }
         if words.len() <= MAX_VIRTUAL_LEN {
-            return Ok(smallvec![self.new_virtual(elem, words.into_vec())]);
+            return Ok(smallvec![self.new_virtual(elem, words)]);
         }
         Ok(smallvec![self.alloc_vec(elem, &words)?])
     }
 
     pub fn vec_len(&mut self, v: &Red) -> Result<Red, Stop> {
-        if let Some((_, items)) = self.virtual_vec(word0(v)?) {
-            return Ok(smallvec![Word::int(items.len() as i64)]);
+        if let Some((elem, items)) = self.virtual_vec(word0(v)?) {
+            return Ok(smallvec![Word::int((items.len() / elem.width()) as i64)]);
         }
         if let Some((len, _)) = self.sized_vec(word0(v)?) {
             return Ok(smallvec![Word::int(len as i64)]);
@@ -692,24 +812,25 @@ impl<'j> Cx<'j> {
         Ok(smallvec![Word::Var(n, Kind::Int)])
     }
 
-    /// The element number of a virtual vector `v` at a constant index `i`, after the
-    /// bounds check (which panics now, since both are known); `None` when `v` is not
-    /// virtual or `i` not constant.
+    /// The number of a virtual vector `v` and the position of the first word of its
+    /// element at a constant index `i`, after the bounds check (which panics now, since
+    /// both are known); `None` when `v` is not virtual or `i` not constant.
     fn virtual_index(&self, v: &Red, i: &Red) -> Result<Option<(u32, usize)>, Stop> {
         let (wv, wi) = (word0(v)?, word0(i)?);
-        let (Some((_, items)), Some(ix)) = (self.virtual_vec(wv), wi.as_const()) else {
+        let (Some((elem, items)), Some(ix)) = (self.virtual_vec(wv), wi.as_const()) else {
             return Ok(None);
         };
-        if ix >= items.len() as u64 {
+        let len = items.len() / elem.width();
+        if ix >= len as u64 {
             return Err(Stop::Panic(
                 green::INDEX_OOB.to_string(),
-                smallvec![Word::int(items.len() as i64), wi],
+                smallvec![Word::int(len as i64), wi],
             ));
         }
         let Word::Virtual(n) = self.resolve(wv) else {
             return Ok(None);
         };
-        Ok(Some((n, ix as usize)))
+        Ok(Some((n, ix as usize * elem.width())))
     }
 
     fn virtual_items(&mut self, n: u32) -> &mut Vec<Word> {
@@ -721,7 +842,8 @@ impl<'j> Cx<'j> {
         }
     }
 
-    /// The address of element `i` after the bounds check (a panic exit).
+    /// The elements pointer and index of element `i` after the bounds check (a panic
+    /// exit).
     fn element(&mut self, v: &Red, i: &Red) -> Result<(Value, Value), Stop> {
         let wi = word0(i)?;
         if let Some((len, data)) = self.sized_vec(word0(v)?) {
@@ -752,102 +874,140 @@ impl<'j> Cx<'j> {
         Ok((data, iv))
     }
 
-    pub fn vec_get(&mut self, elem: Scalar, v: &Red, i: &Red) -> Result<Red, Stop> {
-        if let Some((n, ix)) = self.virtual_index(v, i)? {
-            return Ok(smallvec![self.virtual_items(n)[ix]]);
+    /// The index of an element's first 8-byte slot (`iv * width`), for elements of
+    /// several words.
+    fn slot_index(&mut self, elem: Elem, iv: Value) -> Result<Value, Stop> {
+        Ok(match elem.width() {
+            1 => iv,
+            w => self.bin_i(BinOp::Mul, iv, w as i64)?,
+        })
+    }
+
+    pub fn vec_get(&mut self, elem: Elem, v: &Red, i: &Red) -> Result<Red, Stop> {
+        if let Some((n, at)) = self.virtual_index(v, i)? {
+            let w = elem.width();
+            return Ok(self.virtual_items(n)[at..at + w].into());
         }
         let (data, iv) = self.element(v, i)?;
+        let Elem::Scalar(scalar) = elem else {
+            let ix = self.slot_index(elem, iv)?;
+            let mut out = Red::with_capacity(elem.width());
+            for j in 0..elem.width() {
+                let (mt, off) = elem.mem(j);
+                self.tick()?;
+                let x = self.b.load_indexed(mt, data, ix, 8, off)?;
+                out.push(Word::Var(x, elem.kind(j)));
+            }
+            return Ok(out);
+        };
         let key = (data, word0(i)?);
         if let Some(w) = self.memory.get(&key) {
             return Ok(smallvec![*w]);
         }
-        let mt = elem.mem();
+        let mt = scalar.mem();
         self.tick()?;
         let r = Word::Var(
             self.b.load_indexed(mt, data, iv, mt.size() as u8, 0)?,
-            elem.kind(),
+            scalar.kind(),
         );
         self.memory.insert(key, r);
         Ok(smallvec![r])
     }
 
-    pub fn vec_set(&mut self, elem: Scalar, v: &Red, i: &Red, x: &Red) -> Result<(), Stop> {
-        let wx = word0(x)?;
-        if let Some((n, ix)) = self.virtual_index(v, i)? {
-            let wx = self.concrete(wx)?;
-            self.virtual_items(n)[ix] = wx;
+    pub fn vec_set(&mut self, elem: Elem, v: &Red, i: &Red, x: &Red) -> Result<(), Stop> {
+        if let Some((n, at)) = self.virtual_index(v, i)? {
+            let x = self.element_words(elem, x)?;
+            self.virtual_items(n)[at..at + x.len()].copy_from_slice(&x);
             return Ok(());
         }
         let (data, iv) = self.element(v, i)?;
-        let wx = self.concrete(wx)?;
-        let xv = self.val(wx)?;
-        let mt = elem.mem();
+        let x = self.element_words(elem, x)?;
+        let Elem::Scalar(scalar) = elem else {
+            let ix = self.slot_index(elem, iv)?;
+            for (j, w) in x.iter().enumerate() {
+                let (mt, off) = elem.mem(j);
+                let xv = self.val(*w)?;
+                self.tick()?;
+                self.b.store_indexed(mt, data, ix, 8, off, xv)?;
+            }
+            self.memory.clear();
+            return Ok(());
+        };
+        let xv = self.val(x[0])?;
+        let mt = scalar.mem();
         self.tick()?;
         self.b.store_indexed(mt, data, iv, mt.size() as u8, 0, xv)?;
         // Another element pointer could be the same memory: forget every other.
         self.memory.clear();
-        self.memory.insert((data, word0(i)?), wx);
+        self.memory.insert((data, word0(i)?), x[0]);
         Ok(())
     }
 
-    pub fn vec_push(&mut self, elem: Scalar, v: &Red, x: &Red) -> Result<(), Stop> {
-        let wx = word0(x)?;
+    pub fn vec_push(&mut self, elem: Elem, v: &Red, x: &Red) -> Result<(), Stop> {
+        let x = self.element_words(elem, x)?;
         if let Some((_, items)) = self.virtual_vec(word0(v)?) {
-            if items.len() < MAX_VIRTUAL_LEN {
-                let wx = self.concrete(wx)?;
+            if items.len() + x.len() <= MAX_VIRTUAL_LEN {
                 let Word::Virtual(n) = self.resolve(word0(v)?) else {
                     unreachable!("virtual_vec found a virtual vector")
                 };
-                self.virtual_items(n).push(wx);
+                self.virtual_items(n).extend_from_slice(&x);
                 return Ok(());
             }
         }
-        if elem.kind() == Kind::Float {
-            return Err(Stop::fail("push of a float onto a red vector"));
-        }
         let p = self.vec_ptr(v)?;
-        let xv = self.val(wx)?;
         let fr = self.frame;
         let h = helper(
-            "rvec_push",
-            frame::rvec_push as *const () as usize,
-            &[Kind::Ptr, Kind::Ptr, Kind::Int],
-            Some(Kind::Int),
+            "rvec_push_slot",
+            frame::rvec_push_slot as *const () as usize,
+            &[Kind::Ptr, Kind::Ptr],
+            Some(Kind::Ptr),
         );
-        let st = self.call(&h, &[fr, p, xv])?.unwrap();
-        self.propagate_if(st)
+        let slot = self.call(&h, &[fr, p])?.unwrap();
+        self.propagate_null(slot)?;
+        for (j, w) in x.iter().enumerate() {
+            let (mt, off) = elem.mem(j);
+            let xv = self.val(*w)?;
+            self.tick()?;
+            self.b.store(mt, slot, off, xv)?;
+        }
+        Ok(())
     }
 
-    /// `v.pop()`: an `Option` ([tag, value]).
-    pub fn vec_pop(&mut self, elem: Scalar, v: &Red) -> Result<Red, Stop> {
+    /// `v.pop()`: an `Option` ([tag, the element's words]).
+    pub fn vec_pop(&mut self, elem: Elem, v: &Red) -> Result<Red, Stop> {
         if let Some((_, items)) = self.virtual_vec(word0(v)?) {
             if items.is_empty() {
-                return Ok(smallvec![Word::int(0), Word::Const(0, elem.kind())]);
+                let mut out: Red = smallvec![Word::int(0)];
+                out.extend(elem.zeros());
+                return Ok(out);
             }
             let Word::Virtual(n) = self.resolve(word0(v)?) else {
                 unreachable!("virtual_vec found a virtual vector")
             };
-            let x = self.virtual_items(n).pop().expect("not empty");
-            return Ok(smallvec![Word::int(1), x]);
-        }
-        if elem.kind() == Kind::Float {
-            return Err(Stop::fail("pop of a float from a red vector"));
+            let items = self.virtual_items(n);
+            let rest = items.len() - elem.width();
+            let mut out: Red = smallvec![Word::int(1)];
+            out.extend(items.drain(rest..));
+            return Ok(out);
         }
         let p = self.vec_ptr(v)?;
         let n = self.load(MemType::I64, p, 8)?;
         let tag = self.bin_i(BinOp::Ne, n, 0)?;
-        let signed = self.b.iconst(elem.signed() as i64);
         let h = helper(
-            "rvec_pop",
-            frame::rvec_pop as *const () as usize,
-            &[Kind::Ptr, Kind::Int],
-            Some(Kind::Int),
+            "rvec_pop_slot",
+            frame::rvec_pop_slot as *const () as usize,
+            &[Kind::Ptr],
+            Some(Kind::Ptr),
         );
-        let x = self.call(&h, &[p, signed])?.unwrap();
-        Ok(smallvec![
-            Word::Var(tag, Kind::Int),
-            Word::Var(x, Kind::Int)
-        ])
+        // The element stays in the buffer until the next push; read it at once.
+        let slot = self.call(&h, &[p])?.unwrap();
+        let mut out: Red = smallvec![Word::Var(tag, Kind::Int)];
+        for j in 0..elem.width() {
+            let (mt, off) = elem.mem(j);
+            let x = self.load(mt, slot, off)?;
+            out.push(Word::Var(x, elem.kind(j)));
+        }
+        Ok(out)
     }
 }
 

@@ -3,12 +3,16 @@
 //! between the two (`enc_N`, `dec_N`, `lift_N`).
 //!
 //! Layouts: integers, bools and chars are one `Int` word; `f64` one `Float` word; `()`
-//! none; a slice or `&str` is (pointer, length); a `Vec` of scalars is one `Ptr` to a red
-//! vector; tuples concatenate; `Option`, `Result` and enums are a tag word (the variant's
-//! index) followed by the fields of every variant in turn (unused ones are zero).
+//! none; a slice or `&str` is (pointer, length); a `Vec` is one `Ptr` to a red vector
+//! (of packed scalars, or of elements of several words, one 8-byte slot a word); tuples
+//! concatenate; `Option`, `Result` and enums are a tag word (the variant's index)
+//! followed by the fields of every variant in turn (unused ones are zero).
 
 use crate::flow::types::{IntTy, Ty};
 use crate::source::Crate;
+
+/// The most words a vector element may have.
+pub const MAX_ELEMENT_WORDS: usize = 32;
 
 /// Kinds of words, as the names of `backend::Kind` variants.
 pub type Kinds = Vec<&'static str>;
@@ -167,7 +171,7 @@ impl<'a> Types<'a> {
             Ty::Unit | Ty::Never => vec![],
             Ty::Str | Ty::Slice(_) => vec!["Ptr", "Int"],
             Ty::Vec(x) => {
-                self.scalar(&x)?;
+                self.element_kinds(&x)?;
                 vec!["Ptr"]
             }
             Ty::Tuple(ts) => {
@@ -198,6 +202,35 @@ impl<'a> Types<'a> {
             }
             Ty::Ref(..) => unreachable!("normalised"),
         })
+    }
+
+    /// The words of a vector element of type `t`: its layout, which must hold no vector
+    /// (elements are values) and at most [`MAX_ELEMENT_WORDS`] words.
+    pub fn element_kinds(&self, t: &Ty) -> Result<Kinds, String> {
+        if contains_vec(t) {
+            return Err(format!(
+                "the JIT does not handle vectors of `{t}` yet (a vector in a vector's element)"
+            ));
+        }
+        let k = self.kinds(t)?;
+        if k.is_empty() || k.len() > MAX_ELEMENT_WORDS {
+            return Err(format!(
+                "the JIT handles vectors of elements of 1 to {MAX_ELEMENT_WORDS} words; a `{t}` has {}",
+                k.len()
+            ));
+        }
+        Ok(k)
+    }
+
+    /// `runtime::ops::Elem` of a vector element type: packed scalars, or the words of
+    /// the element's layout.
+    pub fn elem(&mut self, t: &Ty) -> Result<String, String> {
+        if let Ok(s) = self.scalar(t) {
+            return Ok(format!("rt::ops::Elem::Scalar({s})"));
+        }
+        self.element_kinds(t)?;
+        let i = self.id(t);
+        Ok(format!("rt::ops::Elem::Words(KINDS_{i})"))
     }
 
     /// `runtime::ops::Scalar` of a scalar type.
@@ -299,16 +332,17 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
             }
             Ty::Vec(x) => {
                 let xi = self.id(&x);
+                let width = self.element_kinds(&x)?.len();
                 let size = match norm(&x) {
-                    Ty::Int(i) => i.bits() / 8,
+                    Ty::Int(i) => i.bits() as usize / 8,
                     Ty::Bool => 1,
                     Ty::Char => 4,
-                    _ => 8,
+                    _ => 8 * width,
                 };
                 let signed = matches!(norm(&x), Ty::Int(i) if i.signed());
                 (
                     format!("let mut items = Vec::new(); for x in v.iter() {{ enc_{xi}(x, fr, &mut items); }} w.push(rt::frame::rvec_from_words(fr, &items, {size}) as u64);"),
-                    format!("{{ let p = {next} as *const rt::frame::RVec; rt::frame::rvec_to_words(p, {signed}).into_iter().map(|x| dec_{xi}(&mut std::iter::once(x), fr)).collect() }}"),
+                    format!("{{ let p = {next} as *const rt::frame::RVec; rt::frame::rvec_to_words(p, {signed}).chunks({width}).map(|x| dec_{xi}(&mut x.iter().copied(), fr)).collect() }}"),
                 )
             }
             Ty::Tuple(ts) => {

@@ -420,17 +420,26 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                 self.t.kinds(&t).map_err(|m| self.err(g.span, m))?;
                 fields.push(format!("{}: rt::word::zeros(KINDS_{ti})", var(*v)));
                 if is_mut_ref(&fi.item.sig.inputs[i]) {
-                    // Compiled code changes it in place: its buffer is lent for the
-                    // call and comes back when the loan drops (before the frame).
-                    let Ty::Vec(_) = &t else {
+                    // Compiled code changes it in place. A vector of scalars lends its
+                    // buffer for the call; one of values of several words is copied
+                    // and decoded back. Either comes back when its guard drops, before
+                    // the frame.
+                    let Ty::Vec(elem) = &t else {
                         return Err(self.err(g.span, format!(
-                            "the portal parameter `{name}` is a `&mut {t}`; the JIT can give changes back to a `&mut Vec` of scalars only"
+                            "the portal parameter `{name}` is a `&mut {t}`; the JIT can give changes back to a `&mut Vec` only"
                         )));
                     };
-                    let _ = write!(
-                        enc,
-                        "let loan{i} = unsafe {{ rt::frame::LentVec::new(fr, p{i}) }}; args.push(loan{i}.word());"
-                    );
+                    if self.t.scalar(elem).is_ok() {
+                        let _ = write!(
+                            enc,
+                            "let loan{i} = unsafe {{ rt::frame::LentVec::new(fr, p{i}) }}; args.push(loan{i}.word());"
+                        );
+                    } else {
+                        let _ = write!(
+                            enc,
+                            "let w{i} = {{ let mut w = Vec::new(); enc_{ti}(&*p{i}, fr, &mut w); w[0] }}; args.push(w{i}); let loan{i} = rt::frame::CopiedBack::new(p{i}, w{i}, fr, dec_{ti});"
+                        );
+                    }
                 } else {
                     let _ = write!(enc, "enc_{ti}(&p{i}, fr, &mut args);");
                 }
@@ -780,14 +789,19 @@ pub fn entry({params}) -> {ret} {{
             OpKind::SameAs | OpKind::Copy | OpKind::Hint(_) => self.redx(&a[0], sp)?,
             OpKind::GetItem => {
                 let ct = arg_ty(0);
-                let elem = self
-                    .t
-                    .scalar(ct.item().unwrap_or(&Ty::Unit))
-                    .map_err(|m| self.err(sp, m))?;
+                let item = ct.item().cloned().unwrap_or(Ty::Unit);
                 let (c, i) = (self.redx(&a[0], sp)?, self.redx(&a[1], sp)?);
                 match ct {
-                    Ty::Vec(_) => format!("cx.vec_get({elem}, &{c}, &{i})?"),
-                    Ty::Slice(_) => format!("cx.slice_get({elem}, &{c}, &{i})?"),
+                    Ty::Vec(_) => {
+                        let elem = self.t.elem(&item).map_err(|m| self.err(sp, m))?;
+                        format!("cx.vec_get({elem}, &{c}, &{i})?")
+                    }
+                    Ty::Slice(_) => {
+                        let elem = self.t.scalar(&item).map_err(|m| {
+                            self.err(sp, format!("{m}: the JIT reads red slices of scalars only; pass a `&Vec` or `&mut Vec` instead"))
+                        })?;
+                        format!("cx.slice_get({elem}, &{c}, &{i})?")
+                    }
                     t => return Err(self.err(sp, format!("the JIT cannot index a red `{t}` yet"))),
                 }
             }
@@ -795,7 +809,7 @@ pub fn entry({params}) -> {ret} {{
                 let ct = arg_ty(0);
                 let elem = self
                     .t
-                    .scalar(ct.item().unwrap_or(&Ty::Unit))
+                    .elem(ct.item().unwrap_or(&Ty::Unit))
                     .map_err(|m| self.err(sp, m))?;
                 if !matches!(ct, Ty::Vec(_)) {
                     return Err(self.err(sp, format!("the JIT cannot store into a `{ct}` yet")));
@@ -827,7 +841,7 @@ pub fn entry({params}) -> {ret} {{
                 };
                 let elem = self
                     .t
-                    .scalar(vt.item().unwrap_or(&Ty::Unit))
+                    .elem(vt.item().unwrap_or(&Ty::Unit))
                     .map_err(|m| self.err(sp, m))?;
                 match &op.kind {
                     OpKind::VecLit => {
@@ -1019,7 +1033,7 @@ pub fn entry({params}) -> {ret} {{
                         if r.mutability.is_some() {
                             // A red vector is lent to the callee (see `residual`).
                             if decoded && matches!(norm(self.g().operand_ty(o)), Ty::Vec(_)) {
-                                out.push(format!("&mut *x{i}"));
+                                out.push(format!("&mut x{i}"));
                                 continue;
                             }
                             return Err(self.err(sp, format!("`{f}` takes a `&mut` that is not a `Vec` of scalars; the JIT cannot call it residually (its changes would be lost)")));
@@ -1054,6 +1068,7 @@ pub fn entry({params}) -> {ret} {{
         let mut kinds = vec!["rt::Kind::Ptr".to_string()];
         let mut words = Vec::new();
         let mut decode = String::new();
+        let mut after = String::new();
         let mut pass = Vec::new();
         let mut j = 0;
         for (i, o) in a.iter().enumerate() {
@@ -1073,17 +1088,32 @@ pub fn entry({params}) -> {ret} {{
                 j += 1;
             }
             if takes_mut(fi_inputs.get(i)) {
-                // Lent to the callee without a copy; back in the red vector, changed,
-                // when `x{i}` drops at the end of the helper.
                 let Ty::Vec(elem) = &t else {
-                    return Err(self.err(sp, format!("`{f}` takes a `&mut {t}`; the JIT can lend a `Vec` of scalars only")));
+                    return Err(self.err(sp, format!("`{f}` takes a `&mut {t}`; the JIT can lend a `Vec` only")));
                 };
                 let er = self.t.rust(elem).map_err(|m| self.err(sp, m))?;
-                let _ = write!(
-                    decode,
-                    "let mut x{i} = unsafe {{ rt::frame::TakenVec::<{er}>::new({}) }};",
-                    these[0]
-                );
+                if self.t.scalar(elem).is_ok() {
+                    // Lent to the callee without a copy; back in the red vector,
+                    // changed, when `x{i}` drops at the end of the helper.
+                    let _ = write!(
+                        decode,
+                        "let mut x{i} = unsafe {{ rt::frame::TakenVec::<{er}>::new({}) }};",
+                        these[0]
+                    );
+                } else {
+                    // A copy in Rust's layout, written back after the call.
+                    let ei = self.t.id(elem);
+                    let _ = write!(
+                        decode,
+                        "let mut x{i}: Vec<{er}> = dec_{ti}(&mut [{w}].into_iter(), fr);",
+                        w = these[0]
+                    );
+                    let _ = write!(
+                        after,
+                        "{{ let mut items = Vec::new(); for e in x{i}.iter() {{ enc_{ei}(e, fr, &mut items); }} rt::frame::rvec_set_words({w} as *mut rt::frame::RVec, &items); }}",
+                        w = these[0]
+                    );
+                }
             } else {
                 let _ = write!(
                     decode,
@@ -1103,7 +1133,9 @@ pub fn entry({params}) -> {ret} {{
             "/// Residual call of `{f}` from compiled code.
 extern \"C\" fn residual_{n}({params}) -> u64 {{
     {decode}
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {root}::{f}({args}))) {{
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {root}::{f}({args})));
+    {after}
+    match r {{
         Ok(r) => {{
             let mut w = Vec::new();
             enc_{ri}(&r, fr, &mut w);
