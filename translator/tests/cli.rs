@@ -125,7 +125,7 @@ fn unsupported_code_is_a_located_error() {
         "{err}"
     );
     assert!(
-        err.contains("could not translate `closure` due to 1 error"),
+        err.contains("could not translate `closure` due to 1 previous error"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);

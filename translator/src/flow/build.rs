@@ -34,8 +34,9 @@ pub struct Program {
 }
 
 /// Build graphs for `roots` and, transitively, for every crate function they call that
-/// is not `#[residual]`. Returns the graphs built and a diagnostic per function that
-/// could not be built.
+/// is not `#[residual]`. Returns the graphs built and every diagnostic of the functions
+/// that could not be built (each once; the calls a failed function makes before and
+/// after its errors are still followed, so independent functions report theirs too).
 pub fn build_program(k: &Crate, roots: &[String]) -> (Program, Vec<Diagnostic>) {
     let mut prog = Program {
         graphs: BTreeMap::new(),
@@ -48,29 +49,63 @@ pub fn build_program(k: &Crate, roots: &[String]) -> (Program, Vec<Diagnostic>) 
         if !seen.insert(name.clone()) {
             continue;
         }
-        match build_fn(k, &name) {
-            Ok((g, callees)) => {
-                todo.extend(callees.into_iter().filter(|c| !seen.contains(c)));
+        let (g, callees, errors) = build_fn_all(k, &name);
+        todo.extend(callees.into_iter().filter(|c| !seen.contains(c)));
+        match g {
+            Some(g) => {
                 prog.graphs.insert(name, g);
             }
-            Err(d) => diags.push(d),
+            None => {
+                for d in errors {
+                    if !diags.contains(&d) {
+                        diags.push(d);
+                    }
+                }
+            }
         }
     }
+    diags.sort_by_key(|d| (d.span.file, d.span.lo));
     (prog, diags)
 }
 
 /// Build the graph of one crate function (`f` or `Type::f`); also returns the crate
 /// functions it calls that are to be analysed.
 pub fn build_fn(k: &Crate, name: &str) -> R<(Graph, BTreeSet<String>)> {
-    let item = k.fns.get(name).ok_or_else(|| {
-        Diagnostic::new(
+    match build_fn_all(k, name) {
+        (Some(g), callees, _) => Ok((g, callees)),
+        (None, _, mut errors) => Err(errors.remove(0)),
+    }
+}
+
+/// Build the graph of one crate function, going on after an error with the next
+/// statement: the graph (`None` after any error), the crate functions it calls, and
+/// every error found, in source order of discovery and never empty when there is no
+/// graph. A statement that failed is skipped, and the names a failed `let` would have
+/// bound are poisoned: using them later is not reported again.
+pub fn build_fn_all(k: &Crate, name: &str) -> (Option<Graph>, BTreeSet<String>, Vec<Diagnostic>) {
+    let Some(item) = k.fns.get(name) else {
+        let d = Diagnostic::new(
             Span::default(),
             format!("no function `{name}` in the crate"),
-        )
-    })?;
+        );
+        return (None, BTreeSet::new(), vec![d]);
+    };
     let mut b = Builder::new(k, item.file, item.self_ty.clone());
-    b.function(name, &item.item)?;
-    Ok((b.finish(name, &item.item)?, b.callees))
+    if let Err(d) = b.function(name, &item.item) {
+        b.record(d);
+    }
+    if b.errors.is_empty() && !b.failed {
+        match b.finish(name, &item.item) {
+            Ok(g) => return (Some(g), b.callees, Vec::new()),
+            Err(d) => b.record(d),
+        }
+    }
+    if b.errors.is_empty() {
+        // Only follow-on errors were found: cannot happen without a first error, but a
+        // graph must not be built from a function that failed.
+        b.errors.push(b.err(&item.item.sig.ident, "internal error: an error was suppressed"));
+    }
+    (None, b.callees, b.errors)
 }
 
 struct Local {
@@ -113,6 +148,12 @@ struct Builder<'k> {
     next_order: HashMap<BlockId, u32>,
     callees: BTreeSet<String>,
     params: Vec<(String, Ty)>,
+    /// The errors found so far (the function has no graph if there is one).
+    errors: Vec<Diagnostic>,
+    /// Whether an error (maybe a follow-on one, not reported) was found.
+    failed: bool,
+    /// Names a failed `let` or parameter would have bound.
+    poisoned: BTreeSet<String>,
 }
 
 fn unit() -> Operand {
@@ -145,6 +186,9 @@ impl<'k> Builder<'k> {
             next_order: HashMap::new(),
             callees: BTreeSet::new(),
             params: Vec::new(),
+            errors: Vec::new(),
+            failed: false,
+            poisoned: BTreeSet::new(),
         }
     }
 
@@ -162,6 +206,19 @@ impl<'k> Builder<'k> {
 
     fn span(&self, node: &impl Spanned) -> Span {
         self.k.span(self.file, node.span())
+    }
+
+    /// An error caused by an earlier one (a use of a poisoned name): never reported.
+    fn follow_on(&self) -> Diagnostic {
+        Diagnostic::new(Span::default(), "")
+    }
+
+    /// Keep an error for the report (follow-on errors and repeats are dropped).
+    fn record(&mut self, d: Diagnostic) {
+        self.failed = true;
+        if !d.message.is_empty() && !self.errors.contains(&d) {
+            self.errors.push(d);
+        }
     }
 
     // ---- graph construction ----
@@ -355,7 +412,14 @@ impl<'k> Builder<'k> {
         }
         self.ret_ty = match &f.sig.output {
             syn::ReturnType::Default => Ty::Unit,
-            syn::ReturnType::Type(_, t) => self.ty_of(t)?,
+            syn::ReturnType::Type(_, t) => match self.ty_of(t) {
+                Ok(t) => t,
+                Err(d) => {
+                    // The body is still read; `!` accepts whatever it returns.
+                    self.record(d);
+                    Ty::Never
+                }
+            },
         };
         let exc_ty = match &self.ret_ty {
             Ty::Result(_, e) => (**e).clone(),
@@ -389,17 +453,22 @@ impl<'k> Builder<'k> {
                             "name the parameter and destructure it with `let`",
                         ));
                     };
-                    let ty = self.ty_of(&pt.ty)?;
-                    if let Ty::Ref(true, inner) = &ty {
-                        if inner.is_scalar() {
-                            return Err(self.unsupported(
-                                &pt.ty,
-                                "a `&mut` reference to a scalar",
-                                "return the new value instead of writing through a reference",
-                            ));
+                    let ty = self.ty_of(&pt.ty).and_then(|ty| match &ty {
+                        Ty::Ref(true, inner) if inner.is_scalar() => Err(self.unsupported(
+                            &pt.ty,
+                            "a `&mut` reference to a scalar",
+                            "return the new value instead of writing through a reference",
+                        )),
+                        _ => Ok(ty),
+                    });
+                    match ty {
+                        Ok(ty) => (id.ident.to_string(), ty),
+                        Err(d) => {
+                            self.record(d);
+                            self.poisoned.insert(id.ident.to_string());
+                            continue;
                         }
                     }
-                    (id.ident.to_string(), ty)
                 }
             };
             let ty = strip_scalar_ref(ty);
@@ -485,15 +554,56 @@ impl<'k> Builder<'k> {
         r
     }
 
+    /// The statements of a block in the current scope. A statement that fails is recorded
+    /// and skipped (the scopes and loops it opened are closed, and the path goes on in a
+    /// fresh unreachable block), so one run reports the errors of every statement.
     fn block_inner(&mut self, b: &syn::Block, expect: Option<&Ty>) -> R<(Operand, Ty)> {
         let n = b.stmts.len();
         for (i, s) in b.stmts.iter().enumerate() {
             let last = i + 1 == n;
+            let depth = self.scopes.len();
+            let in_scope = self.scopes.last().map_or(0, Vec::len);
+            let loops = self.loops.len();
+            match self.stmt(s, last, expect) {
+                Ok(Some(tail)) => return Ok(tail),
+                Ok(None) => {}
+                Err(d) => {
+                    self.record(d);
+                    self.scopes.truncate(depth);
+                    if let Some(sc) = self.scopes.last_mut() {
+                        sc.truncate(in_scope);
+                    }
+                    self.loops.truncate(loops);
+                    if let syn::Stmt::Local(l) = s {
+                        pat_names(&l.pat, &mut self.poisoned);
+                    }
+                    self.cur = None;
+                }
+            }
+        }
+        Ok((
+            unit(),
+            if self.cur.is_none() {
+                Ty::Never
+            } else {
+                Ty::Unit
+            },
+        ))
+    }
+
+    /// One statement; `Some` with the block's value when it is the tail expression.
+    fn stmt(
+        &mut self,
+        s: &syn::Stmt,
+        last: bool,
+        expect: Option<&Ty>,
+    ) -> R<Option<(Operand, Ty)>> {
+        {
             match s {
                 syn::Stmt::Local(l) => self.local(l)?,
                 syn::Stmt::Expr(e, semi) => {
                     if last && semi.is_none() {
-                        return self.expr(e, expect);
+                        return self.expr(e, expect).map(Some);
                     }
                     let (_, t) = self.expr(e, None)?;
                     if t == Ty::Never {
@@ -506,7 +616,7 @@ impl<'k> Builder<'k> {
                         mac: m.mac.clone(),
                     });
                     if last && m.semi_token.is_none() {
-                        return self.expr(&e, expect);
+                        return self.expr(&e, expect).map(Some);
                     }
                     self.expr(&e, None)?;
                 }
@@ -529,14 +639,7 @@ impl<'k> Builder<'k> {
                 }
             }
         }
-        Ok((
-            unit(),
-            if self.cur.is_none() {
-                Ty::Never
-            } else {
-                Ty::Unit
-            },
-        ))
+        Ok(None)
     }
 
     fn local(&mut self, l: &syn::Local) -> R<()> {
@@ -932,6 +1035,9 @@ impl<'k> Builder<'k> {
                 }
             }
         }
+        if segs.len() == 1 && self.poisoned.contains(&segs[0]) {
+            return Err(self.follow_on());
+        }
         Err(self
             .err(p, format!("cannot find `{}` in analysed code", segs.join("::")))
             .help("only locals, constants, immutable statics and enum variants of the crate can be named"))
@@ -1166,9 +1272,13 @@ impl<'k> Builder<'k> {
         match e {
             syn::Expr::Path(p) if p.path.segments.len() == 1 => {
                 let name = p.path.segments[0].ident.to_string();
-                self.lookup(&name)
-                    .map(Place::Local)
-                    .ok_or_else(|| self.err(e, format!("cannot find local `{name}`")))
+                self.lookup(&name).map(Place::Local).ok_or_else(|| {
+                    if self.poisoned.contains(&name) {
+                        self.follow_on()
+                    } else {
+                        self.err(e, format!("cannot find local `{name}`"))
+                    }
+                })
             }
             syn::Expr::Field(f) => {
                 let (obj, oty) = self.expr(&f.base, None)?;
@@ -2157,6 +2267,9 @@ impl<'k> Builder<'k> {
             };
             return Ok((self.emit(OpKind::VecLit, vec![], ty.clone(), sp), ty));
         }
+        if segs.len() == 1 && self.lookup(&last).is_none() && self.poisoned.contains(&last) {
+            return Err(self.follow_on());
+        }
         let key = self.item_key(&segs);
         if self.k.fns.contains_key(&key) {
             return self.call_crate_fn(&key, c, sp, false);
@@ -2680,6 +2793,23 @@ fn assign_op(op: syn::BinOp) -> syn::BinOp {
         B::ShlAssign(_) => B::Shl(Default::default()),
         B::ShrAssign(_) => B::Shr(Default::default()),
         other => other,
+    }
+}
+
+/// Add the names a pattern binds to `out`.
+fn pat_names(p: &syn::Pat, out: &mut BTreeSet<String>) {
+    match p {
+        syn::Pat::Ident(i) => {
+            out.insert(i.ident.to_string());
+        }
+        syn::Pat::Type(t) => pat_names(&t.pat, out),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|e| pat_names(e, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|e| pat_names(e, out)),
+        syn::Pat::Paren(x) => pat_names(&x.pat, out),
+        syn::Pat::Reference(r) => pat_names(&r.pat, out),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| pat_names(&f.pat, out)),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|e| pat_names(e, out)),
+        _ => {}
     }
 }
 
