@@ -90,7 +90,7 @@ pub fn build_fn_all(k: &Crate, name: &str) -> (Option<Graph>, BTreeSet<String>, 
         );
         return (None, BTreeSet::new(), vec![d]);
     };
-    let mut b = Builder::new(k, item.file, item.self_ty.clone());
+    let mut b = Builder::new(k, item.file, item.module.clone(), item.self_ty.clone());
     if let Err(d) = b.function(name, &item.item) {
         b.record(d);
     }
@@ -134,6 +134,8 @@ enum Place {
 struct Builder<'k> {
     k: &'k Crate,
     file: u32,
+    /// The module the function's paths are resolved in.
+    module: String,
     self_ty: Option<String>,
     g: StableDiGraph<BlockData, Link>,
     var_types: Vec<Ty>,
@@ -165,13 +167,14 @@ fn int_const(v: i128, t: IntTy) -> Operand {
 }
 
 impl<'k> Builder<'k> {
-    fn new(k: &'k Crate, file: u32, self_ty: Option<String>) -> Builder<'k> {
+    fn new(k: &'k Crate, file: u32, module: String, self_ty: Option<String>) -> Builder<'k> {
         let mut g = StableDiGraph::new();
         let ret_block = g.add_node(BlockData::default());
         let exc_block = g.add_node(BlockData::default());
         Builder {
             k,
             file,
+            module,
             self_ty,
             g,
             var_types: Vec::new(),
@@ -381,7 +384,7 @@ impl<'k> Builder<'k> {
     // ---- types ----
 
     fn ty_of(&self, t: &syn::Type) -> R<Ty> {
-        resolve_type(self.k, self.self_ty.as_deref(), t, self.file)
+        resolve_type(self.k, self.self_ty.as_deref(), t, self.file, &self.module)
     }
 
     fn struct_field_ty(&self, sname: &str, field: &str, node: &impl Spanned) -> R<Ty> {
@@ -394,7 +397,7 @@ impl<'k> Builder<'k> {
             s.fields.iter().find(|(n, _)| n == field).ok_or_else(|| {
                 self.err(node, format!("struct `{sname}` has no field `{field}`"))
             })?;
-        resolve_type(self.k, Some(sname), t, s.file)
+        resolve_type(self.k, Some(sname), t, s.file, &s.module)
     }
 
     // ---- functions ----
@@ -622,7 +625,7 @@ impl<'k> Builder<'k> {
                 }
                 syn::Stmt::Item(syn::Item::Const(c)) => {
                     let ty = self.ty_of(&c.ty)?;
-                    let v = const_eval(self.k, &c.expr, &ty, &mut Vec::new()).ok_or_else(|| {
+                    let v = const_eval(self.k, &self.module, &c.expr, &ty, &mut Vec::new()).ok_or_else(|| {
                         self.err(
                             &c.expr,
                             "a local constant must be a scalar constant expression",
@@ -1003,15 +1006,18 @@ impl<'k> Builder<'k> {
         }
         let key = self.item_key(&segs);
         if let Some(c) = self.k.consts.get(&key) {
-            let ty = resolve_type(self.k, self.self_ty.as_deref(), &c.ty, c.file)?;
-            if let Some(v) = const_eval(self.k, &c.expr, &ty, &mut Vec::new()) {
+            let ty = resolve_type(self.k, self.self_ty.as_deref(), &c.ty, c.file, &c.module)?;
+            if let Some(v) = const_eval(self.k, &c.module, &c.expr, &ty, &mut Vec::new()) {
                 return Ok((Operand::Const(v, ty.clone()), ty));
             }
-            // An aggregate constant: build it where it is used.
+            // An aggregate constant: build it where it is used, its paths resolved where
+            // it is declared.
             let (file, expr) = (c.file, c.expr.clone());
             let saved = std::mem::replace(&mut self.file, file);
+            let saved_module = std::mem::replace(&mut self.module, c.module.clone());
             let r = self.expr(&expr, Some(&ty));
             self.file = saved;
+            self.module = saved_module;
             return r;
         }
         // A unit enum variant.
@@ -1043,29 +1049,12 @@ impl<'k> Builder<'k> {
             .help("only locals, constants, immutable statics and enum variants of the crate can be named"))
     }
 
-    /// The index key of an item path: `Self` replaced, leading `crate`/`self`/`super`
-    /// and module names dropped.
+    /// The key of the item a path names from this function's module (see
+    /// [`Crate::resolve`]); a path that names nothing of the crate is kept as written.
     fn item_key(&self, segs: &[String]) -> String {
-        let mut s: Vec<String> = segs
-            .iter()
-            .map(|x| {
-                if x == "Self" {
-                    self.self_ty.clone().unwrap_or_default()
-                } else {
-                    x.clone()
-                }
-            })
-            .collect();
-        while s.len() > 1 && !self.is_type_name(&s[0]) {
-            s.remove(0);
-        }
-        s.join("::")
-    }
-
-    fn is_type_name(&self, n: &str) -> bool {
-        self.k.structs.contains_key(n)
-            || self.k.enums.contains_key(n)
-            || self.k.aliases.contains_key(n)
+        self.k
+            .resolve(&self.module, segs, self.self_ty.as_deref())
+            .unwrap_or_else(|| segs.join("::"))
     }
 
     fn unary(&mut self, u: &syn::ExprUnary, expect: Option<&Ty>) -> R<(Operand, Ty)> {
@@ -1442,7 +1431,7 @@ impl<'k> Builder<'k> {
                     .find(|(n, _)| *n == vname)
                     .ok_or_else(|| self.err(s, format!("no variant `{vname}` in `{en}`")))?
                     .clone();
-                let file = e.file;
+                let (file, module) = (e.file, e.module.clone());
                 let mut vals: Vec<Option<Operand>> = vec![None; decl.len()];
                 for f in &s.fields {
                     let fname = match &f.member {
@@ -1455,7 +1444,7 @@ impl<'k> Builder<'k> {
                         .ok_or_else(|| {
                             self.err(f, format!("no field `{fname}` in `{en}::{vname}`"))
                         })?;
-                    let fty = resolve_type(self.k, Some(&en), &decl[pos].1, file)?;
+                    let fty = resolve_type(self.k, Some(&en), &decl[pos].1, file, &module)?;
                     let (v, t) = self.expr(&f.expr, Some(&fty))?;
                     self.check_ty(&t, &fty, &f.expr)?;
                     vals[pos] = Some(v);
@@ -1735,7 +1724,7 @@ impl<'k> Builder<'k> {
                     .ok_or_else(|| self.err(node, format!("no variant `{variant}` in `{n}`")))?;
                 fields
                     .iter()
-                    .map(|(_, t)| resolve_type(self.k, Some(n), t, en.file))
+                    .map(|(_, t)| resolve_type(self.k, Some(n), t, en.file, &en.module))
                     .collect()
             }
             _ => Err(self.err(node, "not an enum")),
@@ -1769,7 +1758,7 @@ impl<'k> Builder<'k> {
                     Operand::Const(c, _) if self.locals[l].name == name && id.mutability.is_none() && name.chars().next().is_some_and(|c| c.is_uppercase()) => Some(c.clone()),
                     _ => None,
                 });
-                let konst = local_const.or_else(|| self.k.consts.get(&name).and_then(|c| const_eval(self.k, &c.expr, sty, &mut Vec::new())));
+                let konst = local_const.or_else(|| self.k.consts.get(&self.item_key(std::slice::from_ref(&name))).and_then(|c| const_eval(self.k, &c.module, &c.expr, sty, &mut Vec::new())));
                 match konst {
                     Some(Const::Int(i)) => Ok((vec![Case::Int(i)], Binding::None)),
                     Some(Const::Bool(b)) => Ok((vec![Case::Bool(b)], Binding::None)),
@@ -1797,7 +1786,7 @@ impl<'k> Builder<'k> {
                 }
                 let key = self.item_key(&segs);
                 let c = self.k.consts.get(&key).ok_or_else(|| self.err(p, format!("cannot find constant `{key}`")))?;
-                match const_eval(self.k, &c.expr, sty, &mut Vec::new()) {
+                match const_eval(self.k, &c.module, &c.expr, sty, &mut Vec::new()) {
                     Some(Const::Int(i)) => Ok((vec![Case::Int(i)], Binding::None)),
                     Some(Const::Bool(b)) => Ok((vec![Case::Bool(b)], Binding::None)),
                     _ => Err(self.err(p, format!("cannot evaluate constant `{key}` here"))),
@@ -1851,7 +1840,7 @@ impl<'k> Builder<'k> {
             P::Range(r) if !is_enum => {
                 // A small range of literals is the list of its values.
                 let bound = |e: &Option<Box<syn::Expr>>| -> Option<i128> {
-                    match const_eval(self.k, e.as_deref()?, sty, &mut Vec::new())? {
+                    match const_eval(self.k, &self.module, e.as_deref()?, sty, &mut Vec::new())? {
                         Const::Int(i) => Some(i),
                         _ => None,
                     }
@@ -2182,13 +2171,13 @@ impl<'k> Builder<'k> {
             ps.push(match a {
                 syn::FnArg::Receiver(_) => Ty::Adt(st.unwrap_or_default().to_string()),
                 syn::FnArg::Typed(pt) => {
-                    strip_scalar_ref(resolve_type(self.k, st, &pt.ty, f.file)?)
+                    strip_scalar_ref(resolve_type(self.k, st, &pt.ty, f.file, &f.module)?)
                 }
             });
         }
         let ret = match &f.item.sig.output {
             syn::ReturnType::Default => Ty::Unit,
-            syn::ReturnType::Type(_, t) => resolve_type(self.k, st, t, f.file)?,
+            syn::ReturnType::Type(_, t) => resolve_type(self.k, st, t, f.file, &f.module)?,
         };
         Ok((ps, ret))
     }
@@ -2280,7 +2269,7 @@ impl<'k> Builder<'k> {
                 let tys: Vec<Ty> = st
                     .fields
                     .iter()
-                    .map(|(_, t)| resolve_type(self.k, Some(&key), t, st.file))
+                    .map(|(_, t)| resolve_type(self.k, Some(&key), t, st.file, &st.module))
                     .collect::<R<_>>()?;
                 let args = self.args_for(&tys, &c.args, c)?;
                 let ty = Ty::Adt(key.clone());
@@ -2294,7 +2283,7 @@ impl<'k> Builder<'k> {
                 if let Some((_, fields)) = e.variants.iter().find(|(n, _)| *n == last) {
                     let tys: Vec<Ty> = fields
                         .iter()
-                        .map(|(_, t)| resolve_type(self.k, Some(&en), t, e.file))
+                        .map(|(_, t)| resolve_type(self.k, Some(&en), t, e.file, &e.module))
                         .collect::<R<_>>()?;
                     let args = self.args_for(&tys, &c.args, c)?;
                     let ty = Ty::Adt(en.clone());
@@ -2712,7 +2701,7 @@ impl<'k> Builder<'k> {
     }
 
     fn const_usize(&self, e: &syn::Expr) -> R<usize> {
-        match const_eval(self.k, e, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
+        match const_eval(self.k, &self.module, e, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
             Some(Const::Int(n)) if n >= 0 => Ok(n as usize),
             _ => Err(self.err(e, "array length must be a constant")),
         }
@@ -2842,7 +2831,14 @@ fn compatible(a: &Ty, b: &Ty) -> bool {
 }
 
 /// Resolve a syn type in the context of the crate (`self_ty` names `Self`).
-pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) -> R<Ty> {
+/// `module` is where the type is written (its paths are resolved there); `file` holds it.
+pub fn resolve_type(
+    k: &Crate,
+    self_ty: Option<&str>,
+    t: &syn::Type,
+    file: u32,
+    module: &str,
+) -> R<Ty> {
     let err = |msg: String| -> Diagnostic {
         k.error(file, t, msg)
             .label("not supported")
@@ -2850,15 +2846,15 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
     };
     match t {
         syn::Type::Reference(r) => {
-            let inner = resolve_type(k, self_ty, &r.elem, file)?;
+            let inner = resolve_type(k, self_ty, &r.elem, file, module)?;
             match inner {
                 Ty::Str => Ok(Ty::Str),
                 i if i.is_scalar() => Ok(Ty::Ref(r.mutability.is_some(), Box::new(i))),
                 i => Ok(i),
             }
         }
-        syn::Type::Paren(p) => resolve_type(k, self_ty, &p.elem, file),
-        syn::Type::Group(g) => resolve_type(k, self_ty, &g.elem, file),
+        syn::Type::Paren(p) => resolve_type(k, self_ty, &p.elem, file, module),
+        syn::Type::Group(g) => resolve_type(k, self_ty, &g.elem, file, module),
         syn::Type::Never(_) => Ok(Ty::Never),
         syn::Type::Tuple(tt) => {
             if tt.elems.is_empty() {
@@ -2867,16 +2863,16 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
             Ok(Ty::Tuple(
                 tt.elems
                     .iter()
-                    .map(|e| resolve_type(k, self_ty, e, file))
+                    .map(|e| resolve_type(k, self_ty, e, file, module))
                     .collect::<R<_>>()?,
             ))
         }
         syn::Type::Slice(s) => Ok(Ty::Slice(Box::new(resolve_type(
-            k, self_ty, &s.elem, file,
+            k, self_ty, &s.elem, file, module,
         )?))),
         syn::Type::Array(a) => {
-            let item = resolve_type(k, self_ty, &a.elem, file)?;
-            match const_eval(k, &a.len, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
+            let item = resolve_type(k, self_ty, &a.elem, file, module)?;
+            match const_eval(k, module, &a.len, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
                 Some(Const::Int(n)) if n >= 0 => Ok(Ty::Array(Box::new(item), n as usize)),
                 _ => Err(err("an array length that is not a constant".into())),
             }
@@ -2884,6 +2880,16 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
         syn::Type::Path(p) if p.qself.is_none() => {
             let seg = p.path.segments.last().unwrap();
             let name = seg.ident.to_string();
+            // The crate's own types, by the path rustc would resolve.
+            let segs = path_segments(&p.path);
+            if let Some(key) = k.resolve(module, &segs, self_ty) {
+                if k.structs.contains_key(&key) || k.enums.contains_key(&key) {
+                    return Ok(Ty::Adt(key));
+                }
+                if let Some(a) = k.aliases.get(&key) {
+                    return resolve_type(k, self_ty, &a.ty, a.file, &a.module);
+                }
+            }
             let generic = |i: usize| -> R<Ty> {
                 match &seg.arguments {
                     syn::PathArguments::AngleBracketed(a) => match a
@@ -2892,7 +2898,7 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
                         .filter(|x| matches!(x, syn::GenericArgument::Type(_)))
                         .nth(i)
                     {
-                        Some(syn::GenericArgument::Type(t)) => resolve_type(k, self_ty, t, file),
+                        Some(syn::GenericArgument::Type(t)) => resolve_type(k, self_ty, t, file, module),
                         _ => Err(err(format!("`{name}` without its type argument"))),
                     },
                     _ => Err(err(format!("`{name}` without its type argument"))),
@@ -2913,12 +2919,6 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
                 "Self" => self_ty
                     .map(|s| Ty::Adt(s.to_string()))
                     .ok_or_else(|| err("`Self` outside an impl".into())),
-                n if k.structs.contains_key(n) || k.enums.contains_key(n) => {
-                    Ok(Ty::Adt(n.to_string()))
-                }
-                n if k.aliases.contains_key(n) => {
-                    resolve_type(k, self_ty, &k.aliases[n].clone(), file)
-                }
                 _ => Err(err(format!(
                     "the type `{}`",
                     type_name(t).unwrap_or_default()
@@ -2930,7 +2930,13 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
 }
 
 /// Evaluate a constant expression of scalar type; `None` if it is not one.
-pub fn const_eval(k: &Crate, e: &syn::Expr, ty: &Ty, stack: &mut Vec<String>) -> Option<Const> {
+pub fn const_eval(
+    k: &Crate,
+    module: &str,
+    e: &syn::Expr,
+    ty: &Ty,
+    stack: &mut Vec<String>,
+) -> Option<Const> {
     use syn::Expr as E;
     match e {
         E::Lit(l) => match &l.lit {
@@ -2941,23 +2947,23 @@ pub fn const_eval(k: &Crate, e: &syn::Expr, ty: &Ty, stack: &mut Vec<String>) ->
             syn::Lit::Byte(b) => Some(Const::Int(b.value() as i128)),
             _ => None,
         },
-        E::Paren(p) => const_eval(k, &p.expr, ty, stack),
-        E::Group(g) => const_eval(k, &g.expr, ty, stack),
+        E::Paren(p) => const_eval(k, module, &p.expr, ty, stack),
+        E::Group(g) => const_eval(k, module, &g.expr, ty, stack),
         E::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
-            match const_eval(k, &u.expr, ty, stack)? {
+            match const_eval(k, module, &u.expr, ty, stack)? {
                 Const::Int(i) => Some(Const::Int(-i)),
                 Const::Float(f) => Some(Const::Float(-f)),
                 _ => None,
             }
         }
-        E::Cast(c) => const_eval(k, &c.expr, ty, stack).map(|v| match (v, ty.int()) {
+        E::Cast(c) => const_eval(k, module, &c.expr, ty, stack).map(|v| match (v, ty.int()) {
             (Const::Int(i), Some(it)) => Const::Int(it.wrap(i)),
             (v, _) => v,
         }),
         E::Binary(b) => {
             let (Const::Int(x), Const::Int(y)) = (
-                const_eval(k, &b.left, ty, stack)?,
-                const_eval(k, &b.right, ty, stack)?,
+                const_eval(k, module, &b.left, ty, stack)?,
+                const_eval(k, module, &b.right, ty, stack)?,
             ) else {
                 return None;
             };
@@ -2977,16 +2983,13 @@ pub fn const_eval(k: &Crate, e: &syn::Expr, ty: &Ty, stack: &mut Vec<String>) ->
             }))
         }
         E::Path(p) => {
-            let name = path_segments(&p.path).join("::");
-            let c = k
-                .consts
-                .get(&name)
-                .or_else(|| k.consts.get(&p.path.segments.last()?.ident.to_string()))?;
+            let name = k.resolve(module, &path_segments(&p.path), None)?;
+            let c = k.consts.get(&name)?;
             if stack.contains(&name) {
                 return None;
             }
             stack.push(name);
-            let r = const_eval(k, &c.expr, ty, stack);
+            let r = const_eval(k, &c.module, &c.expr, ty, stack);
             stack.pop();
             r
         }
