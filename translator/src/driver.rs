@@ -221,10 +221,20 @@ pub fn front_end(opts: &Options) -> Result<(Crate, Program), Failure> {
                 dir.display()
             ))
         })?;
-        // Each portal after inlining, coloured by the binding-time analysis.
+        // Each portal after inlining, coloured by the binding-time analysis (every
+        // portal's errors are reported before stopping).
+        let mut annotated = Vec::new();
+        let mut diags = Vec::new();
         for name in &prog.roots {
-            let (g, _, a) =
-                annotated_portal(&k, &prog, name).map_err(|ds| render_all(&k, &ds, opts.color))?;
+            match annotated_portal(&k, &prog, name) {
+                Ok(x) => annotated.push((name, x)),
+                Err(ds) => diags.extend(ds),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(render_all(&k, &diags, opts.color));
+        }
+        for (name, (g, _, a)) in annotated {
             let merges: Vec<_> = a.merge_blocks.iter().copied().collect();
             let dot = crate::flow::dot::annotated_dot(
                 &g,
@@ -245,17 +255,28 @@ pub fn front_end(opts: &Options) -> Result<(Crate, Program), Failure> {
     Ok((k, prog))
 }
 
-fn render_all(k: &Crate, ds: &[Diagnostic], color: bool) -> Failure {
-    let mut s = String::new();
+/// Every diagnostic of a phase (each once, in order), then one line that counts them,
+/// as rustc ends a failed build.
+pub fn render_all(k: &Crate, ds: &[Diagnostic], color: bool) -> Failure {
+    let mut unique: Vec<&Diagnostic> = Vec::new();
     for d in ds {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    let mut s = String::new();
+    for d in &unique {
         s.push_str(&d.render(k, color));
-        s.push('\n');
+        s.push_str("\n\n");
     }
     s.push_str(&format!(
-        "error: could not translate `{}` due to {} error{}",
+        "error: could not translate `{}` due to {}",
         k.name,
-        ds.len(),
-        if ds.len() == 1 { "" } else { "s" }
+        if unique.len() == 1 {
+            "1 previous error".to_string()
+        } else {
+            format!("{} previous errors", unique.len())
+        }
     ));
     Failure(s)
 }
@@ -348,9 +369,16 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
     }
     p.phase(5, total, "binding-time analysis");
     let mut anns = Vec::new();
+    let mut diags = Vec::new();
     for (name, g) in &inlined {
         let greens = portal_greens(k, name);
-        let a = crate::bta::annotate(g, &greens, k).map_err(|ds| render_all(k, &ds, opts.color))?;
+        let a = match crate::bta::annotate(g, &greens, k) {
+            Ok(a) => a,
+            Err(ds) => {
+                diags.extend(ds);
+                continue;
+            }
+        };
         let reds = a.red.iter().filter(|r| **r).count();
         p.done(&format!(
             "{name}: {} green and {reds} red variables, {} merge blocks",
@@ -358,6 +386,9 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
             a.merge_blocks.len()
         ));
         anns.push((greens, a));
+    }
+    if !diags.is_empty() {
+        return Err(render_all(k, &diags, opts.color));
     }
     p.phase(6, total, "generating the JIT frontend");
     let portals: Vec<crate::timeshift::Portal> = inlined

@@ -51,13 +51,16 @@ impl SourceFile {
 /// A free function or a method.
 pub struct FnItem {
     pub file: u32,
+    /// The module its names are resolved in (where it, or its `impl` block, is).
+    pub module: String,
     pub item: syn::ItemFn,
-    /// For a method, the type of its `impl` block.
+    /// For a method, the key of the type of its `impl` block.
     pub self_ty: Option<String>,
 }
 
 pub struct StructItem {
     pub file: u32,
+    pub module: String,
     pub fields: Vec<(String, syn::Type)>,
     pub tuple: bool,
     pub copy: bool,
@@ -65,6 +68,7 @@ pub struct StructItem {
 
 pub struct EnumItem {
     pub file: u32,
+    pub module: String,
     /// Variant name and field types (named fields in declaration order).
     pub variants: Vec<(String, Vec<(Option<String>, syn::Type)>)>,
     pub copy: bool,
@@ -72,22 +76,73 @@ pub struct EnumItem {
 
 pub struct ConstItem {
     pub file: u32,
+    pub module: String,
     pub ty: syn::Type,
     pub expr: syn::Expr,
 }
 
+pub struct AliasItem {
+    pub file: u32,
+    pub module: String,
+    pub ty: syn::Type,
+}
+
+/// A module: what its names refer to. Module paths are keys too (`objects`,
+/// `vm::frame`; the crate root is the empty path).
+#[derive(Default)]
+pub struct Module {
+    pub parent: Option<String>,
+    /// Declared `pub` (the root counts as public; `pub(crate)` does not).
+    pub public: bool,
+    /// Child modules: name -> module path.
+    pub mods: BTreeMap<String, String>,
+    /// Items declared here: name -> key.
+    pub items: BTreeMap<String, String>,
+    /// `use` imports: name -> the path as written.
+    pub uses: BTreeMap<String, Vec<String>>,
+    /// `use path::*` imports.
+    pub globs: Vec<Vec<String>>,
+}
+
+/// What a path names.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Res {
+    Module(String),
+    Item(String),
+}
+
 /// A parsed crate.
+///
+/// **Invariant:** every item has one key: its module path and name (`Value` at the
+/// crate root, `objects::Value` in `mod objects`), and a method or associated constant
+/// the key of its type and its name (`objects::Value::new`). Keys are what graphs,
+/// diagnostics and `--view` show; generated code names an item `::CRATE::KEY`. Paths
+/// in the source are resolved to keys as rustc resolves them ([`Crate::resolve`]).
 pub struct Crate {
     pub name: String,
     pub root: PathBuf,
     pub files: Vec<SourceFile>,
-    /// Functions by name: `f` for free functions, `Type::f` for methods.
+    /// Functions and methods by key.
     pub fns: BTreeMap<String, FnItem>,
     pub structs: BTreeMap<String, StructItem>,
     pub enums: BTreeMap<String, EnumItem>,
-    /// Constants and immutable statics, by name (`NAME` or `Type::NAME`).
+    /// Constants and immutable statics, by key (`NAME`, `m::NAME` or `Type::NAME`).
     pub consts: BTreeMap<String, ConstItem>,
-    pub aliases: BTreeMap<String, syn::Type>,
+    pub aliases: BTreeMap<String, AliasItem>,
+    pub modules: BTreeMap<String, Module>,
+    /// Keys of the items declared `pub` (not `pub(crate)`).
+    pub public: std::collections::BTreeSet<String>,
+    /// `impl` blocks, indexed once every module is known: (file, module, block).
+    impls: Vec<(u32, String, syn::ItemImpl)>,
+}
+
+/// The key of `name` in module `module`.
+pub fn key_in(module: &str, name: &str) -> String {
+    if module.is_empty() {
+        name.to_string()
+    } else {
+        format!("{module}::{name}")
+    }
 }
 
 /// Why a crate could not be read.
@@ -142,14 +197,16 @@ impl Crate {
                     .into_owned()
             });
         let mut krate = Crate::empty(&name, dir);
-        krate.add_file(&main, dir)?;
+        krate.add_file(&main, "")?;
+        krate.index_impls();
         Ok(krate)
     }
 
     /// A crate made of one source text (for tests and tools).
     pub fn from_source(name: &str, text: &str) -> Result<Crate, LoadError> {
         let mut krate = Crate::empty(name, Path::new(""));
-        krate.push_file(PathBuf::from(format!("{name}.rs")), text.to_string())?;
+        krate.push_file(PathBuf::from(format!("{name}.rs")), text.to_string(), "")?;
+        krate.index_impls();
         Ok(krate)
     }
 
@@ -163,16 +220,25 @@ impl Crate {
             enums: BTreeMap::new(),
             consts: BTreeMap::new(),
             aliases: BTreeMap::new(),
+            modules: BTreeMap::from([(
+                String::new(),
+                Module {
+                    public: true,
+                    ..Default::default()
+                },
+            )]),
+            public: Default::default(),
+            impls: Vec::new(),
         }
     }
 
-    fn add_file(&mut self, path: &Path, _root: &Path) -> Result<(), LoadError> {
+    fn add_file(&mut self, path: &Path, module: &str) -> Result<(), LoadError> {
         let text =
             std::fs::read_to_string(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
-        self.push_file(path.to_path_buf(), text)
+        self.push_file(path.to_path_buf(), text, module)
     }
 
-    fn push_file(&mut self, path: PathBuf, text: String) -> Result<(), LoadError> {
+    fn push_file(&mut self, path: PathBuf, text: String, module: &str) -> Result<(), LoadError> {
         let ast = syn::parse_file(&text).map_err(|e| {
             let lc = e.span().start();
             LoadError::Parse(format!(
@@ -193,29 +259,35 @@ impl Crate {
             ast,
             line_starts,
         });
-        self.index_items(idx, &path, &items)
+        self.index_items(idx, &path, module, &items)
     }
 
-    fn index_items(
-        &mut self,
-        file: u32,
-        path: &Path,
-        items: &[syn::Item],
-    ) -> Result<(), LoadError> {
-        for item in items {
-            match item {
-                syn::Item::Fn(f) => {
-                    self.fns.entry(f.sig.ident.to_string()).or_insert(FnItem {
-                        file,
-                        item: f.clone(),
-                        self_ty: None,
-                    });
+    /// Declare `name` (an item with key `key`) in `module`.
+    fn declare(&mut self, module: &str, name: String, key: &str, vis: &syn::Visibility) {
+        if matches!(vis, syn::Visibility::Public(_)) {
+            self.public.insert(key.to_string());
+        }
+        if let Some(m) = self.modules.get_mut(module) {
+            m.items.entry(name).or_insert_with(|| key.to_string());
+        }
+    }
+
+    /// Methods and associated constants of every inherent `impl` block, under the key of
+    /// the type the block's module resolves its self type to.
+    fn index_impls(&mut self) {
+        for (file, module, imp) in std::mem::take(&mut self.impls) {
+            let ty = match &*imp.self_ty {
+                syn::Type::Path(p) if p.qself.is_none() => {
+                    let segs: Vec<String> =
+                        p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                    match self.resolve(&module, &segs, None) {
+                        Some(k) => k,
+                        None => continue,
+                    }
                 }
-                syn::Item::Impl(imp) if imp.trait_.is_none() => {
-                    let Some(ty) = type_name(&imp.self_ty) else {
-                        continue;
-                    };
-                    for ii in &imp.items {
+                _ => continue,
+            };
+            for ii in &imp.items {
                         match ii {
                             syn::ImplItem::Fn(m) => {
                                 let f = syn::ItemFn {
@@ -224,10 +296,15 @@ impl Crate {
                                     sig: m.sig.clone(),
                                     block: Box::new(m.block.clone()),
                                 };
+                                let key = format!("{ty}::{}", m.sig.ident);
+                                if matches!(m.vis, syn::Visibility::Public(_)) {
+                                    self.public.insert(key.clone());
+                                }
                                 self.fns.insert(
-                                    format!("{ty}::{}", m.sig.ident),
+                                    key,
                                     FnItem {
                                         file,
+                                        module: module.clone(),
                                         item: f,
                                         self_ty: Some(ty.clone()),
                                     },
@@ -238,12 +315,51 @@ impl Crate {
                                     format!("{ty}::{}", c.ident),
                                     ConstItem {
                                         file,
+                                        module: module.clone(),
                                         ty: c.ty.clone(),
                                         expr: c.expr.clone(),
                                     },
                                 );
                             }
                             _ => {}
+                        }
+            }
+        }
+    }
+
+    fn index_items(
+        &mut self,
+        file: u32,
+        path: &Path,
+        module: &str,
+        items: &[syn::Item],
+    ) -> Result<(), LoadError> {
+        let module_s = module.to_string();
+        for item in items {
+            match item {
+                syn::Item::Fn(f) => {
+                    let key = key_in(module, &f.sig.ident.to_string());
+                    self.declare(module, f.sig.ident.to_string(), &key, &f.vis);
+                    self.fns.entry(key).or_insert(FnItem {
+                        file,
+                        module: module_s.clone(),
+                        item: f.clone(),
+                        self_ty: None,
+                    });
+                }
+                syn::Item::Impl(imp) if imp.trait_.is_none() => {
+                    self.impls.push((file, module_s.clone(), imp.clone()));
+                }
+                syn::Item::Use(u) => {
+                    let mut out = Vec::new();
+                    use_paths(&u.tree, &mut Vec::new(), &mut out);
+                    let m = self.modules.get_mut(module).expect("module");
+                    for (name, path) in out {
+                        match name {
+                            Some(n) => {
+                                m.uses.entry(n).or_insert(path);
+                            }
+                            None => m.globs.push(path),
                         }
                     }
                 }
@@ -260,10 +376,13 @@ impl Crate {
                             )
                         })
                         .collect();
+                    let key = key_in(module, &s.ident.to_string());
+                    self.declare(module, s.ident.to_string(), &key, &s.vis);
                     self.structs.insert(
-                        s.ident.to_string(),
+                        key,
                         StructItem {
                             file,
+                            module: module_s.clone(),
                             fields,
                             tuple,
                             copy: derives_copy(&s.attrs),
@@ -283,44 +402,79 @@ impl Crate {
                             (v.ident.to_string(), fields)
                         })
                         .collect();
+                    let key = key_in(module, &e.ident.to_string());
+                    self.declare(module, e.ident.to_string(), &key, &e.vis);
                     self.enums.insert(
-                        e.ident.to_string(),
+                        key,
                         EnumItem {
                             file,
+                            module: module_s.clone(),
                             variants,
                             copy: derives_copy(&e.attrs),
                         },
                     );
                 }
                 syn::Item::Const(c) => {
+                    let key = key_in(module, &c.ident.to_string());
+                    self.declare(module, c.ident.to_string(), &key, &c.vis);
                     self.consts.insert(
-                        c.ident.to_string(),
+                        key,
                         ConstItem {
                             file,
+                            module: module_s.clone(),
                             ty: (*c.ty).clone(),
                             expr: (*c.expr).clone(),
                         },
                     );
                 }
                 syn::Item::Static(s) if matches!(s.mutability, syn::StaticMutability::None) => {
+                    let key = key_in(module, &s.ident.to_string());
+                    self.declare(module, s.ident.to_string(), &key, &s.vis);
                     self.consts.insert(
-                        s.ident.to_string(),
+                        key,
                         ConstItem {
                             file,
+                            module: module_s.clone(),
                             ty: (*s.ty).clone(),
                             expr: (*s.expr).clone(),
                         },
                     );
                 }
                 syn::Item::Type(t) => {
-                    self.aliases.insert(t.ident.to_string(), (*t.ty).clone());
+                    let key = key_in(module, &t.ident.to_string());
+                    self.declare(module, t.ident.to_string(), &key, &t.vis);
+                    self.aliases.insert(
+                        key,
+                        AliasItem {
+                            file,
+                            module: module_s.clone(),
+                            ty: (*t.ty).clone(),
+                        },
+                    );
                 }
                 syn::Item::Mod(m) if is_cfg_test(&m.attrs) => {}
-                syn::Item::Mod(m) => match &m.content {
-                    Some((_, inner)) => self.index_items(file, path, inner)?,
+                syn::Item::Mod(m) => {
+                    let name = m.ident.to_string();
+                    let sub = key_in(module, &name);
+                    self.modules.insert(
+                        sub.clone(),
+                        Module {
+                            parent: Some(module_s.clone()),
+                            public: matches!(m.vis, syn::Visibility::Public(_)),
+                            ..Default::default()
+                        },
+                    );
+                    if let Some(parent) = self.modules.get_mut(module) {
+                        parent.mods.insert(name.clone(), sub.clone());
+                    }
+                    match &m.content {
+                    // An inline module's files are found as if it were a file of its own.
+                    Some((_, inner)) => {
+                        let inner_path = module_dir(path).join(format!("{name}.rs"));
+                        self.index_items(file, &inner_path, &sub, inner)?
+                    }
                     None => {
                         let dir = module_dir(path);
-                        let name = m.ident.to_string();
                         let candidates = [
                             dir.join(format!("{name}.rs")),
                             dir.join(&name).join("mod.rs"),
@@ -328,7 +482,7 @@ impl Crate {
                         match candidates.iter().find(|p| p.is_file()) {
                             Some(p) => {
                                 let p = p.clone();
-                                self.add_file(&p, &self.root.clone())?
+                                self.add_file(&p, &sub)?
                             }
                             None => {
                                 return Err(LoadError::Io(
@@ -341,11 +495,129 @@ impl Crate {
                             }
                         }
                     }
-                },
+                    }
+                }
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    /// The key of what `segs` names from module `module` (`self_ty` is the key `Self`
+    /// stands for): an item (`objects::Value`), or a path into a type's associated items
+    /// (`objects::Value::new`, `ops::Op::Add`). `None` for a module, or for a path that
+    /// leaves the crate (`std::..`) or names nothing.
+    pub fn resolve(&self, module: &str, segs: &[String], self_ty: Option<&str>) -> Option<String> {
+        let (first, rest) = segs.split_first()?;
+        let mut cur = match first.as_str() {
+            "Self" => Res::Item(self_ty?.to_string()),
+            _ => self.resolve_first(module, first, 0)?,
+        };
+        for (i, seg) in rest.iter().enumerate() {
+            cur = match cur {
+                Res::Module(m) => match seg.as_str() {
+                    "super" => Res::Module(self.modules.get(&m)?.parent.clone()?),
+                    "self" => Res::Module(m),
+                    _ => self.lookup_in(&m, seg, 0)?,
+                },
+                // The rest names an associated item or variant of the type.
+                Res::Item(key) => {
+                    let key = self.alias_target(&key, 0).unwrap_or(key);
+                    return Some(format!("{key}::{}", rest[i..].join("::")));
+                }
+            };
+        }
+        match cur {
+            Res::Item(k) => Some(k),
+            Res::Module(_) => None,
+        }
+    }
+
+    /// What a path's first segment names from `module`.
+    fn resolve_first(&self, module: &str, first: &str, depth: u32) -> Option<Res> {
+        match first {
+            "crate" => Some(Res::Module(String::new())),
+            "self" => Some(Res::Module(module.to_string())),
+            "super" => Some(Res::Module(self.modules.get(module)?.parent.clone()?)),
+            _ => self.lookup_in(module, first, depth),
+        }
+    }
+
+    /// A whole path, with the modules it may name, for `use` targets.
+    fn resolve_res(&self, module: &str, segs: &[String], depth: u32) -> Option<Res> {
+        let (first, rest) = segs.split_first()?;
+        let mut cur = self.resolve_first(module, first, depth)?;
+        for seg in rest {
+            cur = match cur {
+                Res::Module(m) => match seg.as_str() {
+                    "super" => Res::Module(self.modules.get(&m)?.parent.clone()?),
+                    "self" => Res::Module(m),
+                    _ => self.lookup_in(&m, seg, depth)?,
+                },
+                Res::Item(k) => Res::Item(format!("{k}::{seg}")),
+            };
+        }
+        Some(cur)
+    }
+
+    /// `name` in module `module`: a child module, an item declared there, a `use`
+    /// import, or a name of a glob-imported module.
+    fn lookup_in(&self, module: &str, name: &str, depth: u32) -> Option<Res> {
+        if depth > 32 {
+            return None;
+        }
+        let m = self.modules.get(module)?;
+        if let Some(k) = m.items.get(name) {
+            return Some(Res::Item(k.clone()));
+        }
+        if let Some(p) = m.mods.get(name) {
+            return Some(Res::Module(p.clone()));
+        }
+        if let Some(path) = m.uses.get(name) {
+            return self.resolve_res(module, path, depth + 1);
+        }
+        m.globs.iter().find_map(|g| match self.resolve_res(module, g, depth + 1)? {
+            Res::Module(gm) if gm != module => self.lookup_in(&gm, name, depth + 1),
+            _ => None,
+        })
+    }
+
+    /// The struct or enum an alias key stands for, when it is a plain path.
+    fn alias_target(&self, key: &str, depth: u32) -> Option<String> {
+        let a = self.aliases.get(key)?;
+        let syn::Type::Path(p) = &a.ty else {
+            return None;
+        };
+        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let k = self.resolve(&a.module, &segs, None)?;
+        if depth < 8 && self.aliases.contains_key(&k) {
+            return self.alias_target(&k, depth + 1);
+        }
+        Some(k)
+    }
+
+    /// Whether generated code can name the item `key` as `::CRATE::KEY`: it is `pub`,
+    /// and so is every module on its path.
+    pub fn is_reachable(&self, key: &str) -> bool {
+        if !self.public.contains(key) {
+            return false;
+        }
+        if let Some(ty) = self.fns.get(key).and_then(|f| f.self_ty.as_ref()) {
+            return self.is_reachable(ty);
+        }
+        self.is_public_module(key.rsplit_once("::").map_or("", |(m, _)| m))
+    }
+
+    /// Whether module `m` and every module around it are `pub`.
+    pub fn is_public_module(&self, m: &str) -> bool {
+        let mut m = Some(m.to_string());
+        while let Some(p) = m {
+            match self.modules.get(&p) {
+                Some(md) if md.public => m = md.parent.clone(),
+                _ => return false,
+            }
+        }
+        true
     }
 
     /// The span of a syn node in file `file`.
@@ -385,6 +657,38 @@ fn module_dir(path: &Path) -> PathBuf {
         Some("lib" | "main" | "mod") => dir,
         Some(stem) => dir.join(stem),
         None => dir,
+    }
+}
+
+/// The imports of a `use` tree: (name, path), with no name for a glob.
+fn use_paths(t: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Option<String>, Vec<String>)>) {
+    match t {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            use_paths(&p.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                if let Some(last) = prefix.last() {
+                    out.push((Some(last.clone()), prefix.clone()));
+                }
+            } else {
+                let mut p = prefix.clone();
+                p.push(name.clone());
+                out.push((Some(name), p));
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let mut p = prefix.clone();
+            if r.ident != "self" {
+                p.push(r.ident.to_string());
+            }
+            out.push((Some(r.rename.to_string()), p));
+        }
+        syn::UseTree::Glob(_) => out.push((None, prefix.clone())),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|i| use_paths(i, prefix, out)),
     }
 }
 

@@ -2,7 +2,7 @@
 //! `--> file:line:column`, the source line underlined, and `help:` with what to do
 //! instead. One case per kind of refusal, each rendered and snapshotted.
 
-use translator::flow::build::build_fn;
+use translator::flow::build::{build_fn, build_program};
 use translator::source::Crate;
 
 /// Build `f` from `src` and return the rendered diagnostic (it must fail).
@@ -58,4 +58,46 @@ fn syntax_errors_name_the_place() {
     };
     assert!(e.starts_with("bad.rs:1:"), "{e}");
     assert!(e.contains("syntax error"), "{e}");
+}
+
+/// Unsupported code in three functions, two pieces of it in one: one run reports all
+/// four, each once, in source order, and none of the names the failed statements would
+/// have bound (`g`, `y`, `z`) is reported again where it is used.
+#[test]
+fn every_error_of_every_function_is_reported() {
+    let src = r#"#[portal(greens(pc))]
+pub fn run(pc: usize, a: i64) -> i64 {
+    let b = first(a);
+    let c = second(b);
+    third(c) + pc as i64
+}
+
+fn first(a: i64) -> i64 {
+    let g = |x: i64| x + 1;
+    let y = g(a);
+    let z = std::cmp::max(a, 3);
+    y + z
+}
+
+fn second(a: i64) -> i64 {
+    while let Some(x) = Some(a) {
+        return x;
+    }
+    a
+}
+
+fn third(a: i64) -> i64 {
+    let x = 5;
+    a + x
+}
+"#;
+    let k = Crate::from_source("bad", src).unwrap();
+    let (prog, diags) = build_program(&k, &["run".to_string()]);
+    assert!(prog.graphs.contains_key("run"));
+    let out = match translator::driver::render_all(&k, &diags, false) {
+        translator::driver::Failure(s) => s,
+    };
+    assert_eq!(diags.len(), 4, "{out}");
+    assert!(out.ends_with("error: could not translate `bad` due to 4 previous errors"), "{out}");
+    insta::assert_snapshot!(out);
 }

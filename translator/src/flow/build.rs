@@ -34,8 +34,9 @@ pub struct Program {
 }
 
 /// Build graphs for `roots` and, transitively, for every crate function they call that
-/// is not `#[residual]`. Returns the graphs built and a diagnostic per function that
-/// could not be built.
+/// is not `#[residual]`. Returns the graphs built and every diagnostic of the functions
+/// that could not be built (each once; the calls a failed function makes before and
+/// after its errors are still followed, so independent functions report theirs too).
 pub fn build_program(k: &Crate, roots: &[String]) -> (Program, Vec<Diagnostic>) {
     let mut prog = Program {
         graphs: BTreeMap::new(),
@@ -48,29 +49,63 @@ pub fn build_program(k: &Crate, roots: &[String]) -> (Program, Vec<Diagnostic>) 
         if !seen.insert(name.clone()) {
             continue;
         }
-        match build_fn(k, &name) {
-            Ok((g, callees)) => {
-                todo.extend(callees.into_iter().filter(|c| !seen.contains(c)));
+        let (g, callees, errors) = build_fn_all(k, &name);
+        todo.extend(callees.into_iter().filter(|c| !seen.contains(c)));
+        match g {
+            Some(g) => {
                 prog.graphs.insert(name, g);
             }
-            Err(d) => diags.push(d),
+            None => {
+                for d in errors {
+                    if !diags.contains(&d) {
+                        diags.push(d);
+                    }
+                }
+            }
         }
     }
+    diags.sort_by_key(|d| (d.span.file, d.span.lo));
     (prog, diags)
 }
 
 /// Build the graph of one crate function (`f` or `Type::f`); also returns the crate
 /// functions it calls that are to be analysed.
 pub fn build_fn(k: &Crate, name: &str) -> R<(Graph, BTreeSet<String>)> {
-    let item = k.fns.get(name).ok_or_else(|| {
-        Diagnostic::new(
+    match build_fn_all(k, name) {
+        (Some(g), callees, _) => Ok((g, callees)),
+        (None, _, mut errors) => Err(errors.remove(0)),
+    }
+}
+
+/// Build the graph of one crate function, going on after an error with the next
+/// statement: the graph (`None` after any error), the crate functions it calls, and
+/// every error found, in source order of discovery and never empty when there is no
+/// graph. A statement that failed is skipped, and the names a failed `let` would have
+/// bound are poisoned: using them later is not reported again.
+pub fn build_fn_all(k: &Crate, name: &str) -> (Option<Graph>, BTreeSet<String>, Vec<Diagnostic>) {
+    let Some(item) = k.fns.get(name) else {
+        let d = Diagnostic::new(
             Span::default(),
             format!("no function `{name}` in the crate"),
-        )
-    })?;
-    let mut b = Builder::new(k, item.file, item.self_ty.clone());
-    b.function(name, &item.item)?;
-    Ok((b.finish(name, &item.item)?, b.callees))
+        );
+        return (None, BTreeSet::new(), vec![d]);
+    };
+    let mut b = Builder::new(k, item.file, item.module.clone(), item.self_ty.clone());
+    if let Err(d) = b.function(name, &item.item) {
+        b.record(d);
+    }
+    if b.errors.is_empty() && !b.failed {
+        match b.finish(name, &item.item) {
+            Ok(g) => return (Some(g), b.callees, Vec::new()),
+            Err(d) => b.record(d),
+        }
+    }
+    if b.errors.is_empty() {
+        // Only follow-on errors were found: cannot happen without a first error, but a
+        // graph must not be built from a function that failed.
+        b.errors.push(b.err(&item.item.sig.ident, "internal error: an error was suppressed"));
+    }
+    (None, b.callees, b.errors)
 }
 
 struct Local {
@@ -99,6 +134,8 @@ enum Place {
 struct Builder<'k> {
     k: &'k Crate,
     file: u32,
+    /// The module the function's paths are resolved in.
+    module: String,
     self_ty: Option<String>,
     g: StableDiGraph<BlockData, Link>,
     var_types: Vec<Ty>,
@@ -113,6 +150,12 @@ struct Builder<'k> {
     next_order: HashMap<BlockId, u32>,
     callees: BTreeSet<String>,
     params: Vec<(String, Ty)>,
+    /// The errors found so far (the function has no graph if there is one).
+    errors: Vec<Diagnostic>,
+    /// Whether an error (maybe a follow-on one, not reported) was found.
+    failed: bool,
+    /// Names a failed `let` or parameter would have bound.
+    poisoned: BTreeSet<String>,
 }
 
 fn unit() -> Operand {
@@ -124,13 +167,14 @@ fn int_const(v: i128, t: IntTy) -> Operand {
 }
 
 impl<'k> Builder<'k> {
-    fn new(k: &'k Crate, file: u32, self_ty: Option<String>) -> Builder<'k> {
+    fn new(k: &'k Crate, file: u32, module: String, self_ty: Option<String>) -> Builder<'k> {
         let mut g = StableDiGraph::new();
         let ret_block = g.add_node(BlockData::default());
         let exc_block = g.add_node(BlockData::default());
         Builder {
             k,
             file,
+            module,
             self_ty,
             g,
             var_types: Vec::new(),
@@ -145,6 +189,9 @@ impl<'k> Builder<'k> {
             next_order: HashMap::new(),
             callees: BTreeSet::new(),
             params: Vec::new(),
+            errors: Vec::new(),
+            failed: false,
+            poisoned: BTreeSet::new(),
         }
     }
 
@@ -162,6 +209,19 @@ impl<'k> Builder<'k> {
 
     fn span(&self, node: &impl Spanned) -> Span {
         self.k.span(self.file, node.span())
+    }
+
+    /// An error caused by an earlier one (a use of a poisoned name): never reported.
+    fn follow_on(&self) -> Diagnostic {
+        Diagnostic::new(Span::default(), "")
+    }
+
+    /// Keep an error for the report (follow-on errors and repeats are dropped).
+    fn record(&mut self, d: Diagnostic) {
+        self.failed = true;
+        if !d.message.is_empty() && !self.errors.contains(&d) {
+            self.errors.push(d);
+        }
     }
 
     // ---- graph construction ----
@@ -324,7 +384,7 @@ impl<'k> Builder<'k> {
     // ---- types ----
 
     fn ty_of(&self, t: &syn::Type) -> R<Ty> {
-        resolve_type(self.k, self.self_ty.as_deref(), t, self.file)
+        resolve_type(self.k, self.self_ty.as_deref(), t, self.file, &self.module)
     }
 
     fn struct_field_ty(&self, sname: &str, field: &str, node: &impl Spanned) -> R<Ty> {
@@ -337,7 +397,7 @@ impl<'k> Builder<'k> {
             s.fields.iter().find(|(n, _)| n == field).ok_or_else(|| {
                 self.err(node, format!("struct `{sname}` has no field `{field}`"))
             })?;
-        resolve_type(self.k, Some(sname), t, s.file)
+        resolve_type(self.k, Some(sname), t, s.file, &s.module)
     }
 
     // ---- functions ----
@@ -355,7 +415,14 @@ impl<'k> Builder<'k> {
         }
         self.ret_ty = match &f.sig.output {
             syn::ReturnType::Default => Ty::Unit,
-            syn::ReturnType::Type(_, t) => self.ty_of(t)?,
+            syn::ReturnType::Type(_, t) => match self.ty_of(t) {
+                Ok(t) => t,
+                Err(d) => {
+                    // The body is still read; `!` accepts whatever it returns.
+                    self.record(d);
+                    Ty::Never
+                }
+            },
         };
         let exc_ty = match &self.ret_ty {
             Ty::Result(_, e) => (**e).clone(),
@@ -389,17 +456,22 @@ impl<'k> Builder<'k> {
                             "name the parameter and destructure it with `let`",
                         ));
                     };
-                    let ty = self.ty_of(&pt.ty)?;
-                    if let Ty::Ref(true, inner) = &ty {
-                        if inner.is_scalar() {
-                            return Err(self.unsupported(
-                                &pt.ty,
-                                "a `&mut` reference to a scalar",
-                                "return the new value instead of writing through a reference",
-                            ));
+                    let ty = self.ty_of(&pt.ty).and_then(|ty| match &ty {
+                        Ty::Ref(true, inner) if inner.is_scalar() => Err(self.unsupported(
+                            &pt.ty,
+                            "a `&mut` reference to a scalar",
+                            "return the new value instead of writing through a reference",
+                        )),
+                        _ => Ok(ty),
+                    });
+                    match ty {
+                        Ok(ty) => (id.ident.to_string(), ty),
+                        Err(d) => {
+                            self.record(d);
+                            self.poisoned.insert(id.ident.to_string());
+                            continue;
                         }
                     }
-                    (id.ident.to_string(), ty)
                 }
             };
             let ty = strip_scalar_ref(ty);
@@ -485,15 +557,56 @@ impl<'k> Builder<'k> {
         r
     }
 
+    /// The statements of a block in the current scope. A statement that fails is recorded
+    /// and skipped (the scopes and loops it opened are closed, and the path goes on in a
+    /// fresh unreachable block), so one run reports the errors of every statement.
     fn block_inner(&mut self, b: &syn::Block, expect: Option<&Ty>) -> R<(Operand, Ty)> {
         let n = b.stmts.len();
         for (i, s) in b.stmts.iter().enumerate() {
             let last = i + 1 == n;
+            let depth = self.scopes.len();
+            let in_scope = self.scopes.last().map_or(0, Vec::len);
+            let loops = self.loops.len();
+            match self.stmt(s, last, expect) {
+                Ok(Some(tail)) => return Ok(tail),
+                Ok(None) => {}
+                Err(d) => {
+                    self.record(d);
+                    self.scopes.truncate(depth);
+                    if let Some(sc) = self.scopes.last_mut() {
+                        sc.truncate(in_scope);
+                    }
+                    self.loops.truncate(loops);
+                    if let syn::Stmt::Local(l) = s {
+                        pat_names(&l.pat, &mut self.poisoned);
+                    }
+                    self.cur = None;
+                }
+            }
+        }
+        Ok((
+            unit(),
+            if self.cur.is_none() {
+                Ty::Never
+            } else {
+                Ty::Unit
+            },
+        ))
+    }
+
+    /// One statement; `Some` with the block's value when it is the tail expression.
+    fn stmt(
+        &mut self,
+        s: &syn::Stmt,
+        last: bool,
+        expect: Option<&Ty>,
+    ) -> R<Option<(Operand, Ty)>> {
+        {
             match s {
                 syn::Stmt::Local(l) => self.local(l)?,
                 syn::Stmt::Expr(e, semi) => {
                     if last && semi.is_none() {
-                        return self.expr(e, expect);
+                        return self.expr(e, expect).map(Some);
                     }
                     let (_, t) = self.expr(e, None)?;
                     if t == Ty::Never {
@@ -506,13 +619,13 @@ impl<'k> Builder<'k> {
                         mac: m.mac.clone(),
                     });
                     if last && m.semi_token.is_none() {
-                        return self.expr(&e, expect);
+                        return self.expr(&e, expect).map(Some);
                     }
                     self.expr(&e, None)?;
                 }
                 syn::Stmt::Item(syn::Item::Const(c)) => {
                     let ty = self.ty_of(&c.ty)?;
-                    let v = const_eval(self.k, &c.expr, &ty, &mut Vec::new()).ok_or_else(|| {
+                    let v = const_eval(self.k, &self.module, &c.expr, &ty, &mut Vec::new()).ok_or_else(|| {
                         self.err(
                             &c.expr,
                             "a local constant must be a scalar constant expression",
@@ -529,14 +642,7 @@ impl<'k> Builder<'k> {
                 }
             }
         }
-        Ok((
-            unit(),
-            if self.cur.is_none() {
-                Ty::Never
-            } else {
-                Ty::Unit
-            },
-        ))
+        Ok(None)
     }
 
     fn local(&mut self, l: &syn::Local) -> R<()> {
@@ -900,15 +1006,18 @@ impl<'k> Builder<'k> {
         }
         let key = self.item_key(&segs);
         if let Some(c) = self.k.consts.get(&key) {
-            let ty = resolve_type(self.k, self.self_ty.as_deref(), &c.ty, c.file)?;
-            if let Some(v) = const_eval(self.k, &c.expr, &ty, &mut Vec::new()) {
+            let ty = resolve_type(self.k, self.self_ty.as_deref(), &c.ty, c.file, &c.module)?;
+            if let Some(v) = const_eval(self.k, &c.module, &c.expr, &ty, &mut Vec::new()) {
                 return Ok((Operand::Const(v, ty.clone()), ty));
             }
-            // An aggregate constant: build it where it is used.
+            // An aggregate constant: build it where it is used, its paths resolved where
+            // it is declared.
             let (file, expr) = (c.file, c.expr.clone());
             let saved = std::mem::replace(&mut self.file, file);
+            let saved_module = std::mem::replace(&mut self.module, c.module.clone());
             let r = self.expr(&expr, Some(&ty));
             self.file = saved;
+            self.module = saved_module;
             return r;
         }
         // A unit enum variant.
@@ -932,34 +1041,20 @@ impl<'k> Builder<'k> {
                 }
             }
         }
+        if segs.len() == 1 && self.poisoned.contains(&segs[0]) {
+            return Err(self.follow_on());
+        }
         Err(self
             .err(p, format!("cannot find `{}` in analysed code", segs.join("::")))
             .help("only locals, constants, immutable statics and enum variants of the crate can be named"))
     }
 
-    /// The index key of an item path: `Self` replaced, leading `crate`/`self`/`super`
-    /// and module names dropped.
+    /// The key of the item a path names from this function's module (see
+    /// [`Crate::resolve`]); a path that names nothing of the crate is kept as written.
     fn item_key(&self, segs: &[String]) -> String {
-        let mut s: Vec<String> = segs
-            .iter()
-            .map(|x| {
-                if x == "Self" {
-                    self.self_ty.clone().unwrap_or_default()
-                } else {
-                    x.clone()
-                }
-            })
-            .collect();
-        while s.len() > 1 && !self.is_type_name(&s[0]) {
-            s.remove(0);
-        }
-        s.join("::")
-    }
-
-    fn is_type_name(&self, n: &str) -> bool {
-        self.k.structs.contains_key(n)
-            || self.k.enums.contains_key(n)
-            || self.k.aliases.contains_key(n)
+        self.k
+            .resolve(&self.module, segs, self.self_ty.as_deref())
+            .unwrap_or_else(|| segs.join("::"))
     }
 
     fn unary(&mut self, u: &syn::ExprUnary, expect: Option<&Ty>) -> R<(Operand, Ty)> {
@@ -1166,9 +1261,13 @@ impl<'k> Builder<'k> {
         match e {
             syn::Expr::Path(p) if p.path.segments.len() == 1 => {
                 let name = p.path.segments[0].ident.to_string();
-                self.lookup(&name)
-                    .map(Place::Local)
-                    .ok_or_else(|| self.err(e, format!("cannot find local `{name}`")))
+                self.lookup(&name).map(Place::Local).ok_or_else(|| {
+                    if self.poisoned.contains(&name) {
+                        self.follow_on()
+                    } else {
+                        self.err(e, format!("cannot find local `{name}`"))
+                    }
+                })
             }
             syn::Expr::Field(f) => {
                 let (obj, oty) = self.expr(&f.base, None)?;
@@ -1332,7 +1431,7 @@ impl<'k> Builder<'k> {
                     .find(|(n, _)| *n == vname)
                     .ok_or_else(|| self.err(s, format!("no variant `{vname}` in `{en}`")))?
                     .clone();
-                let file = e.file;
+                let (file, module) = (e.file, e.module.clone());
                 let mut vals: Vec<Option<Operand>> = vec![None; decl.len()];
                 for f in &s.fields {
                     let fname = match &f.member {
@@ -1345,7 +1444,7 @@ impl<'k> Builder<'k> {
                         .ok_or_else(|| {
                             self.err(f, format!("no field `{fname}` in `{en}::{vname}`"))
                         })?;
-                    let fty = resolve_type(self.k, Some(&en), &decl[pos].1, file)?;
+                    let fty = resolve_type(self.k, Some(&en), &decl[pos].1, file, &module)?;
                     let (v, t) = self.expr(&f.expr, Some(&fty))?;
                     self.check_ty(&t, &fty, &f.expr)?;
                     vals[pos] = Some(v);
@@ -1625,7 +1724,7 @@ impl<'k> Builder<'k> {
                     .ok_or_else(|| self.err(node, format!("no variant `{variant}` in `{n}`")))?;
                 fields
                     .iter()
-                    .map(|(_, t)| resolve_type(self.k, Some(n), t, en.file))
+                    .map(|(_, t)| resolve_type(self.k, Some(n), t, en.file, &en.module))
                     .collect()
             }
             _ => Err(self.err(node, "not an enum")),
@@ -1659,7 +1758,7 @@ impl<'k> Builder<'k> {
                     Operand::Const(c, _) if self.locals[l].name == name && id.mutability.is_none() && name.chars().next().is_some_and(|c| c.is_uppercase()) => Some(c.clone()),
                     _ => None,
                 });
-                let konst = local_const.or_else(|| self.k.consts.get(&name).and_then(|c| const_eval(self.k, &c.expr, sty, &mut Vec::new())));
+                let konst = local_const.or_else(|| self.k.consts.get(&self.item_key(std::slice::from_ref(&name))).and_then(|c| const_eval(self.k, &c.module, &c.expr, sty, &mut Vec::new())));
                 match konst {
                     Some(Const::Int(i)) => Ok((vec![Case::Int(i)], Binding::None)),
                     Some(Const::Bool(b)) => Ok((vec![Case::Bool(b)], Binding::None)),
@@ -1687,7 +1786,7 @@ impl<'k> Builder<'k> {
                 }
                 let key = self.item_key(&segs);
                 let c = self.k.consts.get(&key).ok_or_else(|| self.err(p, format!("cannot find constant `{key}`")))?;
-                match const_eval(self.k, &c.expr, sty, &mut Vec::new()) {
+                match const_eval(self.k, &c.module, &c.expr, sty, &mut Vec::new()) {
                     Some(Const::Int(i)) => Ok((vec![Case::Int(i)], Binding::None)),
                     Some(Const::Bool(b)) => Ok((vec![Case::Bool(b)], Binding::None)),
                     _ => Err(self.err(p, format!("cannot evaluate constant `{key}` here"))),
@@ -1741,7 +1840,7 @@ impl<'k> Builder<'k> {
             P::Range(r) if !is_enum => {
                 // A small range of literals is the list of its values.
                 let bound = |e: &Option<Box<syn::Expr>>| -> Option<i128> {
-                    match const_eval(self.k, e.as_deref()?, sty, &mut Vec::new())? {
+                    match const_eval(self.k, &self.module, e.as_deref()?, sty, &mut Vec::new())? {
                         Const::Int(i) => Some(i),
                         _ => None,
                     }
@@ -2072,13 +2171,13 @@ impl<'k> Builder<'k> {
             ps.push(match a {
                 syn::FnArg::Receiver(_) => Ty::Adt(st.unwrap_or_default().to_string()),
                 syn::FnArg::Typed(pt) => {
-                    strip_scalar_ref(resolve_type(self.k, st, &pt.ty, f.file)?)
+                    strip_scalar_ref(resolve_type(self.k, st, &pt.ty, f.file, &f.module)?)
                 }
             });
         }
         let ret = match &f.item.sig.output {
             syn::ReturnType::Default => Ty::Unit,
-            syn::ReturnType::Type(_, t) => resolve_type(self.k, st, t, f.file)?,
+            syn::ReturnType::Type(_, t) => resolve_type(self.k, st, t, f.file, &f.module)?,
         };
         Ok((ps, ret))
     }
@@ -2157,6 +2256,9 @@ impl<'k> Builder<'k> {
             };
             return Ok((self.emit(OpKind::VecLit, vec![], ty.clone(), sp), ty));
         }
+        if segs.len() == 1 && self.lookup(&last).is_none() && self.poisoned.contains(&last) {
+            return Err(self.follow_on());
+        }
         let key = self.item_key(&segs);
         if self.k.fns.contains_key(&key) {
             return self.call_crate_fn(&key, c, sp, false);
@@ -2167,7 +2269,7 @@ impl<'k> Builder<'k> {
                 let tys: Vec<Ty> = st
                     .fields
                     .iter()
-                    .map(|(_, t)| resolve_type(self.k, Some(&key), t, st.file))
+                    .map(|(_, t)| resolve_type(self.k, Some(&key), t, st.file, &st.module))
                     .collect::<R<_>>()?;
                 let args = self.args_for(&tys, &c.args, c)?;
                 let ty = Ty::Adt(key.clone());
@@ -2181,7 +2283,7 @@ impl<'k> Builder<'k> {
                 if let Some((_, fields)) = e.variants.iter().find(|(n, _)| *n == last) {
                     let tys: Vec<Ty> = fields
                         .iter()
-                        .map(|(_, t)| resolve_type(self.k, Some(&en), t, e.file))
+                        .map(|(_, t)| resolve_type(self.k, Some(&en), t, e.file, &e.module))
                         .collect::<R<_>>()?;
                     let args = self.args_for(&tys, &c.args, c)?;
                     let ty = Ty::Adt(en.clone());
@@ -2599,7 +2701,7 @@ impl<'k> Builder<'k> {
     }
 
     fn const_usize(&self, e: &syn::Expr) -> R<usize> {
-        match const_eval(self.k, e, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
+        match const_eval(self.k, &self.module, e, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
             Some(Const::Int(n)) if n >= 0 => Ok(n as usize),
             _ => Err(self.err(e, "array length must be a constant")),
         }
@@ -2683,6 +2785,23 @@ fn assign_op(op: syn::BinOp) -> syn::BinOp {
     }
 }
 
+/// Add the names a pattern binds to `out`.
+fn pat_names(p: &syn::Pat, out: &mut BTreeSet<String>) {
+    match p {
+        syn::Pat::Ident(i) => {
+            out.insert(i.ident.to_string());
+        }
+        syn::Pat::Type(t) => pat_names(&t.pat, out),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|e| pat_names(e, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|e| pat_names(e, out)),
+        syn::Pat::Paren(x) => pat_names(&x.pat, out),
+        syn::Pat::Reference(r) => pat_names(&r.pat, out),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| pat_names(&f.pat, out)),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|e| pat_names(e, out)),
+        _ => {}
+    }
+}
+
 fn quote_tokens(e: &syn::Expr) -> String {
     quote::ToTokens::to_token_stream(e).to_string()
 }
@@ -2712,7 +2831,14 @@ fn compatible(a: &Ty, b: &Ty) -> bool {
 }
 
 /// Resolve a syn type in the context of the crate (`self_ty` names `Self`).
-pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) -> R<Ty> {
+/// `module` is where the type is written (its paths are resolved there); `file` holds it.
+pub fn resolve_type(
+    k: &Crate,
+    self_ty: Option<&str>,
+    t: &syn::Type,
+    file: u32,
+    module: &str,
+) -> R<Ty> {
     let err = |msg: String| -> Diagnostic {
         k.error(file, t, msg)
             .label("not supported")
@@ -2720,15 +2846,15 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
     };
     match t {
         syn::Type::Reference(r) => {
-            let inner = resolve_type(k, self_ty, &r.elem, file)?;
+            let inner = resolve_type(k, self_ty, &r.elem, file, module)?;
             match inner {
                 Ty::Str => Ok(Ty::Str),
                 i if i.is_scalar() => Ok(Ty::Ref(r.mutability.is_some(), Box::new(i))),
                 i => Ok(i),
             }
         }
-        syn::Type::Paren(p) => resolve_type(k, self_ty, &p.elem, file),
-        syn::Type::Group(g) => resolve_type(k, self_ty, &g.elem, file),
+        syn::Type::Paren(p) => resolve_type(k, self_ty, &p.elem, file, module),
+        syn::Type::Group(g) => resolve_type(k, self_ty, &g.elem, file, module),
         syn::Type::Never(_) => Ok(Ty::Never),
         syn::Type::Tuple(tt) => {
             if tt.elems.is_empty() {
@@ -2737,16 +2863,16 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
             Ok(Ty::Tuple(
                 tt.elems
                     .iter()
-                    .map(|e| resolve_type(k, self_ty, e, file))
+                    .map(|e| resolve_type(k, self_ty, e, file, module))
                     .collect::<R<_>>()?,
             ))
         }
         syn::Type::Slice(s) => Ok(Ty::Slice(Box::new(resolve_type(
-            k, self_ty, &s.elem, file,
+            k, self_ty, &s.elem, file, module,
         )?))),
         syn::Type::Array(a) => {
-            let item = resolve_type(k, self_ty, &a.elem, file)?;
-            match const_eval(k, &a.len, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
+            let item = resolve_type(k, self_ty, &a.elem, file, module)?;
+            match const_eval(k, module, &a.len, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
                 Some(Const::Int(n)) if n >= 0 => Ok(Ty::Array(Box::new(item), n as usize)),
                 _ => Err(err("an array length that is not a constant".into())),
             }
@@ -2754,6 +2880,16 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
         syn::Type::Path(p) if p.qself.is_none() => {
             let seg = p.path.segments.last().unwrap();
             let name = seg.ident.to_string();
+            // The crate's own types, by the path rustc would resolve.
+            let segs = path_segments(&p.path);
+            if let Some(key) = k.resolve(module, &segs, self_ty) {
+                if k.structs.contains_key(&key) || k.enums.contains_key(&key) {
+                    return Ok(Ty::Adt(key));
+                }
+                if let Some(a) = k.aliases.get(&key) {
+                    return resolve_type(k, self_ty, &a.ty, a.file, &a.module);
+                }
+            }
             let generic = |i: usize| -> R<Ty> {
                 match &seg.arguments {
                     syn::PathArguments::AngleBracketed(a) => match a
@@ -2762,7 +2898,7 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
                         .filter(|x| matches!(x, syn::GenericArgument::Type(_)))
                         .nth(i)
                     {
-                        Some(syn::GenericArgument::Type(t)) => resolve_type(k, self_ty, t, file),
+                        Some(syn::GenericArgument::Type(t)) => resolve_type(k, self_ty, t, file, module),
                         _ => Err(err(format!("`{name}` without its type argument"))),
                     },
                     _ => Err(err(format!("`{name}` without its type argument"))),
@@ -2783,12 +2919,6 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
                 "Self" => self_ty
                     .map(|s| Ty::Adt(s.to_string()))
                     .ok_or_else(|| err("`Self` outside an impl".into())),
-                n if k.structs.contains_key(n) || k.enums.contains_key(n) => {
-                    Ok(Ty::Adt(n.to_string()))
-                }
-                n if k.aliases.contains_key(n) => {
-                    resolve_type(k, self_ty, &k.aliases[n].clone(), file)
-                }
                 _ => Err(err(format!(
                     "the type `{}`",
                     type_name(t).unwrap_or_default()
@@ -2800,7 +2930,13 @@ pub fn resolve_type(k: &Crate, self_ty: Option<&str>, t: &syn::Type, file: u32) 
 }
 
 /// Evaluate a constant expression of scalar type; `None` if it is not one.
-pub fn const_eval(k: &Crate, e: &syn::Expr, ty: &Ty, stack: &mut Vec<String>) -> Option<Const> {
+pub fn const_eval(
+    k: &Crate,
+    module: &str,
+    e: &syn::Expr,
+    ty: &Ty,
+    stack: &mut Vec<String>,
+) -> Option<Const> {
     use syn::Expr as E;
     match e {
         E::Lit(l) => match &l.lit {
@@ -2811,23 +2947,23 @@ pub fn const_eval(k: &Crate, e: &syn::Expr, ty: &Ty, stack: &mut Vec<String>) ->
             syn::Lit::Byte(b) => Some(Const::Int(b.value() as i128)),
             _ => None,
         },
-        E::Paren(p) => const_eval(k, &p.expr, ty, stack),
-        E::Group(g) => const_eval(k, &g.expr, ty, stack),
+        E::Paren(p) => const_eval(k, module, &p.expr, ty, stack),
+        E::Group(g) => const_eval(k, module, &g.expr, ty, stack),
         E::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
-            match const_eval(k, &u.expr, ty, stack)? {
+            match const_eval(k, module, &u.expr, ty, stack)? {
                 Const::Int(i) => Some(Const::Int(-i)),
                 Const::Float(f) => Some(Const::Float(-f)),
                 _ => None,
             }
         }
-        E::Cast(c) => const_eval(k, &c.expr, ty, stack).map(|v| match (v, ty.int()) {
+        E::Cast(c) => const_eval(k, module, &c.expr, ty, stack).map(|v| match (v, ty.int()) {
             (Const::Int(i), Some(it)) => Const::Int(it.wrap(i)),
             (v, _) => v,
         }),
         E::Binary(b) => {
             let (Const::Int(x), Const::Int(y)) = (
-                const_eval(k, &b.left, ty, stack)?,
-                const_eval(k, &b.right, ty, stack)?,
+                const_eval(k, module, &b.left, ty, stack)?,
+                const_eval(k, module, &b.right, ty, stack)?,
             ) else {
                 return None;
             };
@@ -2847,16 +2983,13 @@ pub fn const_eval(k: &Crate, e: &syn::Expr, ty: &Ty, stack: &mut Vec<String>) ->
             }))
         }
         E::Path(p) => {
-            let name = path_segments(&p.path).join("::");
-            let c = k
-                .consts
-                .get(&name)
-                .or_else(|| k.consts.get(&p.path.segments.last()?.ident.to_string()))?;
+            let name = k.resolve(module, &path_segments(&p.path), None)?;
+            let c = k.consts.get(&name)?;
             if stack.contains(&name) {
                 return None;
             }
             stack.push(name);
-            let r = const_eval(k, &c.expr, ty, stack);
+            let r = const_eval(k, &c.module, &c.expr, ty, stack);
             stack.pop();
             r
         }

@@ -115,7 +115,7 @@ impl<'a> Types<'a> {
                     let mut tys = Vec::new();
                     let mut names = Vec::new();
                     for (fname, fty) in fields {
-                        let t = crate::flow::build::resolve_type(self.k, None, fty, e.file)
+                        let t = crate::flow::build::resolve_type(self.k, Some(&n), fty, e.file, &e.module)
                             .map_err(|d| d.message)?;
                         tys.push(norm(&t));
                         names.push(fname.clone());
@@ -158,6 +158,11 @@ impl<'a> Types<'a> {
             }
             Ty::Option(x) => format!("Option<{}>", self.rust(&x)?),
             Ty::Result(a, b) => format!("Result<{}, {}>", self.rust(&a)?, self.rust(&b)?),
+            Ty::Adt(n) if !self.k.is_reachable(&n) => {
+                return Err(format!(
+                    "`{n}` is named by the generated JIT, outside the crate, so it must be reachable from there: declare it `pub`, and every module on its path `pub mod`"
+                ))
+            }
             Ty::Adt(n) => format!("{}::{n}", self.root),
             Ty::Ref(..) => unreachable!("normalised"),
         })

@@ -37,6 +37,19 @@ pub fn generate(k: &Crate, portals: &[Portal]) -> Result<String, Vec<Diagnostic>
     let mut install = String::new();
     let mut errors = Vec::new();
     for p in portals {
+        let module = &k.fns[&p.name].module;
+        if !k.is_public_module(module) {
+            errors.push(
+                Diagnostic::new(
+                    p.graph.span,
+                    format!("the portal `{}` is in a module that is not public", p.name),
+                )
+                .help(format!(
+                    "the translated binary sets the portal's hook from outside the crate: declare `pub mod` every module on the path `{module}`"
+                )),
+            );
+            continue;
+        }
         let mut g = Gen {
             k,
             p,
@@ -60,9 +73,9 @@ pub fn generate(k: &Crate, portals: &[Portal]) -> Result<String, Vec<Diagnostic>
                 body.push_str(&g.helpers);
                 let _ = writeln!(
                     install,
-                    "let _ = {root}::__portal_hook_{n}.set(portal_{n}::entry);",
-                    root = types.root,
-                    n = p.name
+                    "let _ = {}.set({}::entry);",
+                    portal_item(&types.root, &p.name, "__portal_hook_"),
+                    portal_mod(&p.name)
                 );
             }
             Err(d) => errors.push(d),
@@ -315,6 +328,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         }
         let entry = self.entry()?;
         let n = &self.p.name;
+        let module = portal_mod(n);
         let is_merge = if merges.is_empty() {
             "false".to_string()
         } else {
@@ -328,7 +342,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         let _ = write!(
             self.out,
             "/// The generating extension of the portal `{n}`.
-pub mod portal_{n} {{
+pub mod {module} {{
 use super::*;
 
 /// A point in the portal's graph: a block and the values of its inputs.
@@ -381,19 +395,20 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         let g = self.g();
         let fi = &self.k.fns[&self.p.name];
         let root = self.t.root.clone();
+        let module = fi.module.clone();
         let mut params = Vec::new();
         let mut call_args = Vec::new();
         for (i, a) in fi.item.sig.inputs.iter().enumerate() {
             let syn::FnArg::Typed(pt) = a else {
                 return Err(self.err(g.span, "a portal cannot be a method"));
             };
-            let ty = qualify(&pt.ty, self.k, &root);
+            let ty = qualify(&pt.ty, self.k, &root, &module);
             params.push(format!("p{i}: {ty}"));
             call_args.push(format!("p{i}"));
         }
         let ret = match &fi.item.sig.output {
             syn::ReturnType::Default => "()".to_string(),
-            syn::ReturnType::Type(_, t) => qualify(t, self.k, &root),
+            syn::ReturnType::Type(_, t) => qualify(t, self.k, &root, &module),
         };
         let start = &g.g[g.start];
         let mut greens = String::new();
@@ -449,7 +464,11 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         self.t.kinds(&rt_ty).map_err(|m| self.err(g.span, m))?;
         let ri = self.t.id(&rt_ty);
         let n = &self.p.name;
-        let plain = format!("{root}::__portal_plain_{n}({})", call_args.join(", "));
+        let plain = format!(
+            "{}({})",
+            portal_item(&root, n, "__portal_plain_"),
+            call_args.join(", ")
+        );
         Ok(format!(
             "/// The portal hook: runs compiled code for these green arguments.
 pub fn entry({params}) -> {ret} {{
@@ -1013,12 +1032,12 @@ pub fn entry({params}) -> {ret} {{
             .fns
             .get(f)
             .ok_or_else(|| self.err(sp, format!("`{f}` is not a function of this crate; the JIT can only call the crate's own functions")))?;
-        if !matches!(fi.item.vis, syn::Visibility::Public(_)) {
+        if !self.k.is_reachable(f) {
             return Err(Diagnostic::new(
                 sp,
                 format!("`{f}` is called from compiled code, so it must be `pub`"),
             )
-            .help("the translated binary calls it from outside the crate: write `pub fn`"));
+            .help("the translated binary calls it from outside the crate: write `pub fn`, and make every module on its path (and its type, for a method) `pub`"));
         }
         let mut out = Vec::new();
         for (i, (p, o)) in fi.item.sig.inputs.iter().zip(a).enumerate() {
@@ -1232,7 +1251,6 @@ fn int_op(p: Prim) -> Option<&'static str> {
     })
 }
 
-/// A syn type printed with the crate's own type names qualified by its root path.
 /// Whether a parameter is a `&mut` reference.
 fn is_mut_ref(p: &syn::FnArg) -> bool {
     matches!(p, syn::FnArg::Typed(pt) if matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some()))
@@ -1242,30 +1260,54 @@ fn takes_mut(p: Option<&syn::FnArg>) -> bool {
     p.is_some_and(is_mut_ref)
 }
 
-fn qualify(t: &syn::Type, k: &Crate, root: &str) -> String {
+/// The generated module of portal `name` (a key: `interpret`, `vm::interpret`).
+fn portal_mod(name: &str) -> String {
+    format!("portal_{}", name.replace("::", "__"))
+}
+
+/// The path of an item the `#[portal]` attribute made next to portal `name`:
+/// `prefix` + its name, in the portal's module.
+fn portal_item(root: &str, name: &str, prefix: &str) -> String {
+    match name.rsplit_once("::") {
+        Some((m, f)) => format!("{root}::{m}::{prefix}{f}"),
+        None => format!("{root}::{prefix}{name}"),
+    }
+}
+
+/// A syn type written in module `module`, printed with the crate's own types named by
+/// their full paths from the crate root `root` (`::tgt::objects::Value`).
+fn qualify(t: &syn::Type, k: &Crate, root: &str, module: &str) -> String {
     use syn::visit_mut::VisitMut;
-    struct Q<'a>(&'a Crate, &'a str);
+    struct Q<'a>(&'a Crate, &'a str, &'a str);
     impl VisitMut for Q<'_> {
         fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
-            if tp.qself.is_none() && tp.path.segments.len() == 1 && tp.path.leading_colon.is_none()
-            {
-                let name = tp.path.segments[0].ident.to_string();
-                if self.0.enums.contains_key(&name)
-                    || self.0.structs.contains_key(&name)
-                    || self.0.aliases.contains_key(&name)
-                {
-                    let seg = tp.path.segments[0].clone();
-                    let root: syn::Path = syn::parse_str(self.1).unwrap();
-                    let mut p = root;
-                    p.segments.push(seg);
-                    tp.path = p;
-                    return;
+            if tp.qself.is_none() && tp.path.leading_colon.is_none() {
+                let segs: Vec<String> =
+                    tp.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if let Some(key) = self.0.resolve(self.2, &segs, None) {
+                    if self.0.enums.contains_key(&key)
+                        || self.0.structs.contains_key(&key)
+                        || self.0.aliases.contains_key(&key)
+                    {
+                        let last = tp.path.segments.last().cloned().expect("a segment");
+                        let mut p: syn::Path =
+                            syn::parse_str(&format!("{}::{key}", self.1)).expect("a path");
+                        if let Some(l) = p.segments.last_mut() {
+                            l.arguments = last.arguments;
+                        }
+                        syn::visit_mut::visit_path_arguments_mut(
+                            self,
+                            &mut p.segments.last_mut().expect("a segment").arguments,
+                        );
+                        tp.path = p;
+                        return;
+                    }
                 }
             }
             syn::visit_mut::visit_type_path_mut(self, tp);
         }
     }
     let mut t = t.clone();
-    Q(k, root).visit_type_mut(&mut t);
+    Q(k, root, module).visit_type_mut(&mut t);
     quote::ToTokens::to_token_stream(&t).to_string()
 }
