@@ -36,7 +36,15 @@ pub enum Virtual {
         ptr: Word,
         data: Word,
     },
-    /// Allocated, length unknown: the pointer word that stands for it from now on.
+    /// A struct not allocated: the words of its fields in declaration order, of kinds
+    /// `kinds`. Every path to it shares it (a field written through one is read through
+    /// the others), as the interpreter's `&mut` do.
+    Struct {
+        kinds: &'static [Kind],
+        fields: Vec<Word>,
+    },
+    /// Allocated, length unknown (or a struct allocated): the pointer word that stands
+    /// for it from now on.
     Forced(Word),
 }
 
@@ -45,6 +53,7 @@ impl Virtual {
     pub(crate) fn words(&self) -> Vec<Word> {
         match self {
             Virtual::Vec { items, .. } => items.clone(),
+            Virtual::Struct { fields, .. } => fields.clone(),
             Virtual::Sized { ptr, data, .. } => vec![*ptr, *data],
             Virtual::Forced(p) => vec![*p],
         }
@@ -54,6 +63,7 @@ impl Virtual {
     pub(crate) fn word_count(&self) -> usize {
         match self {
             Virtual::Vec { items, .. } => items.len(),
+            Virtual::Struct { fields, .. } => fields.len(),
             Virtual::Sized { .. } => 2,
             Virtual::Forced(_) => 1,
         }
@@ -66,6 +76,10 @@ impl Virtual {
             Virtual::Vec { elem, items } => Virtual::Vec {
                 elem: *elem,
                 items: items.iter().map(&mut next).collect(),
+            },
+            Virtual::Struct { kinds, fields } => Virtual::Struct {
+                kinds,
+                fields: fields.iter().map(&mut next).collect(),
             },
             Virtual::Sized {
                 elem,
@@ -88,7 +102,16 @@ impl Virtual {
             Virtual::Vec { elem, items } => key.extend([0, elem.code(), items.len() as u64]),
             Virtual::Sized { elem, len, .. } => key.extend([1, elem.code(), *len as u64]),
             Virtual::Forced(_) => key.push(2),
+            Virtual::Struct { kinds, .. } => key.extend([3, Elem::Words(kinds).code()]),
         }
+        // Where it holds other virtual vectors or structs (numbered as a frozen state
+        // numbers them), since those are not among a block's parameters.
+        for (i, w) in self.words().iter().enumerate() {
+            if let Word::Virtual(k) = w {
+                key.extend([i as u64, *k as u64]);
+            }
+        }
+        key.push(u64::MAX);
     }
 }
 
@@ -297,7 +320,8 @@ impl<'j> Cx<'j> {
         }
     }
 
-    /// `w`, with a virtual vector allocated (forced) first. A vector of known length
+    /// `w`, with a virtual vector or struct allocated (forced) first (what it holds
+    /// first). A vector of known length
     /// escapes here (whatever receives it may change its length), so it is known by its
     /// pointer only from now on.
     pub fn concrete(&mut self, w: Word) -> Result<Word, Stop> {
@@ -309,6 +333,10 @@ impl<'j> Cx<'j> {
                 self.alloc_vec(elem, &items)?
             }
             Some(Virtual::Sized { ptr, .. }) => *ptr,
+            Some(Virtual::Struct { kinds, fields }) => {
+                let (kinds, fields) = (*kinds, fields.clone());
+                self.alloc_struct(kinds, &fields)?
+            }
             _ => return Err(Stop::fail("a virtual vector that does not exist")),
         };
         self.heap[n as usize] = Virtual::Forced(p);

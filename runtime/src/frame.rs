@@ -27,6 +27,8 @@ pub struct Frame {
     /// The payload of a panic caught in a residual call (status 2).
     pub panic: Option<Box<dyn Any + Send>>,
     arena: Vec<*mut RVec>,
+    /// Red structs compiled code allocated: each the words of its fields.
+    structs: Vec<Box<[u64]>>,
 }
 
 impl Default for Frame {
@@ -35,6 +37,7 @@ impl Default for Frame {
             out: [0; FRAME_WORDS],
             panic: None,
             arena: Vec::new(),
+            structs: Vec::new(),
         }
     }
 }
@@ -416,6 +419,33 @@ pub fn rvec_pop(v: *mut RVec, signed: u64) -> u64 {
     }
     v.len -= 1;
     unsafe { v.read(v.len, signed != 0) }
+}
+
+/// A red struct of `words` words, all zero (its fields' words are the caller's to
+/// store); it lives as long as the frame.
+pub extern "C" fn rstruct_new(frame: *mut Frame, words: u64) -> *mut u64 {
+    rstruct_from_words(frame, &vec![0; words as usize])
+}
+
+/// A red struct holding `words`.
+pub fn rstruct_from_words(frame: *mut Frame, words: &[u64]) -> *mut u64 {
+    let mut b: Box<[u64]> = words.into();
+    let p = b.as_mut_ptr();
+    unsafe { (*frame).structs.push(b) };
+    p
+}
+
+/// The `n` words of the red struct `p`.
+pub fn rstruct_words(p: *const u64, n: usize) -> Vec<u64> {
+    (0..n).map(|i| unsafe { *p.add(i) }).collect()
+}
+
+/// Overwrite the words of the red struct `p` (what a residual call that took it by
+/// `&mut` left in its copy).
+pub fn rstruct_set_words(p: *mut u64, words: &[u64]) {
+    for (i, w) in words.iter().enumerate() {
+        unsafe { *p.add(i) = *w };
+    }
 }
 
 /// A red vector holding a copy of `items` (as words): one element a word for elements

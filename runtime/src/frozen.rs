@@ -10,6 +10,7 @@
 //! parameters depend on it.
 
 use crate::cx::{Cx, Virtual};
+use std::borrow::Cow;
 use crate::driver::{Extension, MergeKey};
 use crate::word::{Stop, Word};
 use backend::{Block, Kind, Value};
@@ -123,21 +124,22 @@ pub(crate) fn live_shape_key<E: Extension>(
     key: &mut Vec<u64>,
 ) -> Result<(), Stop> {
     let (words, vecs) = number_vectors(cx, E::red_words(s))?;
-    push_shape(&words, vecs.into_iter().map(|(_, v)| v), key);
+    push_shape(&words, vecs.iter().map(|(_, v)| &**v), key);
     Ok(())
 }
 
 /// The red words `reds` of a state on the current path, resolved (see [`Cx::resolve`])
-/// and with its vectors numbered from 0 in the order they first appear; and those
-/// vectors in that order, with their numbers in the path's heap.
+/// and with its virtual vectors and structs numbered from 0 in the order they first
+/// appear, among the words and then inside those numbered before (a struct holding a
+/// vector); and those entries in that order, with their numbers in the path's heap and
+/// the `Word::Virtual`s they hold renumbered the same way.
 fn number_vectors<'c>(
     cx: &'c Cx,
     reds: Vec<Word>,
-) -> Result<(Vec<Word>, Vec<(u32, &'c Virtual)>), Stop> {
-    let mut vecs: Vec<(u32, &Virtual)> = Vec::new();
-    let mut words = Vec::with_capacity(reds.len());
-    for w in reds {
-        words.push(match cx.resolve(w) {
+) -> Result<(Vec<Word>, Vec<(u32, Cow<'c, Virtual>)>), Stop> {
+    let mut vecs: Vec<(u32, Cow<'c, Virtual>)> = Vec::new();
+    let number = |w: Word, vecs: &mut Vec<(u32, Cow<'c, Virtual>)>| -> Result<Word, Stop> {
+        Ok(match cx.resolve(w) {
             Word::Virtual(n) => {
                 let k = match vecs.iter().position(|(m, _)| *m == n) {
                     Some(k) => k,
@@ -146,14 +148,34 @@ fn number_vectors<'c>(
                             .heap
                             .get(n as usize)
                             .ok_or_else(|| Stop::fail("a virtual vector that does not exist"))?;
-                        vecs.push((n, v));
+                        vecs.push((n, Cow::Borrowed(v)));
                         vecs.len() - 1
                     }
                 };
                 Word::Virtual(k as u32)
             }
             w => w,
-        });
+        })
+    };
+    let mut words = Vec::with_capacity(reds.len());
+    for w in reds {
+        words.push(number(w, &mut vecs)?);
+    }
+    let mut i = 0;
+    while i < vecs.len() {
+        let inner = vecs[i].1.words();
+        if inner
+            .iter()
+            .any(|w| matches!(w, Word::Virtual(_)) || cx.resolve(*w) != *w)
+        {
+            let mut renumbered = Vec::with_capacity(inner.len());
+            for w in inner {
+                renumbered.push(number(w, &mut vecs)?);
+            }
+            let v = vecs[i].1.with_words(&mut renumbered.into_iter());
+            vecs[i].1 = Cow::Owned(v);
+        }
+        i += 1;
     }
     Ok((words, vecs))
 }
@@ -183,7 +205,7 @@ pub(crate) fn freeze<E: Extension>(
     if with_memory {
         for ((data, index), value) in &cx.memory {
             let k = numbered.iter().position(
-                |(_, v)| matches!(v, Virtual::Sized { data: Word::Var(d, _), .. } if d == data),
+                |(_, v)| matches!(&**v, Virtual::Sized { data: Word::Var(d, _), .. } if d == data),
             );
             let at = match index {
                 Word::Const(c, _) => Some(Index::Const(*c)),
@@ -195,7 +217,7 @@ pub(crate) fn freeze<E: Extension>(
         }
         memory.sort_by_key(|(k, i, _)| (*k, *i));
     }
-    let vecs = numbered.into_iter().map(|(_, v)| v.clone()).collect();
+    let vecs = numbered.into_iter().map(|(_, v)| v.into_owned()).collect();
     let state = E::with_red_words(s, &mut words.into_iter());
     let f = Frozen {
         state,
@@ -227,7 +249,9 @@ pub(crate) fn freeze_entry<E: Extension>(
         }
         let largest = vecs
             .iter()
-            .filter(|(_, v)| matches!(v, Virtual::Vec { .. }) && v.word_count() > 1)
+            .filter(|(_, v)| {
+                matches!(&**v, Virtual::Vec { .. } | Virtual::Struct { .. }) && v.word_count() > 1
+            })
             .max_by_key(|(_, v)| v.word_count())
             .map(|(n, _)| *n);
         match largest {

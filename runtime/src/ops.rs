@@ -836,8 +836,8 @@ impl<'j> Cx<'j> {
     fn virtual_items(&mut self, n: u32) -> &mut Vec<Word> {
         match &mut self.heap[n as usize] {
             Virtual::Vec { items, .. } => items,
-            Virtual::Sized { .. } | Virtual::Forced(_) => {
-                unreachable!("virtual_index and virtual_vec resolve forced vectors")
+            Virtual::Sized { .. } | Virtual::Forced(_) | Virtual::Struct { .. } => {
+                unreachable!("virtual_index and virtual_vec find virtual vectors only")
             }
         }
     }
@@ -1008,6 +1008,105 @@ impl<'j> Cx<'j> {
             out.push(Word::Var(x, elem.kind(j)));
         }
         Ok(out)
+    }
+}
+
+/// Red structs: virtual (a [`Virtual::Struct`] of the path's heap) until they escape,
+/// then allocated (see [`frame::rstruct_new`]): a field is the words at its offset.
+impl<'j> Cx<'j> {
+    /// A new struct of fields `fields` (in declaration order), of word kinds `kinds`.
+    pub fn struct_new(&mut self, kinds: &'static [Kind], fields: &[&Red]) -> Result<Red, Stop> {
+        let words: Vec<Word> = fields.iter().flat_map(|f| f.iter().copied()).collect();
+        if words.len() != kinds.len() {
+            return Err(Stop::fail("a struct's fields do not match its layout"));
+        }
+        self.heap.push(Virtual::Struct {
+            kinds,
+            fields: words,
+        });
+        Ok(smallvec![Word::Virtual(self.heap.len() as u32 - 1)])
+    }
+
+    /// Allocate a struct holding `fields` (the forcing of a virtual struct).
+    pub(crate) fn alloc_struct(&mut self, kinds: &[Kind], fields: &[Word]) -> Result<Word, Stop> {
+        let n = self.b.iconst(kinds.len() as i64);
+        let fr = self.frame;
+        let h = helper(
+            "rstruct_new",
+            frame::rstruct_new as *const () as usize,
+            &[Kind::Ptr, Kind::Int],
+            Some(Kind::Ptr),
+        );
+        let p = self.call(&h, &[fr, n])?.unwrap();
+        for (j, w) in fields.iter().enumerate() {
+            if w.as_const() == Some(0) {
+                continue;
+            }
+            let x = self.val(*w)?;
+            self.tick()?;
+            self.b
+                .store(crate::cx::word_mem(kinds[j]), p, 8 * j as i32, x)?;
+        }
+        Ok(Word::Var(p, Kind::Ptr))
+    }
+
+    /// Field words `at..at + n` of the struct `s` (of word kinds `kinds`).
+    pub fn struct_get(
+        &mut self,
+        kinds: &'static [Kind],
+        s: &Red,
+        at: usize,
+        n: usize,
+    ) -> Result<Red, Stop> {
+        let w = self.resolve(word0(s)?);
+        if let Word::Virtual(k) = w {
+            if let Some(Virtual::Struct { fields, .. }) = self.heap.get(k as usize) {
+                return Ok(fields[at..at + n].into());
+            }
+            return Err(Stop::fail("a struct that is not one"));
+        }
+        let p = self.val(w)?;
+        let mut out = Red::with_capacity(n);
+        for j in at..at + n {
+            let x = self.load(crate::cx::word_mem(kinds[j]), p, 8 * j as i32)?;
+            out.push(Word::Var(x, kinds[j]));
+        }
+        Ok(out)
+    }
+
+    /// Set field words `at..` of the struct `s` (of word kinds `kinds`) to `x`.
+    pub fn struct_set(
+        &mut self,
+        kinds: &'static [Kind],
+        s: &Red,
+        at: usize,
+        x: &Red,
+    ) -> Result<(), Stop> {
+        let w = self.resolve(word0(s)?);
+        if let Word::Virtual(k) = w {
+            let x: Red = x.clone();
+            if let Some(Virtual::Struct { fields, .. }) = self.heap.get_mut(k as usize) {
+                fields[at..at + x.len()].copy_from_slice(&x);
+                return Ok(());
+            }
+            return Err(Stop::fail("a struct that is not one"));
+        }
+        let x = self.concrete_words(x)?;
+        let p = self.val(w)?;
+        for (j, word) in x.iter().enumerate() {
+            let v = self.val(*word)?;
+            self.tick()?;
+            self.b
+                .store(crate::cx::word_mem(kinds[at + j]), p, 8 * (at + j) as i32, v)?;
+        }
+        Ok(())
+    }
+
+    /// A copy of the struct `s` (`let b = a` of a `Copy` struct): a new struct with its
+    /// field words.
+    pub fn struct_copy(&mut self, kinds: &'static [Kind], s: &Red) -> Result<Red, Stop> {
+        let words = self.struct_get(kinds, s, 0, kinds.len())?;
+        self.struct_new(kinds, &[&words])
     }
 }
 

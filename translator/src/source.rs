@@ -64,6 +64,8 @@ pub struct StructItem {
     pub fields: Vec<(String, syn::Type)>,
     pub tuple: bool,
     pub copy: bool,
+    /// Whether every field is `pub` (code outside the crate can build and read it).
+    pub pub_fields: bool,
 }
 
 pub struct EnumItem {
@@ -386,6 +388,10 @@ impl Crate {
                             fields,
                             tuple,
                             copy: derives_copy(&s.attrs),
+                            pub_fields: s
+                                .fields
+                                .iter()
+                                .all(|f| matches!(f.vis, syn::Visibility::Public(_))),
                         },
                     );
                 }

@@ -186,14 +186,12 @@ impl<'a> Types<'a> {
                 }
                 k
             }
+            Ty::Adt(n) if self.k.structs.contains_key(&n) => {
+                // A reference to the struct's fields (see `field_kinds`).
+                self.field_kinds(&Ty::Adt(n))?;
+                vec!["Ptr"]
+            }
             t @ (Ty::Option(_) | Ty::Result(..) | Ty::Adt(_)) => {
-                if let Ty::Adt(n) = &t {
-                    if self.k.structs.contains_key(n) {
-                        return Err(format!(
-                            "the JIT does not handle red structs yet (`{n}`); keep it green or pass its fields separately"
-                        ));
-                    }
-                }
                 let mut k = vec!["Int"];
                 for v in self.variants(&t)? {
                     for f in &v.fields {
@@ -207,6 +205,54 @@ impl<'a> Types<'a> {
             }
             Ty::Ref(..) => unreachable!("normalised"),
         })
+    }
+
+    /// Whether `t` is one of the crate's structs.
+    pub fn is_struct(&self, t: &Ty) -> bool {
+        matches!(norm(t), Ty::Adt(n) if self.k.structs.contains_key(&n))
+    }
+
+    /// The fields of struct `t` in declaration order: names and types.
+    pub fn struct_fields(&self, t: &Ty) -> Result<Vec<(String, Ty)>, String> {
+        let Ty::Adt(n) = norm(t) else {
+            return Err(format!("`{t}` is not a struct"));
+        };
+        let st = self
+            .k
+            .structs
+            .get(&n)
+            .ok_or_else(|| format!("`{n}` is not a struct"))?;
+        st.fields
+            .iter()
+            .map(|(f, fty)| {
+                crate::flow::build::resolve_type(self.k, Some(&n), fty, st.file, &st.module)
+                    .map(|t| (f.clone(), norm(&t)))
+                    .map_err(|d| d.message)
+            })
+            .collect()
+    }
+
+    /// The words of a red struct's fields, in declaration order (what compiled code
+    /// keeps for it, virtual or allocated).
+    pub fn field_kinds(&self, t: &Ty) -> Result<Kinds, String> {
+        let mut k = Vec::new();
+        for (_, ft) in self.struct_fields(t)? {
+            k.extend(self.kinds(&ft)?);
+        }
+        Ok(k)
+    }
+
+    /// Where field `field` of struct `t` is among its words: (offset, count).
+    pub fn field_words(&self, t: &Ty, field: &str) -> Result<(usize, usize), String> {
+        let mut off = 0;
+        for (f, ft) in self.struct_fields(t)? {
+            let n = self.kinds(&ft)?.len();
+            if f == field {
+                return Ok((off, n));
+            }
+            off += n;
+        }
+        Err(format!("no field `{field}` in `{t}`"))
     }
 
     /// The words of a vector element of type `t`: its layout, which must hold no vector
@@ -287,7 +333,7 @@ impl<'a> Types<'a> {
         };
         let kinds_s: Vec<String> = kinds.iter().map(|k| format!("rt::Kind::{k}")).collect();
         let (enc, dec) = self.codec(t)?;
-        let liftable = !contains_vec(t);
+        let liftable = !contains_vec(t) && !self.is_struct(t);
         let lift = if liftable {
             format!(
                 "let mut w = Vec::new(); enc_{i}(v, std::ptr::null_mut(), &mut w); Ok(rt::word::consts(KINDS_{i}, &w))"
@@ -296,8 +342,18 @@ impl<'a> Types<'a> {
             "let _ = v; Err(rt::Stop::fail(\"a green vector used where a red value is needed\"))"
                 .to_string()
         };
+        let fields = if self.is_struct(t) {
+            let fk: Vec<String> = self
+                .field_kinds(t)?
+                .iter()
+                .map(|k| format!("rt::Kind::{k}"))
+                .collect();
+            format!("const FIELDS_{i}: &[rt::Kind] = &[{}];\n", fk.join(", "))
+        } else {
+            String::new()
+        };
         Ok(format!(
-            "const KINDS_{i}: &[rt::Kind] = &[{kinds}];
+            "{fields}const KINDS_{i}: &[rt::Kind] = &[{kinds}];
 #[allow(unused_variables)]
 fn enc_{i}(v: &{rust}, fr: *mut rt::Frame, w: &mut Vec<u64>) {{ {enc} }}
 #[allow(unused_variables)]
@@ -359,6 +415,40 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                     dec.push(format!("dec_{xi}(w, fr)"));
                 }
                 (enc, format!("({},)", dec.join(", ")))
+            }
+            Ty::Adt(n) if self.k.structs.contains_key(&n) => {
+                let t = Ty::Adt(n.clone());
+                let st = &self.k.structs[&n];
+                if !st.pub_fields {
+                    return Err(format!(
+                        "the red struct `{n}` crosses between compiled code and Rust, which builds and reads it from outside the crate: make its fields `pub`"
+                    ));
+                }
+                let tuple = st.tuple;
+                let fields = self.struct_fields(&t)?;
+                let words = self.field_kinds(&t)?.len();
+                let mut enc = String::from("let mut fw = Vec::new();");
+                let mut parts = Vec::new();
+                for (f, ft) in &fields {
+                    let fi = self.id(ft);
+                    enc.push_str(&format!("enc_{fi}(&v.{f}, fr, &mut fw);"));
+                    parts.push(if tuple {
+                        format!("dec_{fi}(&mut it, fr)")
+                    } else {
+                        format!("{f}: dec_{fi}(&mut it, fr)")
+                    });
+                }
+                enc.push_str("w.push(rt::frame::rstruct_from_words(fr, &fw) as u64);");
+                let path = self.rust(&t)?;
+                let value = if tuple {
+                    format!("{path}({})", parts.join(", "))
+                } else {
+                    format!("{path} {{ {} }}", parts.join(", "))
+                };
+                (
+                    enc,
+                    format!("{{ let p = {next} as *const u64; let mut it = rt::frame::rstruct_words(p, {words}).into_iter(); {value} }}"),
+                )
             }
             t @ (Ty::Option(_) | Ty::Result(..) | Ty::Adt(_)) => {
                 let vs = self.variants(&t)?;

@@ -439,12 +439,13 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                     // buffer for the call; one of values of several words is copied
                     // and decoded back. Either comes back when its guard drops, before
                     // the frame.
-                    let Ty::Vec(elem) = &t else {
+                    let lendable = matches!(&t, Ty::Vec(elem) if self.t.scalar(elem).is_ok());
+                    if !lendable && !matches!(&t, Ty::Vec(_)) && !self.t.is_struct(&t) {
                         return Err(self.err(g.span, format!(
-                            "the portal parameter `{name}` is a `&mut {t}`; the JIT can give changes back to a `&mut Vec` only"
+                            "the portal parameter `{name}` is a `&mut {t}`; the JIT can give changes back to a `&mut` of a `Vec` or a struct only"
                         )));
-                    };
-                    if self.t.scalar(elem).is_ok() {
+                    }
+                    if lendable {
                         let _ = write!(
                             enc,
                             "let loan{i} = unsafe {{ rt::frame::LentVec::new(fr, p{i}) }}; args.push(loan{i}.word());"
@@ -805,7 +806,39 @@ pub fn entry({params}) -> {ret} {{
                 let to = self.t.scalar(t).map_err(|m| self.err(sp, m))?;
                 format!("cx.cast({from}, {to}, &{})?", self.redx(&a[0], sp)?)
             }
+            OpKind::Copy if self.t.is_struct(&arg_ty(0)) => {
+                let ti = self.struct_id(&arg_ty(0), sp)?;
+                format!("cx.struct_copy(FIELDS_{ti}, &{})?", self.redx(&a[0], sp)?)
+            }
             OpKind::SameAs | OpKind::Copy | OpKind::Hint(_) => self.redx(&a[0], sp)?,
+            OpKind::NewStruct(_) => {
+                let t = self.ty(op.result);
+                let ti = self.struct_id(&t, sp)?;
+                let fields: Vec<String> = a
+                    .iter()
+                    .map(|o| self.redx(o, sp).map(|e| format!("&{e}")))
+                    .collect::<R<_>>()?;
+                format!("cx.struct_new(FIELDS_{ti}, &[{}])?", fields.join(", "))
+            }
+            OpKind::GetField(f) if self.t.is_struct(&arg_ty(0)) => {
+                let t = arg_ty(0);
+                let ti = self.struct_id(&t, sp)?;
+                let (off, n) = self.t.field_words(&t, f).map_err(|m| self.err(sp, m))?;
+                format!(
+                    "cx.struct_get(FIELDS_{ti}, &{}, {off}, {n})?",
+                    self.redx(&a[0], sp)?
+                )
+            }
+            OpKind::SetField(f) if self.t.is_struct(&arg_ty(0)) => {
+                let t = arg_ty(0);
+                let ti = self.struct_id(&t, sp)?;
+                let (off, _) = self.t.field_words(&t, f).map_err(|m| self.err(sp, m))?;
+                format!(
+                    "{{ cx.struct_set(FIELDS_{ti}, &{}, {off}, &{})?; Red::new() }}",
+                    self.redx(&a[0], sp)?,
+                    self.redx(&a[1], sp)?
+                )
+            }
             OpKind::GetItem => {
                 let ct = arg_ty(0);
                 let item = ct.item().cloned().unwrap_or(Ty::Unit);
@@ -953,6 +986,12 @@ pub fn entry({params}) -> {ret} {{
         Ok(format!("let {r}: Red = {e};"))
     }
 
+    /// The table number of red struct type `t` (its `FIELDS_N` are generated with it).
+    fn struct_id(&mut self, t: &Ty, sp: Span) -> R<usize> {
+        self.t.kinds(t).map_err(|m| self.err(sp, m))?;
+        Ok(self.t.id(t))
+    }
+
     fn green_prim(&self, p: Prim, a: &[Operand], sp: Span) -> R<String> {
         let x = self.green(&a[0]);
         let y = a.get(1).map(|o| self.green(o)).unwrap_or_default();
@@ -1051,7 +1090,8 @@ pub fn entry({params}) -> {ret} {{
                     syn::Type::Reference(r) => {
                         if r.mutability.is_some() {
                             // A red vector is lent to the callee (see `residual`).
-                            if decoded && matches!(norm(self.g().operand_ty(o)), Ty::Vec(_)) {
+                            let ot = norm(self.g().operand_ty(o));
+                            if decoded && (matches!(ot, Ty::Vec(_)) || self.t.is_struct(&ot)) {
                                 out.push(format!("&mut x{i}"));
                                 continue;
                             }
@@ -1106,9 +1146,22 @@ pub fn entry({params}) -> {ret} {{
                 these.push(conv);
                 j += 1;
             }
-            if takes_mut(fi_inputs.get(i)) {
+            if takes_mut(fi_inputs.get(i)) && self.t.is_struct(&t) {
+                // A copy in Rust's layout, whose fields are written back after the call.
+                let words = self.t.field_kinds(&t).map_err(|m| self.err(sp, m))?.len();
+                let _ = write!(
+                    decode,
+                    "let mut x{i} = dec_{ti}(&mut [{w}].into_iter(), fr);",
+                    w = these[0]
+                );
+                let _ = write!(
+                    after,
+                    "{{ let mut fw = Vec::new(); enc_{ti}(&x{i}, fr, &mut fw); let fresh = rt::frame::rstruct_words(fw[0] as *const u64, {words}); rt::frame::rstruct_set_words({w} as *mut u64, &fresh); }}",
+                    w = these[0]
+                );
+            } else if takes_mut(fi_inputs.get(i)) {
                 let Ty::Vec(elem) = &t else {
-                    return Err(self.err(sp, format!("`{f}` takes a `&mut {t}`; the JIT can lend a `Vec` only")));
+                    return Err(self.err(sp, format!("`{f}` takes a `&mut {t}`; the JIT can lend a `Vec` or a struct only")));
                 };
                 let er = self.t.rust(elem).map_err(|m| self.err(sp, m))?;
                 if self.t.scalar(elem).is_ok() {
