@@ -27,6 +27,7 @@
 //! |---|---|
 //! | `#[portal(greens(a, b))]` | the interpreter's entry function; the named parameters are green (compile-time), the others red (run-time) |
 //! | `global_merge_point!()` | the top of the dispatch loop: compilation states with equal green values merge here |
+//! | `global_merge_point!(greens(code, pc))` | the same, naming the variables that are green there; `reds(..)` may list the red ones too |
 //! | `concrete!(x)` | `x` must be green; `translate` explains why when it is not |
 //! | `promote!(x)` | make the red value `x` green at run time (a switch on its value) |
 //! | `deepfreeze!(x)` | everything reachable from `x` is immutable: reads with green indices are green |
@@ -39,11 +40,25 @@
 //! in `residual_call!`, recursive calls, and calls past 20,000 inlined operations per
 //! portal. A call kept a call runs the function as written; its callee must be `pub`.
 //!
-//! Which values are green at `global_merge_point!()`: the portal's greens (and locals that
-//! keep their names, like `let mut pc = pc;`), and values the loop never changes (the
-//! bytecode, its length). Any other value the loop changes is red there, even when it is
-//! computed from greens only (a data pointer that starts at 0 and moves with `+= 1`):
-//! otherwise every value it takes would compile the loop again.
+//! Which values are green at the global merge point: the values the loop never changes
+//! (the bytecode, its length) keep the binding time they come in with; of the values the
+//! loop changes, only the merge point's greens stay green, and all others are red there,
+//! even when they are computed from greens only (a data pointer that starts at 0 and
+//! moves with `+= 1`): otherwise every value such a variable takes would compile the loop
+//! again. The merge point's greens are
+//! - with `global_merge_point!(greens(code, pc))`, the variables listed: the loop
+//!   variable need not be named like a portal parameter
+//!   (`let mut pc = start; loop { global_merge_point!(greens(code, pc)); .. }`); a listed
+//!   green must be green (`translate` explains why when it is not);
+//! - with `global_merge_point!()`, the variables named like one of the portal's greens
+//!   (`let mut pc = pc;` keeps `pc` green).
+//!
+//! `global_merge_point!(greens(code, pc), reds(acc, stack))` also lists the red variables,
+//! which are then red there; `translate` checks that every variable live at the merge
+//! point is listed in one of the two, and that every listed variable is live there (a
+//! variable in scope that nothing reads after the merge point is not live). A name that is
+//! not a variable in scope is a compile error at the name, as is a name listed twice.
+//! `translate --view` and the errors of `concrete!` say which rule made a variable red.
 //!
 //! `promote!` is for a red value that decides where the interpreter goes next, such as a
 //! jump target computed at run time. The first time a value reaches the hint, compiled
@@ -210,15 +225,64 @@ fn fn_marker(
 }
 
 /// The top of the dispatch loop, where compilation states merge by green key.
+///
+/// `global_merge_point!()` keeps green the values named like a green of the portal;
+/// `global_merge_point!(greens(code, pc))` names the green variables instead, and
+/// `global_merge_point!(greens(code, pc), reds(x, y))` also lists the red ones (then
+/// `translate` checks that every variable live there is in one of the lists). A listed
+/// name must be a variable in scope: the expansion borrows each one, so a misspelt or
+/// moved variable is a compile error at its name.
 #[proc_macro]
 pub fn global_merge_point(input: TokenStream) -> TokenStream {
-    let input: proc_macro2::TokenStream = input.into();
-    if !input.is_empty() {
-        return syn::Error::new(input.span(), "`global_merge_point!()` takes no arguments")
-            .to_compile_error()
-            .into();
+    expand(merge_point_impl(input.into()))
+}
+
+fn merge_point_impl(input: proc_macro2::TokenStream) -> syn::Result<proc_macro2::TokenStream> {
+    let mut greens: Option<Vec<syn::Ident>> = None;
+    let mut reds: Option<(proc_macro2::Span, Vec<syn::Ident>)> = None;
+    let mut all: Vec<syn::Ident> = Vec::new();
+    let parser = syn::meta::parser(|m| {
+        let is_greens = m.path.is_ident("greens");
+        if !is_greens && !m.path.is_ident("reds") {
+            return Err(m.error(
+                "expected `greens(name, ...)` or `reds(name, ...)`: the variables that are green and red at the merge point",
+            ));
+        }
+        let kind = if is_greens { "greens" } else { "reds" };
+        if (is_greens && greens.is_some()) || (!is_greens && reds.is_some()) {
+            return Err(m.error(format!("`{kind}(..)` is given twice")));
+        }
+        let mut names = Vec::new();
+        m.parse_nested_meta(|v| {
+            let id = v
+                .path
+                .get_ident()
+                .ok_or_else(|| v.error("expected the name of a local variable"))?;
+            if all.contains(id) {
+                return Err(syn::Error::new(
+                    id.span(),
+                    format!("`{id}` is listed twice; a variable is either green or red"),
+                ));
+            }
+            all.push(id.clone());
+            names.push(id.clone());
+            Ok(())
+        })?;
+        if is_greens {
+            greens = Some(names);
+        } else {
+            reds = Some((m.path.span(), names));
+        }
+        Ok(())
+    });
+    parser.parse2(input)?;
+    if let (None, Some((span, _))) = (&greens, &reds) {
+        return Err(syn::Error::new(
+            *span,
+            "`reds(..)` needs `greens(..)` too: `global_merge_point!(greens(..), reds(..))`",
+        ));
     }
-    quote!(()).into()
+    Ok(quote!({ #(let _ = &#all;)* }))
 }
 
 struct One(syn::Expr);

@@ -241,6 +241,7 @@ pub fn front_end(opts: &Options) -> Result<(Crate, Program), Failure> {
                 &crate::flow::dot::Colouring {
                     is_red: &|v| a.is_red(v),
                     merges: &merges,
+                    notes: &a.merge_notes,
                 },
             );
             let path = dir.join(format!("{}.annotated.dot", name.replace("::", ".")));

@@ -23,16 +23,18 @@ pub enum Error {
     BadOp(u8),
 }
 
-#[portal(greens(code, pc))]
-pub fn run(code: &[u8], pc: usize, x: i64, y: i64) -> Result<i64, Error> {
-    let mut pc = pc;
+#[portal(greens(code, start))]
+pub fn run(code: &[u8], start: usize, x: i64, y: i64) -> Result<i64, Error> {
+    // The loop's program counter is not named like the portal's green: the merge point
+    // lists its greens (and its reds).
+    let mut pc = start;
     let mut x = x;
     let mut y = y;
     let mut cells: Vec<i64> = vec![0; 4];
     let mut a: Vec<i64> = vec![0; 31];
     let mut b: Vec<i64> = vec![0; 31];
     while pc < code.len() {
-        global_merge_point!();
+        global_merge_point!(greens(code, pc), reds(x, y, cells, a, b));
         let op = concrete!(code[pc]);
         pc += 1;
         match op {

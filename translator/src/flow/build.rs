@@ -10,7 +10,7 @@
 //! is a [`Diagnostic`] at the offending span that says what to write instead.
 
 use super::model::*;
-use super::ops::{HintKind, OpKind, Prim};
+use super::ops::{HintKind, MergeRule, OpKind, Prim};
 use super::types::{IntTy, Ty};
 use crate::diag::Diagnostic;
 use crate::hints::{self, MacroHint};
@@ -2562,11 +2562,36 @@ impl<'k> Builder<'k> {
         if let Some(h) = hints::macro_hint(mac) {
             return match h {
                 MacroHint::GlobalMergePoint => {
-                    if !mac.tokens.is_empty() {
-                        return Err(self.err(mac, "`global_merge_point!()` takes no arguments"));
+                    let lists = hints::merge_point_lists(mac).map_err(|e| {
+                        Diagnostic::new(self.k.span(self.file, e.span()), e.to_string())
+                    })?;
+                    let (rule, names) = match lists {
+                        None => (MergeRule::ByName, vec![]),
+                        Some(l) => {
+                            let rule = MergeRule::Listed {
+                                greens: l.greens.len(),
+                                reds: l.reds.as_ref().map(Vec::len),
+                            };
+                            (
+                                rule,
+                                l.greens
+                                    .into_iter()
+                                    .chain(l.reds.into_iter().flatten())
+                                    .collect(),
+                            )
+                        }
+                    };
+                    let mut args = Vec::new();
+                    for id in &names {
+                        let l = self.lookup(&id.to_string()).ok_or_else(|| {
+                            self.err(id, format!("`{id}` is not a local variable here"))
+                                .label("listed at the merge point")
+                                .help("`greens(..)` and `reds(..)` name variables in scope at the merge point")
+                        })?;
+                        args.push(self.locals[l].val.clone());
                     }
                     Ok((
-                        self.emit(OpKind::GlobalMergePoint, vec![], Ty::Unit, sp),
+                        self.emit(OpKind::GlobalMergePoint(rule), args, Ty::Unit, sp),
                         Ty::Unit,
                     ))
                 }

@@ -1,6 +1,7 @@
 //! Graphviz output: one node per block listing its inputs and operations, one edge per
 //! link labelled with its switch value and arguments. After binding-time analysis the
-//! same drawing colours every variable's definition green or red.
+//! same drawing colours every variable's definition green or red, and lists under each
+//! global merge point which rule made each of its inputs green or red.
 
 use super::model::*;
 use super::print::{block_name, block_numbers, op_text, var_label};
@@ -19,10 +20,12 @@ fn html(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The binding times to draw: which variables are red, and the merge blocks.
+/// The binding times to draw: which variables are red, the merge blocks, and notes on
+/// blocks (for each global merge point, the rule that decided each input's binding time).
 pub struct Colouring<'a> {
     pub is_red: &'a dyn Fn(Var) -> bool,
     pub merges: &'a [BlockId],
+    pub notes: &'a std::collections::BTreeMap<BlockId, Vec<String>>,
 }
 
 /// The DOT text of one graph.
@@ -82,6 +85,12 @@ fn dot(g: &Graph, c: Option<&Colouring>) -> String {
         }
         if let Some(sw) = &data.exitswitch {
             let _ = write!(label, "{}{br}", html(&format!("switch on {sw}")));
+        }
+        if let Some(notes) = c.and_then(|c| c.notes.get(&b)) {
+            let _ = write!(label, "<i>at the global merge point:</i>{br}");
+            for n in notes {
+                let _ = write!(label, "<i>  {}</i>{br}", html(n));
+            }
         }
         let mut style = if b == g.return_block {
             ", style=filled, fillcolor=\"#d0f0d0\""

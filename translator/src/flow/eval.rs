@@ -185,7 +185,7 @@ impl<'a> Evaluator<'a> {
             OpKind::Cast(to) => cast(&a[0], to)?,
             OpKind::SameAs | OpKind::Hint(_) => a[0].clone(),
             OpKind::Copy => a[0].deep_clone(),
-            OpKind::GlobalMergePoint => Value::Unit,
+            OpKind::GlobalMergePoint(_) => Value::Unit,
             OpKind::Panic => {
                 let msg = match &a[0] {
                     Value::Str(s) => s.to_string(),

@@ -55,6 +55,17 @@ pub enum HintKind {
     Deepfreeze,
 }
 
+/// How `global_merge_point!` says which variables stay green there (see `bta`). The
+/// op's arguments are the listed variables: the greens, then the reds.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MergeRule {
+    /// `global_merge_point!()`: the values named like a green of the portal; no arguments.
+    ByName,
+    /// `global_merge_point!(greens(..))` with `greens` variables, and with `reds(..)` when
+    /// `reds` is given.
+    Listed { greens: usize, reds: Option<usize> },
+}
+
 /// What an op does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum OpKind {
@@ -100,7 +111,7 @@ pub enum OpKind {
     ResidualCall(String),
     Hint(HintKind),
     /// The portal's global merge point: compilation states merge here by green key.
-    GlobalMergePoint,
+    GlobalMergePoint(MergeRule),
     /// `panic!` and friends: the function ends with an error.
     Panic,
 }
@@ -135,7 +146,14 @@ impl fmt::Display for OpKind {
             OpKind::Hint(HintKind::Promote) => f.write_str("hint_promote"),
             OpKind::Hint(HintKind::Concrete) => f.write_str("hint_concrete"),
             OpKind::Hint(HintKind::Deepfreeze) => f.write_str("hint_deepfreeze"),
-            OpKind::GlobalMergePoint => f.write_str("global_merge_point"),
+            OpKind::GlobalMergePoint(MergeRule::ByName) => f.write_str("global_merge_point"),
+            OpKind::GlobalMergePoint(MergeRule::Listed { greens, reds: None }) => {
+                write!(f, "global_merge_point<greens {greens}>")
+            }
+            OpKind::GlobalMergePoint(MergeRule::Listed {
+                greens,
+                reds: Some(reds),
+            }) => write!(f, "global_merge_point<greens {greens}, reds {reds}>"),
             OpKind::Panic => f.write_str("panic"),
         }
     }

@@ -775,7 +775,7 @@ pub fn entry({params}) -> {ret} {{
                     format!("({},)", parts.join(", "))
                 }
                 OpKind::TupleGet(i) => format!("{}.{i}.clone()", var_or(&a[0], self)),
-                OpKind::GlobalMergePoint => "()".into(),
+                OpKind::GlobalMergePoint(_) => "()".into(),
                 OpKind::Panic => {
                     let msg = match &a[0] {
                         Operand::Const(Const::Str(s), _) => s.clone(),
