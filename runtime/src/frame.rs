@@ -471,6 +471,20 @@ pub fn rvec_to_words(v: *const RVec, signed: bool) -> Vec<u64> {
     (0..v.len).map(|i| unsafe { v.read(i, signed) }).collect()
 }
 
+/// The words of a red vector of elements of several words, in place (`len * width`
+/// of them), for decoding it without a copy. **Invariant:** nothing changes the vector
+/// while the slice is used.
+///
+/// # Safety
+/// `v` is a live red vector of elements of more than 8 bytes.
+pub unsafe fn rvec_slots<'a>(v: *const RVec) -> &'a [u64] {
+    let v = &*v;
+    if v.len == 0 {
+        return &[];
+    }
+    std::slice::from_raw_parts(v.ptr as *const u64, v.len * v.size / 8)
+}
+
 /// Replace the contents of the red vector `v` with `items` (as [`rvec_from_words`]
 /// reads them): what a residual call that took it by `&mut` left in its copy.
 pub fn rvec_set_words(v: *mut RVec, items: &[u64]) {

@@ -6,7 +6,10 @@
 //! none; a slice or `&str` is (pointer, length); a `Vec` is one `Ptr` to a red vector
 //! (of packed scalars, or of elements of several words, one 8-byte slot a word); tuples
 //! concatenate; `Option`, `Result` and enums are a tag word (the variant's index)
-//! followed by the fields of every variant in turn (unused ones are zero).
+//! followed by the variants' fields, variants overlapping where their words' kinds agree
+//! (see `Types::enum_layout`; words the value's variant does not use are zero); a
+//! struct is one `Ptr` to its fields' words (virtual while compiling, see
+//! `jit_runtime::cx`).
 
 use crate::flow::types::{IntTy, Ty};
 use crate::source::Crate;
@@ -191,15 +194,7 @@ impl<'a> Types<'a> {
                 self.field_kinds(&Ty::Adt(n))?;
                 vec!["Ptr"]
             }
-            t @ (Ty::Option(_) | Ty::Result(..) | Ty::Adt(_)) => {
-                let mut k = vec!["Int"];
-                for v in self.variants(&t)? {
-                    for f in &v.fields {
-                        k.extend(self.kinds(f)?);
-                    }
-                }
-                k
-            }
+            t @ (Ty::Option(_) | Ty::Result(..) | Ty::Adt(_)) => self.enum_layout(&t)?.0,
             Ty::Array(..) => {
                 return Err("the JIT does not handle red arrays yet; use a `Vec`".into())
             }
@@ -298,17 +293,50 @@ impl<'a> Types<'a> {
     /// Where field `i` of variant `vi` starts in the enum's layout.
     pub fn field_offset(&self, t: &Ty, vi: usize, i: usize) -> Result<(usize, usize), String> {
         let vs = self.variants(t)?;
-        let mut off = 1;
-        for (j, v) in vs.iter().enumerate() {
-            for (fi, f) in v.fields.iter().enumerate() {
-                let n = self.kinds(f)?.len();
-                if j == vi && fi == i {
-                    return Ok((off, n));
-                }
-                off += n;
+        let (_, starts) = self.enum_layout(t)?;
+        let (Some(v), Some(start)) = (vs.get(vi), starts.get(vi)) else {
+            return Err(format!("no variant {vi} in `{t}`"));
+        };
+        let mut off = *start;
+        for (fi, f) in v.fields.iter().enumerate() {
+            let n = self.kinds(f)?.len();
+            if fi == i {
+                return Ok((off, n));
             }
+            off += n;
         }
         Err(format!("no field {i} in variant {vi} of `{t}`"))
+    }
+
+    /// The layout of an enum: its words (the tag first) and the word where each
+    /// variant's fields start. Variants overlap: each is placed at the first word from 1
+    /// where its fields' words agree in kind with those placed before (first fit), so a
+    /// value takes the tag and about its widest variant's words, not all variants' sum.
+    pub fn enum_layout(&self, t: &Ty) -> Result<(Kinds, Vec<usize>), String> {
+        let mut kinds: Kinds = vec!["Int"];
+        let mut starts = Vec::new();
+        for v in self.variants(t)? {
+            let mut vk: Kinds = Vec::new();
+            for f in &v.fields {
+                vk.extend(self.kinds(f)?);
+            }
+            let fits = |o: usize, kinds: &Kinds| {
+                vk.iter()
+                    .enumerate()
+                    .all(|(j, k)| kinds.get(o + j).is_none_or(|x| x == k))
+            };
+            let mut o = 1;
+            while !fits(o, &kinds) {
+                o += 1;
+            }
+            for (j, k) in vk.iter().enumerate() {
+                if o + j >= kinds.len() {
+                    kinds.push(k);
+                }
+            }
+            starts.push(o);
+        }
+        Ok((kinds, starts))
     }
 
     /// The generated conversion functions of every type in the table (the table grows
@@ -401,9 +429,14 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                     _ => 8 * width,
                 };
                 let signed = matches!(norm(&x), Ty::Int(i) if i.signed());
+                let dec = if size > 8 {
+                    format!("{{ let p = {next} as *const rt::frame::RVec; unsafe {{ rt::frame::rvec_slots(p) }}.chunks({width}).map(|x| dec_{xi}(&mut x.iter().copied(), fr)).collect() }}")
+                } else {
+                    format!("{{ let p = {next} as *const rt::frame::RVec; rt::frame::rvec_to_words(p, {signed}).into_iter().map(|x| dec_{xi}(&mut std::iter::once(x), fr)).collect() }}")
+                };
                 (
-                    format!("let mut items = Vec::new(); for x in v.iter() {{ enc_{xi}(x, fr, &mut items); }} w.push(rt::frame::rvec_from_words(fr, &items, {size}) as u64);"),
-                    format!("{{ let p = {next} as *const rt::frame::RVec; rt::frame::rvec_to_words(p, {signed}).chunks({width}).map(|x| dec_{xi}(&mut x.iter().copied(), fr)).collect() }}"),
+                    format!("let mut items = Vec::with_capacity(v.len() * {width}); for x in v.iter() {{ enc_{xi}(x, fr, &mut items); }} w.push(rt::frame::rvec_from_words(fr, &items, {size}) as u64);"),
+                    dec,
                 )
             }
             Ty::Tuple(ts) => {
@@ -452,39 +485,38 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
             }
             t @ (Ty::Option(_) | Ty::Result(..) | Ty::Adt(_)) => {
                 let vs = self.variants(&t)?;
+                let (layout, starts) = self.enum_layout(&t)?;
+                let words = layout.len();
                 let mut arms = Vec::new();
-                let mut dec = String::from("let tag = w.next().unwrap_or(0); let mut r = None;");
-                let sizes: Vec<usize> = vs
-                    .iter()
-                    .map(|v| v.fields.iter().map(|f| self.kinds(f).map(|k| k.len())).sum::<Result<usize, String>>())
-                    .collect::<Result<_, _>>()?;
+                let mut dec_arms = Vec::new();
                 for (vi, v) in vs.iter().enumerate() {
                     let binds: Vec<String> = (0..v.fields.len()).map(|j| format!("x{j}")).collect();
                     let pat = pattern(v, &binds);
-                    let mut body = format!("w.push({vi});");
-                    for (vj, _) in vs.iter().enumerate() {
-                        if vj == vi {
-                            for (j, f) in v.fields.iter().enumerate() {
-                                let fi = self.id(f);
-                                body.push_str(&format!("enc_{fi}(x{j}, fr, w);"));
-                            }
-                        } else {
-                            body.push_str(&format!("w.extend(std::iter::repeat(0).take({}));", sizes[vj]));
-                        }
+                    let mut body = format!("let mut e = [0u64; {words}]; e[0] = {vi}; let mut fw: Vec<u64> = Vec::new();");
+                    for (j, f) in v.fields.iter().enumerate() {
+                        let fi = self.id(f);
+                        body.push_str(&format!("enc_{fi}(x{j}, fr, &mut fw);"));
                     }
+                    body.push_str(&format!(
+                        "e[{s}..{s} + fw.len()].copy_from_slice(&fw); w.extend_from_slice(&e);",
+                        s = starts[vi]
+                    ));
                     arms.push(format!("{pat} => {{ {body} }}"));
                     let mut fields = Vec::new();
                     for f in &v.fields {
                         let fi = self.id(f);
-                        fields.push(format!("dec_{fi}(w, fr)"));
+                        fields.push(format!("dec_{fi}(&mut it, fr)"));
                     }
                     let value = construct(v, &fields);
-                    dec.push_str(&format!(
-                        "if tag == {vi} {{ r = Some({value}); }} else {{ rt::word::skip(w, {}); }}",
-                        sizes[vi]
+                    dec_arms.push(format!(
+                        "{vi} => {{ let mut it = e[{s}..].iter().copied(); {value} }}",
+                        s = starts[vi]
                     ));
                 }
-                dec.push_str("r.expect(\"a valid variant tag\")");
+                let dec = format!(
+                    "let mut e = [0u64; {words}]; for x in e.iter_mut() {{ *x = w.next().unwrap_or(0); }} match e[0] {{ {} _ => unreachable!(\"a valid variant tag\") }}",
+                    dec_arms.join(" ")
+                );
                 (format!("match v {{ {} }}", arms.join(" ")), format!("{{ {dec} }}"))
             }
             t => return Err(format!("the JIT cannot pass a `{t}` between compiled code and Rust")),
