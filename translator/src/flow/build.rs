@@ -90,10 +90,15 @@ struct LoopCtx {
     valued: bool,
 }
 
+/// An assignable place. The object and index operands of a field or item are held
+/// (hidden locals, see [`Builder::hold`]) until the place is written, so that a
+/// right-hand side that creates blocks (`?`, `unwrap()`, `if`, `match`) passes them on.
 enum Place {
     Local(usize),
-    Field(Operand, String, Ty),
-    Index(Operand, Operand, Ty),
+    /// The held object, the field's name and type.
+    Field(usize, String, Ty),
+    /// The held sequence and index, the item type.
+    Index(usize, usize, Ty),
 }
 
 struct Builder<'k> {
@@ -1173,7 +1178,7 @@ impl<'k> Builder<'k> {
             syn::Expr::Field(f) => {
                 let (obj, oty) = self.expr(&f.base, None)?;
                 let (name, fty) = self.field_info(&oty, &f.member, e)?;
-                Ok(Place::Field(obj, name, fty))
+                Ok(Place::Field(self.hold(obj, &oty), name, fty))
             }
             syn::Expr::Index(ix) => {
                 let (seq, sty) = self.expr(&ix.expr, None)?;
@@ -1181,9 +1186,11 @@ impl<'k> Builder<'k> {
                     .item()
                     .cloned()
                     .ok_or_else(|| self.err(&ix.expr, format!("cannot index a `{sty}`")))?;
-                let (i, it) = self.expr(&ix.index, Some(&Ty::Int(IntTy::Usize)))?;
-                self.check_ty(&it, &Ty::Int(IntTy::Usize), &ix.index)?;
-                Ok(Place::Index(seq, i, item))
+                let hs = self.hold(seq, &sty);
+                let usize_t = Ty::Int(IntTy::Usize);
+                let (i, it) = self.expr(&ix.index, Some(&usize_t))?;
+                self.check_ty(&it, &usize_t, &ix.index)?;
+                Ok(Place::Index(hs, self.hold(i, &usize_t), item))
             }
             syn::Expr::Paren(p) => self.place(&p.expr),
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => Err(self.unsupported(
@@ -1210,14 +1217,17 @@ impl<'k> Builder<'k> {
         match p {
             Place::Local(l) => self.locals[*l].val.clone(),
             Place::Field(o, n, t) => {
-                self.emit(OpKind::GetField(n.clone()), vec![o.clone()], t.clone(), sp)
+                let o = self.held(*o);
+                self.emit(OpKind::GetField(n.clone()), vec![o], t.clone(), sp)
             }
             Place::Index(s, i, t) => {
-                self.emit(OpKind::GetItem, vec![s.clone(), i.clone()], t.clone(), sp)
+                let (s, i) = (self.held(*s), self.held(*i));
+                self.emit(OpKind::GetItem, vec![s, i], t.clone(), sp)
             }
         }
     }
 
+    /// Write `v` to the place, releasing its held operands.
     fn write_place(&mut self, p: Place, v: Operand, sp: Span) {
         match p {
             Place::Local(l) => {
@@ -1227,9 +1237,12 @@ impl<'k> Builder<'k> {
                 self.locals[l].val = v;
             }
             Place::Field(o, n, _) => {
+                let o = self.release(o);
                 self.emit(OpKind::SetField(n), vec![o, v], Ty::Unit, sp);
             }
             Place::Index(s, i, _) => {
+                let i = self.release(i);
+                let s = self.release(s);
                 self.emit(OpKind::SetItem, vec![s, i, v], Ty::Unit, sp);
             }
         }
