@@ -207,7 +207,7 @@ fn while_let_and_let_else() {
         let v: Vec<patterns::Value> = (0..n)
             .map(|i| {
                 let r = (seed >> (i * 4 % 56)) as usize;
-                if r % 3 == 0 {
+                if r.is_multiple_of(3) {
                     patterns::Value::Int((r % 13) as i64 - 3)
                 } else {
                     vals[r % vals.len()]
