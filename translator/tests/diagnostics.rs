@@ -34,13 +34,11 @@ cases! {
     io_macro: "fn f(a: i64) -> i64 {\n    println!(\"{}\", a);\n    a\n}\n", "I/O and formatting is not supported";
     untyped_literal: "fn f(a: i64) -> i64 {\n    let x = 5;\n    a + x\n}\n", "cannot tell the type of this integer literal";
     mixed_types: "fn f(a: i64, b: u8) -> i64 {\n    a + b\n}\n", "operands of different types";
-    match_guard: "fn f(a: i64) -> i64 {\n    match a {\n        x if x > 3 => 1,\n        _ => 0,\n    }\n}\n", "a match guard is not supported";
-    nested_pattern: "enum E { A(Option<i64>) }\nfn f(e: E) -> i64 {\n    match e {\n        E::A(Some(x)) => x,\n        _ => 0,\n    }\n}\n", "a nested pattern is not supported";
+    slice_pattern: "fn f(v: &[i64]) -> i64 {\n    match v {\n        [a, _] => *a,\n        _ => 0,\n    }\n}\n", "this pattern is not supported";
     mut_scalar_ref: "fn f(a: &mut i64) -> i64 {\n    *a\n}\n", "a `&mut` reference to a scalar is not supported";
     unsafe_block: "fn f(a: i64) -> i64 {\n    unsafe { a }\n}\n", "an `unsafe` block is not supported";
     generic_fn: "fn f<T>(a: T) -> i64 {\n    0\n}\n", "an async, unsafe or generic function";
     unknown_type: "fn f(a: std::collections::HashMap<i64, i64>) -> i64 {\n    0\n}\n", "the type `HashMap`";
-    while_let: "fn f(mut v: Vec<i64>) -> i64 {\n    while let Some(x) = v.pop() {\n        return x;\n    }\n    0\n}\n", "`while let` is not supported";
     for_over_iter: "fn f(v: &[i64]) -> i64 {\n    let mut s: i64 = 0;\n    for x in v.iter() {\n        s += *x;\n    }\n    s\n}\n", "a `for` loop over this is not supported";
     question_conversion: "enum A { X }\nenum B { Y }\nfn g() -> Result<i64, A> { Err(A::X) }\nfn f() -> Result<i64, B> {\n    let x = g()?;\n    Ok(x)\n}\n", "`?` is supported when the error types are the same";
     missing_default_arm: "fn f(a: u8) -> i64 {\n    match a {\n        0 => 1,\n        1 => 2,\n    }\n}\n", "has no `_` arm";

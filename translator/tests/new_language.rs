@@ -13,8 +13,8 @@ const LIB: &str = r#"
 //! `r` x = cell[y % 4] (indexes known only at run time), `t` x = the cells' total (a
 //! helper that is called, not analysed); two banks of 31 cells at constant indexes:
 //! `A` a[0] += y, x ^= a[0]; `B` b[30] += x, y ^= b[30] & 7; `d` x = x * 3 + 1 (wrapping)
-//! by a helper that is analysable but called where `d` uses it. At the end the result
-//! is x.
+//! by a helper that is analysable but called where `d` uses it; `m` x = x and y combined
+//! by their kinds (a match on the pair, with guards). At the end the result is x.
 use hints::{concrete, global_merge_point, portal, promote, residual, residual_call};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,11 +68,47 @@ pub fn run(code: &[u8], start: usize, x: i64, y: i64) -> Result<i64, Error> {
                 b[30] = b[30].wrapping_add(x);
                 y ^= b[30] & 7;
             }
+            b'm' => x = combine(classify(x), classify(y)),
             b'.' => return Ok(x),
             _ => return Err(Error::BadOp(op)),
         }
     }
     Ok(x)
+}
+
+/// The kinds of values of a dynamic language, for `m`.
+#[derive(Clone, Copy)]
+pub enum Val {
+    Nil,
+    Small(i64),
+    Big(i64),
+    Flag(bool),
+}
+
+pub fn classify(v: i64) -> Val {
+    if v == 0 {
+        Val::Nil
+    } else if v == 1 || v == -1 {
+        Val::Flag(v > 0)
+    } else if v > -100 && v < 100 {
+        Val::Small(v)
+    } else {
+        Val::Big(v)
+    }
+}
+
+/// A binary operation by the kinds of both operands.
+pub fn combine(a: Val, b: Val) -> i64 {
+    match (a, b) {
+        (Val::Small(p), Val::Small(q)) if p < q => q - p,
+        (Val::Small(p), Val::Small(q)) => p.wrapping_add(q),
+        (Val::Big(p), Val::Small(q)) | (Val::Small(q), Val::Big(p)) => p.wrapping_sub(q),
+        (Val::Flag(true), Val::Flag(f)) => if f { 3 } else { 2 },
+        (Val::Nil, Val::Nil) => 7,
+        (Val::Nil, Val::Small(n) | Val::Big(n)) | (Val::Small(n) | Val::Big(n), Val::Nil) => n,
+        (Val::Big(p), Val::Big(q)) => p ^ q,
+        (Val::Flag(_), _) | (_, Val::Flag(_)) => 1,
+    }
 }
 
 /// `x * 3 + 1`, wrapping.
@@ -176,6 +212,14 @@ fn a_new_interpreter_translates_by_path() {
         ("s+-r<t", "3", "50"),
         ("~s~-<t", "1", "12"),
         ("st", "-7", "3"),
+        // `m`: a match on the kinds of x and y, with guards, in a loop.
+        ("m-<", "3", "150"),
+        ("mm-<", "-200", "40"),
+        ("m-<", "-5", "90"),
+        ("m.", "0", "0"),
+        ("m.", "1", "-1"),
+        ("m.", "1", "1"),
+        ("m*-<", "5", "30"),
     ];
     for (prog, x, y) in cases {
         let plain = run(&bin, &["--no-jit"], &[prog, x, y]);

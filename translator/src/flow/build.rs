@@ -125,10 +125,15 @@ struct LoopCtx {
     valued: bool,
 }
 
+/// An assignable place. The object and index operands of a field or item are held
+/// (hidden locals, see [`Builder::hold`]) until the place is written, so that a
+/// right-hand side that creates blocks (`?`, `unwrap()`, `if`, `match`) passes them on.
 enum Place {
     Local(usize),
-    Field(Operand, String, Ty),
-    Index(Operand, Operand, Ty),
+    /// The held object, the field's name and type.
+    Field(usize, String, Ty),
+    /// The held sequence and index, the item type.
+    Index(usize, usize, Ty),
 }
 
 struct Builder<'k> {
@@ -646,11 +651,7 @@ impl<'k> Builder<'k> {
     }
 
     fn local(&mut self, l: &syn::Local) -> R<()> {
-        if let Some(init) = &l.init {
-            if let Some(d) = &init.diverge {
-                return Err(self.unsupported(&d.1, "`let ... else`", "use `match` instead"));
-            }
-        }
+        let diverge = l.init.as_ref().and_then(|i| i.diverge.as_ref()).map(|d| &*d.1);
         let (pat, annot) = match &l.pat {
             syn::Pat::Type(pt) => (&*pt.pat, Some(self.ty_of(&pt.ty)?)),
             p => (p, None),
@@ -671,6 +672,9 @@ impl<'k> Builder<'k> {
             None => ty,
         };
         let val = self.copy_if_aggregate(&init.expr, val, &ty);
+        if diverge.is_some() || !simple_pat(pat) {
+            return self.let_pattern(pat, val, strip_scalar_ref(ty), diverge);
+        }
         self.bind_pat(pat, val, ty)
     }
 
@@ -1272,7 +1276,7 @@ impl<'k> Builder<'k> {
             syn::Expr::Field(f) => {
                 let (obj, oty) = self.expr(&f.base, None)?;
                 let (name, fty) = self.field_info(&oty, &f.member, e)?;
-                Ok(Place::Field(obj, name, fty))
+                Ok(Place::Field(self.hold(obj, &oty), name, fty))
             }
             syn::Expr::Index(ix) => {
                 let (seq, sty) = self.expr(&ix.expr, None)?;
@@ -1280,9 +1284,11 @@ impl<'k> Builder<'k> {
                     .item()
                     .cloned()
                     .ok_or_else(|| self.err(&ix.expr, format!("cannot index a `{sty}`")))?;
-                let (i, it) = self.expr(&ix.index, Some(&Ty::Int(IntTy::Usize)))?;
-                self.check_ty(&it, &Ty::Int(IntTy::Usize), &ix.index)?;
-                Ok(Place::Index(seq, i, item))
+                let hs = self.hold(seq, &sty);
+                let usize_t = Ty::Int(IntTy::Usize);
+                let (i, it) = self.expr(&ix.index, Some(&usize_t))?;
+                self.check_ty(&it, &usize_t, &ix.index)?;
+                Ok(Place::Index(hs, self.hold(i, &usize_t), item))
             }
             syn::Expr::Paren(p) => self.place(&p.expr),
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => Err(self.unsupported(
@@ -1309,14 +1315,17 @@ impl<'k> Builder<'k> {
         match p {
             Place::Local(l) => self.locals[*l].val.clone(),
             Place::Field(o, n, t) => {
-                self.emit(OpKind::GetField(n.clone()), vec![o.clone()], t.clone(), sp)
+                let o = self.held(*o);
+                self.emit(OpKind::GetField(n.clone()), vec![o], t.clone(), sp)
             }
             Place::Index(s, i, t) => {
-                self.emit(OpKind::GetItem, vec![s.clone(), i.clone()], t.clone(), sp)
+                let (s, i) = (self.held(*s), self.held(*i));
+                self.emit(OpKind::GetItem, vec![s, i], t.clone(), sp)
             }
         }
     }
 
+    /// Write `v` to the place, releasing its held operands.
     fn write_place(&mut self, p: Place, v: Operand, sp: Span) {
         match p {
             Place::Local(l) => {
@@ -1326,9 +1335,12 @@ impl<'k> Builder<'k> {
                 self.locals[l].val = v;
             }
             Place::Field(o, n, _) => {
+                let o = self.release(o);
                 self.emit(OpKind::SetField(n), vec![o, v], Ty::Unit, sp);
             }
             Place::Index(s, i, _) => {
+                let i = self.release(i);
+                let s = self.release(s);
                 self.emit(OpKind::SetItem, vec![s, i, v], Ty::Unit, sp);
             }
         }
@@ -1587,16 +1599,36 @@ impl<'k> Builder<'k> {
         expect: Option<&Ty>,
         node: &syn::Expr,
     ) -> R<(Operand, Ty)> {
+        // A tuple expression is matched element by element, without building the tuple.
+        if let syn::Expr::Tuple(t) = strip_parens(scrut) {
+            if !t.elems.is_empty() {
+                let mut cols = Vec::new();
+                let mut tys = Vec::new();
+                for x in &t.elems {
+                    let (v, ty) = self.expr(x, None)?;
+                    let ty = strip_scalar_ref(ty);
+                    cols.push(self.hold(v, &ty));
+                    tys.push(ty);
+                }
+                let r = self.match_arms(&Val::Cols(cols.clone()), &Ty::Tuple(tys), arms, expect, node);
+                for c in cols.into_iter().rev() {
+                    self.release(c);
+                }
+                return r;
+            }
+        }
         let (s, sty) = self.expr(scrut, None)?;
         let sty = strip_scalar_ref(sty);
-        for a in arms {
-            if let Some(g) = a.guard {
-                return Err(self.unsupported(
-                    g,
-                    "a match guard",
-                    "test the condition with `if` inside the arm",
-                ));
-            }
+        // One switch on the value when every arm is a flat pattern without a guard.
+        let flat = !matches!(sty, Ty::Tuple(_))
+            && arms
+                .iter()
+                .all(|a| a.guard.is_none() && self.pattern_cases(a.pat, &sty).is_ok());
+        if !flat {
+            let h = self.hold(s, &sty);
+            let r = self.match_arms(&Val::Held(h), &sty, arms, expect, node);
+            self.release(h);
+            return r;
         }
         let shape = self.visible();
         let from = self.cur();
@@ -1858,6 +1890,573 @@ impl<'k> Builder<'k> {
         }
     }
 
+    // ---- general patterns ----
+    //
+    // A `match` whose patterns are not all flat (tuples, nested variants, literals inside
+    // variants, struct patterns, `|` with bindings, guards) is tested arm by arm, in
+    // order: each arm's pattern becomes a chain of the primitive switches (a variant
+    // switch on `variant_tag`, a switch on an integer, bool or char), every mismatch
+    // going to the next arm's test, so the first arm that matches wins as in Rust. The
+    // size of the graph is linear in the size of the patterns.
+
+    /// The variants of an enum type (the crate's, `Option`, `Result`); none for others.
+    fn variant_names(&self, ty: &Ty) -> Vec<String> {
+        match ty.strip_ref() {
+            Ty::Adt(n) => self
+                .k
+                .enums
+                .get(n)
+                .map(|e| e.variants.iter().map(|v| v.0.clone()).collect())
+                .unwrap_or_default(),
+            Ty::Option(_) => vec!["Some".into(), "None".into()],
+            Ty::Result(..) => vec!["Ok".into(), "Err".into()],
+            _ => vec![],
+        }
+    }
+
+    /// The sub-patterns of a tuple-like pattern with `..` expanded to wildcards (`None`).
+    fn expand_rest<'p>(
+        &self,
+        elems: &'p syn::punctuated::Punctuated<syn::Pat, syn::Token![,]>,
+        n: usize,
+        node: &syn::Pat,
+    ) -> R<Vec<Option<&'p syn::Pat>>> {
+        let rest = elems.iter().position(|e| matches!(e, syn::Pat::Rest(_)));
+        let given = elems.len() - rest.is_some() as usize;
+        if given > n || (rest.is_none() && given != n) {
+            return Err(self.err(
+                node,
+                format!("this pattern has {given} fields, but the value has {n}"),
+            ));
+        }
+        let mut out = Vec::new();
+        for (i, e) in elems.iter().enumerate() {
+            if Some(i) == rest {
+                out.extend(std::iter::repeat_n(None, n - given));
+            } else {
+                out.push(Some(e));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Resolve a pattern against the type of the value it matches.
+    fn resolve_pat(&self, p: &syn::Pat, ty: &Ty) -> R<Pat> {
+        use syn::Pat as P;
+        let ty = strip_scalar_ref(ty.clone());
+        let variants = self.variant_names(&ty);
+        let is_enum = !variants.is_empty();
+        let scalar = matches!(ty, Ty::Int(_) | Ty::Bool | Ty::Char);
+        let sub = |this: &Self, p: Option<&syn::Pat>, t: &Ty| -> R<Pat> {
+            match p {
+                Some(p) => this.resolve_pat(p, t),
+                None => Ok(Pat::Wild),
+            }
+        };
+        match p {
+            P::Wild(_) => Ok(Pat::Wild),
+            P::Paren(x) => self.resolve_pat(&x.pat, &ty),
+            P::Reference(r) => self.resolve_pat(&r.pat, &ty),
+            P::Ident(id) => {
+                let name = id.ident.to_string();
+                if let Some((_, subpat)) = &id.subpat {
+                    let inner = self.resolve_pat(subpat, &ty)?;
+                    return Ok(Pat::Bind(name, Box::new(inner)));
+                }
+                if is_enum && variants.contains(&name) {
+                    return Ok(Pat::Tags(vec![name]));
+                }
+                if scalar {
+                    let (cases, b) = self.pattern_cases(p, &ty)?;
+                    if matches!(b, Binding::None) {
+                        return Ok(Pat::Cases(cases));
+                    }
+                }
+                Ok(Pat::Bind(name, Box::new(Pat::Wild)))
+            }
+            P::Tuple(t) => {
+                let Ty::Tuple(ts) = &ty else {
+                    return Err(self.err(p, format!("a tuple pattern for a value of type `{ty}`")));
+                };
+                let elems = self.expand_rest(&t.elems, ts.len(), p)?;
+                let mut out = Vec::new();
+                for (e, t) in elems.into_iter().zip(ts) {
+                    out.push((t.clone(), sub(self, e, t)?));
+                }
+                Ok(Pat::Tuple(out))
+            }
+            P::TupleStruct(ts) if is_enum => {
+                let v = ts.path.segments.last().unwrap().ident.to_string();
+                if !variants.contains(&v) {
+                    return Err(self.err(p, format!("`{v}` is not a variant of `{ty}`")));
+                }
+                let ftys = self.variant_field_tys(&ty, &v, p)?;
+                let elems = self.expand_rest(&ts.elems, ftys.len(), p)?;
+                let mut fields = Vec::new();
+                for (e, t) in elems.into_iter().zip(&ftys) {
+                    fields.push((t.clone(), sub(self, e, t)?));
+                }
+                Ok(Pat::Variant(v, fields))
+            }
+            P::Struct(ps) if is_enum => {
+                let v = ps.path.segments.last().unwrap().ident.to_string();
+                let Ty::Adt(en) = &ty else {
+                    return Err(self.err(p, format!("`{v}` has no named fields")));
+                };
+                let decl = self.k.enums[en]
+                    .variants
+                    .iter()
+                    .find(|x| x.0 == v)
+                    .ok_or_else(|| self.err(p, format!("no variant `{v}` in `{en}`")))?;
+                let ftys = self.variant_field_tys(&ty, &v, p)?;
+                let mut fields: Vec<(Ty, Pat)> =
+                    ftys.iter().map(|t| (t.clone(), Pat::Wild)).collect();
+                for f in &ps.fields {
+                    let fname = member_name(&f.member);
+                    let pos = decl
+                        .1
+                        .iter()
+                        .enumerate()
+                        .position(|(i, (n, _))| {
+                            n.as_deref() == Some(&fname) || (n.is_none() && i.to_string() == fname)
+                        })
+                        .ok_or_else(|| self.err(f, format!("no field `{fname}` in `{v}`")))?;
+                    fields[pos].1 = self.resolve_pat(&f.pat, &ftys[pos])?;
+                }
+                Ok(Pat::Variant(v, fields))
+            }
+            P::Struct(ps) => {
+                let Ty::Adt(sn) = &ty else {
+                    return Err(self.err(p, format!("a struct pattern for a value of type `{ty}`")));
+                };
+                let mut fields = Vec::new();
+                for f in &ps.fields {
+                    let fname = member_name(&f.member);
+                    let ft = self.struct_field_ty(sn, &fname, f)?;
+                    let fp = self.resolve_pat(&f.pat, &ft)?;
+                    fields.push((fname, ft, fp));
+                }
+                Ok(Pat::Struct(fields))
+            }
+            P::TupleStruct(ts) => {
+                let Ty::Adt(sn) = &ty else {
+                    return Err(self.err(p, format!("a tuple struct pattern for a value of type `{ty}`")));
+                };
+                let n = self.k.structs.get(sn).map_or(0, |s| s.fields.len());
+                let elems = self.expand_rest(&ts.elems, n, p)?;
+                let mut fields = Vec::new();
+                for (i, e) in elems.into_iter().enumerate() {
+                    let fname = i.to_string();
+                    let ft = self.struct_field_ty(sn, &fname, p)?;
+                    let fp = sub(self, e, &ft)?;
+                    fields.push((fname, ft, fp));
+                }
+                Ok(Pat::Struct(fields))
+            }
+            P::Path(pp) if is_enum => {
+                let v = pp.path.segments.last().unwrap().ident.to_string();
+                if !variants.contains(&v) {
+                    return Err(self.err(p, format!("`{v}` is not a variant of `{ty}`")));
+                }
+                Ok(Pat::Tags(vec![v]))
+            }
+            P::Or(o) => {
+                let alts: Vec<Pat> = o
+                    .cases
+                    .iter()
+                    .map(|a| self.resolve_pat(a, &ty))
+                    .collect::<R<_>>()?;
+                if alts.iter().all(|a| matches!(a, Pat::Cases(_))) {
+                    let mut all = Vec::new();
+                    for a in alts {
+                        let Pat::Cases(c) = a else { unreachable!() };
+                        all.extend(c);
+                    }
+                    return Ok(Pat::Cases(all));
+                }
+                if alts.iter().all(|a| matches!(a, Pat::Tags(_))) {
+                    let mut all = Vec::new();
+                    for a in alts {
+                        let Pat::Tags(c) = a else { unreachable!() };
+                        all.extend(c);
+                    }
+                    return Ok(Pat::Tags(all));
+                }
+                Ok(Pat::Or(alts))
+            }
+            P::Lit(_) | P::Range(_) | P::Path(_) if scalar => {
+                Ok(Pat::Cases(self.pattern_cases(p, &ty)?.0))
+            }
+            _ => Err(self.unsupported(
+                p,
+                "this pattern",
+                "use literals, ranges, constants, `_`, names, `name @ pattern`, tuples, enum variants or structs",
+            )),
+        }
+    }
+
+    fn has_preds(&self, b: BlockId) -> bool {
+        self.g
+            .neighbors_directed(b, petgraph::Direction::Incoming)
+            .next()
+            .is_some()
+    }
+
+    /// A value being matched, as a held local (see [`Self::hold`]).
+    fn val_held(&mut self, val: &Val, ty: &Ty, sp: Span) -> usize {
+        match val {
+            Val::Held(h) => *h,
+            Val::Cols(cols) => {
+                let args: Vec<Operand> = cols.iter().map(|&c| self.held(c)).collect();
+                let t = self.emit(OpKind::NewTuple, args, ty.clone(), sp);
+                self.hold(t, ty)
+            }
+        }
+    }
+
+    /// End the current block with a switch on `sw`: `ok` cases go to a new block, which
+    /// becomes current (with every visible local), the `fail` case to `fail`.
+    fn switch_test(&mut self, sw: Operand, ok: Vec<Case>, fail_case: Case, fail: &Fail) {
+        let from = self.cur();
+        self.g[from].exitswitch = Some(sw);
+        let shape = self.visible();
+        let (okb, _) = self.join_block(&shape, &[]);
+        let args = self.shape_args(&shape, vec![]);
+        for c in ok {
+            self.add_link(from, okb, args.clone(), c);
+        }
+        let fargs = self.shape_args(&fail.shape, vec![]);
+        self.add_link(from, fail.block, fargs, fail_case);
+        self.cur = None;
+        self.enter(okb, &shape);
+    }
+
+    /// Test that the held value `h` is one of the variants `names`.
+    fn test_tags(&mut self, h: usize, ty: &Ty, names: &[String], fail: &Fail, sp: Span) {
+        let all = self.variant_names(ty);
+        let rest: Vec<&String> = all.iter().filter(|v| !names.contains(v)).collect();
+        if rest.is_empty() {
+            return;
+        }
+        let v = self.held(h);
+        let tag = self.emit(OpKind::VariantTag, vec![v], Ty::Str, sp);
+        let mut ok: Vec<Case> = Vec::new();
+        for n in names {
+            let c = Case::Variant(n.clone());
+            if !ok.contains(&c) {
+                ok.push(c);
+            }
+        }
+        let fail_case = match rest.as_slice() {
+            [one] => Case::Variant((*one).clone()),
+            _ => Case::Default,
+        };
+        self.switch_test(tag, ok, fail_case, fail);
+    }
+
+    /// Emit the tests of `pat` on `val`: control goes on in the current block when it
+    /// matches, and to `fail` when it does not. The bindings are pushed to `binds` as
+    /// held locals, which live in the innermost scope.
+    #[allow(clippy::too_many_arguments)]
+    fn test_pat(
+        &mut self,
+        pat: &Pat,
+        val: &Val,
+        ty: &Ty,
+        fail: &Fail,
+        binds: &mut Vec<(String, usize)>,
+        sp: Span,
+    ) -> R<()> {
+        match pat {
+            Pat::Wild => {}
+            Pat::Bind(name, inner) => {
+                let h = self.val_held(val, ty, sp);
+                binds.push((name.clone(), h));
+                self.test_pat(inner, &Val::Held(h), ty, fail, binds, sp)?;
+            }
+            Pat::Cases(cases) => {
+                let h = self.val_held(val, ty, sp);
+                let mut ok: Vec<Case> = Vec::new();
+                for c in cases {
+                    if !ok.contains(c) {
+                        ok.push(c.clone());
+                    }
+                }
+                let complete = ok.contains(&Case::Default)
+                    || (ok.contains(&Case::Bool(true)) && ok.contains(&Case::Bool(false)));
+                if !complete {
+                    let fail_case = match ok.as_slice() {
+                        [Case::Bool(b)] => Case::Bool(!b),
+                        _ => Case::Default,
+                    };
+                    let v = self.held(h);
+                    self.switch_test(v, ok, fail_case, fail);
+                }
+            }
+            Pat::Tags(names) => {
+                let h = self.val_held(val, ty, sp);
+                self.test_tags(h, ty, names, fail, sp);
+            }
+            Pat::Tuple(elems) => {
+                let cols: Vec<Option<usize>> = match val {
+                    Val::Cols(c) => c.iter().map(|&c| Some(c)).collect(),
+                    Val::Held(h) => {
+                        let mut cols = Vec::new();
+                        for (i, (t, p)) in elems.iter().enumerate() {
+                            if matches!(p, Pat::Wild) {
+                                cols.push(None);
+                                continue;
+                            }
+                            let v = self.held(*h);
+                            let e = self.emit(OpKind::TupleGet(i), vec![v], t.clone(), sp);
+                            cols.push(Some(self.hold(e, t)));
+                        }
+                        cols
+                    }
+                };
+                for ((t, p), c) in elems.iter().zip(cols) {
+                    if let Some(c) = c {
+                        self.test_pat(p, &Val::Held(c), t, fail, binds, sp)?;
+                    }
+                }
+            }
+            Pat::Struct(fields) => {
+                let h = self.val_held(val, ty, sp);
+                let mut held = Vec::new();
+                for (name, t, p) in fields {
+                    if matches!(p, Pat::Wild) {
+                        continue;
+                    }
+                    let v = self.held(h);
+                    let f = self.emit(OpKind::GetField(name.clone()), vec![v], t.clone(), sp);
+                    held.push((self.hold(f, t), t, p));
+                }
+                for (c, t, p) in held {
+                    self.test_pat(p, &Val::Held(c), t, fail, binds, sp)?;
+                }
+            }
+            Pat::Variant(name, fields) => {
+                let h = self.val_held(val, ty, sp);
+                self.test_tags(h, ty, std::slice::from_ref(name), fail, sp);
+                let mut held = Vec::new();
+                for (i, (t, p)) in fields.iter().enumerate() {
+                    if matches!(p, Pat::Wild) {
+                        continue;
+                    }
+                    let v = self.held(h);
+                    let f = self.emit(OpKind::VariantField(name.clone(), i), vec![v], t.clone(), sp);
+                    held.push((self.hold(f, t), t, p));
+                }
+                for (c, t, p) in held {
+                    self.test_pat(p, &Val::Held(c), t, fail, binds, sp)?;
+                }
+            }
+            Pat::Or(alts) => {
+                // Each alternative is tested in turn; those that match meet in one block
+                // whose inputs are the bindings, in the order of the first alternative.
+                let shape = self.visible();
+                let mut join: Option<(BlockId, Vec<Var>, Vec<String>)> = None;
+                for (k, alt) in alts.iter().enumerate() {
+                    let next = if k + 1 < alts.len() {
+                        let (b, _) = self.join_block(&shape, &[]);
+                        Some(Fail {
+                            block: b,
+                            shape: shape.clone(),
+                        })
+                    } else {
+                        None
+                    };
+                    self.scopes.push(Vec::new());
+                    let mut b = Vec::new();
+                    let r = self.test_pat(alt, val, ty, next.as_ref().unwrap_or(fail), &mut b, sp);
+                    let got: Vec<(String, Ty, Operand)> = b
+                        .iter()
+                        .map(|(n, h)| (n.clone(), self.locals[*h].ty.clone(), self.held(*h)))
+                        .collect();
+                    self.scopes.pop();
+                    r?;
+                    if join.is_none() {
+                        let tys: Vec<Ty> = got.iter().map(|g| g.1.clone()).collect();
+                        let (jb, vars) = self.join_block(&shape, &tys);
+                        join = Some((jb, vars, got.iter().map(|g| g.0.clone()).collect()));
+                    }
+                    let (jb, _, names) = join.as_ref().unwrap();
+                    let jb = *jb;
+                    let mut vals = Vec::new();
+                    for n in names {
+                        match got.iter().find(|g| g.0 == *n) {
+                            Some(g) if got.len() == names.len() => vals.push(g.2.clone()),
+                            _ => {
+                                return Err(Diagnostic::new(
+                                    sp,
+                                    "every alternative of this `|` pattern must bind the same names",
+                                ))
+                            }
+                        }
+                    }
+                    self.goto(jb, &shape, vals);
+                    match next {
+                        Some(n) if self.has_preds(n.block) => self.enter(n.block, &shape),
+                        Some(n) => {
+                            self.g.remove_node(n.block);
+                            break;
+                        }
+                        None => {}
+                    }
+                }
+                let (jb, vars, names) = join.expect("an or-pattern has alternatives");
+                self.enter(jb, &shape);
+                for (n, v) in names.into_iter().zip(vars) {
+                    let t = self.var_types[v.0 as usize].clone();
+                    let h = self.hold(Operand::Var(v), &t);
+                    binds.push((n, h));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Test `pat` on `val` with a fail exit to `fail`; on a match, the bindings' names,
+    /// types and values in the current block (the test's hidden locals are gone).
+    fn test_binds(
+        &mut self,
+        pat: &Pat,
+        val: &Val,
+        ty: &Ty,
+        fail: &Fail,
+        sp: Span,
+    ) -> R<Vec<(String, Ty, Operand)>> {
+        self.scopes.push(Vec::new());
+        let mut binds = Vec::new();
+        let r = self.test_pat(pat, val, ty, fail, &mut binds, sp);
+        let vals = binds
+            .iter()
+            .map(|(n, h)| (n.clone(), self.locals[*h].ty.clone(), self.held(*h)))
+            .collect();
+        self.scopes.pop();
+        r.map(|_| vals)
+    }
+
+    fn bind_all(&mut self, vals: Vec<(String, Ty, Operand)>) {
+        for (n, t, v) in vals {
+            let v = self.named(v, &t, &n);
+            self.bind(&n, t, v);
+        }
+    }
+
+    /// The arms of a `match` tested in order (see the section's comment).
+    fn match_arms(
+        &mut self,
+        val: &Val,
+        ty: &Ty,
+        arms: &[ArmRef<'_>],
+        expect: Option<&Ty>,
+        node: &syn::Expr,
+    ) -> R<(Operand, Ty)> {
+        let pats: Vec<Pat> = arms
+            .iter()
+            .map(|a| self.resolve_pat(a.pat, ty))
+            .collect::<R<_>>()?;
+        let shape = self.visible();
+        self.cur();
+        let mut join = JoinState::default();
+        let mut reachable = true;
+        for (a, pat) in arms.iter().zip(&pats) {
+            let (next, _) = self.join_block(&shape, &[]);
+            let fail = Fail {
+                block: next,
+                shape: shape.clone(),
+            };
+            let sp = self.span(a.pat);
+            let vals = self.test_binds(pat, val, ty, &fail, sp)?;
+            self.scopes.push(Vec::new());
+            self.bind_all(vals);
+            let r = self.arm_body(a, &fail, join.ty.as_ref().or(expect));
+            self.scopes.pop();
+            let (v, t) = r?;
+            self.join_from(&mut join, &shape, v, t, a.pat)?;
+            if self.has_preds(next) {
+                self.enter(next, &shape);
+            } else {
+                self.g.remove_node(next);
+                reachable = false;
+                break;
+            }
+        }
+        if reachable {
+            // No arm matched: rustc has checked that the match is exhaustive, so this
+            // cannot happen.
+            let sp = self.span(node);
+            let msg = "internal error: entered unreachable code".to_string();
+            self.emit(OpKind::Panic, vec![Operand::Const(Const::Str(msg), Ty::Str)], Ty::Never, sp);
+            self.panic_exit();
+        }
+        Ok(self.join_end(join, &shape))
+    }
+
+    /// An arm's guard (a `false` goes to `fail`) and body, its bindings in scope.
+    fn arm_body(&mut self, a: &ArmRef<'_>, fail: &Fail, expect: Option<&Ty>) -> R<(Operand, Ty)> {
+        if let Some(g) = a.guard {
+            let (c, ct) = self.expr(g, Some(&Ty::Bool))?;
+            self.check_ty(&ct, &Ty::Bool, g)?;
+            self.switch_test(c, vec![Case::Bool(true)], Case::Bool(false), fail);
+        }
+        match a.body {
+            Body::Expr(e) => self.expr(e, expect),
+            Body::Block(bl) => self.block(bl, expect),
+            Body::Unit => Ok((unit(), Ty::Unit)),
+        }
+    }
+
+    /// `let PAT = e else { .. };` (`els` given) and `let PAT = e;` with a pattern that is
+    /// more than names and tuples: the bindings go to the current scope.
+    fn let_pattern(&mut self, pat: &syn::Pat, val: Operand, ty: Ty, els: Option<&syn::Expr>) -> R<()> {
+        let p = self.resolve_pat(pat, &ty)?;
+        let sp = self.span(pat);
+        let h = self.hold(val, &ty);
+        let shape = self.visible();
+        let (elseb, _) = self.join_block(&shape, &[]);
+        let fail = Fail {
+            block: elseb,
+            shape: shape.clone(),
+        };
+        let vals = self.test_binds(&p, &Val::Held(h), &ty, &fail, sp)?;
+        self.release(h);
+        let cont_shape = self.visible();
+        let tys: Vec<Ty> = vals.iter().map(|v| v.1.clone()).collect();
+        let (cont, vars) = self.join_block(&cont_shape, &tys);
+        self.goto(cont, &cont_shape, vals.iter().map(|v| v.2.clone()).collect());
+        if self.has_preds(elseb) {
+            self.enter(elseb, &shape);
+            match els {
+                Some(e) => {
+                    let (_, t) = self.expr(e, None)?;
+                    if self.cur.is_some() && t != Ty::Never {
+                        return Err(self
+                            .err(e, "the `else` block of a `let ... else` must not finish")
+                            .help("end it with `return`, `break`, `continue` or a panic"));
+                    }
+                    self.cur = None;
+                }
+                None => {
+                    return Err(self
+                        .err(pat, "a refutable pattern in `let`")
+                        .help("use `let ... else`, `if let` or `match`"))
+                }
+            }
+        } else {
+            self.g.remove_node(elseb);
+        }
+        self.enter(cont, &cont_shape);
+        let named: Vec<(String, Ty, Operand)> = vals
+            .into_iter()
+            .zip(vars)
+            .map(|((n, t, _), v)| (n, t, Operand::Var(v)))
+            .collect();
+        self.bind_all(named);
+        Ok(())
+    }
+
     fn find_loop(&self, label: Option<&syn::Lifetime>, node: &impl Spanned) -> R<usize> {
         match label {
             None => self
@@ -1943,15 +2542,42 @@ impl<'k> Builder<'k> {
     }
 
     fn while_loop(&mut self, w: &syn::ExprWhile) -> R<(Operand, Ty)> {
-        if matches!(&*w.cond, syn::Expr::Let(_)) {
-            return Err(self.unsupported(
-                &w.cond,
-                "`while let`",
-                "use `loop` with a `match` that breaks",
-            ));
-        }
         let shape = self.visible();
         let label = Self::label(w.label.as_ref());
+        if let syn::Expr::Let(lt) = &*w.cond {
+            // `head: match e { PAT => { body; goto head } _ => goto exit }`
+            let (head, _) = self.join_block(&shape, &[]);
+            let (exit, _) = self.join_block(&shape, &[]);
+            self.goto(head, &shape, vec![]);
+            self.enter(head, &shape);
+            let (v, ty) = self.expr(&lt.expr, None)?;
+            let ty = strip_scalar_ref(ty);
+            let p = self.resolve_pat(&lt.pat, &ty)?;
+            let h = self.hold(v, &ty);
+            let fail = Fail {
+                block: exit,
+                shape: shape.clone(),
+            };
+            let sp = self.span(&lt.pat);
+            let vals = self.test_binds(&p, &Val::Held(h), &ty, &fail, sp)?;
+            self.release(h);
+            self.scopes.push(Vec::new());
+            self.bind_all(vals);
+            self.loops.push(LoopCtx {
+                label,
+                cont: head,
+                shape: shape.clone(),
+                brk: Some((exit, None)),
+                valued: false,
+            });
+            let r = self.block(&w.body, Some(&Ty::Unit));
+            self.loops.pop();
+            self.scopes.pop();
+            r?;
+            self.goto(head, &shape, vec![]);
+            self.enter(exit, &shape);
+            return Ok((unit(), Ty::Unit));
+        }
         let (_, exit) = self.cond_loop(
             label,
             &shape,
@@ -2759,6 +3385,37 @@ enum Binding {
     Fields(String, Vec<Option<String>>),
 }
 
+/// A pattern resolved against the type of the value it matches.
+enum Pat {
+    Wild,
+    /// `name` or `name @ pattern`.
+    Bind(String, Box<Pat>),
+    /// An integer, bool or char among these cases (literals, constants, ranges).
+    Cases(Vec<Case>),
+    /// One of these variants, whatever their fields.
+    Tags(Vec<String>),
+    /// A variant and the patterns of its fields, with their types.
+    Variant(String, Vec<(Ty, Pat)>),
+    Tuple(Vec<(Ty, Pat)>),
+    /// A struct's fields by name, with their types.
+    Struct(Vec<(String, Ty, Pat)>),
+    /// Alternatives that bind the same names.
+    Or(Vec<Pat>),
+}
+
+/// A value being matched: one held local, or the held elements of a tuple expression
+/// (`match (a, b)` does not build the tuple).
+enum Val {
+    Held(usize),
+    Cols(Vec<usize>),
+}
+
+/// Where a failed test goes, and the locals that block receives.
+struct Fail {
+    block: BlockId,
+    shape: Vec<usize>,
+}
+
 enum VecBody {
     Repeat(syn::Expr, syn::Expr),
     List(Vec<syn::Expr>),
@@ -2833,6 +3490,31 @@ fn quote_tokens(e: &syn::Expr) -> String {
 
 /// References to scalars are the scalars themselves in the graph.
 /// The names of a path's segments (`a::b::c` -> `["a", "b", "c"]`).
+/// A `let` pattern that [`Builder::bind_pat`] takes: names, `_` and tuples of them.
+fn simple_pat(p: &syn::Pat) -> bool {
+    match p {
+        syn::Pat::Ident(id) => id.subpat.is_none() && id.by_ref.is_none(),
+        syn::Pat::Wild(_) => true,
+        syn::Pat::Tuple(t) => t.elems.iter().all(simple_pat),
+        _ => false,
+    }
+}
+
+fn member_name(m: &syn::Member) -> String {
+    match m {
+        syn::Member::Named(i) => i.to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
+fn strip_parens(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Paren(p) => strip_parens(&p.expr),
+        syn::Expr::Group(g) => strip_parens(&g.expr),
+        e => e,
+    }
+}
+
 fn path_segments(p: &syn::Path) -> Vec<String> {
     p.segments.iter().map(|s| s.ident.to_string()).collect()
 }
