@@ -78,10 +78,8 @@ fn first(a: i64) -> i64 {
 }
 
 fn second(a: i64) -> i64 {
-    while let Some(x) = Some(a) {
-        return x;
-    }
-    a
+    let b = unsafe { a };
+    b
 }
 
 fn third(a: i64) -> i64 {
