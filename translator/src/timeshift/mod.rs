@@ -232,6 +232,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         let mut silent: Vec<String> = Vec::new();
         let mut promoted = String::new();
         let mut arms = String::new();
+        let mut block_fns = String::new();
         for &b in &blocks {
             let data = &g.g[b];
             let mut fields = Vec::new();
@@ -323,8 +324,15 @@ impl<'a, 'b> Gen<'a, 'b> {
                     r = rest.join(", ")
                 );
             }
+            // One function a block: rustc compiles many small functions in about
+            // linear time (and in parallel), one function of every block slowly.
             let arm = self.block(b)?;
-            let _ = writeln!(arms, "{pat} => {{ {arm} }}");
+            let _ = writeln!(arms, "{pat} => b{bi}(cx, {}),", names.join(", "));
+            let _ = writeln!(
+                block_fns,
+                "fn b{bi}(cx: &mut rt::Cx, {}) -> Result<Next<State>, Stop> {{ {arm} }}",
+                fields.join(", ")
+            );
         }
         let entry = self.entry()?;
         let n = &self.p.name;
@@ -382,6 +390,8 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
 {arms}
     }}
 }}
+
+{block_fns}
 
 {entry}
 }}
