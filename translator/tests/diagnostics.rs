@@ -34,6 +34,7 @@ cases! {
     io_macro: "fn f(a: i64) -> i64 {\n    println!(\"{}\", a);\n    a\n}\n", "I/O and formatting is not supported";
     untyped_literal: "fn f(a: i64) -> i64 {\n    let x = 5;\n    a + x\n}\n", "cannot tell the type of this integer literal";
     mixed_types: "fn f(a: i64, b: u8) -> i64 {\n    a + b\n}\n", "operands of different types";
+    from_bits_of_a_signed_integer: "fn f(a: i64) -> f64 {\n    f64::from_bits(a)\n}\n", "expected `u64`, found `i64`";
     match_guard: "fn f(a: i64) -> i64 {\n    match a {\n        x if x > 3 => 1,\n        _ => 0,\n    }\n}\n", "a match guard is not supported";
     nested_pattern: "enum E { A(Option<i64>) }\nfn f(e: E) -> i64 {\n    match e {\n        E::A(Some(x)) => x,\n        _ => 0,\n    }\n}\n", "a nested pattern is not supported";
     mut_scalar_ref: "fn f(a: &mut i64) -> i64 {\n    *a\n}\n", "a `&mut` reference to a scalar is not supported";
