@@ -331,6 +331,8 @@ impl BinOp {
 /// One-operand operations.
 ///
 /// `FloatToInt` truncates toward zero and saturates like Rust's `as` (NaN gives 0).
+/// `FloatToBits` and `BitsToFloat` move the 64 bits unchanged between a float and an
+/// integer (Rust's `f64::to_bits` and `f64::from_bits`; NaN payloads are kept).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum UnOp {
     Neg,
@@ -340,18 +342,22 @@ pub enum UnOp {
     FNeg,
     IntToFloat,
     FloatToInt,
+    FloatToBits,
+    BitsToFloat,
     IntToPtr,
     PtrToInt,
 }
 
 impl UnOp {
-    pub const ALL: [UnOp; 8] = [
+    pub const ALL: [UnOp; 10] = [
         UnOp::Neg,
         UnOp::Not,
         UnOp::IsTrue,
         UnOp::FNeg,
         UnOp::IntToFloat,
         UnOp::FloatToInt,
+        UnOp::FloatToBits,
+        UnOp::BitsToFloat,
         UnOp::IntToPtr,
         UnOp::PtrToInt,
     ];
@@ -362,8 +368,8 @@ impl UnOp {
         match self {
             UnOp::Neg | UnOp::Not | UnOp::IsTrue => (Int, Int),
             UnOp::FNeg => (Float, Float),
-            UnOp::IntToFloat => (Int, Float),
-            UnOp::FloatToInt => (Float, Int),
+            UnOp::IntToFloat | UnOp::BitsToFloat => (Int, Float),
+            UnOp::FloatToInt | UnOp::FloatToBits => (Float, Int),
             UnOp::IntToPtr => (Int, Ptr),
             UnOp::PtrToInt => (Ptr, Int),
         }
@@ -377,6 +383,8 @@ impl UnOp {
             UnOp::FNeg => "float_neg",
             UnOp::IntToFloat => "cast_int_to_float",
             UnOp::FloatToInt => "cast_float_to_int",
+            UnOp::FloatToBits => "float_to_bits",
+            UnOp::BitsToFloat => "float_from_bits",
             UnOp::IntToPtr => "cast_int_to_ptr",
             UnOp::PtrToInt => "cast_ptr_to_int",
         }

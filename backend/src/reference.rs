@@ -97,7 +97,7 @@ pub fn eval_unary(op: UnOp, a: u64) -> u64 {
         UnOp::FNeg => (-f64::from_bits(a)).to_bits(),
         UnOp::IntToFloat => (a as i64 as f64).to_bits(),
         UnOp::FloatToInt => f64::from_bits(a) as i64 as u64,
-        UnOp::IntToPtr | UnOp::PtrToInt => a,
+        UnOp::IntToPtr | UnOp::PtrToInt | UnOp::FloatToBits | UnOp::BitsToFloat => a,
     }
 }
 

@@ -642,6 +642,23 @@ impl<'j> Cx<'j> {
         Ok(smallvec![Word::Var(r, to.kind())])
     }
 
+    /// `f64::to_bits(a)` (`to_bits`) or `f64::from_bits(a)`: the same 64 bits as a word
+    /// of the other kind (a `u64` word is its bits), folded when `a` is a constant.
+    pub fn float_bits(&mut self, to_bits: bool, a: &Red) -> Result<Red, Stop> {
+        let w = word0(a)?;
+        let (op, k) = if to_bits {
+            (UnOp::FloatToBits, Kind::Int)
+        } else {
+            (UnOp::BitsToFloat, Kind::Float)
+        };
+        if let Some(c) = w.as_const() {
+            return Ok(smallvec![Word::Const(c, k)]);
+        }
+        let x = self.val(w)?;
+        self.tick()?;
+        Ok(smallvec![Word::Var(self.b.unary(op, x)?, k)])
+    }
+
     fn vec_ptr(&mut self, v: &Red) -> Result<Value, Stop> {
         let w = word0(v)?;
         self.val(w)

@@ -134,6 +134,70 @@ fn unary_ops_on_edge_values() {
     }
 }
 
+/// `float_to_bits` and `float_from_bits` keep every bit, NaN payloads included, whether
+/// the operand is a parameter, a constant or (with more values live than registers) in
+/// a stack slot: NaN-boxing an integer into a float and back, as an interpreter would.
+#[test]
+fn bit_moves_keep_every_bit() {
+    const BOX: i64 = 0x7ff9_0000_0000_0000u64 as i64;
+    const PAYLOAD: i64 = 0x0000_ffff_ffff_ffff;
+    for live in [0usize, 24] {
+        let mut b = FunctionBuilder::new(
+            "nan_box",
+            Sig::new(&[Kind::Int, Kind::Float], Some(Kind::Int)),
+        );
+        let p = b.params(b.entry()).to_vec();
+        // Values live across the moves, so that some of them are spilled.
+        let mut held = Vec::new();
+        for k in 0..live {
+            let c = b.fconst(k as f64 + 0.25);
+            held.push(b.binary(BinOp::FAdd, p[1], c).unwrap());
+        }
+        // Box the integer's low 48 bits in a NaN, unbox it, and add what the float
+        // parameter's bits and two constants' bits say.
+        let m = b.iconst(PAYLOAD);
+        let low = b.binary(BinOp::And, p[0], m).unwrap();
+        let tag = b.iconst(BOX);
+        let boxed_bits = b.binary(BinOp::Or, low, tag).unwrap();
+        let boxed = b.unary(UnOp::BitsToFloat, boxed_bits).unwrap();
+        let neg = b.unary(UnOp::FNeg, boxed).unwrap();
+        let back = b.unary(UnOp::FloatToBits, neg).unwrap();
+        let unboxed = b.binary(BinOp::And, back, m).unwrap();
+        let pbits = b.unary(UnOp::FloatToBits, p[1]).unwrap();
+        let fc = b.fconst(f64::from_bits(0x7ff4_0000_0000_0abc));
+        let cbits = b.unary(UnOp::FloatToBits, fc).unwrap();
+        let ic = b.iconst(0x3ff8_0000_0000_0000);
+        let cf = b.unary(UnOp::BitsToFloat, ic).unwrap();
+        let cf2 = b.binary(BinOp::FMul, cf, cf).unwrap();
+        let cf2i = b.unary(UnOp::FloatToInt, cf2).unwrap();
+        let mut acc = b.binary(BinOp::Xor, unboxed, pbits).unwrap();
+        acc = b.binary(BinOp::Add, acc, cbits).unwrap();
+        acc = b.binary(BinOp::Add, acc, cf2i).unwrap();
+        for h in held {
+            let hb = b.unary(UnOp::FloatToBits, h).unwrap();
+            acc = b.binary(BinOp::Xor, acc, hb).unwrap();
+        }
+        let sign = b.binary(BinOp::Xor, back, boxed_bits).unwrap();
+        acc = b.binary(BinOp::Add, acc, sign).unwrap();
+        b.ret(Some(acc)).unwrap();
+        let f = b.finish().unwrap();
+        let inputs: Vec<Vec<u64>> = INTS
+            .iter()
+            .zip(FLOATS.iter().cycle())
+            .map(|(i, x)| vec![*i as u64, x.to_bits()])
+            .chain([vec![7, f64::from_bits(0x7ff0_0000_dead_beef).to_bits()]])
+            .collect();
+        let got = check_all(&f, &inputs);
+        for (args, r) in inputs.iter().zip(got).filter(|_| live == 0) {
+            let want = ((args[0] & PAYLOAD as u64) ^ args[1])
+                .wrapping_add(0x7ff4_0000_0000_0abc)
+                .wrapping_add(2)
+                .wrapping_add(1 << 63);
+            assert_eq!(r, want, "{args:x?}");
+        }
+    }
+}
+
 /// Overflow-checked operations: the result, or the side exit.
 #[test]
 fn overflow_ops_branch_on_overflow() {

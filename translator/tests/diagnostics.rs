@@ -35,6 +35,7 @@ cases! {
     untyped_literal: "fn f(a: i64) -> i64 {\n    let x = 5;\n    a + x\n}\n", "cannot tell the type of this integer literal";
     mixed_types: "fn f(a: i64, b: u8) -> i64 {\n    a + b\n}\n", "operands of different types";
     slice_pattern: "fn f(v: &[i64]) -> i64 {\n    match v {\n        [a, _] => *a,\n        _ => 0,\n    }\n}\n", "this pattern is not supported";
+    from_bits_of_a_signed_integer: "fn f(a: i64) -> f64 {\n    f64::from_bits(a)\n}\n", "expected `u64`, found `i64`";
     mut_scalar_ref: "fn f(a: &mut i64) -> i64 {\n    *a\n}\n", "a `&mut` reference to a scalar is not supported";
     unsafe_block: "fn f(a: i64) -> i64 {\n    unsafe { a }\n}\n", "an `unsafe` block is not supported";
     generic_fn: "fn f<T>(a: T) -> i64 {\n    0\n}\n", "an async, unsafe or generic function";

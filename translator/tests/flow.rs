@@ -1,6 +1,8 @@
 //! Flow graphs of every construct of the subset: snapshots of their text form, and a
 //! differential test: evaluating each graph gives what the compiled function gives.
 
+#[path = "corpus/bitcasts.rs"]
+mod bitcasts;
 #[path = "corpus/constructs.rs"]
 mod constructs;
 
@@ -364,4 +366,87 @@ fn residual_call_keeps_one_call_a_call() {
     let text = graph_text(&prog.graphs["f"]);
     assert_eq!(text.matches("residual_call.g").count(), 1, "{text}");
     assert_eq!(text.matches("call.g").count(), 2, "{text}");
+}
+
+/// `to_bits`, `from_bits`, `is_nan` and the primitive types' constants: their graphs,
+/// and evaluating them agrees with the compiled functions (NaN payloads included).
+#[test]
+fn bit_casts_evaluate_like_the_compiled_function() {
+    let k = Crate::from_source("bitcasts", include_str!("corpus/bitcasts.rs")).unwrap();
+    let roots: Vec<String> = k.fns.keys().cloned().collect();
+    let (prog, diags) = build_program(&k, &roots);
+    let rendered: Vec<String> = diags.iter().map(|d| d.render(&k, false)).collect();
+    assert!(diags.is_empty(), "{}", rendered.join("\n"));
+    for (name, g) in &prog.graphs {
+        insta::assert_snapshot!(format!("bitcasts__{name}"), graph_text(g));
+    }
+    let mut rng = Rng(7);
+    let edges = [
+        0.0,
+        -0.0,
+        1.0,
+        1.0 + f64::EPSILON,
+        f64::NAN,
+        -f64::NAN,
+        f64::from_bits(0x7ff0_0000_dead_beef),
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MAX,
+        f64::MIN_POSITIVE / 2.0,
+        bitcasts::box_int(-5),
+    ];
+    for i in 0..300 {
+        let x = match i % 3 {
+            0 => edges[rng.small(edges.len() as u64) as usize],
+            1 => f64::from_bits(rng.next()),
+            _ => rng.i64() as f64 / 3.0,
+        };
+        let u = if i % 2 == 0 {
+            rng.next()
+        } else {
+            bitcasts::box_int(rng.i64()).to_bits()
+        };
+        // Floats by bits, so that NaN payloads count.
+        let bits = |v: f64| Value::Int(v.to_bits() as i128);
+        let mut ev = Evaluator::new(&prog, &k);
+        let got = ev
+            .call("bitcasts", vec![x.to_value(), u.to_value()])
+            .unwrap();
+        let Value::Tuple(t) = &got else {
+            panic!("{got:?}")
+        };
+        let (b, y) = bitcasts::bitcasts(x, u);
+        let Value::Float(gy) = t[1] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(
+            (format!("{:?}", t[0]), format!("{:?}", bits(gy))),
+            (format!("{:?}", b.to_value()), format!("{:?}", bits(y))),
+            "bitcasts({x:?}, {u:#x})"
+        );
+        agree(
+            &prog,
+            &k,
+            "constants",
+            vec![x.to_value()],
+            native(|| bitcasts::constants(x)),
+        );
+        let n = rng.i64();
+        let mut ev = Evaluator::new(&prog, &k);
+        let Value::Float(boxed) = ev.call("box_int", vec![n.to_value()]).unwrap() else {
+            panic!("box_int")
+        };
+        assert_eq!(
+            boxed.to_bits(),
+            bitcasts::box_int(n).to_bits(),
+            "box_int({n})"
+        );
+        agree(
+            &prog,
+            &k,
+            "unbox_int",
+            vec![x.to_value()],
+            native(|| bitcasts::unbox_int(x)),
+        );
+    }
 }

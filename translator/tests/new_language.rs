@@ -321,3 +321,96 @@ fn the_readme_example_translates() {
     assert_eq!(run(&bin, &[], &["+-<", "0", "100000"]).1, "5000050000\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A NaN-boxing interpreter (`corpus/nanbox.rs`, the same `acc` interface): its words
+/// go through `to_bits` and `from_bits`.
+const NANBOX: &str = include_str!("corpus/nanbox.rs");
+
+/// The front end takes the NaN-boxing interpreter without a diagnostic, and the bit
+/// casts of red words become bit moves of the compiled code.
+#[test]
+fn the_nan_boxing_interpreter_generates_a_frontend() {
+    use translator::flow::build::build_program;
+    let k = translator::source::Crate::from_source("acc", NANBOX).unwrap();
+    let portals = translator::driver::find_portals(&k).unwrap_or_else(|d| panic!("{d:?}"));
+    let (prog, diags) = build_program(&k, &portals);
+    let r: Vec<String> = diags.iter().map(|d| d.render(&k, false)).collect();
+    assert!(diags.is_empty(), "{}", r.join("\n"));
+    let (g, greens, a) = translator::driver::annotated_portal(&k, &prog, &portals[0])
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    let ann = translator::bta::annotated_text(&g, &a);
+    assert!(
+        ann.contains("float_to_bits") && ann.contains("float_from_bits"),
+        "{ann}"
+    );
+    let p = translator::timeshift::Portal {
+        name: portals[0].clone(),
+        graph: &g,
+        ann: &a,
+        greens,
+    };
+    let frontend = translator::timeshift::generate(&k, &[p]).unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(
+        frontend.contains("cx.float_bits(true") && frontend.contains("cx.float_bits(false"),
+        "{frontend}"
+    );
+    // `box_int(-1)` is known while compiling: a bit cast of green values.
+    assert!(frontend.contains(": f64 = f64::from_bits("), "{frontend}");
+}
+
+#[test]
+fn a_nan_boxing_interpreter_agrees_with_and_without_the_jit() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = std::env::temp_dir().join(format!("nanbox-{}", std::process::id()));
+    let krate = write_crate_with(&dir, NANBOX);
+    let bin = dir.join("acc-c");
+    common::translate(&krate, &bin);
+    let cases: &[(&str, &str, &str)] = &[
+        // Integers only, then integers that outgrow 48 bits and go on as floats.
+        ("+-<", "0", "100000"),
+        ("*-<", "1", "60"),
+        ("*-<", "-3", "70"),
+        // Floats and integers mixed in the loop; halving; truncating back.
+        ("f+h-<", "1", "300"),
+        ("h+-<i", "7", "41"),
+        ("+~f~-<", "2", "30"),
+        // NaN: a float NaN is not a boxed integer; its bits are the result.
+        ("n+-<", "0", "10"),
+        ("n.", "0", "0"),
+        ("ni.", "0", "0"),
+        // The bits of a word read as an integer, in a loop.
+        ("~f~b-<", "0", "25"),
+        ("fb.", "-5", "-9"),
+        ("~fh~b.", "3", "7"),
+        ("+?", "1", "2"),
+        ("", "-140737488355328", "5"),
+        ("*.", "140737488355327", "0"),
+    ];
+    for (prog, x, y) in cases {
+        let plain = run(&bin, &["--no-jit"], &[prog, x, y]);
+        assert_eq!(
+            plain.0 == 0,
+            !prog.contains('?'),
+            "{prog} {x} {y}: {plain:?}"
+        );
+        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+            assert_eq!(
+                run(&bin, mode, &[prog, x, y]),
+                plain,
+                "{prog} {x} {y} {mode:?}"
+            );
+        }
+    }
+    // The loops were compiled, not interpreted.
+    let log = dir.join("jit.log");
+    let log_s = log.to_str().unwrap();
+    for prog in ["f+h-<", "~f~b-<"] {
+        run(&bin, &["--jit-log", log_s], &[prog, "1", "100"]);
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            text.contains("run#0: compiled") && !text.contains("not compiled"),
+            "{prog}:\n{text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -873,7 +873,11 @@ impl Emitter<'_> {
                 asm::set_rax(&mut self.ops, Cond::Ne);
                 asm::mov(&mut self.ops, d, Loc::Reg(RAX));
             }
-            UnOp::IntToPtr | UnOp::PtrToInt => asm::mov(&mut self.ops, d, lx),
+            // A float lives in an xmm register or a stack slot, an integer in a general
+            // register or a stack slot: `mov` between the two kinds is a `movq`.
+            UnOp::IntToPtr | UnOp::PtrToInt | UnOp::FloatToBits | UnOp::BitsToFloat => {
+                asm::mov(&mut self.ops, d, lx)
+            }
             UnOp::FNeg => {
                 asm::mov(&mut self.ops, Loc::Reg(RAX), lx);
                 dynasm!(self.ops ; .arch x64 ; btc rax, 63);

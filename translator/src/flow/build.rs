@@ -1008,6 +1008,9 @@ impl<'k> Builder<'k> {
                 ));
             }
         }
+        if let Some((c, ty)) = primitive_const(&segs) {
+            return Ok((Operand::Const(c, ty.clone()), ty));
+        }
         let key = self.item_key(&segs);
         if let Some(c) = self.k.consts.get(&key) {
             let ty = resolve_type(self.k, self.self_ty.as_deref(), &c.ty, c.file, &c.module)?;
@@ -2885,6 +2888,14 @@ impl<'k> Builder<'k> {
         if segs.len() == 1 && self.lookup(&last).is_none() && self.poisoned.contains(&last) {
             return Err(self.follow_on());
         }
+        if let Some((prim, arg_ty, ty)) = float_bits_fn(&segs) {
+            if c.args.len() != 1 {
+                return Err(self.err(c, format!("`{}` takes one argument", segs.join("::"))));
+            }
+            let (a, at) = self.expr(&c.args[0], Some(&arg_ty))?;
+            self.check_ty(&strip_scalar_ref(at), &arg_ty, &c.args[0])?;
+            return Ok((self.emit(OpKind::Prim(prim), vec![a], ty.clone(), sp), ty));
+        }
         let key = self.item_key(&segs);
         if self.k.fns.contains_key(&key) {
             return self.call_crate_fn(&key, c, sp, false);
@@ -2990,6 +3001,14 @@ impl<'k> Builder<'k> {
                     MethodRet::OptionSame => Ty::Option(Box::new(Ty::Int(*it))),
                 };
                 Ok((self.emit(OpKind::Prim(prim), args, ret.clone(), sp), ret))
+            }
+            (Ty::F64, "to_bits", 0) => {
+                let t = Ty::Int(IntTy::U64);
+                Ok((self.emit(OpKind::Prim(Prim::FloatToBits), vec![self.held(held)], t.clone(), sp), t))
+            }
+            (Ty::F64, "is_nan", 0) => {
+                let x = self.held(held);
+                Ok((self.emit(OpKind::Prim(Prim::FloatNe), vec![x.clone(), x], Ty::Bool, sp), Ty::Bool))
             }
             (t, "len", 0) if t.item().is_some() => Ok((self.emit(OpKind::Len, vec![self.held(held)], Ty::Int(IntTy::Usize), sp), Ty::Int(IntTy::Usize))),
             (t, "is_empty", 0) if t.item().is_some() => {
@@ -3450,6 +3469,65 @@ fn int_method(name: &str) -> Option<(Prim, usize, MethodRet)> {
     })
 }
 
+/// `f64::to_bits(x)` and `f64::from_bits(u)` called by path: the op, the argument's
+/// type and the result's.
+fn float_bits_fn(segs: &[String]) -> Option<(Prim, Ty, Ty)> {
+    match segs {
+        [f, m] if f == "f64" && m == "to_bits" => {
+            Some((Prim::FloatToBits, Ty::F64, Ty::Int(IntTy::U64)))
+        }
+        [f, m] if f == "f64" && m == "from_bits" => {
+            Some((Prim::FloatFromBits, Ty::Int(IntTy::U64), Ty::F64))
+        }
+        _ => None,
+    }
+}
+
+/// The associated constants of the primitive types (`i64::MAX`, `u8::MIN`, `u32::BITS`,
+/// `f64::NAN`, `f64::INFINITY`, `f64::EPSILON`, ...) and the constants of
+/// `std::f64::consts`, also named from `std::` or `core::`.
+fn primitive_const(segs: &[String]) -> Option<(Const, Ty)> {
+    let segs = match segs {
+        [root, rest @ ..] if root == "std" || root == "core" => rest,
+        s => s,
+    };
+    let float = |x: f64| Some((Const::Float(x), Ty::F64));
+    match segs {
+        [f, consts, c] if f == "f64" && consts == "consts" => {
+            use std::f64::consts::*;
+            float(match c.as_str() {
+                "PI" => PI,
+                "TAU" => TAU,
+                "E" => E,
+                "LN_2" => LN_2,
+                "LN_10" => LN_10,
+                "SQRT_2" => SQRT_2,
+                _ => return None,
+            })
+        }
+        [f, c] if f == "f64" => float(match c.as_str() {
+            "NAN" => f64::NAN,
+            "INFINITY" => f64::INFINITY,
+            "NEG_INFINITY" => f64::NEG_INFINITY,
+            "EPSILON" => f64::EPSILON,
+            "MAX" => f64::MAX,
+            "MIN" => f64::MIN,
+            "MIN_POSITIVE" => f64::MIN_POSITIVE,
+            _ => return None,
+        }),
+        [t, c] => {
+            let it = IntTy::from_name(t)?;
+            match c.as_str() {
+                "MIN" => Some((Const::Int(it.min()), Ty::Int(it))),
+                "MAX" => Some((Const::Int(it.max()), Ty::Int(it))),
+                "BITS" => Some((Const::Int(it.bits() as i128), Ty::Int(IntTy::U32))),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 fn assign_op(op: syn::BinOp) -> syn::BinOp {
     use syn::BinOp as B;
     match op {
@@ -3690,6 +3768,9 @@ pub fn const_eval(
             }))
         }
         E::Path(p) => {
+            if let Some((c, _)) = primitive_const(&path_segments(&p.path)) {
+                return Some(c);
+            }
             let name = k.resolve(module, &path_segments(&p.path), None)?;
             let c = k.consts.get(&name)?;
             if stack.contains(&name) {

@@ -541,6 +541,8 @@ fn prim(p: Prim, a: &[Value], ity: Option<IntTy>, rty: &Ty) -> E<Value> {
         FloatLe => Value::Bool(float(&a[0])? <= float(&a[1])?),
         FloatGt => Value::Bool(float(&a[0])? > float(&a[1])?),
         FloatGe => Value::Bool(float(&a[0])? >= float(&a[1])?),
+        FloatToBits => Value::Int(float(&a[0])?.to_bits() as i128),
+        FloatFromBits => Value::Float(f64::from_bits(int(&a[0])? as u64)),
         BoolNot => Value::Bool(!boolean(&a[0])?),
         BoolEq => Value::Bool(boolean(&a[0])? == boolean(&a[1])?),
         BoolNe => Value::Bool(boolean(&a[0])? != boolean(&a[1])?),

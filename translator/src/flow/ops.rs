@@ -6,6 +6,8 @@
 //! build, kept in translated binaries): `int_add` and friends panic on overflow,
 //! `int_*_wrap` wrap, `int_*_checked` give an `Option`. Division and remainder by zero
 //! panic. Indexing out of bounds panics. A panic ends the function with an error.
+//! `float_to_bits` (`f64` to `u64`) and `float_from_bits` (`u64` to `f64`) keep every
+//! bit, NaN payloads included.
 
 use super::types::Ty;
 use std::fmt;
@@ -41,6 +43,7 @@ prims! {
     FloatDiv => "float_div", FloatRem => "float_rem", FloatNeg => "float_neg",
     FloatEq => "float_eq", FloatNe => "float_ne", FloatLt => "float_lt", FloatLe => "float_le",
     FloatGt => "float_gt", FloatGe => "float_ge",
+    FloatToBits => "float_to_bits", FloatFromBits => "float_from_bits",
     BoolNot => "bool_not", BoolEq => "bool_eq", BoolNe => "bool_ne", BoolAnd => "bool_and",
     BoolOr => "bool_or", BoolXor => "bool_xor",
     CharEq => "char_eq", CharNe => "char_ne", CharLt => "char_lt", CharLe => "char_le",

@@ -1006,7 +1006,11 @@ pub fn entry({params}) -> {ret} {{
         let x = self.green(&a[0]);
         let y = a.get(1).map(|o| self.green(o)).unwrap_or_default();
         let name = p.name();
-        Ok(if let Some(op) = int_op(p) {
+        Ok(if p == Prim::FloatToBits {
+            format!("f64::to_bits({x})")
+        } else if p == Prim::FloatFromBits {
+            format!("f64::from_bits({x})")
+        } else if let Some(op) = int_op(p) {
             if int_cmp(p) {
                 format!("rt::green::cmp(IntOp::{op}, {x}, {y})")
             } else if name.ends_with("_checked") {
@@ -1054,6 +1058,8 @@ pub fn entry({params}) -> {ret} {{
                 _ => return Err(self.err(sp, format!("`{name}` on a `{t0}`"))),
             };
             format!("cx.int(IntOp::{op}, rt::IntTy::{it}, &{x}, &{y})?")
+        } else if matches!(p, Prim::FloatToBits | Prim::FloatFromBits) {
+            format!("cx.float_bits({}, &{x})?", p == Prim::FloatToBits)
         } else if let Some(o) = name.strip_prefix("float_") {
             format!("cx.float_op({o:?}, &{x}, &{y})?")
         } else if let Some(o) = name.strip_prefix("bool_") {
