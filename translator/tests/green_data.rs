@@ -389,6 +389,9 @@ cases! {
     green_struct_with_a_lifetime:
         "#[derive(Clone, PartialEq)]\npub struct Code<'a> {\n    pub ops: &'a [i64],\n}\n\n#[portal(greens(funcs, f))]\npub fn run(funcs: &[Code], f: usize) -> i64 {\n    funcs[f].ops[0]\n}\n",
         "green data must be of types without lifetimes";
+    green_struct_made_by_a_call:
+        "#[derive(Clone, PartialEq)]\npub struct Code {\n    pub ops: Vec<i64>,\n}\n\n#[residual]\n#[elidable]\npub fn first(funcs: &[Code]) -> Code {\n    funcs[0].clone()\n}\n\n#[portal(greens(funcs))]\npub fn run(funcs: &[Code], x: i64) -> i64 {\n    let code = first(funcs);\n    code.ops[0] + x\n}\n",
+        "which the JIT cannot hold as a green value";
     green_vector_used_as_red:
         "#[derive(Clone, PartialEq)]\npub struct Code {\n    pub ops: Vec<i64>,\n}\n\n#[residual]\npub fn sum(v: &[i64]) -> i64 {\n    v.iter().sum()\n}\n\n#[portal(greens(code))]\npub fn run(code: &Code, x: i64) -> i64 {\n    sum(&code.ops) + x\n}\n",
         "the JIT cannot make red vectors from green data";

@@ -830,6 +830,11 @@ pub fn entry({params}) -> {ret} {{
                     ));
                 }
                 OpKind::ResidualCall(f) => {
+                    let rt = self.ty(op.result);
+                    if !self.t.green_is_owned(&rt) {
+                        // Green structs and vectors point into interned green data.
+                        return Err(self.err(sp, format!("`{f}` returns a `{rt}`, which the JIT cannot hold as a green value")).help("return an index into the green data, or a scalar"));
+                    }
                     let root = self.t.root.clone();
                     let args = self.call_args(f, a, sp, false)?;
                     format!("{root}::{f}({})", args.join(", "))
