@@ -99,11 +99,7 @@ impl Types<'_> {
     /// clones green values, so they must be `Clone`).
     pub fn owned_enums(&self, t: &Ty, out: &mut Vec<String>) {
         match norm(t) {
-            Ty::Adt(n) if self.k.enums.contains_key(&n) => {
-                if !out.contains(&n) {
-                    out.push(n)
-                }
-            }
+            Ty::Adt(n) if self.k.enums.contains_key(&n) && !out.contains(&n) => out.push(n),
             Ty::Tuple(ts) => ts.iter().for_each(|t| self.owned_enums(t, out)),
             Ty::Option(x) => self.owned_enums(&x, out),
             Ty::Result(a, b) => {
