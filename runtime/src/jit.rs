@@ -257,7 +257,9 @@ pub struct Jit {
     messages: RefCell<(Vec<String>, HashMap<String, usize>)>,
     /// By portal, then green key (looked up on every portal call, without copying the key).
     units: RefCell<HashMap<&'static str, backend::FastMap<Vec<u64>, UnitEntry>>>,
-    interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<&'static [u8]>>>,
+    /// By (address, length, type) of interned data: the addresses of the copies made
+    /// of it (see [`Jit::intern`]).
+    interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<usize>>>,
     /// The copies `intern` made (address, length, type): immutable for the process's
     /// life, so interning one is itself, found without comparing contents.
     copies: RefCell<std::collections::HashSet<(usize, usize, std::any::TypeId)>>,
@@ -366,10 +368,13 @@ impl Jit {
 
     /// A process-lifetime copy of green data: equal contents at the same address give the
     /// same copy, so the copy's address can be part of a green key and compiled code can
-    /// keep pointing at it. A copy is its own interned form (compiled code passes copies
-    /// to recursive portal calls): found in constant time, so a call's green key does
-    /// not cost the size of the program, and every depth of a recursion shares its units.
-    pub fn intern<T: Copy + PartialEq + 'static>(&self, s: &[T]) -> &'static [T] {
+    /// keep pointing at it. The copy is a clone (a deep copy: structs holding vectors are
+    /// copied whole) that is never written or freed; data that differs from every copy
+    /// made at its address is cloned into a new one. A copy is its own interned form
+    /// (compiled code passes copies to recursive portal calls, and green reads borrow
+    /// from them): found in constant time, so a call's green key does not cost the size
+    /// of the program, and every depth of a recursion shares its units.
+    pub fn intern<T: Clone + PartialEq + 'static>(&self, s: &[T]) -> &'static [T] {
         let key = (s.as_ptr() as usize, s.len(), std::any::TypeId::of::<T>());
         if self.copies.borrow().contains(&key) {
             // SAFETY: `key` names a leaked copy of `s.len()` values of `T`, never freed
@@ -378,21 +383,21 @@ impl Jit {
         }
         let mut map = self.interned.borrow_mut();
         let list = map.entry(key).or_default();
-        for bytes in list.iter() {
-            let t: &'static [T] =
-                unsafe { std::slice::from_raw_parts(bytes.as_ptr() as *const T, s.len()) };
+        for &addr in list.iter() {
+            // SAFETY: the copies listed under `key` are leaked slices of `s.len()`
+            // values of `T` (the key's type), never freed or written.
+            let t: &'static [T] = unsafe { std::slice::from_raw_parts(addr as *const T, s.len()) };
             if t == s {
                 return t;
             }
         }
         let copy: &'static [T] = Box::leak(s.to_vec().into_boxed_slice());
-        self.copies
-            .borrow_mut()
-            .insert((copy.as_ptr() as usize, copy.len(), std::any::TypeId::of::<T>()));
-        let bytes = unsafe {
-            std::slice::from_raw_parts(copy.as_ptr() as *const u8, std::mem::size_of_val(copy))
-        };
-        list.push(bytes);
+        self.copies.borrow_mut().insert((
+            copy.as_ptr() as usize,
+            copy.len(),
+            std::any::TypeId::of::<T>(),
+        ));
+        list.push(copy.as_ptr() as usize);
         copy
     }
 
@@ -805,7 +810,10 @@ mod tests {
         assert_eq!(jit.intern(&code).as_ptr(), copy.as_ptr());
         // What compiled code passes on to a recursive call: the same copy back.
         assert_eq!(jit.intern(copy).as_ptr(), copy.as_ptr());
-        assert_eq!(jit.intern(&copy[1..]).as_ptr(), jit.intern(&copy[1..]).as_ptr());
+        assert_eq!(
+            jit.intern(&copy[1..]).as_ptr(),
+            jit.intern(&copy[1..]).as_ptr()
+        );
         assert_ne!(jit.intern(&copy[1..]).as_ptr(), copy[1..].as_ptr());
         // Changed contents at the same address are a new copy.
         let mut code = code;
@@ -814,5 +822,43 @@ mod tests {
         assert_ne!(changed.as_ptr(), copy.as_ptr());
         assert_eq!(changed[5], -1);
         assert_eq!(copy[5], 5);
+    }
+
+    #[test]
+    fn green_data_that_is_not_copy_is_cloned_once() {
+        #[derive(Clone, PartialEq, Debug)]
+        struct Code {
+            ops: Vec<i64>,
+            name: String,
+        }
+        let jit = Jit::new(Options::default());
+        let mut funcs = vec![
+            Code {
+                ops: vec![1, 2, 3],
+                name: "main".into(),
+            },
+            Code {
+                ops: vec![],
+                name: "f".into(),
+            },
+        ];
+        let copy = jit.intern(&funcs);
+        assert_eq!(copy, &funcs[..]);
+        assert_ne!(copy[0].ops.as_ptr(), funcs[0].ops.as_ptr());
+        assert_eq!(jit.intern(&funcs).as_ptr(), copy.as_ptr());
+        assert_eq!(jit.intern(copy).as_ptr(), copy.as_ptr());
+        // A change deep inside is new data: a new copy, the old one unchanged.
+        funcs[0].ops[2] = 4;
+        let changed = jit.intern(&funcs);
+        assert_ne!(changed.as_ptr(), copy.as_ptr());
+        assert_eq!(changed[0].ops, [1, 2, 4]);
+        assert_eq!(copy[0].ops, [1, 2, 3]);
+        // One struct: a slice of one.
+        let one = &jit.intern(std::slice::from_ref(&funcs[1]))[0];
+        assert_eq!(one.name, "f");
+        assert_eq!(
+            &jit.intern(std::slice::from_ref(one))[0] as *const Code,
+            one as *const Code
+        );
     }
 }

@@ -229,6 +229,13 @@ impl<T> GreenKey for &'static [T] {
         out.push(self.len() as u64);
     }
 }
+/// Green structs, vectors and arrays are borrowed from interned data (never written or
+/// freed): the address stands for the contents.
+impl<T> GreenKey for &'static T {
+    fn key(&self, out: &mut Vec<u64>) {
+        out.push(*self as *const T as u64);
+    }
+}
 impl GreenKey for &'static str {
     fn key(&self, out: &mut Vec<u64>) {
         out.push(self.as_ptr() as u64);

@@ -383,13 +383,15 @@ impl<'a> Types<'a> {
         Ok(format!(
             "{fields}const KINDS_{i}: &[rt::Kind] = &[{kinds}];
 #[allow(unused_variables)]
-fn enc_{i}(v: &{rust}, fr: *mut rt::Frame, w: &mut Vec<u64>) {{ {enc} }}
+fn enc_{i}(v: &{borrowed}, fr: *mut rt::Frame, w: &mut Vec<u64>) {{ {enc} }}
 #[allow(unused_variables)]
 fn dec_{i}(w: &mut dyn Iterator<Item = u64>, fr: *mut rt::Frame) -> {rust} {{ {dec} }}
 #[allow(unused_variables, dead_code)]
 fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
 ",
-            kinds = kinds_s.join(", ")
+            kinds = kinds_s.join(", "),
+            // Encoding reads a borrowed slice of any lifetime (a red portal argument).
+            borrowed = rust.replace("&'static ", "&'_ ")
         ))
     }
 

@@ -9,6 +9,7 @@
 //! - [`generate`]: the whole frontend of a crate, formatted.
 //! - [`crate_files`]: the generated crate around it (Cargo.toml, main.rs).
 
+pub mod green;
 pub mod layout;
 pub mod package;
 
@@ -161,9 +162,21 @@ impl<'a, 'b> Gen<'a, 'b> {
     fn ty(&self, v: Var) -> Ty {
         norm(self.g().ty(v))
     }
-    /// The Rust type of a green variable (variant tags are `i64`).
+    /// The Rust type of a green variable (variant tags are `i64`; see [`green`]). The
+    /// generated code clones green values, so the enums they hold must be `Clone`.
     fn green_ty(&self, v: Var, span: Span) -> R<String> {
-        self.t.rust(&self.ty(v)).map_err(|m| self.err(span, m))
+        let t = self.ty(v);
+        let mut enums = Vec::new();
+        self.t.owned_enums(&t, &mut enums);
+        for e in enums {
+            green::require(
+                self.k,
+                &Ty::Adt(e),
+                &["Clone"],
+                "the JIT copies its green values",
+            )?;
+        }
+        self.t.green(&t).map_err(|m| self.err(span, m))
     }
     fn state_ty(&self, v: Var) -> R<String> {
         if self.red(v) {
@@ -195,6 +208,7 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// A green operand as a Rust expression.
     fn green(&self, o: &Operand) -> String {
         match o {
+            Operand::Var(v) if self.t.green_is_ref(&self.ty(*v)) => var(*v),
             Operand::Var(v) => format!("{}.clone()", var(*v)),
             Operand::Const(c, t) => self.literal(c, t),
         }
@@ -215,6 +229,10 @@ impl<'a, 'b> Gen<'a, 'b> {
                     }
                 }
                 self.t.kinds(&t).map_err(|m| self.err(span, m))?;
+                if !self.t.green_is_owned(&t) {
+                    return Err(self.err(span, format!("a `{}` read from green data is used where a red value is needed; the JIT cannot make red vectors from green data yet", norm(&t)))
+                        .help("read its items with green indexes (they are green), or build the red vector inside the portal"));
+                }
                 let i = self.t.id(&t);
                 Ok(format!("lift_{i}(&{})?", self.green(o)))
             }
@@ -274,6 +292,8 @@ impl<'a, 'b> Gen<'a, 'b> {
             for v in &data.inputs {
                 if !self.red(*v) {
                     let t = self.ty(*v);
+                    // Green structs, vectors and arrays are borrowed from interned
+                    // data: their address stands for their contents.
                     if !matches!(
                         t,
                         Ty::Int(_)
@@ -282,8 +302,11 @@ impl<'a, 'b> Gen<'a, 'b> {
                             | Ty::F64
                             | Ty::Unit
                             | Ty::Slice(_)
+                            | Ty::Vec(_)
+                            | Ty::Array(..)
                             | Ty::Str
-                    ) && !self.is_tag(*v)
+                    ) && !self.t.is_struct(&t)
+                        && !self.is_tag(*v)
                     {
                         unkeyable.get_or_insert((*v, t));
                     }
@@ -296,7 +319,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                     let name = g.var_names[v.0 as usize].clone().unwrap_or_else(|| var(*v));
                     return Err(self.err(
                         data.ops.first().map(|o| o.span).unwrap_or(g.span),
-                        format!("the green value `{name}` of type `{t}` is live at a merge point; the JIT can only key states on integers, bools, chars, floats, slices and strings"),
+                        format!("the green value `{name}` of type `{t}` is live at a merge point; the JIT can only key states on integers, bools, chars, floats, strings and green data (slices, vectors, arrays, structs)"),
                     ));
                 }
                 Some(_) => {}
@@ -428,12 +451,30 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         for (i, ((name, ty), v)) in g.params.iter().zip(&start.inputs).enumerate() {
             let t = norm(ty);
             if self.p.greens.contains(name) {
+                // Green data is interned: compared with the copies made before and
+                // cloned into a new one when it differs (see `Jit::intern`).
+                let why = format!(
+                    "the green portal parameter `{name}` is copied and compared by the JIT"
+                );
+                let by_ref = matches!(&fi.item.sig.inputs[i], syn::FnArg::Typed(pt) if matches!(&*pt.ty, syn::Type::Reference(_)));
                 let value = match &t {
-                    Ty::Slice(_) => format!("jit.intern(p{i})"),
+                    Ty::Slice(x) => {
+                        green::require(self.k, x, &["Clone", "PartialEq"], &why)?;
+                        format!("jit.intern(p{i})")
+                    }
+                    Ty::Vec(x) => {
+                        green::require(self.k, x, &["Clone", "PartialEq"], &why)?;
+                        format!("jit.intern(&p{i}[..])")
+                    }
+                    Ty::Adt(_) if self.t.is_struct(&t) => {
+                        green::require(self.k, &t, &["Clone", "PartialEq"], &why)?;
+                        let r = if by_ref { format!("p{i}") } else { format!("&p{i}") };
+                        format!("&jit.intern(std::slice::from_ref({r}))[0]")
+                    }
                     Ty::Int(_) | Ty::Bool | Ty::Char | Ty::F64 => format!("p{i}"),
                     _ => {
                         return Err(self.err(g.span, format!(
-                            "the green parameter `{name}` has type `{t}`; green portal parameters must be integers, bools, chars, floats or slices of them"
+                            "the green parameter `{name}` has type `{t}`; green portal parameters must be integers, bools, chars, floats, slices, vectors or structs"
                         )))
                     }
                 };
@@ -732,14 +773,42 @@ pub fn entry({params}) -> {ret} {{
                     self.t.rust(t).map_err(|m| self.err(sp, m))?
                 ),
                 OpKind::SameAs | OpKind::Copy | OpKind::Hint(_) => self.green(&a[0]),
-                OpKind::GetItem => format!(
-                    "rt::green::index(&{}[..], {} as usize)?",
-                    var_or(&a[0], self),
-                    self.green(&a[1])
-                ),
+                OpKind::GetItem => {
+                    let item = self.ty(op.result);
+                    if self.t.green_is_owned(&item) {
+                        format!(
+                            "rt::green::index(&{}[..], {} as usize)?",
+                            var_or(&a[0], self),
+                            self.green(&a[1])
+                        )
+                    } else {
+                        // Borrowed from the green data, as it is.
+                        let read = self
+                            .t
+                            .from_ref(&item, "r", 0)
+                            .map_err(|m| self.err(sp, m))?;
+                        format!(
+                            "{{ let s = &{}[..]; let i = {} as usize; match s.get(i) {{ Some(r) => {read}, None => return Err(Stop::panic(format!(\"index out of bounds: the len is {{}} but the index is {{}}\", s.len(), i))) }} }}",
+                            var_or(&a[0], self),
+                            self.green(&a[1])
+                        )
+                    }
+                }
+                OpKind::GetField(name) => {
+                    let st = arg_ty(0);
+                    if !self.t.is_struct(&st) {
+                        return Err(self.err(sp, format!("`getfield.{name}` of a `{st}`")));
+                    }
+                    let fty = self.ty(op.result);
+                    let place = format!("(&{}.{name})", var_or(&a[0], self));
+                    self.t
+                        .from_ref(&fty, &place, 0)
+                        .map_err(|m| self.err(sp, m))?
+                }
                 OpKind::Len => format!("({}.len())", var_or(&a[0], self)),
                 OpKind::NewVariant(_, vn) => {
                     let t = self.ty(op.result);
+                    self.owned_variant(&t, sp)?;
                     let vs = self.t.variants(&t).map_err(|m| self.err(sp, m))?;
                     let v = vs
                         .iter()
@@ -760,6 +829,7 @@ pub fn entry({params}) -> {ret} {{
                 }
                 OpKind::VariantField(vn, i) => {
                     let t = arg_ty(0);
+                    self.owned_variant(&t, sp)?;
                     let vs = self.t.variants(&t).map_err(|m| self.err(sp, m))?;
                     let v = vs
                         .iter()
@@ -784,6 +854,9 @@ pub fn entry({params}) -> {ret} {{
                     let parts: Vec<String> = a.iter().map(|o| self.green(o)).collect();
                     format!("({},)", parts.join(", "))
                 }
+                OpKind::TupleGet(i) if self.t.green_is_ref(&self.ty(op.result)) => {
+                    format!("{}.{i}", var_or(&a[0], self))
+                }
                 OpKind::TupleGet(i) => format!("{}.{i}.clone()", var_or(&a[0], self)),
                 OpKind::GlobalMergePoint(_) => "()".into(),
                 OpKind::Panic => {
@@ -796,6 +869,11 @@ pub fn entry({params}) -> {ret} {{
                     ));
                 }
                 OpKind::ResidualCall(f) => {
+                    let rt = self.ty(op.result);
+                    if !self.t.green_is_owned(&rt) {
+                        // Green structs and vectors point into interned green data.
+                        return Err(self.err(sp, format!("`{f}` returns a `{rt}`, which the JIT cannot hold as a green value")).help("return an index into the green data, or a scalar"));
+                    }
                     let root = self.t.root.clone();
                     let args = self.call_args(f, a, sp, false)?;
                     format!("{root}::{f}({})", args.join(", "))
@@ -1002,6 +1080,30 @@ pub fn entry({params}) -> {ret} {{
         Ok(self.t.id(t))
     }
 
+    /// A green enum of the crate is a value (see [`green`]): variants holding green data
+    /// (structs, vectors) would be copies of it, which the JIT does not make.
+    fn owned_variant(&self, t: &Ty, sp: Span) -> R<()> {
+        let Ok(vs) = self.t.variants(t) else {
+            return Ok(());
+        };
+        if matches!(t, Ty::Adt(_))
+            && vs
+                .iter()
+                .flat_map(|v| &v.fields)
+                .any(|f| !self.t.green_is_owned(f))
+        {
+            return Err(self
+                .err(
+                    sp,
+                    format!(
+                        "the JIT cannot hold green data (structs, vectors) in a green `{t}` yet"
+                    ),
+                )
+                .help("keep the green data in a local, or an index into it in the enum"));
+        }
+        Ok(())
+    }
+
     fn green_prim(&self, p: Prim, a: &[Operand], sp: Span) -> R<String> {
         let x = self.green(&a[0]);
         let y = a.get(1).map(|o| self.green(o)).unwrap_or_default();
@@ -1125,6 +1227,27 @@ pub fn entry({params}) -> {ret} {{
                 },
                 syn::FnArg::Receiver(r) => r.reference.is_some(),
             };
+            let t = norm(self.g().operand_ty(o));
+            if !decoded && !self.t.green_is_owned(&t) {
+                // Green data is borrowed (see [`green`]): passed on as the reference it
+                // is, to a parameter that borrows it the same way.
+                let borrows = match p {
+                    syn::FnArg::Typed(pt) => match &*pt.ty {
+                        syn::Type::Reference(r) => {
+                            matches!(t, Ty::Adt(_) | Ty::Array(..))
+                                || (matches!(t, Ty::Vec(_))
+                                    && matches!(&*r.elem, syn::Type::Slice(_)))
+                        }
+                        _ => false,
+                    },
+                    syn::FnArg::Receiver(r) => r.reference.is_some(),
+                };
+                if !borrows {
+                    return Err(self.err(sp, format!("`{f}` is given a green `{t}` read from green data, which the JIT does not copy")).help(format!("make `{f}` take a reference (`&[T]` for a vector)")));
+                }
+                out.push(e);
+                continue;
+            }
             out.push(if by_ref { format!("&{e}") } else { e });
         }
         Ok(out)

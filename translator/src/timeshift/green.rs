@@ -1,0 +1,224 @@
+//! Green data in generated code: the Rust form of a green value, reads of green data,
+//! and the traits the generated code needs of the interpreter's types.
+//!
+//! Green aggregates are never made while compiling (the binding-time analysis makes
+//! every `Vec`, array and struct construction red), so every green struct, vector or
+//! array is part of green data the portal was given: a green portal parameter, which
+//! the entry interns into a copy that lives as long as the process and is never written
+//! (`Jit::intern`). A green value of such a type is therefore a `&'static` reference
+//! into that copy: a struct is `&'static S`, a `Vec<T>` or slice `&'static [T]`, an
+//! array `&'static [T; N]`. Scalars and the crate's enums are values; tuples, `Option`
+//! and `Result` hold the green forms of their parts. Reading a field or an item of green
+//! data borrows it again (constant time, whatever the size of the data).
+
+use super::layout::{norm, Types};
+use crate::diag::Diagnostic;
+use crate::flow::model::Span;
+use crate::flow::types::Ty;
+use crate::source::Crate;
+
+impl Types<'_> {
+    /// The Rust type of a green value of type `t` (see the module's documentation).
+    pub fn green(&self, t: &Ty) -> Result<String, String> {
+        Ok(match norm(t) {
+            Ty::Vec(x) | Ty::Slice(x) => format!("&'static [{}]", self.rust(&x)?),
+            Ty::Array(..) => format!("&'static {}", self.rust(t)?),
+            Ty::Adt(n) if self.k.structs.contains_key(&n) => {
+                format!("&'static {}", self.rust(t)?)
+            }
+            Ty::Tuple(ts) => {
+                let parts: Result<Vec<String>, String> = ts.iter().map(|t| self.green(t)).collect();
+                format!("({},)", parts?.join(", "))
+            }
+            Ty::Option(x) => format!("Option<{}>", self.green(&x)?),
+            Ty::Result(a, b) => format!("Result<{}, {}>", self.green(&a)?, self.green(&b)?),
+            t => self.rust(&t)?,
+        })
+    }
+
+    /// Whether the green form of `t` is a reference of its own (a struct, vector or
+    /// array): it is copied as it is (`.clone()` would clone what it points to).
+    pub fn green_is_ref(&self, t: &Ty) -> bool {
+        matches!(norm(t), Ty::Vec(_) | Ty::Array(..)) || self.is_struct(t)
+    }
+
+    /// Whether the green form of `t` is a value of its Rust type (it borrows nothing).
+    pub fn green_is_owned(&self, t: &Ty) -> bool {
+        match (self.green(t), self.rust(t)) {
+            (Ok(g), Ok(r)) => g == r,
+            _ => false,
+        }
+    }
+
+    /// The green form of the green data `r` points to: `r` is a Rust expression of type
+    /// `&'static T` for the Rust type `T` of `t`. `depth` keeps nested bindings apart.
+    pub fn from_ref(&self, t: &Ty, r: &str, depth: usize) -> Result<String, String> {
+        let x = format!("r{depth}");
+        Ok(match norm(t) {
+            Ty::Int(_) | Ty::Bool | Ty::F64 | Ty::Char | Ty::Unit | Ty::Never | Ty::Str => {
+                format!("(*{r})")
+            }
+            Ty::Slice(_) => format!("(*{r})"),
+            Ty::Vec(_) => format!("(&{r}[..])"),
+            Ty::Array(..) => r.to_string(),
+            Ty::Adt(n) if self.k.structs.contains_key(&n) => r.to_string(),
+            Ty::Tuple(ts) => {
+                let parts: Result<Vec<String>, String> = ts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| self.from_ref(t, &format!("(&{x}.{i})"), depth + 1))
+                    .collect();
+                format!("{{ let {x} = {r}; ({},) }}", parts?.join(", "))
+            }
+            Ty::Option(t) => format!(
+                "{r}.as_ref().map(|{x}| {})",
+                self.from_ref(&t, &x, depth + 1)?
+            ),
+            Ty::Result(a, b) => format!(
+                "match {r} {{ Ok({x}) => Ok({}), Err({x}) => Err({}) }}",
+                self.from_ref(&a, &x, depth + 1)?,
+                self.from_ref(&b, &x, depth + 1)?
+            ),
+            t => {
+                if !self.green_is_owned(&t) {
+                    return Err(format!(
+                        "the JIT cannot read a green `{t}` out of green data yet: its structs or vectors would be copied"
+                    ));
+                }
+                format!("{r}.clone()")
+            }
+        })
+    }
+
+    /// The crate's enums a green value of type `t` holds by value (the generated code
+    /// clones green values, so they must be `Clone`).
+    pub fn owned_enums(&self, t: &Ty, out: &mut Vec<String>) {
+        match norm(t) {
+            Ty::Adt(n) if self.k.enums.contains_key(&n) && !out.contains(&n) => out.push(n),
+            Ty::Tuple(ts) => ts.iter().for_each(|t| self.owned_enums(t, out)),
+            Ty::Option(x) => self.owned_enums(&x, out),
+            Ty::Result(a, b) => {
+                self.owned_enums(&a, out);
+                self.owned_enums(&b, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The definition of the crate's struct or enum `name`: its file, attributes, generics
+/// and where its name is.
+fn type_item<'k>(
+    k: &'k Crate,
+    name: &str,
+) -> Option<(u32, &'k [syn::Attribute], &'k syn::Generics, Span)> {
+    fn find<'k>(
+        k: &'k Crate,
+        file: u32,
+        items: &'k [syn::Item],
+        name: &str,
+    ) -> Option<(u32, &'k [syn::Attribute], &'k syn::Generics, Span)> {
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if s.ident == name => {
+                    return Some((file, &s.attrs, &s.generics, k.span(file, s.ident.span())))
+                }
+                syn::Item::Enum(e) if e.ident == name => {
+                    return Some((file, &e.attrs, &e.generics, k.span(file, e.ident.span())))
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        if let Some(r) = find(k, file, inner, name) {
+                            return Some(r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+    (0..k.files.len() as u32).find_map(|f| find(k, f, &k.files[f as usize].ast.items, name))
+}
+
+/// Whether the crate's type `name` derives or implements the standard trait `tr`
+/// (`Clone`, `PartialEq`), by name.
+pub fn implements(k: &Crate, name: &str, tr: &str) -> bool {
+    fn impls(items: &[syn::Item], name: &str, tr: &str) -> bool {
+        items.iter().any(|item| match item {
+            syn::Item::Impl(i) => {
+                i.trait_
+                    .as_ref()
+                    .is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == tr))
+                    && crate::source::type_name(&i.self_ty).as_deref() == Some(name)
+            }
+            syn::Item::Mod(m) => m
+                .content
+                .as_ref()
+                .is_some_and(|(_, inner)| impls(inner, name, tr)),
+            _ => false,
+        })
+    }
+    let derived = type_item(k, name).is_some_and(|(_, attrs, _, _)| {
+        attrs.iter().any(|a| {
+            a.path().is_ident("derive")
+                && a.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|ps| {
+                    ps.iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == tr))
+                })
+        })
+    });
+    derived || k.files.iter().any(|f| impls(&f.ast.items, name, tr))
+}
+
+/// Check that every struct and enum of the crate in `t` implements each of `traits`
+/// and has no generic parameters; `why` says what needs them. The error points at the
+/// type's definition and says what to derive.
+pub fn require(k: &Crate, t: &Ty, traits: &[&str], why: &str) -> Result<(), Diagnostic> {
+    match norm(t) {
+        Ty::Adt(n) => {
+            let Some((_, _, generics, span)) = type_item(k, &n) else {
+                return Ok(());
+            };
+            if !generics.params.is_empty() {
+                return Err(Diagnostic::new(span, format!("`{n}` has generic parameters, but {why}"))
+                    .label("generic parameters")
+                    .help(format!("green data must be of types without lifetimes or type parameters: give `{n}` owned fields")));
+            }
+            let missing: Vec<&str> = traits
+                .iter()
+                .copied()
+                .filter(|tr| !implements(k, &n, tr))
+                .collect();
+            if !missing.is_empty() {
+                let list = missing.join(", ");
+                return Err(Diagnostic::new(
+                    span,
+                    format!(
+                        "`{n}` does not implement {}, but {why}",
+                        missing
+                            .iter()
+                            .map(|m| format!("`{m}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                )
+                .label(format!("needs `{list}`"))
+                .help(format!("add `#[derive({list})]` to `{n}`")));
+            }
+            Ok(())
+        }
+        Ty::Vec(x) | Ty::Slice(x) | Ty::Array(x, _) | Ty::Option(x) | Ty::Ref(_, x) => {
+            require(k, &x, traits, why)
+        }
+        Ty::Tuple(ts) => ts.iter().try_for_each(|t| require(k, t, traits, why)),
+        Ty::Result(a, b) => {
+            require(k, &a, traits, why)?;
+            require(k, &b, traits, why)
+        }
+        _ => Ok(()),
+    }
+}
