@@ -42,11 +42,21 @@ impl Default for Frame {
     }
 }
 
-impl Drop for Frame {
-    fn drop(&mut self) {
+impl Frame {
+    /// Free what compiled code allocated in the frame and forget a caught panic, so the
+    /// frame can serve another call (its `out` words are left as they are).
+    pub fn reset(&mut self) {
         for v in self.arena.drain(..) {
             unsafe { RVec::free(v) };
         }
+        self.structs.clear();
+        self.panic = None;
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        self.reset();
     }
 }
 

@@ -256,13 +256,17 @@ pub struct Jit {
     primary_full: Cell<bool>,
     messages: RefCell<(Vec<String>, HashMap<String, usize>)>,
     /// By portal, then green key (looked up on every portal call, without copying the key).
-    units: RefCell<HashMap<&'static str, backend::FastMap<Vec<u64>, UnitEntry>>>,
+    units: RefCell<backend::FastMap<&'static str, backend::FastMap<Vec<u64>, UnitEntry>>>,
+    /// Frames of finished portal calls, reset, for the next calls (see [`Jit::frame`]).
+    frames: RefCell<Vec<Box<Frame>>>,
+    /// The buffer green keys are written into (see [`Jit::unit_for`]).
+    key_buf: Cell<Vec<u64>>,
     /// By (address, length, type) of interned data: the addresses of the copies made
     /// of it (see [`Jit::intern`]).
-    interned: RefCell<HashMap<(usize, usize, std::any::TypeId), Vec<usize>>>,
+    interned: RefCell<backend::FastMap<(usize, usize, std::any::TypeId), Vec<usize>>>,
     /// The copies `intern` made (address, length, type): immutable for the process's
     /// life, so interning one is itself, found without comparing contents.
-    copies: RefCell<std::collections::HashSet<(usize, usize, std::any::TypeId)>>,
+    copies: RefCell<backend::FastSet<(usize, usize, std::any::TypeId)>>,
     entries: RefCell<Vec<EntryPoint>>,
     /// Units compiled so far (their names count up).
     compiled: std::cell::Cell<usize>,
@@ -304,9 +308,11 @@ impl Jit {
             fallback: OnceCell::new(),
             primary_full: Cell::new(false),
             messages: RefCell::new((Vec::new(), HashMap::new())),
-            units: RefCell::new(HashMap::new()),
-            interned: RefCell::new(HashMap::new()),
-            copies: RefCell::new(std::collections::HashSet::new()),
+            units: RefCell::new(Default::default()),
+            frames: RefCell::new(Vec::new()),
+            key_buf: Cell::new(Vec::new()),
+            interned: RefCell::new(Default::default()),
+            copies: RefCell::new(Default::default()),
             entries: RefCell::new(Vec::new()),
             compiled: std::cell::Cell::new(0),
             entry_ids: RefCell::new(HashMap::new()),
@@ -401,6 +407,17 @@ impl Jit {
         copy
     }
 
+    /// A frame for a call of compiled code: one a finished call left, or a new one. It
+    /// goes back to the JIT, reset, when the guard drops, so a portal call allocates no
+    /// frame in the steady state.
+    pub fn frame(&self) -> PooledFrame<'_> {
+        let frame = self.frames.borrow_mut().pop().unwrap_or_default();
+        PooledFrame {
+            frame: Some(frame),
+            pool: &self.frames,
+        }
+    }
+
     /// The compiled unit of `portal` for `key`, compiling it from `start` the first
     /// time; `None` when the portal must interpret this key (it could not be compiled,
     /// or the primary backend is full: interpreting beats the fallback engine there).
@@ -414,6 +431,41 @@ impl Jit {
         if let Some(e) = self.units.borrow().get(portal).and_then(|m| m.get(&key)) {
             return *e;
         }
+        self.unit_miss::<E>(portal, key, start)
+    }
+
+    /// [`Jit::unit`] for the green key that `key` writes: written into a buffer the JIT
+    /// keeps, so a call whose unit exists allocates nothing for its key.
+    pub fn unit_for<E: Extension>(
+        &self,
+        portal: &'static str,
+        key: impl FnOnce(&mut Vec<u64>),
+        start: impl FnOnce() -> E::State,
+    ) -> Option<Unit> {
+        self.backend.as_ref()?;
+        let mut buf = self.key_buf.take();
+        buf.clear();
+        key(&mut buf);
+        let found = self
+            .units
+            .borrow()
+            .get(portal)
+            .and_then(|m| m.get(&buf[..]).copied());
+        let unit = match found {
+            Some(e) => e,
+            None => self.unit_miss::<E>(portal, buf.clone(), start),
+        };
+        self.key_buf.set(buf);
+        unit
+    }
+
+    /// Compile (or refuse) the unit of a key seen for the first time, and remember it.
+    fn unit_miss<E: Extension>(
+        &self,
+        portal: &'static str,
+        key: Vec<u64>,
+        start: impl FnOnce() -> E::State,
+    ) -> Option<Unit> {
         let entry = if self.primary_full.get() {
             None
         } else {
@@ -709,6 +761,39 @@ impl Jit {
             _ => {
                 let msg = self.panic_message(frame);
                 panic!("{msg}")
+            }
+        }
+    }
+}
+
+/// A frame lent by [`Jit::frame`] for one call of compiled code.
+pub struct PooledFrame<'a> {
+    frame: Option<Box<Frame>>,
+    pool: &'a RefCell<Vec<Box<Frame>>>,
+}
+
+impl std::ops::Deref for PooledFrame<'_> {
+    type Target = Frame;
+    fn deref(&self) -> &Frame {
+        self.frame.as_ref().expect("a frame until dropped")
+    }
+}
+
+impl std::ops::DerefMut for PooledFrame<'_> {
+    fn deref_mut(&mut self) -> &mut Frame {
+        self.frame.as_mut().expect("a frame until dropped")
+    }
+}
+
+impl Drop for PooledFrame<'_> {
+    fn drop(&mut self) {
+        if let Some(mut f) = self.frame.take() {
+            f.reset();
+            // Deep recursions leave many; a few serve the calls that follow.
+            if let Ok(mut pool) = self.pool.try_borrow_mut() {
+                if pool.len() < 64 {
+                    pool.push(f);
+                }
             }
         }
     }

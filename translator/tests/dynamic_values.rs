@@ -1,10 +1,9 @@
 //! A dynamically typed interpreter in the shape real ones have: tagged values
 //! (`enum Value { None, Bool(bool), Int(i64), Float(f64) }`) in a red stack `Vec<Value>`
 //! made in the portal, a heap `&mut Vec<Value>` shared with recursive portal calls.
-//! A second version keeps its stack and locals in a `Frame` struct built at run time,
-//! changed through `&mut self` methods and lent to a residual helper. Translated as
-//! written; every program gives the plain interpreter's result and heap with the JIT on
-//! either backend.
+//! `targets/dynlang` keeps its stack and locals in a `Frame` struct built at run time.
+//! Translated as written; every program gives the plain interpreter's result and heap
+//! with the JIT on either backend.
 
 mod common;
 use common::rng;
@@ -219,261 +218,6 @@ fn main() -> ExitCode {
 }
 "#;
 
-/// `dynvm` with its stack and locals in a `Frame` struct built at run time.
-const FRAME_LIB: &str = r#"
-//! `framevm`: `dynvm` with its stack and locals in a `Frame` struct made in the portal,
-//! changed through `&mut self` methods and by a residual helper. `l` push locals[i]
-//! (i popped, mod 4); `L` pop i, pop v, locals[i mod 4] = v; `z` the helper: push the
-//! stack's length, set locals[0] to 42.
-//! `0`-`9` push an int; `f` push 0.5; `n` push None; `t` push True; `+` add; `*` multiply;
-//! `<` less than; `-` subtract 1; `d` duplicate; `s` swap; `p` pop; `h` pop to the heap;
-//! `g` push heap[top mod len] (popping the index); `j` back to the start while the
-//! counter `x` is positive (counting it down); `x` push the counter; `c` call: pop `n`;
-//! when it is positive, run the program from the start with the counter `n - 1` and push
-//! its result, else push 0; `.` return the top.
-use hints::{concrete, global_merge_point, portal, residual};
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Value {
-    None,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Error {
-    Type,
-    Overflow,
-    Underflow,
-    TooDeep,
-    BadOp(u8),
-}
-
-pub struct Frame {
-    pub stack: Vec<Value>,
-    pub locals: Vec<Value>,
-    pub calls: i64,
-}
-
-impl Frame {
-    fn push(&mut self, v: Value) {
-        self.stack.push(v);
-    }
-    fn pop(&mut self) -> Result<Value, Error> {
-        match self.stack.pop() {
-            Some(v) => Ok(v),
-            None => Err(Error::Underflow),
-        }
-    }
-}
-
-/// Called, not analysed: changes the frame it is lent.
-#[residual]
-pub fn stats(f: &mut Frame) {
-    f.stack.push(Value::Int(f.stack.len() as i64));
-    f.locals[0] = Value::Int(42);
-    f.calls += 1;
-}
-
-fn index(v: Value) -> Result<usize, Error> {
-    match v {
-        Value::Int(i) => Ok(i.rem_euclid(4) as usize),
-        _ => Err(Error::Type),
-    }
-}
-
-#[portal(greens(code, pc))]
-pub fn run(code: &[u8], pc: usize, heap: &mut Vec<Value>, x: i64, depth: u32) -> Result<Value, Error> {
-    let mut pc = pc;
-    let mut x = x;
-    let mut fr = Frame {
-        stack: Vec::new(),
-        locals: vec![Value::None; 4],
-        calls: 0,
-    };
-    while pc < code.len() {
-        global_merge_point!();
-        let op = concrete!(code[pc]);
-        pc += 1;
-        match op {
-            b'0'..=b'9' => fr.push(Value::Int((op - b'0') as i64)),
-            b'f' => fr.push(Value::Float(0.5)),
-            b'n' => fr.push(Value::None),
-            b't' => fr.push(Value::Bool(true)),
-            b'+' => {
-                let b = fr.pop()?;
-                let a = fr.pop()?;
-                fr.push(add(a, b)?);
-            }
-            b'*' => {
-                let b = fr.pop()?;
-                let a = fr.pop()?;
-                fr.push(mul(a, b)?);
-            }
-            b'<' => {
-                let b = fr.pop()?;
-                let a = fr.pop()?;
-                fr.push(Value::Bool(less(a, b)?));
-            }
-            b'-' => {
-                let a = fr.pop()?;
-                fr.push(add(a, Value::Int(-1))?);
-            }
-            b'd' => {
-                let a = fr.pop()?;
-                fr.push(a);
-                fr.push(a);
-            }
-            b's' => {
-                let b = fr.pop()?;
-                let a = fr.pop()?;
-                fr.push(b);
-                fr.push(a);
-            }
-            b'p' => {
-                fr.pop()?;
-            }
-            b'h' => {
-                let a = fr.pop()?;
-                heap.push(a);
-            }
-            b'g' => {
-                let i = fr.pop()?;
-                let n = heap.len() as i64;
-                match i {
-                    Value::Int(i) => {
-                        if n == 0 {
-                            return Err(Error::Underflow);
-                        }
-                        let v = heap[i.rem_euclid(n) as usize];
-                        fr.push(v);
-                    }
-                    _ => return Err(Error::Type),
-                }
-            }
-            b'j' => {
-                if x > 0 {
-                    x -= 1;
-                    pc = 0;
-                }
-            }
-            b'x' => fr.push(Value::Int(x)),
-            b'l' => {
-                let i = index(fr.pop()?)?;
-                let v = fr.locals[i];
-                fr.push(v);
-            }
-            b'L' => {
-                let i = index(fr.pop()?)?;
-                let v = fr.pop()?;
-                fr.locals[i] = v;
-            }
-            b'z' => {
-                stats(&mut fr);
-                fr.calls += 1;
-            }
-            b'c' => {
-                let n = fr.pop()?;
-                if depth >= 30 {
-                    return Err(Error::TooDeep);
-                }
-                match n {
-                    Value::Int(n) => {
-                        if n > 0 {
-                            let r = run(code, 0, heap, n - 1, depth + 1)?;
-                            fr.push(r);
-                        } else {
-                            fr.push(Value::Int(0));
-                        }
-                    }
-                    _ => return Err(Error::Type),
-                }
-            }
-            b'.' => return fr.pop(),
-            _ => return Err(Error::BadOp(op)),
-        }
-    }
-    match fr.stack.pop() {
-        Some(v) => Ok(v),
-        None => Ok(Value::Int(fr.calls)),
-    }
-}
-
-fn add(a: Value, b: Value) -> Result<Value, Error> {
-    match a {
-        Value::Int(x) => match b {
-            Value::Int(y) => Ok(Value::Int(x.checked_add(y).ok_or(Error::Overflow)?)),
-            Value::Float(y) => Ok(Value::Float(x as f64 + y)),
-            _ => Err(Error::Type),
-        },
-        Value::Float(x) => match b {
-            Value::Int(y) => Ok(Value::Float(x + y as f64)),
-            Value::Float(y) => Ok(Value::Float(x + y)),
-            _ => Err(Error::Type),
-        },
-        _ => Err(Error::Type),
-    }
-}
-
-fn mul(a: Value, b: Value) -> Result<Value, Error> {
-    match a {
-        Value::Int(x) => match b {
-            Value::Int(y) => Ok(Value::Int(x.checked_mul(y).ok_or(Error::Overflow)?)),
-            Value::Float(y) => Ok(Value::Float(x as f64 * y)),
-            _ => Err(Error::Type),
-        },
-        Value::Float(x) => match b {
-            Value::Int(y) => Ok(Value::Float(x * y as f64)),
-            Value::Float(y) => Ok(Value::Float(x * y)),
-            _ => Err(Error::Type),
-        },
-        _ => Err(Error::Type),
-    }
-}
-
-fn less(a: Value, b: Value) -> Result<bool, Error> {
-    match a {
-        Value::Int(x) => match b {
-            Value::Int(y) => Ok(x < y),
-            Value::Float(y) => Ok((x as f64) < y),
-            _ => Err(Error::Type),
-        },
-        Value::Float(x) => match b {
-            Value::Int(y) => Ok(x < y as f64),
-            Value::Float(y) => Ok(x < y),
-            _ => Err(Error::Type),
-        },
-        Value::Bool(x) => match b {
-            Value::Bool(y) => Ok(!x & y),
-            _ => Err(Error::Type),
-        },
-        Value::None => Err(Error::Type),
-    }
-}
-"#;
-
-const FRAME_MAIN: &str = r#"
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    let args = hints::args();
-    let [prog, x] = args.as_slice() else {
-        eprintln!("usage: framevm PROGRAM X");
-        return ExitCode::from(2);
-    };
-    let Ok(x) = x.parse::<i64>() else {
-        eprintln!("error: X must be an integer");
-        return ExitCode::FAILURE;
-    };
-    let mut heap = vec![framevm::Value::Int(1000), framevm::Value::None];
-    let r = framevm::run(prog.as_bytes(), 0, &mut heap, x, 0);
-    let shown: Vec<framevm::Value> = heap.iter().copied().take(12).collect();
-    println!("{r:?} heap {} {shown:?}", heap.len());
-    ExitCode::SUCCESS
-}
-"#;
-
 fn write_crate(dir: &Path, name: &str, lib: &str, main: &str) -> PathBuf {
     let root = dir.join(name);
     std::fs::create_dir_all(root.join("src")).unwrap();
@@ -553,22 +297,87 @@ fn tagged_values_in_vectors_and_a_shared_heap() {
     differential("dynvm", LIB, MAIN, b"", &[]);
 }
 
+/// `targets/dynlang`, the README's second example: a `Frame` struct built at run time,
+/// locals by constant index, a heap shared by calls, `match (a, b)`.
 #[test]
-fn a_frame_struct_built_at_run_time() {
-    differential(
-        "framevm",
-        FRAME_LIB,
-        FRAME_MAIN,
-        b"lLz",
-        &[
-            ("71L1l.", 0),
-            ("z0l+.", 0),
-            ("zzz", 0),
-            ("9z9z+l", 0),
-            ("x2Lz2l*j", 40),
-            ("1l2L3l4Lz", 0),
-        ],
-    );
+fn the_dynlang_target() {
+    let dir = std::env::temp_dir().join(format!("dynlang-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("dynlang-c");
+    common::translate("targetdynlang", &bin);
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets/dynlang/examples");
+    let mut cases: Vec<(PathBuf, i64)> = ["sum", "float", "heap", "calls", "recursion"]
+        .iter()
+        .map(|n| (examples.join(format!("{n}.dyn")), 2_000))
+        .collect();
+    let mut next = rng(0xd7a1);
+    for k in 0..programs() {
+        let (text, x) = generate_dynlang(&mut next);
+        let path = dir.join(format!("p{k}.dyn"));
+        std::fs::write(&path, text).unwrap();
+        cases.push((path, x));
+    }
+    let mut ok = 0;
+    for (path, x) in &cases {
+        let p = path.to_str().unwrap();
+        let plain = run(&bin, &["--no-jit"], p, *x);
+        ok += plain.1.starts_with("Ok") as usize;
+        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+            assert_eq!(
+                run(&bin, mode, p, *x),
+                plain,
+                "{} {x} {mode:?}: {}",
+                path.display(),
+                std::fs::read_to_string(path).unwrap_or_default()
+            );
+        }
+    }
+    assert!(ok * 4 > cases.len(), "{ok} of {} programs ended well", cases.len());
+    let log = dir.join("jit.log");
+    for name in ["sum", "calls", "recursion"] {
+        let p = examples.join(format!("{name}.dyn"));
+        run(&bin, &["--jit-log", log.to_str().unwrap()], p.to_str().unwrap(), 100);
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            text.contains("run#0: compiled") && !text.contains("not compiled"),
+            "{name}: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A terminating dynlang program and its counter: a loop (`j`) whose body may call a
+/// function once; the function (after `:`) has no loop and calls itself at most once
+/// (so calls are at most the counter times the depth limit).
+fn generate_dynlang(next: &mut impl FnMut() -> u64) -> (String, i64) {
+    const OPS: &[&str] = &[
+        "0", "1", "2", "3", "5", "7", "9", "f", "n", "t", "+", "-", "*", "<", "d", "s", "p",
+        "h", "g", "x", "?", "l0", "l1", "l2", "l3", "L0", "L1", "L2", "L3", "w",
+    ];
+    let ops = |next: &mut dyn FnMut() -> u64, n: u64| -> String {
+        (0..n)
+            .map(|_| {
+                if next() % 3 == 0 {
+                    ((b'0' + (next() % 10) as u8) as char).to_string()
+                } else {
+                    OPS[(next() % OPS.len() as u64) as usize].to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let n = 1 + next() % 10;
+    let main = ops(next, n);
+    let call = if next() % 2 == 0 { " c" } else { "" };
+    let n = next() % 4;
+    let tail = ops(next, n);
+    let func_call = if next() % 2 == 0 { "x d ? c" } else { "" };
+    let n = next() % 8;
+    let func = ops(next, n);
+    (
+        format!("{main}{call} {tail} j\nl0 :\n{func_call} {func} .\n"),
+        (next() % 200) as i64,
+    )
 }
 
 /// Translate the interpreter `name` and compare it with its plain interpreter on the

@@ -20,6 +20,7 @@
 //! | `j` | while the counter is positive: count it down, back to the start (of the program or function) |
 //! | `?` | pop; when it is false (`0`, `0.0`, `False`, `None`), skip the next instruction |
 //! | `c` | pop an int `n`: push the result of the function (the code after the first `:`) run with counter `n - 1` (a call) |
+//! | `w` | pop and print the top (a helper that is called, not analysed, takes the frame) |
 //! | `.` `:` | return the top (at the end: the top, or `None`) |
 //!
 //! Locals start as `0`.
@@ -163,6 +164,7 @@ pub fn run(
                 }
                 _ => return Err(Error::Type),
             },
+            b'w' => write_top(&mut fr)?,
             b'.' | b':' => return fr.pop(),
             _ => return Err(Error::BadOp(op)),
         }
@@ -173,8 +175,10 @@ pub fn run(
     }
 }
 
-/// Where the function starts: after the first `:` (0 when there is none). Pure, so
-/// the JIT runs it while compiling.
+/// Where the function starts: after the first `:` (0 when there is none). Called, not
+/// analysed (it uses iterators), and pure: with a green `code` the JIT runs it while
+/// compiling.
+#[residual]
 #[elidable]
 pub fn function(code: &[u8]) -> usize {
     match code.iter().position(|b| *b == b':') {
@@ -228,6 +232,15 @@ fn float(op: u8, x: f64, y: f64) -> Value {
         b'*' => Value::Float(x * y),
         _ => Value::Bool(x < y),
     }
+}
+
+/// Pop the top of `fr`'s stack and print it (called, not analysed: compiled code lends
+/// it the frame and sees the pop).
+#[residual]
+pub fn write_top(fr: &mut Frame) -> Result<(), Error> {
+    let v = fr.pop()?;
+    println!("{v:?}");
+    Ok(())
 }
 
 /// The heap's values as the program shows them (called, not analysed).

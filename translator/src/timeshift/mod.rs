@@ -448,6 +448,8 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         let mut key = String::new();
         let mut fields = Vec::new();
         let mut enc = String::new();
+        let mut nargs = 0;
+        let mut green_params = Vec::new();
         for (i, ((name, ty), v)) in g.params.iter().zip(&start.inputs).enumerate() {
             let t = norm(ty);
             if self.p.greens.contains(name) {
@@ -479,11 +481,12 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                     }
                 };
                 let _ = write!(greens, "let g{i} = {value};");
-                let _ = write!(key, "rt::word::GreenKey::key(&g{i}, &mut key);");
+                green_params.push(params[i].clone());
+                let _ = write!(key, "rt::word::GreenKey::key(&g{i}, key);");
                 fields.push(format!("{}: g{i}", var(*v)));
             } else {
                 let ti = self.t.id(&t);
-                self.t.kinds(&t).map_err(|m| self.err(g.span, m))?;
+                nargs += self.t.kinds(&t).map_err(|m| self.err(g.span, m))?.len();
                 fields.push(format!("{}: rt::word::zeros(KINDS_{ti})", var(*v)));
                 if is_mut_ref(&fi.item.sig.inputs[i]) {
                     // Compiled code changes it in place. A vector of scalars lends its
@@ -527,25 +530,75 @@ pub fn entry({params}) -> {ret} {{
     rt::jit::with(|jit| {{
         if !jit.enabled() {{ return {plain}; }}
         {greens}
-        let mut key = Vec::new();
-        {key}
-        let Some(f) = jit.unit::<Ext>({n:?}, key, || State::B{start} {{ {fields} }}) else {{
+        let Some(f) = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || State::B{start} {{ {fields} }}) else {{
             return {plain};
         }};
-        let mut frame = Box::new(rt::Frame::default());
+        let mut frame = jit.frame();
         let fr: *mut rt::Frame = &mut *frame;
-        let mut args: Vec<u64> = Vec::new();
+        let mut args: Vec<u64> = Vec::with_capacity({nargs});
         {enc}
         let status = unsafe {{ jit.run_chain::<Ext>({n:?}, f, &mut frame, &args) }};
         if status != rt::Status::Return {{ jit.raise(status, &mut frame) }}
-        let out = frame.out;
-        dec_{ri}(&mut out.iter().copied(), fr)
+        dec_{ri}(&mut frame.out.iter().copied(), fr)
+    }})
+}}
+
+/// A recursive call of the portal from compiled code, without going through Rust
+/// values: its green arguments, and its red ones as the words compiled code holds (a
+/// vector is its red vector, shared). The result's words go to the caller's frame;
+/// `Some(0)`, or `Some(1)` with a panic in the caller's frame; `None` when the callee's
+/// key has no compiled unit (the caller calls the portal instead).
+pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64> {{
+    rt::jit::with(|jit| {{
+        if !jit.enabled() {{ return None; }}
+        {greens}
+        let f = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || State::B{start} {{ {fields} }})?;
+        let mut frame = jit.frame();
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {{
+            let status = unsafe {{ jit.run_chain::<Ext>({n:?}, f, &mut frame, reds) }};
+            if status != rt::Status::Return {{ jit.raise(status, &mut frame) }}
+        }}));
+        Some(match run {{
+            Ok(()) => {{
+                unsafe {{ (&mut (*caller).out)[..{nres}].copy_from_slice(&frame.out[..{nres}]) }};
+                0
+            }}
+            Err(p) => {{
+                unsafe {{ (*caller).panic = Some(p) }};
+                1
+            }}
+        }})
     }})
 }}",
             params = params.join(", "),
+            gparams = green_params.iter().map(|p| format!("{p}, ")).collect::<String>(),
             start = g.start.index(),
             fields = fields.join(", "),
+            nres = self.t.kinds(&rt_ty).map_err(|m| self.err(g.span, m))?.len(),
         ))
+    }
+
+    /// Whether a recursive call of the portal from compiled code can pass its red words
+    /// as they are (`call_words`): no red argument or result holds a reference to
+    /// something the callee could allocate (its frame is reset when it returns).
+    fn words_call_ok(&self) -> bool {
+        let g = self.g();
+        let no_ptr = |k: &Vec<&str>| !k.contains(&"Ptr");
+        let rt_ty = norm(&g.ret_ty);
+        if !self.t.kinds(&rt_ty).is_ok_and(|k| no_ptr(&k)) {
+            return false;
+        }
+        g.params.iter().all(|(name, ty)| {
+            let t = norm(ty);
+            if self.p.greens.contains(name) {
+                return true;
+            }
+            match &t {
+                Ty::Vec(e) => self.t.element_kinds(e).is_ok_and(|k| no_ptr(&k)),
+                Ty::Slice(e) => self.t.scalar(e).is_ok(),
+                _ => self.t.kinds(&t).is_ok_and(|k| no_ptr(&k)),
+            }
+        })
     }
 
     /// Whether running block `b` emits nothing: no red operation, and it goes on to one
@@ -1268,6 +1321,9 @@ pub fn entry({params}) -> {ret} {{
         let mut decode = String::new();
         let mut after = String::new();
         let mut pass = Vec::new();
+        // Per argument: its value decoded, and its words.
+        let mut args_plain: Vec<String> = Vec::new();
+        let mut word_args: Vec<Vec<String>> = Vec::new();
         let mut j = 0;
         for (i, o) in a.iter().enumerate() {
             let t = norm(g.operand_ty(o));
@@ -1285,6 +1341,8 @@ pub fn entry({params}) -> {ret} {{
                 these.push(conv);
                 j += 1;
             }
+            args_plain.push(format!("dec_{ti}(&mut [{}].into_iter(), fr)", these.join(", ")));
+            word_args.push(these.clone());
             if takes_mut(fi_inputs.get(i)) && self.t.is_struct(&t) {
                 // A copy in Rust's layout, whose fields are written back after the call.
                 let words = self.t.field_kinds(&t).map_err(|m| self.err(sp, m))?.len();
@@ -1338,17 +1396,38 @@ pub fn entry({params}) -> {ret} {{
         let rty = norm(g.ty(result));
         let rks = self.t.kinds(&rty).map_err(|m| self.err(sp, m))?;
         let ri = self.t.id(&rty);
+        // A recursive call of this portal goes straight to its compiled code when it
+        // can (see `call_words`).
+        let mut direct = String::new();
+        if f == self.p.name && self.words_call_ok() {
+            let mut gargs = String::new();
+            let mut reds = Vec::new();
+            for (i, (name, _)) in g.params.iter().enumerate() {
+                if self.p.greens.contains(name) {
+                    let _ = write!(gargs, "{}, ", args_plain[i]);
+                } else {
+                    reds.extend(word_args[i].iter().cloned());
+                }
+            }
+            let _ = write!(
+                direct,
+                "if let Some(st) = {m}::call_words(fr, {gargs} &[{}]) {{ return st; }}",
+                reds.join(", "),
+                m = portal_mod(&self.p.name)
+            );
+        }
         let _ = pass;
         let _ = write!(
             self.helpers,
             "/// Residual call of `{f}` from compiled code.
 extern \"C\" fn residual_{n}({params}) -> u64 {{
+    {direct}
     {decode}
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {root}::{f}({args})));
     {after}
     match r {{
         Ok(r) => {{
-            let mut w = Vec::new();
+            let mut w = Vec::with_capacity({nres});
             enc_{ri}(&r, fr, &mut w);
             unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w) }};
             0
@@ -1358,9 +1437,9 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
 }}
 ",
             params = params.join(", "),
-            args = args.join(", ")
+            args = args.join(", "),
+            nres = rks.len()
         );
-        let _ = rks;
         let helper = format!(
             "rt::Helper::new({f:?}, residual_{n} as *const () as usize, rt::Sig::new(&[{}], Some(rt::Kind::Int)))",
             kinds.join(", ")
