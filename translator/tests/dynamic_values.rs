@@ -352,7 +352,7 @@ fn the_dynlang_target() {
 fn generate_dynlang(next: &mut impl FnMut() -> u64) -> (String, i64) {
     const OPS: &[&str] = &[
         "0", "1", "2", "3", "5", "7", "9", "f", "n", "t", "+", "-", "*", "<", "d", "s", "p",
-        "h", "g", "x", "?", "l0", "l1", "l2", "l3", "L0", "L1", "L2", "L3", "w",
+        "h", "g", "H", "x", "?", "l0", "l1", "l2", "l3", "L0", "L1", "L2", "L3", "w",
     ];
     let ops = |next: &mut dyn FnMut() -> u64, n: u64| -> String {
         (0..n)

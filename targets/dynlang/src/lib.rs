@@ -16,6 +16,7 @@
 //! | `lK` `LK` | push local `K` (a digit); pop into local `K` |
 //! | `h` | pop a value onto the heap |
 //! | `g` | pop an int `i`, push `heap[i mod len]` |
+//! | `H` | pop an int `i`, pop `v`, `heap[i mod len] = v` |
 //! | `x` | push the counter |
 //! | `j` | while the counter is positive: count it down, back to the start (of the program or function) |
 //! | `?` | pop; when it is false (`0`, `0.0`, `False`, `None`), skip the next instruction |
@@ -135,6 +136,16 @@ pub fn run(
                         let v = heap[i.rem_euclid(n) as usize];
                         fr.push(v);
                     }
+                    _ => return Err(Error::Type),
+                }
+            }
+            b'H' => {
+                let n = heap.len() as i64;
+                let i = fr.pop()?;
+                let v = fr.pop()?;
+                match i {
+                    Value::Int(_) if n == 0 => return Err(Error::Underflow),
+                    Value::Int(i) => heap[i.rem_euclid(n) as usize] = v,
                     _ => return Err(Error::Type),
                 }
             }
@@ -278,6 +289,9 @@ mod tests {
         assert_eq!(heap, vec![Value::Int(3), Value::Int(2), Value::Int(1), Value::Int(0)]);
         // f(k) = f(k - 1) + 1, f(0) = 1.
         assert_eq!(eval("xc.:xd?c1+.", 6).0, Ok(Value::Int(6)));
+        let (r, heap) = eval("1h2h3h94H0g1g+", 0);
+        assert_eq!(r, Ok(Value::Int(10)));
+        assert_eq!(heap, vec![Value::Int(1), Value::Int(9), Value::Int(3)]);
         assert_eq!(eval("3cpj1:x1+.", 4).0, Ok(Value::Int(1)));
         assert_eq!(eval("1c", 0).0, Err(Error::BadOp(b'c')));
         assert_eq!(eval("1c:1c", 0).0, Err(Error::TooDeep));

@@ -1,5 +1,6 @@
 //! `dynlang PROGRAM X`: run a dynlang program (a file; whitespace and `#` comments are
-//! ignored) with counter `X`, print its result and the heap. Translated (`dynlang-c`),
+//! ignored) with counter `X` and a heap holding the ints 0 to 99, print its result and
+//! the heap. Translated (`dynlang-c`),
 //! the same `main` runs with the JIT; see `hints::args`.
 
 use std::process::ExitCode;
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
     };
     // Calls recurse; give them room for `dynlang::MAX_DEPTH` levels.
     let run = std::thread::Builder::new().stack_size(256 << 20).spawn(move || {
-        let mut heap = Vec::new();
+        let mut heap: Vec<dynlang::Value> = (0..100).map(dynlang::Value::Int).collect();
         let r = dynlang::run(&code, 0, &mut heap, x, 0);
         (r, heap)
     });
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let shown = if heap.len() > 20 {
+    let shown = if heap.len() > 10 {
         format!("{} values, last {}", heap.len(), dynlang::show(&heap[heap.len() - 5..]))
     } else {
         dynlang::show(&heap)
