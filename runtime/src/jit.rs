@@ -152,7 +152,10 @@ impl Options {
                     };
                     o.code_space = number(digits.to_string(), "--jit-code-space")?
                         .checked_mul(unit)
-                        .ok_or_else(|| format!("`--jit-code-space {v}` is too large"))?;
+                        .filter(|n| *n <= MAX_CODE_SPACE)
+                        .ok_or_else(|| {
+                            format!("`--jit-code-space {v}` is too large: at most 2048M")
+                        })?;
                     i += 1;
                 }
                 "--" => {
@@ -180,6 +183,9 @@ pub fn configure(options: Options, program_args: Vec<String>) {
 pub fn options() -> &'static Options {
     OPTIONS.get_or_init(Options::default)
 }
+
+/// The largest `--jit-code-space` (2 GiB: every rel32 jump and call inside it reaches).
+pub const MAX_CODE_SPACE: usize = 2 << 30;
 
 thread_local! {
     static JIT: Jit = Jit::new(options().clone());
@@ -766,6 +772,16 @@ impl Jit {
     }
 }
 
+/// Green data that compiled code holds, as the `'static` reference it is: compiled code
+/// only ever sees data [`Jit::intern`] copied (or parts of it), which is never freed or
+/// changed, so its address keys it as well as its contents.
+///
+/// # Safety
+/// `x` is (part of) green data that compiled code was given.
+pub unsafe fn immortal<T: ?Sized>(x: &T) -> &'static T {
+    &*(x as *const T)
+}
+
 /// A frame lent by [`Jit::frame`] for one call of compiled code.
 pub struct PooledFrame<'a> {
     frame: Option<Box<Frame>>,
@@ -878,6 +894,7 @@ mod tests {
                 "positive number",
             ),
             (&["--jit-code-space", "18014398509481984M"][..], "too large"),
+            (&["--jit-code-space", "100000000M"][..], "at most 2048M"),
             (&["--jit-code-space"][..], "needs a value"),
             (&["--backend", "arm"][..], "unknown backend"),
         ] {

@@ -61,6 +61,16 @@ impl X86Backend {
 
     /// A backend whose code space holds `capacity` bytes.
     pub fn with_capacity(capacity: usize, log: Option<JitLog>) -> std::io::Result<X86Backend> {
+        // The assembler also keeps a buffer of the whole capacity, which it would abort
+        // the process failing to allocate: try first.
+        let mut probe: Vec<u8> = Vec::new();
+        probe.try_reserve_exact(capacity).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::OutOfMemory,
+                format!("cannot reserve {capacity} bytes of code space: {e}"),
+            )
+        })?;
+        drop(probe);
         let mut asm = dynasmrt::Assembler::<X64Relocation>::new_with_capacity(capacity)?;
         // The region starts with an `int3` guard byte; committing it also makes the
         // buffer's address readable.

@@ -450,6 +450,7 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         let mut enc = String::new();
         let mut nargs = 0;
         let mut green_params = Vec::new();
+        let mut direct_greens = String::new();
         for (i, ((name, ty), v)) in g.params.iter().zip(&start.inputs).enumerate() {
             let t = norm(ty);
             if self.p.greens.contains(name) {
@@ -481,6 +482,17 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                     }
                 };
                 let _ = write!(greens, "let g{i} = {value};");
+                // Compiled code holds only interned green data (immortal, never
+                // changed): a call from it keys on the data as it is.
+                let _ = write!(
+                    direct_greens,
+                    "let g{i} = {};",
+                    if matches!(t, Ty::Int(_) | Ty::Bool | Ty::Char | Ty::F64) {
+                        format!("p{i}")
+                    } else {
+                        format!("unsafe {{ rt::jit::immortal(p{i}) }}")
+                    }
+                );
                 green_params.push(params[i].clone());
                 let _ = write!(key, "rt::word::GreenKey::key(&g{i}, key);");
                 fields.push(format!("{}: g{i}", var(*v)));
@@ -551,7 +563,7 @@ pub fn entry({params}) -> {ret} {{
 pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64> {{
     rt::jit::with(|jit| {{
         if !jit.enabled() {{ return None; }}
-        {greens}
+        {direct_greens}
         let f = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || State::B{start} {{ {fields} }})?;
         let mut frame = jit.frame();
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {{
@@ -1399,7 +1411,14 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
         // A recursive call of this portal goes straight to its compiled code when it
         // can (see `call_words`).
         let mut direct = String::new();
-        if f == self.p.name && self.words_call_ok() {
+        // The words are the callee's only when each argument has its parameter's type
+        // (not, say, a `Vec` given for a slice).
+        let same_types = a.len() == g.params.len()
+            && a
+                .iter()
+                .zip(&g.params)
+                .all(|(o, (_, pt))| norm(g.operand_ty(o)) == norm(pt));
+        if f == self.p.name && same_types && self.words_call_ok() {
             let mut gargs = String::new();
             let mut reds = Vec::new();
             for (i, (name, _)) in g.params.iter().enumerate() {
