@@ -310,3 +310,18 @@ impl Backend for X86Backend {
         self.inner.borrow().stats.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_space_the_machine_cannot_give_is_an_error() {
+        let e = X86Backend::with_capacity(usize::MAX / 2, None).err();
+        assert!(
+            e.is_some_and(|e| e.to_string().contains("cannot reserve")),
+            "no error for an impossible code space"
+        );
+        assert!(X86Backend::with_capacity(1 << 20, None).is_ok());
+    }
+}
