@@ -20,13 +20,21 @@ const FLOAT_REGS: usize = 8;
 /// `addr` must be a function with exactly signature `sig` under the C calling
 /// convention, and calling it with these arguments must be safe.
 pub unsafe fn call(addr: usize, sig: &Sig, args: &[u64]) -> u64 {
-    assert_eq!(args.len(), sig.params.len(), "argument count");
+    call_kinds(addr, &sig.params, sig.ret, args)
+}
+
+/// [`call`] with the signature as its parameter kinds and result kind.
+///
+/// # Safety
+/// As [`call`].
+pub unsafe fn call_kinds(addr: usize, params: &[Kind], ret: Option<Kind>, args: &[u64]) -> u64 {
+    assert_eq!(args.len(), params.len(), "argument count");
     assert!(args.len() <= MAX_ARGS, "too many arguments");
     let mut ints = [0u64; INT_REGS];
     let mut floats = [0f64; FLOAT_REGS];
     let mut stack = [0u64; MAX_ARGS];
     let (mut ni, mut nf, mut ns) = (0, 0, 0);
-    for (a, k) in args.iter().zip(&sig.params) {
+    for (a, k) in args.iter().zip(params) {
         match k {
             Kind::Int | Kind::Ptr if ni < INT_REGS => {
                 ints[ni] = *a;
@@ -42,7 +50,7 @@ pub unsafe fn call(addr: usize, sig: &Sig, args: &[u64]) -> u64 {
             }
         }
     }
-    let float_ret = sig.ret == Some(Kind::Float);
+    let float_ret = ret == Some(Kind::Float);
     call_sorted(addr, &ints, &floats, &stack[..ns], float_ret)
 }
 

@@ -297,13 +297,18 @@ impl Backend for X86Backend {
     }
 
     unsafe fn call(&self, func: FuncId, args: &[u64]) -> u64 {
-        let (entry, sig) = {
+        // The signature copied out (no allocation): no borrow is held while the code
+        // runs, since it may call back into the backend.
+        let mut kinds = [Kind::Int; crate::ir::MAX_ARGS];
+        let (entry, n, ret) = {
             let inner = self.inner.borrow();
             let f = inner.funcs.get(func.index()).expect("unknown function");
-            (f.entry, f.shape.sig.clone())
+            let ps = &f.shape.sig.params;
+            let n = ps.len().min(kinds.len());
+            kinds[..n].copy_from_slice(&ps[..n]);
+            (f.entry, ps.len(), f.shape.sig.ret)
         };
-        // No borrow is held while the code runs: it may call back into the backend.
-        native_call::call(entry, &sig, args)
+        native_call::call_kinds(entry, &kinds[..n.min(kinds.len())], ret, args)
     }
 
     fn stats(&self) -> CodeStats {
