@@ -747,13 +747,21 @@ impl Jit {
                 return status;
             }
             // The exit left the next unit's words in the frame, where it reads them.
-            let (id, value) = (frame.out[0], frame.out[1]);
-            match self.continuation::<E>(portal, id, value) {
-                Ok(g) => f = g,
-                Err(why) => panic!(
-                    "JIT internal error: cannot compile the continuation at entry point {id}: {why}"
-                ),
-            }
+            f = self.next_unit::<E>(portal, frame.out[0], frame.out[1]);
+        }
+    }
+
+    /// The continuation unit at entry point `id` for `run_chain`. Out of line: compiling
+    /// needs a large stack frame, which every portal call (a guest call, recursing)
+    /// would otherwise reserve.
+    #[inline(never)]
+    #[cold]
+    fn next_unit<E: Extension>(&self, portal: &'static str, id: u64, value: u64) -> Unit {
+        match self.continuation::<E>(portal, id, value) {
+            Ok(g) => g,
+            Err(why) => panic!(
+                "JIT internal error: cannot compile the continuation at entry point {id}: {why}"
+            ),
         }
     }
 
