@@ -514,7 +514,20 @@ impl Jit {
             Engine::Primary => label,
             Engine::Fallback => format!("{label} (fallback engine)"),
         };
-        match driver::compile_unit::<E>(self, engine, &name, start, self.limits()) {
+        // A panic while compiling is a bug of the toolchain, but never the program's
+        // end: the unit is not compiled, and the portal interprets instead.
+        let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            driver::compile_unit::<E>(self, engine, &name, start, self.limits())
+        }))
+        .unwrap_or_else(|p| {
+            let what = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(UnitError::Paths(format!("internal error while compiling: {what}")))
+        });
+        match compiled {
             Ok((f, stats)) => {
                 let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
                 self.backend().note(&format!(
@@ -970,5 +983,37 @@ mod tests {
             &jit.intern(std::slice::from_ref(one))[0] as *const Code,
             one as *const Code
         );
+    }
+
+    /// A frontend whose every step panics (a toolchain bug, as the JIT sees it).
+    struct Boom;
+    impl crate::Extension for Boom {
+        type State = ();
+        fn step(_: &mut crate::Cx, _: ()) -> Result<crate::Next<()>, crate::Stop> {
+            panic!("a bug in a generated frontend")
+        }
+        fn is_merge(_: &()) -> bool {
+            false
+        }
+        fn state_key(_: &()) -> Option<crate::MergeKey> {
+            None
+        }
+        fn promoted(s: (), _: u64) {
+            s
+        }
+        fn red_words(_: &()) -> Vec<crate::Word> {
+            Vec::new()
+        }
+        fn with_red_words(s: (), _: &mut dyn Iterator<Item = crate::Word>) {
+            s
+        }
+    }
+
+    #[test]
+    fn a_panic_while_compiling_leaves_the_key_to_the_interpreter() {
+        let jit = Jit::new(Options::default());
+        assert!(jit.unit::<Boom>("boom", vec![1], || ()).is_none());
+        // Remembered: the next call interprets at once.
+        assert!(jit.unit::<Boom>("boom", vec![1], || unreachable!()).is_none());
     }
 }
