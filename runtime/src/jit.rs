@@ -184,6 +184,9 @@ pub fn options() -> &'static Options {
     OPTIONS.get_or_init(Options::default)
 }
 
+/// How many of the units `unit_for` found last it keeps at hand.
+const RECENT_UNITS: usize = 4;
+
 /// The largest `--jit-code-space` (2 GiB: every rel32 jump and call inside it reaches).
 pub const MAX_CODE_SPACE: usize = 2 << 30;
 
@@ -267,6 +270,11 @@ pub struct Jit {
     frames: RefCell<Vec<Box<Frame>>>,
     /// The buffer green keys are written into (see [`Jit::unit_for`]).
     key_buf: Cell<Vec<u64>>,
+    /// The units `unit_for` found last, by portal (its name's address) and key: a
+    /// recursion or a loop of calls finds its unit without hashing (entries of `units`
+    /// never change once made).
+    recent: RefCell<Vec<(usize, Vec<u64>, UnitEntry)>>,
+    recent_next: Cell<usize>,
     /// By (address, length, type) of interned data: the addresses of the copies made
     /// of it (see [`Jit::intern`]).
     interned: RefCell<backend::FastMap<(usize, usize, std::any::TypeId), Vec<usize>>>,
@@ -317,6 +325,8 @@ impl Jit {
             units: RefCell::new(Default::default()),
             frames: RefCell::new(Vec::new()),
             key_buf: Cell::new(Vec::new()),
+            recent: RefCell::new(Vec::new()),
+            recent_next: Cell::new(0),
             interned: RefCell::new(Default::default()),
             copies: RefCell::new(Default::default()),
             entries: RefCell::new(Vec::new()),
@@ -452,14 +462,38 @@ impl Jit {
         let mut buf = self.key_buf.take();
         buf.clear();
         key(&mut buf);
-        let found = self
-            .units
+        let p = portal.as_ptr() as usize;
+        let recent = self
+            .recent
             .borrow()
-            .get(portal)
-            .and_then(|m| m.get(&buf[..]).copied());
-        let unit = match found {
+            .iter()
+            .find(|(q, k, _)| {
+                // Keys are a few words: compared in line (a call of memcmp costs more).
+                *q == p && k.len() == buf.len() && k.iter().zip(&buf).all(|(a, b)| a == b)
+            })
+            .map(|e| e.2);
+        let unit = match recent {
             Some(e) => e,
-            None => self.unit_miss::<E>(portal, buf.clone(), start),
+            None => {
+                let found = self
+                    .units
+                    .borrow()
+                    .get(portal)
+                    .and_then(|m| m.get(&buf[..]).copied());
+                let e = match found {
+                    Some(e) => e,
+                    None => self.unit_miss::<E>(portal, buf.clone(), start),
+                };
+                let mut r = self.recent.borrow_mut();
+                let at = self.recent_next.get() % RECENT_UNITS;
+                self.recent_next.set(at + 1);
+                if r.len() < RECENT_UNITS {
+                    r.push((p, buf.clone(), e));
+                } else {
+                    r[at] = (p, buf.clone(), e);
+                }
+                e
+            }
         };
         self.key_buf.set(buf);
         unit
