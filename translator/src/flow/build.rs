@@ -3020,6 +3020,16 @@ impl<'k> Builder<'k> {
                 self.check_ty(&at, item, &m.args[0])?;
                 Ok((self.emit(OpKind::VecPush, vec![self.held(held), a], Ty::Unit, sp), Ty::Unit))
             }
+            (Ty::Vec(_), "truncate", 1) => {
+                let usize_t = Ty::Int(IntTy::Usize);
+                let (a, at) = arg(self, 0, Some(&usize_t))?;
+                self.check_ty(&at, &usize_t, &m.args[0])?;
+                Ok((self.emit(OpKind::VecTruncate, vec![self.held(held), a], Ty::Unit, sp), Ty::Unit))
+            }
+            (Ty::Vec(_), "clear", 0) => {
+                let zero = int_const(0, IntTy::Usize);
+                Ok((self.emit(OpKind::VecTruncate, vec![self.held(held), zero], Ty::Unit, sp), Ty::Unit))
+            }
             (Ty::Vec(item), "pop", 0) => {
                 let t = Ty::Option(item.clone());
                 Ok((self.emit(OpKind::VecPop, vec![self.held(held)], t.clone(), sp), t))
