@@ -3,7 +3,8 @@
 //! between the two (`enc_N`, `dec_N`, `lift_N`).
 //!
 //! Layouts: integers, bools and chars are one `Int` word; `f64` one `Float` word; `()`
-//! none; a slice or `&str` is (pointer, length); a `Vec` is one `Ptr` to a red vector
+//! none; a slice or `&str` is (pointer to the first element, length), the elements laid
+//! out as in a red vector of them; a `Vec` is one `Ptr` to a red vector
 //! (of packed scalars, or of elements of several words, one 8-byte slot a word); tuples
 //! concatenate; `Option`, `Result` and enums are a tag word (the variant's index)
 //! followed by the variants' fields, variants overlapping where their words' kinds agree
