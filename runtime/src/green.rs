@@ -224,3 +224,23 @@ pub fn panic_text(tokens: &str) -> String {
         t.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subslices_of_green_data_panic_as_rust_does() {
+        static V: [i64; 3] = [1, 2, 3];
+        let msg = |lo, hi| match subslice(&V, lo, hi) {
+            Ok(s) => format!("{s:?}"),
+            Err(Stop::Panic(m, _)) => m,
+            Err(_) => "other".into(),
+        };
+        assert_eq!(msg(1, 3), "[2, 3]");
+        assert_eq!(msg(3, 3), "[]");
+        assert_eq!(msg(4, 2), "range start index 4 out of range for slice of length 3");
+        assert_eq!(msg(1, 5), "range end index 5 out of range for slice of length 3");
+        assert_eq!(msg(2, 1), "slice index starts at 2 but ends at 1");
+    }
+}
