@@ -363,7 +363,11 @@ impl<'a> Types<'a> {
         let kinds_s: Vec<String> = kinds.iter().map(|k| format!("rt::Kind::{k}")).collect();
         let (enc, dec) = self.codec(t)?;
         let liftable = !contains_vec(t) && !self.is_struct(t) && !self.holds_value_slice(t);
-        let lift = if liftable {
+        let lift = if matches!(norm(t), Ty::Slice(x) if self.scalar(&x).is_err()) {
+            // Green data in Rust's layout, for a residual call only (see
+            // `Gen::residual`): compiled code never reads it.
+            "Ok(rt::word::consts(KINDS_{i}, &[v.as_ptr() as u64, v.len() as u64]))".replace("{i}", &i.to_string())
+        } else if liftable {
             format!(
                 "let mut w = Vec::new(); enc_{i}(v, std::ptr::null_mut(), &mut w); Ok(rt::word::consts(KINDS_{i}, &w))"
             )

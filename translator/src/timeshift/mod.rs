@@ -1364,13 +1364,33 @@ pub fn entry({params}) -> {ret} {{
                         w = these[0]
                     );
                 }
-            } else if matches!(&t, Ty::Slice(x) if self.t.scalar(x).is_err()) {
-                // A copy in Rust's layout, borrowed by the callee (see `call_args`).
-                let _ = write!(
-                    decode,
-                    "let x{i} = decv_{ti}(&mut [{}].into_iter(), fr);",
-                    these.join(", ")
-                );
+            } else if let Ty::Slice(x) = &t {
+                if self.t.scalar(x).is_err() {
+                    if !self.p.ann.operand_red(o) {
+                        // Green data, in Rust's layout already: passed as it is.
+                        let xr = self.t.rust(x).map_err(|m| self.err(sp, m))?;
+                        let _ = write!(
+                            decode,
+                            "let x{i}: &[{xr}] = unsafe {{ std::slice::from_raw_parts({} as *const {xr}, {} as usize) }};",
+                            these[0], these[1]
+                        );
+                        words.push(format!("lift_{ti}(&{})?", self.green(o)));
+                        pass.push(format!("x{i}"));
+                        continue;
+                    }
+                    // A copy in Rust's layout, borrowed by the callee (see `call_args`).
+                    let _ = write!(
+                        decode,
+                        "let x{i} = decv_{ti}(&mut [{}].into_iter(), fr);",
+                        these.join(", ")
+                    );
+                } else {
+                    let _ = write!(
+                        decode,
+                        "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
+                        these.join(", ")
+                    );
+                }
             } else {
                 if self.t.holds_value_slice(&t) {
                     return Err(self.err(sp, format!("`{f}` is given a `{t}`: the JIT passes a slice of values of several words to Rust only as an argument of its own")).help("pass the slice as a separate argument"));
