@@ -445,6 +445,23 @@ pub fn rstruct_from_words(frame: *mut Frame, words: &[u64]) -> *mut u64 {
     p
 }
 
+/// A copy of `words` that lives as long as the frame: the 8-byte slots of a red slice
+/// of values of several words (a Rust `&[T]` encoded for compiled code).
+pub fn slots_from_words(frame: *mut Frame, words: &[u64]) -> *const u64 {
+    rstruct_from_words(frame, words)
+}
+
+/// The words of the red slice (`p`, `n` elements of `width` words), in place.
+///
+/// # Safety
+/// `p` points to `n * width` live words (or `n` is 0), unchanged while the slice is used.
+pub unsafe fn slots<'a>(p: *const u64, n: usize, width: usize) -> &'a [u64] {
+    if n == 0 {
+        return &[];
+    }
+    std::slice::from_raw_parts(p, n * width)
+}
+
 /// The `n` words of the red struct `p`.
 pub fn rstruct_words(p: *const u64, n: usize) -> Vec<u64> {
     (0..n).map(|i| unsafe { *p.add(i) }).collect()

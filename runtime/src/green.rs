@@ -78,6 +78,9 @@ pub(crate) const NEG_OVF: &str = "attempt to negate with overflow";
 pub(crate) const SHL_OVF: &str = "attempt to shift left with overflow";
 pub(crate) const SHR_OVF: &str = "attempt to shift right with overflow";
 pub(crate) const INDEX_OOB: &str = "index out of bounds: the len is {} but the index is {}";
+pub(crate) const SLICE_START_OOB: &str = "range start index {} out of range for slice of length {}";
+pub(crate) const SLICE_END_OOB: &str = "range end index {} out of range for slice of length {}";
+pub(crate) const SLICE_ORDER: &str = "slice index starts at {} but ends at {}";
 
 /// `op` on values of type `ty` (`b` is ignored by unary ops; shift counts are of any
 /// integer type, passed as their value). Comparisons give 0 or 1; checked ops give `None`
@@ -196,6 +199,22 @@ pub fn index<T: Clone>(seq: &[T], i: usize) -> Result<T, Stop> {
     })
 }
 
+/// `&seq[lo..hi]` on green data, with Rust's panics (its checks in its order).
+pub fn subslice<T>(seq: &'static [T], lo: usize, hi: usize) -> Result<&'static [T], Stop> {
+    let n = seq.len();
+    let fill = |t: &str, a: usize, b: usize| Stop::panic(t.replacen("{}", &a.to_string(), 1).replacen("{}", &b.to_string(), 1));
+    if lo > n {
+        return Err(fill(SLICE_START_OOB, lo, n));
+    }
+    if hi > n {
+        return Err(fill(SLICE_END_OOB, hi, n));
+    }
+    if lo > hi {
+        return Err(fill(SLICE_ORDER, lo, hi));
+    }
+    Ok(&seq[lo..hi])
+}
+
 /// A panic message given as `panic!` tokens: a lone string literal is its text.
 pub fn panic_text(tokens: &str) -> String {
     let t = tokens.trim();
@@ -203,5 +222,25 @@ pub fn panic_text(tokens: &str) -> String {
         t[1..t.len() - 1].to_string()
     } else {
         t.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subslices_of_green_data_panic_as_rust_does() {
+        static V: [i64; 3] = [1, 2, 3];
+        let msg = |lo, hi| match subslice(&V, lo, hi) {
+            Ok(s) => format!("{s:?}"),
+            Err(Stop::Panic(m, _)) => m,
+            Err(_) => "other".into(),
+        };
+        assert_eq!(msg(1, 3), "[2, 3]");
+        assert_eq!(msg(3, 3), "[]");
+        assert_eq!(msg(4, 2), "range start index 4 out of range for slice of length 3");
+        assert_eq!(msg(1, 5), "range end index 5 out of range for slice of length 3");
+        assert_eq!(msg(2, 1), "slice index starts at 2 but ends at 1");
     }
 }

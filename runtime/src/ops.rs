@@ -1132,20 +1132,163 @@ extern "C" fn f64_bits(x: f64) -> u64 {
 }
 
 impl<'j> Cx<'j> {
-    /// `s[i]` for a slice given as (pointer, length) words.
-    pub fn slice_get(&mut self, elem: Scalar, s: &Red, i: &Red) -> Result<Red, Stop> {
+    /// `s[i]` for a slice given as (pointer to its first element, length) words, of
+    /// elements `elem` (packed scalars, or 8-byte slots).
+    pub fn slice_get(&mut self, elem: Elem, s: &Red, i: &Red) -> Result<Red, Stop> {
         if s.len() < 2 {
             return Err(Stop::fail("bad slice value"));
         }
         let wi = word0(i)?;
+        if let (Some(ix), Some(n)) = (wi.as_const(), s[1].as_const()) {
+            if ix >= n {
+                return Err(Stop::Panic(green::INDEX_OOB.to_string(), smallvec![s[1], wi]));
+            }
+        }
         let p = self.val(s[0])?;
-        let n = self.val(s[1])?;
         let iv = self.val(wi)?;
-        let oob = self.bin(BinOp::Uge, iv, n)?;
-        self.panic_if(oob, green::INDEX_OOB, &[s[1], wi])?;
-        let mt = elem.mem();
+        let decided = wi.as_const().is_some() && s[1].as_const().is_some()
+            || s[1].as_const().is_some_and(|n| self.below(iv, n));
+        if !decided {
+            let n = self.val(s[1])?;
+            let oob = self.bin(BinOp::Uge, iv, n)?;
+            self.panic_if(oob, green::INDEX_OOB, &[s[1], wi])?;
+        }
+        let Elem::Scalar(scalar) = elem else {
+            let ix = self.slot_index(elem, iv)?;
+            let mut out = Red::with_capacity(elem.width());
+            for j in 0..elem.width() {
+                let (mt, off) = elem.mem(j);
+                self.tick()?;
+                let x = self.b.load_indexed(mt, p, ix, 8, off)?;
+                out.push(Word::Var(x, elem.kind(j)));
+            }
+            return Ok(out);
+        };
+        let mt = scalar.mem();
         self.tick()?;
         let r = self.b.load_indexed(mt, p, iv, mt.size() as u8, 0)?;
-        Ok(smallvec![Word::Var(r, elem.kind())])
+        Ok(smallvec![Word::Var(r, scalar.kind())])
+    }
+
+    /// `&s[lo..hi]` (every range form: `a..` is `a..s.len()`), `s` being a vector
+    /// (`of_vec`) or a slice ((pointer, length) words): the slice (pointer to element
+    /// `lo`, length `hi - lo`), after Rust's checks in Rust's order (start within the
+    /// length, end within it, start not after end), each a panic exit with Rust's
+    /// message. A virtual vector is allocated first.
+    pub fn subslice(
+        &mut self,
+        elem: Elem,
+        of_vec: bool,
+        s: &Red,
+        lo: &Red,
+        hi: &Red,
+    ) -> Result<Red, Stop> {
+        let (data, n) = if of_vec {
+            let w = word0(s)?;
+            if let Some((len, data)) = self.sized_vec(w) {
+                (data, Word::int(len as i64))
+            } else {
+                let p = self.vec_ptr(s)?;
+                let n = self.load(MemType::I64, p, 8)?;
+                let data = self.load(MemType::Ptr, p, 0)?;
+                (Word::Var(data, Kind::Ptr), Word::Var(n, Kind::Int))
+            }
+        } else {
+            if s.len() < 2 {
+                return Err(Stop::fail("bad slice value"));
+            }
+            (s[0], s[1])
+        };
+        let (wl, wh) = (word0(lo)?, word0(hi)?);
+        // Checks whose outcome the words decide are made now: a failing one panics
+        // here, a passing one costs nothing.
+        let checks = [
+            (wl, n, green::SLICE_START_OOB, [wl, n]),
+            (wh, n, green::SLICE_END_OOB, [wh, n]),
+            (wl, wh, green::SLICE_ORDER, [wl, wh]),
+        ];
+        for (a, b, msg, args) in checks {
+            if a == b {
+                continue;
+            }
+            if let (Some(x), Some(y)) = (a.as_const(), b.as_const()) {
+                if x > y {
+                    return Err(Stop::Panic(msg.to_string(), args.into_iter().collect()));
+                }
+                continue;
+            }
+            let (av, bv) = (self.val(a)?, self.val(b)?);
+            let decided = match (a.as_const(), b.as_const()) {
+                (Some(0), _) => true,
+                (None, Some(y)) => self.decide(BinOp::Ugt, av, y) == Some(false),
+                _ => false,
+            };
+            if decided {
+                continue;
+            }
+            let bad = self.bin(BinOp::Ugt, av, bv)?;
+            self.panic_if(bad, msg, &args)?;
+        }
+        let len = match (wl.as_const(), wh.as_const()) {
+            (Some(x), Some(y)) => Word::int((y - x) as i64),
+            (Some(0), _) => wh,
+            _ => {
+                let (lv, hv) = (self.val(wl)?, self.val(wh)?);
+                Word::Var(self.bin(BinOp::Sub, hv, lv)?, Kind::Int)
+            }
+        };
+        let ptr = match wl.as_const() {
+            Some(0) => data,
+            _ => {
+                let dv = self.val(data)?;
+                let lv = self.val(wl)?;
+                let off = match elem.size() {
+                    1 => lv,
+                    k => self.bin_i(BinOp::Mul, lv, k as i64)?,
+                };
+                Word::Var(self.bin(BinOp::PtrAdd, dv, off)?, Kind::Ptr)
+            }
+        };
+        Ok(smallvec![ptr, len])
+    }
+
+    /// `v.truncate(n)`: a virtual vector drops its last elements (for a constant `n`);
+    /// otherwise the vector's length becomes `min(n, len)` (a store).
+    pub fn vec_truncate(&mut self, v: &Red, n: &Red) -> Result<(), Stop> {
+        let wv = word0(v)?;
+        let wn = word0(n)?;
+        if let (Some((e, items)), Some(k)) = (self.virtual_vec(wv), wn.as_const()) {
+            let keep = (k as usize).min(items.len() / e.width()) * e.width();
+            let Word::Virtual(h) = self.resolve(wv) else {
+                unreachable!("virtual_vec found a virtual vector")
+            };
+            self.virtual_items(h).truncate(keep);
+            return Ok(());
+        }
+        if let (Some((len, _)), Some(k)) = (self.sized_vec(wv), wn.as_const()) {
+            if k >= len as u64 {
+                return Ok(());
+            }
+        }
+        // Allocated (a vector of known length is known by its pointer from now on).
+        let p = self.vec_ptr(v)?;
+        let old = self.load(MemType::I64, p, 8)?;
+        let new = match wn.as_const() {
+            Some(0) => self.b.iconst(0),
+            _ => {
+                // min(n, old), unsigned: old ^ ((n ^ old) & -(n < old)).
+                let nv = self.val(wn)?;
+                let c = self.bin(BinOp::Ult, nv, old)?;
+                let zero = self.b.iconst(0);
+                let m = self.bin(BinOp::Sub, zero, c)?;
+                let x = self.bin(BinOp::Xor, nv, old)?;
+                let y = self.bin(BinOp::And, x, m)?;
+                self.bin(BinOp::Xor, old, y)?
+            }
+        };
+        self.tick()?;
+        self.b.store(MemType::I64, p, 8, new)?;
+        self.memory.clear();
+        Ok(())
     }
 }

@@ -292,7 +292,11 @@ pub fn annotate(g: &Graph, greens: &[String], k: &Crate) -> Result<Annotation, V
                         .label("this value is red")
                         .help("`deepfreeze!` declares green data immutable; compute the value from green values only"),
                 ),
-                OpKind::SetItem | OpKind::SetField(_) | OpKind::VecPush | OpKind::VecPop
+                OpKind::SetItem
+                | OpKind::SetField(_)
+                | OpKind::VecPush
+                | OpKind::VecPop
+                | OpKind::VecTruncate
                     if !a.operand_red(&op.args[0]) =>
                 {
                     errors.push(

@@ -318,6 +318,14 @@ fn every_construct_evaluates_like_the_compiled_function() {
             vec![v.to_value(), kk.to_value()],
             native(|| constructs::vectors(&v, kk)),
         );
+        let (sa, sb) = (rng.small(10) as usize, rng.small(10) as usize);
+        agree(
+            &prog,
+            &k,
+            "slices",
+            vec![v.to_value(), sa.to_value(), sb.to_value()],
+            native(|| constructs::slices(&v, sa, sb)),
+        );
         agree(
             &prog,
             &k,
@@ -448,5 +456,29 @@ fn bit_casts_evaluate_like_the_compiled_function() {
             vec![x.to_value()],
             native(|| bitcasts::unbox_int(x)),
         );
+    }
+}
+
+/// Out-of-range sub-slices panic with Rust's messages, checked in Rust's order.
+#[test]
+fn subslice_panics_with_rusts_messages() {
+    let (k, prog) = corpus();
+    quiet_hook();
+    let v: Vec<i64> = vec![1, 2, 3];
+    for a in 0..7usize {
+        for b in 0..7usize {
+            QUIET.with(|q| q.set(true));
+            let native = catch_unwind(AssertUnwindSafe(|| constructs::slices(&v, a, b)));
+            QUIET.with(|q| q.set(false));
+            let want = match native {
+                Ok(x) => Ok(Value::Int(x as i128)),
+                Err(p) => Err(EvalError::Panic(
+                    p.downcast_ref::<String>().cloned().unwrap_or_default(),
+                )),
+            };
+            let mut ev = Evaluator::new(&prog, &k);
+            let got = ev.call("slices", vec![v.to_value(), a.to_value(), b.to_value()]);
+            assert_eq!(got, want, "slices(.., {a}, {b})");
+        }
     }
 }

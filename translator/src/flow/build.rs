@@ -3020,9 +3020,24 @@ impl<'k> Builder<'k> {
                 self.check_ty(&at, item, &m.args[0])?;
                 Ok((self.emit(OpKind::VecPush, vec![self.held(held), a], Ty::Unit, sp), Ty::Unit))
             }
+            (Ty::Vec(_), "truncate", 1) => {
+                let usize_t = Ty::Int(IntTy::Usize);
+                let (a, at) = arg(self, 0, Some(&usize_t))?;
+                self.check_ty(&at, &usize_t, &m.args[0])?;
+                Ok((self.emit(OpKind::VecTruncate, vec![self.held(held), a], Ty::Unit, sp), Ty::Unit))
+            }
+            (Ty::Vec(_), "clear", 0) => {
+                let zero = int_const(0, IntTy::Usize);
+                Ok((self.emit(OpKind::VecTruncate, vec![self.held(held), zero], Ty::Unit, sp), Ty::Unit))
+            }
             (Ty::Vec(item), "pop", 0) => {
                 let t = Ty::Option(item.clone());
                 Ok((self.emit(OpKind::VecPop, vec![self.held(held)], t.clone(), sp), t))
+            }
+            (t, "first" | "last", 0) if t.item().is_some() => {
+                let item = t.item().unwrap().clone();
+                let recv = self.held(held);
+                self.first_last(&name, recv, rty.clone(), item, m)
             }
             (t, "clone" | "to_owned", 0) if t.is_scalar() => Ok((self.held(held), rty)),
             (t, "clone" | "to_vec", 0) if t.item().is_some() => {
@@ -3038,6 +3053,69 @@ impl<'k> Builder<'k> {
                 .err(m, format!("method `{name}` on a `{rty}` is not supported in analysed code"))
                 .help("call a method of the crate, or wrap the call in a function marked `#[residual]`")),
         }
+    }
+
+    /// `v.first()`, `v.last()` of a vector or slice: a switch on `len(v) == 0`, `None`
+    /// or `Some(getitem(v, 0))` / `Some(getitem(v, len - 1))`.
+    fn first_last(
+        &mut self,
+        name: &str,
+        recv: Operand,
+        sty: Ty,
+        item: Ty,
+        m: &syn::ExprMethodCall,
+    ) -> R<(Operand, Ty)> {
+        let sp = self.span(m);
+        let usize_t = Ty::Int(IntTy::Usize);
+        let result_ty = Ty::Option(Box::new(item.clone()));
+        // The sequence and its length cross into the `Some` block as hidden locals.
+        self.scopes.push(Vec::new());
+        let seq = self.bind("#seq", sty, recv.clone());
+        let n = self.emit(OpKind::Len, vec![recv], usize_t.clone(), sp);
+        let empty = self.emit(
+            OpKind::Prim(Prim::IntEq),
+            vec![n.clone(), int_const(0, IntTy::Usize)],
+            Ty::Bool,
+            sp,
+        );
+        let len = self.bind("#len", usize_t.clone(), n);
+        let shape = self.visible();
+        let (noneb, _) = self.join_block(&shape, &[]);
+        let (someb, _) = self.join_block(&shape, &[]);
+        self.branch(empty, noneb, someb, &shape);
+        let mut join = JoinState::default();
+        self.enter(someb, &shape);
+        let i = if name == "first" {
+            int_const(0, IntTy::Usize)
+        } else {
+            let n = self.locals[len].val.clone();
+            self.emit(
+                OpKind::Prim(Prim::IntSub),
+                vec![n, int_const(1, IntTy::Usize)],
+                usize_t,
+                sp,
+            )
+        };
+        let s = self.locals[seq].val.clone();
+        let x = self.emit(OpKind::GetItem, vec![s, i], item, sp);
+        let some = self.emit(
+            OpKind::NewVariant("Option".into(), "Some".into()),
+            vec![x],
+            result_ty.clone(),
+            sp,
+        );
+        self.join_from(&mut join, &shape, some, result_ty.clone(), m)?;
+        self.enter(noneb, &shape);
+        let none = self.emit(
+            OpKind::NewVariant("Option".into(), "None".into()),
+            vec![],
+            result_ty.clone(),
+            sp,
+        );
+        self.join_from(&mut join, &shape, none, result_ty, m)?;
+        let r = self.join_end(join, &shape);
+        self.scopes.pop();
+        Ok(r)
     }
 
     /// `ok_or`, `unwrap_or`, `is_some`, `is_none`, `unwrap`, `expect` on an `Option`,

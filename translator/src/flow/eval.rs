@@ -212,15 +212,21 @@ impl<'a> Evaluator<'a> {
             }
             OpKind::Len => Value::Int(seq_len(&a[0])? as i128),
             OpKind::SubSlice => {
+                // Rust's checks, in its order.
                 let (lo, hi) = (as_index(&a[1])?, as_index(&a[2])?);
                 let n = seq_len(&a[0])?;
-                if lo > hi {
-                    return panic(format!("slice index starts at {lo} but ends at {hi}"));
+                if lo > n {
+                    return panic(format!(
+                        "range start index {lo} out of range for slice of length {n}"
+                    ));
                 }
                 if hi > n {
                     return panic(format!(
                         "range end index {hi} out of range for slice of length {n}"
                     ));
+                }
+                if lo > hi {
+                    return panic(format!("slice index starts at {lo} but ends at {hi}"));
                 }
                 let Value::Obj(o) = &a[0] else {
                     return internal("subslice of a non-object");
@@ -238,6 +244,17 @@ impl<'a> Evaluator<'a> {
                 match &mut *o.borrow_mut() {
                     Obj::Seq(v) => v.push(a[1].clone()),
                     _ => return internal("push on a non-vector"),
+                }
+                Value::Unit
+            }
+            OpKind::VecTruncate => {
+                let n = as_index(&a[1])?;
+                let Value::Obj(o) = &a[0] else {
+                    return internal("truncate on a non-object");
+                };
+                match &mut *o.borrow_mut() {
+                    Obj::Seq(v) => v.truncate(n),
+                    _ => return internal("truncate on a non-vector"),
                 }
                 Value::Unit
             }

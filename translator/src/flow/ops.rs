@@ -90,6 +90,9 @@ pub enum OpKind {
     VecPush,
     /// `v.pop()`, an `Option`.
     VecPop,
+    /// `v.truncate(n)` (`v.clear()` is `v.truncate(0)`): a no-op when `n` is at least
+    /// the length.
+    VecTruncate,
     /// `[x; n]`.
     ArrayRepeat,
     /// `[a, b, c]`.
@@ -134,6 +137,7 @@ impl fmt::Display for OpKind {
             OpKind::Len => f.write_str("len"),
             OpKind::VecPush => f.write_str("vec_push"),
             OpKind::VecPop => f.write_str("vec_pop"),
+            OpKind::VecTruncate => f.write_str("vec_truncate"),
             OpKind::ArrayRepeat => f.write_str("array_repeat"),
             OpKind::ArrayLit => f.write_str("array_lit"),
             OpKind::VecRepeat => f.write_str("vec_repeat"),

@@ -3,7 +3,8 @@
 //! between the two (`enc_N`, `dec_N`, `lift_N`).
 //!
 //! Layouts: integers, bools and chars are one `Int` word; `f64` one `Float` word; `()`
-//! none; a slice or `&str` is (pointer, length); a `Vec` is one `Ptr` to a red vector
+//! none; a slice or `&str` is (pointer to the first element, length), the elements laid
+//! out as in a red vector of them; a `Vec` is one `Ptr` to a red vector
 //! (of packed scalars, or of elements of several words, one 8-byte slot a word); tuples
 //! concatenate; `Option`, `Result` and enums are a tag word (the variant's index)
 //! followed by the variants' fields, variants overlapping where their words' kinds agree
@@ -361,14 +362,33 @@ impl<'a> Types<'a> {
         };
         let kinds_s: Vec<String> = kinds.iter().map(|k| format!("rt::Kind::{k}")).collect();
         let (enc, dec) = self.codec(t)?;
-        let liftable = !contains_vec(t) && !self.is_struct(t);
-        let lift = if liftable {
+        let liftable = !contains_vec(t) && !self.is_struct(t) && !self.holds_value_slice(t);
+        let lift = if matches!(norm(t), Ty::Slice(x) if self.scalar(&x).is_err()) {
+            // Green data in Rust's layout, for a residual call only (see
+            // `Gen::residual`): compiled code never reads it.
+            "Ok(rt::word::consts(KINDS_{i}, &[v.as_ptr() as u64, v.len() as u64]))".replace("{i}", &i.to_string())
+        } else if liftable {
             format!(
                 "let mut w = Vec::new(); enc_{i}(v, std::ptr::null_mut(), &mut w); Ok(rt::word::consts(KINDS_{i}, &w))"
             )
         } else {
             "let _ = v; Err(rt::Stop::fail(\"a green vector used where a red value is needed\"))"
                 .to_string()
+        };
+        // A red slice of values of several words decodes into a `Vec` of them, which
+        // a residual call borrows for the call.
+        let decv = match norm(t) {
+            Ty::Slice(x) if self.scalar(&x).is_err() => {
+                let xi = self.id(&x);
+                let xr = self.rust(&x)?;
+                let width = self.element_kinds(&x)?.len();
+                format!(
+                    "#[allow(dead_code)]
+fn decv_{i}(w: &mut dyn Iterator<Item = u64>, fr: *mut rt::Frame) -> Vec<{xr}> {{ let p = w.next().unwrap_or(0) as *const u64; let n = w.next().unwrap_or(0) as usize; unsafe {{ rt::frame::slots(p, n, {width}) }}.chunks({width}).map(|x| dec_{xi}(&mut x.iter().copied(), fr)).collect() }}
+"
+                )
+            }
+            _ => String::new(),
         };
         let fields = if self.is_struct(t) {
             let fk: Vec<String> = self
@@ -381,7 +401,7 @@ impl<'a> Types<'a> {
             String::new()
         };
         Ok(format!(
-            "{fields}const KINDS_{i}: &[rt::Kind] = &[{kinds}];
+            "{decv}{fields}const KINDS_{i}: &[rt::Kind] = &[{kinds}];
 #[allow(unused_variables)]
 fn enc_{i}(v: &{borrowed}, fr: *mut rt::Frame, w: &mut Vec<u64>) {{ {enc} }}
 #[allow(unused_variables)]
@@ -393,6 +413,19 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
             // Encoding reads a borrowed slice of any lifetime (a red portal argument).
             borrowed = rust.replace("&'static ", "&'_ ")
         ))
+    }
+
+    /// Whether `t` is, or holds, a slice of values of several words (which Rust sees
+    /// in its own layout and compiled code in 8-byte slots, so it is copied between
+    /// the two; see `codec`).
+    pub fn holds_value_slice(&self, t: &Ty) -> bool {
+        match norm(t) {
+            Ty::Slice(x) => self.scalar(&x).is_err(),
+            Ty::Tuple(ts) => ts.iter().any(|t| self.holds_value_slice(t)),
+            Ty::Option(x) => self.holds_value_slice(&x),
+            Ty::Result(a, b) => self.holds_value_slice(&a) || self.holds_value_slice(&b),
+            _ => false,
+        }
     }
 
     /// Bodies of `enc` (value `v` to words `w`) and `dec` (words to value) for `t`.
@@ -414,6 +447,17 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                 "w.push(v.as_ptr() as u64); w.push(v.len() as u64);".into(),
                 format!("{{ let p = {next} as *const u8; let n = {next} as usize; unsafe {{ std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n)) }} }}"),
             ),
+            Ty::Slice(x) if self.scalar(&x).is_err() => {
+                // Elements of several words: compiled code reads them from 8-byte
+                // slots, so Rust's slice is copied into slots the frame owns, and a
+                // red slice comes back as a `Vec` (see `decv`), never borrowed.
+                let xi = self.id(&x);
+                let width = self.element_kinds(&x)?.len();
+                (
+                    format!("let mut items = Vec::with_capacity(v.len() * {width}); for x in v.iter() {{ enc_{xi}(x, fr, &mut items); }} w.push(rt::frame::slots_from_words(fr, &items) as u64); w.push(v.len() as u64);"),
+                    "unreachable!(\"a red slice of values is decoded into a `Vec` by `decv`\")".into(),
+                )
+            }
             Ty::Slice(x) => {
                 let xr = self.rust(&x)?;
                 (

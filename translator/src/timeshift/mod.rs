@@ -229,6 +229,10 @@ impl<'a, 'b> Gen<'a, 'b> {
                     }
                 }
                 self.t.kinds(&t).map_err(|m| self.err(span, m))?;
+                if self.t.holds_value_slice(&t) {
+                    return Err(self.err(span, format!("a green `{}` is used where a red value is needed; the JIT cannot make red slices of values of several words from green data", norm(&t)))
+                        .help("read its items with green indexes (they are green), or build a red vector inside the portal"));
+                }
                 if !self.t.green_is_owned(&t) {
                     return Err(self.err(span, format!("a `{}` read from green data is used where a red value is needed; the JIT cannot make red vectors from green data yet", norm(&t)))
                         .help("read its items with green indexes (they are green), or build the red vector inside the portal"));
@@ -871,6 +875,12 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                         .map_err(|m| self.err(sp, m))?
                 }
                 OpKind::Len => format!("({}.len())", var_or(&a[0], self)),
+                OpKind::SubSlice => format!(
+                    "rt::green::subslice(&{}[..], {} as usize, {} as usize)?",
+                    var_or(&a[0], self),
+                    self.green(&a[1]),
+                    self.green(&a[2])
+                ),
                 OpKind::NewVariant(_, vn) => {
                     let t = self.ty(op.result);
                     self.owned_variant(&t, sp)?;
@@ -1002,9 +1012,7 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                         format!("cx.vec_get({elem}, &{c}, &{i})?")
                     }
                     Ty::Slice(_) => {
-                        let elem = self.t.scalar(&item).map_err(|m| {
-                            self.err(sp, format!("{m}: the JIT reads red slices of scalars only; pass a `&Vec` or `&mut Vec` instead"))
-                        })?;
+                        let elem = self.t.elem(&item).map_err(|m| self.err(sp, m))?;
                         format!("cx.slice_get({elem}, &{c}, &{i})?")
                     }
                     t => return Err(self.err(sp, format!("the JIT cannot index a red `{t}` yet"))),
@@ -1067,6 +1075,31 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                     _ => format!("cx.vec_pop({elem}, &{})?", self.redx(&a[0], sp)?),
                 }
             }
+            OpKind::SubSlice => {
+                let ct = arg_ty(0);
+                let of_vec = match &ct {
+                    Ty::Vec(_) => true,
+                    Ty::Slice(_) => false,
+                    t => {
+                        return Err(self.err(sp, format!("the JIT cannot take a slice of a red `{t}` yet")))
+                    }
+                };
+                let elem = self
+                    .t
+                    .elem(ct.item().unwrap_or(&Ty::Unit))
+                    .map_err(|m| self.err(sp, m))?;
+                format!(
+                    "cx.subslice({elem}, {of_vec}, &{}, &{}, &{})?",
+                    self.redx(&a[0], sp)?,
+                    self.redx(&a[1], sp)?,
+                    self.redx(&a[2], sp)?
+                )
+            }
+            OpKind::VecTruncate => format!(
+                "{{ cx.vec_truncate(&{}, &{})?; Red::new() }}",
+                self.redx(&a[0], sp)?,
+                self.redx(&a[1], sp)?
+            ),
             OpKind::NewVariant(_, vn) => {
                 let t = self.ty(op.result);
                 let ti = self.t.id(&t);
@@ -1282,7 +1315,13 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                         }
                         // A slice or `&str` value is passed as it is, except a `Vec`
                         // given for a slice (borrowed: `&Vec<T>` is a `&[T]`).
-                        let vec_arg = matches!(norm(self.g().operand_ty(o)), Ty::Vec(_));
+                        // A slice of values of several words is decoded into a `Vec`
+                        // (see `residual`), borrowed the same way.
+                        let vec_arg = match norm(self.g().operand_ty(o)) {
+                            Ty::Vec(_) => true,
+                            Ty::Slice(x) => decoded && self.t.scalar(&x).is_err(),
+                            _ => false,
+                        };
                         let slice = matches!(&*r.elem, syn::Type::Slice(_));
                         (slice && vec_arg)
                             || (!slice
@@ -1395,7 +1434,37 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                         w = these[0]
                     );
                 }
+            } else if let Ty::Slice(x) = &t {
+                if self.t.scalar(x).is_err() {
+                    if !self.p.ann.operand_red(o) {
+                        // Green data, in Rust's layout already: passed as it is.
+                        let xr = self.t.rust(x).map_err(|m| self.err(sp, m))?;
+                        let _ = write!(
+                            decode,
+                            "let x{i}: &[{xr}] = unsafe {{ std::slice::from_raw_parts({} as *const {xr}, {} as usize) }};",
+                            these[0], these[1]
+                        );
+                        words.push(format!("lift_{ti}(&{})?", self.green(o)));
+                        pass.push(format!("x{i}"));
+                        continue;
+                    }
+                    // A copy in Rust's layout, borrowed by the callee (see `call_args`).
+                    let _ = write!(
+                        decode,
+                        "let x{i} = decv_{ti}(&mut [{}].into_iter(), fr);",
+                        these.join(", ")
+                    );
+                } else {
+                    let _ = write!(
+                        decode,
+                        "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
+                        these.join(", ")
+                    );
+                }
             } else {
+                if self.t.holds_value_slice(&t) {
+                    return Err(self.err(sp, format!("`{f}` is given a `{t}`: the JIT passes a slice of values of several words to Rust only as an argument of its own")).help("pass the slice as a separate argument"));
+                }
                 let _ = write!(
                     decode,
                     "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",

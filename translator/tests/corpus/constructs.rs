@@ -253,6 +253,42 @@ pub fn vectors(v: &[i64], k: usize) -> i64 {
     s
 }
 
+/// Sub-slices with run-time bounds of every range form, of a vector and of a slice;
+/// `truncate`, `clear`, `first`, `last`.
+pub fn slices(v: &[i64], a: usize, b: usize) -> i64 {
+    let mut stack: Vec<i64> = Vec::new();
+    for i in 0..v.len() {
+        stack.push(v[i]);
+    }
+    let mid = &stack[a..b];
+    let head = &v[..b];
+    let inner = &mid[1..];
+    let mut s: i64 = mid.len() as i64 * 1000 + head.len() as i64 * 100 + inner.len() as i64;
+    for i in 0..inner.len() {
+        s = s.wrapping_mul(7).wrapping_add(inner[i]);
+    }
+    if let Some(x) = head.first() {
+        s = s.wrapping_add(*x).wrapping_add(*x);
+    }
+    match mid.last() {
+        Some(x) => s = s.wrapping_sub(*x),
+        None => s = s.wrapping_add(2),
+    }
+    stack.truncate(a);
+    s = s.wrapping_add(stack.len() as i64 * 10);
+    stack.truncate(b + 5);
+    stack.push(1);
+    s = s.wrapping_add(stack.len() as i64);
+    if let Some(x) = stack.last() {
+        s = s.wrapping_add(*x);
+    }
+    stack.clear();
+    match stack.first() {
+        Some(x) => s + x,
+        None => s + stack.len() as i64,
+    }
+}
+
 /// Tuples: made, returned, destructured, indexed.
 pub fn tuples(a: i64, b: i64) -> (i64, bool) {
     let p = (a, b);
