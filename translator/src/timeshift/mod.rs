@@ -446,7 +446,6 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
             syn::ReturnType::Default => "()".to_string(),
             syn::ReturnType::Type(_, t) => qualify(t, self.k, &root, &module),
         };
-        let start = &g.g[g.start];
         let mut greens = String::new();
         let mut key = String::new();
         let mut fields = Vec::new();
