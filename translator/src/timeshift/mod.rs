@@ -187,6 +187,15 @@ impl<'a, 'b> Gen<'a, 'b> {
             self.green_ty(v, Span::default())
         }
     }
+    /// Whether the green form of `v` is `Copy` (a scalar, a tag, a `&'static` slice or
+    /// string): used without `.clone()`.
+    fn green_is_copy(&self, v: Var) -> bool {
+        self.is_tag(v)
+            || matches!(
+                self.ty(v),
+                Ty::Int(_) | Ty::Bool | Ty::Char | Ty::F64 | Ty::Unit | Ty::Slice(_) | Ty::Str
+            )
+    }
     /// Variables defined by `variant_tag` are the variant's index.
     fn is_tag(&self, v: Var) -> bool {
         self.tags.contains(&v)
@@ -208,7 +217,9 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// A green operand as a Rust expression.
     fn green(&self, o: &Operand) -> String {
         match o {
-            Operand::Var(v) if self.t.green_is_ref(&self.ty(*v)) => var(*v),
+            Operand::Var(v) if self.t.green_is_ref(&self.ty(*v)) || self.green_is_copy(*v) => {
+                var(*v)
+            }
             Operand::Var(v) => format!("{}.clone()", var(*v)),
             Operand::Const(c, t) => self.literal(c, t),
         }
@@ -796,18 +807,33 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
         } else {
             let v = self.green(&sw);
             let is_bool = cases.iter().all(|c| matches!(c.2, Case::Bool(_)));
+            let is_int = cases.iter().all(|c| matches!(c.2, Case::Int(_)));
             let scrutinee = if is_bool {
                 format!("({v} as i64)")
+            } else if is_int {
+                format!("({v} as i128)")
             } else {
                 format!("({v} as i128 as i64)")
             };
-            let mut arms = String::new();
+            // One arm a target state, its values or-ed; those of the default's state
+            // are left to the default.
+            let mut groups: Vec<(&String, Vec<String>)> = Vec::new();
             for (val, st, case, _) in &cases {
+                if default.as_ref() == Some(st) {
+                    continue;
+                }
                 let pat = match case {
-                    Case::Int(i) => format!("x if x as i128 == {i}i128"),
+                    Case::Int(i) => format!("{i}i128"),
                     _ => format!("{val}"),
                 };
-                let _ = write!(arms, "{pat} => Ok(Next::Goto({st})),");
+                match groups.iter_mut().find(|(s, _)| *s == st) {
+                    Some((_, pats)) => pats.push(pat),
+                    None => groups.push((st, vec![pat])),
+                }
+            }
+            let mut arms = String::new();
+            for (st, pats) in &groups {
+                let _ = write!(arms, "{} => Ok(Next::Goto({st})),", pats.join(" | "));
             }
             match default {
                 Some(d) => {
