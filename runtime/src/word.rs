@@ -295,3 +295,29 @@ key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
 key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
 key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
 key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn red(ws: &[u64]) -> Red {
+        ws.iter().map(|w| Word::Const(*w, Kind::Int)).collect()
+    }
+
+    #[test]
+    fn flat_and_replace_each_agree_on_order() {
+        let mut reds = [red(&[1, 2]), red(&[]), red(&[3])];
+        assert_eq!(flat(&reds), red(&[1, 2, 3]).to_vec());
+        replace_each(&mut reds, &mut red(&[7, 8]).into_iter());
+        assert_eq!(flat(&reds), red(&[7, 8, 3]).to_vec());
+    }
+
+    #[test]
+    fn nested_green_tuples_key_like_flat_ones() {
+        let flat_key = state_key(4, &(1u8, 2i64, true, 'a'));
+        let nested = state_key(4, &((1u8, 2i64), (true,), ('a',)));
+        assert_eq!(flat_key, (4, vec![1, 2, 1, 'a' as u64]));
+        assert_eq!(flat_key, nested);
+        assert_ne!(state_key(5, &()), state_key(4, &()));
+    }
+}

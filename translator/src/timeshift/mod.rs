@@ -257,6 +257,8 @@ impl<'a, 'b> Gen<'a, 'b> {
         // Blocks by their number of red inputs: `State::reds` has one arm a number.
         let mut by_reds: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
         let mut keys = String::new();
+        // Whether every block's greens can be keyed (no `_ => None` arm then).
+        let mut keys_all = true;
         let mut merges: Vec<String> = Vec::new();
         let mut silent: Vec<String> = Vec::new();
         let mut promoted = String::new();
@@ -316,7 +318,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                         format!("the green value `{name}` of type `{t}` is live at a merge point; the JIT can only key states on integers, bools, chars, floats, strings and green data (slices, vectors, arrays, structs)"),
                     ));
                 }
-                Some(_) => {}
+                Some(_) => keys_all = false,
                 None => {
                     let _ = writeln!(
                         keys,
@@ -362,6 +364,7 @@ impl<'a, 'b> Gen<'a, 'b> {
         let entry = self.entry()?;
         let n = &self.p.name;
         let module = portal_mod(n);
+        let no_key = if keys_all { "" } else { "_ => None," };
         let is_merge = if merges.is_empty() {
             "false".to_string()
         } else {
@@ -406,7 +409,7 @@ impl rt::Extension for Ext {{
         {is_silent}
     }}
     fn state_key(s: &State) -> Option<rt::MergeKey> {{
-        match s {{ {keys} _ => None }}
+        match s {{ {keys} {no_key} }}
     }}
     fn promoted(mut s: State, value: u64) -> State {{
         match &mut s {{ {promoted} _ => {{}} }}
