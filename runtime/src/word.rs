@@ -175,6 +175,35 @@ pub fn replace(v: &Red, it: &mut dyn Iterator<Item = Word>) -> Red {
     v.iter().map(|w| it.next().unwrap_or(*w)).collect()
 }
 
+/// The words of the red values `reds`, in order: a state's red words (a generated
+/// state holds its block's red inputs in one array).
+pub fn flat(reds: &[Red]) -> Vec<Word> {
+    let mut w = Vec::with_capacity(reds.iter().map(|r| r.len()).sum());
+    for r in reds {
+        w.extend_from_slice(r);
+    }
+    w
+}
+
+/// Replace the words of `reds` in place by the next words of `it`, in [`flat`] order
+/// (kinds kept; a word `it` runs out for keeps its value).
+pub fn replace_each(reds: &mut [Red], it: &mut dyn Iterator<Item = Word>) {
+    for r in reds {
+        for w in r.iter_mut() {
+            if let Some(x) = it.next() {
+                *w = x;
+            }
+        }
+    }
+}
+
+/// The merge key of a state at block `block` whose green inputs are `greens`.
+pub fn state_key<K: GreenKey + ?Sized>(block: u32, greens: &K) -> crate::MergeKey {
+    let mut k = Vec::new();
+    greens.key(&mut k);
+    (block, k)
+}
+
 /// The value of an enum layout: `tag`, then `fields` at word `offset`, zeros elsewhere.
 pub fn variant(kinds: &[Kind], tag: i64, offset: usize, fields: &[&Red]) -> Red {
     let mut w = zeros(kinds);
@@ -240,5 +269,55 @@ impl GreenKey for &'static str {
     fn key(&self, out: &mut Vec<u64>) {
         out.push(self.as_ptr() as u64);
         out.push(self.len() as u64);
+    }
+}
+
+/// A generated state's green inputs are a tuple (tuples of more than twelve are nested):
+/// its key is its items' keys in order.
+macro_rules! key_tuple {
+    ($($i:tt $t:ident),+) => {
+        impl<$($t: GreenKey),+> GreenKey for ($($t,)+) {
+            fn key(&self, out: &mut Vec<u64>) {
+                $(self.$i.key(out);)+
+            }
+        }
+    };
+}
+key_tuple!(0 A);
+key_tuple!(0 A, 1 B);
+key_tuple!(0 A, 1 B, 2 C);
+key_tuple!(0 A, 1 B, 2 C, 3 D);
+key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E);
+key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
+key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
+key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
+key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
+key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
+key_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn red(ws: &[u64]) -> Red {
+        ws.iter().map(|w| Word::Const(*w, Kind::Int)).collect()
+    }
+
+    #[test]
+    fn flat_and_replace_each_agree_on_order() {
+        let mut reds = [red(&[1, 2]), red(&[]), red(&[3])];
+        assert_eq!(flat(&reds), red(&[1, 2, 3]).to_vec());
+        replace_each(&mut reds, &mut red(&[7, 8]).into_iter());
+        assert_eq!(flat(&reds), red(&[7, 8, 3]).to_vec());
+    }
+
+    #[test]
+    fn nested_green_tuples_key_like_flat_ones() {
+        let flat_key = state_key(4, &(1u8, 2i64, true, 'a'));
+        let nested = state_key(4, &((1u8, 2i64), (true,), ('a',)));
+        assert_eq!(flat_key, (4, vec![1, 2, 1, 'a' as u64]));
+        assert_eq!(flat_key, nested);
+        assert_ne!(state_key(5, &()), state_key(4, &()));
     }
 }

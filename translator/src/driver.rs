@@ -405,8 +405,7 @@ pub fn back_end(opts: &Options, k: &Crate, prog: &Program) -> Result<PathBuf, Fa
     let frontend =
         crate::timeshift::generate(k, &portals).map_err(|ds| render_all(k, &ds, opts.color))?;
     let bin = format!("{}-c", k.name);
-    let build_dir = crate::timeshift::package::toolchain_root()
-        .join("target")
+    let build_dir = crate::timeshift::package::target_dir()
         .join("translate")
         .join(&bin);
     crate::timeshift::package::write_crate(&build_dir, &bin, &k.name, &k.root, &frontend)

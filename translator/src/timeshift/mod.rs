@@ -187,6 +187,15 @@ impl<'a, 'b> Gen<'a, 'b> {
             self.green_ty(v, Span::default())
         }
     }
+    /// Whether the green form of `v` is `Copy` (a scalar, a tag, a `&'static` slice or
+    /// string): used without `.clone()`.
+    fn green_is_copy(&self, v: Var) -> bool {
+        self.is_tag(v)
+            || matches!(
+                self.ty(v),
+                Ty::Int(_) | Ty::Bool | Ty::Char | Ty::F64 | Ty::Unit | Ty::Slice(_) | Ty::Str
+            )
+    }
     /// Variables defined by `variant_tag` are the variant's index.
     fn is_tag(&self, v: Var) -> bool {
         self.tags.contains(&v)
@@ -208,7 +217,9 @@ impl<'a, 'b> Gen<'a, 'b> {
     /// A green operand as a Rust expression.
     fn green(&self, o: &Operand) -> String {
         match o {
-            Operand::Var(v) if self.t.green_is_ref(&self.ty(*v)) => var(*v),
+            Operand::Var(v) if self.t.green_is_ref(&self.ty(*v)) || self.green_is_copy(*v) => {
+                var(*v)
+            }
             Operand::Var(v) => format!("{}.clone()", var(*v)),
             Operand::Const(c, t) => self.literal(c, t),
         }
@@ -247,9 +258,11 @@ impl<'a, 'b> Gen<'a, 'b> {
         let g = self.g();
         let blocks = g.blocks_in_order();
         let mut states = String::new();
-        let mut reds = String::new();
-        let mut with = String::new();
+        // Blocks by their number of red inputs: `State::reds` has one arm a number.
+        let mut by_reds: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
         let mut keys = String::new();
+        // Whether every block's greens can be keyed (no `_ => None` arm then).
+        let mut keys_all = true;
         let mut merges: Vec<String> = Vec::new();
         let mut silent: Vec<String> = Vec::new();
         let mut promoted = String::new();
@@ -257,41 +270,25 @@ impl<'a, 'b> Gen<'a, 'b> {
         let mut block_fns = String::new();
         for &b in &blocks {
             let data = &g.g[b];
-            let mut fields = Vec::new();
-            let mut names = Vec::new();
             let mut red_names = Vec::new();
+            let mut green_names = Vec::new();
+            let mut green_tys = Vec::new();
             for v in &data.inputs {
-                fields.push(format!("{}: {}", var(*v), self.state_ty(*v)?));
-                names.push(var(*v));
                 if self.red(*v) {
                     red_names.push(var(*v));
+                } else {
+                    green_names.push(var(*v));
+                    green_tys.push(self.state_ty(*v)?);
                 }
             }
             let bi = b.index();
-            let _ = writeln!(states, "B{bi} {{ {} }},", fields.join(", "));
-            let pat = format!("State::B{bi} {{ {} }}", names.join(", "));
-            let _ = writeln!(
-                reds,
-                "{pat} => {{ let mut w = Vec::new(); {} w }}",
-                red_names
-                    .iter()
-                    .map(|n| format!("w.extend_from_slice({n});"))
-                    .collect::<String>()
-            );
-            let _ = writeln!(
-                with,
-                "{pat} => State::B{bi} {{ {} }},",
-                names
-                    .iter()
-                    .map(|n| if red_names.contains(n) {
-                        format!("{n}: rt::word::replace(&{n}, it)")
-                    } else {
-                        n.clone()
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let mut key = String::new();
+            let nr = red_names.len();
+            let gty = tuple(&green_tys);
+            let _ = writeln!(states, "B{bi} {{ r: [Red; {nr}], g: {gty} }},");
+            by_reds
+                .entry(nr)
+                .or_default()
+                .push(format!("State::B{bi} {{ r, .. }}"));
             let mut unkeyable = None;
             for v in &data.inputs {
                 if !self.red(*v) {
@@ -314,7 +311,6 @@ impl<'a, 'b> Gen<'a, 'b> {
                     {
                         unkeyable.get_or_insert((*v, t));
                     }
-                    let _ = write!(key, "rt::word::GreenKey::key({}, &mut k);", var(*v));
                 }
             }
             let merge = self.p.ann.merge_blocks.contains(&b);
@@ -326,12 +322,11 @@ impl<'a, 'b> Gen<'a, 'b> {
                         format!("the green value `{name}` of type `{t}` is live at a merge point; the JIT can only key states on integers, bools, chars, floats, strings and green data (slices, vectors, arrays, structs)"),
                     ));
                 }
-                Some(_) => {}
+                Some(_) => keys_all = false,
                 None => {
                     let _ = writeln!(
                         keys,
-                        "State::B{bi} {{ {} }} => Some(({bi}, {{ let mut k = Vec::new(); {key} k }})),",
-                        names.join(", ")
+                        "State::B{bi} {{ g, .. }} => Some(rt::word::state_key({bi}, g)),"
                     );
                 }
             }
@@ -342,28 +337,38 @@ impl<'a, 'b> Gen<'a, 'b> {
                 silent.push(format!("State::B{bi} {{ .. }}"));
             }
             if let Some((first, span)) = self.promoted_input(b) {
-                let rest: Vec<String> = names.iter().skip(1).cloned().collect();
+                // The promoted input is green and the block's first: the first green.
                 let dec = self.decode_word(first, "value", span)?;
                 let _ = writeln!(
                     promoted,
-                    "State::B{bi} {{ {f}: _, {r} }} => State::B{bi} {{ {f}: {dec}, {r} }},",
-                    f = var(first),
-                    r = rest.join(", ")
+                    "State::B{bi} {{ g, .. }} => g{} = {dec},",
+                    first_path(green_names.len())
                 );
             }
             // One function a block: rustc compiles many small functions in about
-            // linear time (and in parallel), one function of every block slowly.
+            // linear time (and in parallel), one function of every block slowly. It
+            // takes the state's fields as they are, bound by patterns.
             let arm = self.block(b)?;
-            let _ = writeln!(arms, "{pat} => b{bi}(cx, {}),", names.join(", "));
+            let _ = writeln!(arms, "State::B{bi} {{ r, g }} => b{bi}(cx, r, g),");
             let _ = writeln!(
                 block_fns,
-                "fn b{bi}(cx: &mut rt::Cx, {}) -> Result<Next<State>, Stop> {{ {arm} }}",
-                fields.join(", ")
+                "fn b{bi}(cx: &mut rt::Cx, [{}]: [Red; {nr}], {}: {gty}) -> Result<Next<State>, Stop> {{ {arm} }}",
+                red_names.join(", "),
+                tuple(&green_names)
             );
         }
+        let reds: String = by_reds
+            .values()
+            .map(|pats| format!("{} => r,", pats.join(" | ")))
+            .collect();
+        let reds_mut: String = by_reds
+            .values()
+            .map(|pats| format!("{} => r,", pats.join(" | ")))
+            .collect();
         let entry = self.entry()?;
         let n = &self.p.name;
         let module = portal_mod(n);
+        let no_key = if keys_all { "" } else { "_ => None," };
         let is_merge = if merges.is_empty() {
             "false".to_string()
         } else {
@@ -380,10 +385,20 @@ impl<'a, 'b> Gen<'a, 'b> {
 pub mod {module} {{
 use super::*;
 
-/// A point in the portal's graph: a block and the values of its inputs.
+/// A point in the portal's graph: a block and the values of its inputs, the red ones
+/// in `r` and the green ones in `g`, each in the block's input order.
 #[derive(Clone)]
 pub enum State {{
 {states}
+}}
+
+impl State {{
+    fn reds(&self) -> &[Red] {{
+        match self {{ {reds} }}
+    }}
+    fn reds_mut(&mut self) -> &mut [Red] {{
+        match self {{ {reds_mut} }}
+    }}
 }}
 
 pub struct Ext;
@@ -398,16 +413,18 @@ impl rt::Extension for Ext {{
         {is_silent}
     }}
     fn state_key(s: &State) -> Option<rt::MergeKey> {{
-        match s {{ {keys} _ => None }}
+        match s {{ {keys} {no_key} }}
     }}
-    fn promoted(s: State, value: u64) -> State {{
-        match s {{ {promoted} s => s }}
+    fn promoted(mut s: State, value: u64) -> State {{
+        match &mut s {{ {promoted} _ => {{}} }}
+        s
     }}
     fn red_words(s: &State) -> Vec<Word> {{
-        match s {{ {reds} }}
+        rt::word::flat(s.reds())
     }}
-    fn with_red_words(s: State, it: &mut dyn Iterator<Item = Word>) -> State {{
-        match s {{ {with} }}
+    fn with_red_words(mut s: State, it: &mut dyn Iterator<Item = Word>) -> State {{
+        rt::word::replace_each(s.reds_mut(), it);
+        s
     }}
 }}
 
@@ -447,7 +464,6 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
             syn::ReturnType::Default => "()".to_string(),
             syn::ReturnType::Type(_, t) => qualify(t, self.k, &root, &module),
         };
-        let start = &g.g[g.start];
         let mut greens = String::new();
         let mut key = String::new();
         let mut fields = Vec::new();
@@ -455,7 +471,7 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         let mut nargs = 0;
         let mut green_params = Vec::new();
         let mut direct_greens = String::new();
-        for (i, ((name, ty), v)) in g.params.iter().zip(&start.inputs).enumerate() {
+        for (i, (name, ty)) in g.params.iter().enumerate() {
             let t = norm(ty);
             if self.p.greens.contains(name) {
                 // Green data is interned: compared with the copies made before and
@@ -499,11 +515,11 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                 );
                 green_params.push(params[i].clone());
                 let _ = write!(key, "rt::word::GreenKey::key(&g{i}, key);");
-                fields.push(format!("{}: g{i}", var(*v)));
+                fields.push(format!("g{i}"));
             } else {
                 let ti = self.t.id(&t);
                 nargs += self.t.kinds(&t).map_err(|m| self.err(g.span, m))?.len();
-                fields.push(format!("{}: rt::word::zeros(KINDS_{ti})", var(*v)));
+                fields.push(format!("rt::word::zeros(KINDS_{ti})"));
                 if is_mut_ref(&fi.item.sig.inputs[i]) {
                     // Compiled code changes it in place. A vector of scalars lends its
                     // buffer for the call; one of values of several words is copied
@@ -546,7 +562,7 @@ pub fn entry({params}) -> {ret} {{
     rt::jit::with(|jit| {{
         if !jit.enabled() {{ return {plain}; }}
         {greens}
-        let Some(f) = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || State::B{start} {{ {fields} }}) else {{
+        let Some(f) = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || {start}) else {{
             return {plain};
         }};
         let mut frame = jit.frame();
@@ -568,7 +584,7 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
     rt::jit::with(|jit| {{
         if !jit.enabled() {{ return None; }}
         {direct_greens}
-        let f = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || State::B{start} {{ {fields} }})?;
+        let f = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || {start})?;
         let mut frame = jit.frame();
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {{
             let status = unsafe {{ jit.run_chain::<Ext>({n:?}, f, &mut frame, reds) }};
@@ -588,8 +604,7 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
 }}",
             params = params.join(", "),
             gparams = green_params.iter().map(|p| format!("{p}, ")).collect::<String>(),
-            start = g.start.index(),
-            fields = fields.join(", "),
+            start = self.state_value(g.start, &fields),
             nres = self.t.kinds(&rt_ty).map_err(|m| self.err(g.span, m))?.len(),
         ))
     }
@@ -673,16 +688,35 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
 
     fn state(&mut self, l: &Link, t: BlockId) -> R<String> {
         let g = self.g();
-        let mut fields = Vec::new();
+        let mut values = Vec::new();
         for (a, inp) in l.args.iter().zip(&g.g[t].inputs) {
-            let e = if self.red(*inp) {
+            values.push(if self.red(*inp) {
                 self.redx(a, Span::default())?
             } else {
                 self.green(a)
-            };
-            fields.push(format!("{}: {e}", var(*inp)));
+            });
         }
-        Ok(format!("State::B{} {{ {} }}", t.index(), fields.join(", ")))
+        Ok(self.state_value(t, &values))
+    }
+
+    /// The state at block `b` whose inputs are `values` (Rust expressions, in input
+    /// order).
+    fn state_value(&self, b: BlockId, values: &[String]) -> String {
+        let mut reds = Vec::new();
+        let mut greens = Vec::new();
+        for (v, e) in self.g().g[b].inputs.iter().zip(values) {
+            if self.red(*v) {
+                reds.push(e.clone());
+            } else {
+                greens.push(e.clone());
+            }
+        }
+        format!(
+            "State::B{} {{ r: [{}], g: {} }}",
+            b.index(),
+            reds.join(", "),
+            tuple(&greens)
+        )
     }
 
     fn block(&mut self, b: BlockId) -> R<String> {
@@ -792,18 +826,33 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
         } else {
             let v = self.green(&sw);
             let is_bool = cases.iter().all(|c| matches!(c.2, Case::Bool(_)));
+            let is_int = cases.iter().all(|c| matches!(c.2, Case::Int(_)));
             let scrutinee = if is_bool {
                 format!("({v} as i64)")
+            } else if is_int {
+                format!("({v} as i128)")
             } else {
                 format!("({v} as i128 as i64)")
             };
-            let mut arms = String::new();
+            // One arm a target state, its values or-ed; those of the default's state
+            // are left to the default.
+            let mut groups: Vec<(&String, Vec<String>)> = Vec::new();
             for (val, st, case, _) in &cases {
+                if default.as_ref() == Some(st) {
+                    continue;
+                }
                 let pat = match case {
-                    Case::Int(i) => format!("x if x as i128 == {i}i128"),
+                    Case::Int(i) => format!("{i}i128"),
                     _ => format!("{val}"),
                 };
-                let _ = write!(arms, "{pat} => Ok(Next::Goto({st})),");
+                match groups.iter_mut().find(|(s, _)| *s == st) {
+                    Some((_, pats)) => pats.push(pat),
+                    None => groups.push((st, vec![pat])),
+                }
+            }
+            let mut arms = String::new();
+            for (st, pats) in &groups {
+                let _ = write!(arms, "{} => Ok(Next::Goto({st})),", pats.join(" | "));
             }
             match default {
                 Some(d) => {
@@ -1540,6 +1589,25 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
         Ok(format!(
             "{{ let mut a = Red::new(); {ws} cx.residual_call(&{helper}, &a, KINDS_{ri})? }}"
         ))
+    }
+}
+
+/// The tuple of `items` (types, values or patterns), nested in tuples of at most
+/// twelve (the largest the runtime's `GreenKey` takes).
+fn tuple(items: &[String]) -> String {
+    if items.len() <= 12 {
+        return format!("({})", items.iter().map(|i| format!("{i},")).collect::<String>());
+    }
+    let chunks: Vec<String> = items.chunks(12).map(tuple).collect();
+    tuple(&chunks)
+}
+
+/// The field path of the first of `n` items in their [`tuple`] (`.0`, `.0.0`, ...).
+fn first_path(n: usize) -> String {
+    if n <= 12 {
+        ".0".into()
+    } else {
+        first_path(n.div_ceil(12)) + ".0"
     }
 }
 

@@ -13,6 +13,16 @@ pub fn toolchain_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The Cargo target folder generated crates are written under (`translate/NAME-c`) and
+/// built in: `CARGO_TARGET_DIR` when it is an absolute path (the toolchain's own builds
+/// then share it), else the toolchain's `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(d) if d.is_absolute() => d,
+        _ => toolchain_root().join("target"),
+    }
+}
+
 /// Write the generated crate `bin` into `dir`. `target_dir` is the interpreter crate.
 pub fn write_crate(
     dir: &Path,
@@ -118,7 +128,7 @@ fn target_dependencies(target_dir: &Path, crate_name: &str) -> Result<String, St
 
 /// Build the generated crate in release mode; returns the binary's path.
 pub fn build(dir: &Path, bin: &str, quiet: bool) -> Result<PathBuf, String> {
-    let target = toolchain_root().join("target");
+    let target = target_dir();
     let mut cmd =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.arg("build")
