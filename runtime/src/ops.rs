@@ -237,20 +237,25 @@ impl<'j> Cx<'j> {
             return Ok(self.call(&h, &[a, b])?.unwrap());
         }
         match op {
+            // In line, without branches (the divisor is nonzero and the quotient does
+            // not overflow: checked before). With `r = a % b` (the sign of `a`) and
+            // `neg` all ones when `r < 0`: `a.rem_euclid(b) = r + (neg & |b|)` and
+            // `a.div_euclid(b) = a / b - (neg & signum(b))`, wrapping (the result fits).
             DivEuclid | RemEuclid => {
-                let (name, addr) = if rem {
-                    (
-                        "i64_rem_euclid",
-                        frame::i64_rem_euclid as *const () as usize,
-                    )
+                let r = self.bin(BinOp::Rem, a, b)?;
+                let neg = self.bin_i(BinOp::Sar, r, 63)?;
+                let bs = self.bin_i(BinOp::Sar, b, 63)?;
+                if rem {
+                    let flip = self.bin(BinOp::Xor, b, bs)?;
+                    let abs = self.bin(BinOp::Sub, flip, bs)?;
+                    let adj = self.bin(BinOp::And, neg, abs)?;
+                    self.bin(BinOp::Add, r, adj)
                 } else {
-                    (
-                        "i64_div_euclid",
-                        frame::i64_div_euclid as *const () as usize,
-                    )
-                };
-                let h = helper(name, addr, &[Kind::Int, Kind::Int], Some(Kind::Int));
-                Ok(self.call(&h, &[a, b])?.unwrap())
+                    let q = self.bin(BinOp::Div, a, b)?;
+                    let sign = self.bin_i(BinOp::Or, bs, 1)?;
+                    let adj = self.bin(BinOp::And, neg, sign)?;
+                    self.bin(BinOp::Sub, q, adj)
+                }
             }
             _ => self.bin(if rem { BinOp::Rem } else { BinOp::Div }, a, b),
         }
