@@ -12,7 +12,8 @@ const LIB: &str = r#"
 //! `heapi`: one register `x`, a scratch `y`, and a heap of integers shared by
 //! recursive calls. `h` push x; `p` y = pop (or -1); `s` heap[x mod len] = y;
 //! `g` y = heap[x mod len]; `+`/`-` x += 1 / x -= 1; `a` x += y; `<` back to the
-//! start while x > 0; `F` x = fib-like recursion: run(code, 0, heap, x - 1) +
+//! start while x > 0; `e` x = x rem_euclid y + 7 * (x div_euclid y) when y != 0; `F`
+//! x = fib-like recursion: run(code, 0, heap, x - 1) +
 //! run(code, 0, heap, x - 2) when x >= 2; `.` stop.
 use hints::{concrete, global_merge_point, portal};
 
@@ -50,6 +51,11 @@ pub fn run(code: &[u8], pc: usize, heap: &mut Vec<i64>, x: i64, depth: u32) -> R
             b'+' => x = x.checked_add(1).ok_or(Error::Overflow)?,
             b'-' => x = x.checked_sub(1).ok_or(Error::Overflow)?,
             b'a' => x = x.checked_add(y).ok_or(Error::Overflow)?,
+            b'e' => {
+                if y != 0 {
+                    x = x.rem_euclid(y).wrapping_add(x.div_euclid(y).wrapping_mul(7));
+                }
+            }
             b'<' => {
                 if x > 0 {
                     pc = 0;
@@ -149,7 +155,7 @@ fn generate(next: &mut impl FnMut() -> u64) -> (String, i64) {
         }
         1 => {
             let n = 1 + next() % 16;
-            (pick(next, b"hpsg+-a", n), (next() % 2000) as i64 - 1000)
+            (pick(next, b"hpsg+-ae", n), (next() % 2000) as i64 - 1000)
         }
         _ => {
             let n = 1 + next() % 8;
@@ -178,6 +184,10 @@ fn a_heap_passed_by_mut_ref_and_shared_by_recursive_calls() {
         ("h-<".into(), 100_000),
         ("+++++++++++++++++++++++++++++F".into(), 1),
         ("F?".into(), 5),
+        // Euclidean division by negative and positive divisors.
+        ("h-hppe".into(), -7),
+        ("hhppe".into(), -13),
+        ("h+++hpe".into(), -1000),
     ];
     let mut next = rng(0x4ea9);
     for _ in 0..programs() {
