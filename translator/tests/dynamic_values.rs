@@ -8,7 +8,6 @@
 mod common;
 use common::rng;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const LIB: &str = r#"
 //! `dynvm`: a dynamically typed stack machine in the shape of a real interpreter:
@@ -218,43 +217,11 @@ fn main() -> ExitCode {
 }
 "#;
 
-fn write_crate(dir: &Path, name: &str, lib: &str, main: &str) -> PathBuf {
-    let root = dir.join(name);
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    let hints = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hints");
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nhints = {{ path = {:?} }}\n\n[workspace]\n",
-            hints.canonicalize().unwrap()
-        ),
-    )
-    .unwrap();
-    std::fs::write(root.join("src/lib.rs"), lib).unwrap();
-    std::fs::write(root.join("src/main.rs"), main).unwrap();
-    root
-}
 
 fn run(bin: &Path, mode: &[&str], prog: &str, x: i64) -> (i32, String, String) {
-    let o = Command::new(bin)
-        .args(mode)
-        .arg(prog)
-        .arg(x.to_string())
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    common::run_bin(bin, mode, [prog.to_string(), x.to_string()])
 }
 
-fn programs() -> u64 {
-    std::env::var("E2E_PROGRAMS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300)
-}
 
 /// A terminating program and its counter: a loop (`j` counts the counter down), a
 /// recursion (`x ... c`: each call runs with a smaller counter), or straight code.
@@ -311,7 +278,7 @@ fn the_dynlang_target() {
         .map(|n| (examples.join(format!("{n}.dyn")), 2_000))
         .collect();
     let mut next = rng(0xd7a1);
-    for k in 0..programs() {
+    for k in 0..common::programs(300) {
         let (text, x) = generate_dynlang(&mut next);
         let path = dir.join(format!("p{k}.dyn"));
         std::fs::write(&path, text).unwrap();
@@ -384,7 +351,7 @@ fn generate_dynlang(next: &mut impl FnMut() -> u64) -> (String, i64) {
 /// shared cases, `more`, and generated programs using the shared operations and `extra`.
 fn differential(name: &str, lib: &str, main: &str, extra: &[u8], more: &[(&str, i64)]) {
     let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-    let krate = write_crate(&dir, name, lib, main);
+    let krate = common::write_crate(&dir, name, lib, main);
     let bin = dir.join(format!("{name}-c"));
     common::translate(&krate, &bin);
     let mut cases: Vec<(String, i64)> = [
@@ -410,7 +377,7 @@ fn differential(name: &str, lib: &str, main: &str, extra: &[u8], more: &[(&str, 
     .map(|(p, x)| (p.to_string(), *x))
     .collect();
     let mut next = rng(0xd1a9);
-    for _ in 0..programs() {
+    for _ in 0..common::programs(300) {
         cases.push(generate(&mut next, extra));
     }
     let mut ok = 0;

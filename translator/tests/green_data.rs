@@ -8,8 +8,7 @@
 
 mod common;
 use common::rng;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use translator::driver::{annotated_portal, find_portals};
 use translator::flow::build::build_program;
 use translator::source::Crate;
@@ -172,43 +171,12 @@ fn main() -> ExitCode {
 }
 "#;
 
-fn write_crate(dir: &Path) -> PathBuf {
-    let root = dir.join("funi");
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    let hints = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hints");
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"funi\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nhints = {{ path = {:?} }}\n\n[workspace]\n",
-            hints.canonicalize().unwrap()
-        ),
-    )
-    .unwrap();
-    std::fs::write(root.join("src/lib.rs"), LIB).unwrap();
-    std::fs::write(root.join("src/main.rs"), MAIN).unwrap();
-    root
-}
 
 fn run(bin: &Path, mode: &[&str], prog: &str, xs: &[i64]) -> (i32, String, String) {
-    let o = Command::new(bin)
-        .args(mode)
-        .arg(prog)
-        .args(xs.iter().map(|x| x.to_string()))
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    let args = std::iter::once(prog.to_string()).chain(xs.iter().map(|x| x.to_string()));
+    common::run_bin(bin, mode, args)
 }
 
-fn programs() -> u64 {
-    std::env::var("E2E_PROGRAMS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200)
-}
 
 /// A program of 1..=4 functions and arguments for function 0. Function `i` calls only
 /// functions after it, and loops count `a` down from a small constant, so programs
@@ -268,7 +236,7 @@ fn generate(next: &mut impl FnMut() -> u64) -> (String, Vec<i64>) {
 #[test]
 fn code_objects_read_as_greens() {
     let dir = std::env::temp_dir().join(format!("funi-{}", std::process::id()));
-    let krate = write_crate(&dir);
+    let krate = common::write_crate(&dir, "funi", LIB, MAIN);
     let bin = dir.join("funi-c");
     common::translate(&krate, &bin);
     let mut cases: Vec<(String, Vec<i64>)> = vec![
@@ -291,7 +259,7 @@ fn code_objects_read_as_greens() {
         ("0;42,0;".into(), vec![]),
     ];
     let mut next = rng(0xf0c0);
-    for _ in 0..programs() {
+    for _ in 0..common::programs(200) {
         cases.push(generate(&mut next));
     }
     // Each program also runs its first function alone (a green `&Code` parameter).

@@ -5,8 +5,7 @@
 
 mod common;
 use common::rng;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const LIB: &str = r#"
 //! `heapi`: one register `x`, a scratch `y`, and a heap of integers shared by
@@ -100,43 +99,11 @@ fn main() -> ExitCode {
 }
 "#;
 
-fn write_crate(dir: &Path) -> PathBuf {
-    let root = dir.join("heapi");
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    let hints = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hints");
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"heapi\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nhints = {{ path = {:?} }}\n\n[workspace]\n",
-            hints.canonicalize().unwrap()
-        ),
-    )
-    .unwrap();
-    std::fs::write(root.join("src/lib.rs"), LIB).unwrap();
-    std::fs::write(root.join("src/main.rs"), MAIN).unwrap();
-    root
-}
 
 fn run(bin: &Path, mode: &[&str], prog: &str, x: i64) -> (i32, String, String) {
-    let o = Command::new(bin)
-        .args(mode)
-        .arg(prog)
-        .arg(x.to_string())
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    common::run_bin(bin, mode, [prog.to_string(), x.to_string()])
 }
 
-fn programs() -> u64 {
-    std::env::var("E2E_PROGRAMS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300)
-}
 
 /// A terminating program and its argument: a loop that counts `x` down, straight code
 /// with additions, or straight code that recurses (`F`) on a small `x`.
@@ -167,7 +134,7 @@ fn generate(next: &mut impl FnMut() -> u64) -> (String, i64) {
 #[test]
 fn a_heap_passed_by_mut_ref_and_shared_by_recursive_calls() {
     let dir = std::env::temp_dir().join(format!("heapi-{}", std::process::id()));
-    let krate = write_crate(&dir);
+    let krate = common::write_crate(&dir, "heapi", LIB, MAIN);
     let bin = dir.join("heapi-c");
     common::translate(&krate, &bin);
     // The issue's first case: pushes and stores the JIT must give back.
@@ -190,7 +157,7 @@ fn a_heap_passed_by_mut_ref_and_shared_by_recursive_calls() {
         ("h+++hpe".into(), -1000),
     ];
     let mut next = rng(0x4ea9);
-    for _ in 0..programs() {
+    for _ in 0..common::programs(300) {
         cases.push(generate(&mut next));
     }
     for (prog, x) in &cases {

@@ -8,8 +8,7 @@
 
 mod common;
 use common::rng;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const LIB: &str = r#"
 //! `slicevm`: `0`-`9` push an int; `f` push 0.5; `n` push None; `t` push True; `+` add;
@@ -339,43 +338,11 @@ fn main() -> ExitCode {
 }
 "#;
 
-fn write_crate(dir: &Path, name: &str, lib: &str, main: &str) -> PathBuf {
-    let root = dir.join(name);
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    let hints = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hints");
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nhints = {{ path = {:?} }}\n\n[workspace]\n",
-            hints.canonicalize().unwrap()
-        ),
-    )
-    .unwrap();
-    std::fs::write(root.join("src/lib.rs"), lib).unwrap();
-    std::fs::write(root.join("src/main.rs"), main).unwrap();
-    root
-}
 
 fn run(bin: &Path, mode: &[&str], prog: &str, x: i64) -> (i32, String, String) {
-    let o = Command::new(bin)
-        .args(mode)
-        .arg(prog)
-        .arg(x.to_string())
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    common::run_bin(bin, mode, [prog.to_string(), x.to_string()])
 }
 
-fn programs() -> u64 {
-    std::env::var("E2E_PROGRAMS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300)
-}
 
 /// A terminating program and its counter: a loop (`j` counts the counter down), a
 /// recursion (`x ... c`: each call runs with a smaller counter), or straight code.
@@ -416,7 +383,7 @@ fn generate(next: &mut impl FnMut() -> u64) -> (String, i64) {
 fn values_passed_in_slices_with_run_time_bounds() {
     let name = "slicevm";
     let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-    let krate = write_crate(&dir, name, LIB, MAIN);
+    let krate = common::write_crate(&dir, name, LIB, MAIN);
     let bin = dir.join(format!("{name}-c"));
     common::translate(&krate, &bin);
     let mut cases: Vec<(String, i64)> = [
@@ -453,7 +420,7 @@ fn values_passed_in_slices_with_run_time_bounds() {
     .map(|(p, x)| (p.to_string(), *x))
     .collect();
     let mut next = rng(0x511ce);
-    for _ in 0..programs() {
+    for _ in 0..common::programs(300) {
         cases.push(generate(&mut next));
     }
     let mut ok = 0;

@@ -31,3 +31,44 @@ pub fn rng(seed: u64) -> impl FnMut() -> u64 {
         z ^ (z >> 31)
     }
 }
+
+/// A crate `name` in `dir` whose `src/lib.rs` is `lib` and `src/main.rs` is `main`,
+/// depending on the repository's `hints`; its folder.
+pub fn write_crate(dir: &Path, name: &str, lib: &str, main: &str) -> std::path::PathBuf {
+    let root = dir.join(name);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    let hints = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hints");
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nhints = {{ path = {:?} }}\n\n[workspace]\n",
+            hints.canonicalize().unwrap()
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("src/lib.rs"), lib).unwrap();
+    std::fs::write(root.join("src/main.rs"), main).unwrap();
+    root
+}
+
+/// (exit code, stdout, stderr) of `bin MODE... ARGS...`.
+pub fn run_bin(
+    bin: &Path,
+    mode: &[&str],
+    args: impl IntoIterator<Item = String>,
+) -> (i32, String, String) {
+    let o = Command::new(bin).args(mode).args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// How many generated programs a differential test runs: `E2E_PROGRAMS`, else `default`.
+pub fn programs(default: u64) -> u64 {
+    std::env::var("E2E_PROGRAMS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
