@@ -20,7 +20,12 @@ fn time(bin: &Path, args: &[&str], program: &Path, x: u64) -> (Duration, String)
         .output()
         .expect("run dynlang-c");
     let took = start.elapsed();
-    assert!(o.status.success(), "{} {args:?} {}", bin.display(), program.display());
+    assert!(
+        o.status.success(),
+        "{} {args:?} {}",
+        bin.display(),
+        program.display()
+    );
     (took, String::from_utf8_lossy(&o.stdout).into_owned())
 }
 

@@ -146,7 +146,15 @@ fn main() {
     // The translator itself, built first so that it is not timed.
     let st = Command::new(env!("CARGO"))
         .current_dir(repo())
-        .args(["build", "--release", "-q", "-p", "translator", "--bin", "translate"])
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "translator",
+            "--bin",
+            "translate",
+        ])
         .status()
         .expect("cargo");
     assert!(st.success());
@@ -154,21 +162,33 @@ fn main() {
         "\n{:>8} {:>8} {:>10} {:>10}",
         "opcodes", "blocks", "lines", "seconds"
     );
-    for n in counts.split(',').filter_map(|c| c.trim().parse::<usize>().ok()) {
+    for n in counts
+        .split(',')
+        .filter_map(|c| c.trim().parse::<usize>().ok())
+    {
         let dir = scratch().join(format!("bigvm-{n}"));
         write_crate(&dir, n);
         let start = Instant::now();
         let o = Command::new(env!("CARGO"))
             .current_dir(repo())
-            .args(["run", "--release", "-q", "-p", "translator", "--bin", "translate", "--"])
+            .args([
+                "run",
+                "--release",
+                "-q",
+                "-p",
+                "translator",
+                "--bin",
+                "translate",
+                "--",
+            ])
             .arg(&dir)
             .arg("-o")
             .arg(dir.join("bigvm-c"))
             .output()
             .expect("run translate");
         let took = start.elapsed().as_secs_f64();
-        let out = String::from_utf8_lossy(&o.stdout).into_owned()
-            + &String::from_utf8_lossy(&o.stderr);
+        let out =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
         assert!(o.status.success(), "translate failed:\n{out}");
         // `interpret: N blocks, M operations` and `L lines in ...` from its progress.
         let blocks = out
@@ -195,7 +215,10 @@ fn main() {
             .arg("5")
             .output()
             .expect("run bigvm-c");
-        assert_eq!(plain.stdout, jit.stdout, "the JIT and the interpreter differ");
+        assert_eq!(
+            plain.stdout, jit.stdout,
+            "the JIT and the interpreter differ"
+        );
         assert_eq!(plain.status.code(), jit.status.code());
     }
 }

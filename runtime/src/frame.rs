@@ -300,7 +300,11 @@ impl<T: Element> TakenVec<T> {
     pub unsafe fn new(rv: u64) -> TakenVec<T> {
         let rv = rv as *mut RVec;
         let r = &mut *rv;
-        assert_eq!(r.size, std::mem::size_of::<T>(), "red vector of another element size");
+        assert_eq!(
+            r.size,
+            std::mem::size_of::<T>(),
+            "red vector of another element size"
+        );
         let v = Vec::from_raw_parts(r.ptr as *mut T, r.len, r.cap);
         r.forget_buffer();
         TakenVec { rv, v }

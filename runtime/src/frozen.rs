@@ -10,10 +10,10 @@
 //! parameters depend on it.
 
 use crate::cx::{Cx, Virtual};
-use std::borrow::Cow;
 use crate::driver::{Extension, MergeKey};
 use crate::word::{Stop, Word};
 use backend::{Block, Kind, Value};
+use std::borrow::Cow;
 
 /// A state as a block or an entry point receives it: its virtual vectors (see
 /// [`crate::cx`]) numbered from 0 in the order they first appear among its red words,

@@ -202,7 +202,12 @@ pub fn index<T: Clone>(seq: &[T], i: usize) -> Result<T, Stop> {
 /// `&seq[lo..hi]` on green data, with Rust's panics (its checks in its order).
 pub fn subslice<T>(seq: &'static [T], lo: usize, hi: usize) -> Result<&'static [T], Stop> {
     let n = seq.len();
-    let fill = |t: &str, a: usize, b: usize| Stop::panic(t.replacen("{}", &a.to_string(), 1).replacen("{}", &b.to_string(), 1));
+    let fill = |t: &str, a: usize, b: usize| {
+        Stop::panic(
+            t.replacen("{}", &a.to_string(), 1)
+                .replacen("{}", &b.to_string(), 1),
+        )
+    };
     if lo > n {
         return Err(fill(SLICE_START_OOB, lo, n));
     }
@@ -239,8 +244,14 @@ mod tests {
         };
         assert_eq!(msg(1, 3), "[2, 3]");
         assert_eq!(msg(3, 3), "[]");
-        assert_eq!(msg(4, 2), "range start index 4 out of range for slice of length 3");
-        assert_eq!(msg(1, 5), "range end index 5 out of range for slice of length 3");
+        assert_eq!(
+            msg(4, 2),
+            "range start index 4 out of range for slice of length 3"
+        );
+        assert_eq!(
+            msg(1, 5),
+            "range end index 5 out of range for slice of length 3"
+        );
         assert_eq!(msg(2, 1), "slice index starts at 2 but ends at 1");
     }
 }

@@ -559,7 +559,9 @@ impl Jit {
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            Err(UnitError::Paths(format!("internal error while compiling: {what}")))
+            Err(UnitError::Paths(format!(
+                "internal error while compiling: {what}"
+            )))
         });
         match compiled {
             Ok((f, stats)) => {
@@ -1048,6 +1050,8 @@ mod tests {
         let jit = Jit::new(Options::default());
         assert!(jit.unit::<Boom>("boom", vec![1], || ()).is_none());
         // Remembered: the next call interprets at once.
-        assert!(jit.unit::<Boom>("boom", vec![1], || unreachable!()).is_none());
+        assert!(jit
+            .unit::<Boom>("boom", vec![1], || unreachable!())
+            .is_none());
     }
 }

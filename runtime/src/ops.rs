@@ -111,7 +111,9 @@ impl Elem {
         }
     }
     fn zeros(self) -> Red {
-        (0..self.width()).map(|j| Word::Const(0, self.kind(j))).collect()
+        (0..self.width())
+            .map(|j| Word::Const(0, self.kind(j)))
+            .collect()
     }
 }
 
@@ -756,8 +758,12 @@ impl<'j> Cx<'j> {
         for (j, w) in x.iter().enumerate() {
             let v = self.val(*w)?;
             self.tick()?;
-            self.b
-                .store(crate::cx::word_mem(elem.kind(j)), self.frame, 8 * j as i32, v)?;
+            self.b.store(
+                crate::cx::word_mem(elem.kind(j)),
+                self.frame,
+                8 * j as i32,
+                v,
+            )?;
         }
         let n = self.val(n)?;
         let width = self.b.iconst(elem.width() as i64);
@@ -781,8 +787,7 @@ impl<'j> Cx<'j> {
         // Fill with the first element when all are that same constant, else with zero.
         let fill: Red = match items.get(..w) {
             Some(f)
-                if f.iter().all(|x| x.as_const().is_some())
-                    && items.chunks(w).all(|c| c == f) =>
+                if f.iter().all(|x| x.as_const().is_some()) && items.chunks(w).all(|c| c == f) =>
             {
                 f.into()
             }
@@ -1118,8 +1123,12 @@ impl<'j> Cx<'j> {
         for (j, word) in x.iter().enumerate() {
             let v = self.val(*word)?;
             self.tick()?;
-            self.b
-                .store(crate::cx::word_mem(kinds[at + j]), p, 8 * (at + j) as i32, v)?;
+            self.b.store(
+                crate::cx::word_mem(kinds[at + j]),
+                p,
+                8 * (at + j) as i32,
+                v,
+            )?;
         }
         Ok(())
     }
@@ -1146,7 +1155,10 @@ impl<'j> Cx<'j> {
         let wi = word0(i)?;
         if let (Some(ix), Some(n)) = (wi.as_const(), s[1].as_const()) {
             if ix >= n {
-                return Err(Stop::Panic(green::INDEX_OOB.to_string(), smallvec![s[1], wi]));
+                return Err(Stop::Panic(
+                    green::INDEX_OOB.to_string(),
+                    smallvec![s[1], wi],
+                ));
             }
         }
         let p = self.val(s[0])?;

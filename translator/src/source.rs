@@ -280,8 +280,12 @@ impl Crate {
         for (file, module, imp) in std::mem::take(&mut self.impls) {
             let ty = match &*imp.self_ty {
                 syn::Type::Path(p) if p.qself.is_none() => {
-                    let segs: Vec<String> =
-                        p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                    let segs: Vec<String> = p
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect();
                     match self.resolve(&module, &segs, None) {
                         Some(k) => k,
                         None => continue,
@@ -290,41 +294,41 @@ impl Crate {
                 _ => continue,
             };
             for ii in &imp.items {
-                        match ii {
-                            syn::ImplItem::Fn(m) => {
-                                let f = syn::ItemFn {
-                                    attrs: m.attrs.clone(),
-                                    vis: m.vis.clone(),
-                                    sig: m.sig.clone(),
-                                    block: Box::new(m.block.clone()),
-                                };
-                                let key = format!("{ty}::{}", m.sig.ident);
-                                if matches!(m.vis, syn::Visibility::Public(_)) {
-                                    self.public.insert(key.clone());
-                                }
-                                self.fns.insert(
-                                    key,
-                                    FnItem {
-                                        file,
-                                        module: module.clone(),
-                                        item: f,
-                                        self_ty: Some(ty.clone()),
-                                    },
-                                );
-                            }
-                            syn::ImplItem::Const(c) => {
-                                self.consts.insert(
-                                    format!("{ty}::{}", c.ident),
-                                    ConstItem {
-                                        file,
-                                        module: module.clone(),
-                                        ty: c.ty.clone(),
-                                        expr: c.expr.clone(),
-                                    },
-                                );
-                            }
-                            _ => {}
+                match ii {
+                    syn::ImplItem::Fn(m) => {
+                        let f = syn::ItemFn {
+                            attrs: m.attrs.clone(),
+                            vis: m.vis.clone(),
+                            sig: m.sig.clone(),
+                            block: Box::new(m.block.clone()),
+                        };
+                        let key = format!("{ty}::{}", m.sig.ident);
+                        if matches!(m.vis, syn::Visibility::Public(_)) {
+                            self.public.insert(key.clone());
                         }
+                        self.fns.insert(
+                            key,
+                            FnItem {
+                                file,
+                                module: module.clone(),
+                                item: f,
+                                self_ty: Some(ty.clone()),
+                            },
+                        );
+                    }
+                    syn::ImplItem::Const(c) => {
+                        self.consts.insert(
+                            format!("{ty}::{}", c.ident),
+                            ConstItem {
+                                file,
+                                module: module.clone(),
+                                ty: c.ty.clone(),
+                                expr: c.expr.clone(),
+                            },
+                        );
+                    }
+                    _ => {}
+                }
             }
         }
     }
@@ -474,33 +478,33 @@ impl Crate {
                         parent.mods.insert(name.clone(), sub.clone());
                     }
                     match &m.content {
-                    // An inline module's files are found as if it were a file of its own.
-                    Some((_, inner)) => {
-                        let inner_path = module_dir(path).join(format!("{name}.rs"));
-                        self.index_items(file, &inner_path, &sub, inner)?
-                    }
-                    None => {
-                        let dir = module_dir(path);
-                        let candidates = [
-                            dir.join(format!("{name}.rs")),
-                            dir.join(&name).join("mod.rs"),
-                        ];
-                        match candidates.iter().find(|p| p.is_file()) {
-                            Some(p) => {
-                                let p = p.clone();
-                                self.add_file(&p, &sub)?
-                            }
-                            None => {
-                                return Err(LoadError::Io(
-                                    candidates[0].clone(),
-                                    std::io::Error::new(
-                                        std::io::ErrorKind::NotFound,
-                                        "module file not found",
-                                    ),
-                                ))
+                        // An inline module's files are found as if it were a file of its own.
+                        Some((_, inner)) => {
+                            let inner_path = module_dir(path).join(format!("{name}.rs"));
+                            self.index_items(file, &inner_path, &sub, inner)?
+                        }
+                        None => {
+                            let dir = module_dir(path);
+                            let candidates = [
+                                dir.join(format!("{name}.rs")),
+                                dir.join(&name).join("mod.rs"),
+                            ];
+                            match candidates.iter().find(|p| p.is_file()) {
+                                Some(p) => {
+                                    let p = p.clone();
+                                    self.add_file(&p, &sub)?
+                                }
+                                None => {
+                                    return Err(LoadError::Io(
+                                        candidates[0].clone(),
+                                        std::io::Error::new(
+                                            std::io::ErrorKind::NotFound,
+                                            "module file not found",
+                                        ),
+                                    ))
+                                }
                             }
                         }
-                    }
                     }
                 }
                 _ => {}
@@ -582,10 +586,12 @@ impl Crate {
         if let Some(path) = m.uses.get(name) {
             return self.resolve_res(module, path, depth + 1);
         }
-        m.globs.iter().find_map(|g| match self.resolve_res(module, g, depth + 1)? {
-            Res::Module(gm) if gm != module => self.lookup_in(&gm, name, depth + 1),
-            _ => None,
-        })
+        m.globs
+            .iter()
+            .find_map(|g| match self.resolve_res(module, g, depth + 1)? {
+                Res::Module(gm) if gm != module => self.lookup_in(&gm, name, depth + 1),
+                _ => None,
+            })
     }
 
     /// The struct or enum an alias key stands for, when it is a plain path.
@@ -594,7 +600,12 @@ impl Crate {
         let syn::Type::Path(p) = &a.ty else {
             return None;
         };
-        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segs: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         let k = self.resolve(&a.module, &segs, None)?;
         if depth < 8 && self.aliases.contains_key(&k) {
             return self.alias_target(&k, depth + 1);
@@ -667,7 +678,11 @@ fn module_dir(path: &Path) -> PathBuf {
 }
 
 /// The imports of a `use` tree: (name, path), with no name for a glob.
-fn use_paths(t: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Option<String>, Vec<String>)>) {
+fn use_paths(
+    t: &syn::UseTree,
+    prefix: &mut Vec<String>,
+    out: &mut Vec<(Option<String>, Vec<String>)>,
+) {
     match t {
         syn::UseTree::Path(p) => {
             prefix.push(p.ident.to_string());

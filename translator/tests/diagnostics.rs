@@ -95,6 +95,9 @@ fn third(a: i64) -> i64 {
         translator::driver::Failure(s) => s,
     };
     assert_eq!(diags.len(), 4, "{out}");
-    assert!(out.ends_with("error: could not translate `bad` due to 4 previous errors"), "{out}");
+    assert!(
+        out.ends_with("error: could not translate `bad` due to 4 previous errors"),
+        "{out}"
+    );
     insta::assert_snapshot!(out);
 }

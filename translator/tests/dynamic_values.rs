@@ -217,16 +217,18 @@ fn main() -> ExitCode {
 }
 "#;
 
-
 fn run(bin: &Path, mode: &[&str], prog: &str, x: i64) -> (i32, String, String) {
     common::run_bin(bin, mode, [prog.to_string(), x.to_string()])
 }
 
-
 /// A terminating program and its counter: a loop (`j` counts the counter down), a
 /// recursion (`x ... c`: each call runs with a smaller counter), or straight code.
 fn generate(next: &mut impl FnMut() -> u64, extra: &[u8]) -> (String, i64) {
-    let all: Vec<u8> = b"0123456789fnt+*<-dsphgx".iter().chain(extra).copied().collect();
+    let all: Vec<u8> = b"0123456789fnt+*<-dsphgx"
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
     let ops_of = &all[..];
     let ops = |next: &mut dyn FnMut() -> u64, n: u64| -> String {
         (0..n)
@@ -299,11 +301,20 @@ fn the_dynlang_target() {
             );
         }
     }
-    assert!(ok * 4 > cases.len(), "{ok} of {} programs ended well", cases.len());
+    assert!(
+        ok * 4 > cases.len(),
+        "{ok} of {} programs ended well",
+        cases.len()
+    );
     let log = dir.join("jit.log");
     for name in ["sum", "calls", "recursion"] {
         let p = examples.join(format!("{name}.dyn"));
-        run(&bin, &["--jit-log", log.to_str().unwrap()], p.to_str().unwrap(), 100);
+        run(
+            &bin,
+            &["--jit-log", log.to_str().unwrap()],
+            p.to_str().unwrap(),
+            100,
+        );
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(
             text.contains("run#0: compiled") && !text.contains("not compiled"),
@@ -318,8 +329,8 @@ fn the_dynlang_target() {
 /// (so calls are at most the counter times the depth limit).
 fn generate_dynlang(next: &mut impl FnMut() -> u64) -> (String, i64) {
     const OPS: &[&str] = &[
-        "0", "1", "2", "3", "5", "7", "9", "f", "n", "t", "+", "-", "*", "<", "d", "s", "p",
-        "h", "g", "H", "x", "?", "l0", "l1", "l2", "l3", "L0", "L1", "L2", "L3", "w",
+        "0", "1", "2", "3", "5", "7", "9", "f", "n", "t", "+", "-", "*", "<", "d", "s", "p", "h",
+        "g", "H", "x", "?", "l0", "l1", "l2", "l3", "L0", "L1", "L2", "L3", "w",
     ];
     let ops = |next: &mut dyn FnMut() -> u64, n: u64| -> String {
         (0..n)
@@ -389,7 +400,11 @@ fn differential(name: &str, lib: &str, main: &str, extra: &[u8], more: &[(&str, 
         }
     }
     // The generator makes programs that finish, not only errors.
-    assert!(ok * 4 > cases.len(), "{ok} of {} programs ended well", cases.len());
+    assert!(
+        ok * 4 > cases.len(),
+        "{ok} of {} programs ended well",
+        cases.len()
+    );
     // Compiled, with no operation left to the plain interpreter.
     let log = dir.join("jit.log");
     for (prog, x) in [("3dh1+j", 50), ("xc1+.", 8), ("1f*hf1+dj", 100)] {

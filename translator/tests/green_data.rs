@@ -171,12 +171,10 @@ fn main() -> ExitCode {
 }
 "#;
 
-
 fn run(bin: &Path, mode: &[&str], prog: &str, xs: &[i64]) -> (i32, String, String) {
     let args = std::iter::once(prog.to_string()).chain(xs.iter().map(|x| x.to_string()));
     common::run_bin(bin, mode, args)
 }
-
 
 /// A program of 1..=4 functions and arguments for function 0. Function `i` calls only
 /// functions after it, and loops count `a` down from a small constant, so programs

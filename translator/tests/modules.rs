@@ -223,8 +223,7 @@ fn paths_resolve_as_rustc_resolves_them() {
     }
     insta::assert_snapshot!(all);
     // The generated frontend names every item by its full path.
-    let (g, greens, a) =
-        annotated_portal(&k, &prog, "vm::run").unwrap_or_else(|d| panic!("{d:?}"));
+    let (g, greens, a) = annotated_portal(&k, &prog, "vm::run").unwrap_or_else(|d| panic!("{d:?}"));
     let p = translator::timeshift::Portal {
         name: "vm::run".into(),
         graph: &g,
@@ -232,9 +231,18 @@ fn paths_resolve_as_rustc_resolves_them() {
         greens,
     };
     let frontend = translator::timeshift::generate(&k, &[p]).unwrap_or_else(|d| panic!("{d:?}"));
-    assert!(frontend.contains("::modvm::objects::Error::BadOp"), "{frontend}");
-    assert!(frontend.contains("::modvm::vm::__portal_hook_run"), "{frontend}");
-    assert!(frontend.contains("::modvm::vm::__portal_plain_run"), "{frontend}");
+    assert!(
+        frontend.contains("::modvm::objects::Error::BadOp"),
+        "{frontend}"
+    );
+    assert!(
+        frontend.contains("::modvm::vm::__portal_hook_run"),
+        "{frontend}"
+    );
+    assert!(
+        frontend.contains("::modvm::vm::__portal_plain_run"),
+        "{frontend}"
+    );
     assert!(frontend.contains("pub mod portal_vm__run"), "{frontend}");
     let _ = std::fs::remove_dir_all(root.parent().unwrap());
 }
@@ -242,13 +250,20 @@ fn paths_resolve_as_rustc_resolves_them() {
 #[test]
 fn errors_in_modules_name_their_files_and_items() {
     let vm = VM
-        .replace("Op::Inc => acc = objects::helper(acc),", "Op::Inc => acc = objects::nothing(acc),")
+        .replace(
+            "Op::Inc => acc = objects::helper(acc),",
+            "Op::Inc => acc = objects::nothing(acc),",
+        )
         .replace("b'<' => Some(Op::Back),", "b'<' => Some(Op::Back(1)),");
     let root = write_crate("errors", LIB, &vm);
     let (k, _, errors) = front(&root);
     assert_eq!(errors.len(), 2, "{}", errors.join("\n"));
     assert!(errors[0].contains("--> src/vm.rs:21:26"), "{}", errors[0]);
-    assert!(errors[1].contains("call to `objects::nothing`"), "{}", errors[1]);
+    assert!(
+        errors[1].contains("call to `objects::nothing`"),
+        "{}",
+        errors[1]
+    );
     assert!(errors[1].contains("--> src/vm.rs:50:"), "{}", errors[1]);
     let _ = k;
     let _ = std::fs::remove_dir_all(root.parent().unwrap());
@@ -262,8 +277,7 @@ fn types_the_jit_names_must_be_reachable() {
     let root = write_crate("private", &lib, VM);
     let (k, prog, errors) = front(&root);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    let (g, greens, a) =
-        annotated_portal(&k, &prog, "vm::run").unwrap_or_else(|d| panic!("{d:?}"));
+    let (g, greens, a) = annotated_portal(&k, &prog, "vm::run").unwrap_or_else(|d| panic!("{d:?}"));
     let p = translator::timeshift::Portal {
         name: "vm::run".into(),
         graph: &g,
@@ -275,7 +289,10 @@ fn types_the_jit_names_must_be_reachable() {
         Err(ds) => ds,
     };
     let Failure(out) = render_all(&k, &ds, false);
-    assert!(out.contains("`objects::Error` is named by the generated JIT"), "{out}");
+    assert!(
+        out.contains("`objects::Error` is named by the generated JIT"),
+        "{out}"
+    );
     assert!(out.contains("--> src/vm.rs:"), "{out}");
     let _ = std::fs::remove_dir_all(root.parent().unwrap());
 }
@@ -290,8 +307,17 @@ fn view_names_graph_files_by_module_path() {
         .arg(&dots)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for f in ["vm.run.dot", "objects.helper.dot", "util.helper.dot", "vm.run.annotated.dot"] {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "vm.run.dot",
+        "objects.helper.dot",
+        "util.helper.dot",
+        "vm.run.annotated.dot",
+    ] {
         assert!(dots.join(f).is_file(), "{f}");
     }
     let _ = std::fs::remove_dir_all(root.parent().unwrap());

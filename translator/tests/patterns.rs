@@ -202,7 +202,9 @@ fn while_let_and_let_else() {
     let vals = values();
     let mut seed = 7u64;
     for _ in 0..300 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let n = (seed >> 60) as usize;
         let v: Vec<patterns::Value> = (0..n)
             .map(|i| {

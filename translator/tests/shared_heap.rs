@@ -99,11 +99,9 @@ fn main() -> ExitCode {
 }
 "#;
 
-
 fn run(bin: &Path, mode: &[&str], prog: &str, x: i64) -> (i32, String, String) {
     common::run_bin(bin, mode, [prog.to_string(), x.to_string()])
 }
-
 
 /// A terminating program and its argument: a loop that counts `x` down, straight code
 /// with additions, or straight code that recurses (`F`) on a small `x`.
@@ -118,7 +116,10 @@ fn generate(next: &mut impl FnMut() -> u64) -> (String, i64) {
             let n = 1 + next() % 12;
             let body = pick(next, b"hpsg-", n);
             let x = (next() % 300) as i64 - 20;
-            (format!("{body}-<{}", if next() % 2 == 0 { "." } else { "" }), x)
+            (
+                format!("{body}-<{}", if next() % 2 == 0 { "." } else { "" }),
+                x,
+            )
         }
         1 => {
             let n = 1 + next() % 16;

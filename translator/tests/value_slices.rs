@@ -338,11 +338,9 @@ fn main() -> ExitCode {
 }
 "#;
 
-
 fn run(bin: &Path, mode: &[&str], prog: &str, x: i64) -> (i32, String, String) {
     common::run_bin(bin, mode, [prog.to_string(), x.to_string()])
 }
-
 
 /// A terminating program and its counter: a loop (`j` counts the counter down), a
 /// recursion (`x ... c`: each call runs with a smaller counter), or straight code.
@@ -433,12 +431,22 @@ fn values_passed_in_slices_with_run_time_bounds() {
         }
     }
     // The generator makes programs that finish, not only errors.
-    assert!(ok * 4 > cases.len(), "{ok} of {} programs ended well", cases.len());
+    assert!(
+        ok * 4 > cases.len(),
+        "{ok} of {} programs ended well",
+        cases.len()
+    );
     // The slices' panics are Rust's.
     for (prog, want) in [
         ("12331m", "slice index starts at 3 but ends at 1"),
-        ("1257m", "range start index 5 out of range for slice of length 2"),
-        ("1207m", "range end index 7 out of range for slice of length 2"),
+        (
+            "1257m",
+            "range start index 5 out of range for slice of length 2",
+        ),
+        (
+            "1207m",
+            "range end index 7 out of range for slice of length 2",
+        ),
     ] {
         let out = run(&bin, &["--backend", "x86"], prog, 0).1;
         assert!(out.starts_with(&format!("panic: {want} ")), "{prog}: {out}");

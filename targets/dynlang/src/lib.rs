@@ -286,7 +286,10 @@ mod tests {
         assert_eq!(eval("l0x+L0jl0.", 10).0, Ok(Value::Int(55)));
         let (r, heap) = eval("xh5j", 3);
         assert_eq!(r, Ok(Value::Int(5)));
-        assert_eq!(heap, vec![Value::Int(3), Value::Int(2), Value::Int(1), Value::Int(0)]);
+        assert_eq!(
+            heap,
+            vec![Value::Int(3), Value::Int(2), Value::Int(1), Value::Int(0)]
+        );
         // f(k) = f(k - 1) + 1, f(0) = 1.
         assert_eq!(eval("xc.:xd?c1+.", 6).0, Ok(Value::Int(6)));
         let (r, heap) = eval("1h2h3h94H0g1g+", 0);

@@ -28,11 +28,13 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     // Calls recurse; give them room for `dynlang::MAX_DEPTH` levels.
-    let run = std::thread::Builder::new().stack_size(256 << 20).spawn(move || {
-        let mut heap: Vec<dynlang::Value> = (0..100).map(dynlang::Value::Int).collect();
-        let r = dynlang::run(&code, 0, &mut heap, x, 0);
-        (r, heap)
-    });
+    let run = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let mut heap: Vec<dynlang::Value> = (0..100).map(dynlang::Value::Int).collect();
+            let r = dynlang::run(&code, 0, &mut heap, x, 0);
+            (r, heap)
+        });
     let (result, heap) = match run.map(|t| t.join()) {
         Ok(Ok(r)) => r,
         Ok(Err(_)) => return ExitCode::FAILURE,
@@ -42,7 +44,11 @@ fn main() -> ExitCode {
         }
     };
     let shown = if heap.len() > 10 {
-        format!("{} values, last {}", heap.len(), dynlang::show(&heap[heap.len() - 5..]))
+        format!(
+            "{} values, last {}",
+            heap.len(),
+            dynlang::show(&heap[heap.len() - 5..])
+        )
     } else {
         dynlang::show(&heap)
     };

@@ -103,7 +103,10 @@ pub fn build_fn_all(k: &Crate, name: &str) -> (Option<Graph>, BTreeSet<String>, 
     if b.errors.is_empty() {
         // Only follow-on errors were found: cannot happen without a first error, but a
         // graph must not be built from a function that failed.
-        b.errors.push(b.err(&item.item.sig.ident, "internal error: an error was suppressed"));
+        b.errors.push(b.err(
+            &item.item.sig.ident,
+            "internal error: an error was suppressed",
+        ));
     }
     (None, b.callees, b.errors)
 }
@@ -600,12 +603,7 @@ impl<'k> Builder<'k> {
     }
 
     /// One statement; `Some` with the block's value when it is the tail expression.
-    fn stmt(
-        &mut self,
-        s: &syn::Stmt,
-        last: bool,
-        expect: Option<&Ty>,
-    ) -> R<Option<(Operand, Ty)>> {
+    fn stmt(&mut self, s: &syn::Stmt, last: bool, expect: Option<&Ty>) -> R<Option<(Operand, Ty)>> {
         {
             match s {
                 syn::Stmt::Local(l) => self.local(l)?,
@@ -630,12 +628,13 @@ impl<'k> Builder<'k> {
                 }
                 syn::Stmt::Item(syn::Item::Const(c)) => {
                     let ty = self.ty_of(&c.ty)?;
-                    let v = const_eval(self.k, &self.module, &c.expr, &ty, &mut Vec::new()).ok_or_else(|| {
-                        self.err(
-                            &c.expr,
-                            "a local constant must be a scalar constant expression",
-                        )
-                    })?;
+                    let v = const_eval(self.k, &self.module, &c.expr, &ty, &mut Vec::new())
+                        .ok_or_else(|| {
+                            self.err(
+                                &c.expr,
+                                "a local constant must be a scalar constant expression",
+                            )
+                        })?;
                     self.bind(&c.ident.to_string(), ty.clone(), Operand::Const(v, ty));
                 }
                 syn::Stmt::Item(it) => {
@@ -651,7 +650,11 @@ impl<'k> Builder<'k> {
     }
 
     fn local(&mut self, l: &syn::Local) -> R<()> {
-        let diverge = l.init.as_ref().and_then(|i| i.diverge.as_ref()).map(|d| &*d.1);
+        let diverge = l
+            .init
+            .as_ref()
+            .and_then(|i| i.diverge.as_ref())
+            .map(|d| &*d.1);
         let (pat, annot) = match &l.pat {
             syn::Pat::Type(pt) => (&*pt.pat, Some(self.ty_of(&pt.ty)?)),
             p => (p, None),
@@ -1613,7 +1616,13 @@ impl<'k> Builder<'k> {
                     cols.push(self.hold(v, &ty));
                     tys.push(ty);
                 }
-                let r = self.match_arms(&Val::Cols(cols.clone()), &Ty::Tuple(tys), arms, expect, node);
+                let r = self.match_arms(
+                    &Val::Cols(cols.clone()),
+                    &Ty::Tuple(tys),
+                    arms,
+                    expect,
+                    node,
+                );
                 for c in cols.into_iter().rev() {
                     self.release(c);
                 }
@@ -2247,7 +2256,12 @@ impl<'k> Builder<'k> {
                         continue;
                     }
                     let v = self.held(h);
-                    let f = self.emit(OpKind::VariantField(name.clone(), i), vec![v], t.clone(), sp);
+                    let f = self.emit(
+                        OpKind::VariantField(name.clone(), i),
+                        vec![v],
+                        t.clone(),
+                        sp,
+                    );
                     held.push((self.hold(f, t), t, p));
                 }
                 for (c, t, p) in held {
@@ -2289,12 +2303,10 @@ impl<'k> Builder<'k> {
                     for n in names {
                         match got.iter().find(|g| g.0 == *n) {
                             Some(g) if got.len() == names.len() => vals.push(g.2.clone()),
-                            _ => {
-                                return Err(Diagnostic::new(
-                                    sp,
-                                    "every alternative of this `|` pattern must bind the same names",
-                                ))
-                            }
+                            _ => return Err(Diagnostic::new(
+                                sp,
+                                "every alternative of this `|` pattern must bind the same names",
+                            )),
                         }
                     }
                     self.goto(jb, &shape, vals);
@@ -2391,7 +2403,12 @@ impl<'k> Builder<'k> {
             // cannot happen.
             let sp = self.span(node);
             let msg = "internal error: entered unreachable code".to_string();
-            self.emit(OpKind::Panic, vec![Operand::Const(Const::Str(msg), Ty::Str)], Ty::Never, sp);
+            self.emit(
+                OpKind::Panic,
+                vec![Operand::Const(Const::Str(msg), Ty::Str)],
+                Ty::Never,
+                sp,
+            );
             self.panic_exit();
         }
         Ok(self.join_end(join, &shape))
@@ -2413,7 +2430,13 @@ impl<'k> Builder<'k> {
 
     /// `let PAT = e else { .. };` (`els` given) and `let PAT = e;` with a pattern that is
     /// more than names and tuples: the bindings go to the current scope.
-    fn let_pattern(&mut self, pat: &syn::Pat, val: Operand, ty: Ty, els: Option<&syn::Expr>) -> R<()> {
+    fn let_pattern(
+        &mut self,
+        pat: &syn::Pat,
+        val: Operand,
+        ty: Ty,
+        els: Option<&syn::Expr>,
+    ) -> R<()> {
         let p = self.resolve_pat(pat, &ty)?;
         let sp = self.span(pat);
         let h = self.hold(val, &ty);
@@ -2428,7 +2451,11 @@ impl<'k> Builder<'k> {
         let cont_shape = self.visible();
         let tys: Vec<Ty> = vals.iter().map(|v| v.1.clone()).collect();
         let (cont, vars) = self.join_block(&cont_shape, &tys);
-        self.goto(cont, &cont_shape, vals.iter().map(|v| v.2.clone()).collect());
+        self.goto(
+            cont,
+            &cont_shape,
+            vals.iter().map(|v| v.2.clone()).collect(),
+        );
         if self.has_preds(elseb) {
             self.enter(elseb, &shape);
             match els {
@@ -3449,7 +3476,13 @@ impl<'k> Builder<'k> {
     }
 
     fn const_usize(&self, e: &syn::Expr) -> R<usize> {
-        match const_eval(self.k, &self.module, e, &Ty::Int(IntTy::Usize), &mut Vec::new()) {
+        match const_eval(
+            self.k,
+            &self.module,
+            e,
+            &Ty::Int(IntTy::Usize),
+            &mut Vec::new(),
+        ) {
             Some(Const::Int(n)) if n >= 0 => Ok(n as usize),
             _ => Err(self.err(e, "array length must be a constant")),
         }
@@ -3761,7 +3794,9 @@ pub fn resolve_type(
                         .filter(|x| matches!(x, syn::GenericArgument::Type(_)))
                         .nth(i)
                     {
-                        Some(syn::GenericArgument::Type(t)) => resolve_type(k, self_ty, t, file, module),
+                        Some(syn::GenericArgument::Type(t)) => {
+                            resolve_type(k, self_ty, t, file, module)
+                        }
                         _ => Err(err(format!("`{name}` without its type argument"))),
                     },
                     _ => Err(err(format!("`{name}` without its type argument"))),

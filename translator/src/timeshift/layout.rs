@@ -119,8 +119,14 @@ impl<'a> Types<'a> {
                     let mut tys = Vec::new();
                     let mut names = Vec::new();
                     for (fname, fty) in fields {
-                        let t = crate::flow::build::resolve_type(self.k, Some(&n), fty, e.file, &e.module)
-                            .map_err(|d| d.message)?;
+                        let t = crate::flow::build::resolve_type(
+                            self.k,
+                            Some(&n),
+                            fty,
+                            e.file,
+                            &e.module,
+                        )
+                        .map_err(|d| d.message)?;
                         tys.push(norm(&t));
                         names.push(fname.clone());
                     }
@@ -366,7 +372,8 @@ impl<'a> Types<'a> {
         let lift = if matches!(norm(t), Ty::Slice(x) if self.scalar(&x).is_err()) {
             // Green data in Rust's layout, for a residual call only (see
             // `Gen::residual`): compiled code never reads it.
-            "Ok(rt::word::consts(KINDS_{i}, &[v.as_ptr() as u64, v.len() as u64]))".replace("{i}", &i.to_string())
+            "Ok(rt::word::consts(KINDS_{i}, &[v.as_ptr() as u64, v.len() as u64]))"
+                .replace("{i}", &i.to_string())
         } else if liftable {
             format!(
                 "let mut w = Vec::new(); enc_{i}(v, std::ptr::null_mut(), &mut w); Ok(rt::word::consts(KINDS_{i}, &w))"

@@ -603,7 +603,10 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
     }})
 }}",
             params = params.join(", "),
-            gparams = green_params.iter().map(|p| format!("{p}, ")).collect::<String>(),
+            gparams = green_params
+                .iter()
+                .map(|p| format!("{p}, "))
+                .collect::<String>(),
             start = self.state_value(g.start, &fields),
             nres = self.t.kinds(&rt_ty).map_err(|m| self.err(g.span, m))?.len(),
         ))
@@ -1130,7 +1133,10 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                     Ty::Vec(_) => true,
                     Ty::Slice(_) => false,
                     t => {
-                        return Err(self.err(sp, format!("the JIT cannot take a slice of a red `{t}` yet")))
+                        return Err(self.err(
+                            sp,
+                            format!("the JIT cannot take a slice of a red `{t}` yet"),
+                        ))
                     }
                 };
                 let elem = self
@@ -1441,7 +1447,10 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                 these.push(conv);
                 j += 1;
             }
-            args_plain.push(format!("dec_{ti}(&mut [{}].into_iter(), fr)", these.join(", ")));
+            args_plain.push(format!(
+                "dec_{ti}(&mut [{}].into_iter(), fr)",
+                these.join(", ")
+            ));
             word_args.push(these.clone());
             if takes_mut(fi_inputs.get(i)) && self.t.is_struct(&t) {
                 // A copy in Rust's layout, whose fields are written back after the call.
@@ -1458,7 +1467,12 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                 );
             } else if takes_mut(fi_inputs.get(i)) {
                 let Ty::Vec(elem) = &t else {
-                    return Err(self.err(sp, format!("`{f}` takes a `&mut {t}`; the JIT can lend a `Vec` or a struct only")));
+                    return Err(self.err(
+                        sp,
+                        format!(
+                            "`{f}` takes a `&mut {t}`; the JIT can lend a `Vec` or a struct only"
+                        ),
+                    ));
                 };
                 let er = self.t.rust(elem).map_err(|m| self.err(sp, m))?;
                 if self.t.scalar(elem).is_ok() {
@@ -1532,8 +1546,7 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
         // The words are the callee's only when each argument has its parameter's type
         // (not, say, a `Vec` given for a slice).
         let same_types = a.len() == g.params.len()
-            && a
-                .iter()
+            && a.iter()
                 .zip(&g.params)
                 .all(|(o, (_, pt))| norm(g.operand_ty(o)) == norm(pt));
         if f == self.p.name && same_types && self.words_call_ok() {
@@ -1596,7 +1609,10 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
 /// twelve (the largest the runtime's `GreenKey` takes).
 fn tuple(items: &[String]) -> String {
     if items.len() <= 12 {
-        return format!("({})", items.iter().map(|i| format!("{i},")).collect::<String>());
+        return format!(
+            "({})",
+            items.iter().map(|i| format!("{i},")).collect::<String>()
+        );
     }
     let chunks: Vec<String> = items.chunks(12).map(tuple).collect();
     tuple(&chunks)
@@ -1709,8 +1725,12 @@ fn qualify(t: &syn::Type, k: &Crate, root: &str, module: &str) -> String {
     impl VisitMut for Q<'_> {
         fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
             if tp.qself.is_none() && tp.path.leading_colon.is_none() {
-                let segs: Vec<String> =
-                    tp.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segs: Vec<String> = tp
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
                 if let Some(key) = self.0.resolve(self.2, &segs, None) {
                     if self.0.enums.contains_key(&key)
                         || self.0.structs.contains_key(&key)

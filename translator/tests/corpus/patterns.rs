@@ -23,7 +23,10 @@ pub fn assign_blocks(mut stack: Vec<i64>, i: usize, c: bool) -> Option<i64> {
         Some(x) => x,
         None => 7,
     };
-    let mut m = Regs { acc: 1, regs: [0; 4] };
+    let mut m = Regs {
+        acc: 1,
+        regs: [0; 4],
+    };
     m.acc = stack.pop().unwrap_or(5);
     m.regs[(i + 1) % 4] = pick(stack.pop()?, regs[0]);
     m.acc += if c { regs[1] } else { stack.pop()? };
@@ -33,8 +36,20 @@ pub fn assign_blocks(mut stack: Vec<i64>, i: usize, c: bool) -> Option<i64> {
     };
     let mut v: Vec<i64> = vec![0; 3];
     v[i % 3] = stack.pop().expect("empty");
-    Some(regs[0] + regs[1] * 3 + regs[2] * 5 + regs[3] * 7 + m.acc * 11 + m.regs[0] * 13
-        + m.regs[1] * 17 + m.regs[2] * 19 + m.regs[3] * 23 + v[0] * 29 + v[1] * 31 + v[2] * 37)
+    Some(
+        regs[0]
+            + regs[1] * 3
+            + regs[2] * 5
+            + regs[3] * 7
+            + m.acc * 11
+            + m.regs[0] * 13
+            + m.regs[1] * 17
+            + m.regs[2] * 19
+            + m.regs[3] * 23
+            + v[0] * 29
+            + v[1] * 31
+            + v[2] * 37,
+    )
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
