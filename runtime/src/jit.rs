@@ -434,24 +434,11 @@ impl Jit {
         }
     }
 
-    /// The compiled unit of `portal` for `key`, compiling it from `start` the first
-    /// time; `None` when the portal must interpret this key (it could not be compiled,
-    /// or the primary backend is full: interpreting beats the fallback engine there).
-    pub fn unit<E: Extension>(
-        &self,
-        portal: &'static str,
-        key: Vec<u64>,
-        start: impl FnOnce() -> E::State,
-    ) -> Option<Unit> {
-        self.backend.as_ref()?;
-        if let Some(e) = self.units.borrow().get(portal).and_then(|m| m.get(&key)) {
-            return *e;
-        }
-        self.unit_miss::<E>(portal, key, start)
-    }
-
-    /// [`Jit::unit`] for the green key that `key` writes: written into a buffer the JIT
-    /// keeps, so a call whose unit exists allocates nothing for its key.
+    /// The compiled unit of `portal` for the green key that `key` writes, compiling it
+    /// from `start` the first time; `None` when the portal must interpret this key (it
+    /// could not be compiled, or the primary backend is full: interpreting beats the
+    /// fallback engine there). The key is written into a buffer the JIT keeps, so a
+    /// call whose unit exists allocates nothing for it.
     pub fn unit_for<E: Extension>(
         &self,
         portal: &'static str,
@@ -1048,10 +1035,10 @@ mod tests {
     #[test]
     fn a_panic_while_compiling_leaves_the_key_to_the_interpreter() {
         let jit = Jit::new(Options::default());
-        assert!(jit.unit::<Boom>("boom", vec![1], || ()).is_none());
+        assert!(jit.unit_for::<Boom>("boom", |k| k.push(1), || ()).is_none());
         // Remembered: the next call interprets at once.
         assert!(jit
-            .unit::<Boom>("boom", vec![1], || unreachable!())
+            .unit_for::<Boom>("boom", |k| k.push(1), || unreachable!())
             .is_none());
     }
 }

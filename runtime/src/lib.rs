@@ -3,7 +3,7 @@
 //! compiles and while compiled code runs.
 //!
 //! ```text
-//!  portal call ──▶ Jit::unit ──(green key seen?)──▶ compiled Unit ──▶ Backend::call(frame, reds)
+//!  portal call ──▶ Jit::unit_for ─(green key seen?)─▶ compiled Unit ──▶ Backend::call(frame, reds)
 //!                       │ no                                              │ status, out words
 //!                       ▼                                                 ▼
 //!               driver::compile_unit ──Extension::step per block──▶ Cx (red ops emitted,
