@@ -556,7 +556,8 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
             portal_item(&root, n, "__portal_plain_"),
             call_args.join(", ")
         );
-        Ok(format!(
+        let start = self.state_value(g.start, &fields);
+        let mut out = format!(
             "/// The portal hook: runs compiled code for these green arguments.
 pub fn entry({params}) -> {ret} {{
     rt::jit::with(|jit| {{
@@ -574,7 +575,13 @@ pub fn entry({params}) -> {ret} {{
         dec_{ri}(&mut frame.out.iter().copied(), fr)
     }})
 }}
-
+",
+            params = params.join(", "),
+        );
+        if self.words_call_ok() {
+            let _ = write!(
+                out,
+                "
 /// A recursive call of the portal from compiled code, without going through Rust
 /// values: its green arguments, and its red ones as the words compiled code holds (a
 /// vector is its red vector, shared). The result's words go to the caller's frame;
@@ -602,19 +609,21 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
         }})
     }})
 }}",
-            params = params.join(", "),
-            gparams = green_params
-                .iter()
-                .map(|p| format!("{p}, "))
-                .collect::<String>(),
-            start = self.state_value(g.start, &fields),
-            nres = self.t.kinds(&rt_ty).map_err(|m| self.err(g.span, m))?.len(),
-        ))
+                gparams = green_params
+                    .iter()
+                    .map(|p| format!("{p}, "))
+                    .collect::<String>(),
+                nres = self.t.kinds(&rt_ty).map_err(|m| self.err(g.span, m))?.len(),
+            );
+        }
+        Ok(out)
     }
 
     /// Whether a recursive call of the portal from compiled code can pass its red words
     /// as they are (`call_words`): no red argument or result holds a reference to
-    /// something the callee could allocate (its frame is reset when it returns).
+    /// something the callee could allocate (its frame is reset when it returns), and the
+    /// green arguments are scalars or slices (what compiled code can hand over as they
+    /// are). `call_words` is generated only then.
     fn words_call_ok(&self) -> bool {
         let g = self.g();
         let no_ptr = |k: &Vec<&str>| !k.contains(&"Ptr");
@@ -625,7 +634,10 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
         g.params.iter().all(|(name, ty)| {
             let t = norm(ty);
             if self.p.greens.contains(name) {
-                return true;
+                return matches!(
+                    t,
+                    Ty::Int(_) | Ty::Bool | Ty::Char | Ty::F64 | Ty::Slice(_) | Ty::Str
+                );
             }
             match &t {
                 Ty::Vec(e) => self.t.element_kinds(e).is_ok_and(|k| no_ptr(&k)),
