@@ -413,28 +413,6 @@ pub extern "C" fn rvec_repeat_slots(frame: *mut Frame, n: u64, width: u64) -> *m
     v
 }
 
-/// `v.push(x)` of a scalar (its word); 0, or 1 when it panicked.
-pub fn rvec_push(frame: *mut Frame, v: *mut RVec, x: u64) -> u64 {
-    let p = rvec_push_slot(frame, v);
-    if p.is_null() {
-        return 1;
-    }
-    let v = unsafe { &mut *v };
-    unsafe { v.write(v.len - 1, x) };
-    0
-}
-
-/// The last element of a vector of scalars, removed (a word extended by `signed`); 0
-/// when `v` is empty.
-pub fn rvec_pop(v: *mut RVec, signed: u64) -> u64 {
-    let v = unsafe { &mut *v };
-    if v.len == 0 {
-        return 0;
-    }
-    v.len -= 1;
-    unsafe { v.read(v.len, signed != 0) }
-}
-
 /// A red struct of `words` words, all zero (its fields' words are the caller's to
 /// store); it lives as long as the frame.
 pub extern "C" fn rstruct_new(frame: *mut Frame, words: u64) -> *mut u64 {
@@ -544,12 +522,6 @@ pub extern "C" fn u64_rem(a: u64, b: u64) -> u64 {
 pub extern "C" fn u64_mul_overflows(a: u64, b: u64) -> u64 {
     a.checked_mul(b).is_none() as u64
 }
-pub extern "C" fn i64_div_euclid(a: i64, b: i64) -> i64 {
-    a.checked_div_euclid(b).unwrap_or(0)
-}
-pub extern "C" fn i64_rem_euclid(a: i64, b: i64) -> i64 {
-    a.checked_rem_euclid(b).unwrap_or(0)
-}
 pub extern "C" fn f64_rem(a: f64, b: f64) -> f64 {
     a % b
 }
@@ -574,6 +546,28 @@ pub extern "C" fn u64_to_f64(x: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `v.push(x)` of a scalar (its word); 0, or 1 when it panicked.
+    fn rvec_push(frame: *mut Frame, v: *mut RVec, x: u64) -> u64 {
+        let p = rvec_push_slot(frame, v);
+        if p.is_null() {
+            return 1;
+        }
+        let v = unsafe { &mut *v };
+        unsafe { v.write(v.len - 1, x) };
+        0
+    }
+
+    /// The last element of a vector of scalars, removed (a word extended by `signed`); 0
+    /// when `v` is empty.
+    fn rvec_pop(v: *mut RVec, signed: u64) -> u64 {
+        let v = unsafe { &mut *v };
+        if v.len == 0 {
+            return 0;
+        }
+        v.len -= 1;
+        unsafe { v.read(v.len, signed != 0) }
+    }
 
     #[test]
     fn a_lent_vec_comes_back_with_compiled_codes_changes() {

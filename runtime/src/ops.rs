@@ -724,13 +724,8 @@ impl<'j> Cx<'j> {
         let fr = self.frame;
         let x = if elem.kind() == Kind::Float {
             // Stored by bits: pass the float's bits as an integer.
-            let h2 = helper(
-                "f64_bits",
-                f64_bits as *const () as usize,
-                &[Kind::Float],
-                Some(Kind::Int),
-            );
-            self.call(&h2, &[x])?.unwrap()
+            self.tick()?;
+            self.b.unary(UnOp::FloatToBits, x)?
         } else {
             x
         };
@@ -1139,10 +1134,6 @@ impl<'j> Cx<'j> {
         let words = self.struct_get(kinds, s, 0, kinds.len())?;
         self.struct_new(kinds, &[&words])
     }
-}
-
-extern "C" fn f64_bits(x: f64) -> u64 {
-    x.to_bits()
 }
 
 impl<'j> Cx<'j> {

@@ -170,11 +170,6 @@ impl IntTy {
     }
 }
 
-/// `v`'s words with their values replaced by the next words of `it` (kinds kept).
-pub fn replace(v: &Red, it: &mut dyn Iterator<Item = Word>) -> Red {
-    v.iter().map(|w| it.next().unwrap_or(*w)).collect()
-}
-
 /// The words of the red values `reds`, in order: a state's red words (a generated
 /// state holds its block's red inputs in one array).
 pub fn flat(reds: &[Red]) -> Vec<Word> {
