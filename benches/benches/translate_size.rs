@@ -7,7 +7,7 @@
 //! (comma-separated; default `33,290`: about 600 and 5,000 blocks).
 //! `cargo bench -p benches --bench translate_size`.
 
-use benches::{repo, rng};
+use benches::{repo, rng, translate_command};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -169,18 +169,7 @@ fn main() {
         let dir = scratch().join(format!("bigvm-{n}"));
         write_crate(&dir, n);
         let start = Instant::now();
-        let o = Command::new(env!("CARGO"))
-            .current_dir(repo())
-            .args([
-                "run",
-                "--release",
-                "-q",
-                "-p",
-                "translator",
-                "--bin",
-                "translate",
-                "--",
-            ])
+        let o = translate_command()
             .arg(&dir)
             .arg("-o")
             .arg(dir.join("bigvm-c"))

@@ -14,24 +14,30 @@ pub fn repo() -> PathBuf {
 pub fn translate(target: &str) -> PathBuf {
     let out = repo().join(format!("target/bench/{target}-c"));
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let st = Command::new(env!("CARGO"))
-        .current_dir(repo())
-        .args([
-            "run",
-            "--release",
-            "-q",
-            "-p",
-            "translator",
-            "--bin",
-            "translate",
-            "--",
-        ])
+    let st = translate_command()
         .args([target, "-q", "-o"])
         .arg(&out)
         .status()
         .expect("run translate");
     assert!(st.success(), "translate {target} failed");
     out
+}
+
+/// `cargo run --release -p translator --bin translate --` from the repository, for
+/// the arguments to add.
+pub fn translate_command() -> Command {
+    let mut c = Command::new(env!("CARGO"));
+    c.current_dir(repo()).args([
+        "run",
+        "--release",
+        "-q",
+        "-p",
+        "translator",
+        "--bin",
+        "translate",
+        "--",
+    ]);
+    c
 }
 
 /// A seeded pseudo-random stream (splitmix64), for generated programs.

@@ -905,6 +905,19 @@ impl<'j> Cx<'j> {
         })
     }
 
+    /// The words of element `iv` of elements of several words at `data`.
+    fn load_slots(&mut self, elem: Elem, data: Value, iv: Value) -> Result<Red, Stop> {
+        let ix = self.slot_index(elem, iv)?;
+        let mut out = Red::with_capacity(elem.width());
+        for j in 0..elem.width() {
+            let (mt, off) = elem.mem(j);
+            self.tick()?;
+            let x = self.b.load_indexed(mt, data, ix, 8, off)?;
+            out.push(Word::Var(x, elem.kind(j)));
+        }
+        Ok(out)
+    }
+
     pub fn vec_get(&mut self, elem: Elem, v: &Red, i: &Red) -> Result<Red, Stop> {
         if let Some((n, at)) = self.virtual_index(v, i)? {
             let w = elem.width();
@@ -912,15 +925,7 @@ impl<'j> Cx<'j> {
         }
         let (data, iv) = self.element(v, i)?;
         let Elem::Scalar(scalar) = elem else {
-            let ix = self.slot_index(elem, iv)?;
-            let mut out = Red::with_capacity(elem.width());
-            for j in 0..elem.width() {
-                let (mt, off) = elem.mem(j);
-                self.tick()?;
-                let x = self.b.load_indexed(mt, data, ix, 8, off)?;
-                out.push(Word::Var(x, elem.kind(j)));
-            }
-            return Ok(out);
+            return self.load_slots(elem, data, iv);
         };
         let key = (data, word0(i)?);
         if let Some(w) = self.memory.get(&key) {
@@ -1162,15 +1167,7 @@ impl<'j> Cx<'j> {
             self.panic_if(oob, green::INDEX_OOB, &[s[1], wi])?;
         }
         let Elem::Scalar(scalar) = elem else {
-            let ix = self.slot_index(elem, iv)?;
-            let mut out = Red::with_capacity(elem.width());
-            for j in 0..elem.width() {
-                let (mt, off) = elem.mem(j);
-                self.tick()?;
-                let x = self.b.load_indexed(mt, p, ix, 8, off)?;
-                out.push(Word::Var(x, elem.kind(j)));
-            }
-            return Ok(out);
+            return self.load_slots(elem, p, iv);
         };
         let mt = scalar.mem();
         self.tick()?;
