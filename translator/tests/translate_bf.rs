@@ -25,13 +25,16 @@ fn bf_c() -> &'static Path {
 }
 
 /// `../shared/bf/` beside the repository, or `None` (after a line on stderr saying the
-/// test is skipped) when it is not there.
+/// test is skipped, shown even when the harness captures output) when it is not there.
 fn shared_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bf");
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!(
+        // Past the test harness's capture, so `cargo test` shows it.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
             "skipped: ../shared/bf not found (a plain clone has no ../shared; CI provides it)"
         );
         None
