@@ -79,6 +79,8 @@
 //! Only integers, bools, chars and floats can be promoted. The complete example
 //! interpreters are `targets/tlr`, `targets/tl` and `targets/bf`.
 
+mod merge;
+
 use proc_macro::TokenStream;
 use quote::{quote, ToTokens};
 use syn::parse::{Parse, ParseStream, Parser};
@@ -140,6 +142,11 @@ fn portal_impl(
 /// a translated binary to enter the JIT; empty otherwise) and else runs
 /// `__portal_plain_NAME`, the function as written. The JIT calls the plain function for
 /// code it does not compile.
+///
+/// The plain function also calls the hook `__merge_hook_NAME` (when set) at its global
+/// merge point, with pointers to the variables listed in `__merge_vars_NAME` (see
+/// `merge`): when the hook returns `true` it has written the function's result, which
+/// is returned; otherwise the loop goes on with the variables as the hook left them.
 fn portal_hook(f: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
     if !f.sig.generics.params.is_empty() || f.sig.asyncness.is_some() || f.sig.unsafety.is_some() {
         return Err(syn::Error::new(
@@ -173,15 +180,30 @@ fn portal_hook(f: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
     let ret = &f.sig.output;
     let hook = quote::format_ident!("__portal_hook_{}", name);
     let plain = quote::format_ident!("__portal_plain_{}", name);
+    let merge_hook = quote::format_ident!("__merge_hook_{}", name);
+    let merge_vars = quote::format_ident!("__merge_vars_{}", name);
     let mut plain_fn = f.clone();
     plain_fn.sig.ident = plain.clone();
     plain_fn.vis = syn::parse_quote!(pub);
     plain_fn.attrs.retain(|a| !a.path().is_ident("doc"));
+    let (var_names, var_muts): (Vec<String>, Vec<bool>) =
+        merge::add_merge_hook(&mut plain_fn, &merge_hook)
+            .into_iter()
+            .unzip();
     Ok(quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         pub static #hook: ::std::sync::OnceLock<fn(#(#arg_types),*) #ret> =
             ::std::sync::OnceLock::new();
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        pub static #merge_hook: ::std::sync::OnceLock<unsafe fn(*const *mut (), *mut ()) -> bool> =
+            ::std::sync::OnceLock::new();
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        pub const #merge_vars: &[(&str, bool)] = &[#((#var_names, #var_muts)),*];
 
         #(#attrs)*
         #vis fn #name(#(#params),*) #ret {
