@@ -144,6 +144,13 @@ pub trait Backend {
     /// the caller vouches that doing so is safe.
     unsafe fn call(&self, func: FuncId, args: &[u64]) -> u64;
 
+    /// The machine-code address of `func`, when it is native code whose only parameter
+    /// is a pointer and whose result is an integer (`extern "sysv64" fn(*mut u8) ->
+    /// u64`), so a caller may call it directly; `None` for an interpreting backend.
+    fn native_entry(&self, _func: FuncId) -> Option<usize> {
+        None
+    }
+
     fn stats(&self) -> CodeStats;
 
     /// Write a note (a line of text for people) into the JIT log, if there is one.

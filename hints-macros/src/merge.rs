@@ -7,10 +7,12 @@
 //! {
 //!     global_merge_point!(..);
 //!     if let Some(__merge_hook) = __merge_hook_NAME.get() {
-//!         let mut __merge_ret = MaybeUninit::<RET>::uninit();
-//!         let __merge_vars: [*mut (); N] = [addr_of_mut!(pc) as *mut (), ..];
-//!         if unsafe { __merge_hook(__merge_vars.as_ptr(), __merge_ret.as_mut_ptr().cast::<()>()) } {
-//!             return unsafe { __merge_ret.assume_init() };
+//!         // Out of line: gathers the pointers into an array and their type names
+//!         // (`std::any::type_name`) into another, calls the hook, and returns the
+//!         // portal's result when the hook gave one.
+//!         unsafe fn __merge_call<R, T0, ..>(hook, v0: *const T0, ..) -> Option<R> { .. }
+//!         if let Some(r) = unsafe { __merge_call(*__merge_hook, addr_of_mut!(pc) as *const _, ..) } {
+//!             return r;
 //!         }
 //!     }
 //! }
@@ -25,6 +27,9 @@
 //! enclosing loop, anywhere after the statement. A `let` without a value is not passed
 //! (it may be uninitialised there). `__merge_vars_NAME` lists them with whether each is
 //! declared `mut` (`ref`/`ref mut` bindings are not): only those are written through.
+//! The hook also gets each variable's type name (`std::any::type_name`), from
+//! which the hook learns what the analysis does not keep: whether a variable is a
+//! reference (`&T`, `&mut T`) or the value itself.
 
 use std::collections::HashSet;
 
@@ -93,30 +98,50 @@ pub(crate) fn add_merge_hook(f: &mut syn::ItemFn, hook: &syn::Ident) -> Vec<(Str
         .collect();
 
     let span = found.span;
-    let ret = match &f.sig.output {
-        syn::ReturnType::Default => quote_spanned!(span=> ()),
-        syn::ReturnType::Type(_, t) => t.to_token_stream(),
-    };
     let n = proc_macro2::Literal::usize_unsuffixed(passed.len());
     let ptrs = passed.iter().map(|b| {
         // The binding's own name resolution, reported at the merge point.
         let mut id = b.ident.clone();
         id.set_span(b.ident.span().located_at(span));
         if b.mutable {
-            quote_spanned!(span=> ::std::ptr::addr_of_mut!(#id) as *mut ())
+            quote_spanned!(span=> ::std::ptr::addr_of_mut!(#id) as *const _)
         } else {
-            quote_spanned!(span=> ::std::ptr::addr_of!(#id) as *const () as *mut ())
+            quote_spanned!(span=> ::std::ptr::addr_of!(#id))
         }
     });
+    let tys: Vec<syn::Ident> = (0..passed.len())
+        .map(|i| quote::format_ident!("__T{}", i, span = span))
+        .collect();
+    let params: Vec<syn::Ident> = (0..passed.len())
+        .map(|i| quote::format_ident!("__v{}", i, span = span))
+        .collect();
     let (mac, attrs) = (&found.stmt, &found.attrs);
+    // The pointers and type names are gathered in a function of their own, so the
+    // interpreter's frame (one per guest call in a recursive interpreter) grows by the
+    // call's arguments only.
     let block = quote_spanned! {span=>
         {
             #(#attrs)* #mac;
             if let ::std::option::Option::Some(__merge_hook) = #hook.get() {
-                let mut __merge_ret = ::std::mem::MaybeUninit::<#ret>::uninit();
-                let __merge_vars: [*mut (); #n] = [#(#ptrs),*];
-                if unsafe { __merge_hook(__merge_vars.as_ptr(), __merge_ret.as_mut_ptr().cast::<()>()) } {
-                    return unsafe { __merge_ret.assume_init() };
+                #[inline(never)]
+                #[allow(clippy::too_many_arguments)]
+                unsafe fn __merge_call<__R, #(#tys),*>(
+                    hook: unsafe fn(*const *mut (), *const &'static str, *mut ()) -> bool,
+                    #(#params: *const #tys),*
+                ) -> ::std::option::Option<__R> {
+                    let types: [&'static str; #n] = [#(::std::any::type_name::<#tys>()),*];
+                    let vars: [*mut (); #n] = [#(#params as *mut ()),*];
+                    let mut ret = ::std::mem::MaybeUninit::<__R>::uninit();
+                    if hook(vars.as_ptr(), types.as_ptr(), ret.as_mut_ptr().cast::<()>()) {
+                        ::std::option::Option::Some(ret.assume_init())
+                    } else {
+                        ::std::option::Option::None
+                    }
+                }
+                if let ::std::option::Option::Some(__merge_r) =
+                    unsafe { __merge_call(*__merge_hook, #(#ptrs),*) }
+                {
+                    return __merge_r;
                 }
             }
         }

@@ -47,7 +47,7 @@ fn while_loop_with_shadowed_parameter() {
 }
 
 /// Skips the element at `pc` 2 and adds 100 to `acc` there; never returns.
-unsafe fn skip_two(vars: *const *mut (), _ret: *mut ()) -> bool {
+unsafe fn skip_two(vars: *const *mut (), _types: *const &'static str, _ret: *mut ()) -> bool {
     if get(vars, 2) == 2 {
         set(vars, 2, 3);
         set(vars, 1, get(vars, 1) + 100);
@@ -85,7 +85,7 @@ fn run(code: &Vec<usize>, n: usize) -> usize {
 }
 
 /// Returns `1000 + i + limit + total + after` as soon as `i` is 2.
-unsafe fn finish_early(vars: *const *mut (), ret: *mut ()) -> bool {
+unsafe fn finish_early(vars: *const *mut (), _types: *const &'static str, ret: *mut ()) -> bool {
     let code = &**(*vars as *const &Vec<usize>);
     assert_eq!(code.len(), 2);
     let (i, limit, total, after) = (get(vars, 1), get(vars, 2), get(vars, 3), get(vars, 4));
@@ -163,7 +163,7 @@ fn straight(x: usize, y: usize) -> usize {
     z * 2
 }
 
-unsafe fn answer(vars: *const *mut (), ret: *mut ()) -> bool {
+unsafe fn answer(vars: *const *mut (), _types: *const &'static str, ret: *mut ()) -> bool {
     *(ret as *mut usize) = get(vars, 0) + 90;
     true
 }

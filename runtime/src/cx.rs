@@ -145,6 +145,9 @@ pub struct Cx<'j> {
     pub(crate) bounds: backend::FastMap<Value, u64>,
     emitted: usize,
     max_ops: usize,
+    /// Whether the unit may exit to the plain interpreter (see `driver::Limits`); the
+    /// entry points it makes carry it on to the units compiled from them.
+    pub(crate) interp_exits: bool,
 }
 
 impl<'j> Cx<'j> {
@@ -163,6 +166,7 @@ impl<'j> Cx<'j> {
             bounds: Default::default(),
             emitted: 0,
             max_ops,
+            interp_exits: false,
         }
     }
 

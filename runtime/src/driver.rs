@@ -70,6 +70,9 @@ pub enum Cut {
     /// A side exit whose path is compiled when first taken. Its state keeps the
     /// constants it knows, so its entry point is its own (never shared by key).
     Lazy,
+    /// A merge key that is not hot, met by a unit entered from the plain interpreter:
+    /// the interpreter goes on from its merge point with the state's values.
+    Interp,
 }
 
 /// The generated part: the states of a portal's generating extension and how to run
@@ -80,6 +83,11 @@ pub trait Extension {
     fn step(cx: &mut Cx, s: Self::State) -> Result<Next<Self::State>, Stop>;
     /// Whether the state is at a merge block.
     fn is_merge(s: &Self::State) -> bool;
+    /// Whether the state is at the block of `global_merge_point!`, where the plain
+    /// interpreter can go on with its values (only when the frontend has a merge hook).
+    fn is_global_merge(_s: &Self::State) -> bool {
+        false
+    }
     /// Whether running the state's block emits nothing: it runs green operations only
     /// and goes on to one state ([`Next::Goto`]) or returns ([`Next::Return`]), unless a
     /// green operation panics.
@@ -127,6 +135,9 @@ pub struct Limits {
     pub max_ops: usize,
     /// Compile the paths of side exits when they are first taken (else with the unit).
     pub lazy_exits: bool,
+    /// End paths at merge keys of the global merge point that are not warm with an
+    /// exit to the plain interpreter (see [`Cut::Interp`]); else compile them in line.
+    pub interp_exits: bool,
 }
 
 /// Compile the unit that starts at `start` for `engine`. Returns the unit, or why it
@@ -171,7 +182,12 @@ pub fn compile_unit<E: Extension>(
         .compile(f)
         .map_err(|e| UnitError::Backend(e.to_string()))?;
     stats.backend_time = t.elapsed();
-    let unit = Unit { engine, func };
+    let native = jit.engine(engine).native_entry(func).unwrap_or(0);
+    let unit = Unit {
+        engine,
+        func,
+        native,
+    };
     jit.put_merges(unit, merges.added);
     jit.compiled_sites(unit, &sites);
     Ok((unit, stats))
@@ -234,6 +250,7 @@ fn compile_paths<E: Extension>(
     // Paths stop at `max_ops` between blocks; a single block may go beyond, up to a hard
     // limit.
     let mut cx = Cx::new(b, frame, jit, limits.max_ops.saturating_mul(2).max(100_000));
+    cx.interp_exits = limits.interp_exits;
     let mut stats = UnitStats::default();
     let t = std::time::Instant::now();
     let mut pending: Vec<Pending<E::State>> = vec![Pending {
@@ -454,6 +471,14 @@ fn run_path<E: Extension>(
                     history.push(key);
                     run_on = RUN_ON_KEYS;
                 }
+                // A key the interpreter never passed, in a unit entered from it: a stub
+                // that exits to the interpreter there.
+                None if limits.interp_exits
+                    && E::is_global_merge(&s)
+                    && !cx.jit.warm(merge_hash::<E>(&s)) =>
+                {
+                    return interp_stub::<E>(cx, s, merges);
+                }
                 // First time: go on inline, keeping what is known of the red values.
                 None => {
                     if merges.len() >= limits.max_states {
@@ -501,11 +526,76 @@ fn vals(cx: &mut Cx, words: &[Word]) -> Result<Vec<Value>, Stop> {
     Ok(args)
 }
 
+/// The hot-counter hash of merge state `s` (as the merge hook computes it from the
+/// interpreter's variables).
+fn merge_hash<E: Extension>(s: &E::State) -> u64 {
+    match E::state_key(s) {
+        Some((block, greens)) => crate::hot::key_hash(block, &greens),
+        None => 0,
+    }
+}
+
+/// End the path at merge state `s` with a stub: a switch without cases whose misses
+/// count the key and exit to the plain interpreter, every virtual value allocated and
+/// the state's red words in order after its entry point ([`Status::Interp`]). Once the
+/// key is hot, the miss compiles the path from there as a case of the switch (a
+/// bridge, which may jump to this function's merge blocks) instead.
+///
+/// [`Status::Interp`]: crate::jit::Status::Interp
+fn interp_stub<E: Extension>(
+    cx: &mut Cx,
+    s: E::State,
+    merges: &mut MergeTable,
+) -> Result<(), Stop> {
+    // The interpreter takes values: virtual vectors and structs are allocated, except
+    // sized vectors (allocated already), which stay sized for the bridge and for the
+    // unit of this key (see `Jit::merge_unit`); the interpreter gets their pointers
+    // (`Jit::interp_words`).
+    let mut words = Vec::new();
+    for w in E::red_words(&s) {
+        let w = cx.resolve(w);
+        words.push(if cx.sized_vec(w).is_some() {
+            w
+        } else {
+            cx.concrete(w)?
+        });
+    }
+    let s = E::with_red_words(s, &mut words.into_iter());
+    let (frozen, words) = freeze::<E>(cx, s, false, false)?;
+    if !crate::frame::entry_fits(words.len()) {
+        return Err(Stop::fail(format!(
+            "an exit to the interpreter with {} words does not fit the JIT frame",
+            words.len()
+        )));
+    }
+    let kinds = param_kinds::<E>(&frozen);
+    let entry = cx.jit.entry_point::<E>(frozen, Cut::Interp, true);
+    let args = vals(cx, &words)?;
+    let key = switch_key(entry);
+    let p = match merges.get(&key) {
+        Some(Some(p)) => p.block,
+        _ => {
+            let p = case_switch::<E>(cx, &kinds, entry, false, crate::jit::Status::Interp)?;
+            merges.insert(
+                key,
+                Some(MergeBlock {
+                    block: p,
+                    memory: Vec::new(),
+                }),
+            );
+            p
+        }
+    };
+    cx.tick()?;
+    cx.b.jump(p, &args)?;
+    Ok(())
+}
+
 /// End the path at `s`: exit to the JIT with the entry point of `s`, `value` (the
 /// promoted value, or 0) and the words of `s` frozen.
 fn cut<E: Extension>(cx: &mut Cx, why: Cut, value: Word, s: E::State) -> Result<(), Stop> {
     let (frozen, words) = freeze_entry::<E>(cx, s)?;
-    let id = cx.jit.entry_point::<E>(frozen, why);
+    let id = cx.jit.entry_point::<E>(frozen, why, cx.interp_exits);
     let mut out = vec![Word::int(id as i64), value];
     out.extend(words);
     cx.exit_jump(crate::jit::Status::Continue, &out)
@@ -525,7 +615,9 @@ fn promotion_switch<E: Extension>(
 ) -> Result<(), Stop> {
     let (frozen, words) = freeze_entry::<E>(cx, s)?;
     let kinds = param_kinds::<E>(&frozen);
-    let entry = cx.jit.entry_point::<E>(frozen, Cut::Promote);
+    let entry = cx
+        .jit
+        .entry_point::<E>(frozen, Cut::Promote, cx.interp_exits);
     let mut args = vals(cx, &words)?;
     args.push(cx.val(value)?);
     // One switch per entry point in a function: a path that comes back (a loop through
@@ -534,7 +626,7 @@ fn promotion_switch<E: Extension>(
     let p = match merges.get(&key) {
         Some(Some(p)) => p.block,
         _ => {
-            let p = case_switch::<E>(cx, &kinds, entry, true)?;
+            let p = case_switch::<E>(cx, &kinds, entry, true, crate::jit::Status::Continue)?;
             merges.insert(
                 key,
                 Some(MergeBlock {
@@ -563,12 +655,14 @@ fn promotion_switch<E: Extension>(
 /// ```
 ///
 /// `promote_case` compiles the case and patches it in; the jump back to `P` then takes
-/// it.
+/// it. A stub of an exit to the interpreter exits with `miss` = `Status::Interp`
+/// instead of `Continue` while its key is cold.
 fn case_switch<E: Extension>(
     cx: &mut Cx,
     kinds: &[Kind],
     entry: u64,
     promoted: bool,
+    miss: crate::jit::Status,
 ) -> Result<Block, Stop> {
     let here = cx.b.current_block();
     let saved_frame = cx.frame;
@@ -611,7 +705,7 @@ fn case_switch<E: Extension>(
             .zip(&kinds[1..n])
             .map(|(v, k)| Word::Var(*v, *k)),
     );
-    cx.exit_if(st, crate::jit::Status::Continue, &out)?;
+    cx.exit_if(st, miss, &out)?;
     cx.tick()?;
     cx.b.jump(p, &dp)?;
     cx.frame = saved_frame;
@@ -744,8 +838,8 @@ fn emit_switch<E: Extension>(
         // A lazy exit leaves through the frame with its words when its case cannot be
         // compiled: one with more words is compiled with the unit.
         if limits.lazy_exits && crate::frame::entry_fits(kinds.len() - 1) {
-            let entry = cx.jit.entry_point::<E>(f, Cut::Lazy);
-            let stub = case_switch::<E>(cx, &kinds, entry, false)?;
+            let entry = cx.jit.entry_point::<E>(f, Cut::Lazy, cx.interp_exits);
+            let stub = case_switch::<E>(cx, &kinds, entry, false, crate::jit::Status::Continue)?;
             cx.tick()?;
             cx.b.exit_if(cond, stub, &args)?;
             return Ok(());

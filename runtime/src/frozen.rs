@@ -81,7 +81,7 @@ impl<S> Frozen<S> {
 
     /// Whether `w`, a word of the state or an element of a virtual vector, is a block
     /// parameter.
-    fn is_param(&self, w: &Word) -> bool {
+    pub(crate) fn is_param(&self, w: &Word) -> bool {
         match w {
             Word::Virtual(_) => false,
             Word::Const(..) => !self.keep_consts,

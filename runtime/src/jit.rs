@@ -21,6 +21,8 @@
 
 use crate::driver::{self, Cut, Extension, Frozen, Limits};
 use crate::frame::Frame;
+use crate::word::Word;
+use backend::Kind;
 use backend::{Backend, BackendKind, FuncId, SwitchId};
 use std::any::Any;
 use std::cell::RefCell;
@@ -42,6 +44,10 @@ pub enum Status {
     /// Go on in another unit: `out[0]` is the entry point, `out[1]` the promoted value
     /// (or 0), `out[2..]` the red words of its state.
     Continue = 3,
+    /// Go on in the plain interpreter at its merge point: `out[0]` is the entry point
+    /// of the state (see [`Jit::interp_state`]), `out[2..]` its red words, every
+    /// virtual value among them allocated.
+    Interp = 4,
 }
 
 impl Status {
@@ -50,7 +56,8 @@ impl Status {
             0 => Status::Return,
             1 => Status::Panic,
             2 => Status::ResidualPanic,
-            _ => Status::Continue,
+            3 => Status::Continue,
+            _ => Status::Interp,
         }
     }
 }
@@ -73,6 +80,9 @@ pub struct Options {
     /// on the brainfuck benchmarks, compiling thousands of fragments costs more than
     /// compiling every path at once, and their code runs slower).
     pub lazy_exits: bool,
+    /// Passes of the plain interpreter through a merge point with one green key (or
+    /// calls of the portal with one) before that key is compiled.
+    pub threshold: u32,
 }
 
 impl Default for Options {
@@ -86,14 +96,23 @@ impl Default for Options {
             max_cases: 16,
             code_space: backend::DEFAULT_CODE_SPACE,
             lazy_exits: false,
+            threshold: DEFAULT_THRESHOLD,
         }
     }
 }
+
+/// Units with vectors of known lengths a merge key may have (see [`Jit::merge_unit`]).
+const MAX_SIZED_VARIANTS: u32 = 2;
+
+/// The default of `--jit-threshold`.
+pub const DEFAULT_THRESHOLD: u32 = 1000;
 
 pub const USAGE: &str = "JIT options (before the program's own arguments):
   --no-jit                 run the plain interpreter
   --backend x86|reference  the code generator (default x86)
   --jit-log FILE           log the compiled machine code to FILE (read it with viewcode)
+  --jit-threshold N        passes of the interpreter through a loop (or calls of a
+                           function) before it is compiled (default 1000)
   --jit-max-states N       merge states per compiled unit; more go to other units (default 100000)
   --jit-max-ops N          operations per compiled unit; more go to other units (default 2000000)
   --jit-max-cases N        cases per promotion switch; more values go through a table (default 16)
@@ -129,6 +148,11 @@ impl Options {
                 }
                 "--jit-log" => {
                     o.log = Some(PathBuf::from(value(i, "--jit-log")?));
+                    i += 1;
+                }
+                "--jit-threshold" => {
+                    let n = number(value(i, "--jit-threshold")?, "--jit-threshold")?;
+                    o.threshold = u32::try_from(n).unwrap_or(u32::MAX);
                     i += 1;
                 }
                 "--jit-max-states" => {
@@ -175,6 +199,7 @@ static OPTIONS: OnceLock<Options> = OnceLock::new();
 /// Set the options of every thread's JIT (once, before the first portal call) and hand
 /// the remaining arguments to the program (see `hints::args`).
 pub fn configure(options: Options, program_args: Vec<String>) {
+    crate::hot::set_threshold(options.threshold);
     let _ = OPTIONS.set(options);
     let _ = hints::rt::ARGS.set(program_args);
 }
@@ -212,6 +237,9 @@ pub enum Engine {
 pub struct Unit {
     pub engine: Engine,
     pub func: FuncId,
+    /// Its machine code's address when it can be called directly (see
+    /// `Backend::native_entry`), else 0.
+    pub native: usize,
 }
 
 /// Why a unit was not compiled.
@@ -240,6 +268,9 @@ struct EntryPoint {
     /// The `Frozen<Extension::State>`, with the red words it had when it was first cut.
     state: Box<dyn Any>,
     why: Cut,
+    /// Whether the units compiled from it may exit to the plain interpreter (they run
+    /// in a chain entered from its merge point; see [`Jit::merge_unit`]).
+    interp: bool,
     /// The compiled continuations, by promoted value (or 0 for a limit), looked up on
     /// every exit through the table.
     units: backend::FastMap<u64, Unit>,
@@ -254,6 +285,8 @@ struct Site {
     entry: u64,
     /// Whether the log said the switch is full.
     full: bool,
+    /// Whether compiling a case failed (misses go the generic way from then on).
+    failed: bool,
 }
 
 pub struct Jit {
@@ -284,11 +317,43 @@ pub struct Jit {
     entries: RefCell<Vec<EntryPoint>>,
     /// Units compiled so far (their names count up).
     compiled: std::cell::Cell<usize>,
-    entry_ids: RefCell<HashMap<(std::any::TypeId, Cut, driver::MergeKey), u64>>,
+    entry_ids: RefCell<HashMap<(std::any::TypeId, Cut, bool, driver::MergeKey), u64>>,
     sites: RefCell<Vec<Site>>,
     /// The merge states of each compiled unit: cases added later may jump to their
     /// blocks, and give a block to those compiled in line.
     blocks: RefCell<HashMap<Unit, driver::Merges>>,
+    /// Units entered from the plain interpreter's merge point, by state type and key
+    /// (the merge block, then its green words).
+    merge_units: RefCell<backend::FastMap<(std::any::TypeId, Vec<u64>), UnitEntry>>,
+    /// The unit of each entry point of an exit to the interpreter that has one, by
+    /// entry point (looked up on every such exit).
+    interp_units: RefCell<Vec<Option<Unit>>>,
+    /// Green hashes of hot merge keys whose unit failed to compile: the interpreter
+    /// goes on there without trying again.
+    failed_merges: RefCell<backend::FastSet<u64>>,
+    /// How many units with sized vectors each hot merge key (by green hash) has.
+    sized_variants: RefCell<backend::FastMap<u64, u32>>,
+    /// What crossed between the interpreter and compiled code (see [`Jit::finish`]).
+    pub(crate) traffic: Cell<Traffic>,
+    /// Whether [`Jit::summary`] was written.
+    summarised: Cell<bool>,
+}
+
+impl Drop for Jit {
+    fn drop(&mut self) {
+        self.summary();
+    }
+}
+
+/// Counts of the crossings between the plain interpreter and compiled code.
+#[derive(Copy, Clone, Debug, Default)]
+pub struct Traffic {
+    /// Runs of compiled code started at the interpreter's merge point.
+    pub entries: u64,
+    /// Exits of compiled code back to the interpreter.
+    pub exits: u64,
+    /// Exits to the interpreter that went on in the unit of their key instead.
+    pub links: u64,
 }
 
 impl Jit {
@@ -328,6 +393,12 @@ impl Jit {
             recent: RefCell::new(Vec::new()),
             recent_next: Cell::new(0),
             interned: RefCell::new(Default::default()),
+            merge_units: RefCell::new(Default::default()),
+            interp_units: RefCell::new(Vec::new()),
+            failed_merges: RefCell::new(Default::default()),
+            sized_variants: RefCell::new(Default::default()),
+            traffic: Cell::new(Traffic::default()),
+            summarised: Cell::new(false),
             copies: RefCell::new(Default::default()),
             entries: RefCell::new(Vec::new()),
             compiled: std::cell::Cell::new(0),
@@ -469,7 +540,14 @@ impl Jit {
                     .and_then(|m| m.get(&buf[..]).copied());
                 let e = match found {
                     Some(e) => e,
-                    None => self.unit_miss::<E>(portal, buf.clone(), start),
+                    None => match self.unit_miss::<E>(portal, buf.clone(), start) {
+                        Some(e) => e,
+                        // Cold: counted, not remembered.
+                        None => {
+                            self.key_buf.set(buf);
+                            return None;
+                        }
+                    },
                 };
                 let mut r = self.recent.borrow_mut();
                 let at = self.recent_next.get() % RECENT_UNITS;
@@ -486,22 +564,232 @@ impl Jit {
         unit
     }
 
-    /// Compile (or refuse) the unit of a key seen for the first time, and remember it.
+    /// Whether the JIT compiles the hot merge key of hash `hash` (counted by
+    /// [`crate::hot::tick_hot`]): it is on and the key did not fail to compile. Then
+    /// [`Jit::merge_unit`] gives its unit.
+    pub fn merge_hot(&self, hash: u64) -> bool {
+        self.backend.is_some() && !self.failed_merges.borrow().contains(&hash)
+    }
+
+    /// The unit to enter from the plain interpreter's merge point at a hot key (block
+    /// `block`, green words `key`), compiled from `start` the first time; `None` when it
+    /// could not be compiled. `args` are the state's red words as the frontend encodes
+    /// them; those at `sized` (positions, element types) are vectors of scalars, which
+    /// the unit takes as vectors of the length they have now (part of the unit's key),
+    /// each as its pointer and its elements' address: `args` is rewritten so.
+    pub fn merge_unit<E: Extension>(
+        &self,
+        portal: &'static str,
+        block: u32,
+        key: impl FnOnce(&mut Vec<u64>),
+        start: impl FnOnce() -> E::State,
+        args: &mut Vec<u64>,
+        sized: &[(usize, crate::ops::Scalar)],
+    ) -> Option<Unit> {
+        self.backend.as_ref()?;
+        let mut buf = self.key_buf.take();
+        buf.clear();
+        key(&mut buf);
+        let hash = crate::hot::key_hash(block, &buf);
+        let count = crate::hot::count(hash);
+        buf.push(block as u64);
+        // Vectors whose length changes from one entry to the next (a growing heap)
+        // would make a unit per length: after a few, the key's units take them as
+        // vectors of any length.
+        let variants = self
+            .sized_variants
+            .borrow()
+            .get(&hash)
+            .copied()
+            .unwrap_or(0);
+        let sized = if variants < MAX_SIZED_VARIANTS {
+            sized
+        } else {
+            &[]
+        };
+        buf.push(sized.len() as u64);
+        let rvecs: Vec<*const crate::frame::RVec> = sized
+            .iter()
+            .map(|(at, _)| args[*at] as *const crate::frame::RVec)
+            .collect();
+        // SAFETY: the frontend encoded a red vector at each of these positions.
+        let lens: Vec<usize> = rvecs.iter().map(|r| unsafe { (**r).len }).collect();
+        buf.extend(lens.iter().map(|n| *n as u64));
+        if !sized.is_empty()
+            && !self
+                .merge_units
+                .borrow()
+                .contains_key(&(std::any::TypeId::of::<E::State>(), buf.clone()))
+        {
+            *self.sized_variants.borrow_mut().entry(hash).or_default() += 1;
+        }
+        let unit = self.hot_merge_unit::<E>(portal, &buf, hash, count, || {
+            let state = start();
+            let mut words = E::red_words(&state);
+            let mut vecs = Vec::new();
+            for (k, ((at, elem), len)) in sized.iter().zip(&lens).enumerate() {
+                words[*at] = Word::Virtual(k as u32);
+                vecs.push(crate::cx::Virtual::Sized {
+                    elem: *elem,
+                    len: *len,
+                    ptr: Word::Const(0, Kind::Ptr),
+                    data: Word::Const(0, Kind::Ptr),
+                });
+            }
+            Frozen {
+                state: E::with_red_words(state, &mut words.into_iter()),
+                vecs,
+                memory: Vec::new(),
+                keep_consts: false,
+            }
+        });
+        self.key_buf.set(buf);
+        if unit.is_some() {
+            let mut t = self.traffic.get();
+            t.entries += 1;
+            self.traffic.set(t);
+            if !sized.is_empty() {
+                let mut out: Vec<u64> = args
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !sized.iter().any(|(at, _)| at == i))
+                    .map(|(_, w)| *w)
+                    .collect();
+                for r in rvecs {
+                    // SAFETY: as above.
+                    out.extend([r as u64, unsafe { (*r).ptr } as u64]);
+                }
+                *args = out;
+            }
+        }
+        unit
+    }
+
+    /// The unit of hot merge key `key` (green words, the block, then the lengths of its
+    /// sized vectors; green hash `hash`), compiled on the first call as the
+    /// continuation of the key's entry point (the one stubs of exits to the interpreter
+    /// at this state make), so compiled code that exits there goes straight on in it
+    /// (see [`Jit::run_chain`]).
+    fn hot_merge_unit<E: Extension>(
+        &self,
+        portal: &'static str,
+        key: &[u64],
+        hash: u64,
+        count: u32,
+        start: impl FnOnce() -> Frozen<E::State>,
+    ) -> Option<Unit> {
+        let k = (std::any::TypeId::of::<E::State>(), key.to_vec());
+        if let Some(u) = self.merge_units.borrow().get(&k) {
+            return *u;
+        }
+        let unit = if self.primary_full.get() {
+            None
+        } else {
+            self.backend().note(&format!(
+                "{portal}: the interpreter passed merge key {key:?} {count} times"
+            ));
+            let id = self.entry_point::<E>(start(), Cut::Interp, true);
+            self.continuation::<E>(portal, id, 0).ok()
+        };
+        if unit.is_none() {
+            self.failed_merges.borrow_mut().insert(hash);
+        }
+        self.merge_units.borrow_mut().insert(k, unit);
+        unit
+    }
+
+    /// Say in the JIT log (once) what this JIT compiled and how often compiled code was
+    /// entered from the interpreter and left for it.
+    fn summary(&self) {
+        if !self.enabled() || self.summarised.replace(true) || self.compiled.get() == 0 {
+            return;
+        }
+        let t = self.traffic.get();
+        self.backend().note(&format!(
+            "end: {} units compiled; {} entries from the interpreter, {} exits to it, {} exits that went on in compiled code",
+            self.compiled.get(),
+            t.entries,
+            t.exits,
+            t.links
+        ));
+    }
+
+    /// Whether compiled code that meets merge key `hash` (see [`crate::hot::key_hash`])
+    /// should compile it in line: the interpreter has passed it. Keys it never passed
+    /// end in stubs that exit to it (and become bridges once hot).
+    pub fn warm(&self, hash: u64) -> bool {
+        crate::hot::count(hash) > 0
+    }
+
+    /// The red words, in the state's order, of an exit to the interpreter at entry point
+    /// `id` whose words are `out`: a vector the state holds as a sized vector is its
+    /// pointer (its other words are its elements' address).
+    pub fn interp_words<E: Extension>(&self, id: u64, out: &[u64]) -> Vec<u64> {
+        let entries = self.entries.borrow();
+        let Some(f) = entries
+            .get(id as usize)
+            .and_then(|e| e.state.downcast_ref::<Frozen<E::State>>())
+        else {
+            return out.to_vec();
+        };
+        let words = E::red_words(&f.state);
+        let plain = words.iter().filter(|w| f.is_param(w)).count();
+        let mut starts = Vec::with_capacity(f.vecs.len());
+        let mut at = plain;
+        for v in &f.vecs {
+            starts.push(at);
+            at += v.words().iter().filter(|w| f.is_param(w)).count();
+        }
+        let mut next = 0;
+        words
+            .iter()
+            .map(|w| match w {
+                Word::Virtual(k) => out.get(starts[*k as usize]).copied().unwrap_or(0),
+                w if f.is_param(w) => {
+                    next += 1;
+                    out.get(next - 1).copied().unwrap_or(0)
+                }
+                w => w.as_const().unwrap_or(0),
+            })
+            .collect()
+    }
+
+    /// The state compiled code exited to the interpreter at ([`Status::Interp`], entry
+    /// point `id`): its green values, and red words of which the frame holds the
+    /// values.
+    pub fn interp_state<E: Extension>(&self, id: u64) -> Option<E::State> {
+        let entries = self.entries.borrow();
+        let e = entries.get(id as usize)?;
+        e.state
+            .downcast_ref::<Frozen<E::State>>()
+            .map(|f| f.state.clone())
+    }
+
+    /// Count a call with a key that has no unit; once the key is hot, compile (or
+    /// refuse) its unit and remember it. `None` while the key is cold.
     fn unit_miss<E: Extension>(
         &self,
         portal: &'static str,
         key: Vec<u64>,
         start: impl FnOnce() -> E::State,
-    ) -> Option<Unit> {
+    ) -> Option<UnitEntry> {
+        let count = crate::hot::tick(crate::hot::key_hash(u32::MAX, &key));
+        if count < self.options.threshold {
+            return None;
+        }
         let entry = if self.primary_full.get() {
             None
         } else {
+            self.backend().note(&format!(
+                "{portal}: portal called {count} times with green key {key:?}"
+            ));
             self.compile::<E>(
                 portal,
                 Engine::Primary,
                 None,
                 Frozen::plain(start()),
                 ", interpreting instead",
+                false,
             )
             .ok()
         };
@@ -510,7 +798,7 @@ impl Jit {
             .entry(portal)
             .or_default()
             .insert(key, entry);
-        entry
+        Some(entry)
     }
 
     /// Compile a unit from `start` for `engine` under a fresh name and say in the JIT log
@@ -523,6 +811,7 @@ impl Jit {
         what: Option<String>,
         start: Frozen<E::State>,
         on_failure: &str,
+        interp: bool,
     ) -> Result<Unit, UnitError> {
         let n = self.compiled.get();
         self.compiled.set(n + 1);
@@ -538,7 +827,7 @@ impl Jit {
         // A panic while compiling is a bug of the toolchain, but never the program's
         // end: the unit is not compiled, and the portal interprets instead.
         let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            driver::compile_unit::<E>(self, engine, &name, start, self.limits())
+            driver::compile_unit::<E>(self, engine, &name, start, self.limits(interp))
         }))
         .unwrap_or_else(|p| {
             let what = p
@@ -579,10 +868,11 @@ impl Jit {
 
     /// The entry point for going on at `s` (one per state key; a state without a key
     /// gets its own).
-    pub fn entry_point<E: Extension>(&self, s: Frozen<E::State>, why: Cut) -> u64 {
+    pub fn entry_point<E: Extension>(&self, s: Frozen<E::State>, why: Cut, interp: bool) -> u64 {
         let key = match why {
             Cut::Lazy => None,
-            _ => driver::frozen_key::<E>(&s).map(|k| (std::any::TypeId::of::<E::State>(), why, k)),
+            _ => driver::frozen_key::<E>(&s)
+                .map(|k| (std::any::TypeId::of::<E::State>(), why, interp, k)),
         };
         if let Some(k) = &key {
             if let Some(id) = self.entry_ids.borrow().get(k) {
@@ -594,6 +884,7 @@ impl Jit {
         entries.push(EntryPoint {
             state: Box::new(s),
             why,
+            interp,
             units: Default::default(),
         });
         if let Some(k) = key {
@@ -610,7 +901,7 @@ impl Jit {
         id: u64,
         value: u64,
     ) -> Result<Unit, UnitError> {
-        let (state, why) = {
+        let (state, why, interp) = {
             let entries = self.entries.borrow();
             let e = entries
                 .get(id as usize)
@@ -623,7 +914,7 @@ impl Jit {
                 .downcast_ref::<Frozen<E::State>>()
                 .ok_or_else(|| UnitError::Paths("entry point of another portal".into()))?
                 .clone();
-            (state, e.why)
+            (state, e.why, e.interp)
         };
         let (start, what) = match why {
             Cut::Promote => (
@@ -631,6 +922,7 @@ impl Jit {
                 format!("continuation of entry {id} for value {value}"),
             ),
             Cut::Limit | Cut::Lazy => (state, format!("continuation of entry {id}")),
+            Cut::Interp => (state, format!("loop from the interpreter, entry {id}")),
         };
         // The primary engine first, unless it is full; the fallback when it refuses.
         let primary = (!self.primary_full.get()).then(|| {
@@ -640,18 +932,26 @@ impl Jit {
                 Some(what.clone()),
                 start.clone(),
                 ", compiling it for the fallback engine",
+                interp,
             )
         });
         let f = match primary {
             Some(Ok(f)) => f,
             Some(Err(e @ UnitError::Paths(_))) => return Err(e),
             None | Some(Err(UnitError::Backend(_))) => {
-                self.compile::<E>(portal, Engine::Fallback, Some(what), start, "")?
+                self.compile::<E>(portal, Engine::Fallback, Some(what), start, "", interp)?
             }
         };
         self.entries.borrow_mut()[id as usize]
             .units
             .insert(value, f);
+        if why == Cut::Interp {
+            let mut by_entry = self.interp_units.borrow_mut();
+            if by_entry.len() <= id as usize {
+                by_entry.resize(id as usize + 1, None);
+            }
+            by_entry[id as usize] = Some(f);
+        }
         Ok(f)
     }
 
@@ -664,6 +964,7 @@ impl Jit {
             switch,
             entry,
             full: false,
+            failed: false,
         });
         sites.len() as u64 - 1
     }
@@ -702,6 +1003,7 @@ impl Jit {
                     func: Some(f),
                     switch,
                     entry,
+                    failed: false,
                     ..
                 }) => (*f, *switch, *entry),
                 _ => return false,
@@ -718,22 +1020,42 @@ impl Jit {
             }
             return false;
         }
-        let (start, why) = {
+        let (start, why, interp) = {
             let entries = self.entries.borrow();
             let Some(e) = entries.get(entry as usize) else {
                 return false;
             };
             match e.state.downcast_ref::<Frozen<E::State>>() {
-                Some(s) => (s.clone(), e.why),
+                Some(s) => (s.clone(), e.why, e.interp),
                 None => return false,
             }
         };
+        if why == Cut::Interp {
+            // A stub of an exit to the interpreter: the miss is a pass of the
+            // interpreter through its key, and its bridge is compiled once that is hot.
+            let Some((block, key)) = E::state_key(&start.state) else {
+                return false;
+            };
+            let count = crate::hot::tick(crate::hot::key_hash(block, &key));
+            if count < self.options.threshold {
+                return false;
+            }
+        }
         let what = match why {
             Cut::Lazy => format!("side exit {site}"),
+            Cut::Interp => format!("bridge at the exit to the interpreter of entry {entry}"),
             _ => format!("promotion switch {site}: case {value}"),
         };
         let promote = why == Cut::Promote;
-        match driver::compile_case::<E>(self, func, switch, value, start, promote, self.limits()) {
+        match driver::compile_case::<E>(
+            self,
+            func,
+            switch,
+            value,
+            start,
+            promote,
+            self.limits(interp),
+        ) {
             Ok(stats) => {
                 self.backend().note(&format!(
                     "{what}: compiled {} merge states, {} paths, {} operations",
@@ -745,13 +1067,16 @@ impl Jit {
                 self.backend().note(&format!(
                     "{what}: not compiled ({why}); it goes through the table of entry {entry}"
                 ));
+                // Not tried again: later misses go the generic way at once.
+                self.sites.borrow_mut()[site as usize].failed = true;
                 false
             }
         }
     }
 
-    fn limits(&self) -> Limits {
+    fn limits(&self, interp_exits: bool) -> Limits {
         Limits {
+            interp_exits,
             max_states: self.options.max_states,
             max_ops: self.options.max_ops,
             lazy_exits: self.options.lazy_exits,
@@ -777,8 +1102,39 @@ impl Jit {
         frame.out[at..at + args.len()].copy_from_slice(args);
         let mut f = f;
         loop {
-            let raw = [frame as *mut Frame as u64];
-            let status = Status::from_code(self.engine(f.engine).call(f.func, &raw));
+            let code = if f.native != 0 {
+                // SAFETY: `native_entry` vouched for this signature.
+                let call: extern "sysv64" fn(*mut Frame) -> u64 = std::mem::transmute(f.native);
+                call(frame)
+            } else {
+                let raw = [frame as *mut Frame as u64];
+                self.engine(f.engine).call(f.func, &raw)
+            };
+            let status = Status::from_code(code);
+            if status == Status::Interp {
+                // Straight on in the unit of that merge key, if it is hot already.
+                let id = frame.out[0];
+                let known = self
+                    .interp_units
+                    .borrow()
+                    .get(id as usize)
+                    .copied()
+                    .flatten();
+                let mut t = self.traffic.get();
+                match known {
+                    Some(g) => {
+                        t.links += 1;
+                        self.traffic.set(t);
+                        f = g;
+                        continue;
+                    }
+                    None => {
+                        t.exits += 1;
+                        self.traffic.set(t);
+                        return status;
+                    }
+                }
+            }
             if status != Status::Continue {
                 return status;
             }
@@ -872,6 +1228,25 @@ pub(crate) extern "C" fn promote_case<E: Extension>(jit: *const Jit, site: u64, 
         Ok(true) => 0,
         _ => 1,
     }
+}
+
+/// At the end of the program: say in the JIT log how often compiled code was entered
+/// from the interpreter and left for it (each thread's JIT says it when the thread
+/// ends; the main thread's, here).
+pub fn finish() {
+    with(Jit::summary)
+}
+
+/// Say in the JIT log that portal `portal` has no merge hook (`why`): its compiled code
+/// is entered at portal calls only.
+pub fn no_merge_hook(portal: &str, why: &str) {
+    with(|jit| {
+        if jit.enabled() {
+            jit.backend().note(&format!(
+                "{portal}: entered at portal calls only, not from the interpreter's loop: {why}"
+            ));
+        }
+    })
 }
 
 /// For a translated binary's `main`: read the JIT options from the command line, print

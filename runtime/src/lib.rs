@@ -30,6 +30,7 @@ pub mod driver;
 pub mod frame;
 pub mod frozen;
 pub mod green;
+pub mod hot;
 pub mod jit;
 pub mod ops;
 pub mod word;

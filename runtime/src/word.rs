@@ -227,12 +227,16 @@ pub fn skip(it: &mut dyn Iterator<Item = u64>, n: usize) {
 /// Green values that can be part of a merge key.
 pub trait GreenKey {
     fn key(&self, out: &mut Vec<u64>);
+    /// `h` with the words [`GreenKey::key`] writes mixed in, in order (see
+    /// [`crate::hot::mix`]), without writing them anywhere.
+    fn mix(&self, h: u64) -> u64;
 }
 
 macro_rules! key_scalar {
     ($($t:ty),*) => {$(
         impl GreenKey for $t {
             fn key(&self, out: &mut Vec<u64>) { out.push(*self as u64) }
+            fn mix(&self, h: u64) -> u64 { crate::hot::mix(h, *self as u64) }
         }
     )*};
 }
@@ -242,15 +246,24 @@ impl GreenKey for f64 {
     fn key(&self, out: &mut Vec<u64>) {
         out.push(self.to_bits())
     }
+    fn mix(&self, h: u64) -> u64 {
+        crate::hot::mix(h, self.to_bits())
+    }
 }
 impl GreenKey for () {
     fn key(&self, _: &mut Vec<u64>) {}
+    fn mix(&self, h: u64) -> u64 {
+        h
+    }
 }
 /// Green slices are interned (see `Jit::intern`): the address stands for the contents.
 impl<T> GreenKey for &'static [T] {
     fn key(&self, out: &mut Vec<u64>) {
         out.push(self.as_ptr() as u64);
         out.push(self.len() as u64);
+    }
+    fn mix(&self, h: u64) -> u64 {
+        crate::hot::mix(crate::hot::mix(h, self.as_ptr() as u64), self.len() as u64)
     }
 }
 /// Green structs, vectors and arrays are borrowed from interned data (never written or
@@ -259,11 +272,17 @@ impl<T> GreenKey for &'static T {
     fn key(&self, out: &mut Vec<u64>) {
         out.push(*self as *const T as u64);
     }
+    fn mix(&self, h: u64) -> u64 {
+        crate::hot::mix(h, *self as *const T as u64)
+    }
 }
 impl GreenKey for &'static str {
     fn key(&self, out: &mut Vec<u64>) {
         out.push(self.as_ptr() as u64);
         out.push(self.len() as u64);
+    }
+    fn mix(&self, h: u64) -> u64 {
+        crate::hot::mix(crate::hot::mix(h, self.as_ptr() as u64), self.len() as u64)
     }
 }
 
@@ -274,6 +293,11 @@ macro_rules! key_tuple {
         impl<$($t: GreenKey),+> GreenKey for ($($t,)+) {
             fn key(&self, out: &mut Vec<u64>) {
                 $(self.$i.key(out);)+
+            }
+            fn mix(&self, h: u64) -> u64 {
+                let h = h;
+                $(let h = self.$i.mix(h);)+
+                h
             }
         }
     };
@@ -314,5 +338,10 @@ mod tests {
         assert_eq!(flat_key, (4, vec![1, 2, 1, 'a' as u64]));
         assert_eq!(flat_key, nested);
         assert_ne!(state_key(5, &()), state_key(4, &()));
+        let g = ((1u8, 2i64), (true,), ('a',));
+        assert_eq!(
+            g.mix(crate::hot::start(4)),
+            crate::hot::key_hash(4, &flat_key.1)
+        );
     }
 }

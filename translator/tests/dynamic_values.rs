@@ -291,7 +291,7 @@ fn the_dynlang_target() {
         let p = path.to_str().unwrap();
         let plain = run(&bin, &["--no-jit"], p, *x);
         ok += (plain.0 == 0) as usize;
-        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for mode in common::JIT_MODES {
             assert_eq!(
                 run(&bin, mode, p, *x),
                 plain,
@@ -311,7 +311,7 @@ fn the_dynlang_target() {
         let p = examples.join(format!("{name}.dyn"));
         run(
             &bin,
-            &["--jit-log", log.to_str().unwrap()],
+            &["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()],
             p.to_str().unwrap(),
             100,
         );
@@ -395,7 +395,7 @@ fn differential(name: &str, lib: &str, main: &str, extra: &[u8], more: &[(&str, 
     for (prog, x) in &cases {
         let plain = run(&bin, &["--no-jit"], prog, *x);
         ok += plain.1.starts_with("Ok") as usize;
-        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for mode in common::JIT_MODES {
             assert_eq!(run(&bin, mode, prog, *x), plain, "{prog:?} {x} {mode:?}");
         }
     }
@@ -408,7 +408,12 @@ fn differential(name: &str, lib: &str, main: &str, extra: &[u8], more: &[(&str, 
     // Compiled, with no operation left to the plain interpreter.
     let log = dir.join("jit.log");
     for (prog, x) in [("3dh1+j", 50), ("xc1+.", 8), ("1f*hf1+dj", 100)] {
-        run(&bin, &["--jit-log", log.to_str().unwrap()], prog, x);
+        run(
+            &bin,
+            &["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()],
+            prog,
+            x,
+        );
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(
             text.contains("run#0: compiled") && !text.contains("not compiled"),

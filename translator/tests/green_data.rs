@@ -270,7 +270,7 @@ fn code_objects_read_as_greens() {
     for (prog, xs) in &cases {
         let plain = run(&bin, &["--no-jit"], prog, xs);
         oks += plain.1.starts_with("Ok(") as usize;
-        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for mode in common::JIT_MODES {
             assert_eq!(run(&bin, mode, prog, xs), plain, "{prog:?} {xs:?} {mode:?}");
         }
     }
@@ -284,7 +284,12 @@ fn code_objects_read_as_greens() {
     // Compiled, calls included, and every call of function 1 shares its unit.
     let log = dir.join("jit.log");
     let prog = "1;1,0,6,1,2,1,5,2;0,-1|1;1,0,3,0,9,0,4,0;3,4";
-    let (_, out, _) = run(&bin, &["--jit-log", log.to_str().unwrap()], prog, &[500]);
+    let (_, out, _) = run(
+        &bin,
+        &["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()],
+        prog,
+        &[500],
+    );
     assert_eq!(out, "Ok(0)\n");
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
@@ -297,7 +302,12 @@ fn code_objects_read_as_greens() {
     // The lone function: its `&Code` is part of the green key, by address.
     let log = dir.join("one.log");
     let prog = "@0;0,0,2,1,5,2,7,0;500,-1";
-    let (_, out, _) = run(&bin, &["--jit-log", log.to_str().unwrap()], prog, &[]);
+    let (_, out, _) = run(
+        &bin,
+        &["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()],
+        prog,
+        &[],
+    );
     assert_eq!(out, "Ok(0)\n");
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(

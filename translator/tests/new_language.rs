@@ -223,7 +223,7 @@ fn a_new_interpreter_translates_by_path() {
     ];
     for (prog, x, y) in cases {
         let plain = run(&bin, &["--no-jit"], &[prog, x, y]);
-        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for mode in common::JIT_MODES {
             assert_eq!(
                 run(&bin, mode, &[prog, x, y]),
                 plain,
@@ -239,7 +239,11 @@ fn a_new_interpreter_translates_by_path() {
     // The JIT did compile: its log names the portal's unit.
     let log = dir.join("jit.log");
     let log_s = log.to_str().unwrap();
-    run(&bin, &["--jit-log", log_s], &["+-<", "0", "1000"]);
+    run(
+        &bin,
+        &["--jit-threshold", "1", "--jit-log", log_s],
+        &["+-<", "0", "1000"],
+    );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         text.contains("run#0: compiled"),
@@ -248,13 +252,17 @@ fn a_new_interpreter_translates_by_path() {
     // A call kept a call by `residual_call!` gives what the interpreter gives.
     for (x, y) in [("1", "20"), ("-7", "5")] {
         let args = ["d-<", x, y];
-        let jit = run(&bin, &["--jit-log", log_s], &args);
+        let jit = run(&bin, &["--jit-threshold", "1", "--jit-log", log_s], &args);
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(text.contains("run#0: compiled"), "{text}");
         assert_eq!(jit, run(&bin, &["--no-jit"], &args));
     }
     // The cells, indexed at run time and passed to a helper, are compiled too.
-    run(&bin, &["--jit-log", log_s], &["s+-r<t", "3", "50"]);
+    run(
+        &bin,
+        &["--jit-threshold", "1", "--jit-log", log_s],
+        &["s+-r<t", "3", "50"],
+    );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         text.contains("run#0: compiled") && !text.contains("not compiled"),
@@ -262,7 +270,11 @@ fn a_new_interpreter_translates_by_path() {
     );
     // `p` promotes `y % 4` in a loop: one switch, one case per value, each compiled
     // once; with at most 2 cases, the other values go the generic way, same results.
-    run(&bin, &["--jit-log", log_s], &["p-<", "0", "1000"]);
+    run(
+        &bin,
+        &["--jit-threshold", "1", "--jit-log", log_s],
+        &["p-<", "0", "1000"],
+    );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     for v in 0..4 {
         assert_eq!(
@@ -277,7 +289,7 @@ fn a_new_interpreter_translates_by_path() {
     // would not fit the frame: the banks are allocated there, and the unit compiles.
     for (x, y) in [("1", "50"), ("-3", "9")] {
         let args = ["p-<AB", x, y];
-        let jit = run(&bin, &["--jit-log", log_s], &args);
+        let jit = run(&bin, &["--jit-threshold", "1", "--jit-log", log_s], &args);
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(
             text.contains("run#0: compiled") && !text.contains("not compiled"),
@@ -288,7 +300,14 @@ fn a_new_interpreter_translates_by_path() {
     for (prog, x, y) in [("p-<", "0", "1000"), ("pp+-<", "7", "37")] {
         let small = run(
             &bin,
-            &["--jit-max-cases", "2", "--jit-log", log_s],
+            &[
+                "--jit-threshold",
+                "1",
+                "--jit-max-cases",
+                "2",
+                "--jit-log",
+                log_s,
+            ],
             &[prog, x, y],
         );
         assert_eq!(small, run(&bin, &["--no-jit"], &[prog, x, y]), "{prog}");
@@ -393,7 +412,7 @@ fn a_nan_boxing_interpreter_agrees_with_and_without_the_jit() {
             !prog.contains('?'),
             "{prog} {x} {y}: {plain:?}"
         );
-        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for mode in common::JIT_MODES {
             assert_eq!(
                 run(&bin, mode, &[prog, x, y]),
                 plain,
@@ -405,7 +424,11 @@ fn a_nan_boxing_interpreter_agrees_with_and_without_the_jit() {
     let log = dir.join("jit.log");
     let log_s = log.to_str().unwrap();
     for prog in ["f+h-<", "~f~b-<"] {
-        run(&bin, &["--jit-log", log_s], &[prog, "1", "100"]);
+        run(
+            &bin,
+            &["--jit-threshold", "1", "--jit-log", log_s],
+            &[prog, "1", "100"],
+        );
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(
             text.contains("run#0: compiled") && !text.contains("not compiled"),

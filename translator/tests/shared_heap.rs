@@ -163,14 +163,19 @@ fn a_heap_passed_by_mut_ref_and_shared_by_recursive_calls() {
     }
     for (prog, x) in &cases {
         let plain = run(&bin, &["--no-jit"], prog, *x);
-        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for mode in common::JIT_MODES {
             assert_eq!(run(&bin, mode, prog, *x), plain, "{prog:?} {x} {mode:?}");
         }
     }
     // Compiled, recursive calls included: the log has the portal's units and no
     // fallback to the plain interpreter.
     let log = dir.join("jit.log");
-    run(&bin, &["--jit-log", log.to_str().unwrap()], "hF.", 12);
+    run(
+        &bin,
+        &["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()],
+        "hF.",
+        12,
+    );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         text.contains("run#0: compiled") && !text.contains("not compiled"),

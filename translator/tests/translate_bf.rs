@@ -101,8 +101,10 @@ fn beer_gives_its_output_with_and_without_the_jit() {
         &[
             &["--no-jit"],
             &["--backend", "x86"],
-            &["--backend", "reference"],
-            &["--jit-lazy-exits"],
+            &["--backend", "x86", "--jit-threshold", "1"],
+            &["--backend", "reference", "--jit-threshold", "1"],
+            &["--backend", "x86", "--jit-threshold", "2"],
+            &["--jit-lazy-exits", "--jit-threshold", "1"],
         ],
     );
 }
@@ -113,6 +115,7 @@ fn compile_counts(log: &Path) -> String {
     let log = String::from_utf8_lossy(&std::fs::read(log).unwrap()).into_owned();
     log.lines()
         .filter_map(|l| l.strip_prefix("NOTE "))
+        .filter(|l| l.contains(": compiled "))
         .map(|l| l.split(" in ").next().unwrap_or(l).to_string() + "\n")
         .collect()
 }
@@ -128,7 +131,10 @@ fn what_99beer_compiles_to() {
     let dir = std::env::temp_dir().join(format!("bf-counts-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("jit.log");
-    real_program("99beer", &[&["--jit-log", log.to_str().unwrap()]]);
+    real_program(
+        "99beer",
+        &[&["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()]],
+    );
     insta::assert_snapshot!("beer_compile_counts", compile_counts(&log));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -141,7 +147,7 @@ fn a_full_code_space_goes_on_in_the_fallback_engine() {
     let dir = std::env::temp_dir().join(format!("bf-full-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("jit.log");
-    let mut mode = vec!["--jit-log", log.to_str().unwrap()];
+    let mut mode = vec!["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()];
     mode.extend_from_slice(CRAMPED);
     real_program("99beer", &[&mode]);
     let log = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
@@ -228,9 +234,11 @@ fn generated_programs_agree_with_the_plain_interpreter() {
         );
         errors += (plain.0 == 1) as u32;
         for m in [
-            &["--backend", "x86"][..],
-            &["--backend", "reference"][..],
-            &["--jit-lazy-exits"][..],
+            &["--backend", "x86", "--jit-threshold", "1"][..],
+            &["--backend", "reference", "--jit-threshold", "1"][..],
+            &["--backend", "x86", "--jit-threshold", "2"][..],
+            &["--backend", "reference", "--jit-threshold", "3"][..],
+            &["--jit-lazy-exits", "--jit-threshold", "1"][..],
             CRAMPED,
         ] {
             assert_eq!(
@@ -269,7 +277,7 @@ fn bad_programs_are_the_same_errors_with_and_without_the_jit() {
         let plain = run(&["--no-jit"], &prog, b"", 20);
         assert_eq!(plain.0, 1, "{src}");
         assert!(plain.2.contains(msg), "{src}: {}", plain.2);
-        for m in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for m in common::JIT_MODES {
             assert_eq!(run(m, &prog, b"", 20), plain, "{src} with {m:?}");
         }
     }

@@ -64,15 +64,26 @@ fn run(bin: &Path, mode: &[&str], prog: &Path, arg: i64) -> (i32, String, String
     (status.code().unwrap_or(-1), out, err)
 }
 
-/// The plain interpreter, then each way of running with the JIT: side exits compiled
-/// when first taken; tiny units in a tiny code space, so runs go on in the JIT's
-/// fallback engine.
-const MODES: [&[&str]; 5] = [
+/// The plain interpreter, then each way of running with the JIT: everything compiled at
+/// the first call on both backends; side exits compiled when first taken; tiny units in
+/// a tiny code space, so runs go on in the JIT's fallback engine; compiled code entered
+/// from the interpreter once a key is passed twice (or three times), leaving for it at
+/// keys it never passed.
+const MODES: [&[&str]; 7] = [
     &["--no-jit"],
-    &["--backend", "x86"],
-    &["--backend", "reference"],
-    &["--jit-lazy-exits"],
-    &["--jit-max-states", "2", "--jit-code-space", "4K"],
+    &["--backend", "x86", "--jit-threshold", "1"],
+    &["--backend", "reference", "--jit-threshold", "1"],
+    &["--jit-lazy-exits", "--jit-threshold", "1"],
+    &[
+        "--jit-max-states",
+        "2",
+        "--jit-code-space",
+        "4K",
+        "--jit-threshold",
+        "1",
+    ],
+    &["--backend", "x86", "--jit-threshold", "2"],
+    &["--backend", "reference", "--jit-threshold", "3"],
 ];
 
 fn check(bin: &Path, prog: &Path, arg: i64, what: &str) {
@@ -225,7 +236,12 @@ fn tlr_c_agrees_with_the_plain_interpreter() {
 /// no memory, since the register array is virtual.
 fn square_loop_keeps_registers_in_registers(bin: &Path, square: &Path) {
     let log = bin.with_extension("log");
-    let (code, out, _) = run(bin, &["--jit-log", log.to_str().unwrap()], square, 1764);
+    let (code, out, _) = run(
+        bin,
+        &["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()],
+        square,
+        1764,
+    );
     assert_eq!((code, out.as_str()), (0, "3111696\n"));
     let text = std::fs::read_to_string(&log).unwrap();
     let parsed = backend::jitlog::parse(&text).expect("a JIT log");

@@ -426,7 +426,7 @@ fn values_passed_in_slices_with_run_time_bounds() {
         let plain = run(&bin, &["--no-jit"], prog, *x);
         assert_eq!(plain.0, 0, "{prog:?} {x}: {plain:?}");
         ok += plain.1.starts_with("Ok") as usize;
-        for mode in [&["--backend", "x86"][..], &["--backend", "reference"][..]] {
+        for mode in common::JIT_MODES {
             assert_eq!(run(&bin, mode, prog, *x), plain, "{prog:?} {x} {mode:?}");
         }
     }
@@ -454,7 +454,12 @@ fn values_passed_in_slices_with_run_time_bounds() {
     // Compiled, with no operation left to the plain interpreter.
     let log = dir.join("jit.log");
     for (prog, x) in [("x1+h3Sp4K5Fpj", 50), ("0a1a+xc.", 8), ("12345678T3Tj", 20)] {
-        run(&bin, &["--jit-log", log.to_str().unwrap()], prog, x);
+        run(
+            &bin,
+            &["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()],
+            prog,
+            x,
+        );
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         assert!(
             text.contains("run#0: compiled") && !text.contains("not compiled"),

@@ -311,6 +311,13 @@ impl Backend for X86Backend {
         native_call::call_kinds(entry, &kinds[..n.min(kinds.len())], ret, args)
     }
 
+    fn native_entry(&self, func: FuncId) -> Option<usize> {
+        let inner = self.inner.borrow();
+        let f = inner.funcs.get(func.index())?;
+        let sig = &f.shape.sig;
+        (sig.params[..] == [Kind::Ptr] && sig.ret == Some(Kind::Int)).then_some(f.entry as usize)
+    }
+
     fn stats(&self) -> CodeStats {
         self.inner.borrow().stats.clone()
     }

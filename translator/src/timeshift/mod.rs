@@ -11,6 +11,7 @@
 
 pub mod green;
 pub mod layout;
+mod merge_hook;
 pub mod package;
 
 use crate::bta::Annotation;
@@ -67,17 +68,31 @@ pub fn generate(k: &Crate, portals: &[Portal]) -> Result<String, Vec<Diagnostic>
                 .map(|op| op.result)
                 .collect(),
             loops_back: reach_merge(p.graph, p.ann),
+            merge_install: None,
         };
-        match g.portal() {
+        let result = g.portal();
+        let merge_install = g.merge_install.take();
+        let (out, helpers) = (std::mem::take(&mut g.out), std::mem::take(&mut g.helpers));
+        drop(g);
+        match result {
             Ok(()) => {
-                body.push_str(&g.out);
-                body.push_str(&g.helpers);
+                body.push_str(&out);
+                body.push_str(&helpers);
                 let _ = writeln!(
                     install,
                     "let _ = {}.set({}::entry);",
                     portal_item(&types.root, &p.name, "__portal_hook_"),
                     portal_mod(&p.name)
                 );
+                if let Some(m) = &merge_install {
+                    // A merge point that cannot take the hook leaves the portal with
+                    // entries at portal calls only; the log of the run says so too.
+                    let _ = writeln!(
+                        install,
+                        "if let Err(why) = {m} {{ rt::jit::no_merge_hook({:?}, &why); }}",
+                        p.name
+                    );
+                }
             }
             Err(d) => errors.push(d),
         }
@@ -126,6 +141,8 @@ struct Gen<'a, 'b> {
     /// go there first, and the driver compiles the first case in line (the others leave
     /// through conditional exits).
     loops_back: std::collections::HashSet<BlockId>,
+    /// The call that sets the portal's merge hook, when it has one.
+    merge_install: Option<String>,
 }
 
 /// The blocks of `g` from which one of the annotation's merge blocks can be reached.
@@ -365,7 +382,19 @@ impl<'a, 'b> Gen<'a, 'b> {
             .values()
             .map(|pats| format!("{} => r,", pats.join(" | ")))
             .collect();
-        let entry = self.entry()?;
+        let mut entry = self.entry()?;
+        let mut is_global_merge = "false".to_string();
+        match self.merge_hook()? {
+            Ok(h) => {
+                entry.push_str(&h.code);
+                is_global_merge = format!("matches!(s, State::B{} {{ .. }})", h.block);
+                self.merge_install = Some(h.install);
+            }
+            Err(why) => eprintln!(
+                "warning: `{}` is entered by compiled code only at portal calls: {why}",
+                self.p.name
+            ),
+        }
         let n = &self.p.name;
         let module = portal_mod(n);
         let no_key = if keys_all { "" } else { "_ => None," };
@@ -411,6 +440,9 @@ impl rt::Extension for Ext {{
     }}
     fn is_silent(s: &State) -> bool {{
         {is_silent}
+    }}
+    fn is_global_merge(s: &State) -> bool {{
+        {is_global_merge}
     }}
     fn state_key(s: &State) -> Option<rt::MergeKey> {{
         match s {{ {keys} {no_key} }}
@@ -471,6 +503,10 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         let mut nargs = 0;
         let mut green_params = Vec::new();
         let mut direct_greens = String::new();
+        // What the plain portal gets once the greens are interned: the interned copy
+        // of a green slice or struct reference (so the interpreter's merge hook and
+        // compiled code key the same data by the same address), else the argument.
+        let mut plain_args = call_args.clone();
         for (i, (name, ty)) in g.params.iter().enumerate() {
             let t = norm(ty);
             if self.p.greens.contains(name) {
@@ -502,6 +538,9 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                     }
                 };
                 let _ = write!(greens, "let g{i} = {value};");
+                if by_ref && matches!(t, Ty::Slice(_) | Ty::Adt(_)) {
+                    plain_args[i] = format!("g{i}");
+                }
                 // Compiled code holds only interned green data (immortal, never
                 // changed): a call from it keys on the data as it is.
                 let _ = write!(
@@ -557,6 +596,11 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
             call_args.join(", ")
         );
         let start = self.state_value(g.start, &fields);
+        let plain_interned = format!(
+            "{}({})",
+            portal_item(&root, n, "__portal_plain_"),
+            plain_args.join(", ")
+        );
         let mut out = format!(
             "/// The portal hook: runs compiled code for these green arguments.
 pub fn entry({params}) -> {ret} {{
@@ -564,7 +608,7 @@ pub fn entry({params}) -> {ret} {{
         if !jit.enabled() {{ return {plain}; }}
         {greens}
         let Some(f) = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || {start}) else {{
-            return {plain};
+            return {plain_interned};
         }};
         let mut frame = jit.frame();
         let fr: *mut rt::Frame = &mut *frame;

@@ -66,7 +66,9 @@ pub fn write_crate(
          \x20       std::process::exit(2);\n\
          \x20   }}\n\
          \x20   frontend::install();\n\
-         \x20   std::process::Termination::report(target_main::main())\n\
+         \x20   let status = std::process::Termination::report(target_main::main());\n\
+         \x20   jit_runtime::jit::finish();\n\
+         \x20   status\n\
          }}\n"
     );
     let runtime = toolchain_root().join("runtime");

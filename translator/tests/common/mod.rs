@@ -72,3 +72,15 @@ pub fn programs(default: u64) -> u64 {
         .and_then(|s| s.parse().ok())
         .unwrap_or(default)
 }
+
+/// The ways of running with the JIT a differential test compares with `--no-jit`:
+/// everything compiled at the first call (`--jit-threshold 1`), on both backends; and
+/// compiled code entered from the interpreter's merge point once a key is passed
+/// twice, leaving for the interpreter at keys it never passed and compiling bridges
+/// there once they are hot, on both backends.
+pub const JIT_MODES: [&[&str]; 4] = [
+    &["--backend", "x86", "--jit-threshold", "1"],
+    &["--backend", "reference", "--jit-threshold", "1"],
+    &["--backend", "x86", "--jit-threshold", "2"],
+    &["--backend", "reference", "--jit-threshold", "2"],
+];

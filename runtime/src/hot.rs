@@ -1,0 +1,107 @@
+//! Hot-spot detection: how often the plain interpreter passed each merge key (and each
+//! portal entry key), counted cheaply enough to run on every pass.
+//!
+//! A key is hashed (its block and green words) into one of [`SLOTS`] counters. Keys
+//! that share a slot share a count, which can only make a key look hotter than it is:
+//! a collision compiles a unit early, never keeps a hot key from compiling. Counts
+//! saturate, never wrap.
+//!
+//! **Invariant:** [`key_hash`] of a merge key is the same whether the interpreter
+//! computes it from its variables (the generated merge hook) or the driver from a state
+//! (`Extension::merge_key`), so the driver can ask how hot a state it meets is.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Counters in the table (a power of two).
+pub const SLOTS: usize = 1 << 12;
+
+/// The hash of a key: `block` (a merge block, or `u32::MAX` for a portal entry) and the
+/// key's green words.
+pub fn key_hash(block: u32, words: &[u64]) -> u64 {
+    words.iter().fold(start(block), |h, w| mix(h, *w))
+}
+
+/// The hash of a key of block `block` before its words (see [`mix`]).
+pub fn start(block: u32) -> u64 {
+    (block as u64).wrapping_mul(K)
+}
+
+/// `h` with word `w` mixed in: FxHash's step, a rotate, an exclusive or and a multiply,
+/// enough to spread keys that differ in one small integer (a program counter) over the
+/// table.
+#[inline]
+pub fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(K)
+}
+
+const K: u64 = 0x517c_c1b7_2722_0a95;
+
+/// The table of counters, one for the process: counting needs no access to a
+/// thread's JIT. Counts are estimates (threads may lose each other's increments).
+static COUNTERS: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
+
+/// Passes that make a key hot (`--jit-threshold`).
+static THRESHOLD: AtomicU32 = AtomicU32::new(crate::jit::DEFAULT_THRESHOLD);
+
+/// Set the passes that make a key hot.
+pub fn set_threshold(n: u32) {
+    THRESHOLD.store(n.max(1), Ordering::Relaxed);
+}
+
+/// The passes that make a key hot.
+pub fn threshold() -> u32 {
+    THRESHOLD.load(Ordering::Relaxed)
+}
+
+fn slot(hash: u64) -> &'static AtomicU32 {
+    &COUNTERS[(hash >> 40) as usize & (SLOTS - 1)]
+}
+
+/// Count one pass of the key `hash`; returns its count after it.
+#[inline]
+pub fn tick(hash: u64) -> u32 {
+    let c = slot(hash);
+    let n = c.load(Ordering::Relaxed).saturating_add(1);
+    c.store(n, Ordering::Relaxed);
+    n
+}
+
+/// Count one pass of the key `hash`; whether it is hot now.
+#[inline]
+pub fn tick_hot(hash: u64) -> bool {
+    tick(hash) >= threshold()
+}
+
+/// The passes counted for `hash`.
+pub fn count(hash: u64) -> u32 {
+    slot(hash).load(Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_per_key_and_saturates() {
+        let a = key_hash(3, &[0x1000, 7]);
+        let b = key_hash(3, &[0x1000, 8]);
+        assert_ne!(a, b);
+        let before = count(a);
+        for _ in 0..5 {
+            tick(a);
+        }
+        assert_eq!(count(a), before + 5);
+        // Program counters next to each other land in different slots.
+        let slots: std::collections::HashSet<u64> = (0..64u64)
+            .map(|pc| (key_hash(3, &[0x1000, pc]) >> 40) & (SLOTS as u64 - 1))
+            .collect();
+        assert!(slots.len() >= 60, "{} slots for 64 keys", slots.len());
+        slot(b).store(u32::MAX, Ordering::Relaxed);
+        assert_eq!(tick(b), u32::MAX);
+    }
+
+    #[test]
+    fn the_block_is_part_of_the_key() {
+        assert_ne!(key_hash(1, &[5]), key_hash(2, &[5]));
+    }
+}
