@@ -22,7 +22,6 @@
 use crate::driver::{self, Cut, Extension, Frozen, Limits};
 use crate::frame::Frame;
 use crate::word::Word;
-use backend::Kind;
 use backend::{Backend, BackendKind, FuncId, SwitchId};
 use std::any::Any;
 use std::cell::RefCell;
@@ -101,8 +100,8 @@ impl Default for Options {
     }
 }
 
-/// Units with vectors of known lengths a merge key may have (see [`Jit::merge_unit`]).
-const MAX_SIZED_VARIANTS: u32 = 2;
+/// Shapes of unpacked values a merge key may have units for (see [`Jit::merge_unit`]).
+const MAX_SHAPES: u32 = 4;
 
 /// The default of `--jit-threshold`.
 pub const DEFAULT_THRESHOLD: u32 = 1000;
@@ -331,8 +330,9 @@ pub struct Jit {
     /// Green hashes of hot merge keys whose unit failed to compile: the interpreter
     /// goes on there without trying again.
     failed_merges: RefCell<backend::FastSet<u64>>,
-    /// How many units with sized vectors each hot merge key (by green hash) has.
-    sized_variants: RefCell<backend::FastMap<u64, u32>>,
+    /// How many shapes of unpacked values each hot merge key (by green hash) has units
+    /// for (see [`Jit::merge_unit`]).
+    shapes: RefCell<backend::FastMap<u64, u32>>,
     /// What crossed between the interpreter and compiled code (see [`Jit::finish`]).
     pub(crate) traffic: Cell<Traffic>,
     /// Whether [`Jit::summary`] was written.
@@ -396,7 +396,7 @@ impl Jit {
             merge_units: RefCell::new(Default::default()),
             interp_units: RefCell::new(Vec::new()),
             failed_merges: RefCell::new(Default::default()),
-            sized_variants: RefCell::new(Default::default()),
+            shapes: RefCell::new(Default::default()),
             traffic: Cell::new(Traffic::default()),
             summarised: Cell::new(false),
             copies: RefCell::new(Default::default()),
@@ -574,17 +574,22 @@ impl Jit {
     /// The unit to enter from the plain interpreter's merge point at a hot key (block
     /// `block`, green words `key`), compiled from `start` the first time; `None` when it
     /// could not be compiled. `args` are the state's red words as the frontend encodes
-    /// them; those at `sized` (positions, element types) are vectors of scalars, which
-    /// the unit takes as vectors of the length they have now (part of the unit's key),
-    /// each as its pointer and its elements' address: `args` is rewritten so.
-    pub fn merge_unit<E: Extension>(
+    /// them, laid out as `layouts` (`owned`: the words of values the interpreter owns);
+    /// the unit takes them unpacked (see [`crate::entry`]), with their shapes part of
+    /// its key (after `MAX_SHAPES` shapes of a key, its units unpack only long vectors
+    /// of scalars), and `args` is rewritten to the unit's arguments.
+    ///
+    /// # Safety
+    /// The words of `args` laid out as vectors or structs point to live ones.
+    pub unsafe fn merge_unit<E: Extension>(
         &self,
         portal: &'static str,
         block: u32,
         key: impl FnOnce(&mut Vec<u64>),
         start: impl FnOnce() -> E::State,
         args: &mut Vec<u64>,
-        sized: &[(usize, crate::ops::Scalar)],
+        layouts: &[crate::entry::Layout],
+        owned: &[bool],
     ) -> Option<Unit> {
         self.backend.as_ref()?;
         let mut buf = self.key_buf.take();
@@ -593,74 +598,36 @@ impl Jit {
         let hash = crate::hot::key_hash(block, &buf);
         let count = crate::hot::count(hash);
         buf.push(block as u64);
-        // Vectors whose length changes from one entry to the next (a growing heap)
-        // would make a unit per length: after a few, the key's units take them as
-        // vectors of any length.
-        let variants = self
-            .sized_variants
+        let shapes = self.shapes.borrow().get(&hash).copied().unwrap_or(0);
+        let state = start();
+        let base = E::red_words(&state);
+        let unpacked = crate::entry::unpack(&base, args, layouts, owned, shapes >= MAX_SHAPES);
+        buf.extend_from_slice(&unpacked.shape);
+        if !self
+            .merge_units
             .borrow()
-            .get(&hash)
-            .copied()
-            .unwrap_or(0);
-        let sized = if variants < MAX_SIZED_VARIANTS {
-            sized
-        } else {
-            &[]
-        };
-        buf.push(sized.len() as u64);
-        let rvecs: Vec<*const crate::frame::RVec> = sized
-            .iter()
-            .map(|(at, _)| args[*at] as *const crate::frame::RVec)
-            .collect();
-        // SAFETY: the frontend encoded a red vector at each of these positions.
-        let lens: Vec<usize> = rvecs.iter().map(|r| unsafe { (**r).len }).collect();
-        buf.extend(lens.iter().map(|n| *n as u64));
-        if !sized.is_empty()
-            && !self
-                .merge_units
-                .borrow()
-                .contains_key(&(std::any::TypeId::of::<E::State>(), buf.clone()))
+            .contains_key(&(std::any::TypeId::of::<E::State>(), buf.clone()))
         {
-            *self.sized_variants.borrow_mut().entry(hash).or_default() += 1;
+            *self.shapes.borrow_mut().entry(hash).or_default() += 1;
         }
-        let unit = self.hot_merge_unit::<E>(portal, &buf, hash, count, || {
-            let state = start();
-            let mut words = E::red_words(&state);
-            let mut vecs = Vec::new();
-            for (k, ((at, elem), len)) in sized.iter().zip(&lens).enumerate() {
-                words[*at] = Word::Virtual(k as u32);
-                vecs.push(crate::cx::Virtual::Sized {
-                    elem: *elem,
-                    len: *len,
-                    ptr: Word::Const(0, Kind::Ptr),
-                    data: Word::Const(0, Kind::Ptr),
-                });
-            }
-            Frozen {
-                state: E::with_red_words(state, &mut words.into_iter()),
-                vecs,
-                memory: Vec::new(),
-                keep_consts: false,
-            }
+        let crate::entry::Unpacked {
+            words,
+            vecs,
+            args: unit_args,
+            ..
+        } = unpacked;
+        let unit = self.hot_merge_unit::<E>(portal, &buf, hash, count, || Frozen {
+            state: E::with_red_words(state, &mut words.into_iter()),
+            vecs,
+            memory: Vec::new(),
+            keep_consts: false,
         });
         self.key_buf.set(buf);
         if unit.is_some() {
             let mut t = self.traffic.get();
             t.entries += 1;
             self.traffic.set(t);
-            if !sized.is_empty() {
-                let mut out: Vec<u64> = args
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| !sized.iter().any(|(at, _)| at == i))
-                    .map(|(_, w)| *w)
-                    .collect();
-                for r in rvecs {
-                    // SAFETY: as above.
-                    out.extend([r as u64, unsafe { (*r).ptr } as u64]);
-                }
-                *args = out;
-            }
+            *args = unit_args;
         }
         unit
     }

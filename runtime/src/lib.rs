@@ -27,6 +27,7 @@
 
 pub mod cx;
 pub mod driver;
+pub mod entry;
 pub mod frame;
 pub mod frozen;
 pub mod green;

@@ -422,6 +422,43 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
         ))
     }
 
+    /// The `runtime::entry::Layout` of each word of a red `t`, as Rust expressions: what
+    /// a unit entered from the interpreter may unpack (vectors whose elements hold no
+    /// pointers, structs), every other word kept as it is.
+    pub fn entry_layouts(&mut self, t: &Ty) -> Result<Vec<String>, String> {
+        let keep = |n: usize| vec!["rt::entry::Layout::Keep".to_string(); n];
+        let t = norm(t);
+        Ok(match &t {
+            Ty::Vec(x) => {
+                let no_ptr = self.element_kinds(x).is_ok_and(|k| !k.contains(&"Ptr"));
+                if no_ptr {
+                    vec![format!("rt::entry::Layout::Vec({})", self.elem(x)?)]
+                } else {
+                    keep(1)
+                }
+            }
+            Ty::Adt(_) if self.is_struct(&t) => {
+                let i = self.id(&t);
+                let mut words = Vec::new();
+                for (_, ft) in self.struct_fields(&t)? {
+                    words.extend(self.entry_layouts(&ft)?);
+                }
+                vec![format!(
+                    "rt::entry::Layout::Struct(FIELDS_{i}, &[{}])",
+                    words.join(", ")
+                )]
+            }
+            Ty::Tuple(ts) => {
+                let mut words = Vec::new();
+                for x in ts {
+                    words.extend(self.entry_layouts(x)?);
+                }
+                words
+            }
+            _ => keep(self.kinds(&t)?.len()),
+        })
+    }
+
     /// Whether `t` is, or holds, a slice of values of several words (which Rust sees
     /// in its own layout and compiled code in 8-byte slots, so it is copied between
     /// the two; see `codec`).

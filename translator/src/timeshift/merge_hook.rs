@@ -63,7 +63,8 @@ impl Gen<'_, '_> {
         let mut write_greens = String::new();
         let mut green_vars = Vec::new();
         let mut green_back = Vec::new();
-        let mut sized = Vec::new();
+        let mut layouts: Vec<String> = Vec::new();
+        let mut owned = String::new();
         // Red variables that may be references: (input, whether a `&mut` can be lent).
         let mut ref_checks: Vec<String> = Vec::new();
         // Green variables that must be references.
@@ -122,13 +123,18 @@ impl Gen<'_, '_> {
                 Ok(k) => k.len(),
                 Err(m) => return Ok(Err(format!("the red variable `{name}`: {m}"))),
             };
-            // A vector of scalars enters as a vector of the length it has (see
-            // `Jit::merge_unit`): the position of its word among the red words.
-            if let Ty::Vec(elem) = &t {
-                if let Ok(sc) = self.t.scalar(elem) {
-                    sized.push(format!("({nargs}, {sc})"));
-                }
-            }
+            // How the unit takes its words (see `runtime::entry`): unpacked when the
+            // variable holds the value itself.
+            let ls = match self.t.entry_layouts(&t) {
+                Ok(ls) if ls.len() == kinds => ls,
+                _ => vec!["rt::entry::Layout::Keep".to_string(); kinds],
+            };
+            layouts.extend(ls);
+            let _ = write!(
+                owned,
+                "owned[{nargs}..{}].fill(refs[{j}] == 0);",
+                nargs + kinds
+            );
             nargs += kinds;
             fields.push(format!("rt::word::zeros(KINDS_{ti})"));
             let rust = self.t.rust(&t).map_err(|m| self.err(g.span, m))?;
@@ -322,7 +328,10 @@ unsafe fn merge(vars: *const *mut (), types: *const &'static str, ret: *mut ()) 
         let fr: *mut rt::Frame = &mut *frame;
         let mut args: Vec<u64> = Vec::with_capacity({nargs});
         {enc}
-        let Some(f) = jit.merge_unit::<Ext>({n:?}, {bi}, |key| {{ rt::word::GreenKey::key(&{gtuple}, key) }}, || {start}, &mut args, &[{sized}]) else {{
+        static LAYOUTS: [rt::entry::Layout; {nargs}] = [{layouts}];
+        let mut owned = [false; {nargs}];
+        {owned}
+        let Some(f) = jit.merge_unit::<Ext>({n:?}, {bi}, |key| {{ rt::word::GreenKey::key(&{gtuple}, key) }}, || {start}, &mut args, &LAYOUTS, &owned) else {{
             return false;
         }};
         let status = jit.run_chain::<Ext>({n:?}, f, &mut frame, &args);
@@ -350,7 +359,7 @@ unsafe fn merge(vars: *const *mut (), types: *const &'static str, ret: *mut ()) 
 }}
 ",
             names = names.join(", "),
-            sized = sized.join(", "),
+            layouts = layouts.join(", "),
             ref_checks = ref_checks.iter().map(|c| format!("{c},")).collect::<String>(),
             nchecks = ref_checks.len(),
             green_refs = green_refs.iter().map(|c| format!("{c},")).collect::<String>(),
