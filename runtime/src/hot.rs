@@ -1,19 +1,20 @@
 //! Hot-spot detection: how often the plain interpreter passed each merge key (and each
 //! portal entry key), counted cheaply enough to run on every pass.
 //!
-//! A key is hashed (its block and green words) into one of [`SLOTS`] counters. Keys
-//! that share a slot share a count, which can only make a key look hotter than it is:
-//! a collision compiles a unit early, never keeps a hot key from compiling. Counts
-//! saturate, never wrap.
+//! A key is hashed (its block and green words) into one of [`SLOTS`] counters, each
+//! tagged with the rest of the hash: a key that finds another's tag in its slot takes
+//! the slot over and starts counting from 1. So a cold key never inherits the passes of
+//! others (a large program passes many keys once each), and two keys that share a slot
+//! and a tag, which is rare, share a count. Counts saturate, never wrap.
 //!
 //! **Invariant:** [`key_hash`] of a merge key is the same whether the interpreter
 //! computes it from its variables (the generated merge hook) or the driver from a state
 //! (`Extension::merge_key`), so the driver can ask how hot a state it meets is.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// Counters in the table (a power of two).
-pub const SLOTS: usize = 1 << 12;
+pub const SLOTS: usize = 1 << 16;
 
 /// The hash of a key: `block` (a merge block, or `u32::MAX` for a portal entry) and the
 /// key's green words.
@@ -38,7 +39,7 @@ const K: u64 = 0x517c_c1b7_2722_0a95;
 
 /// The table of counters, one for the process: counting needs no access to a
 /// thread's JIT. Counts are estimates (threads may lose each other's increments).
-static COUNTERS: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
+static COUNTERS: [AtomicU64; SLOTS] = [const { AtomicU64::new(0) }; SLOTS];
 
 /// Passes that make a key hot (`--jit-threshold`).
 static THRESHOLD: AtomicU32 = AtomicU32::new(crate::jit::DEFAULT_THRESHOLD);
@@ -53,16 +54,27 @@ pub fn threshold() -> u32 {
     THRESHOLD.load(Ordering::Relaxed)
 }
 
-fn slot(hash: u64) -> &'static AtomicU32 {
+fn slot(hash: u64) -> &'static AtomicU64 {
     &COUNTERS[(hash >> 40) as usize & (SLOTS - 1)]
+}
+
+/// The tag of a key in its slot: the hash's low half (the slot is chosen by high
+/// bits), kept in the high half of the slot's word, above the count.
+fn tag(hash: u64) -> u64 {
+    hash << 32
 }
 
 /// Count one pass of the key `hash`; returns its count after it.
 #[inline]
 pub fn tick(hash: u64) -> u32 {
     let c = slot(hash);
-    let n = c.load(Ordering::Relaxed).saturating_add(1);
-    c.store(n, Ordering::Relaxed);
+    let v = c.load(Ordering::Relaxed);
+    let n = if v & 0xffff_ffff_0000_0000 == tag(hash) {
+        (v as u32).saturating_add(1)
+    } else {
+        1
+    };
+    c.store(tag(hash) | n as u64, Ordering::Relaxed);
     n
 }
 
@@ -72,9 +84,14 @@ pub fn tick_hot(hash: u64) -> bool {
     tick(hash) >= threshold()
 }
 
-/// The passes counted for `hash`.
+/// The passes counted for `hash` (0 when its slot counts another key).
 pub fn count(hash: u64) -> u32 {
-    slot(hash).load(Ordering::Relaxed)
+    let v = slot(hash).load(Ordering::Relaxed);
+    if v & 0xffff_ffff_0000_0000 == tag(hash) {
+        v as u32
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]
@@ -96,8 +113,13 @@ mod tests {
             .map(|pc| (key_hash(3, &[0x1000, pc]) >> 40) & (SLOTS as u64 - 1))
             .collect();
         assert!(slots.len() >= 60, "{} slots for 64 keys", slots.len());
-        slot(b).store(u32::MAX, Ordering::Relaxed);
+        slot(b).store(tag(b) | u32::MAX as u64, Ordering::Relaxed);
         assert_eq!(tick(b), u32::MAX);
+        // Another key in the same slot takes it over.
+        let c = b ^ 1;
+        assert_eq!(count(c), 0);
+        assert_eq!(tick(c), 1);
+        assert_eq!(count(b), 0);
     }
 
     #[test]
