@@ -258,10 +258,15 @@ fn compile_paths<E: Extension>(
         state: start,
         history: History::default(),
     }];
+    // The start is compiled in line whatever its key's count: it is hot (a unit or a
+    // bridge is compiled there because it is).
+    let mut at_start = true;
     while let Some(p) = pending.pop() {
         let s = enter::<E>(&mut cx, p.block, p.state).map_err(describe)?;
         stats.paths += 1;
-        run_path::<E>(&mut cx, s, p.history, merges, &mut pending, limits).map_err(describe)?;
+        let start = std::mem::take(&mut at_start);
+        run_path::<E>(&mut cx, s, p.history, merges, &mut pending, limits, start)
+            .map_err(describe)?;
     }
     stats.merge_states = merges.added.len();
     stats.operations = cx.emitted();
@@ -425,9 +430,11 @@ fn run_path<E: Extension>(
     merges: &mut MergeTable,
     pending: &mut Vec<Pending<E::State>>,
     limits: Limits,
+    mut at_start: bool,
 ) -> Result<(), Stop> {
     let mut run_on = 0;
     loop {
+        let start = std::mem::take(&mut at_start);
         if cx.emitted() >= limits.max_ops {
             return cut::<E>(cx, Cut::Limit, Word::int(0), s);
         }
@@ -474,6 +481,7 @@ fn run_path<E: Extension>(
                 // A key the interpreter never passed, in a unit entered from it: a stub
                 // that exits to the interpreter there.
                 None if limits.interp_exits
+                    && !start
                     && E::is_global_merge(&s)
                     && !cx.jit.warm(merge_hash::<E>(&s)) =>
                 {

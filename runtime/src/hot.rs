@@ -41,6 +41,12 @@ const K: u64 = 0x517c_c1b7_2722_0a95;
 /// thread's JIT. Counts are estimates (threads may lose each other's increments).
 static COUNTERS: [AtomicU64; SLOTS] = [const { AtomicU64::new(0) }; SLOTS];
 
+/// Bits a key sets when it is passed (the low bits of its hash pick one): whether the
+/// interpreter ever passed a key, kept apart from the counters, where another key can
+/// take a slot over. A shared bit makes a key look passed, never the other way.
+const SEEN_BITS: usize = 1 << 20;
+static SEEN: [AtomicU64; SEEN_BITS / 64] = [const { AtomicU64::new(0) }; SEEN_BITS / 64];
+
 /// Passes that make a key hot (`--jit-threshold`).
 static THRESHOLD: AtomicU32 = AtomicU32::new(crate::jit::DEFAULT_THRESHOLD);
 
@@ -67,6 +73,13 @@ fn tag(hash: u64) -> u64 {
 /// Count one pass of the key `hash`; returns its count after it.
 #[inline]
 pub fn tick(hash: u64) -> u32 {
+    let bit = hash as usize & (SEEN_BITS - 1);
+    let seen = &SEEN[bit / 64];
+    let mask = 1u64 << (bit % 64);
+    let old = seen.load(Ordering::Relaxed);
+    if old & mask == 0 {
+        seen.store(old | mask, Ordering::Relaxed);
+    }
     let c = slot(hash);
     let v = c.load(Ordering::Relaxed);
     let n = if v & 0xffff_ffff_0000_0000 == tag(hash) {
@@ -82,6 +95,12 @@ pub fn tick(hash: u64) -> u32 {
 #[inline]
 pub fn tick_hot(hash: u64) -> bool {
     tick(hash) >= threshold()
+}
+
+/// Whether the key `hash` was ever passed (or shares its bit with one that was).
+pub fn seen(hash: u64) -> bool {
+    let bit = hash as usize & (SEEN_BITS - 1);
+    SEEN[bit / 64].load(Ordering::Relaxed) & 1 << (bit % 64) != 0
 }
 
 /// The passes counted for `hash` (0 when its slot counts another key).
@@ -120,6 +139,7 @@ mod tests {
         assert_eq!(count(c), 0);
         assert_eq!(tick(c), 1);
         assert_eq!(count(b), 0);
+        assert!(seen(b) && seen(c));
     }
 
     #[test]

@@ -103,6 +103,12 @@ impl Default for Options {
 /// Shapes of unpacked values a merge key may have units for (see [`Jit::merge_unit`]).
 const MAX_SHAPES: u32 = 4;
 
+/// An exit to the interpreter becomes a bridge once its key has this fraction of the
+/// passes that make a key hot. (Lower fractions make many small bridges and more
+/// exits on the brainfuck benchmarks: exits to keys the interpreter passed a few
+/// hundred times each dominate there.)
+const BRIDGE_FRACTION: u64 = 1;
+
 /// The default of `--jit-threshold`.
 pub const DEFAULT_THRESHOLD: u32 = 1000;
 
@@ -685,7 +691,7 @@ impl Jit {
     /// should compile it in line: the interpreter has passed it. Keys it never passed
     /// end in stubs that exit to it (and become bridges once hot).
     pub fn warm(&self, hash: u64) -> bool {
-        crate::hot::count(hash) > 0
+        crate::hot::seen(hash)
     }
 
     /// The red words, in the state's order, of an exit to the interpreter at entry point
@@ -1004,7 +1010,7 @@ impl Jit {
                 return false;
             };
             let count = crate::hot::tick(crate::hot::key_hash(block, &key));
-            if count < self.options.threshold {
+            if u64::from(count) * BRIDGE_FRACTION < u64::from(self.options.threshold) {
                 return false;
             }
         }

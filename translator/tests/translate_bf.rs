@@ -120,6 +120,42 @@ fn compile_counts(log: &Path) -> String {
         .collect()
 }
 
+/// With hot-spot detection, compiled code is entered from the interpreter's loop and
+/// leaves for it at code it never ran; the JIT log's last line counts both, and the
+/// output is the program's.
+#[test]
+fn beer_enters_and_leaves_compiled_code_in_mid_run() {
+    if shared_dir().is_none() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("bf-traffic-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("jit.log");
+    real_program(
+        "99beer",
+        &[&["--jit-threshold", "20", "--jit-log", log.to_str().unwrap()]],
+    );
+    let text = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
+    let end = text
+        .lines()
+        .find_map(|l| l.strip_prefix("NOTE end: "))
+        .expect("the log's summary");
+    let count = |what: &str| -> u64 {
+        end.split([';', ','])
+            .find(|p| p.contains(what))
+            .and_then(|p| p.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    assert!(count("entries from the interpreter") >= 1, "{end}");
+    assert!(count("exits to it") >= 1, "{end}");
+    assert!(
+        text.contains("passed merge key"),
+        "the log says why a unit was compiled"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// How much a real program compiles to is a golden figure: a change in how paths are
 /// followed, split and merged shows here. Off-the-tape errors need no path of their
 /// own, and a path after a join goes on in line.
