@@ -198,7 +198,7 @@ fn portal_hook(f: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        pub static #merge_hook: ::std::sync::OnceLock<unsafe fn(*const *mut (), *const &'static str, *mut ()) -> bool> =
+        pub static #merge_hook: ::std::sync::OnceLock<unsafe fn(*const *mut (), fn(usize) -> &'static str, *mut ()) -> bool> =
             ::std::sync::OnceLock::new();
 
         #[doc(hidden)]

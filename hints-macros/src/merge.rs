@@ -7,9 +7,10 @@
 //! {
 //!     global_merge_point!(..);
 //!     if let Some(__merge_hook) = __merge_hook_NAME.get() {
-//!         // Out of line: gathers the pointers into an array and their type names
-//!         // (`std::any::type_name`) into another, calls the hook, and returns the
-//!         // portal's result when the hook gave one.
+//!         // Gathers the pointers into an array, calls the hook with them and a
+//!         // function giving each one's type name (`std::any::type_name`), and
+//!         // returns the portal's result when the hook gave one. Out of line in debug
+//!         // builds, whose frames would otherwise grow by its locals.
 //!         unsafe fn __merge_call<R, T0, ..>(hook, v0: *const T0, ..) -> Option<R> { .. }
 //!         if let Some(r) = unsafe { __merge_call(*__merge_hook, addr_of_mut!(pc) as *const _, ..) } {
 //!             return r;
@@ -123,16 +124,19 @@ pub(crate) fn add_merge_hook(f: &mut syn::ItemFn, hook: &syn::Ident) -> Vec<(Str
         {
             #(#attrs)* #mac;
             if let ::std::option::Option::Some(__merge_hook) = #hook.get() {
-                #[inline(never)]
+                fn __merge_type<#(#tys),*>(i: usize) -> &'static str {
+                    let names: [&'static str; #n] = [#(::std::any::type_name::<#tys>()),*];
+                    names.get(i).copied().unwrap_or("")
+                }
+                #[cfg_attr(debug_assertions, inline(never))]
                 #[allow(clippy::too_many_arguments)]
                 unsafe fn __merge_call<__R, #(#tys),*>(
-                    hook: unsafe fn(*const *mut (), *const &'static str, *mut ()) -> bool,
+                    hook: unsafe fn(*const *mut (), fn(usize) -> &'static str, *mut ()) -> bool,
                     #(#params: *const #tys),*
                 ) -> ::std::option::Option<__R> {
-                    let types: [&'static str; #n] = [#(::std::any::type_name::<#tys>()),*];
                     let vars: [*mut (); #n] = [#(#params as *mut ()),*];
                     let mut ret = ::std::mem::MaybeUninit::<__R>::uninit();
-                    if hook(vars.as_ptr(), types.as_ptr(), ret.as_mut_ptr().cast::<()>()) {
+                    if hook(vars.as_ptr(), __merge_type::<#(#tys),*>, ret.as_mut_ptr().cast::<()>()) {
                         ::std::option::Option::Some(ret.assume_init())
                     } else {
                         ::std::option::Option::None

@@ -47,7 +47,7 @@ fn while_loop_with_shadowed_parameter() {
 }
 
 /// Skips the element at `pc` 2 and adds 100 to `acc` there; never returns.
-unsafe fn skip_two(vars: *const *mut (), _types: *const &'static str, _ret: *mut ()) -> bool {
+unsafe fn skip_two(vars: *const *mut (), _types: fn(usize) -> &'static str, _ret: *mut ()) -> bool {
     if get(vars, 2) == 2 {
         set(vars, 2, 3);
         set(vars, 1, get(vars, 1) + 100);
@@ -85,7 +85,11 @@ fn run(code: &Vec<usize>, n: usize) -> usize {
 }
 
 /// Returns `1000 + i + limit + total + after` as soon as `i` is 2.
-unsafe fn finish_early(vars: *const *mut (), _types: *const &'static str, ret: *mut ()) -> bool {
+unsafe fn finish_early(
+    vars: *const *mut (),
+    _types: fn(usize) -> &'static str,
+    ret: *mut (),
+) -> bool {
     let code = &**(*vars as *const &Vec<usize>);
     assert_eq!(code.len(), 2);
     let (i, limit, total, after) = (get(vars, 1), get(vars, 2), get(vars, 3), get(vars, 4));
@@ -163,9 +167,50 @@ fn straight(x: usize, y: usize) -> usize {
     z * 2
 }
 
-unsafe fn answer(vars: *const *mut (), _types: *const &'static str, ret: *mut ()) -> bool {
+unsafe fn answer(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {
+    // The hook learns each variable's type by its name.
+    assert_eq!(types(0), "usize");
     *(ret as *mut usize) = get(vars, 0) + 90;
     true
+}
+
+// A reference among the variables: its type name says so.
+#[portal(greens(code))]
+fn refs(code: &[u8], heap: &mut Vec<i64>) -> usize {
+    let mut pc = 0;
+    while pc < code.len() {
+        global_merge_point!();
+        heap.push(code[pc] as i64);
+        pc += 1;
+    }
+    pc
+}
+
+unsafe fn reference_types(
+    _vars: *const *mut (),
+    types: fn(usize) -> &'static str,
+    _ret: *mut (),
+) -> bool {
+    assert_eq!(types(0), "&[u8]");
+    assert!(
+        types(1).starts_with("&mut alloc::vec::Vec<i64"),
+        "{}",
+        types(1)
+    );
+    assert_eq!(types(2), "usize");
+    false
+}
+
+#[test]
+fn the_hook_gets_type_names() {
+    assert_eq!(
+        __merge_vars_refs,
+        &[("code", false), ("heap", false), ("pc", true)]
+    );
+    __merge_hook_refs.set(reference_types).unwrap();
+    let mut heap = Vec::new();
+    assert_eq!(refs(b"ab", &mut heap), 2);
+    assert_eq!(heap, vec![97, 98]);
 }
 
 #[test]

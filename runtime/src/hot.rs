@@ -27,12 +27,18 @@ pub fn start(block: u32) -> u64 {
     (block as u64).wrapping_mul(K)
 }
 
-/// `h` with word `w` mixed in: FxHash's step, a rotate, an exclusive or and a multiply,
-/// enough to spread keys that differ in one small integer (a program counter) over the
-/// table.
+/// `h` with word `w` mixed in: the word's multiple (off the chain from word to word,
+/// so a key of several words hashes in a few cycles) into a rotated `h`. [`spread`]
+/// finishes the hash where a counter is looked up.
 #[inline]
 pub fn mix(h: u64, w: u64) -> u64 {
-    (h.rotate_left(5) ^ w).wrapping_mul(K)
+    h.rotate_left(5) ^ w.wrapping_mul(K)
+}
+
+/// A hash's bits spread over the whole word: slots and tags are taken from it.
+#[inline]
+fn spread(hash: u64) -> u64 {
+    (hash ^ hash >> 31).wrapping_mul(K)
 }
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
@@ -61,19 +67,19 @@ pub fn threshold() -> u32 {
 }
 
 fn slot(hash: u64) -> &'static AtomicU64 {
-    &COUNTERS[(hash >> 40) as usize & (SLOTS - 1)]
+    &COUNTERS[(spread(hash) >> 40) as usize & (SLOTS - 1)]
 }
 
 /// The tag of a key in its slot: the hash's low half (the slot is chosen by high
 /// bits), kept in the high half of the slot's word, above the count.
 fn tag(hash: u64) -> u64 {
-    hash << 32
+    spread(hash) << 32
 }
 
 /// Count one pass of the key `hash`; returns its count after it.
 #[inline]
 pub fn tick(hash: u64) -> u32 {
-    let bit = hash as usize & (SEEN_BITS - 1);
+    let bit = (spread(hash) >> 8) as usize & (SEEN_BITS - 1);
     let seen = &SEEN[bit / 64];
     let mask = 1u64 << (bit % 64);
     let old = seen.load(Ordering::Relaxed);
@@ -99,7 +105,7 @@ pub fn tick_hot(hash: u64) -> bool {
 
 /// Whether the key `hash` was ever passed (or shares its bit with one that was).
 pub fn seen(hash: u64) -> bool {
-    let bit = hash as usize & (SEEN_BITS - 1);
+    let bit = (spread(hash) >> 8) as usize & (SEEN_BITS - 1);
     SEEN[bit / 64].load(Ordering::Relaxed) & 1 << (bit % 64) != 0
 }
 
@@ -129,13 +135,16 @@ mod tests {
         assert_eq!(count(a), before + 5);
         // Program counters next to each other land in different slots.
         let slots: std::collections::HashSet<u64> = (0..64u64)
-            .map(|pc| (key_hash(3, &[0x1000, pc]) >> 40) & (SLOTS as u64 - 1))
+            .map(|pc| (spread(key_hash(3, &[0x1000, pc])) >> 40) & (SLOTS as u64 - 1))
             .collect();
         assert!(slots.len() >= 60, "{} slots for 64 keys", slots.len());
         slot(b).store(tag(b) | u32::MAX as u64, Ordering::Relaxed);
         assert_eq!(tick(b), u32::MAX);
         // Another key in the same slot takes it over.
-        let c = b ^ 1;
+        let c = (1..)
+            .map(|i| b.wrapping_add(i))
+            .find(|c| std::ptr::eq(slot(*c), slot(b)) && tag(*c) != tag(b))
+            .unwrap();
         assert_eq!(count(c), 0);
         assert_eq!(tick(c), 1);
         assert_eq!(count(b), 0);

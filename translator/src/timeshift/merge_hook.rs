@@ -269,11 +269,11 @@ pub fn install_merge() -> Result<(), String> {{
 /// reference the hook cannot serve.
 static MERGE_REFS: std::sync::OnceLock<Result<[u8; {count}], String>> = std::sync::OnceLock::new();
 
-unsafe fn reference_kinds(types: *const &'static str, ix: &[usize; {count}], muts: &[bool; {count}]) -> Result<[u8; {count}], String> {{
+unsafe fn reference_kinds(types: fn(usize) -> &'static str, ix: &[usize; {count}], muts: &[bool; {count}]) -> Result<[u8; {count}], String> {{
     let names = [{names}];
     let mut refs = [0u8; {count}];
     for j in 0..{count} {{
-        let t = *types.add(ix[j]);
+        let t = types(ix[j]);
         refs[j] = if t.starts_with(\"&mut \") {{ 2 }} else if t.starts_with('&') {{ 1 }} else {{ 0 }};
     }}
     let checks: [(usize, bool); {nchecks}] = [{ref_checks}];
@@ -306,8 +306,8 @@ unsafe fn reference_kinds(types: *const &'static str, ix: &[usize; {count}], mut
 ///
 /// # Safety
 /// `vars` are the pointers `#[portal]` passes, in the order of its `__merge_vars_`
-/// list, `types` their type names; `ret` has room for the portal's result.
-unsafe fn merge(vars: *const *mut (), types: *const &'static str, ret: *mut ()) -> bool {{
+/// list, `types` gives their type names; `ret` has room for the portal's result.
+unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {{
     let Some((ix, muts)) = MERGE_VARS.get() else {{ return false }};
     let vars = std::slice::from_raw_parts(vars, {vars_item}.len());
     {read_greens}
