@@ -579,24 +579,36 @@ fn interp_stub<E: Extension>(
     let kinds = param_kinds::<E>(&frozen);
     let entry = cx.jit.entry_point::<E>(frozen, Cut::Interp, true);
     let args = vals(cx, &words)?;
-    let key = switch_key(entry);
-    let p = match merges.get(&key) {
-        Some(Some(p)) => p.block,
-        _ => {
-            let p = case_switch::<E>(cx, &kinds, entry, false, crate::jit::Status::Interp)?;
-            merges.insert(
-                key,
-                Some(MergeBlock {
-                    block: p,
-                    memory: Vec::new(),
-                }),
-            );
-            p
-        }
-    };
+    let p = entry_switch::<E>(cx, merges, &kinds, entry, false, crate::jit::Status::Interp)?;
     cx.tick()?;
     cx.b.jump(p, &args)?;
     Ok(())
+}
+
+/// The block of the switch of entry point `entry` in this function (see
+/// [`case_switch`]), made the first time: one per entry point, so a path that comes
+/// back (a loop through it) jumps to the same switch.
+fn entry_switch<E: Extension>(
+    cx: &mut Cx,
+    merges: &mut MergeTable,
+    kinds: &[Kind],
+    entry: u64,
+    promoted: bool,
+    miss: crate::jit::Status,
+) -> Result<Block, Stop> {
+    let key = switch_key(entry);
+    if let Some(Some(p)) = merges.get(&key) {
+        return Ok(p.block);
+    }
+    let p = case_switch::<E>(cx, kinds, entry, promoted, miss)?;
+    merges.insert(
+        key,
+        Some(MergeBlock {
+            block: p,
+            memory: Vec::new(),
+        }),
+    );
+    Ok(p)
 }
 
 /// End the path at `s`: exit to the JIT with the entry point of `s`, `value` (the
@@ -628,23 +640,14 @@ fn promotion_switch<E: Extension>(
         .entry_point::<E>(frozen, Cut::Promote, cx.interp_exits);
     let mut args = vals(cx, &words)?;
     args.push(cx.val(value)?);
-    // One switch per entry point in a function: a path that comes back (a loop through
-    // the promotion) jumps to it.
-    let key = switch_key(entry);
-    let p = match merges.get(&key) {
-        Some(Some(p)) => p.block,
-        _ => {
-            let p = case_switch::<E>(cx, &kinds, entry, true, crate::jit::Status::Continue)?;
-            merges.insert(
-                key,
-                Some(MergeBlock {
-                    block: p,
-                    memory: Vec::new(),
-                }),
-            );
-            p
-        }
-    };
+    let p = entry_switch::<E>(
+        cx,
+        merges,
+        &kinds,
+        entry,
+        true,
+        crate::jit::Status::Continue,
+    )?;
     cx.tick()?;
     cx.b.jump(p, &args)?;
     Ok(())

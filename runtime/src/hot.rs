@@ -89,12 +89,24 @@ pub fn tick(hash: u64) -> u32 {
     let c = slot(hash);
     let v = c.load(Ordering::Relaxed);
     let n = if v & 0xffff_ffff_0000_0000 == tag(hash) {
-        (v as u32).saturating_add(1)
+        if v as u32 == BLOCKED {
+            return 0;
+        }
+        (v as u32).saturating_add(1).min(BLOCKED - 1)
     } else {
         1
     };
     c.store(tag(hash) | n as u64, Ordering::Relaxed);
     n
+}
+
+/// The count of a key that is never to be hot again (see [`block`]).
+const BLOCKED: u32 = u32::MAX;
+
+/// Make the key `hash` count as cold from now on (its unit could not be compiled):
+/// the interpreter passes it without asking the JIT, until another key takes its slot.
+pub fn block(hash: u64) {
+    slot(hash).store(tag(hash) | BLOCKED as u64, Ordering::Relaxed);
 }
 
 /// Count one pass of the key `hash`; whether it is hot now.
@@ -112,7 +124,7 @@ pub fn seen(hash: u64) -> bool {
 /// The passes counted for `hash` (0 when its slot counts another key).
 pub fn count(hash: u64) -> u32 {
     let v = slot(hash).load(Ordering::Relaxed);
-    if v & 0xffff_ffff_0000_0000 == tag(hash) {
+    if v & 0xffff_ffff_0000_0000 == tag(hash) && v as u32 != BLOCKED {
         v as u32
     } else {
         0
@@ -138,8 +150,10 @@ mod tests {
             .map(|pc| (spread(key_hash(3, &[0x1000, pc])) >> 40) & (SLOTS as u64 - 1))
             .collect();
         assert!(slots.len() >= 60, "{} slots for 64 keys", slots.len());
-        slot(b).store(tag(b) | u32::MAX as u64, Ordering::Relaxed);
-        assert_eq!(tick(b), u32::MAX);
+        slot(b).store(tag(b) | (BLOCKED - 1) as u64, Ordering::Relaxed);
+        assert_eq!(tick(b), BLOCKED - 1);
+        block(b);
+        assert_eq!((tick(b), count(b)), (0, 0));
         // Another key in the same slot takes it over.
         let c = (1..)
             .map(|i| b.wrapping_add(i))

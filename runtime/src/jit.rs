@@ -574,7 +574,12 @@ impl Jit {
     /// [`crate::hot::tick_hot`]): it is on and the key did not fail to compile. Then
     /// [`Jit::merge_unit`] gives its unit.
     pub fn merge_hot(&self, hash: u64) -> bool {
-        self.backend.is_some() && !self.failed_merges.borrow().contains(&hash)
+        let ok = self.backend.is_some() && !self.failed_merges.borrow().contains(&hash);
+        if !ok {
+            // Not asked again (until another key takes the counter's slot).
+            crate::hot::block(hash);
+        }
+        ok
     }
 
     /// The unit to enter from the plain interpreter's merge point at a hot key (block
@@ -666,6 +671,7 @@ impl Jit {
         };
         if unit.is_none() {
             self.failed_merges.borrow_mut().insert(hash);
+            crate::hot::block(hash);
         }
         self.merge_units.borrow_mut().insert(k, unit);
         unit
@@ -911,6 +917,12 @@ impl Jit {
         let f = match primary {
             Some(Ok(f)) => f,
             Some(Err(e @ UnitError::Paths(_))) => return Err(e),
+            // Where the interpreter can go on (a merge point), it does: it runs faster
+            // than the fallback engine.
+            None if why == Cut::Interp => {
+                return Err(UnitError::Backend("the code space is full".into()))
+            }
+            Some(Err(e @ UnitError::Backend(_))) if why == Cut::Interp => return Err(e),
             None | Some(Err(UnitError::Backend(_))) => {
                 self.compile::<E>(portal, Engine::Fallback, Some(what), start, "", interp)?
             }
