@@ -198,8 +198,7 @@ fn portal_hook(f: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        pub static #merge_hook: ::std::sync::OnceLock<unsafe fn(*const *mut (), fn(usize) -> &'static str, *mut ()) -> bool> =
-            ::std::sync::OnceLock::new();
+        pub static #merge_hook: ::hints::rt::MergeHook = ::hints::rt::MergeHook::new();
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]

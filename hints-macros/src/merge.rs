@@ -143,7 +143,7 @@ pub(crate) fn add_merge_hook(f: &mut syn::ItemFn, hook: &syn::Ident) -> Vec<(Str
                     }
                 }
                 if let ::std::option::Option::Some(__merge_r) =
-                    unsafe { __merge_call(*__merge_hook, #(#ptrs),*) }
+                    unsafe { __merge_call(__merge_hook, #(#ptrs),*) }
                 {
                     return __merge_r;
                 }

@@ -28,6 +28,46 @@ pub fn args() -> Vec<String> {
 
 #[doc(hidden)]
 pub mod rt {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     /// Set once by a translated binary before it runs the interpreter's `main`.
     pub static ARGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+    /// What `#[portal]`'s merge point calls: the variables' pointers, a function giving
+    /// their type names, and room for the portal's result; `true` when it returned one.
+    pub type MergeFn = unsafe fn(*const *mut (), fn(usize) -> &'static str, *mut ()) -> bool;
+
+    /// The merge hook of a portal (`__merge_hook_NAME`): empty, set by a translated
+    /// binary, and emptied again when the JIT can compile nothing more, so the plain
+    /// interpreter's merge point costs one load then.
+    pub struct MergeHook(AtomicUsize);
+
+    impl MergeHook {
+        pub const fn new() -> MergeHook {
+            MergeHook(AtomicUsize::new(0))
+        }
+
+        #[inline]
+        pub fn get(&self) -> Option<MergeFn> {
+            match self.0.load(Ordering::Relaxed) {
+                0 => None,
+                // SAFETY: only `set` stores a non-zero value, a `MergeFn`.
+                p => Some(unsafe { std::mem::transmute::<usize, MergeFn>(p) }),
+            }
+        }
+
+        pub fn set(&self, f: MergeFn) {
+            self.0.store(f as usize, Ordering::Relaxed);
+        }
+
+        pub fn clear(&self) {
+            self.0.store(0, Ordering::Relaxed);
+        }
+    }
+
+    impl Default for MergeHook {
+        fn default() -> Self {
+            MergeHook::new()
+        }
+    }
 }

@@ -11,7 +11,7 @@
 //! computes it from its variables (the generated merge hook) or the driver from a state
 //! (`Extension::merge_key`), so the driver can ask how hot a state it meets is.
 
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 /// Counters in the table (a power of two).
 pub const SLOTS: usize = 1 << 16;
@@ -55,6 +55,21 @@ static SEEN: [AtomicU64; SEEN_BITS / 64] = [const { AtomicU64::new(0) }; SEEN_BI
 
 /// Passes that make a key hot (`--jit-threshold`).
 static THRESHOLD: AtomicU32 = AtomicU32::new(crate::jit::DEFAULT_THRESHOLD);
+
+/// Whether counting is off: the JIT can compile nothing more (its code space is full),
+/// so the interpreter's merge point stops at one test.
+static OFF: AtomicBool = AtomicBool::new(false);
+
+/// Turn counting off for the rest of the process.
+pub fn turn_off() {
+    OFF.store(true, Ordering::Relaxed);
+}
+
+/// Whether counting is off (see [`turn_off`]).
+#[inline]
+pub fn off() -> bool {
+    OFF.load(Ordering::Relaxed)
+}
 
 /// Set the passes that make a key hot.
 pub fn set_threshold(n: u32) {

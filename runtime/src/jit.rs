@@ -839,6 +839,8 @@ impl Jit {
                     .note(&format!("{label}: not compiled{on_failure}: {why}"));
                 if engine == Engine::Primary && matches!(why, UnitError::Backend(_)) {
                     self.primary_full.set(true);
+                    // Nothing more is compiled: the interpreter stops counting.
+                    crate::hot::turn_off();
                 }
                 Err(why)
             }

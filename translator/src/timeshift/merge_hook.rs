@@ -260,7 +260,7 @@ pub fn install_merge() -> Result<(), String> {{
         }}
     }}
     let _ = MERGE_VARS.set((ix, muts));
-    let _ = {hook_item}.set(merge);
+    {hook_item}.set(merge);
     Ok(())
 }}
 
@@ -308,6 +308,11 @@ unsafe fn reference_kinds(types: fn(usize) -> &'static str, ix: &[usize; {count}
 /// `vars` are the pointers `#[portal]` passes, in the order of its `__merge_vars_`
 /// list, `types` gives their type names; `ret` has room for the portal's result.
 unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {{
+    if rt::hot::off() {{
+        // Nothing more is compiled: the merge point stops calling.
+        {hook_item}.clear();
+        return false;
+    }}
     let Some((ix, muts)) = MERGE_VARS.get() else {{ return false }};
     let vars = std::slice::from_raw_parts(vars, {vars_item}.len());
     {read_greens}
