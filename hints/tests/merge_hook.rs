@@ -198,8 +198,11 @@ unsafe fn reference_types(
         types(1)
     );
     assert_eq!(types(2), "usize");
+    REFS_HOOK_RAN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     false
 }
+
+static REFS_HOOK_RAN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 #[test]
 fn the_hook_gets_type_names() {
@@ -211,6 +214,8 @@ fn the_hook_gets_type_names() {
     let mut heap = Vec::new();
     assert_eq!(refs(b"ab", &mut heap), 2);
     assert_eq!(heap, vec![97, 98]);
+    // Once a pass of the loop.
+    assert_eq!(REFS_HOOK_RAN.load(std::sync::atomic::Ordering::Relaxed), 2);
 }
 
 #[test]

@@ -103,12 +103,6 @@ impl Default for Options {
 /// Shapes of unpacked values a merge key may have units for (see [`Jit::merge_unit`]).
 const MAX_SHAPES: u32 = 4;
 
-/// An exit to the interpreter becomes a bridge once its key has this fraction of the
-/// passes that make a key hot. (Lower fractions make many small bridges and more
-/// exits on the brainfuck benchmarks: exits to keys the interpreter passed a few
-/// hundred times each dominate there.)
-const BRIDGE_FRACTION: u64 = 1;
-
 /// The default of `--jit-threshold`.
 pub const DEFAULT_THRESHOLD: u32 = 1000;
 
@@ -841,6 +835,9 @@ impl Jit {
                     self.primary_full.set(true);
                     // Nothing more is compiled: the interpreter stops counting.
                     crate::hot::turn_off();
+                    self.backend().note(
+                        "the code space is full: no more units are compiled, and the interpreter stops counting its merge point",
+                    );
                 }
                 Err(why)
             }
@@ -1024,7 +1021,7 @@ impl Jit {
                 return false;
             };
             let count = crate::hot::tick(crate::hot::key_hash(block, &key));
-            if u64::from(count) * BRIDGE_FRACTION < u64::from(self.options.threshold) {
+            if count < self.options.threshold {
                 return false;
             }
         }

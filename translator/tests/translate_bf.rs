@@ -111,8 +111,7 @@ fn beer_gives_its_output_with_and_without_the_jit() {
 
 /// What the JIT compiled for a run, from its log: each unit's and fragment's counts of
 /// merge states, paths and operations, without timings.
-fn compile_counts(log: &Path) -> String {
-    let log = String::from_utf8_lossy(&std::fs::read(log).unwrap()).into_owned();
+fn compile_counts(log: &str) -> String {
     log.lines()
         .filter_map(|l| l.strip_prefix("NOTE "))
         .filter(|l| l.contains(": compiled "))
@@ -123,19 +122,26 @@ fn compile_counts(log: &Path) -> String {
 /// With hot-spot detection, compiled code is entered from the interpreter's loop and
 /// leaves for it at code it never ran; the JIT log's last line counts both, and the
 /// output is the program's.
-#[test]
-fn beer_enters_and_leaves_compiled_code_in_mid_run() {
-    if shared_dir().is_none() {
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("bf-traffic-{}", std::process::id()));
+/// The JIT log of a run of 99beer with `mode` (its output checked), or `None` without
+/// ../shared.
+fn beer_log(what: &str, mode: &[&str]) -> Option<String> {
+    shared_dir()?;
+    let dir = std::env::temp_dir().join(format!("bf-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("jit.log");
-    real_program(
-        "99beer",
-        &[&["--jit-threshold", "20", "--jit-log", log.to_str().unwrap()]],
-    );
+    let mut mode = mode.to_vec();
+    mode.extend(["--jit-log", log.to_str().unwrap()]);
+    real_program("99beer", &[&mode]);
     let text = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
+    let _ = std::fs::remove_dir_all(&dir);
+    Some(text)
+}
+
+#[test]
+fn beer_enters_and_leaves_compiled_code_in_mid_run() {
+    let Some(text) = beer_log("traffic", &["--jit-threshold", "20"]) else {
+        return;
+    };
     let end = text
         .lines()
         .find_map(|l| l.strip_prefix("NOTE end: "))
@@ -153,7 +159,6 @@ fn beer_enters_and_leaves_compiled_code_in_mid_run() {
         text.contains("passed merge key"),
         "the log says why a unit was compiled"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// How much a real program compiles to is a golden figure: a change in how paths are
@@ -161,17 +166,38 @@ fn beer_enters_and_leaves_compiled_code_in_mid_run() {
 /// own, and a path after a join goes on in line.
 #[test]
 fn what_99beer_compiles_to() {
-    if shared_dir().is_none() {
+    let Some(text) = beer_log("counts", &["--jit-threshold", "1"]) else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("bf-counts-{}", std::process::id()));
+    };
+    insta::assert_snapshot!("beer_compile_counts", compile_counts(&text));
+}
+
+/// Programs whose code is mostly cold, each of which once made the JIT compile for
+/// minutes or gigabytes: with hot-spot detection they give `--no-jit`'s output within
+/// the run's time limit.
+#[test]
+fn mostly_cold_programs_stay_interpreted() {
+    let dir = std::env::temp_dir().join(format!("bf-cold-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let log = dir.join("jit.log");
-    real_program(
-        "99beer",
-        &[&["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()]],
-    );
-    insta::assert_snapshot!("beer_compile_counts", compile_counts(&log));
+    for (name, src) in [
+        (
+            "straight",
+            (">+".repeat(10000) + &"<-".repeat(10000)).repeat(10),
+        ),
+        ("loops", "+[-]".repeat(30000) + "+++[.-]"),
+        (
+            "nested",
+            format!("+{}-{}+++[.-]", "[".repeat(54000), "]".repeat(54000)),
+        ),
+    ] {
+        let prog = dir.join(format!("{name}.b"));
+        std::fs::write(&prog, src).unwrap();
+        let plain = run(&["--no-jit"], &prog, b"", 20);
+        assert_eq!(plain.0, 0, "{name}: {}", plain.2);
+        for m in [&[][..], &["--backend", "reference"][..]] {
+            assert_eq!(run(m, &prog, b"", 20), plain, "{name} with {m:?}");
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
