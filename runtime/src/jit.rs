@@ -577,7 +577,8 @@ impl Jit {
     }
 
     /// The unit to enter from the plain interpreter's merge point at a hot key (block
-    /// `block`, green words `key`), compiled from `start` the first time; `None` when it
+    /// `block`, green words `key`, whose [`crate::hot::key_hash`] the caller has counted
+    /// as `hash`), compiled from `start` the first time; `None` when it
     /// could not be compiled. `args` are the state's red words as the frontend encodes
     /// them, laid out as `layouts` (`owned`: the words of values the interpreter owns);
     /// the unit takes them unpacked (see [`crate::entry`]), with their shapes part of
@@ -590,6 +591,7 @@ impl Jit {
         &self,
         portal: &'static str,
         block: u32,
+        hash: u64,
         key: impl FnOnce(&mut Vec<u64>),
         start: impl FnOnce() -> E::State,
         args: &mut Vec<u64>,
@@ -600,7 +602,7 @@ impl Jit {
         let mut buf = self.key_buf.take();
         buf.clear();
         key(&mut buf);
-        let hash = crate::hot::key_hash(block, &buf);
+        debug_assert_eq!(hash, crate::hot::key_hash(block, &buf));
         let count = crate::hot::count(hash);
         buf.push(block as u64);
         let shapes = self.shapes.borrow().get(&hash).copied().unwrap_or(0);

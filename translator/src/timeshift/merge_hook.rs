@@ -44,12 +44,8 @@ impl Gen<'_, '_> {
                 "`global_merge_point!()` is not the first statement of its block".into(),
             ));
         }
-        let fi = &self.k.fns[&self.p.name];
         let root = self.t.root.clone();
-        let ret = match &fi.item.sig.output {
-            syn::ReturnType::Default => "()".to_string(),
-            syn::ReturnType::Type(_, t) => qualify(t, self.k, &root, &fi.module),
-        };
+        let ret = self.portal_ret();
         let rt_ty = norm(&g.ret_ty);
         let ri = self.t.id(&rt_ty);
         let n = self.p.name.clone();
@@ -336,7 +332,7 @@ unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mu
         static LAYOUTS: [rt::entry::Layout; {nargs}] = [{layouts}];
         let mut owned = [false; {nargs}];
         {owned}
-        let Some(f) = jit.merge_unit::<Ext>({n:?}, {bi}, |key| {{ rt::word::GreenKey::key(&{gtuple}, key) }}, || {start}, &mut args, &LAYOUTS, &owned) else {{
+        let Some(f) = jit.merge_unit::<Ext>({n:?}, {bi}, hash, |key| {{ rt::word::GreenKey::key(&{gtuple}, key) }}, || {start}, &mut args, &LAYOUTS, &owned) else {{
             return false;
         }};
         let status = jit.run_chain::<Ext>({n:?}, f, &mut frame, &args);

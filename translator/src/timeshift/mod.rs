@@ -476,6 +476,15 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         Ok(())
     }
 
+    /// The portal's return type, as generated code names it.
+    fn portal_ret(&self) -> String {
+        let fi = &self.k.fns[&self.p.name];
+        match &fi.item.sig.output {
+            syn::ReturnType::Default => "()".to_string(),
+            syn::ReturnType::Type(_, t) => qualify(t, self.k, &self.t.root, &fi.module),
+        }
+    }
+
     /// The portal hook: compile (or find) the unit for the green arguments and run it.
     fn entry(&mut self) -> R<String> {
         let g = self.g();
@@ -492,10 +501,7 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
             params.push(format!("p{i}: {ty}"));
             call_args.push(format!("p{i}"));
         }
-        let ret = match &fi.item.sig.output {
-            syn::ReturnType::Default => "()".to_string(),
-            syn::ReturnType::Type(_, t) => qualify(t, self.k, &root, &module),
-        };
+        let ret = self.portal_ret();
         let mut greens = String::new();
         let mut key = String::new();
         let mut fields = Vec::new();
