@@ -28,7 +28,7 @@ pub fn start(block: u32) -> u64 {
 }
 
 /// `h` with word `w` mixed in: the word's multiple (off the chain from word to word,
-/// so a key of several words hashes in a few cycles) into a rotated `h`. [`spread`]
+/// so a key of several words hashes in a few cycles) into a rotated `h`. `spread`
 /// finishes the hash where a counter is looked up.
 #[inline]
 pub fn mix(h: u64, w: u64) -> u64 {

@@ -17,13 +17,16 @@
 //! - [`driver`]: one compilation unit: worklist of states, merge table, splits, exits.
 //! - [`frame`]: the memory compiled code shares with Rust: out words and red vectors.
 //! - [`jit`]: options, the backend, the cache of compiled units and entry/exit.
+//! - [`hot`]: the counters of hot-spot detection (merge-point passes, portal calls).
+//! - [`entry`]: a unit entered from the interpreter's merge point: its values unpacked.
 //!
 //! **Invariants.** Compiled code never touches memory the interpreter would not: every
 //! index is bounds-checked against the vector's length before a load or store. A unit that
 //! cannot be compiled (limits, unsupported operation, backend error) is never fatal: the
 //! portal runs the plain interpreter for that green key, and the JIT log says so once.
 //! A continuation the backend cannot take in the middle of a run (its code space is
-//! full) is compiled for the fallback engine, the reference backend, instead.
+//! full) is compiled for the fallback engine, the reference backend, instead; at the
+//! interpreter's merge point, where the plain interpreter can go on, it does instead.
 
 pub mod cx;
 pub mod driver;
