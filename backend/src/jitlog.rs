@@ -18,7 +18,35 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+type SharedFile = Arc<Mutex<io::BufWriter<std::fs::File>>>;
+
+/// One thread's handle of a log file shared by the process's JITs; flushed when the
+/// handle goes away.
+struct SharedWriter(SharedFile);
+
+impl Write for SharedWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).flush()
+    }
+}
+
+impl Drop for SharedWriter {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
 
 /// Where a backend writes its log.
 pub struct JitLog {
@@ -33,10 +61,19 @@ impl JitLog {
         Ok(JitLog { out })
     }
 
-    /// Log into a new file at `path`.
+    /// Log into a new file at `path`. Every thread's JIT in a process logs into the
+    /// same file: the first creates it (and writes the header), the others append to it.
     pub fn to_file(path: &Path) -> io::Result<JitLog> {
-        let f = std::fs::File::create(path)?;
-        JitLog::new(Box::new(io::BufWriter::new(f)))
+        static OPEN: Mutex<Vec<(PathBuf, SharedFile)>> = Mutex::new(Vec::new());
+        let mut open = OPEN.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, f)) = open.iter().find(|(p, _)| p == path) {
+            return Ok(JitLog {
+                out: Box::new(SharedWriter(f.clone())),
+            });
+        }
+        let f: SharedFile = Arc::new(Mutex::new(io::BufWriter::new(std::fs::File::create(path)?)));
+        open.push((path.to_path_buf(), f.clone()));
+        JitLog::new(Box::new(SharedWriter(f)))
     }
 
     /// Log into the file named by the environment variable `var`, if it is set and

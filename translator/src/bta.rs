@@ -387,7 +387,7 @@ fn user_name(g: &Graph, v: Var) -> Option<&str> {
 /// The variables some operation, switch or return reads, directly or through the links
 /// that pass them on. A block input is live when it is in this set. The merge point's
 /// own arguments do not count: they only name variables.
-fn live_vars(g: &Graph) -> HashSet<Var> {
+pub(crate) fn live_vars(g: &Graph) -> HashSet<Var> {
     let mut live: HashSet<Var> = HashSet::new();
     for b in g.g.node_indices() {
         let data = &g.g[b];

@@ -1,6 +1,7 @@
 //! The phases of `translate`, in order, with progress on stderr:
 //!
-//! 1. find the target crate (`targets/NAME`, `targets/targetNAME`'s short form, or a path);
+//! 1. find the target crate (`targets/NAME`, `targets/targetNAME`'s short form, a name a
+//!    target's manifest lists as an alias, or a path);
 //! 2. parse every module file of it;
 //! 3. find the portal (`#[portal]`) and build flow graphs for it and everything it calls;
 //! 4. with `--view`, write the graphs as DOT (and SVG when `dot` is installed).
@@ -25,6 +26,31 @@ pub struct TargetInfo {
     pub name: String,
     pub dir: PathBuf,
     pub description: String,
+    /// Other names `translate` knows it by: `aliases = ["jit"]` in its manifest's
+    /// `[package.metadata.translate]` (so `translate targetjit` finds `targets/python`).
+    pub aliases: Vec<String>,
+}
+
+/// The `aliases = [..]` of a manifest's `[package.metadata.translate]` table.
+fn manifest_aliases(text: &str) -> Vec<String> {
+    let mut in_table = false;
+    for l in text.lines() {
+        let l = l.trim();
+        if l.starts_with('[') {
+            in_table = l == "[package.metadata.translate]";
+            continue;
+        }
+        if let (true, Some(r)) = (in_table, l.strip_prefix("aliases")) {
+            let r = r.trim().trim_start_matches('=').trim();
+            let r = r.trim_start_matches('[').trim_end_matches(']');
+            return r
+                .split(',')
+                .map(|a| a.trim().trim_matches('"').to_string())
+                .filter(|a| !a.is_empty())
+                .collect();
+        }
+    }
+    Vec::new()
 }
 
 /// The targets in `targets_dir`, by name.
@@ -55,6 +81,7 @@ pub fn list_targets(targets_dir: &Path) -> Vec<TargetInfo> {
             name: e.file_name().to_string_lossy().into_owned(),
             dir,
             description,
+            aliases: manifest_aliases(&text),
         });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -77,10 +104,14 @@ pub fn resolve_target(target: &str, targets_dir: &Path) -> Result<PathBuf, Strin
             return Ok(d.canonicalize().unwrap_or(d));
         }
     }
-    let known: Vec<String> = list_targets(targets_dir)
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let targets = list_targets(targets_dir);
+    if let Some(t) = targets
+        .iter()
+        .find(|t| t.aliases.iter().any(|a| a == target || a == short))
+    {
+        return Ok(t.dir.canonicalize().unwrap_or_else(|_| t.dir.clone()));
+    }
+    let known: Vec<String> = targets.into_iter().map(|t| t.name).collect();
     Err(format!(
         "no target `{target}`: not a crate directory, and not one of the targets in {} ({})",
         targets_dir.display(),

@@ -49,7 +49,12 @@ fn main() -> ExitCode {
             eprintln!("no targets in {}", targets_dir.display());
         }
         for t in ts {
-            println!("{:<12} {}", t.name, t.description);
+            let name = if t.aliases.is_empty() {
+                t.name
+            } else {
+                format!("{} ({})", t.name, t.aliases.join(", "))
+            };
+            println!("{name:<14} {}", t.description);
         }
         return ExitCode::SUCCESS;
     }

@@ -1598,6 +1598,38 @@ impl<'k> Builder<'k> {
         }
     }
 
+    /// The type of `e` when it can be told without building it: a local variable, a
+    /// call of a crate function, a block, `if` or `match` whose value can be told.
+    /// A `match` or `if` with no expected type takes the first type its arms tell as
+    /// expected, so `Ok(..)` in a first arm gets the type a later arm's call has, as
+    /// rustc infers it.
+    fn peek_type(&self, e: &syn::Expr) -> Option<Ty> {
+        use syn::Expr as E;
+        let of_block = |b: &syn::Block| match b.stmts.last() {
+            Some(syn::Stmt::Expr(x, None)) => self.peek_type(x),
+            _ => None,
+        };
+        match strip_parens(e) {
+            E::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                let l = self.lookup(&p.path.segments[0].ident.to_string())?;
+                Some(self.locals[l].ty.clone())
+            }
+            E::Call(c) => {
+                let E::Path(p) = &*c.func else { return None };
+                let key = self.item_key(&path_segments(&p.path));
+                if !self.k.fns.contains_key(&key) {
+                    return None;
+                }
+                self.signature(&key).ok().map(|(_, r)| r)
+            }
+            E::Block(b) => of_block(&b.block),
+            E::If(i) => of_block(&i.then_branch)
+                .or_else(|| i.else_branch.as_ref().and_then(|(_, x)| self.peek_type(x))),
+            E::Match(m) => m.arms.iter().find_map(|a| self.peek_type(&a.body)),
+            _ => None,
+        }
+    }
+
     fn match_expr(
         &mut self,
         scrut: &syn::Expr,
@@ -1605,6 +1637,18 @@ impl<'k> Builder<'k> {
         expect: Option<&Ty>,
         node: &syn::Expr,
     ) -> R<(Operand, Ty)> {
+        let peeked = match expect {
+            Some(_) => None,
+            None => arms.iter().find_map(|a| match a.body {
+                Body::Expr(x) => self.peek_type(x),
+                Body::Block(b) => match b.stmts.last() {
+                    Some(syn::Stmt::Expr(x, None)) => self.peek_type(x),
+                    _ => None,
+                },
+                Body::Unit => None,
+            }),
+        };
+        let expect = expect.or(peeked.as_ref());
         // A tuple expression is matched element by element, without building the tuple.
         if let syn::Expr::Tuple(t) = strip_parens(scrut) {
             if !t.elems.is_empty() {

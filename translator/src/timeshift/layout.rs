@@ -10,7 +10,10 @@
 //! followed by the variants' fields, variants overlapping where their words' kinds agree
 //! (see `Types::enum_layout`; words the value's variant does not use are zero); a
 //! struct is one `Ptr` to its fields' words (virtual while compiling, see
-//! `jit_runtime::cx`).
+//! `jit_runtime::cx`). A struct compiled code cannot hold (one with a field of a type
+//! outside the subset: a `HashMap`, a `String`, a big integer) is *opaque*: one `Int`
+//! word, the address of the Rust value, which analysed code only passes on to residual
+//! calls and portal calls (see `Types::is_opaque`).
 
 use crate::flow::types::{IntTy, Ty};
 use crate::source::Crate;
@@ -197,9 +200,12 @@ impl<'a> Types<'a> {
                 k
             }
             Ty::Adt(n) if self.k.structs.contains_key(&n) => {
-                // A reference to the struct's fields (see `field_kinds`).
-                self.field_kinds(&Ty::Adt(n))?;
-                vec!["Ptr"]
+                // A reference to the struct's fields (see `field_kinds`), or the
+                // address of an opaque one.
+                match self.field_kinds(&Ty::Adt(n)) {
+                    Ok(_) => vec!["Ptr"],
+                    Err(_) => vec!["Int"],
+                }
             }
             t @ (Ty::Option(_) | Ty::Result(..) | Ty::Adt(_)) => self.enum_layout(&t)?.0,
             Ty::Array(..) => {
@@ -209,9 +215,39 @@ impl<'a> Types<'a> {
         })
     }
 
-    /// Whether `t` is one of the crate's structs.
+    /// Whether `t` is one of the crate's structs that compiled code holds field by
+    /// field (not an opaque one).
     pub fn is_struct(&self, t: &Ty) -> bool {
+        matches!(norm(t), Ty::Adt(n) if self.k.structs.contains_key(&n)) && !self.is_opaque(t)
+    }
+
+    /// Whether `t` is an opaque struct: one of the crate's structs with a field whose
+    /// type compiled code cannot hold. Compiled code keeps a reference to it as the
+    /// address of the Rust value (one `Int` word) and never reads it: it passes it to
+    /// residual calls and recursive portal calls, which see the caller's value itself.
+    pub fn is_opaque(&self, t: &Ty) -> bool {
         matches!(norm(t), Ty::Adt(n) if self.k.structs.contains_key(&n))
+            && self.field_kinds(t).is_err()
+    }
+
+    /// Why `t` is opaque (the first field compiled code cannot hold), if it is.
+    pub fn opaque_reason(&self, t: &Ty) -> Option<String> {
+        let Ty::Adt(n) = norm(t) else { return None };
+        let st = self.k.structs.get(&n)?;
+        self.field_kinds(t).err()?;
+        for (f, fty) in &st.fields {
+            let ty = crate::flow::build::resolve_type(self.k, Some(&n), fty, st.file, &st.module);
+            let why = match ty {
+                Err(d) => d.message,
+                Ok(ft) => match self.kinds(&ft) {
+                    Err(m) => m,
+                    Ok(_) if self.is_opaque(&ft) => format!("the opaque `{ft}`"),
+                    Ok(_) => continue,
+                },
+            };
+            return Some(format!("its field `{f}` holds {why}"));
+        }
+        None
     }
 
     /// The fields of struct `t` in declaration order: names and types.
@@ -238,7 +274,12 @@ impl<'a> Types<'a> {
     /// keeps for it, virtual or allocated).
     pub fn field_kinds(&self, t: &Ty) -> Result<Kinds, String> {
         let mut k = Vec::new();
-        for (_, ft) in self.struct_fields(t)? {
+        for (f, ft) in self.struct_fields(t)? {
+            if matches!(&ft, Ty::Adt(n) if self.k.structs.contains_key(n)) {
+                if let Err(m) = self.field_kinds(&ft) {
+                    return Err(format!("its field `{f}` is a `{ft}`, which is opaque: {m}"));
+                }
+            }
             k.extend(self.kinds(&ft)?);
         }
         Ok(k)
@@ -361,6 +402,20 @@ impl<'a> Types<'a> {
 
     fn functions_of(&mut self, i: usize, t: &Ty) -> Result<String, String> {
         let rust = self.rust(t)?;
+        if self.is_opaque(t) {
+            // The address of the Rust value; decoded as a reference to it (the value
+            // outlives every call of compiled code that holds it).
+            return Ok(format!(
+                "const KINDS_{i}: &[rt::Kind] = &[rt::Kind::Int];
+#[allow(unused_variables)]
+fn enc_{i}(v: &{rust}, fr: *mut rt::Frame, w: &mut Vec<u64>) {{ w.push(v as *const {rust} as u64); }}
+#[allow(unused_variables, clippy::mut_from_ref)]
+fn dec_{i}(w: &mut dyn Iterator<Item = u64>, fr: *mut rt::Frame) -> &'static mut {rust} {{ unsafe {{ &mut *(w.next().unwrap_or(0) as *mut {rust}) }} }}
+#[allow(unused_variables, dead_code)]
+fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ Err(rt::Stop::fail(\"an opaque struct used as a green value\")) }}
+"
+            ));
+        }
         let kinds = match self.kinds(t) {
             Ok(k) => k,
             // Green-only types get no conversions.

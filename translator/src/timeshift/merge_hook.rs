@@ -10,8 +10,9 @@
 //! written into the interpreter's `mut` variables, and the interpreter goes on from its
 //! merge point.
 //!
-//! **Invariant:** the hook exists only when every input of the merge block is a named
-//! variable of a type it can pass both ways (see [`Gen::merge_hook`]); otherwise the
+//! **Invariant:** the hook exists only when every live input of the merge block (one
+//! read from the merge point on) is a named variable of a type it can pass both ways;
+//! a dead input is zero words in the unit's state and asks nothing of the interpreter (see [`Gen::merge_hook`]); otherwise the
 //! translator says why, and compiled code is entered at portal calls only.
 
 use super::*;
@@ -69,6 +70,10 @@ impl Gen<'_, '_> {
         // cannot: its binding must not be `mut`).
         let mut writable = Vec::new();
         let mut nargs = 0;
+        // Inputs nothing reads from the merge point on (a parameter used only before
+        // the loop): not asked of the interpreter, zero words in the unit's state.
+        let live = crate::bta::live_vars(g);
+        let mut dead = Vec::new();
         for (j, v) in data.inputs.iter().enumerate() {
             let Some(name) = g.var_names[v.0 as usize].clone() else {
                 return Ok(Err(format!(
@@ -119,6 +124,16 @@ impl Gen<'_, '_> {
                 Ok(k) => k.len(),
                 Err(m) => return Ok(Err(format!("the red variable `{name}`: {m}"))),
             };
+            if !live.contains(v) {
+                dead.push(j);
+                writable.push(true);
+                layouts.extend(vec!["rt::entry::Layout::Keep".to_string(); kinds]);
+                nargs += kinds;
+                fields.push(format!("rt::word::zeros(KINDS_{ti})"));
+                let _ = write!(enc, "args.extend([0u64; {kinds}]);");
+                let _ = write!(dec, "rt::word::skip(&mut it, {kinds});");
+                continue;
+            }
             // How the unit takes its words (see `runtime::entry`): unpacked when the
             // variable holds the value itself.
             let ls = match self.t.entry_layouts(&t) {
@@ -158,6 +173,17 @@ impl Gen<'_, '_> {
                         "enc_{ti}(&*(vars[ix[{j}]] as *const {borrowed}), fr, &mut args);"
                     );
                     let _ = write!(dec, "rt::word::skip(&mut it, {kinds});");
+                }
+                // An opaque struct: its address, whether the variable holds it
+                // (`refs[j]` 0), a `&` (1) or a `&mut` (2) to it; never written back.
+                _ if self.t.is_opaque(&t) => {
+                    writable.push(true);
+                    let _ = write!(
+                        enc,
+                        "args.push(match refs[{j}] {{ 0 => vars[ix[{j}]] as u64, 1 => *(vars[ix[{j}]] as *const &{rust}) as *const {rust} as u64, _ => &**(vars[ix[{j}]] as *const &mut {rust}) as *const {rust} as u64 }});"
+                    );
+                    let _ = write!(dec, "rt::word::skip(&mut it, {kinds});");
+                    ref_checks.push(format!("({j}, true)"));
                 }
                 _ if t.is_scalar() => {
                     writable.push(true);
@@ -245,8 +271,14 @@ pub fn install_merge() -> Result<(), String> {{
     let vars = {vars_item};
     let mut ix = [0usize; {count}];
     let mut muts = [false; {count}];
+    // Inputs the unit never reads (see `DEAD`) need no variable.
+    const DEAD: [bool; {count}] = [{dead}];
     for (j, name) in [{names}].iter().enumerate() {{
         let Some(k) = vars.iter().position(|(n, _)| n == name) else {{
+            if DEAD[j] {{
+                ix[j] = usize::MAX;
+                continue;
+            }}
             return Err(format!(\"`{{name}}` is not passed by the merge point\"));
         }};
         ix[j] = k;
@@ -269,6 +301,9 @@ unsafe fn reference_kinds(types: fn(usize) -> &'static str, ix: &[usize; {count}
     let names = [{names}];
     let mut refs = [0u8; {count}];
     for j in 0..{count} {{
+        if ix[j] == usize::MAX {{
+            continue;
+        }}
         let t = types(ix[j]);
         refs[j] = if t.starts_with(\"&mut \") {{ 2 }} else if t.starts_with('&') {{ 1 }} else {{ 0 }};
     }}
@@ -360,6 +395,7 @@ unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mu
 }}
 ",
             names = names.join(", "),
+            dead = (0..names.len()).map(|j| dead.contains(&j).to_string()).collect::<Vec<_>>().join(", "),
             layouts = layouts.join(", "),
             ref_checks = ref_checks.iter().map(|c| format!("{c},")).collect::<String>(),
             nchecks = ref_checks.len(),

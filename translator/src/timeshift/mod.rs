@@ -565,7 +565,10 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                 let ti = self.t.id(&t);
                 nargs += self.t.kinds(&t).map_err(|m| self.err(g.span, m))?.len();
                 fields.push(format!("rt::word::zeros(KINDS_{ti})"));
-                if is_mut_ref(&fi.item.sig.inputs[i]) {
+                if self.t.is_opaque(&t) {
+                    // Its address: compiled code passes it on, Rust code changes it.
+                    let _ = write!(enc, "enc_{ti}(&*p{i}, fr, &mut args);");
+                } else if is_mut_ref(&fi.item.sig.inputs[i]) {
                     // Compiled code changes it in place. A vector of scalars lends its
                     // buffer for the call; one of values of several words is copied
                     // and decoded back. Either comes back when its guard drops, before
@@ -1097,6 +1100,10 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                     .collect::<R<_>>()?;
                 format!("cx.struct_new(FIELDS_{ti}, &[{}])?", fields.join(", "))
             }
+            OpKind::GetField(f) | OpKind::SetField(f) if self.t.is_opaque(&arg_ty(0)) => {
+                let set = matches!(&op.kind, OpKind::SetField(_));
+                self.opaque_field(&arg_ty(0), f, a, set, sp)?
+            }
             OpKind::GetField(f) if self.t.is_struct(&arg_ty(0)) => {
                 let t = arg_ty(0);
                 let ti = self.struct_id(&t, sp)?;
@@ -1421,9 +1428,14 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
             let by_ref = match p {
                 syn::FnArg::Typed(pt) => match &*pt.ty {
                     syn::Type::Reference(r) => {
+                        let ot = norm(self.g().operand_ty(o));
+                        if decoded && self.t.is_opaque(&ot) {
+                            // Decoded as a `&'static mut` to the caller's value.
+                            out.push(format!("x{i}"));
+                            continue;
+                        }
                         if r.mutability.is_some() {
                             // A red vector is lent to the callee (see `residual`).
-                            let ot = norm(self.g().operand_ty(o));
                             if decoded && (matches!(ot, Ty::Vec(_)) || self.t.is_struct(&ot)) {
                                 out.push(format!("&mut x{i}"));
                                 continue;
@@ -1476,6 +1488,97 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
 
     /// A residual call: an `extern "C"` wrapper that decodes the words, calls the
     /// function, and encodes its result into the frame.
+    /// A read (or with `set`, a write) of field `f` of the opaque struct `t` (see
+    /// `Types::is_opaque`): a generated helper reads or writes the Rust value in
+    /// place, so compiled code and Rust see the same field.
+    fn opaque_field(&mut self, t: &Ty, f: &str, a: &[Operand], set: bool, sp: Span) -> R<String> {
+        let Ty::Adt(n) = norm(t) else {
+            unreachable!("an opaque struct")
+        };
+        let st = &self.k.structs[&n];
+        let Some((_, fty)) = st.fields.iter().find(|(x, _)| x == f) else {
+            return Err(self.err(sp, format!("no field `{f}` in `{t}`")));
+        };
+        let fty = crate::flow::build::resolve_type(self.k, Some(&n), fty, st.file, &st.module)
+            .map(|x| norm(&x));
+        let why = self.t.opaque_reason(t).unwrap_or_default();
+        let unreadable = |m: String| {
+            Diagnostic::new(
+                sp,
+                format!("compiled code cannot read or write the field `{f}` of a `{t}`, which it holds only by its address ({why}): {m}"),
+            )
+            .help(format!("read and change this field in a function marked `#[residual]` that takes the `{t}` by reference"))
+        };
+        let fty = fty.map_err(|d| unreadable(d.message))?;
+        let ks = self.t.kinds(&fty).map_err(&unreadable)?;
+        if !st.pub_fields {
+            return Err(unreadable(format!(
+                "the generated JIT reads it from outside the crate, so `{t}`'s fields must be `pub`"
+            )));
+        }
+        if self.t.is_struct(&fty)
+            || self.t.is_opaque(&fty)
+            || matches!(fty, Ty::Vec(_) | Ty::Slice(_) | Ty::Str)
+        {
+            return Err(unreadable(format!(
+                "a `{fty}` field is not a value compiled code can copy"
+            )));
+        }
+        let rust = self.t.rust(t).map_err(|m| self.err(sp, m))?;
+        let fi = self.t.id(&fty);
+        let n = self.nhelpers;
+        self.nhelpers += 1;
+        let mut params = vec!["fr: *mut rt::Frame".to_string(), "p: u64".to_string()];
+        let mut kinds = vec!["rt::Kind::Ptr".to_string(), "rt::Kind::Int".to_string()];
+        let body = if set {
+            let mut these = Vec::new();
+            for (j, k) in ks.iter().enumerate() {
+                let (pt, conv) = if *k == "Float" {
+                    ("f64", format!("w{j}.to_bits()"))
+                } else {
+                    ("u64", format!("w{j}"))
+                };
+                params.push(format!("w{j}: {pt}"));
+                kinds.push(format!("rt::Kind::{k}"));
+                these.push(conv);
+            }
+            format!(
+                "unsafe {{ (*(p as *mut {rust})).{f} = dec_{fi}(&mut [{}].into_iter(), fr); }} 0",
+                these.join(", ")
+            )
+        } else {
+            format!(
+                "let mut w = Vec::with_capacity({nk}); enc_{fi}(unsafe {{ &(*(p as *const {rust})).{f} }}, fr, &mut w); unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w) }}; 0",
+                nk = ks.len()
+            )
+        };
+        let _ = write!(
+            self.helpers,
+            "/// {what} field `{f}` of an opaque `{t}` from compiled code.
+#[allow(unused_variables)]
+extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
+",
+            what = if set { "Writes" } else { "Reads" },
+            params = params.join(", "),
+        );
+        let label = format!("{}.{f}", if set { "set" } else { "get" });
+        let helper = format!(
+            "rt::Helper::new({label:?}, opaque_{n} as *const () as usize, rt::Sig::new(&[{}], Some(rt::Kind::Int)))",
+            kinds.join(", ")
+        );
+        let mut ws = format!("a.extend({});", self.redx(&a[0], sp)?);
+        if set {
+            let _ = write!(ws, "a.extend({});", self.redx(&a[1], sp)?);
+            Ok(format!(
+                "{{ let mut a = Red::new(); {ws} cx.residual_call(&{helper}, &a, &[])?; Red::new() }}"
+            ))
+        } else {
+            Ok(format!(
+                "{{ let mut a = Red::new(); {ws} cx.residual_call(&{helper}, &a, KINDS_{fi})? }}"
+            ))
+        }
+    }
+
     fn residual(&mut self, f: &str, a: &[Operand], result: Var, sp: Span) -> R<String> {
         let g = self.g();
         let root = self.t.root.clone();
@@ -1514,7 +1617,14 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                 these.join(", ")
             ));
             word_args.push(these.clone());
-            if takes_mut(fi_inputs.get(i)) && self.t.is_struct(&t) {
+            if self.t.is_opaque(&t) {
+                // The caller's value itself, by its address.
+                let _ = write!(
+                    decode,
+                    "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
+                    these.join(", ")
+                );
+            } else if takes_mut(fi_inputs.get(i)) && self.t.is_struct(&t) {
                 // A copy in Rust's layout, whose fields are written back after the call.
                 let words = self.t.field_kinds(&t).map_err(|m| self.err(sp, m))?.len();
                 let _ = write!(
