@@ -1063,14 +1063,12 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
         }
         Kind::Set | Kind::FrozenSet => {
             nargs(vm, if kind == Kind::Set { "set" } else { "frozenset" }, args, 0, 1)?;
-            let items = if args.is_empty() { Vec::new() } else { proto::collect(vm, args[0])? };
-            let s = ops::new_set_of(vm, &items)?;
-            if kind == Kind::FrozenSet {
-                let d = match vm.obj(s) {
-                    Object::Set(d) => d.clone(),
-                    _ => Dict::new(),
-                };
-                return Ok(vm.alloc(Object::FrozenSet(d)));
+            if kind == Kind::FrozenSet && args.len() == 1 && matches!(vm.obj(args[0]), Object::FrozenSet(_)) {
+                return Ok(args[0]);
+            }
+            let s = crate::set::new(vm, crate::set::SetTable::new(), kind == Kind::FrozenSet);
+            if let Some(&x) = args.first() {
+                crate::set::update(vm, s, x)?;
             }
             Ok(s)
         }
@@ -1763,111 +1761,86 @@ fn dict_method(vm: &mut Space, d: Value, n: &str, args: &[Value], kw: &[(Value, 
 }
 
 fn set_method(vm: &mut Space, s: Value, n: &str, args: &[Value]) -> R<Value> {
+    use crate::set;
     let a0 = args.first().copied().unwrap_or(Value::None);
     let frozen = matches!(vm.obj(s), Object::FrozenSet(_));
-    let binop = |op: u32| op;
     match n {
         "add" => {
-            proto::dict_set(vm, s, a0, Value::None)?;
+            nargs(vm, "set.add", args, 1, 1)?;
+            set::add(vm, s, a0)?;
             Ok(Value::None)
         }
-        "remove" => match proto::dict_del(vm, s, a0)? {
-            Some(_) => Ok(Value::None),
-            None => Err(ops::key_error(vm, a0)),
-        },
+        "remove" => {
+            nargs(vm, "set.remove", args, 1, 1)?;
+            if set::discard(vm, s, a0)? {
+                Ok(Value::None)
+            } else {
+                Err(ops::key_error(vm, a0))
+            }
+        }
         "discard" => {
-            proto::dict_del(vm, s, a0)?;
+            nargs(vm, "set.discard", args, 1, 1)?;
+            set::discard(vm, s, a0)?;
             Ok(Value::None)
         }
-        "pop" => {
-            let first = match vm.obj(s) {
-                Object::Set(x) => x.entries.iter().position(|e| e.key != Value::Undef),
-                _ => None,
-            };
-            match first {
-                Some(p) => {
-                    let k = match vm.obj_mut(s) {
-                        Object::Set(x) => {
-                            let k = x.entries[p].key;
-                            x.remove_at(p);
-                            k
-                        }
-                        _ => Value::None,
-                    };
-                    Ok(k)
-                }
-                None => Err(vm.err("KeyError", "pop from an empty set")),
-            }
-        }
+        "pop" => match set::pop(vm, s) {
+            Some(k) => Ok(k),
+            None => Err(vm.err("KeyError", "pop from an empty set")),
+        },
         "union" | "intersection" | "difference" | "symmetric_difference" => {
-            let op = binop(match n {
-                "union" => BIN_OR,
-                "intersection" => BIN_AND,
-                "difference" => BIN_SUB,
-                _ => BIN_XOR,
-            });
-            let mut acc = {
-                let d = match vm.obj(s) {
-                    Object::Set(x) | Object::FrozenSet(x) => x.clone(),
-                    _ => Dict::new(),
-                };
-                vm.alloc(Object::Set(d))
+            let op = match n {
+                "union" => '|',
+                "intersection" => '&',
+                "difference" => '-',
+                _ => '^',
             };
-            for &o in args {
-                let items = proto::collect(vm, o)?;
-                let os = ops::new_set_of(vm, &items)?;
-                acc = ops::binary(vm, op, acc, os)?;
-            }
-            if frozen {
-                let d = match vm.obj(acc) {
-                    Object::Set(x) => x.clone(),
-                    _ => Dict::new(),
+            if args.is_empty() {
+                let t = match vm.obj(s) {
+                    Object::Set(t) | Object::FrozenSet(t) => t.copy_of(),
+                    _ => set::SetTable::new(),
                 };
-                return Ok(vm.alloc(Object::FrozenSet(d)));
+                return Ok(set::new(vm, t, frozen));
+            }
+            let mut acc = s;
+            for &o in args {
+                acc = set::binop(vm, op, acc, o)?;
             }
             Ok(acc)
         }
         "update" | "intersection_update" | "difference_update" | "symmetric_difference_update" => {
             let op = match n {
-                "update" => BIN_OR,
-                "intersection_update" => BIN_AND,
-                "difference_update" => BIN_SUB,
-                _ => BIN_XOR,
+                "update" => '|',
+                "intersection_update" => '&',
+                "difference_update" => '-',
+                _ => '^',
             };
             for &o in args {
-                let items = proto::collect(vm, o)?;
-                let os = ops::new_set_of(vm, &items)?;
-                let r = ops::binary(vm, op, s, os)?;
-                let d = match vm.obj(r) {
-                    Object::Set(x) => x.clone(),
-                    _ => Dict::new(),
-                };
-                *vm.obj_mut(s) = Object::Set(d);
+                set::inplace(vm, op, s, o)?;
             }
             Ok(Value::None)
         }
         "issubset" | "issuperset" | "isdisjoint" => {
-            let items = proto::collect(vm, a0)?;
-            let os = ops::new_set_of(vm, &items)?;
+            nargs(vm, n, args, 1, 1)?;
+            let os = if matches!(vm.obj(a0), Object::Set(_) | Object::FrozenSet(_)) { a0 } else { set::from_iter(vm, a0, false)? };
             match n {
                 "issubset" => ops::compare(vm, CMP_LE, s, os),
                 "issuperset" => ops::compare(vm, CMP_GE, s, os),
                 _ => {
-                    let i = ops::binary(vm, BIN_AND, s, os)?;
+                    let i = set::binop(vm, '&', s, os)?;
                     Ok(Value::Bool(proto::len(vm, i)? == 0))
                 }
             }
         }
         "copy" => {
-            let d = match vm.obj(s) {
-                Object::Set(x) | Object::FrozenSet(x) => x.clone(),
-                _ => Dict::new(),
+            let t = match vm.obj(s) {
+                Object::Set(t) | Object::FrozenSet(t) => t.copy_of(),
+                _ => set::SetTable::new(),
             };
-            Ok(vm.alloc(if frozen { Object::FrozenSet(d) } else { Object::Set(d) }))
+            Ok(set::new(vm, t, frozen))
         }
         "clear" => {
-            if let Object::Set(x) = vm.obj_mut(s) {
-                x.clear();
+            if let Object::Set(t) = vm.obj_mut(s) {
+                t.clear();
             }
             Ok(Value::None)
         }

@@ -18,6 +18,7 @@ pub mod numeric;
 pub mod objects;
 pub mod ops;
 pub mod proto;
+pub mod set;
 pub mod space;
 pub mod traceback;
 pub mod value;

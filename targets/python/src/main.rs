@@ -121,6 +121,7 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
     let (src, filename, dir) = match &mode {
         Mode::File(path) => match std::fs::read(path) {
             Ok(bytes) => {
+                let path = &std::path::absolute(path).map(|p| p.to_string_lossy().to_string()).unwrap_or(path.clone());
                 let dir = std::path::Path::new(path).parent().map(|p| p.to_string_lossy().to_string()).unwrap_or_default();
                 let dir = if dir.is_empty() { ".".to_string() } else { dir };
                 (String::from_utf8_lossy(&bytes).into_owned(), path.clone(), dir)

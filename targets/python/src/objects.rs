@@ -288,6 +288,8 @@ pub enum Iter {
     Dict { d: Value, pos: usize, what: u8, len: usize },
     /// A list of values made eagerly (`map`, `filter`, `zip`, `reversed`, ...).
     Values { items: Vec<Value>, i: usize },
+    /// The slots of a set from `pos`; `used` its size when made.
+    Set { s: Value, pos: usize, used: usize },
     Enumerate { it: Value, n: Value },
     Zip { its: Vec<Value> },
     /// An instance with `__next__`.
@@ -305,8 +307,8 @@ pub enum Object {
     List(Vec<Value>),
     Tuple(Vec<Value>),
     Dict(Dict),
-    Set(Dict),
-    FrozenSet(Dict),
+    Set(crate::set::SetTable),
+    FrozenSet(crate::set::SetTable),
     Range { start: i64, stop: i64, step: i64 },
     Slice { lo: Value, hi: Value, step: Value },
     Iter(Iter),

@@ -222,13 +222,8 @@ pub fn inplace(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Val
                 }
                 return Ok(a);
             }
-            Object::Set(_) if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) => {
-                let r = binary(vm, op, a, b)?;
-                let d = match vm.obj(r) {
-                    Object::Set(d) => d.clone(),
-                    _ => return Ok(r),
-                };
-                vm.heap[h as usize] = Object::Set(d);
+            Object::Set(_) if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) && matches!(vm.obj(b), Object::Set(_) | Object::FrozenSet(_)) => {
+                crate::set::inplace(vm, set_char(op), a, b)?;
                 return Ok(a);
             }
             Object::Dict(_) if op == BIN_OR => {
@@ -317,19 +312,8 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
             }
             Ok(Some(vm.new_tuple(repeat(&x, n))))
         }
-        (Object::Set(x) | Object::FrozenSet(x), Object::Set(y) | Object::FrozenSet(y)) if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) => {
-            let frozen = matches!(vm.obj(a), Object::FrozenSet(_));
-            let (xk, yk) = (x.keys(), y.keys());
-            let r = set_op(vm, op, &xk, &yk, b, a)?;
-            let d = match vm.obj(r) {
-                Object::Set(d) => d.clone(),
-                _ => Dict::new(),
-            };
-            if frozen {
-                Ok(Some(vm.alloc(Object::FrozenSet(d))))
-            } else {
-                Ok(Some(r))
-            }
+        (Object::Set(_) | Object::FrozenSet(_), Object::Set(_) | Object::FrozenSet(_)) if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) => {
+            crate::set::binop(vm, set_char(op), a, b).map(Some)
         }
         (Object::Dict(_), Object::Dict(_)) if op == BIN_OR => {
             let d = match vm.obj(a) {
@@ -341,10 +325,9 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
             Ok(Some(r))
         }
         (Object::DictView { d, what: 0 }, Object::Set(_) | Object::DictView { .. }) if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) => {
-            let xk = proto::collect(vm, *d)?;
-            let yk = proto::collect(vm, b)?;
-            let ys = new_set_of(vm, &yk)?;
-            set_op(vm, op, &xk, &yk, ys, Value::Undef).map(Some)
+            let d = *d;
+            let xs = crate::set::from_iter(vm, d, false)?;
+            crate::set::binop(vm, set_char(op), xs, b).map(Some)
         }
         _ => Ok(None),
     }
@@ -352,50 +335,21 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
 
 /// A new set of `items`.
 pub fn new_set_of(vm: &mut Space, items: &[Value]) -> R<Value> {
-    let s = vm.alloc(Object::Set(Dict::new()));
+    let s = crate::set::new(vm, crate::set::SetTable::new(), false);
     for &i in items {
-        proto::dict_set(vm, s, i, Value::None)?;
+        crate::set::add(vm, s, i)?;
     }
     Ok(s)
 }
 
-fn set_op(vm: &mut Space, op: u32, xk: &[Value], yk: &[Value], yset: Value, xset: Value) -> R<Value> {
-    let r = vm.alloc(Object::Set(Dict::new()));
+/// The set operator of a `BIN_*` operator.
+fn set_char(op: u32) -> char {
     match op {
-        BIN_OR => {
-            for &k in xk.iter().chain(yk) {
-                proto::dict_set(vm, r, k, Value::None)?;
-            }
-        }
-        BIN_AND => {
-            for &k in xk {
-                if contains(vm, yset, k)? {
-                    proto::dict_set(vm, r, k, Value::None)?;
-                }
-            }
-        }
-        BIN_SUB => {
-            for &k in xk {
-                if !contains(vm, yset, k)? {
-                    proto::dict_set(vm, r, k, Value::None)?;
-                }
-            }
-        }
-        _ => {
-            let xs = if xset == Value::Undef { new_set_of(vm, xk)? } else { xset };
-            for &k in xk {
-                if !contains(vm, yset, k)? {
-                    proto::dict_set(vm, r, k, Value::None)?;
-                }
-            }
-            for &k in yk {
-                if !contains(vm, xs, k)? {
-                    proto::dict_set(vm, r, k, Value::None)?;
-                }
-            }
-        }
+        BIN_OR => '|',
+        BIN_AND => '&',
+        BIN_SUB => '-',
+        _ => '^',
     }
-    Ok(r)
 }
 
 /// `op a`.
@@ -570,7 +524,7 @@ fn builtin_cmp(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<bool>> {
             Ok(Some(op == CMP_EQ))
         }
         (Object::Set(x) | Object::FrozenSet(x), Object::Set(y) | Object::FrozenSet(y)) => {
-            let (xk, yk, xl, yl) = (x.keys(), y.keys(), x.len, y.len);
+            let (xk, yk, xl, yl) = (x.keys(), y.keys(), x.used, y.used);
             let sub = |vm: &mut Space, ks: &[Value], other: Value| -> R<bool> {
                 for &k in ks {
                     if !contains(vm, other, k)? {
@@ -655,9 +609,18 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
                 i += 1;
             }
         }
-        Object::Dict(_) | Object::Set(_) | Object::FrozenSet(_) => {
+        Object::Dict(_) => {
             let hs = proto::hash(vm, item)?;
             Ok(proto::dict_find(vm, container, item, hs)?.is_some())
+        }
+        Object::Set(_) | Object::FrozenSet(_) => {
+            // An unhashable set looks itself up as a frozenset.
+            if let Object::Set(t) = vm.obj(item) {
+                let t = t.clone();
+                let f = crate::set::new(vm, t, true);
+                return crate::set::contains(vm, container, f);
+            }
+            crate::set::contains(vm, container, item)
         }
         Object::DictView { d, what: 0 } => {
             let d = *d;
@@ -1105,7 +1068,7 @@ pub fn list_append(vm: &mut Space, l: Value, v: Value) -> Result<(), Value> {
 
 #[residual]
 pub fn set_add(vm: &mut Space, s: Value, v: Value) -> Result<(), Value> {
-    proto::dict_set(vm, s, v, Value::None)
+    crate::set::add(vm, s, v)
 }
 
 #[residual]
@@ -1134,11 +1097,7 @@ pub fn list_extend(vm: &mut Space, l: Value, it: Value) -> Result<(), Value> {
 
 #[residual]
 pub fn set_update(vm: &mut Space, s: Value, it: Value) -> Result<(), Value> {
-    let items = proto::collect(vm, it)?;
-    for i in items {
-        proto::dict_set(vm, s, i, Value::None)?;
-    }
-    Ok(())
+    crate::set::update(vm, s, it)
 }
 
 /// `d.update(m)` for a dict, a mapping with `keys()`, or an iterable of pairs.

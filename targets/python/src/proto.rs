@@ -891,16 +891,7 @@ pub fn hash(vm: &mut Space, v: Value) -> R<i64> {
                 let r = acc as i64;
                 Ok(if r == -1 { 1546275796 } else { r })
             }
-            Object::FrozenSet(d) => {
-                let mut acc: u64 = 0;
-                for e in &d.entries {
-                    if e.key != Value::Undef {
-                        let x = e.hash as u64;
-                        acc ^= (x ^ (x << 16) ^ 89869747).wrapping_mul(3644798167);
-                    }
-                }
-                Ok((acc as i64).wrapping_mul(69069).wrapping_add(907133923))
-            }
+            Object::FrozenSet(t) => Ok(crate::set::hash(t)),
             Object::List(_) | Object::Dict(_) | Object::Set(_) | Object::Slice { .. } => {
                 let t = vm.type_name(v);
                 Err(vm.type_error(format!("unhashable type: '{t}'")))
@@ -968,7 +959,7 @@ pub fn dict_find(vm: &mut Space, d: Value, key: Value, hash: i64) -> R<Option<us
     loop {
         let (ek, eh, ix) = {
             let dict = match vm.obj(d) {
-                Object::Dict(x) | Object::Set(x) | Object::FrozenSet(x) => x,
+                Object::Dict(x) => x,
                 _ => return Ok(None),
             };
             if dict.indices.is_empty() {
@@ -1006,7 +997,7 @@ pub fn dict_find(vm: &mut Space, d: Value, key: Value, hash: i64) -> R<Option<us
 
 fn dict_mut(vm: &mut Space, d: Value) -> &mut Dict {
     match vm.obj_mut(d) {
-        Object::Dict(x) | Object::Set(x) | Object::FrozenSet(x) => x,
+        Object::Dict(x) => x,
         _ => unreachable!("dict_mut of a non-dict"),
     }
 }
@@ -1072,7 +1063,8 @@ pub fn truth(vm: &mut Space, v: Value) -> R<bool> {
         Value::Obj(h) => match &vm.heap[h as usize] {
             Object::Str(s) => Ok(!s.s.is_empty()),
             Object::List(l) | Object::Tuple(l) => Ok(!l.is_empty()),
-            Object::Dict(d) | Object::Set(d) | Object::FrozenSet(d) => Ok(d.len > 0),
+            Object::Dict(d) => Ok(d.len > 0),
+            Object::Set(t) | Object::FrozenSet(t) => Ok(t.used > 0),
             Object::BigInt(_) => Ok(true),
             Object::Range { .. } => Ok(range_len(vm, v) > 0),
             Object::Instance(inst) => {
@@ -1124,7 +1116,8 @@ pub fn len(vm: &mut Space, v: Value) -> R<i64> {
     match vm.obj(v) {
         Object::Str(s) => Ok(s.nchars as i64),
         Object::List(l) | Object::Tuple(l) => Ok(l.len() as i64),
-        Object::Dict(d) | Object::Set(d) | Object::FrozenSet(d) => Ok(d.len as i64),
+        Object::Dict(d) => Ok(d.len as i64),
+        Object::Set(t) | Object::FrozenSet(t) => Ok(t.used as i64),
         Object::Range { .. } => Ok(range_len(vm, v)),
         Object::DictView { d, .. } => {
             let d = *d;
@@ -1162,7 +1155,8 @@ pub fn get_iter(vm: &mut Space, o: Value) -> R<Value> {
     let it = match vm.obj(o) {
         Object::List(_) | Object::Tuple(_) | Object::Str(_) => Iter::Seq { seq: o, i: 0 },
         Object::Range { start, stop, step } => Iter::Range { cur: *start, stop: *stop, step: *step },
-        Object::Dict(d) | Object::Set(d) | Object::FrozenSet(d) => Iter::Dict { d: o, pos: 0, what: 0, len: d.len },
+        Object::Dict(d) => Iter::Dict { d: o, pos: 0, what: 0, len: d.len },
+        Object::Set(t) | Object::FrozenSet(t) => Iter::Set { s: o, pos: 0, used: t.used },
         Object::DictView { d, what } => {
             let (d, what) = (*d, *what);
             let n = match vm.obj(d) {
@@ -1298,11 +1292,11 @@ pub fn next(vm: &mut Space, it: Value) -> R<Value> {
         Object::Iter(Iter::Dict { d, pos, what, len }) => {
             let (d, mut p, what, n0) = (*d, *pos, *what, *len);
             let (entry, cur_len, is_set) = match vm.obj(d) {
-                Object::Dict(x) | Object::Set(x) | Object::FrozenSet(x) => {
+                Object::Dict(x) => {
                     while p < x.entries.len() && x.entries[p].key == Value::Undef {
                         p += 1;
                     }
-                    (x.entries.get(p).copied(), x.len, !matches!(vm.obj(d), Object::Dict(_)))
+                    (x.entries.get(p).copied(), x.len, false)
                 }
                 _ => (None, 0, false),
             };
@@ -1322,6 +1316,26 @@ pub fn next(vm: &mut Space, it: Value) -> R<Value> {
                 }),
                 None => Ok(Value::Undef),
             };
+        }
+        Object::Iter(Iter::Set { s, pos, used }) => {
+            let (s, mut p, n0) = (*s, *pos, *used);
+            let (key, cur) = match vm.obj(s) {
+                Object::Set(t) | Object::FrozenSet(t) => {
+                    while p < t.table.len() && t.table[p].key == Value::Undef {
+                        p += 1;
+                    }
+                    (t.table.get(p).map(|x| x.key), t.used)
+                }
+                _ => (None, 0),
+            };
+            if cur != n0 {
+                vm.heap[hu] = Object::Iter(Iter::Done);
+                return Err(vm.err("RuntimeError", "Set changed size during iteration"));
+            }
+            if let Object::Iter(Iter::Set { pos, .. }) = &mut vm.heap[hu] {
+                *pos = p + 1;
+            }
+            return Ok(key.unwrap_or(Value::Undef));
         }
         Object::Iter(Iter::Enumerate { it: inner, n }) => {
             let (inner, n) = (*inner, *n);
@@ -1391,7 +1405,8 @@ pub fn next(vm: &mut Space, it: Value) -> R<Value> {
 pub fn collect(vm: &mut Space, o: Value) -> R<Vec<Value>> {
     match vm.obj(o) {
         Object::List(l) | Object::Tuple(l) => return Ok(l.clone()),
-        Object::Dict(d) | Object::Set(d) | Object::FrozenSet(d) => return Ok(d.keys()),
+        Object::Dict(d) => return Ok(d.keys()),
+        Object::Set(t) | Object::FrozenSet(t) => return Ok(t.keys()),
         _ => {}
     }
     let it = get_iter(vm, o)?;
@@ -1572,8 +1587,8 @@ fn container_repr(vm: &mut Space, v: Value, h: u32) -> R<String> {
     let (open, close, items, kind) = match &vm.heap[h as usize] {
         Object::List(l) => ("[", "]", l.clone(), 0),
         Object::Tuple(l) => ("(", ")", l.clone(), 1),
-        Object::Set(d) => ("{", "}", d.keys(), 2),
-        Object::FrozenSet(d) => ("frozenset({", "})", d.keys(), 3),
+        Object::Set(t) => ("{", "}", t.keys(), 2),
+        Object::FrozenSet(t) => ("frozenset({", "})", t.keys(), 3),
         Object::Dict(d) => {
             let its = d.items();
             let mut flat = Vec::with_capacity(its.len() * 2);
