@@ -351,7 +351,7 @@ pub fn format_value(vm: &mut Space, v: Value, spec: &str) -> Result<String, Valu
     };
     let r = match v {
         Value::Int(i) => format_int(&BigInt::from(i), &sp),
-        Value::Bool(b) if sp.ty.is_some() => format_int(&BigInt::from(b as i64), &sp),
+        Value::Bool(b) if !spec.is_empty() => format_int(&BigInt::from(b as i64), &sp),
         Value::Float(f) => format_float(f, &sp),
         Value::Obj(_) => match vm.obj(v) {
             Object::BigInt(b) => {

@@ -212,6 +212,8 @@ pub struct Class {
     pub kind: Kind,
     /// Bumped on every change of this class's attributes.
     pub version: u64,
+    /// One of the builtin classes (not made by the program).
+    pub builtin: bool,
 }
 
 /// The builtin type a class is, or the builtin base it derives its instances from.

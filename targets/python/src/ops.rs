@@ -1463,6 +1463,7 @@ pub fn make_class(vm: &mut Space, name: &str, qualname: &str, bases: &[Value], n
         dict,
         kind,
         version: 0,
+        builtin: false,
     })));
     mro.insert(0, cls);
     if let Object::Class(c) = vm.obj_mut(cls) {

@@ -74,7 +74,7 @@ pub fn call(vm: &mut Space, f: Value, args: &[Value], kw: &[(Value, Value)]) -> 
 /// Whether `c` is one of the builtin classes themselves (not a subclass).
 pub fn is_builtin_class(vm: &Space, c: Value) -> bool {
     match vm.class(c) {
-        Some(cl) => cl.mro.len() <= 2 && c != vm.cls.object || c == vm.cls.bool_,
+        Some(cl) => cl.builtin,
         None => false,
     }
 }
@@ -1500,7 +1500,7 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                     Ok(format!("<built-in method {} of {t} object at 0x{:012x}>", vm.sym_name(n), addr(h)))
                 }
                 Object::Class(c) => {
-                    if is_builtin_class(vm, v) || c.kind == Kind::Exception && c.mro.len() > 1 && vm.exc.get(c.name.as_str()) == Some(&v) {
+                    if c.builtin {
                         Ok(format!("<class '{}'>", c.name))
                     } else {
                         Ok(format!("<class '__main__.{}'>", c.qualname))

@@ -331,6 +331,7 @@ impl Space {
             dict: Dict::new(),
             kind,
             version: 0,
+            builtin: true,
         })));
         mro.insert(0, v);
         if let Object::Class(c) = self.obj_mut(v) {
