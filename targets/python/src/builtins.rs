@@ -1717,7 +1717,7 @@ fn dict_method(vm: &mut Space, d: Value, n: &str, args: &[Value], kw: &[(Value, 
         "copy" => {
             let c = match vm.obj(d) {
                 Object::Dict(x) => x.clone(),
-                _ => Dict::new(),
+                _ => Box::default(),
             };
             Ok(vm.alloc(Object::Dict(c)))
         }

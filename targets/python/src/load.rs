@@ -47,8 +47,38 @@ fn load_code(vm: &mut Space, c: &CompiledCode, base: u32) -> (Code, CodeInfo) {
             }
         })
         .collect();
+    let mut ops: Vec<u32> = ops;
+    swap_without_tuples(&mut ops, &c.handlers);
     let code = Code { ops, consts, names, handlers: c.handlers.clone(), nlocals: c.nlocals };
     (code, c.info.clone())
+}
+
+/// `a, b = b, a` without a tuple: `BUILD_TUPLE n; UNPACK_SEQUENCE n` (n = 2 or 3, no
+/// jump or handler landing on the unpack) reverses the top n values in place.
+fn swap_without_tuples(ops: &mut [u32], handlers: &[Handler]) {
+    let is_target = |ops: &[u32], i: usize| {
+        handlers.iter().any(|h| h.target as usize == i)
+            || ops.iter().any(|&w| {
+                matches!(opcode(w), JUMP | POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE | JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP | FOR_ITER)
+                    && oparg(w) == i
+            })
+    };
+    for i in 0..ops.len().saturating_sub(1) {
+        let (a, b) = (ops[i], ops[i + 1]);
+        if opcode(a) == BUILD_TUPLE && opcode(b) == UNPACK_SEQUENCE && oparg(a) == oparg(b) && !is_target(ops, i + 1) {
+            match oparg(a) {
+                2 => {
+                    ops[i] = instr(ROT_TWO, 0);
+                    ops[i + 1] = instr(NOP, 0);
+                }
+                3 => {
+                    ops[i] = instr(ROT_THREE, 0);
+                    ops[i + 1] = instr(ROT_TWO, 0);
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Append the codes of `m` to the code table; the index of its module body.

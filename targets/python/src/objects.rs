@@ -308,7 +308,7 @@ pub enum Object {
     BigInt(BigInt),
     List(Vec<Value>),
     Tuple(Vec<Value>),
-    Dict(Dict),
+    Dict(Box<Dict>),
     Set(crate::set::SetTable),
     FrozenSet(crate::set::SetTable),
     Range { start: i64, stop: i64, step: i64 },
@@ -316,7 +316,7 @@ pub enum Object {
     Iter(Iter),
     /// A view of a dict: keys (0), values (1), items (2).
     DictView { d: Value, what: u8 },
-    Function(Function),
+    Function(Box<Function>),
     /// A method bound to its receiver.
     BoundMethod { recv: Value, func: Value },
     /// A builtin function, by name.
@@ -338,4 +338,12 @@ pub enum Object {
     Ellipsis,
     /// A freed slot (reserved for the collector).
     Free,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn object_sizes() {
+        println!("Object {} Value {} Str {} Dict {} Function {} Iter {}", std::mem::size_of::<super::Object>(), std::mem::size_of::<crate::value::Value>(), std::mem::size_of::<super::Str>(), std::mem::size_of::<super::Dict>(), std::mem::size_of::<super::Function>(), std::mem::size_of::<super::Iter>());
+    }
 }

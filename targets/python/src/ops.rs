@@ -318,7 +318,7 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
         (Object::Dict(_), Object::Dict(_)) if op == BIN_OR => {
             let d = match vm.obj(a) {
                 Object::Dict(d) => d.clone(),
-                _ => Dict::new(),
+                _ => Box::default(),
             };
             let r = vm.alloc(Object::Dict(d));
             dict_update(vm, r, b)?;
@@ -1353,7 +1353,7 @@ pub fn new_function(vm: &mut Space, globals: Value, code: u32, defaults: Value, 
     let (n, q) = (info.name.clone(), info.qualname.clone());
     let name = vm.new_str(n);
     let qualname = vm.new_str(q);
-    vm.alloc(Object::Function(Function {
+    vm.alloc(Object::Function(Box::new(Function {
         code,
         globals,
         defaults,
@@ -1363,7 +1363,7 @@ pub fn new_function(vm: &mut Space, globals: Value, code: u32, defaults: Value, 
         qualname,
         simple_nargs,
         dict: Value::Undef,
-    }))
+    })))
 }
 
 /// Run class body `body` with a fresh namespace and make the class `name(*bases)`.
@@ -1452,7 +1452,7 @@ pub fn make_class(vm: &mut Space, name: &str, qualname: &str, bases: &[Value], n
         }
     }
     let dict = match vm.obj(ns) {
-        Object::Dict(d) => d.clone(),
+        Object::Dict(d) => (**d).clone(),
         _ => Dict::new(),
     };
     let cls = vm.alloc(Object::Class(Box::new(Class {

@@ -164,7 +164,7 @@ pub fn bind(vm: &mut Space, f: Value, args: &[Value], kw: &[(Value, Value)]) -> 
     let kwstart = argc + varargs as usize;
     let mut kwdict = Value::Undef;
     if varkw {
-        kwdict = vm.alloc(Object::Dict(Dict::new()));
+        kwdict = vm.alloc(Object::Dict(Box::default()));
         slots[nslots - 1] = kwdict;
     }
     for &(k, v) in kw {
@@ -438,7 +438,7 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                         Object::Instance(i) => i.slots.clone(),
                         _ => Vec::new(),
                     };
-                    let dv = vm.alloc(Object::Dict(Dict::new()));
+                    let dv = vm.alloc(Object::Dict(Box::default()));
                     for (k, v) in names.iter().zip(vals) {
                         let ks = vm.sym_str(*k);
                         dict_set(vm, dv, ks, v)?;
@@ -509,7 +509,7 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                 S_MODULE => Ok(Some(vm.sym_str(S_MAIN))),
                 S_DOC => Ok(Some(Value::None)),
                 S_DICT => {
-                    let d = c.dict.clone();
+                    let d = Box::new(c.dict.clone());
                     Ok(Some(vm.alloc(Object::Dict(d))))
                 }
                 _ => {
@@ -703,7 +703,7 @@ pub fn setattr(vm: &mut Space, o: Value, name: u32, v: Value) -> R<()> {
         Object::Function(f) => {
             let mut d = f.dict;
             if d == Value::Undef {
-                d = vm.alloc(Object::Dict(Dict::new()));
+                d = vm.alloc(Object::Dict(Box::default()));
                 if let Object::Function(f) = &mut vm.heap[h as usize] {
                     f.dict = d;
                 }
@@ -1048,7 +1048,7 @@ pub fn dict_del(vm: &mut Space, d: Value, k: Value) -> R<Option<Value>> {
 }
 
 pub fn new_dict(vm: &mut Space) -> Value {
-    vm.alloc(Object::Dict(Dict::new()))
+    vm.alloc(Object::Dict(Box::default()))
 }
 
 // ---- truth, length, iteration ----

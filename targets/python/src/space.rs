@@ -311,7 +311,7 @@ impl Space {
             vm.exc.insert(name, c);
         }
         vm.cls.base_exception = vm.exc["BaseException"];
-        vm.builtins = vm.alloc(Object::Dict(Dict::new()));
+        vm.builtins = vm.alloc(Object::Dict(Box::default()));
         crate::builtins::install(&mut vm);
         vm
     }
