@@ -1276,7 +1276,7 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
                     return Err(vm.value_error(format!("{r} is not in range")));
                 }
                 match (vm.obj(recv), x) {
-                    (Object::Range { start, step, .. }, Value::Int(i)) => Ok(Value::Int((i - start) / step)),
+                    (Object::Range { start, step, .. }, Value::Int(i)) => Ok(Value::Int(((i as i128 - *start as i128) / *step as i128) as i64)),
                     _ => Ok(Value::Int(0)),
                 }
             }
@@ -2105,6 +2105,9 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
         "zfill" => {
             nargs(vm, "zfill", args, 1, 1)?;
             let w = ops::to_index(vm, a0)?.max(0) as usize;
+            if w > crate::format::MAX_WIDTH {
+                return Err(vm.err("MemoryError", ""));
+            }
             if nchars >= w {
                 return Ok(recv);
             }
@@ -2115,6 +2118,9 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
         "ljust" | "rjust" | "center" => {
             nargs(vm, n, args, 1, 2)?;
             let w = ops::to_index(vm, a0)?.max(0) as usize;
+            if w > crate::format::MAX_WIDTH {
+                return Err(vm.err("MemoryError", ""));
+            }
             let fill = match args.get(1) {
                 Some(&f) => {
                     let fs = need_str(vm, f, "fill character")?;

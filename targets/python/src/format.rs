@@ -69,6 +69,10 @@ fn exp_suffix(exp: i32) -> String {
     }
 }
 
+/// The widest field and largest precision formatting makes (larger ones are errors,
+/// not allocations that abort).
+pub const MAX_WIDTH: usize = 1 << 30;
+
 /// A parsed format spec: `[[fill]align][sign][#][0][width][,|_][.precision][type]`.
 #[derive(Clone, Debug, Default)]
 pub struct Spec {
@@ -114,6 +118,9 @@ pub fn parse_spec(s: &str) -> Result<Spec, String> {
     }
     if i > st {
         sp.width = c[st..i].iter().collect::<String>().parse().map_err(|_| "Too many decimal digits in format string".to_string())?;
+        if sp.width > MAX_WIDTH {
+            return Err("Too many decimal digits in format string".to_string());
+        }
     }
     if i < c.len() && (c[i] == ',' || c[i] == '_') {
         sp.grouping = Some(c[i]);
@@ -128,7 +135,11 @@ pub fn parse_spec(s: &str) -> Result<Spec, String> {
         if i == st {
             return Err("Format specifier missing precision".to_string());
         }
-        sp.precision = Some(c[st..i].iter().collect::<String>().parse().map_err(|_| "Too many decimal digits in format string".to_string())?);
+        let p: usize = c[st..i].iter().collect::<String>().parse().map_err(|_| "Too many decimal digits in format string".to_string())?;
+        if p > MAX_WIDTH {
+            return Err("Too many decimal digits in format string".to_string());
+        }
+        sp.precision = Some(p);
     }
     if i < c.len() {
         sp.ty = Some(c[i]);
@@ -445,7 +456,7 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
         };
         if i < c.len() && c[i] == '*' {
             let w = next_arg(vm, &mut k)?;
-            sp.width = ops::to_index(vm, w)?.max(0) as usize;
+            sp.width = (ops::to_index(vm, w)?.max(0) as usize).min(MAX_WIDTH);
             i += 1;
         } else {
             let st = i;
@@ -453,7 +464,7 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
                 i += 1;
             }
             if i > st {
-                sp.width = c[st..i].iter().collect::<String>().parse().unwrap_or(0);
+                sp.width = c[st..i].iter().collect::<String>().parse().unwrap_or(0usize).min(MAX_WIDTH);
             }
         }
         if i < c.len() && c[i] == '.' {
@@ -462,7 +473,7 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             while i < c.len() && c[i].is_ascii_digit() {
                 i += 1;
             }
-            sp.precision = Some(c[st..i].iter().collect::<String>().parse().unwrap_or(0));
+            sp.precision = Some(c[st..i].iter().collect::<String>().parse().unwrap_or(0usize).min(MAX_WIDTH));
         }
         if i >= c.len() {
             return Err(vm.value_error("incomplete format"));

@@ -466,7 +466,7 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
                 stack.truncate(base - 1);
                 if g >= 0 {
                     let g = promote!(g) as usize;
-                    if depth + 1 >= vm.limit {
+                    if depth + 1 >= vm.limit || ((depth & 15) == 15 && !ops::stack_room(vm)) {
                         Err(ops::recursion_error(vm))
                     } else {
                         let r = run(codes, g, vm, callee, &callargs, depth + 1);

@@ -60,6 +60,7 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
             let (inp, id) = module(vm, "sys.stdin");
             put_fn(vm, id, "sys.stdin.readline");
             put_fn(vm, id, "sys.stdin.read");
+            put_fn(vm, id, "sys.stdin.readlines");
             put(vm, d, "stdin", inp);
             let v = vm.new_str("3.11.0 (pyrs)".to_string());
             put(vm, d, "version", v);
@@ -221,6 +222,13 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
         "sys.stdout.flush" | "sys.stderr.flush" => {
             vm.flush();
             Ok(Value::None)
+        }
+        "sys.stdin.readlines" => {
+            vm.flush();
+            let mut s = String::new();
+            let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s);
+            let lines: Vec<Value> = s.split_inclusive('\n').map(|l| vm.new_str(l.to_string())).collect();
+            Ok(vm.new_list(lines))
         }
         "sys.stdin.readline" | "sys.stdin.read" => {
             vm.flush();

@@ -299,7 +299,7 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
                 Object::List(x) => x.clone(),
                 _ => Vec::new(),
             };
-            if n > 0 && (x.len() as u128) * (n as u128) > (1u128 << 31) {
+            if n > 0 && (x.len() as u128) * (n as u128) > (1u128 << 28) {
                 return Err(vm.err("MemoryError", ""));
             }
             Ok(Some(vm.new_list(repeat(&x, n))))
@@ -307,7 +307,7 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
         (Object::Tuple(x), _) if op == BIN_MUL && numeric::is_int(vm, b) => {
             let x = x.clone();
             let n = to_index(vm, b)?;
-            if n > 0 && (x.len() as u128) * (n as u128) > (1u128 << 31) {
+            if n > 0 && (x.len() as u128) * (n as u128) > (1u128 << 28) {
                 return Err(vm.err("MemoryError", ""));
             }
             Ok(Some(vm.new_tuple(repeat(&x, n))))
@@ -629,11 +629,14 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
         Object::Range { start, stop, step } => {
             let (start, stop, step) = (*start, *stop, *step);
             match item {
-                Value::Int(i) => Ok(if step > 0 {
-                    i >= start && i < stop && (i - start) % step == 0
-                } else {
-                    i <= start && i > stop && (start - i) % (-step) == 0
-                }),
+                Value::Int(i) => {
+                    let (i, start, stop, step) = (i as i128, start as i128, stop as i128, step as i128);
+                    Ok(if step > 0 {
+                        i >= start && i < stop && (i - start) % step == 0
+                    } else {
+                        i <= start && i > stop && (start - i) % (-step) == 0
+                    })
+                }
                 _ => {
                     let items = proto::collect(vm, container)?;
                     for x in items {
@@ -840,11 +843,13 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
             let n = proto::range_len(vm, o);
             if matches!(vm.obj(k), Object::Slice { .. }) {
                 let (a, b, s) = slice_indices(vm, k, n as usize)?;
-                return Ok(vm.alloc(Object::Range { start: start + a * step, stop: start + b * step, step: step * s }));
+                let at = |k: i64| (start as i128 + k as i128 * step as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+                let st = (step as i128 * s as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+                return Ok(vm.alloc(Object::Range { start: at(a), stop: at(b), step: st }));
             }
             let i = to_index(vm, k)?;
             match norm_index(i, n as usize) {
-                Some(j) => Ok(Value::Int(start + j as i64 * step)),
+                Some(j) => Ok(Value::Int((start as i128 + j as i128 * step as i128) as i64)),
                 None => Err(vm.err("IndexError", "range object index out of range")),
             }
         }
@@ -1543,6 +1548,13 @@ pub fn unbound_deref(vm: &mut Space, f: usize, slot: u32) -> Value {
     } else {
         unbound_local(vm, f, slot)
     }
+}
+
+/// Whether the interpreter thread's stack has room for more nesting (checked by the
+/// dispatch loop every 16 levels of direct calls).
+#[residual]
+pub fn stack_room(vm: &mut Space) -> bool {
+    vm.stack_ok()
 }
 
 #[residual]

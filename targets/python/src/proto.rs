@@ -1102,13 +1102,14 @@ pub fn range_len(vm: &Space, r: Value) -> i64 {
 }
 
 pub fn range_count(start: i64, stop: i64, step: i64) -> i64 {
-    if step > 0 && start < stop {
-        ((stop as i128 - start as i128 - 1) / step as i128 + 1) as i64
+    let n = if step > 0 && start < stop {
+        (stop as i128 - start as i128 - 1) / step as i128 + 1
     } else if step < 0 && start > stop {
-        ((start as i128 - stop as i128 - 1) / (-(step as i128)) + 1) as i64
+        (start as i128 - stop as i128 - 1) / (-(step as i128)) + 1
     } else {
         0
-    }
+    };
+    n.min(i64::MAX as i128) as i64
 }
 
 /// `len(v)`.
@@ -1166,6 +1167,12 @@ pub fn get_iter(vm: &mut Space, o: Value) -> R<Value> {
             Iter::Dict { d, pos: 0, what, len: n }
         }
         Object::Iter(_) => return Ok(o),
+        Object::Module { name, .. } if name == "sys.stdin" => {
+            // Iterating `sys.stdin` reads lines until end of input.
+            let f = vm.alloc(Object::Builtin("sys.stdin.readline"));
+            let sentinel = vm.empty_str;
+            Iter::Callable { f, sentinel }
+        }
         Object::Instance(inst) => {
             let cls = inst.class;
             if let Some(m) = lookup(vm, cls, S_ITER) {
