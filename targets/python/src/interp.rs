@@ -460,16 +460,21 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
                 let callee = stack[base - 1];
                 let g = ops::fast_code(vm, callee, arg as u32);
                 let mut callargs: Vec<Value> = Vec::new();
+                let mut fv = callee;
+                if g >= ops::FAST_BOUND {
+                    callargs.push(ops::bound_self(vm, callee));
+                    fv = ops::bound_func(vm, callee);
+                }
                 for i in 0..arg {
                     callargs.push(stack[base + i]);
                 }
                 stack.truncate(base - 1);
                 if g >= 0 {
-                    let g = promote!(g) as usize;
+                    let g = promote!(g & 0xffffffff) as usize;
                     if depth + 1 >= vm.limit || ((depth & 15) == 15 && !ops::stack_room(vm)) {
                         Err(ops::recursion_error(vm))
                     } else {
-                        let r = run(codes, g, vm, callee, &callargs, depth + 1);
+                        let r = run(codes, g, vm, fv, &callargs, depth + 1);
                         vm.depth = depth;
                         match r {
                             Ok(v) => {
@@ -608,7 +613,7 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
             _ => Err(ops::bad_opcode(vm, op as u32)),
         };
         match r {
-            Ok(()) => {}
+            Ok(_) => {}
             Err(e) => {
                 let at = pc - 1;
                 if !reraise {

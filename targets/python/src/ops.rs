@@ -1328,19 +1328,52 @@ pub fn call_ex(vm: &mut Space, callee: Value, args: Value, kwargs: Value) -> Res
     proto::call(vm, callee, &a, &kw)
 }
 
+/// Added to [`fast_code`]'s result for a bound method: the call passes the receiver
+/// first and runs the method's function.
+pub const FAST_BOUND: i64 = 1 << 32;
+
 /// The code index to run `callee` with `nargs` positional arguments directly (a
-/// Python function taking exactly that many positional parameters and nothing else),
-/// or -1.
+/// Python function taking exactly that many positional parameters and nothing else;
+/// plus [`FAST_BOUND`] for a method bound to a receiver that takes the receiver and
+/// `nargs` more), or -1.
 #[residual]
 pub fn fast_code(vm: &mut Space, callee: Value, nargs: u32) -> i64 {
     if let Value::Obj(h) = callee {
-        if let Object::Function(f) = &vm.heap[h as usize] {
-            if f.simple_nargs == nargs as i32 {
-                return f.code as i64;
+        match &vm.heap[h as usize] {
+            Object::Function(f) => {
+                if f.simple_nargs == nargs as i32 {
+                    return f.code as i64;
+                }
             }
+            Object::BoundMethod { func: Value::Obj(fh), .. } => {
+                if let Object::Function(f) = &vm.heap[*fh as usize] {
+                    if f.simple_nargs == nargs as i32 + 1 {
+                        return f.code as i64 + FAST_BOUND;
+                    }
+                }
+            }
+            _ => {}
         }
     }
     -1
+}
+
+/// The receiver of a bound method.
+#[residual]
+pub fn bound_self(vm: &mut Space, m: Value) -> Value {
+    match vm.obj(m) {
+        Object::BoundMethod { recv, .. } => *recv,
+        _ => Value::None,
+    }
+}
+
+/// The function of a bound method.
+#[residual]
+pub fn bound_func(vm: &mut Space, m: Value) -> Value {
+    match vm.obj(m) {
+        Object::BoundMethod { func, .. } => *func,
+        _ => m,
+    }
 }
 
 /// A new function of code `code` in the globals of `func`; absent parts `Undef`.

@@ -296,6 +296,20 @@ fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)
 
 /// Look `name` up along the MRO of class `cls`.
 pub fn lookup(vm: &Space, cls: Value, name: u32) -> Option<Value> {
+    let Value::Obj(ch) = cls else { return None };
+    let epoch = vm.class_epoch.get();
+    let k = ((ch as usize).wrapping_mul(31) ^ (name as usize).wrapping_mul(0x9e37)) & (vm.attr_cache.borrow().len() - 1);
+    let e = vm.attr_cache.borrow()[k];
+    if e.0 == ch && e.1 == name && e.2 == epoch {
+        return if e.3 == Value::Undef { None } else { Some(e.3) };
+    }
+    let r = lookup_mro(vm, cls, name);
+    vm.attr_cache.borrow_mut()[k] = (ch, name, epoch, r.unwrap_or(Value::Undef));
+    r
+}
+
+/// [`lookup`] without the cache.
+fn lookup_mro(vm: &Space, cls: Value, name: u32) -> Option<Value> {
     let key = vm.sym_str(name);
     let Object::Str(ks) = vm.obj(key) else { return None };
     let c = vm.class(cls)?;
@@ -751,6 +765,7 @@ fn str_hash_of(vm: &Space, k: Value) -> i64 {
 
 /// Set `k` (a str) in the dict of the class at handle `h`.
 pub fn class_dict_set(vm: &mut Space, h: u32, k: Value, hash: i64, v: Value) {
+    vm.class_epoch.set(vm.class_epoch.get() + 1);
     let ks = match vm.obj(k) {
         Object::Str(s) => s.clone(),
         _ => return,
@@ -852,6 +867,7 @@ pub fn delattr(vm: &mut Space, o: Value, name: u32) -> R<()> {
                         c.dict.remove_at(p);
                         c.version += 1;
                     }
+                    vm.class_epoch.set(vm.class_epoch.get() + 1);
                     Ok(())
                 }
                 None => Err(attr_error(vm, o, name)),

@@ -153,6 +153,9 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("RuntimeWarning", "Warning"),
 ];
 
+/// The slots of the class attribute cache (a power of two).
+const ATTR_CACHE: usize = 1024;
+
 /// The slots of the bound-method cache (see [`Space::bound_method`]).
 const BM_CACHE: usize = 512;
 
@@ -203,6 +206,12 @@ pub struct Space {
     pub bm_cache: Vec<(Value, Value, u32)>,
     /// Handles of containers being repr'd (to print `[...]` for cycles).
     pub repr_stack: Vec<u32>,
+    /// A direct-mapped cache of class attribute lookups: (class handle, symbol, epoch,
+    /// result or `Undef`). Valid while its epoch equals `class_epoch`.
+    pub attr_cache: std::cell::RefCell<Vec<(u32, u32, u64, Value)>>,
+    /// Bumped whenever any class's attributes change (a collector that reuses handles
+    /// must bump it too).
+    pub class_epoch: std::cell::Cell<u64>,
     pub true_str: Value,
     pub empty_str: Value,
     pub empty_tuple: Value,
@@ -264,6 +273,8 @@ impl Space {
             stack_size: 0,
             bm_cache: vec![(Value::Undef, Value::Undef, 0); BM_CACHE],
             repr_stack: Vec::new(),
+            attr_cache: std::cell::RefCell::new(vec![(u32::MAX, 0, 0, Value::Undef); ATTR_CACHE]),
+            class_epoch: std::cell::Cell::new(1),
             true_str: Value::Undef,
             empty_str: Value::Undef,
             empty_tuple: Value::Undef,
