@@ -31,6 +31,9 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
     let mut stack: Vec<Value> = Vec::new();
     let mut pc: usize = 0;
     vm.depth = depth;
+    if vm.gc_pending {
+        ops::gc_point(vm, func, &locals, &stack);
+    }
     loop {
         global_merge_point!();
         let code = &codes[f];
@@ -331,6 +334,9 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
                 ops::unpack_ex(vm, s, (arg & 0xff) as u32, (arg >> 8) as u32, &mut stack)
             }
             JUMP => {
+                if arg < pc && vm.gc_pending {
+                    ops::gc_point(vm, func, &locals, &stack);
+                }
                 pc = arg;
                 Ok(())
             }
@@ -474,7 +480,9 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
                     if depth + 1 >= vm.limit || ((depth & 15) == 15 && !ops::stack_room(vm)) {
                         Err(ops::recursion_error(vm))
                     } else {
+                        ops::frame_save(vm, func, &locals, &stack);
                         let r = run(codes, g, vm, fv, &callargs, depth + 1);
+                        ops::frame_drop(vm);
                         vm.depth = depth;
                         match r {
                             Ok(v) => {

@@ -11,6 +11,7 @@ pub mod builtins;
 pub mod bytecode;
 pub mod compile;
 pub mod format;
+pub mod gc;
 pub mod interp;
 pub mod load;
 pub mod modules;

@@ -12,11 +12,12 @@
 use crate::value::Value;
 use num_bigint::BigInt;
 
-/// A string with its hash (computed once, when made) and its length in chars.
+/// A string with its hash (computed when first needed) and its length in chars.
 #[derive(Clone, Debug)]
 pub struct Str {
     pub s: String,
-    pub hash: i64,
+    /// The hash, or -1 before it is computed (see [`Str::hash`]).
+    pub hash_cache: std::cell::Cell<i64>,
     /// `s.is_ascii()`: chars are bytes, so `len` and indexing are O(1).
     pub ascii: bool,
     /// The number of chars.
@@ -25,10 +26,29 @@ pub struct Str {
 
 impl Str {
     pub fn new(s: String) -> Str {
-        let hash = str_hash(&s);
         let ascii = s.is_ascii();
         let nchars = if ascii { s.len() } else { s.chars().count() };
-        Str { s, hash, ascii, nchars }
+        Str { s, hash_cache: std::cell::Cell::new(-1), ascii, nchars }
+    }
+
+    /// `a + b` without scanning the result again.
+    pub fn concat(a: &Str, b: &Str) -> Str {
+        let mut s = String::with_capacity(a.s.len() + b.s.len());
+        s.push_str(&a.s);
+        s.push_str(&b.s);
+        Str { s, hash_cache: std::cell::Cell::new(-1), ascii: a.ascii && b.ascii, nchars: a.nchars + b.nchars }
+    }
+
+    /// The hash of the string (computed once).
+    #[inline]
+    pub fn hash(&self) -> i64 {
+        let h = self.hash_cache.get();
+        if h != -1 {
+            return h;
+        }
+        let h = str_hash(&self.s);
+        self.hash_cache.set(h);
+        h
     }
 }
 

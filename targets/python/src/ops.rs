@@ -266,10 +266,8 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
     let _ = hb;
     match (&vm.heap[ha as usize], vm.obj(b)) {
         (Object::Str(x), Object::Str(y)) if op == BIN_ADD => {
-            let mut s = String::with_capacity(x.s.len() + y.s.len());
-            s.push_str(&x.s);
-            s.push_str(&y.s);
-            Ok(Some(vm.new_str(s)))
+            let s = Str::concat(x, y);
+            Ok(Some(vm.alloc(Object::Str(s))))
         }
         (Object::Str(x), _) if op == BIN_MUL && numeric::is_int(vm, b) => {
             let n = match b {
@@ -562,7 +560,7 @@ pub fn compare(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Val
         CMP_EQ => {
             if let (Value::Obj(_), Value::Obj(_)) = (a, b) {
                 if let (Object::Str(x), Object::Str(y)) = (vm.obj(a), vm.obj(b)) {
-                    return Ok(Value::Bool(x.hash == y.hash && x.s == y.s));
+                    return Ok(Value::Bool(x.s == y.s));
                 }
             }
             compare_rich(vm, op, a, b)
@@ -1580,6 +1578,33 @@ pub fn unbound_deref(vm: &mut Space, f: usize, slot: u32) -> Value {
         vm.err("NameError", format!("cannot access free variable '{n}' where it is not associated with a value in enclosing scope"))
     } else {
         unbound_local(vm, f, slot)
+    }
+}
+
+/// A safe point of the collector (see [`crate::gc`]): collect when one is due and no
+/// residual call is suspended below this frame.
+#[residual]
+pub fn gc_point(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
+    if vm.nesting == 0 {
+        crate::gc::collect(vm, func, locals, stack);
+    }
+}
+
+/// Save a snapshot of the calling frame before a direct call (a root of the collector
+/// while the callee runs).
+#[residual]
+pub fn frame_save(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
+    vm.frame_marks.push(vm.frames.len());
+    vm.frames.push(func);
+    vm.frames.extend_from_slice(locals);
+    vm.frames.extend_from_slice(stack);
+}
+
+/// Drop the snapshot [`frame_save`] made.
+#[residual]
+pub fn frame_drop(vm: &mut Space) {
+    if let Some(m) = vm.frame_marks.pop() {
+        vm.frames.truncate(m);
     }
 }
 

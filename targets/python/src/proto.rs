@@ -111,7 +111,9 @@ pub fn run_code(vm: &mut Space, code: u32, func: Value, slots: &[Value]) -> R<Va
         return Err(recursion_error(vm));
     }
     let codes = vm.codes.clone();
+    vm.nesting += 1;
     let r = crate::interp::run(&codes, code as usize, vm, func, slots, d + 1);
+    vm.nesting -= 1;
     vm.depth = d;
     r
 }
@@ -340,7 +342,7 @@ pub fn str_dict_get(vm: &Space, d: &Dict, key: Value, ks: &Str) -> Option<Value>
     if d.indices.is_empty() {
         return None;
     }
-    let (mut i, mut perturb) = d.probe_start(ks.hash);
+    let (mut i, mut perturb) = d.probe_start(ks.hash());
     loop {
         let ix = d.indices[i];
         if ix == EMPTY {
@@ -351,7 +353,7 @@ pub fn str_dict_get(vm: &Space, d: &Dict, key: Value, ks: &Str) -> Option<Value>
             if e.key == key {
                 return Some(e.value);
             }
-            if e.hash == ks.hash {
+            if e.hash == ks.hash() {
                 if let Object::Str(s) = vm.obj(e.key) {
                     if s.s == ks.s {
                         return Some(e.value);
@@ -758,7 +760,7 @@ fn setattr_error(vm: &mut Space, o: Value, name: u32) -> Value {
 
 fn str_hash_of(vm: &Space, k: Value) -> i64 {
     match vm.obj(k) {
-        Object::Str(s) => s.hash,
+        Object::Str(s) => s.hash(),
         _ => 0,
     }
 }
@@ -789,7 +791,7 @@ fn str_dict_pos(vm: &Space, d: &Dict, key: Value, ks: &Str) -> Option<usize> {
     if d.indices.is_empty() {
         return None;
     }
-    let (mut i, mut perturb) = d.probe_start(ks.hash);
+    let (mut i, mut perturb) = d.probe_start(ks.hash());
     loop {
         let ix = d.indices[i];
         if ix == EMPTY {
@@ -800,7 +802,7 @@ fn str_dict_pos(vm: &Space, d: &Dict, key: Value, ks: &Str) -> Option<usize> {
             if e.key == key {
                 return Some(ix as usize);
             }
-            if e.hash == ks.hash {
+            if e.hash == ks.hash() {
                 if let Object::Str(s) = vm.obj(e.key) {
                     if s.s == ks.s {
                         return Some(ix as usize);
@@ -888,7 +890,7 @@ pub fn hash(vm: &mut Space, v: Value) -> R<i64> {
         Value::None => Ok(0x5f3759df),
         Value::Undef => Ok(0),
         Value::Obj(h) => match &vm.heap[h as usize] {
-            Object::Str(s) => Ok(s.hash),
+            Object::Str(s) => Ok(s.hash()),
             Object::BigInt(b) => Ok(numeric::hash_bigint(b)),
             Object::Tuple(items) => {
                 let items = items.clone();
@@ -958,7 +960,7 @@ pub fn eq(vm: &mut Space, a: Value, b: Value) -> R<bool> {
         (Value::Int(x), Value::Int(y)) => return Ok(x == y),
         (Value::Obj(x), Value::Obj(y)) => {
             if let (Object::Str(s), Object::Str(t)) = (&vm.heap[x as usize], &vm.heap[y as usize]) {
-                return Ok(s.hash == t.hash && s.s == t.s);
+                return Ok(s.s == t.s);
             }
         }
         _ => {}

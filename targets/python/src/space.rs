@@ -217,7 +217,26 @@ pub struct Space {
     pub empty_tuple: Value,
     /// The directory `.py` modules are imported from.
     pub path: String,
+    /// Freed heap slots, reused by [`Space::alloc`].
+    pub free: Vec<u32>,
+    /// The weight ([`units`]) of the objects made since the last collection.
+    pub allocated: usize,
+    /// A collection is due after this many allocations.
+    pub gc_threshold: usize,
+    /// Set when a collection is due; the dispatch loop collects at its next safe point
+    /// (see [`crate::gc`]).
+    pub gc_pending: bool,
+    /// How many residual calls into the dispatch loop are running (collections happen
+    /// only when none is).
+    pub nesting: u32,
+    /// Snapshots of the frames suspended in direct calls: their function, locals and
+    /// stack, flat; `frame_marks` holds where each starts.
+    pub frames: Vec<Value>,
+    pub frame_marks: Vec<usize>,
 }
+
+/// The fewest allocations between two collections.
+pub const GC_MIN: usize = 1 << 20;
 
 impl Space {
     pub fn new() -> Space {
@@ -279,6 +298,13 @@ impl Space {
             empty_str: Value::Undef,
             empty_tuple: Value::Undef,
             path: ".".to_string(),
+            free: Vec::new(),
+            allocated: 0,
+            gc_threshold: GC_MIN,
+            gc_pending: false,
+            nesting: 0,
+            frames: Vec::new(),
+            frame_marks: Vec::new(),
         };
         for name in PREINTERNED {
             vm.intern(name);
@@ -354,6 +380,14 @@ impl Space {
     /// Make an object; the one allocation path of the heap.
     #[inline]
     pub fn alloc(&mut self, o: Object) -> Value {
+        self.allocated += units(&o);
+        if self.allocated >= self.gc_threshold {
+            self.gc_pending = true;
+        }
+        if let Some(h) = self.free.pop() {
+            self.heap[h as usize] = o;
+            return Value::Obj(h);
+        }
         let h = self.heap.len() as u32;
         self.heap.push(o);
         Value::Obj(h)
@@ -594,6 +628,19 @@ impl Space {
 impl Default for Space {
     fn default() -> Space {
         Space::new()
+    }
+}
+
+/// The weight of an object for scheduling collections: one per object plus one per 64
+/// bytes it owns.
+pub fn units(o: &Object) -> usize {
+    1 + match o {
+        Object::Str(s) => s.s.len() / 64,
+        Object::List(v) | Object::Tuple(v) => v.len() / 4,
+        Object::BigInt(b) => (b.bits() / 512) as usize,
+        Object::Dict(d) => d.entries.len() / 2,
+        Object::Set(t) | Object::FrozenSet(t) => t.table.len() / 4,
+        _ => 0,
     }
 }
 
