@@ -71,7 +71,7 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
     }
     vm.class_epoch.set(vm.class_epoch.get() + 1);
     vm.allocated = 0;
-    vm.gc_threshold = (live * 2).max(crate::space::GC_MIN);
+    vm.gc_threshold = if vm.gc_threshold < 64 { vm.gc_threshold } else { (live * 2).max(crate::space::GC_MIN) };
     vm.gc_pending = false;
 }
 

@@ -118,6 +118,10 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
     vm.stack_base = &here as *const u8 as usize;
     vm.stack_size = STACK - (64 << 20);
     vm.argv = argv;
+    if std::env::var_os("PYRS_GC_STRESS").is_some() {
+        // Collect at nearly every safe point (to test the collector's roots).
+        vm.gc_threshold = 16;
+    }
     let (src, filename, dir) = match &mode {
         Mode::File(path) => match std::fs::read(path) {
             Ok(bytes) => {

@@ -1,7 +1,7 @@
 //! The kinds of heap objects. Every object lives in the object space's heap
 //! (`Space::heap`) and is named by a `u32` handle ([`Value::Obj`]); objects refer to
-//! each other by [`Value`]s, never by Rust references, so the heap can later get a
-//! collector that walks values.
+//! each other by [`Value`]s, never by Rust references, so the collector
+//! ([`crate::gc`]) finds them by walking values.
 //!
 //! Designed for the JIT that comes later: instances keep their attribute layout (a
 //! [`Layout`], shared by every instance that got the same attributes in the same order)

@@ -2,8 +2,9 @@
 //! namespace, modules, the code table with its [`CodeInfo`]s, the recursion limit and
 //! the source text tracebacks quote. One `Space` serves a whole run of the program.
 //!
-//! Every object is made by [`Space::alloc`] (the one place a collector would hook into);
-//! constants and interned strings are immortal.
+//! Every object is made by [`Space::alloc`], which reuses the slots the collector
+//! ([`crate::gc`]) freed and says when the next collection is due; constants and
+//! interned strings are always roots.
 
 use crate::bytecode::{Code, CodeInfo};
 use crate::objects::*;

@@ -313,6 +313,38 @@ print("{0}{1}{0}".format("a", "b"), "{x}-{y}".format(x=1, y=2), "{:*^9}".format(
 print(format(0.5, "%"), format(1e-5, "g"), format(123456789.0, "g"), format(1.0, ".0f"), format(2.5, ".0f"), format(-0.0))
 print(str(1e22), repr(1.1), 3e-5, 100.0, 1e15, 123456789012345678.0, float("1e-320"), 0.1 + 0.7)
 "#),
+    ("garbage", r#"i = 0
+keep = []
+while i < 300000:
+    l = [i, str(i)]
+    if i % 10000 == 0:
+        keep.append(l)
+    i += 1
+print(len(keep), keep[-1])
+s = ""
+for i in range(20000):
+    s += str(i % 10)
+print(len(s))
+def f(n):
+    t = []
+    for i in range(n):
+        t.append((i, [i]))
+    return t
+tot = 0
+for k in range(5):
+    tot += len(f(10000))
+print(tot)
+class Node:
+    def __init__(self, v, nxt): self.v = v; self.nxt = nxt
+head = None
+for i in range(20000):
+    head = Node(i, head)
+n = 0
+while head is not None:
+    n += head.v
+    head = head.nxt
+print(n)
+"#),
     ("import_module", r#"import helper
 from helper import double, CONST
 print(helper.double(4), double(5), CONST, helper.__name__)
@@ -396,8 +428,12 @@ struct Outcome {
     last_err: String,
 }
 
-fn run(cmd: &str, dir: &Path) -> Outcome {
-    let out = Command::new(cmd)
+fn run(cmd: &str, dir: &Path, gc_stress: bool) -> Outcome {
+    let mut c = Command::new(cmd);
+    if gc_stress {
+        c.env("PYRS_GC_STRESS", "1");
+    }
+    let out = c
         .arg("main.py")
         .current_dir(dir)
         .output()
@@ -436,13 +472,16 @@ fn programs_match_cpython() {
     for (name, src) in PROGRAMS {
         let dir = root.join(name);
         write_program(&dir, src);
-        let ours = run(pyrs, &dir);
-        let theirs = run("python3", &dir);
-        if ours.stdout != theirs.stdout || ours.status != theirs.status || ours.last_err != theirs.last_err {
-            failures.push(format!(
-                "{name}: status {:?} vs {:?}\n--- pyrs stdout\n{}--- python3 stdout\n{}--- last stderr lines\n{}\n{}",
-                ours.status, theirs.status, ours.stdout, theirs.stdout, ours.last_err, theirs.last_err
-            ));
+        let theirs = run("python3", &dir, false);
+        // Also with a collection at nearly every safe point.
+        for stress in [false, true] {
+            let ours = run(pyrs, &dir, stress);
+            if ours.stdout != theirs.stdout || ours.status != theirs.status || ours.last_err != theirs.last_err {
+                failures.push(format!(
+                    "{name} (gc stress {stress}): status {:?} vs {:?}\n--- pyrs stdout\n{}--- python3 stdout\n{}--- last stderr lines\n{}\n{}",
+                    ours.status, theirs.status, ours.stdout, theirs.stdout, ours.last_err, theirs.last_err
+                ));
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&root);
