@@ -196,6 +196,29 @@ pub fn binary(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Valu
             return Ok(vm.new_str(r));
         }
     }
+    let seq = |vm: &Space, v: Value| match vm.obj(v) {
+        Object::Str(_) => Some("str"),
+        Object::List(_) => Some("list"),
+        Object::Tuple(_) => Some("tuple"),
+        _ => None,
+    };
+    if op == BIN_ADD {
+        if let Some(k) = seq(vm, a) {
+            if !matches!(vm.obj(b), Object::Instance(_)) {
+                let t = vm.type_name(b);
+                return Err(vm.type_error(format!("can only concatenate {k} (not \"{t}\") to {k}")));
+            }
+        }
+    }
+    if op == BIN_MUL {
+        let other = if seq(vm, a).is_some() { Some(b) } else if seq(vm, b).is_some() { Some(a) } else { None };
+        if let Some(o) = other {
+            if !matches!(vm.obj(o), Object::Instance(_)) {
+                let t = vm.type_name(o);
+                return Err(vm.type_error(format!("can't multiply sequence by non-int of type '{t}'")));
+            }
+        }
+    }
     Err(numeric::unsupported(vm, op, a, b))
 }
 
@@ -1133,7 +1156,10 @@ pub fn dict_update(vm: &mut Space, d: Value, m: Value) -> Result<(), Value> {
         }
     };
     for (n, it) in items.into_iter().enumerate() {
-        let kv = proto::collect(vm, it)?;
+        let kv = match proto::collect(vm, it) {
+            Ok(kv) => kv,
+            Err(_) => return Err(vm.type_error(format!("cannot convert dictionary update sequence element #{n} to a sequence"))),
+        };
         if kv.len() != 2 {
             return Err(vm.value_error(format!(
                 "dictionary update sequence element #{n} has length {}; 2 is required",

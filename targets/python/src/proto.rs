@@ -125,12 +125,12 @@ pub fn recursion_error(vm: &mut Space) -> Value {
 /// Bind call arguments to the parameter slots of a Python function.
 pub fn bind(vm: &mut Space, f: Value, args: &[Value], kw: &[(Value, Value)]) -> R<Vec<Value>> {
     let Object::Function(func) = vm.obj(f) else { unreachable!() };
-    let (code, defaults, kwdefaults) = (func.code, func.defaults, func.kwdefaults);
+    let (code, defaults, kwdefaults, qualname) = (func.code, func.defaults, func.kwdefaults, func.qualname);
+    let fname = vm.str_of(qualname).unwrap_or("?").to_string();
     let info: &CodeInfo = &vm.infos[code as usize];
     let argc = info.argcount as usize;
     let kwc = info.kwonlyargcount as usize;
     let (varargs, varkw) = (info.varargs, info.varkw);
-    let fname = info.name.clone();
     let nslots = argc + varargs as usize + kwc + varkw as usize;
     let mut slots = vec![Value::Undef; nslots];
     let npos = args.len().min(argc);
