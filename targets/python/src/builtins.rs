@@ -1240,7 +1240,7 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
             } else {
                 None
             };
-            return Ok(vm.alloc(Object::Instance(Box::new(Instance { class: c, layout: 0, slots: Vec::new(), exc }))));
+            return Ok(vm.alloc(Object::Instance(Box::new(Instance { class: c, layout: 0, slots: Vec::new(), exc, base: Value::Undef }))));
         }
         let Some((&self_, rest)) = args.split_first() else {
             let cn = vm.class(recv).map(|c| c.name.clone()).unwrap_or_default();
@@ -1365,6 +1365,10 @@ fn generic_dunder(vm: &mut Space, recv: Value, n: &str, args: &[Value]) -> R<Val
 fn object_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
     match n {
         "__init__" => {
+            if proto::base_of(vm, recv) != Value::Undef {
+                proto::init_base(vm, recv, args, kw)?;
+                return Ok(Value::None);
+            }
             if let Some(st) = vm.exc_state(recv) {
                 let _ = st;
                 let t = vm.new_tuple(args.to_vec());

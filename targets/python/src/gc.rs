@@ -118,6 +118,7 @@ fn children(o: &Object, out: &mut Vec<Value>) {
         }
         Object::Instance(i) => {
             out.push(i.class);
+            out.push(i.base);
             out.extend_from_slice(&i.slots);
             if let Some(st) = &i.exc {
                 out.extend_from_slice(&[st.args, st.cause, st.context]);

@@ -289,6 +289,10 @@ pub struct Instance {
     pub layout: u32,
     pub slots: Vec<Value>,
     pub exc: Option<Box<ExcState>>,
+    /// For an instance of a subclass of a builtin type (`class Stack(list)`): the
+    /// builtin value it extends, which operations the class does not define act on;
+    /// else `Undef`.
+    pub base: Value,
 }
 
 /// The attribute names of instances, slot by slot, and the layouts reached by adding

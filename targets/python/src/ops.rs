@@ -189,6 +189,12 @@ pub fn binary(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Valu
     if let Some(r) = try_dunder(vm, b, &format!("__r{d}__"), a)? {
         return Ok(r);
     }
+    let (ba, bb) = (proto::base_of(vm, a), proto::base_of(vm, b));
+    if ba != Value::Undef || bb != Value::Undef {
+        let x = if ba != Value::Undef { ba } else { a };
+        let y = if bb != Value::Undef { bb } else { b };
+        return binary(vm, op, x, y);
+    }
     if op == BIN_MOD {
         if let Some(s) = vm.str_of(a) {
             let s = s.to_string();
@@ -480,6 +486,12 @@ pub fn compare_rich(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Value> {
                 }
             }
         }
+        let (ba, bb) = (proto::base_of(vm, a), proto::base_of(vm, b));
+        if ba != Value::Undef || bb != Value::Undef {
+            let x = if ba != Value::Undef { ba } else { a };
+            let y = if bb != Value::Undef { bb } else { b };
+            return compare_rich(vm, op, x, y);
+        }
         if op == CMP_EQ {
             return Ok(Value::Bool(a == b));
         }
@@ -674,6 +686,10 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
             if let Some(m) = proto::lookup(vm, cls, S_CONTAINS) {
                 let r = proto::call_bound(vm, m, container, &[item], &[])?;
                 return proto::truth(vm, r);
+            }
+            let base = proto::base_of(vm, container);
+            if base != Value::Undef {
+                return contains(vm, base, item);
             }
             iter_contains(vm, container, item)
         }
@@ -879,6 +895,19 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
             match proto::lookup(vm, cls, S_GETITEM) {
                 Some(m) => proto::call_bound(vm, m, o, &[k], &[]),
                 None => {
+                    let base = proto::base_of(vm, o);
+                    if base != Value::Undef {
+                        return match getitem(vm, base, k) {
+                            Err(e) if matches!(vm.obj(base), Object::Dict(_)) => {
+                                let ke = vm.exc["KeyError"];
+                                match proto::lookup(vm, cls, S_MISSING) {
+                                    Some(m) if proto::exc_matches(vm, e, ke) => proto::call_bound(vm, m, o, &[k], &[]),
+                                    _ => Err(e),
+                                }
+                            }
+                            r => r,
+                        };
+                    }
                     let t = vm.type_name(o);
                     Err(vm.type_error(format!("'{t}' object is not subscriptable")))
                 }
@@ -965,6 +994,10 @@ pub fn setitem(vm: &mut Space, o: Value, k: Value, v: Value) -> Result<(), Value
                     proto::call_bound(vm, m, o, &[k, v], &[])?;
                     Ok(())
                 }
+                None if proto::base_of(vm, o) != Value::Undef => {
+                    let base = proto::base_of(vm, o);
+                    setitem(vm, base, k, v)
+                }
                 None => {
                     let t = vm.type_name(o);
                     Err(vm.type_error(format!("'{t}' object does not support item assignment")))
@@ -1024,6 +1057,10 @@ pub fn delitem(vm: &mut Space, o: Value, k: Value) -> Result<(), Value> {
                 Some(m) => {
                     proto::call_bound(vm, m, o, &[k], &[])?;
                     Ok(())
+                }
+                None if proto::base_of(vm, o) != Value::Undef => {
+                    let base = proto::base_of(vm, o);
+                    delitem(vm, base, k)
                 }
                 None => {
                     let t = vm.type_name(o);

@@ -274,9 +274,24 @@ fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)
         } else {
             None
         };
-        vm.alloc(Object::Instance(Box::new(Instance { class: cls, layout: 0, slots: Vec::new(), exc })))
+        let kind = vm.class(cls).map(|c| c.kind).unwrap_or(Kind::Object);
+        let base = match kind {
+            Kind::List | Kind::Dict | Kind::Set => {
+                let c = builtin_class_of(vm, kind);
+                crate::builtins::construct(vm, kind, c, &[], &[])?
+            }
+            Kind::Tuple | Kind::Str | Kind::Int | Kind::Float | Kind::FrozenSet | Kind::Bool => {
+                let c = builtin_class_of(vm, kind);
+                crate::builtins::construct(vm, kind, c, args, kw)?
+            }
+            _ => Value::Undef,
+        };
+        vm.alloc(Object::Instance(Box::new(Instance { class: cls, layout: 0, slots: Vec::new(), exc, base })))
     };
     match lookup_user(vm, cls, S_INIT) {
+        None if base_of(vm, obj) != Value::Undef => {
+            init_base(vm, obj, args, kw)?;
+        }
         Some(init) => {
             let r = call_bound(vm, init, obj, args, kw)?;
             if r != Value::None {
@@ -292,6 +307,65 @@ fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)
         }
     }
     Ok(obj)
+}
+
+/// The builtin class of a builtin kind.
+pub fn builtin_class_of(vm: &Space, kind: Kind) -> Value {
+    let c = &vm.cls;
+    match kind {
+        Kind::List => c.list,
+        Kind::Dict => c.dict,
+        Kind::Set => c.set,
+        Kind::FrozenSet => c.frozenset,
+        Kind::Tuple => c.tuple,
+        Kind::Str => c.str_,
+        Kind::Int => c.int,
+        Kind::Bool => c.bool_,
+        Kind::Float => c.float,
+        _ => c.object,
+    }
+}
+
+/// The builtin value an instance of a builtin type's subclass extends (`Undef` for
+/// other values).
+#[inline]
+pub fn base_of(vm: &Space, v: Value) -> Value {
+    match vm.obj(v) {
+        Object::Instance(i) => i.base,
+        _ => Value::Undef,
+    }
+}
+
+/// What the builtin `__init__` does for a subclass instance: fill the list, dict or
+/// set it extends from the call's arguments.
+pub fn init_base(vm: &mut Space, obj: Value, args: &[Value], kw: &[(Value, Value)]) -> R<()> {
+    let base = base_of(vm, obj);
+    match vm.obj(base) {
+        Object::List(_) => {
+            if let Some(&a) = args.first() {
+                let items = collect(vm, a)?;
+                if let Object::List(l) = vm.obj_mut(base) {
+                    l.clear();
+                    l.extend(items);
+                }
+            }
+        }
+        Object::Dict(_) => {
+            if let Some(&a) = args.first() {
+                crate::ops::dict_update(vm, base, a)?;
+            }
+            for &(k, v) in kw {
+                dict_set(vm, base, k, v)?;
+            }
+        }
+        Object::Set(_) => {
+            if let Some(&a) = args.first() {
+                crate::set::update(vm, base, a)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 // ---- attributes ----
@@ -489,6 +563,12 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                     }
                 };
             }
+            let base = base_of(vm, o);
+            if base != Value::Undef && name != S_INIT {
+                if let Some(v) = builtin_attr(vm, base, name)? {
+                    return Ok(Some(v));
+                }
+            }
             crate::builtins::instance_builtin_attr(vm, o, name)
         }
         Object::Class(c) => {
@@ -564,6 +644,13 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                         };
                     }
                     return bind_attr(vm, a, obj).map(Some);
+                }
+            }
+            // What the builtin base class provides.
+            let base = base_of(vm, obj);
+            if base != Value::Undef && name != S_INIT {
+                if let Some(v) = builtin_attr(vm, base, name)? {
+                    return Ok(Some(v));
                 }
             }
             // What `object` and the builtin exception classes provide.
@@ -929,6 +1016,10 @@ pub fn hash(vm: &mut Space, v: Value) -> R<i64> {
                         }
                     }
                     None => {
+                        let base = base_of(vm, v);
+                        if base != Value::Undef {
+                            return hash(vm, base);
+                        }
                         if lookup(vm, cls, S_EQ).is_some() {
                             let t = vm.type_name(v);
                             return Err(vm.type_error(format!("unhashable type: '{t}'")));
@@ -1101,6 +1192,10 @@ pub fn truth(vm: &mut Space, v: Value) -> R<bool> {
                     let r = call_bound(vm, m, v, &[], &[])?;
                     return Ok(r != Value::Int(0));
                 }
+                let base = base_of(vm, v);
+                if base != Value::Undef {
+                    return truth(vm, base);
+                }
                 Ok(true)
             }
             Object::DictView { d, .. } => {
@@ -1157,6 +1252,10 @@ pub fn len(vm: &mut Space, v: Value) -> R<i64> {
                     }
                 }
                 None => {
+                    let base = base_of(vm, v);
+                    if base != Value::Undef {
+                        return len(vm, base);
+                    }
                     let t = vm.type_name(v);
                     Err(vm.type_error(format!("object of type '{t}' has no len()")))
                 }
@@ -1205,6 +1304,10 @@ pub fn get_iter(vm: &mut Space, o: Value) -> R<Value> {
                     return Err(vm.type_error(format!("iter() returned non-iterator of type '{t}'")));
                 }
                 return Ok(r);
+            }
+            let base = base_of(vm, o);
+            if base != Value::Undef && lookup(vm, cls, S_GETITEM).is_none() {
+                return get_iter(vm, base);
             }
             if lookup(vm, cls, S_GETITEM).is_some() {
                 let mut items = Vec::new();
@@ -1557,6 +1660,10 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                         }
                         return Ok(format!("{n}({})", parts.join(", ")));
                     }
+                    let base = base_of(vm, v);
+                    if base != Value::Undef {
+                        return repr(vm, base);
+                    }
                     let q = vm.class(cls).map(|c| c.qualname.clone()).unwrap_or_default();
                     Ok(format!("<__main__.{q} object at 0x{:012x}>", addr(h)))
                 }
@@ -1694,6 +1801,10 @@ pub fn str(vm: &mut Space, v: Value) -> R<String> {
             }
             if is_exc && lookup(vm, cls, S_REPR).is_none() {
                 return exc_str(vm, v);
+            }
+            let base = base_of(vm, v);
+            if base != Value::Undef && lookup(vm, cls, S_REPR).is_none() {
+                return str(vm, base);
             }
             repr(vm, v)
         }

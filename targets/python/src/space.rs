@@ -531,6 +531,7 @@ impl Space {
             layout: 0,
             slots: Vec::new(),
             exc: Some(Box::new(ExcState { args, tb: Vec::new(), cause: Value::None, context: Value::None })),
+            base: Value::Undef,
         })))
     }
 

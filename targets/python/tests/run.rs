@@ -51,6 +51,48 @@ print(a, a // 7**10, a % 1000003, -a // 3, a >> 10, a.bit_length(), a & 0xffff, 
 print(2**63, -2**63 - 1, (2**63) - 1 == 9223372036854775807, 9223372036854775807 + 1, -(-9223372036854775808))
 print(float(2**70), int(1e20), 10**30 // 10**15, divmod(-10**20, 7), pow(7, 10**6, 13), abs(-2**100), hash(2**70) == hash(2**70))
 "#),
+    ("builtin_subclass", r#"class Stack(list):
+    def push(self, x):
+        self.append(x)
+    def peek(self):
+        return self[-1]
+s = Stack()
+s.push(1); s.push(2); s.extend([3, 4])
+print(s, len(s), s.peek(), s.pop(), s, isinstance(s, list), 2 in s, list(s), s[1:], sorted(s, reverse=True), bool(Stack()))
+class Counter(dict):
+    def __missing__(self, key):
+        return 0
+    def add(self, k):
+        self[k] = self[k] + 1
+c = Counter()
+for w in "a b a c a b".split():
+    c.add(w)
+print(c, c["a"], c["zz"], len(c), sorted(c.items()), "a" in c, c.get("b"))
+class DD(dict):
+    def __init__(self, factory):
+        super().__init__()
+        self.factory = factory
+    def __getitem__(self, k):
+        if k not in self:
+            self[k] = self.factory()
+        return super().__getitem__(k)
+d = DD(list)
+d["x"].append(1); d["x"].append(2); d["y"].append(3)
+print(d, d.factory)
+class Point(tuple):
+    pass
+p = Point((1, 2))
+print(p, p[0], len(p), p == (1, 2))
+class MyStr(str):
+    def shout(self):
+        return self.upper() + "!"
+m = MyStr("hey")
+print(m, m.shout(), m + "x", len(m))
+class L2(list):
+    def __init__(self, *args):
+        super().__init__(args)
+print(L2(1, 2, 3), L2() == [])
+"#),
     ("classes_closures", r#"class Animal:
     kind = "animal"
     count = 0
