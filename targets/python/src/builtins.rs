@@ -152,7 +152,7 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
             };
             if to_err {
                 vm.flush();
-                eprint!("{out}");
+                crate::space::write_err(&out);
             } else {
                 vm.write_out(&out);
             }

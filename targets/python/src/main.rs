@@ -7,7 +7,7 @@
 
 use pyrs::compile::{self, SyntaxError};
 use pyrs::objects::Object;
-use pyrs::space::Space;
+use pyrs::space::{write_err, Space};
 use pyrs::value::Value;
 use pyrs::{interp, load, proto, traceback};
 use std::io::{BufRead, IsTerminal, Write};
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
             i += 1;
         } else if a == "-c" {
             let Some(cmd) = args.get(i + 1) else {
-                eprintln!("Argument expected for the -c option");
+                write_err("Argument expected for the -c option\n");
                 return ExitCode::from(2);
             };
             mode = Mode::Command(cmd.clone());
@@ -49,8 +49,8 @@ fn main() -> ExitCode {
             argv.extend(args[i + 1..].iter().cloned());
             break;
         } else if a.starts_with('-') && a.len() > 1 {
-            eprintln!("Unknown option: {a}");
-            eprintln!("usage: pyrs [-i] [-c cmd | file | -] [arg] ...");
+            write_err(&format!("Unknown option: {a}\n"));
+            write_err("usage: pyrs [-i] [-c cmd | file | -] [arg] ...\n");
             return ExitCode::from(2);
         } else {
             mode = Mode::File(a.clone());
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(_)) => ExitCode::from(70),
         Err(e) => {
-            eprintln!("pyrs: cannot start the interpreter thread: {e}");
+            write_err(&format!("pyrs: cannot start the interpreter thread: {e}\n"));
             ExitCode::from(70)
         }
     }
@@ -84,7 +84,7 @@ fn print_syntax_error(e: &SyntaxError) {
         s.push_str(&format!("    {}^\n", " ".repeat(col)));
     }
     s.push_str(&format!("SyntaxError: {}\n", e.msg));
-    eprint!("{s}");
+    write_err(&s);
 }
 
 /// The exit status for an uncaught exception (printing it), or for `SystemExit`.
@@ -101,13 +101,13 @@ fn report(vm: &mut Space, e: Value) -> u8 {
             Value::Bool(b) => b as u8,
             _ => {
                 let s = proto::str(vm, code).unwrap_or_default();
-                eprintln!("{s}");
+                write_err(&format!("{s}\n"));
                 1
             }
         };
     }
     let t = traceback::format(vm, e);
-    eprint!("{t}");
+    write_err(&t);
     let _ = std::io::stderr().flush();
     1
 }
@@ -139,7 +139,7 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
                     21 => "Is a directory".to_string(),
                     _ => e.to_string(),
                 };
-                eprintln!("pyrs-c: can't open file '{shown}': [Errno {errno}] {msg}");
+                write_err(&format!("pyrs-c: can't open file '{shown}': [Errno {errno}] {msg}\n"));
                 return 2;
             }
         },
@@ -200,12 +200,12 @@ fn repl(vm: &mut Space, globals: Option<Value>, forced: bool) -> u8 {
     let mut input = stdin.lock();
     let mut g = globals;
     loop {
-        eprint!(">>> ");
+        write_err(">>> ");
         let mut buf = String::new();
         let mut line = String::new();
         match input.read_line(&mut line) {
             Ok(0) | Err(_) => {
-                eprintln!();
+                write_err("\n");
                 vm.flush();
                 return 0;
             }
@@ -224,7 +224,7 @@ fn repl(vm: &mut Space, globals: Option<Value>, forced: bool) -> u8 {
         }
         if needs_more {
             loop {
-                eprint!("... ");
+                write_err("... ");
                 let mut l = String::new();
                 match input.read_line(&mut l) {
                     Ok(0) | Err(_) => break,

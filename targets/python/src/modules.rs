@@ -215,7 +215,7 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
                 vm.write_out(&s);
             } else {
                 vm.flush();
-                eprint!("{s}");
+                crate::space::write_err(&s);
             }
             Ok(Value::Int(s.chars().count() as i64))
         }

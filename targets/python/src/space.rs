@@ -646,6 +646,14 @@ pub fn units(o: &Object) -> usize {
     }
 }
 
+/// Write to stderr, ignoring errors (a closed stderr must not stop the program).
+pub fn write_err(s: &str) {
+    use std::io::Write;
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_all(s.as_bytes());
+    let _ = e.flush();
+}
+
 /// A value's bits for hashing identities.
 pub fn value_bits(v: Value) -> u64 {
     match v {
