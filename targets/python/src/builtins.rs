@@ -975,6 +975,11 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
                     Object::BigInt(_) => Ok(x),
                     Object::Str(s) => {
                         let s = s.s.clone();
+                        let limit = crate::format::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed);
+                        let digits = s.trim().trim_start_matches(['-', '+']).chars().filter(|c| *c != '_').count();
+                        if limit > 0 && digits > limit && s.trim().trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == '_') {
+                            return Err(vm.value_error(format!("Exceeds the limit ({limit} digits) for integer string conversion: value has {digits} digits; use sys.set_int_max_str_digits() to increase the limit")));
+                        }
                         match parse_int(&s, 10) {
                             Some(v) => Ok(int_value(vm, v)),
                             None => Err(vm.value_error(format!("invalid literal for int() with base 10: {}", proto::str_repr(&s)))),

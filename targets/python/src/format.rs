@@ -203,12 +203,32 @@ fn sign_of(neg: bool, sp: &Spec) -> &'static str {
     }
 }
 
+/// The most digits an int converts to or from in decimal (CPython's
+/// `sys.get_int_max_str_digits()` default; 0 turns the limit off).
+pub static MAX_STR_DIGITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(4300);
+
+/// The decimal text of a big int, or CPython's error past the digit limit.
+pub fn int_to_decimal(i: &BigInt) -> Result<String, String> {
+    let limit = MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed);
+    // Digits are at least bits * log10(2) - 1: skip the conversion when surely too long.
+    let err = || format!("Exceeds the limit ({limit} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
+    if limit > 0 && (i.bits() as f64 * std::f64::consts::LOG10_2 - 1.0) > limit as f64 {
+        return Err(err());
+    }
+    let s = i.to_string();
+    let n = s.trim_start_matches('-').len();
+    if limit > 0 && n > limit {
+        return Err(err());
+    }
+    Ok(s)
+}
+
 /// `format(i, spec)` for an int.
 pub fn format_int(i: &BigInt, sp: &Spec) -> Result<String, String> {
     let neg = i.sign() == num_bigint::Sign::Minus;
     let m = if neg { -i } else { i.clone() };
     let body = match sp.ty {
-        None | Some('d') | Some('n') => m.to_string(),
+        None | Some('d') | Some('n') => int_to_decimal(&m)?,
         Some('x') => format!("{}{:x}", if sp.alt { "0x" } else { "" }, m),
         Some('X') => format!("{}{:X}", if sp.alt { "0X" } else { "" }, m),
         Some('o') => format!("{}{:o}", if sp.alt { "0o" } else { "" }, m),

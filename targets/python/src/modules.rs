@@ -46,7 +46,7 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
             let argv = vm.new_list(argv);
             put(vm, d, "argv", argv);
             put(vm, d, "maxsize", Value::Int(i64::MAX));
-            for f in ["sys.exit", "sys.setrecursionlimit", "sys.getrecursionlimit", "sys.intern", "sys.getsizeof"] {
+            for f in ["sys.exit", "sys.setrecursionlimit", "sys.getrecursionlimit", "sys.intern", "sys.getsizeof", "sys.set_int_max_str_digits", "sys.get_int_max_str_digits"] {
                 put_fn(vm, d, f);
             }
             let (out, od) = module(vm, "sys.stdout");
@@ -201,6 +201,15 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             Ok(Value::None)
         }
         "sys.getrecursionlimit" => Ok(Value::Int(vm.limit_requested as i64)),
+        "sys.get_int_max_str_digits" => Ok(Value::Int(crate::format::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed) as i64)),
+        "sys.set_int_max_str_digits" => {
+            let n = int_arg(vm, args, 0)?.to_i64().unwrap_or(-1);
+            if n != 0 && !(640..=i64::MAX).contains(&n) {
+                return Err(vm.value_error("maxdigits must be 0 or larger than 640"));
+            }
+            crate::format::MAX_STR_DIGITS.store(n as usize, std::sync::atomic::Ordering::Relaxed);
+            Ok(Value::None)
+        }
         "sys.intern" => Ok(args.first().copied().unwrap_or(Value::None)),
         "sys.getsizeof" => Ok(Value::Int(64)),
         "sys.stdout.write" | "sys.stderr.write" => {

@@ -1597,7 +1597,10 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
             }
             match &vm.heap[h as usize] {
                 Object::Str(s) => Ok(str_repr(&s.s)),
-                Object::BigInt(b) => Ok(b.to_string()),
+                Object::BigInt(b) => match crate::format::int_to_decimal(b) {
+                    Ok(s) => Ok(s),
+                    Err(m) => Err(vm.value_error(m)),
+                },
                 Object::List(_) | Object::Tuple(_) | Object::Set(_) | Object::FrozenSet(_) | Object::Dict(_) => container_repr(vm, v, h),
                 Object::Range { start, stop, step } => Ok(if *step == 1 {
                     format!("range({start}, {stop})")
