@@ -840,7 +840,7 @@ fn round(vm: &mut Space, x: Value, nd: Value) -> R<Value> {
                 return Ok(v);
             }
             let b = to_bigint(vm, v).unwrap_or_default();
-            let p = num_traits::pow::Pow::pow(BigInt::from(10), (-n).min(4000) as u32);
+            let p = num_traits::pow::Pow::pow(BigInt::from(10), n.saturating_neg().min(4000) as u32);
             let q = num_integer::Integer::div_floor(&b, &p);
             let r = &b - &q * &p;
             let twice = &r * 2;

@@ -71,7 +71,10 @@ fn exp_suffix(exp: i32) -> String {
 
 /// The widest field and largest precision formatting makes (larger ones are errors,
 /// not allocations that abort).
-pub const MAX_WIDTH: usize = 1 << 30;
+pub const MAX_WIDTH: usize = 1 << 24;
+
+/// The largest precision (what Rust's formatting machinery accepts).
+pub const MAX_PRECISION: usize = u16::MAX as usize;
 
 /// A parsed format spec: `[[fill]align][sign][#][0][width][,|_][.precision][type]`.
 #[derive(Clone, Debug, Default)]
@@ -136,8 +139,8 @@ pub fn parse_spec(s: &str) -> Result<Spec, String> {
             return Err("Format specifier missing precision".to_string());
         }
         let p: usize = c[st..i].iter().collect::<String>().parse().map_err(|_| "Too many decimal digits in format string".to_string())?;
-        if p > MAX_WIDTH {
-            return Err("Too many decimal digits in format string".to_string());
+        if p > MAX_PRECISION {
+            return Err("precision too big".to_string());
         }
         sp.precision = Some(p);
     }
@@ -284,7 +287,7 @@ fn general_format(x: f64, p: usize, alt: bool, upper: bool) -> String {
             format!("{m}{e}")
         }
     } else {
-        let s = format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, x);
+        let s = format!("{:.*}", ((p as i64 - 1 - exp as i64).max(0) as usize).min(MAX_PRECISION), x);
         if alt || !s.contains('.') {
             s
         } else {
@@ -493,7 +496,11 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             while i < c.len() && c[i].is_ascii_digit() {
                 i += 1;
             }
-            sp.precision = Some(c[st..i].iter().collect::<String>().parse().unwrap_or(0usize).min(MAX_WIDTH));
+            let p = c[st..i].iter().collect::<String>().parse().unwrap_or(usize::MAX);
+            if p > MAX_PRECISION {
+                return Err(vm.value_error("precision too big"));
+            }
+            sp.precision = Some(p);
         }
         if i >= c.len() {
             return Err(vm.value_error("incomplete format"));

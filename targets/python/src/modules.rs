@@ -401,7 +401,9 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             if k > n {
                 return Ok(Value::Int(0));
             }
-            let (n, k) = (n.to_u64().unwrap_or(0), k.to_u64().unwrap_or(0));
+            let (Some(n), Some(k)) = (n.to_u64(), k.to_u64()) else {
+                return Err(vm.err("OverflowError", "Python int too large to convert to C long"));
+            };
             let k = if short == "comb" { k.min(n - k) } else { k };
             let mut r = BigInt::from(1);
             for i in 0..k {
@@ -537,6 +539,9 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
         "time.perf_counter_ns" => Ok(Value::Int(start_instant().elapsed().as_nanos() as i64)),
         "time.sleep" => {
             let x = f1(vm)?;
+            if x.is_nan() {
+                return Err(vm.value_error("Invalid value NaN (not a number)"));
+            }
             if x < 0.0 {
                 return Err(vm.value_error("sleep length must be non-negative"));
             }

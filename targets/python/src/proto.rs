@@ -1130,6 +1130,10 @@ pub fn dict_get(vm: &mut Space, d: Value, k: Value) -> R<Option<Value>> {
 
 /// `d[k] = v` (also adds to sets, with `v` ignored).
 pub fn dict_set(vm: &mut Space, d: Value, k: Value, v: Value) -> R<()> {
+    if !matches!(vm.obj(d), Object::Dict(_)) {
+        let t = vm.type_name(d);
+        return Err(vm.type_error(format!("'{t}' object does not support item assignment")));
+    }
     let h = hash(vm, k)?;
     match dict_find(vm, d, k, h)? {
         Some(p) => {
@@ -1144,6 +1148,9 @@ pub fn dict_set(vm: &mut Space, d: Value, k: Value, v: Value) -> R<()> {
 
 /// `del d[k]`: the removed value, `None` when missing.
 pub fn dict_del(vm: &mut Space, d: Value, k: Value) -> R<Option<Value>> {
+    if !matches!(vm.obj(d), Object::Dict(_)) {
+        return Ok(None);
+    }
     let h = hash(vm, k)?;
     match dict_find(vm, d, k, h)? {
         Some(p) => {
