@@ -163,7 +163,10 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
     };
     let func = load::main_function(&mut vm, idx, None, &filename);
     let codes = vm.codes.clone();
-    let r = interp::run(&codes, idx as usize, &mut vm, func, &[], 0);
+    let r = match run_guarded(&codes, idx, &mut vm, func) {
+        Some(r) => r,
+        None => return 70,
+    };
     drop(codes);
     let status = match r {
         Ok(_) => 0,
@@ -184,6 +187,20 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
         return repl(&mut vm, g, true);
     }
     status
+}
+
+/// Run a module body; `None` after an internal error (a bug of the interpreter), with
+/// what the program printed flushed first.
+fn run_guarded(codes: &[pyrs::bytecode::Code], idx: u32, vm: &mut Space, func: Value) -> Option<Result<Value, Value>> {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| interp::run(codes, idx as usize, vm, func, &[], 0)));
+    match r {
+        Ok(r) => Some(r),
+        Err(_) => {
+            vm.flush();
+            write_err("pyrs: internal error (see the message above)\n");
+            None
+        }
+    }
 }
 
 /// Whether a syntax error says the input stopped in the middle of a statement.
@@ -256,7 +273,9 @@ fn repl(vm: &mut Space, globals: Option<Value>, forced: bool) -> u8 {
             }
         }
         let codes = vm.codes.clone();
-        let r = interp::run(&codes, idx as usize, vm, func, &[], 0);
+        let Some(r) = run_guarded(&codes, idx, vm, func) else {
+            return 70;
+        };
         vm.flush();
         if let Err(e) = r {
             let se = vm.exc["SystemExit"];
