@@ -170,18 +170,7 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
         "ascii" => {
             nargs(vm, "ascii", args, 1, 1)?;
             let s = proto::repr(vm, args[0])?;
-            let mut o = String::new();
-            for c in s.chars() {
-                if c.is_ascii() {
-                    o.push(c)
-                } else if (c as u32) < 0x100 {
-                    o.push_str(&format!("\\x{:02x}", c as u32))
-                } else if (c as u32) < 0x10000 {
-                    o.push_str(&format!("\\u{:04x}", c as u32))
-                } else {
-                    o.push_str(&format!("\\U{:08x}", c as u32))
-                }
-            }
+            let o = proto::ascii_escape(&s);
             Ok(new_str(vm, o))
         }
         "abs" => {

@@ -73,6 +73,17 @@ fn exp_suffix(exp: i32) -> String {
 /// not allocations that abort).
 pub const MAX_WIDTH: usize = 1 << 24;
 
+/// Marks a formatting error message that is an `OverflowError` (not a `ValueError`).
+pub const OVERFLOW: &str = "\u{0}overflow:";
+
+/// The error of a formatting message.
+pub fn format_error(vm: &mut Space, m: String) -> Value {
+    match m.strip_prefix(OVERFLOW) {
+        Some(rest) => vm.err("OverflowError", rest.to_string()),
+        None => vm.value_error(m),
+    }
+}
+
 /// The largest precision (what Rust's formatting machinery accepts).
 pub const MAX_PRECISION: usize = u16::MAX as usize;
 
@@ -176,16 +187,17 @@ fn pad(sp: &Spec, sign: &str, body: &str, numeric: bool) -> String {
     }
 }
 
-/// Insert `sep` every three digits from the right of the integer digits of `s`.
-fn group(s: &str, sep: char) -> String {
-    let (int, rest) = match s.find(|c: char| !c.is_ascii_digit()) {
+/// Insert `sep` every `every` digits from the right of the integer digits of `s`.
+fn group(s: &str, sep: char, every: usize) -> String {
+    let digit = |c: char| if every == 4 { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
+    let (int, rest) = match s.find(|c: char| !digit(c)) {
         Some(i) => (&s[..i], &s[i..]),
         None => (s, ""),
     };
     let mut out = String::new();
     let n = int.len();
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i) % every == 0 {
             out.push(sep);
         }
         out.push(ch);
@@ -236,9 +248,9 @@ pub fn format_int(i: &BigInt, sp: &Spec) -> Result<String, String> {
         Some('X') => format!("{}{:X}", if sp.alt { "0X" } else { "" }, m),
         Some('o') => format!("{}{:o}", if sp.alt { "0o" } else { "" }, m),
         Some('b') => format!("{}{:b}", if sp.alt { "0b" } else { "" }, m),
-        Some('c') => match num_traits::ToPrimitive::to_u32(&m).and_then(char::from_u32) {
+        Some('c') => match num_traits::ToPrimitive::to_u32(i).and_then(char::from_u32) {
             Some(c) => return Ok(pad(sp, "", &c.to_string(), false)),
-            None => return Err("%c arg not in range(0x110000)".to_string()),
+            None => return Err(format!("{OVERFLOW}%c arg not in range(0x110000)")),
         },
         Some(t @ ('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) => {
             let f = num_traits::ToPrimitive::to_f64(i).unwrap_or(f64::INFINITY);
@@ -248,8 +260,12 @@ pub fn format_int(i: &BigInt, sp: &Spec) -> Result<String, String> {
         }
         Some(t) => return Err(format!("Unknown format code '{t}' for object of type 'int'")),
     };
-    let body = match sp.grouping {
-        Some(g) if matches!(sp.ty, None | Some('d')) => group(&body, g),
+    let body = match (sp.grouping, sp.ty) {
+        (Some(g), None | Some('d')) => group(&body, g, 3),
+        (Some('_'), Some('x' | 'X' | 'o' | 'b')) => {
+            let (prefix, digits) = body.split_at(if sp.alt { 2 } else { 0 });
+            format!("{prefix}{}", group(digits, '_', 4))
+        }
         _ => body,
     };
     Ok(pad(sp, sign_of(neg, sp), &body, true))
@@ -269,15 +285,18 @@ fn exp_format(x: f64, prec: usize, upper: bool) -> String {
 }
 
 /// `%g` with precision `p`: fixed or exponent notation, trailing zeros removed unless
-/// `alt`.
-fn general_format(x: f64, p: usize, alt: bool, upper: bool) -> String {
+/// `alt`. With `repr_style` (a spec with a precision and no type), exponent notation
+/// starts one power of ten earlier and fixed notation keeps a digit after the point.
+fn general_format(x: f64, p: usize, alt: bool, upper: bool, repr_style: bool) -> String {
     let p = if p == 0 { 1 } else { p };
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    let s = format!("{:.*e}", p - 1, x);
-    let exp: i32 = s.split_once('e').map(|(_, e)| e.parse().unwrap_or(0)).unwrap_or(0);
-    let mut r = if exp < -4 || exp >= p as i32 {
+    let exp: i32 = if x == 0.0 {
+        0
+    } else {
+        let s = format!("{:.*e}", p - 1, x);
+        s.split_once('e').map(|(_, e)| e.parse().unwrap_or(0)).unwrap_or(0)
+    };
+    let limit = if repr_style { p as i32 - 1 } else { p as i32 };
+    let mut r = if x != 0.0 && (exp < -4 || exp >= limit) {
         let s = exp_format(x, p - 1, upper);
         if alt {
             s
@@ -288,10 +307,13 @@ fn general_format(x: f64, p: usize, alt: bool, upper: bool) -> String {
         }
     } else {
         let s = format!("{:.*}", ((p as i64 - 1 - exp as i64).max(0) as usize).min(MAX_PRECISION), x);
-        if alt || !s.contains('.') {
-            s
+        let s = if alt || !s.contains('.') { s } else { s.trim_end_matches('0').trim_end_matches('.').to_string() };
+        if alt && !s.contains('.') {
+            format!("{s}.")
+        } else if repr_style && !s.contains('.') {
+            format!("{s}.0")
         } else {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
+            s
         }
     };
     if upper {
@@ -325,7 +347,7 @@ pub fn format_float(x: f64, sp: &Spec) -> Result<String, String> {
             if !a.is_finite() {
                 special(&float_repr(a), t == 'G')
             } else {
-                general_format(a, sp.precision.unwrap_or(6), sp.alt, t == 'G')
+                general_format(a, sp.precision.unwrap_or(6), sp.alt, t == 'G', false)
             }
         }
         Some('%') => {
@@ -341,15 +363,14 @@ pub fn format_float(x: f64, sp: &Spec) -> Result<String, String> {
                 if !a.is_finite() {
                     float_repr(a)
                 } else {
-                    let s = general_format(a, p, sp.alt, false);
-                    if s.contains(['.', 'e', 'n', 'i']) { s } else { format!("{s}.0") }
+                    general_format(a, p, sp.alt, false, true)
                 }
             }
         },
         Some(t) => return Err(format!("Unknown format code '{t}' for object of type 'float'")),
     };
     let body = match sp.grouping {
-        Some(g) => group(&body, g),
+        Some(g) => group(&body, g, 3),
         None => body,
     };
     Ok(pad(sp, sign_of(neg, sp), &body, true))
@@ -414,7 +435,7 @@ pub fn format_value(vm: &mut Space, v: Value, spec: &str) -> Result<String, Valu
             }
         }
     };
-    r.map_err(|m| vm.value_error(m))
+    r.map_err(|m| format_error(vm, m))
 }
 
 /// `fmt % args`.
@@ -518,7 +539,11 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
         let v = next_arg(vm, &mut k)?;
         let piece = match conv {
             's' | 'r' | 'a' => {
-                let s = if conv == 's' { ops::str_string(vm, v)? } else { ops::repr_string(vm, v)? };
+                let s = match conv {
+                    's' => ops::str_string(vm, v)?,
+                    'r' => ops::repr_string(vm, v)?,
+                    _ => crate::proto::ascii_escape(&ops::repr_string(vm, v)?),
+                };
                 let s: String = match sp.precision {
                     Some(p) => s.chars().take(p).collect(),
                     None => s,
@@ -576,7 +601,7 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
         };
         match piece {
             Ok(p) => out.push_str(&p),
-            Err(m) => return Err(vm.value_error(m)),
+            Err(m) => return Err(format_error(vm, m)),
         }
     }
     if !is_map && k < items.len() && matches!(vm.obj(args), Object::Tuple(_)) {

@@ -1222,8 +1222,12 @@ pub fn list_to_tuple(vm: &mut Space, l: Value) -> Value {
 #[residual]
 pub fn format_value(vm: &mut Space, v: Value, conv: u32, spec: Value) -> Result<Value, Value> {
     let v = match conv {
-        2 | 3 => {
+        2 => {
             let s = proto::repr(vm, v)?;
+            vm.new_str(s)
+        }
+        3 => {
+            let s = proto::ascii_escape(&proto::repr(vm, v)?);
             vm.new_str(s)
         }
         1 => {

@@ -1566,6 +1566,24 @@ pub fn exc_matches(vm: &Space, e: Value, t: Value) -> bool {
 
 // ---- repr and str ----
 
+/// `ascii()` of a repr: non-ASCII chars as `\x`, `\u` or `\U` escapes.
+pub fn ascii_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        let n = c as u32;
+        if c.is_ascii() {
+            o.push(c)
+        } else if n < 0x100 {
+            o.push_str(&format!("\\x{n:02x}"))
+        } else if n < 0x10000 {
+            o.push_str(&format!("\\u{n:04x}"))
+        } else {
+            o.push_str(&format!("\\U{n:08x}"))
+        }
+    }
+    o
+}
+
 /// `repr(s)` of a string.
 pub fn str_repr(s: &str) -> String {
     let q = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };

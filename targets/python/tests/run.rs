@@ -348,6 +348,31 @@ raise ValueError
 print("out")
 sys.exit("fatal: something")
 "#),
+    ("format_specs", r##"vals = [0.0, -0.0, 1.0, -1.5, 0.1, 2.5, 3.14159265358979, 1e-5, 1.5e-7, 123456.789, 1e16, 1e22, 9.999999e15, 12345678901234567890.0, 0.000123456, 1/3, 2/3, 100.0, 1e100, 5e-324, 1.7976931348623157e308, float('inf'), float('-inf'), 0.5, 1.25, 99.995, 1234.5]
+specs = ["", "f", ".0f", ".1f", ".2f", ".3e", "e", "g", ".3g", ".10g", "10.2f", "<10.3", "^12.4g", "+.2f", " .1f", "010.2f", ",.2f", ".1%", "%", "E", "G", ".0e", "#.0f", "#g", ".2", ".15g", ".17g", "_.1f"]
+out = []
+for v in vals:
+    out.append(repr(v) + " " + str(v))
+    for s in specs:
+        try:
+            out.append(format(v, s))
+        except Exception as e:
+            out.append(type(e).__name__)
+ints = [0, 1, -1, 7, 255, -255, 1234567, 10**20, -(10**20)]
+ispecs = ["", "d", "x", "X", "o", "b", "#x", "#o", "#b", "08d", "+d", " d", ",d", "_d", "^9d", "<6d", ">6d", "e", ".2f", "%", "c", "=+8d", "_x"]
+for v in ints:
+    for s in ispecs:
+        try:
+            out.append(format(v, s))
+        except Exception as e:
+            out.append(type(e).__name__)
+for f in ["%5.1f|%-8s|%+d|%x|%o|%e|%g|%G|%.3s|%c|%5d%%", "%r %a %i %u"]:
+    try:
+        out.append(f % (3.14159, "ab", 5, 255, 8, 12345.6789, 0.00001234, 1e20, "abcdef", 65, 42) if f.startswith("%5") else f % ("x", "é", 3.9, 4))
+    except Exception as e:
+        out.append(type(e).__name__ + str(e))
+print("\n".join(out))
+"##),
     ("fstrings", r#"name, n, pi = "pyrs", 42, 3.14159265
 print(f"{name!r} {n:>5} {n:<5}| {n:^7} {n:08b} {n:#x} {pi:.3f} {pi:10.4} {pi:e} {n:,} {1234567.891:,.2f}")
 print(f"{'x' * 3}{{}}{n % 5}", f"{n=}" if False else "", f"{[1, 2]!s:>10}", f"{None}", f"{True:>6}", f"{-3.5:+.1f}")
