@@ -128,7 +128,7 @@ fn too_big(filename: &str) -> SyntaxError {
 pub fn load_imports(vm: &mut Space, imports: &[String], dir: &str) -> Result<(), SyntaxError> {
     for name in imports {
         let first = name.split('.').next().unwrap_or(name);
-        if vm.pending.contains_key(first) || matches!(first, "sys" | "math" | "time" | "pyrsjit") {
+        if vm.pending.contains_key(first) || matches!(first, "sys" | "math" | "time" | "pyrsjit" | "typing" | "__future__") {
             continue;
         }
         let path = std::path::Path::new(dir).join(format!("{first}.py"));

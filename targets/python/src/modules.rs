@@ -102,6 +102,30 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
             }
             m
         }
+        "__future__" => {
+            let (m, d) = module(vm, "__future__");
+            for f in ["annotations", "division", "print_function", "absolute_import", "generators", "with_statement"] {
+                put(vm, d, f, Value::Bool(true));
+            }
+            m
+        }
+        "typing" => {
+            // For annotations: every name is a class that subscripting leaves as it is.
+            let (m, d) = module(vm, "typing");
+            let o = vm.cls.object;
+            for n in [
+                "Any", "List", "Dict", "Set", "FrozenSet", "Tuple", "Optional", "Union", "Callable", "Iterable",
+                "Iterator", "Sequence", "Mapping", "MutableMapping", "Type", "Generator", "NoReturn", "ClassVar",
+                "Final", "Literal", "Deque", "DefaultDict", "Counter", "Hashable", "Sized", "AnyStr", "Protocol",
+                "Generic",
+            ] {
+                put(vm, d, n, o);
+            }
+            put_fn(vm, d, "typing.TypeVar");
+            put_fn(vm, d, "typing.cast");
+            put(vm, d, "TYPE_CHECKING", Value::Bool(false));
+            m
+        }
         "pyrsjit" => {
             let (m, d) = module(vm, "pyrsjit");
             put_fn(vm, d, "pyrsjit.enable");
@@ -549,6 +573,8 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             std::thread::sleep(std::time::Duration::from_secs_f64(x.min(1e9)));
             Ok(Value::None)
         }
+        "typing.TypeVar" => Ok(vm.cls.object),
+        "typing.cast" => Ok(args.get(1).copied().unwrap_or(Value::None)),
         "pyrsjit.enable" => {
             let v = args.first().copied().unwrap_or(Value::None);
             let code = match vm.obj(v) {
