@@ -335,11 +335,7 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                 match proto::get_iter(vm, a) {
                     Ok(it) => its.push(it),
                     Err(_) => {
-                        let t = vm.type_name(a);
-                        return Err(vm.type_error(format!("zip argument #{} must support iteration", i + 1))).map_err(|e| {
-                            let _ = t;
-                            e
-                        });
+                        return Err(vm.type_error(format!("zip argument #{} must support iteration", i + 1)));
                     }
                 }
             }
@@ -1202,9 +1198,7 @@ pub fn instance_builtin_attr(vm: &mut Space, o: Value, name: u32) -> R<Option<Va
 
 /// Call method `name` of builtin value `recv`.
 pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
-    let n: &'static str = match vm.sym_name(name) {
-        s => leak_name(s),
-    };
+    let n: &'static str = leak_name(vm.sym_name(name));
     // A method taken from a class: the receiver is the first argument.
     if let Object::Class(c) = vm.obj(recv) {
         let kind = c.kind;
@@ -1854,7 +1848,7 @@ fn byte_at(s: &str, ascii: bool, i: usize) -> usize {
     s.char_indices().nth(i).map(|(b, _)| b).unwrap_or(s.len())
 }
 
-fn str_arg<'a>(vm: &'a Space, v: Value) -> Option<&'a str> {
+fn str_arg(vm: &Space, v: Value) -> Option<&str> {
     vm.str_of(v)
 }
 
@@ -2133,7 +2127,7 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
                 return Ok(recv);
             }
             let pad = w - nchars;
-            let f = |k: usize| std::iter::repeat(fill).take(k).collect::<String>();
+            let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
             let r = match n {
                 "ljust" => format!("{s}{}", f(pad)),
                 "rjust" => format!("{}{s}", f(pad)),

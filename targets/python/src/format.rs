@@ -178,7 +178,7 @@ fn pad(sp: &Spec, sign: &str, body: &str, numeric: bool) -> String {
     } else {
         (sp.fill, sp.align.unwrap_or(if numeric { '>' } else { '<' }))
     };
-    let f = |k: usize| std::iter::repeat(fill).take(k).collect::<String>();
+    let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
     match align {
         '<' => format!("{sign}{body}{}", f(n)),
         '^' => format!("{}{sign}{body}{}", f(n / 2), f(n - n / 2)),

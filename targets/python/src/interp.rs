@@ -9,6 +9,10 @@
 //! may call back into Python code runs; an error of an instruction goes to the innermost
 //! handler of `codes[f].handlers` containing it, or is returned.
 
+// The loop is written in the translator's subset: index loops instead of iterators and
+// slice copies, comparisons instead of range methods.
+#![allow(clippy::manual_memcpy, clippy::manual_range_contains, clippy::type_complexity)]
+
 use crate::bytecode::*;
 use crate::ops;
 use crate::space::Space;

@@ -229,7 +229,7 @@ fn int_big(vm: &mut Space, op: u32, x: BigInt, y: BigInt) -> Result<Value, Value
             }
             match y.to_u32() {
                 Some(e) => {
-                    if x.bits() as u64 * e as u64 > 1 << 32 {
+                    if x.bits() * e as u64 > 1 << 32 {
                         return Err(vm.err("MemoryError", ""));
                     }
                     num_traits::pow::Pow::pow(&x, e)

@@ -1405,18 +1405,11 @@ pub const FAST_BOUND: i64 = 1 << 32;
 pub fn fast_code(vm: &mut Space, callee: Value, nargs: u32) -> i64 {
     if let Value::Obj(h) = callee {
         match &vm.heap[h as usize] {
-            Object::Function(f) => {
-                if f.simple_nargs == nargs as i32 {
-                    return f.code as i64;
-                }
-            }
-            Object::BoundMethod { func: Value::Obj(fh), .. } => {
-                if let Object::Function(f) = &vm.heap[*fh as usize] {
-                    if f.simple_nargs == nargs as i32 + 1 {
-                        return f.code as i64 + FAST_BOUND;
-                    }
-                }
-            }
+            Object::Function(f) if f.simple_nargs == nargs as i32 => return f.code as i64,
+            Object::BoundMethod { func: Value::Obj(fh), .. } => match &vm.heap[*fh as usize] {
+                Object::Function(f) if f.simple_nargs == nargs as i32 + 1 => return f.code as i64 + FAST_BOUND,
+                _ => {}
+            },
             _ => {}
         }
     }

@@ -452,13 +452,7 @@ pub fn dict_get_sym(vm: &Space, d: Value, name: u32) -> Option<Value> {
 /// The slot of attribute `name` in layout `layout`.
 #[inline]
 pub fn layout_slot(vm: &Space, layout: u32, name: u32) -> Option<usize> {
-    let names = &vm.layouts[layout as usize].names;
-    for i in 0..names.len() {
-        if names[i] == name {
-            return Some(i);
-        }
-    }
-    None
+    vm.layouts[layout as usize].names.iter().position(|&n| n == name)
 }
 
 /// The layout reached from `layout` by adding `name`.
