@@ -1220,7 +1220,12 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
             };
             let k = vm.class(c).map(|x| x.kind).unwrap_or(Kind::Object);
             if k != Kind::Object && k != Kind::Exception {
-                return construct(vm, k, c, &args[1..], kw);
+                if proto::is_builtin_class(vm, c) {
+                    return construct(vm, k, c, &args[1..], kw);
+                }
+                let bc = proto::builtin_class_of(vm, k);
+                let base = construct(vm, k, bc, &args[1..], kw)?;
+                return Ok(vm.alloc(Object::Instance(Box::new(Instance { class: c, layout: 0, slots: Vec::new(), exc: None, base }))));
             }
             let exc = if k == Kind::Exception {
                 let t = vm.new_tuple(args[1..].to_vec());
@@ -1281,7 +1286,13 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
             }
             _ => Ok(recv),
         },
-        Object::Instance(_) => object_method(vm, recv, n, args, kw),
+        Object::Instance(_) => {
+            let base = proto::base_of(vm, recv);
+            if base != Value::Undef && n != "__init__" && n != "__new__" {
+                return call_method(vm, base, name, args, kw);
+            }
+            object_method(vm, recv, n, args, kw)
+        }
         _ => match recv {
             Value::Int(_) | Value::Bool(_) => int_method(vm, recv, n, args),
             Value::Float(f) => float_method(vm, f, n, args),

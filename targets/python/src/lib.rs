@@ -21,5 +21,6 @@ pub mod ops;
 pub mod proto;
 pub mod set;
 pub mod space;
+pub mod stdlib;
 pub mod traceback;
 pub mod value;

@@ -132,8 +132,13 @@ pub fn load_imports(vm: &mut Space, imports: &[String], dir: &str) -> Result<(),
             continue;
         }
         let path = std::path::Path::new(dir).join(format!("{first}.py"));
-        let Ok(src) = std::fs::read_to_string(&path) else { continue };
-        let fname = path.to_string_lossy().to_string();
+        let (src, fname) = match std::fs::read_to_string(&path) {
+            Ok(src) => (src, path.to_string_lossy().to_string()),
+            Err(_) => match crate::stdlib::source(first) {
+                Some(src) => (src.to_string(), format!("<{first}>")),
+                None => continue,
+            },
+        };
         let m = compile::compile_module(&src, &fname)?;
         if vm.codes.len() + m.codes.len() > 0xfffff {
             return Err(too_big(&fname));

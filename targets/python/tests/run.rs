@@ -452,6 +452,43 @@ c = set(range(100));
 for i in range(0, 100, 3): c.discard(i)
 print(c, c.pop(), c.pop(), len(c))
 "#),
+    ("stdlib_modules", r#"from collections import deque, defaultdict, Counter, OrderedDict, namedtuple
+import random, heapq, bisect, string, copy, operator, itertools, functools
+d = deque([1, 2, 3]); d.appendleft(0); d.append(4); d.rotate(1)
+print(d, d.popleft(), d.pop(), len(d), list(d))
+dd = defaultdict(list)
+dd["a"].append(1); dd["b"].append(2); dd["a"].append(3)
+print(dd, dict(dd), dd["zz"], len(dd))
+c = Counter("abracadabra")
+print(c, c.most_common(2), c["a"], c["q"], sum(c.values()))
+od = OrderedDict(); od["x"] = 1; od["y"] = 2; od.move_to_end("x")
+print(od, list(od))
+P = namedtuple("P", "x y")
+p = P(1, y=2)
+print(p, p.x, p.y, p[0], p == (1, 2), p._asdict(), p._replace(x=5), tuple(p))
+random.seed(42)
+print(random.random(), random.randint(1, 100), random.choice("abcdef"), random.randrange(0, 50, 5))
+l = list(range(10)); random.shuffle(l); print(l, random.sample(range(100), 5), round(random.uniform(1, 2), 6))
+random.seed(12345678901234567890)
+print([random.randint(0, 10**12) for _ in range(3)], random.getrandbits(70))
+h = [5, 1, 8, 3]; heapq.heapify(h); heapq.heappush(h, 0)
+print(h, [heapq.heappop(h) for _ in range(3)], heapq.nlargest(2, [4, 9, 1]), heapq.nsmallest(2, [4, 9, 1]))
+a = [1, 3, 5, 7]; bisect.insort(a, 4)
+print(a, bisect.bisect_left(a, 5), bisect.bisect_right(a, 5), bisect.bisect(a, 0))
+print(string.ascii_lowercase[:5], string.digits, len(string.punctuation))
+x = [[1, 2], {"k": [3]}]; y = copy.deepcopy(x); y[0].append(9); z = copy.copy(x)
+print(x, y, z[0] is x[0])
+print(operator.add(2, 3), sorted([(1, "b"), (0, "a")], key=operator.itemgetter(1)), list(map(operator.mul, [1, 2], [3, 4])))
+print(list(itertools.permutations([1, 2, 3], 2)), list(itertools.combinations("abcd", 2)))
+print(list(itertools.product("ab", repeat=2)), list(itertools.islice(itertools.count(5, 2), 4)), list(itertools.chain([1], (2, 3))))
+print(list(itertools.accumulate([1, 2, 3, 4])), [(k, list(g)) for k, g in itertools.groupby("aabbbc")], list(itertools.zip_longest([1, 2], "a", fillvalue="-")))
+print(functools.reduce(operator.add, [1, 2, 3, 4]), functools.reduce(lambda a, b: a * b, [1, 2, 3], 10))
+@functools.lru_cache(maxsize=None)
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+print(fib(100), functools.partial(pow, 2)(10))
+print(sorted([3, 1, 2], key=functools.cmp_to_key(lambda a, b: b - a)))
+"#),
     ("strings_numbers", r#"# strings
 s = "Hello, World"
 print(s.lower(), s.find("o"), s.rfind("o"), s.count("l"), s.replace("l", "L", 2))
