@@ -7,7 +7,10 @@
 //! Invariants: the code table `codes` and the code index `f` are green (the JIT
 //! specialises on them); `vm.depth` equals `depth` whenever a residual operation that
 //! may call back into Python code runs; an error of an instruction goes to the innermost
-//! handler of `codes[f].handlers` containing it, or is returned.
+//! handler of `codes[f].handlers` containing it, or is returned. The collector's safe
+//! points are a frame's entry and its backward jumps (`ops::gc_point` with the frame's
+//! function, locals and stack); a direct call saves a snapshot of the calling frame
+//! (`ops::frame_save`) for as long as the callee runs.
 
 // The loop is written in the translator's subset: index loops instead of iterators and
 // slice copies, comparisons instead of range methods.
