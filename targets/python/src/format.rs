@@ -444,7 +444,13 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
         Object::Tuple(t) => t.clone(),
         _ => vec![args],
     };
-    let is_map = matches!(vm.obj(args), Object::Dict(_));
+    // Like CPython: an argument with items that is not a tuple or str may be used by
+    // `%(key)s` and need not be used at all.
+    let is_map = match vm.obj(args) {
+        Object::Dict(_) | Object::List(_) | Object::Range { .. } | Object::DictView { .. } => true,
+        Object::Instance(i) => crate::proto::lookup(vm, i.class, crate::space::S_GETITEM).is_some(),
+        _ => false,
+    };
     let c: Vec<char> = fmt.chars().collect();
     let mut out = String::new();
     let mut i = 0;

@@ -54,6 +54,9 @@ impl Str {
 
 /// FNV-1a over the UTF-8 bytes, never -1 (as CPython's hashes).
 pub fn str_hash(s: &str) -> i64 {
+    if s.is_empty() {
+        return 0;
+    }
     let mut h: u64 = 0xcbf29ce484222325;
     for b in s.bytes() {
         h ^= b as u64;

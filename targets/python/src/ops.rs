@@ -176,6 +176,14 @@ fn try_dunder(vm: &mut Space, a: Value, name: &str, b: Value) -> R<Option<Value>
 /// `a op b`.
 #[residual]
 pub fn binary(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Value> {
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        match op {
+            BIN_AND => return Ok(Value::Bool(x & y)),
+            BIN_OR => return Ok(Value::Bool(x | y)),
+            BIN_XOR => return Ok(Value::Bool(x ^ y)),
+            _ => {}
+        }
+    }
     if let Some(r) = numeric::binary(vm, op, a, b) {
         return r;
     }
@@ -282,17 +290,27 @@ fn repeat(items: &[Value], n: i64) -> Vec<Value> {
 
 /// Operators on builtin containers and strings.
 fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value>> {
-    let (Value::Obj(ha), hb) = (a, b) else {
-        if op == BIN_MUL {
-            if let Value::Int(_) | Value::Bool(_) = a {
-                if matches!(vm.obj(b), Object::Str(_) | Object::List(_) | Object::Tuple(_)) {
-                    return builtin_binary(vm, op, b, a);
-                }
+    if op == BIN_MUL && numeric::is_int(vm, a) && matches!(vm.obj(b), Object::Str(_) | Object::List(_) | Object::Tuple(_)) {
+        return builtin_binary(vm, op, b, a);
+    }
+    if op == BIN_MUL && matches!(vm.obj(b), Object::BigInt(_)) && matches!(vm.obj(a), Object::Str(_) | Object::List(_) | Object::Tuple(_)) {
+        return Err(vm.err("OverflowError", "cannot fit 'int' into an index-sized integer"));
+    }
+    if op == BIN_OR && matches!(vm.obj(a), Object::Class(_)) && (matches!(vm.obj(b), Object::Class(_)) || b == Value::None) {
+        // `int | None` (a union of types): the tuple of them, which isinstance takes.
+        let mut items = Vec::new();
+        for x in [a, b] {
+            let x = if x == Value::None { vm.cls.none } else { x };
+            match vm.obj(x) {
+                Object::Tuple(t) => items.extend_from_slice(&t.clone()),
+                _ => items.push(x),
             }
         }
+        return Ok(Some(vm.new_tuple(items)));
+    }
+    let Value::Obj(ha) = a else {
         return Ok(None);
     };
-    let _ = hb;
     match (&vm.heap[ha as usize], vm.obj(b)) {
         (Object::Str(x), Object::Str(y)) if op == BIN_ADD => {
             let s = Str::concat(x, y);
@@ -872,6 +890,14 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
                 };
                 return Ok(vm.new_str(r));
             }
+            if let Object::BigInt(_) = vm.obj(k) {
+                return Err(vm.err("IndexError", "cannot fit 'int' into an index-sized integer"));
+            }
+            if let Object::Instance(_) = vm.obj(k) {
+                if let Ok(i) = to_index(vm, k) {
+                    return getitem(vm, o, Value::Int(i));
+                }
+            }
             let t = vm.type_name(k);
             Err(vm.type_error(format!("string indices must be integers, not '{t}'")))
         }
@@ -923,7 +949,12 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
                 };
                 return proto::call(vm, f, &[o, k], &[]);
             }
-            Ok(o)
+            // `list[int]` and the like: generic aliases, left as the class.
+            let c = &vm.cls;
+            if [c.list, c.dict, c.tuple, c.set, c.frozenset, c.type_, c.object].contains(&o) {
+                return Ok(o);
+            }
+            Err(vm.type_error("'type' object is not subscriptable"))
         }
         _ => {
             let t = vm.type_name(o);
