@@ -1241,6 +1241,14 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
         };
         return call_method(vm, self_, name, rest, kw);
     }
+    if !matches!(vm.obj(recv), Object::Instance(_) | Object::Property { .. }) {
+        let ty = vm.type_name(recv);
+        if let Some((lo, hi)) = method_arity(&ty, n) {
+            if args.len() < lo || args.len() > hi {
+                return Err(arity_error(vm, &ty, n, args.len(), lo, hi));
+            }
+        }
+    }
     match vm.obj(recv) {
         Object::Str(_) => str_method(vm, recv, n, args, kw),
         Object::List(_) => list_method(vm, recv, n, args, kw),
@@ -1304,6 +1312,56 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
             }
         },
     }
+}
+
+/// How many positional arguments method `name` of builtin values of type `ty` takes
+/// (`usize::MAX`: any number).
+fn method_arity(ty: &str, name: &str) -> Option<(usize, usize)> {
+    const ANY: usize = usize::MAX;
+    Some(match (ty, name) {
+        ("str", "capitalize" | "casefold" | "isalnum" | "isalpha" | "isascii" | "isdecimal" | "isdigit" | "isidentifier"
+        | "islower" | "isnumeric" | "isspace" | "istitle" | "isupper" | "lower" | "swapcase" | "title" | "upper") => (0, 0),
+        ("str", "strip" | "lstrip" | "rstrip" | "splitlines" | "expandtabs") => (0, 1),
+        ("str", "split" | "rsplit") => (0, 2),
+        ("str", "partition" | "rpartition" | "removeprefix" | "removesuffix" | "zfill" | "join") => (1, 1),
+        ("str", "ljust" | "rjust" | "center") => (1, 2),
+        ("str", "find" | "rfind" | "index" | "rindex" | "count" | "startswith" | "endswith") => (1, 3),
+        ("str", "replace") => (2, 3),
+        ("list", "clear" | "copy" | "reverse" | "sort") => (0, 0),
+        ("list", "pop") => (0, 1),
+        ("list", "append" | "extend" | "remove" | "count") => (1, 1),
+        ("list" | "tuple", "index") => (1, 3),
+        ("list", "insert") => (2, 2),
+        ("tuple", "count") => (1, 1),
+        ("dict", "keys" | "values" | "items" | "copy" | "clear" | "popitem") => (0, 0),
+        ("dict", "get" | "pop" | "setdefault") => (1, 2),
+        ("dict", "update") => (0, 1),
+        ("set" | "frozenset", "copy" | "clear" | "pop") => (0, 0),
+        ("set" | "frozenset", "add" | "remove" | "discard" | "issubset" | "issuperset" | "isdisjoint" | "symmetric_difference"
+        | "symmetric_difference_update") => (1, 1),
+        ("set" | "frozenset", "union" | "intersection" | "difference" | "update" | "intersection_update" | "difference_update") => (0, ANY),
+        ("int" | "bool", "bit_length" | "bit_count" | "conjugate") => (0, 0),
+        ("float", "conjugate" | "is_integer" | "as_integer_ratio") => (0, 0),
+        ("range", "index" | "count") => (1, 1),
+        _ => return None,
+    })
+}
+
+/// CPython's error for a call of method `ty.name` with `n` positional arguments
+/// outside `lo..=hi`.
+fn arity_error(vm: &mut Space, ty: &str, name: &str, n: usize, lo: usize, hi: usize) -> Value {
+    let msg = if hi == 0 {
+        format!("{ty}.{name}() takes no arguments ({n} given)")
+    } else if lo == 1 && hi == 1 {
+        format!("{ty}.{name}() takes exactly one argument ({n} given)")
+    } else if lo == hi {
+        format!("{name} expected {lo} arguments, got {n}")
+    } else if n < lo {
+        format!("{name} expected at least {lo} argument{}, got {n}", if lo == 1 { "" } else { "s" })
+    } else {
+        format!("{name} expected at most {hi} argument{}, got {n}", if hi == 1 { "" } else { "s" })
+    };
+    vm.type_error(msg)
 }
 
 /// Method names are symbols, immortal: their `&'static str` for matching.

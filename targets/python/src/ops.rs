@@ -30,7 +30,7 @@ pub fn to_index(vm: &mut Space, v: Value) -> R<i64> {
         Value::Int(i) => Ok(i),
         Value::Bool(b) => Ok(b as i64),
         _ => match vm.obj(v) {
-            Object::BigInt(_) => Err(vm.err("IndexError", "cannot fit 'int' into an index-sized integer")),
+            Object::BigInt(_) => Err(vm.err("OverflowError", "Python int too large to convert to C ssize_t")),
             Object::Instance(i) => {
                 let cls = i.class;
                 if let Some(m) = proto::lookup(vm, cls, S_INDEX) {
@@ -909,6 +909,9 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
                 let at = |k: i64| (start as i128 + k as i128 * step as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
                 let st = (step as i128 * s as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
                 return Ok(vm.alloc(Object::Range { start: at(a), stop: at(b), step: st }));
+            }
+            if let Object::BigInt(_) = vm.obj(k) {
+                return Err(vm.err("IndexError", "range object index out of range"));
             }
             let i = to_index(vm, k)?;
             match norm_index(i, n as usize) {
