@@ -219,13 +219,17 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
             }
         }
         "sorted" => {
-            nargs(vm, "sorted", args, 1, 1)?;
+            if args.len() != 1 {
+                return Err(vm.type_error(format!("sorted expected 1 argument, got {}", args.len())));
+            }
             let mut items = proto::collect(vm, args[0])?;
             sort_values(vm, &mut items, kw)?;
             Ok(vm.new_list(items))
         }
         "reversed" => {
-            nargs(vm, "reversed", args, 1, 1)?;
+            if args.len() != 1 {
+                return Err(vm.type_error(format!("reversed expected 1 argument, got {}", args.len())));
+            }
             let o = args[0];
             match vm.obj(o) {
                 Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Range { .. } => {
@@ -320,7 +324,8 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
             let (it, start) = match args.len() {
                 1 => (args[0], kwarg(vm, kw, "start").unwrap_or(Value::Int(0))),
                 2 => (args[0], args[1]),
-                _ => return Err(vm.type_error("enumerate() missing required argument 'iterable'")),
+                0 => return Err(vm.type_error("enumerate() missing required argument 'iterable'")),
+                n => return Err(vm.type_error(format!("enumerate() takes at most 2 arguments ({n} given)"))),
             };
             if !numeric::is_int(vm, start) {
                 let t = vm.type_name(start);
@@ -331,13 +336,8 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
         }
         "zip" => {
             let mut its = Vec::new();
-            for (i, &a) in args.iter().enumerate() {
-                match proto::get_iter(vm, a) {
-                    Ok(it) => its.push(it),
-                    Err(_) => {
-                        return Err(vm.type_error(format!("zip argument #{} must support iteration", i + 1)));
-                    }
-                }
+            for &a in args {
+                its.push(proto::get_iter(vm, a)?);
             }
             Ok(vm.alloc(Object::Iter(Iter::Zip { its })))
         }
@@ -438,12 +438,21 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
         }
         "divmod" => {
             nargs(vm, "divmod", args, 2, 2)?;
+            if !numeric::is_number(vm, args[0]) && !matches!(vm.obj(args[0]), Object::Instance(_)) || !numeric::is_number(vm, args[1]) && !matches!(vm.obj(args[1]), Object::Instance(_)) {
+                let (ta, tb) = (vm.type_name(args[0]), vm.type_name(args[1]));
+                return Err(vm.type_error(format!("unsupported operand type(s) for divmod(): '{ta}' and '{tb}'")));
+            }
             let q = ops::binary(vm, BIN_FLOORDIV, args[0], args[1])?;
             let r = ops::binary(vm, BIN_MOD, args[0], args[1])?;
             Ok(vm.new_tuple(vec![q, r]))
         }
         "pow" => {
-            nargs(vm, "pow", args, 2, 3)?;
+            match args.len() {
+                0 => return Err(vm.type_error("pow() missing required argument 'base' (pos 1)")),
+                1 => return Err(vm.type_error("pow() missing required argument 'exp' (pos 2)")),
+                2 | 3 => {}
+                n => return Err(vm.type_error(format!("pow() takes at most 3 arguments ({n} given)"))),
+            }
             if args.len() == 3 && args[2] != Value::None {
                 let (b, e, m) = (to_bigint(vm, args[0]), to_bigint(vm, args[1]), to_bigint(vm, args[2]));
                 let (Some(b), Some(e), Some(m)) = (b, e, m) else {
@@ -467,13 +476,21 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
             ops::binary(vm, BIN_POW, args[0], args[1])
         }
         "round" => {
-            nargs(vm, "round", args, 1, 2)?;
+            match args.len() {
+                0 => return Err(vm.type_error("round() missing required argument 'number' (pos 1)")),
+                1 | 2 => {}
+                n => return Err(vm.type_error(format!("round() takes at most 2 arguments ({n} given)"))),
+            }
             let nd = if args.len() == 2 { args[1] } else { kwarg(vm, kw, "ndigits").unwrap_or(Value::None) };
             round(vm, args[0], nd)
         }
         "iter" => {
             nargs(vm, "iter", args, 1, 2)?;
             if args.len() == 2 {
+                let callable = call_builtin(vm, "callable", &args[..1], &[])?;
+                if callable != Value::Bool(true) {
+                    return Err(vm.type_error("iter(v, w): v must be callable"));
+                }
                 return Ok(vm.alloc(Object::Iter(Iter::Callable { f: args[0], sentinel: args[1] })));
             }
             proto::get_iter(vm, args[0])
@@ -527,7 +544,16 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
         }
         "format" => {
             nargs(vm, "format", args, 1, 2)?;
-            let spec = if args.len() == 2 { vm.str_of(args[1]).unwrap_or("").to_string() } else { String::new() };
+            let spec = match args.get(1) {
+                Some(&s) => match vm.str_of(s) {
+                    Some(s) => s.to_string(),
+                    None => {
+                        let t = vm.type_name(s);
+                        return Err(vm.type_error(format!("format() argument 2 must be str, not {t}")));
+                    }
+                },
+                None => String::new(),
+            };
             let s = ops::format(vm, args[0], &spec)?;
             Ok(new_str(vm, s))
         }
@@ -925,6 +951,9 @@ pub fn parse_float(s: &str) -> Option<f64> {
 pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
     match kind {
         Kind::Int => {
+            if args.len() > 2 {
+                return Err(vm.type_error(format!("int() takes at most 2 arguments ({} given)", args.len())));
+            }
             let base = if args.len() == 2 { Some(args[1]) } else { kwarg(vm, kw, "base") };
             if args.is_empty() {
                 return Ok(Value::Int(0));
@@ -983,6 +1012,9 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             }
         }
         Kind::Float => {
+            if args.len() > 1 {
+                return Err(vm.type_error(format!("float expected at most 1 argument, got {}", args.len())));
+            }
             if args.is_empty() {
                 return Ok(Value::Float(0.0));
             }
@@ -1009,6 +1041,9 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             Err(vm.type_error(format!("float() argument must be a string or a real number, not '{t}'")))
         }
         Kind::Str => {
+            if args.len() > 3 {
+                return Err(vm.type_error(format!("str() takes at most 3 arguments ({} given)", args.len())));
+            }
             if args.is_empty() {
                 return Ok(vm.empty_str);
             }
@@ -1019,6 +1054,9 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             Ok(new_str(vm, s))
         }
         Kind::Bool => {
+            if args.len() > 1 {
+                return Err(vm.type_error(format!("bool expected at most 1 argument, got {}", args.len())));
+            }
             if args.is_empty() {
                 return Ok(Value::Bool(false));
             }
@@ -1044,6 +1082,9 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             nargs(vm, "dict", args, 0, 1)?;
             let d = proto::new_dict(vm);
             if let Some(&m) = args.first() {
+                if !matches!(vm.obj(m), Object::Dict(_) | Object::Instance(_)) {
+                    proto::get_iter(vm, m)?;
+                }
                 ops::dict_update(vm, d, m)?;
             }
             for &(k, v) in kw {

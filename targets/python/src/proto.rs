@@ -697,6 +697,16 @@ fn builtin_attr(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
     if name == S_CLASS {
         return Ok(Some(vm.type_of(o)));
     }
+    if name == S_NAME || name == S_QUALNAME {
+        let n = match vm.obj(o) {
+            Object::Builtin(n) => Some(n.rsplit('.').next().unwrap_or(n).to_string()),
+            Object::BuiltinMethod { name: m, .. } => Some(vm.sym_name(*m).to_string()),
+            _ => None,
+        };
+        if let Some(n) = n {
+            return Ok(Some(vm.new_str(n)));
+        }
+    }
     let t = vm.type_of(o);
     let kind = vm.class(t).map(|c| c.kind).unwrap_or(Kind::Object);
     let n = vm.sym_name(name);
