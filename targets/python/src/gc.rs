@@ -29,7 +29,7 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
         }
     };
     root(func, &mut marked, &mut work);
-    for &v in locals.iter().chain(stack).chain(&vm.frames).chain(&vm.syms) {
+    for &v in locals.iter().chain(stack).chain(&vm.frames).chain(&vm.syms).chain(&vm.chars) {
         root(v, &mut marked, &mut work);
     }
     for code in vm.codes.iter() {

@@ -830,10 +830,9 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
             let r = match norm_index(i, s.nchars) {
                 Some(j) => {
                     if s.ascii {
-                        Some((s.s.as_bytes()[j] as char).to_string())
-                    } else {
-                        s.s.chars().nth(j).map(|c| c.to_string())
+                        return Ok(vm.chars[s.s.as_bytes()[j] as usize]);
                     }
+                    s.s.chars().nth(j).map(|c| c.to_string())
                 }
                 None => None,
             };

@@ -1384,9 +1384,7 @@ pub fn next(vm: &mut Space, it: Value) -> R<Value> {
                 Object::Str(s) => {
                     if s.ascii {
                         if idx < s.s.len() {
-                            let c = s.s.as_bytes()[idx] as char;
-                            let cs = c.to_string();
-                            Some(vm.new_str(cs))
+                            Some(vm.chars[s.s.as_bytes()[idx] as usize])
                         } else {
                             None
                         }

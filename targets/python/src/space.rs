@@ -213,6 +213,8 @@ pub struct Space {
     /// Bumped whenever any class's attributes change (a collector that reuses handles
     /// must bump it too).
     pub class_epoch: std::cell::Cell<u64>,
+    /// The one-char strings of the ASCII chars (made once, always roots).
+    pub chars: Vec<Value>,
     pub true_str: Value,
     pub empty_str: Value,
     pub empty_tuple: Value,
@@ -293,6 +295,7 @@ impl Space {
             stack_size: 0,
             bm_cache: vec![(Value::Undef, Value::Undef, 0); BM_CACHE],
             repr_stack: Vec::new(),
+            chars: Vec::new(),
             attr_cache: std::cell::RefCell::new(vec![(u32::MAX, 0, 0, Value::Undef); ATTR_CACHE]),
             class_epoch: std::cell::Cell::new(1),
             true_str: Value::Undef,
@@ -311,6 +314,10 @@ impl Space {
             vm.intern(name);
         }
         vm.empty_str = vm.new_str(String::new());
+        for c in 0u8..128 {
+            let v = vm.new_str((c as char).to_string());
+            vm.chars.push(v);
+        }
         vm.empty_tuple = vm.alloc(Object::Tuple(Vec::new()));
         vm.true_str = vm.new_str("True".to_string());
         let object = vm.make_builtin_class("object", &[], Kind::Object);
