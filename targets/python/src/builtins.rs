@@ -1558,7 +1558,7 @@ fn default_repr(vm: &mut Space, v: Value) -> String {
         Value::Obj(h) => {
             let t = vm.type_of(v);
             let q = vm.class(t).map(|c| c.qualname.clone()).unwrap_or_default();
-            format!("<__main__.{q} object at 0x{:012x}>", proto::addr(h))
+            format!("<{}.{q} object at 0x{:012x}>", proto::class_module(vm, t), proto::addr(h))
         }
         _ => proto::repr(vm, v).unwrap_or_default(),
     }

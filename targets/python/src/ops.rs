@@ -1498,14 +1498,14 @@ pub fn new_function(vm: &mut Space, globals: Value, code: u32, defaults: Value, 
 /// Run class body `body` with a fresh namespace and make the class `name(*bases)`.
 #[residual]
 pub fn build_class(vm: &mut Space, func: Value, body: Value, name: Value, bases: Value) -> Result<Value, Value> {
-    let _ = func;
     let ns = proto::new_dict(vm);
     let code = match vm.obj(body) {
         Object::Function(f) => f.code,
         _ => return Err(vm.type_error("__build_class__: func must be a function")),
     };
     let module_key = vm.sym_str(S_MODULE);
-    let main = vm.sym_str(S_MAIN);
+    let g = globals_of(vm, func);
+    let main = proto::dict_get_sym(vm, g, S_NAME).unwrap_or(vm.sym_str(S_MAIN));
     proto::dict_set(vm, ns, module_key, main)?;
     let qk = vm.sym_str(S_QUALNAME);
     let q = vm.infos[code as usize].qualname.clone();

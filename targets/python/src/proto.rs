@@ -1661,7 +1661,7 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                     if c.builtin {
                         Ok(format!("<class '{}'>", c.name))
                     } else {
-                        Ok(format!("<class '__main__.{}'>", c.qualname))
+                        Ok(format!("<class '{}.{}'>", class_module(vm, v), c.qualname))
                     }
                 }
                 Object::Instance(inst) => {
@@ -1695,7 +1695,7 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                         return repr(vm, base);
                     }
                     let q = vm.class(cls).map(|c| c.qualname.clone()).unwrap_or_default();
-                    Ok(format!("<__main__.{q} object at 0x{:012x}>", addr(h)))
+                    Ok(format!("<{}.{q} object at 0x{:012x}>", class_module(vm, cls), addr(h)))
                 }
                 Object::Module { name, .. } => Ok(format!("<module '{name}'>")),
                 Object::Cell(_) => Ok(format!("<cell at 0x{:012x}>", addr(h))),
@@ -1738,6 +1738,21 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
             }
         }
     }
+}
+
+/// The `__module__` of a class made by the program (`__main__` by default).
+pub fn class_module(vm: &Space, cls: Value) -> String {
+    match dict_get_class_sym(vm, cls, S_MODULE).and_then(|m| vm.str_of(m).map(|s| s.to_string())) {
+        Some(m) => m,
+        None => "__main__".to_string(),
+    }
+}
+
+/// A name in a class's own dict.
+fn dict_get_class_sym(vm: &Space, cls: Value, name: u32) -> Option<Value> {
+    let key = vm.sym_str(name);
+    let Object::Str(ks) = vm.obj(key) else { return None };
+    str_dict_get(vm, &vm.class(cls)?.dict, key, ks)
 }
 
 /// A fake address for `<... at 0x...>`.
