@@ -3,8 +3,10 @@
 //! a handle of an object in the object space's heap ([`crate::objects`]).
 
 /// A Python value. `Undef` is the content of an unbound local slot, never a value a
-/// program sees.
+/// program sees. The tag is a whole word (`repr(u64)`), so every payload sits in the
+/// second word and a value moves as two plain words.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(u64)]
 pub enum Value {
     Undef,
     None,
