@@ -195,7 +195,9 @@ fn main() {
             }
         }
         // CPython's output is the reference; without CPython, the first that ran.
-        let reference = outputs[2].clone().or_else(|| outputs.iter().flatten().next().cloned());
+        let reference = outputs[2]
+            .clone()
+            .or_else(|| outputs.iter().flatten().next().cloned());
         let cells: Vec<Cell> = cs
             .iter()
             .enumerate()
@@ -236,6 +238,9 @@ fn main() {
         for p in &problems {
             eprintln!("{p}");
         }
-        panic!("{} contender runs failed or disagreed with python3", problems.len());
+        panic!(
+            "{} contender runs failed or disagreed with python3",
+            problems.len()
+        );
     }
 }

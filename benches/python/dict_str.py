@@ -40,6 +40,6 @@ def run(words):
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 60000
 words = make_words(n)
-for _ in range(20):
+for _ in range(50):
     result = run(words)
 print(result)

@@ -45,6 +45,7 @@ def fannkuch(n):
 
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 9
-checksum, flips = fannkuch(n)
+for _ in range(3):
+    checksum, flips = fannkuch(n)
 print(checksum)
 print("Pfannkuchen(%d) = %d" % (n, flips))

@@ -8,5 +8,5 @@ def fib(n):
     return fib(n - 1) + fib(n - 2)
 
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 32
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 35
 print("fib(%d) = %d" % (n, fib(n)))

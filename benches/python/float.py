@@ -45,7 +45,7 @@ def benchmark(n):
     return maximize(points)
 
 
-rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 for r in range(rounds):
     best = benchmark(100000)
 print(best)

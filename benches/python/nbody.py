@@ -89,4 +89,4 @@ def main(n):
     print("%.9f" % energy(BODIES, body_pairs))
 
 
-main(int(sys.argv[1]) if len(sys.argv) > 1 else 150000)
+main(int(sys.argv[1]) if len(sys.argv) > 1 else 350000)

@@ -37,7 +37,7 @@ def n_queens(n):
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 total = 0
 first = None
-for _ in range(10):
+for _ in range(25):
     sols = n_queens(n)
     total += len(sols)
     first = min(sols)

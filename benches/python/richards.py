@@ -292,7 +292,7 @@ def run_once():
     return G.hold_count, G.qpkt_count
 
 
-iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 12
+iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 for _ in range(iterations):
     result = run_once()
 print("hold_count=%d qpkt_count=%d" % result)

@@ -47,4 +47,4 @@ def main(n):
     print("%0.9f" % ((vbv / vv) ** 0.5))
 
 
-main(int(sys.argv[1]) if len(sys.argv) > 1 else 400)
+main(int(sys.argv[1]) if len(sys.argv) > 1 else 550)

@@ -452,7 +452,10 @@ pub fn program(seed: u64) -> String {
         hot: false,
         nasty,
     };
-    g.line(&format!("# random program, seed {seed}{}", if nasty { " (large)" } else { "" }));
+    g.line(&format!(
+        "# random program, seed {seed}{}",
+        if nasty { " (large)" } else { "" }
+    ));
     g.line("def rec(n, a):");
     g.line("    if n <= 0:");
     g.line("        return a % 1009");

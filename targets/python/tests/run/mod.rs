@@ -90,7 +90,11 @@ pub fn run(
     Ok(Outcome {
         stdout,
         stderr,
-        code: if timed_out { None } else { status.and_then(|s| s.code()) },
+        code: if timed_out {
+            None
+        } else {
+            status.and_then(|s| s.code())
+        },
         timed_out,
         took,
     })
@@ -131,8 +135,10 @@ pub fn first_difference(expected: &str, got: &str) -> String {
                 return format!(
                     "line {}: expected {} got {}",
                     i + 1,
-                    a.map(|s| clip(s)).unwrap_or_else(|| "<end of output>".into()),
-                    b.map(|s| clip(s)).unwrap_or_else(|| "<end of output>".into()),
+                    a.map(|s| clip(s))
+                        .unwrap_or_else(|| "<end of output>".into()),
+                    b.map(|s| clip(s))
+                        .unwrap_or_else(|| "<end of output>".into()),
                 )
             }
         }
