@@ -1,0 +1,11 @@
+# sum, any, all, map, filter.
+print(sum([1, 2, 3]), sum([]), sum([1, 2], 10), sum([0.5, 0.25]), sum(range(101)))
+print(sum([[1], [2, 3]], []), sum((i * i for i in range(5))))
+print(any([]), all([]), any([0, "", None]), any([0, 1]), all([1, "a", [0]]), all([1, 0]))
+print(any(x > 3 for x in [1, 2, 5]), all(x > 0 for x in [1, 2, -1]))
+print(list(map(str, [1, 2, 3])), list(map(lambda a, b: a * b, [1, 2, 3], [4, 5, 6])))
+print(list(filter(None, [0, 1, "", "a", [], [2]])), list(filter(lambda x: x % 3 == 0, range(10))))
+print(list(map(len, ["a", "bb", "ccc"])), sum(map(int, "12345")))
+m = map(abs, [-1, -2])
+print(list(m), list(m))
+print(sum([10 ** 20, 10 ** 20]), sum([1, 2.5]), sum([True, True, False]))

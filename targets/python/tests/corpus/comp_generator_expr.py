@@ -1,0 +1,13 @@
+# Generator expressions passed to builtins.
+print(sum(x * x for x in range(10)))
+print(any(c.isdigit() for c in "abc1"), all(c.isalpha() for c in "abc1"))
+print(list(x for x in "abc"), tuple(i * 2 for i in range(3)))
+print(max(len(w) for w in "a quick brown fox".split()))
+print(min((abs(x - 7), x) for x in [1, 5, 9, 12]))
+print(",".join(str(i) for i in range(5)))
+g = (i * 10 for i in range(3))
+print(next(g), next(g), list(g), list(g))
+print(sorted(x % 7 for x in range(20)))
+print(dict((k, len(k)) for k in ["ab", "cde"]))
+print(sum(1 for line in "a\nb\n\nc".split("\n") if line))
+print(set(x // 2 for x in range(6)))

@@ -1,0 +1,5 @@
+# Unbounded recursion raises RecursionError.
+def down(n):
+    return down(n + 1) + 1
+print("before")
+down(0)

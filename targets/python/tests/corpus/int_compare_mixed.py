@@ -1,0 +1,12 @@
+# Comparisons between ints, floats and bools.
+print(1 == 1.0, 1 == True, 0 == False, True is True)
+print(2 ** 53 == 2.0 ** 53, 2 ** 53 + 1 == 2.0 ** 53 + 1)
+print(2 ** 64 > 1.8e19, 2 ** 64 < 1.9e19)
+print(-3 < -2.5 < -2, 3 > 2.99999)
+print(10 ** 400 > 1e308, -(10 ** 400) < -1e308)
+print(True + True, True * 10, False - 1)
+print(max(1, 2.5, 2), min(-1, -1.5, 0))
+print(sorted([3, 1.5, True, 0, -2.25, 2]))
+print(1 != 1.0, 1 < 2 < 3, 1 < 3 < 2, 5 > 3 == 3)
+print(0.1 + 0.2 == 0.3, 0.5 + 0.25 == 0.75)
+print(float("inf") > 10 ** 400, float("-inf") < -(10 ** 400))

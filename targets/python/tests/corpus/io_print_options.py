@@ -1,0 +1,18 @@
+# print with sep, end and multiple values.
+print("a", "b", "c")
+print("a", "b", "c", sep="-")
+print("no newline", end="")
+print(" continued")
+print("x", end="|")
+print("y", end="|\n")
+print()
+print(1, 2.0, None, True, [1], (2,), {3: 4}, "s", sep=", ")
+print("", "")
+print(*range(5))
+print(*[1, 2], sep="")
+print("multi", "sep", sep="\n")
+print("a" "b", 'c', sep="")
+import sys
+sys.stdout.write("written directly\n")
+print(end="")
+print("done")

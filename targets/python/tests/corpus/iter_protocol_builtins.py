@@ -1,0 +1,18 @@
+# iter()/next() over builtin containers.
+for src in [[1, 2], (3, 4), "ab", range(2), {5: "x", 6: "y"}]:
+    it = iter(src)
+    print(type(src).__name__, next(it), next(it), next(it, "end"))
+it = iter([1, 2, 3, 4, 5])
+first = next(it)
+rest = list(it)
+print(first, rest, list(it))
+z = zip([1, 2, 3], "ab")
+print(next(z), list(z))
+e = enumerate("xyz")
+print(next(e), next(e), list(e))
+m = map(lambda v: v * v, range(4))
+print(next(m), list(m))
+r = reversed([1, 2, 3])
+print(next(r), list(r))
+it2 = iter(range(10))
+print([next(it2) for _ in range(3)], sum(it2))

@@ -1,0 +1,17 @@
+# Common string methods.
+s = "  Hello, World!  "
+print(repr(s.strip()), repr(s.lstrip()), repr(s.rstrip()))
+t = s.strip()
+print(t.upper(), t.lower(), t.swapcase(), t.title())
+print(t.replace("l", "L"), t.replace("l", "L", 2), t.replace("xyz", "!"))
+print(t.startswith("Hello"), t.startswith("World"), t.endswith("!"), t.endswith(("?", "!")))
+print(t.find("o"), t.find("o", 5), t.find("zz"), t.rfind("o"), t.index("W"))
+print(t.count("l"), t.count("lo"), t.count(""))
+print("xxabcxx".strip("x"), "--a-b--".lstrip("-"), "12300".rstrip("0"))
+print("abc".center(9, "*"), "abc".ljust(6, ".") + "|", "abc".rjust(6) + "|", "42".zfill(5), "-42".zfill(6))
+print("hello world foo".capitalize(), "ABC".isupper(), "abc".islower())
+print("123".isdigit(), "12a".isdigit(), "abc".isalpha(), "ab1".isalnum(), "  ".isspace(), "".isdigit())
+print("a,b,,c".split(","), "a b  c ".split(), "a b c".split(" ", 1), "a,b,c".rsplit(",", 1))
+print("line1\nline2\r\nline3".splitlines())
+print("k=v=w".partition("="), "k=v=w".rpartition("="), "kv".partition("="))
+print("-".join(["a", "b", "c"]), "".join([]), ", ".join(str(i) for i in range(5)))

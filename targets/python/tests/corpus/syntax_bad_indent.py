@@ -1,0 +1,5 @@
+# Unexpected indentation.
+print("never printed")
+x = 1
+    y = 2
+print(x + y)

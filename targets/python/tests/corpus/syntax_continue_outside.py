@@ -1,0 +1,5 @@
+# continue outside a loop.
+print("never printed")
+def f():
+    continue
+f()

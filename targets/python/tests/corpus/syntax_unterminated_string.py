@@ -1,0 +1,4 @@
+# An unterminated string literal.
+print("never printed")
+s = "abc
+print(s)
