@@ -11,9 +11,9 @@
 //! `PYRS_PYTHON` names another reference interpreter. Without `python3` both tests say
 //! `skipped: python3 not found` and pass.
 
-mod run;
+mod harness;
 
-use run::{args_from_env, compare, parallel_map, python3, Outcome};
+use harness::{args_from_env, compare, parallel_map, python3, Outcome};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -48,10 +48,10 @@ fn check_corpus(bin: &Path, extra_args: &[String], label: &str) {
     let names = programs();
     assert!(!names.is_empty(), "no programs in {}", dir.display());
     let results = parallel_map(&names, THREADS, |_, name| {
-        let reference = run::run(&python, &[name.clone()], &dir, LIMIT);
+        let reference = harness::run(&python, &[name.clone()], &dir, LIMIT);
         let mut args = extra_args.to_vec();
         args.push(name.clone());
-        let got = run::run(bin, &args, &dir, LIMIT);
+        let got = harness::run(bin, &args, &dir, LIMIT);
         check_one(name, reference, got)
     });
     let failures: Vec<String> = results.into_iter().flatten().collect();

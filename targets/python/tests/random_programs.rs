@@ -11,9 +11,9 @@
 //! them, to look at or to feed to another interpreter.
 
 mod gen;
-mod run;
+mod harness;
 
-use run::{args_from_env, compare, parallel_map, python3};
+use harness::{args_from_env, compare, parallel_map, python3};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -75,7 +75,7 @@ fn random_programs() {
         let file = dir.join(format!("random_{seed}.py"));
         std::fs::write(&file, gen::program(seed)).expect("write program");
         let arg = vec![file.to_string_lossy().into_owned()];
-        let reference = match run::run(&python, &arg, &dir, LIMIT) {
+        let reference = match harness::run(&python, &arg, &dir, LIMIT) {
             Ok(r) => r,
             Err(e) => return vec![format!("seed {seed}: {e}")],
         };
@@ -92,7 +92,7 @@ fn random_programs() {
         for (label, bin, extra) in &bins {
             let mut args = extra.clone();
             args.extend(arg.iter().cloned());
-            let diff = match run::run(bin, &args, &dir, LIMIT) {
+            let diff = match harness::run(bin, &args, &dir, LIMIT) {
                 Ok(got) => compare(&reference, &got, false),
                 Err(e) => Some(e),
             };
