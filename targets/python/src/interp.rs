@@ -42,7 +42,7 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
         ops::gc_point(vm, func, &locals, &stack);
     }
     loop {
-        global_merge_point!();
+        global_merge_point!(greens(codes, f, pc));
         let code = &codes[f];
         let w = concrete!(code.ops[pc]);
         let op = opcode(w);
