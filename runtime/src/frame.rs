@@ -29,6 +29,9 @@ pub struct Frame {
     arena: Vec<*mut RVec>,
     /// Red structs compiled code allocated: each the words of its fields.
     structs: Vec<Box<[u64]>>,
+    /// A buffer residual calls encode their results into before `out` (kept, so a
+    /// residual call allocates nothing for its result in the steady state).
+    pub scratch: Vec<u64>,
 }
 
 impl Default for Frame {
@@ -38,6 +41,7 @@ impl Default for Frame {
             panic: None,
             arena: Vec::new(),
             structs: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 }

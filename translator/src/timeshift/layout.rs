@@ -637,15 +637,17 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                 for (vi, v) in vs.iter().enumerate() {
                     let binds: Vec<String> = (0..v.fields.len()).map(|j| format!("x{j}")).collect();
                     let pat = pattern(v, &binds);
-                    let mut body = format!("let mut e = [0u64; {words}]; e[0] = {vi}; let mut fw: Vec<u64> = Vec::new();");
+                    // The tag, zeros up to the variant's first word, its fields, and
+                    // zeros up to the enum's width: written in place, no buffer.
+                    let mut body = format!(
+                        "let at = w.len(); w.push({vi}); w.resize(at + {s}, 0);",
+                        s = starts[vi]
+                    );
                     for (j, f) in v.fields.iter().enumerate() {
                         let fi = self.id(f);
-                        body.push_str(&format!("enc_{fi}(x{j}, fr, &mut fw);"));
+                        body.push_str(&format!("enc_{fi}(x{j}, fr, w);"));
                     }
-                    body.push_str(&format!(
-                        "e[{s}..{s} + fw.len()].copy_from_slice(&fw); w.extend_from_slice(&e);",
-                        s = starts[vi]
-                    ));
+                    body.push_str(&format!("w.resize(at + {words}, 0);"));
                     arms.push(format!("{pat} => {{ {body} }}"));
                     let mut fields = Vec::new();
                     for f in &v.fields {

@@ -1710,23 +1710,34 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
             pass.push(format!("x{i}"));
         }
         let rty = norm(g.ty(result));
-        let rks = self.t.kinds(&rty).map_err(|m| self.err(sp, m))?;
+        self.t.kinds(&rty).map_err(|m| self.err(sp, m))?;
         let ri = self.t.id(&rty);
         // A recursive call of this portal goes straight to its compiled code when it
         // can (see `call_words`).
         let mut direct = String::new();
         // The words are the callee's only when each argument has its parameter's type
         // (not, say, a `Vec` given for a slice).
+        // A red `Vec<T>` given for a `&[T]` parameter is passed as the slice of its
+        // elements (the vector's buffer and length), laid out alike.
+        let vec_for_slice = |o: &Operand, pt: &Ty| matches!((norm(g.operand_ty(o)), norm(pt)), (Ty::Vec(x), Ty::Slice(y)) if x == y);
         let same_types = a.len() == g.params.len()
             && a.iter()
                 .zip(&g.params)
-                .all(|(o, (_, pt))| norm(g.operand_ty(o)) == norm(pt));
+                .all(|(o, (_, pt))| norm(g.operand_ty(o)) == norm(pt) || vec_for_slice(o, pt));
         if f == self.p.name && same_types && self.words_call_ok() {
             let mut gargs = String::new();
             let mut reds = Vec::new();
-            for (i, (name, _)) in g.params.iter().enumerate() {
+            for (i, (name, pt)) in g.params.iter().enumerate() {
                 if self.p.greens.contains(name) {
                     let _ = write!(gargs, "{}, ", args_plain[i]);
+                } else if vec_for_slice(&a[i], pt) {
+                    let w = &word_args[i][0];
+                    reds.push(format!(
+                        "unsafe {{ (*({w} as *const rt::frame::RVec)).ptr as u64 }}"
+                    ));
+                    reds.push(format!(
+                        "unsafe {{ (*({w} as *const rt::frame::RVec)).len as u64 }}"
+                    ));
                 } else {
                     reds.extend(word_args[i].iter().cloned());
                 }
@@ -1749,9 +1760,10 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
     {after}
     match r {{
         Ok(r) => {{
-            let mut w = Vec::with_capacity({nres});
+            let mut w = std::mem::take(unsafe {{ &mut (*fr).scratch }});
+            w.clear();
             enc_{ri}(&r, fr, &mut w);
-            unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w) }};
+            unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w); (*fr).scratch = w }};
             0
         }}
         Err(p) => {{ unsafe {{ (*fr).panic = Some(p) }}; 1 }}
@@ -1760,7 +1772,6 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
 ",
             params = params.join(", "),
             args = args.join(", "),
-            nres = rks.len()
         );
         let helper = format!(
             "rt::Helper::new({f:?}, residual_{n} as *const () as usize, rt::Sig::new(&[{}], Some(rt::Kind::Int)))",
