@@ -1,0 +1,141 @@
+//! `translate targetjit` builds `pyrs-c`, the Python interpreter of `targets/python` with
+//! its generated JIT; every program of its corpus (`targets/python/tests/corpus`) and a
+//! set of generated programs (`targets/python/tests/gen`) then runs under `pyrs-c` in
+//! each JIT mode and with `--no-jit`. Each mode must agree with `python3` (the
+//! reference: standard output, exit status, last line of standard error), and each JIT
+//! mode with `--no-jit` (the JIT never changes what a program does). Without `python3`
+//! the comparison with it is skipped, visibly; the JIT is still checked against the
+//! plain interpreter.
+//!
+//! The modes: the default options (loops and functions compiled once hot, entered from
+//! the interpreter and left for it); everything compiled at its first call
+//! (`--jit-threshold 1`); compiled at the second pass, so nearly every merge key is
+//! entered and left (`--jit-threshold 2`); and the reference backend as the spec of the
+//! machine code (`--backend reference --jit-threshold 2`). `PYRS_JIT_PROGRAMS` sets the
+//! number of generated programs (default 60).
+
+mod common;
+#[path = "../../targets/python/tests/gen/mod.rs"]
+mod gen;
+#[path = "../../targets/python/tests/harness/mod.rs"]
+mod harness;
+
+use harness::{compare, parallel_map, python3, Outcome};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const LIMIT: Duration = Duration::from_secs(120);
+
+const MODES: [&[&str]; 4] = [
+    &[],
+    &["--jit-threshold", "1"],
+    &["--jit-threshold", "2"],
+    &["--backend", "reference", "--jit-threshold", "2"],
+];
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets/python/tests/corpus")
+}
+
+/// `bin mode... file` in `dir`.
+fn run(bin: &Path, mode: &[&str], file: &str, dir: &Path) -> Result<Outcome, String> {
+    let mut args: Vec<String> = mode.iter().map(|s| s.to_string()).collect();
+    args.push(file.to_string());
+    harness::run(bin, &args, dir, LIMIT)
+}
+
+/// The report of one program over every mode: `None` when all agree.
+fn check(bin: &Path, python: Option<&Path>, file: &str, dir: &Path) -> Option<String> {
+    let mut problems = Vec::new();
+    let plain = match run(bin, &["--no-jit"], file, dir) {
+        Ok(o) => o,
+        Err(e) => return Some(format!("{file}: {e}")),
+    };
+    if let Some(py) = python {
+        match harness::run(py, &[file.to_string()], dir, LIMIT) {
+            Ok(reference) => {
+                if let Some(d) = compare(&reference, &plain, true) {
+                    problems.push(format!("--no-jit against python3: {d}"));
+                }
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    for mode in MODES {
+        match run(bin, mode, file, dir) {
+            Ok(got) => {
+                if let Some(d) = compare(&plain, &got, true) {
+                    problems.push(format!("{mode:?} against --no-jit: {d}"));
+                }
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.is_empty() {
+        None
+    } else {
+        Some(format!("{file}:\n    {}", problems.join("\n    ")))
+    }
+}
+
+#[test]
+fn pyrs_c_agrees_with_python3_and_with_its_plain_interpreter() {
+    let dir = std::env::temp_dir().join(format!("pyrs-c-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("pyrs-c");
+    common::translate("targetjit", &bin);
+    let python = python3();
+    if python.is_none() {
+        eprintln!(
+            "skipped: python3 not found; pyrs-c is checked against its plain interpreter only"
+        );
+    }
+    let corpus = corpus_dir();
+    let mut names: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".py"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 200, "{} corpus programs", names.len());
+    let mut failures: Vec<String> = parallel_map(&names, 2, |_, name| {
+        check(&bin, python.as_deref(), name, &corpus)
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    // Generated programs, written beside the binary.
+    let n: u64 = std::env::var("PYRS_JIT_PROGRAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let generated: Vec<String> = (1..=n)
+        .map(|seed| {
+            let name = format!("gen_{seed}.py");
+            std::fs::write(dir.join(&name), gen::program(seed)).unwrap();
+            name
+        })
+        .collect();
+    failures.extend(
+        parallel_map(&generated, 2, |_, name| {
+            check(&bin, python.as_deref(), name, &dir)
+        })
+        .into_iter()
+        .flatten(),
+    );
+    println!(
+        "pyrs-c: {} corpus and {} generated programs, {} modes, {} failing",
+        names.len(),
+        generated.len(),
+        MODES.len() + 1,
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} programs differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
