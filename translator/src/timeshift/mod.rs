@@ -694,7 +694,12 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
             }
             match &t {
                 Ty::Vec(e) => self.t.element_kinds(e).is_ok_and(|k| no_ptr(&k)),
-                Ty::Slice(e) => self.t.scalar(e).is_ok(),
+                // A slice of values of several words is (pointer, length) of slots
+                // the caller keeps for the call (its vector's, or its frame's).
+                Ty::Slice(e) => {
+                    self.t.scalar(e).is_ok()
+                        || self.t.element_kinds(e).is_ok_and(|k| no_ptr(&k))
+                }
                 _ => self.t.kinds(&t).is_ok_and(|k| no_ptr(&k)),
             }
         })
@@ -1729,7 +1734,18 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
             let mut reds = Vec::new();
             for (i, (name, pt)) in g.params.iter().enumerate() {
                 if self.p.greens.contains(name) {
-                    let _ = write!(gargs, "{}, ", args_plain[i]);
+                    // Green data in Rust's layout is passed as it is.
+                    let e = match norm(pt) {
+                        Ty::Slice(x) if self.t.scalar(&x).is_err() => {
+                            let xr = self.t.rust(&x).map_err(|m| self.err(sp, m))?;
+                            format!(
+                                "unsafe {{ std::slice::from_raw_parts({} as *const {xr}, {} as usize) }}",
+                                word_args[i][0], word_args[i][1]
+                            )
+                        }
+                        _ => args_plain[i].clone(),
+                    };
+                    let _ = write!(gargs, "{e}, ");
                 } else if vec_for_slice(&a[i], pt) {
                     let w = &word_args[i][0];
                     reds.push(format!(
