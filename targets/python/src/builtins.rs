@@ -1270,7 +1270,7 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
             }
             let exc = if k == Kind::Exception {
                 let t = vm.new_tuple(args[1..].to_vec());
-                Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None }))
+                Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None, suppress_context: false }))
             } else {
                 None
             };

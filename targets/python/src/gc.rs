@@ -32,6 +32,9 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
     for &v in locals.iter().chain(stack).chain(&vm.frames).chain(&vm.syms).chain(&vm.chars) {
         root(v, &mut marked, &mut work);
     }
+    for &(_, _, v) in &vm.exc_info {
+        root(v, &mut marked, &mut work);
+    }
     for code in vm.codes.iter() {
         for &v in &code.consts {
             root(v, &mut marked, &mut work);

@@ -282,6 +282,8 @@ pub struct ExcState {
     pub tb: Vec<(u32, u32)>,
     pub cause: Value,
     pub context: Value,
+    /// `__suppress_context__`: set by `raise ... from ...`.
+    pub suppress_context: bool,
 }
 
 /// An instance of a class made by the program (or of an exception class).

@@ -1626,9 +1626,78 @@ pub fn raise(vm: &mut Space, exc: Value, cause: Value) -> Value {
         };
         if let Some(st) = vm.exc_state(e) {
             st.cause = c;
+            st.suppress_context = true;
         }
     }
+    set_context(vm, e);
     e
+}
+
+/// Drops the handled exceptions of frames deeper than the running one and of its
+/// handlers at nesting levels `>= level`.
+fn drop_exc_info(vm: &mut Space, level: u32) {
+    let d = vm.depth;
+    while let Some(&(fd, l, _)) = vm.exc_info.last() {
+        if fd > d || (fd == d && l >= level) {
+            vm.exc_info.pop();
+        } else {
+            break;
+        }
+    }
+}
+
+/// Exception `e` is being handled by the handler at nesting level `level` of the frame.
+#[residual]
+pub fn push_exc_info(vm: &mut Space, e: Value, level: u32) {
+    drop_exc_info(vm, level);
+    let d = vm.depth;
+    vm.exc_info.push((d, level, e));
+}
+
+/// The handler at nesting level `level` of the running frame is left.
+#[residual]
+pub fn pop_exc_info(vm: &mut Space, level: u32) {
+    drop_exc_info(vm, level);
+}
+
+/// The exception being handled now (`None` when none is).
+pub fn handled_exception(vm: &mut Space) -> Value {
+    drop_exc_info(vm, u32::MAX);
+    match vm.exc_info.last() {
+        Some(&(_, _, e)) => e,
+        None => Value::None,
+    }
+}
+
+/// Sets `__context__` of `e`, being raised, to the exception being handled (as CPython
+/// does, breaking a cycle through `e` in that exception's context chain).
+fn set_context(vm: &mut Space, e: Value) {
+    let h = handled_exception(vm);
+    if h == Value::None || h == e || vm.exc_state(h).is_none() {
+        return;
+    }
+    let mut o = h;
+    let mut steps = 0;
+    loop {
+        let c = match vm.exc_state(o) {
+            Some(st) => st.context,
+            None => break,
+        };
+        if c == Value::None || steps > 10_000 {
+            break;
+        }
+        if c == e {
+            if let Some(st) = vm.exc_state(o) {
+                st.context = Value::None;
+            }
+            break;
+        }
+        o = c;
+        steps += 1;
+    }
+    if let Some(st) = vm.exc_state(e) {
+        st.context = h;
+    }
 }
 
 /// Whether exception `e` matches `t` (a class or a tuple of classes).
@@ -1648,6 +1717,13 @@ pub fn exc_match(vm: &mut Space, e: Value, t: Value) -> Result<bool, Value> {
 /// Record that exception `e` passed through instruction `pc` of code `f`.
 #[residual]
 pub fn traceback_add(vm: &mut Space, e: Value, f: usize, pc: usize) {
+    let fresh = match vm.exc_state(e) {
+        Some(st) => st.tb.is_empty(),
+        None => false,
+    };
+    if fresh {
+        set_context(vm, e);
+    }
     if let Some(st) = vm.exc_state(e) {
         if st.tb.len() < 100_000 {
             st.tb.push((f as u32, pc as u32));

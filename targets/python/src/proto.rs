@@ -270,7 +270,7 @@ fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)
     } else {
         let exc = if is_exc {
             let t = vm.new_tuple(args.to_vec());
-            Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None }))
+            Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None, suppress_context: false }))
         } else {
             None
         };
@@ -538,6 +538,7 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                         S_ARGS => return Ok(Some(st.args)),
                         S_CAUSE => return Ok(Some(st.cause)),
                         S_CONTEXT => return Ok(Some(st.context)),
+                        S_SUPPRESS_CONTEXT => return Ok(Some(Value::Bool(st.suppress_context))),
                         S_TRACEBACK => return Ok(Some(Value::None)),
                         _ => {}
                     }
@@ -660,7 +661,17 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                 S_NAME => Ok(Some(fname)),
                 S_QUALNAME => Ok(Some(qual)),
                 S_CODE => Ok(Some(vm.alloc(Object::Code(code)))),
-                S_DOC => Ok(Some(Value::None)),
+                S_DOC => {
+                    if dict != Value::Undef {
+                        if let Some(v) = dict_get_sym(vm, dict, name) {
+                            return Ok(Some(v));
+                        }
+                    }
+                    match vm.infos[code as usize].doc.clone() {
+                        Some(d) => Ok(Some(vm.new_str(d))),
+                        None => Ok(Some(Value::None)),
+                    }
+                }
                 S_MODULE => Ok(Some(vm.sym_str(S_MAIN))),
                 S_CLASS => Ok(Some(vm.cls.function)),
                 _ => {
