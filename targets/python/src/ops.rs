@@ -593,13 +593,64 @@ fn builtin_cmp(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<bool>> {
                 _ => xl > yl && sub(vm, &yk, a)?,
             }))
         }
-        (Object::Range { .. }, Object::Range { .. }) if op == CMP_EQ || op == CMP_NE => {
-            let x = proto::collect(vm, a)?;
-            let y = proto::collect(vm, b)?;
-            Ok(Some((x == y) == (op == CMP_EQ)))
+        (Object::Range { .. } | Object::BigRange(_), Object::Range { .. } | Object::BigRange(_))
+            if op == CMP_EQ || op == CMP_NE =>
+        {
+            let (Some(x), Some(y)) = (proto::range_parts(vm, a), proto::range_parts(vm, b)) else {
+                return Ok(None);
+            };
+            let (nx, ny) = (proto::big_range_len(&x), proto::big_range_len(&y));
+            let one = num_bigint::BigInt::from(1);
+            let eq = nx == ny && (nx == num_bigint::BigInt::from(0) || (x[0] == y[0] && (nx == one || x[2] == y[2])));
+            Ok(Some(eq == (op == CMP_EQ)))
         }
         _ => Ok(None),
     }
+}
+
+/// `r[lo:hi:step]` of the range `r` = `[start, stop, step]`.
+fn big_range_slice(vm: &mut Space, r: &[num_bigint::BigInt; 3], lo: Value, hi: Value, step: Value) -> R<Value> {
+    use num_bigint::BigInt;
+    use num_traits::{Signed, Zero};
+    let int_of = |vm: &mut Space, v: Value| -> R<Option<BigInt>> {
+        if v == Value::None {
+            return Ok(None);
+        }
+        match numeric::to_bigint(vm, v) {
+            Some(b) => Ok(Some(b)),
+            None => Ok(Some(BigInt::from(to_index(vm, v)?))),
+        }
+    };
+    let st = int_of(vm, step)?.unwrap_or_else(|| BigInt::from(1));
+    if st.is_zero() {
+        return Err(vm.value_error("slice step cannot be zero"));
+    }
+    let n = proto::big_range_len(r);
+    let (lower, upper) = if st.is_negative() { (BigInt::from(-1), &n - 1) } else { (BigInt::zero(), n.clone()) };
+    let clamp = |x: Option<BigInt>, default: &BigInt| -> BigInt {
+        match x {
+            None => default.clone(),
+            Some(x) => {
+                let x = if x.is_negative() { x + &n } else { x };
+                if x < lower {
+                    lower.clone()
+                } else if x > upper {
+                    upper.clone()
+                } else {
+                    x
+                }
+            }
+        }
+    };
+    let a = int_of(vm, lo)?;
+    let b = int_of(vm, hi)?;
+    let (da, db) = if st.is_negative() { (upper.clone(), lower.clone()) } else { (lower.clone(), upper.clone()) };
+    let a = clamp(a, &da);
+    let b = clamp(b, &db);
+    let start = &r[0] + a * &r[2];
+    let stop = &r[0] + b * &r[2];
+    let step = &r[2] * st;
+    Ok(proto::new_range(vm, start, stop, step))
 }
 
 /// `a OP b` for every `CMP_*` operator.
@@ -688,6 +739,11 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
                         i <= start && i > stop && (start - i) % (-step) == 0
                     })
                 }
+                Value::Obj(_) if matches!(vm.obj(item), Object::BigInt(_)) => {
+                    let x = numeric::to_bigint(vm, item).unwrap_or_default();
+                    let p = proto::range_parts(vm, container).unwrap_or_default();
+                    Ok(proto::big_range_contains(&p, &x))
+                }
                 _ => {
                     let items = proto::collect(vm, container)?;
                     for x in items {
@@ -697,6 +753,16 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
                     }
                     Ok(false)
                 }
+            }
+        }
+        Object::BigRange(p) => {
+            let p = (**p).clone();
+            match item {
+                Value::Int(_) | Value::Bool(_) | Value::Obj(_) => match numeric::to_bigint(vm, item) {
+                    Some(x) => Ok(proto::big_range_contains(&p, &x)),
+                    None => Ok(false),
+                },
+                _ => Ok(false),
             }
         }
         Object::Instance(inst) => {
@@ -915,6 +981,21 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
             let i = to_index(vm, k)?;
             match norm_index(i, n as usize) {
                 Some(j) => Ok(Value::Int((start as i128 + j as i128 * step as i128) as i64)),
+                None => Err(vm.err("IndexError", "range object index out of range")),
+            }
+        }
+        (Object::BigRange(p), _) => {
+            let p = (**p).clone();
+            if let Object::Slice { lo, hi, step } = vm.obj(k) {
+                let (lo, hi, step) = (*lo, *hi, *step);
+                return big_range_slice(vm, &p, lo, hi, step);
+            }
+            let i = match numeric::to_bigint(vm, k) {
+                Some(i) => i,
+                None => num_bigint::BigInt::from(to_index(vm, k)?),
+            };
+            match proto::big_range_item(&p, &i) {
+                Some(x) => Ok(numeric::int_value(vm, x)),
                 None => Err(vm.err("IndexError", "range object index out of range")),
             }
         }
@@ -1579,6 +1660,11 @@ pub fn make_class(vm: &mut Space, name: &str, qualname: &str, bases: &[Value], n
                 break;
             }
         }
+    }
+    // A class that defines `__eq__` but not `__hash__` is unhashable.
+    if proto::dict_get_sym(vm, ns, S_EQ).is_some() && proto::dict_get_sym(vm, ns, S_HASH).is_none() {
+        let k = vm.sym_str(S_HASH);
+        proto::dict_set(vm, ns, k, Value::None)?;
     }
     let dict = match vm.obj(ns) {
         Object::Dict(d) => (**d).clone(),

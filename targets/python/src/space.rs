@@ -485,7 +485,7 @@ impl Space {
                 Object::Dict(_) => self.cls.dict,
                 Object::Set(_) => self.cls.set,
                 Object::FrozenSet(_) => self.cls.frozenset,
-                Object::Range { .. } => self.cls.range,
+                Object::Range { .. } | Object::BigRange(_) => self.cls.range,
                 Object::Slice { .. } => self.cls.slice,
                 Object::Iter(_) | Object::DictView { .. } => self.cls.iterator,
                 Object::Function(_) => self.cls.function,

@@ -121,6 +121,7 @@ pub(super) fn make_error(src: &str, filename: &str, at: usize, msg: String) -> S
     let line = src[..at].matches('\n').count() as u32 + 1;
     let col = src[line_start..at].chars().count() as u32 + 1;
     SyntaxError {
+        kind: "SyntaxError",
         msg,
         filename: filename.to_string(),
         line,
@@ -211,6 +212,19 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
                 (format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"), at)
             }
         }
+        ParseErrorType::InvalidDeleteTarget => {
+            let t = text_at(e.location).trim();
+            let what = if matches!(t, "None" | "True" | "False") {
+                t
+            } else if t.starts_with(|c: char| c.is_ascii_digit() || c == '"' || c == '\'') {
+                "literal"
+            } else if t.ends_with(')') && !t.starts_with('(') {
+                "function call"
+            } else {
+                "expression"
+            };
+            (format!("cannot delete {what}"), at)
+        }
         ParseErrorType::SimpleStatementsOnSameLine => {
             // `print "x"`: the statement before the error is the bare name `print`.
             let line_start = src[..at.min(src.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
@@ -230,7 +244,14 @@ pub(super) fn compile(src: &str, filename: &str, interactive: bool) -> Result<Mo
     let parsed = ruff_python_parser::parse_unchecked(src, ParseOptions::from(Mode::Module));
     if let Some(e) = parsed.errors().iter().min_by_key(|e| e.location.start()) {
         let (msg, at) = parse_error(src, e, parsed.tokens());
-        return Err(make_error(src, filename, at, msg));
+        let mut err = make_error(src, filename, at, msg);
+        if err.msg == "unexpected indent"
+            || err.msg.starts_with("expected an indented block")
+            || err.msg.starts_with("unindent does not match")
+        {
+            err.kind = "IndentationError";
+        }
+        return Err(err);
     }
     let ast::Mod::Module(module) = parsed.syntax() else {
         return Err(make_error(src, filename, 0, "invalid syntax".into()));

@@ -62,6 +62,8 @@ pub struct Module {
 /// A syntax error (also used for constructs the interpreter does not support).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// The exception class: `SyntaxError`, or `IndentationError` for indentation.
+    pub kind: &'static str,
     pub msg: String,
     pub filename: String,
     /// 1-based.
@@ -74,7 +76,7 @@ pub struct SyntaxError {
 
 impl std::fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "  File \"{}\", line {}\n    {}\nSyntaxError: {}", self.filename, self.line, self.text.trim(), self.msg)
+        write!(f, "  File \"{}\", line {}\n    {}\n{}: {}", self.filename, self.line, self.text.trim(), self.kind, self.msg)
     }
 }
 
