@@ -68,6 +68,8 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
             put(vm, d, "version_info", vi);
             let p = vm.new_str("linux".to_string());
             put(vm, d, "platform", p);
+            let bo = vm.new_str(if cfg!(target_endian = "little") { "little" } else { "big" }.to_string());
+            put(vm, d, "byteorder", bo);
             let path = vm.new_str(vm.path.clone());
             let pl = vm.new_list(vec![path]);
             put(vm, d, "path", pl);

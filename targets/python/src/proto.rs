@@ -544,6 +544,21 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                     }
                 }
             }
+            if vm.sym_name(name) == "code" {
+                let se = vm.exc["SystemExit"];
+                if vm.isinstance(o, se) {
+                    let args = vm.exc_state(o).map(|s| s.args).unwrap_or(Value::None);
+                    let items = match vm.obj(args) {
+                        Object::Tuple(t) => t.clone(),
+                        _ => Vec::new(),
+                    };
+                    return Ok(Some(match items.len() {
+                        0 => Value::None,
+                        1 => items[0],
+                        _ => args,
+                    }));
+                }
+            }
             if let Some(ga) = lookup(vm, cls, S_GETATTR) {
                 let n = vm.sym_str(name);
                 return match call_bound(vm, ga, o, &[n], &[]) {
