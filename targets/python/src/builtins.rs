@@ -1109,14 +1109,26 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             if args.is_empty() || args.len() > 3 {
                 return Err(vm.type_error(format!("range expected at least 1 argument, got {}", args.len())));
             }
+            if args.iter().any(|&a| matches!(vm.obj(a), Object::BigInt(_))) {
+                let mut b = [BigInt::from(0), BigInt::from(0), BigInt::from(1)];
+                for (i, &a) in args.iter().enumerate() {
+                    b[i] = match to_bigint(vm, a) {
+                        Some(x) => x,
+                        None => BigInt::from(ops::to_index(vm, a)?),
+                    };
+                }
+                let [x, y, z] = b;
+                let (start, stop, step) = if args.len() == 1 { (BigInt::from(0), x, BigInt::from(1)) } else { (x, y, z) };
+                if step == BigInt::from(0) {
+                    return Err(vm.value_error("range() arg 3 must not be zero"));
+                }
+                return Ok(proto::new_range(vm, start, stop, step));
+            }
             for (i, &a) in args.iter().enumerate() {
                 let x = match a {
                     Value::Int(x) => x,
                     Value::Bool(b) => b as i64,
-                    _ => match vm.obj(a) {
-                        Object::BigInt(_) => return Err(vm.err("OverflowError", "Python int too large to convert to C ssize_t")),
-                        _ => ops::to_index(vm, a)?,
-                    },
+                    _ => ops::to_index(vm, a)?,
                 };
                 v[i] = x;
             }
@@ -1270,7 +1282,7 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
             }
             let exc = if k == Kind::Exception {
                 let t = vm.new_tuple(args[1..].to_vec());
-                Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None }))
+                Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None, suppress_context: false }))
             } else {
                 None
             };
@@ -1306,7 +1318,7 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
             }
             Ok(vm.alloc(Object::Property { fget: g, fset: s, fdel: d }))
         }
-        Object::Range { .. } => match n {
+        Object::Range { .. } | Object::BigRange(_) => match n {
             "index" | "count" => {
                 let x = args.first().copied().unwrap_or(Value::None);
                 let c = ops::contains(vm, recv, x)?;
@@ -1317,8 +1329,8 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
                     let r = proto::repr(vm, x)?;
                     return Err(vm.value_error(format!("{r} is not in range")));
                 }
-                match (vm.obj(recv), x) {
-                    (Object::Range { start, step, .. }, Value::Int(i)) => Ok(Value::Int(((i as i128 - *start as i128) / *step as i128) as i64)),
+                match (proto::range_parts(vm, recv), to_bigint(vm, x)) {
+                    (Some([start, _, step]), Some(i)) => Ok(int_value(vm, (i - start) / step)),
                     _ => Ok(Value::Int(0)),
                 }
             }

@@ -93,6 +93,8 @@ pub struct CodeInfo {
     /// A class body: its namespace dict is local slot 0 (an argument), and
     /// `LOAD_NAME`/`STORE_NAME` use it.
     pub is_class_body: bool,
+    /// The docstring of a function (its `__doc__`).
+    pub doc: Option<String>,
 }
 
 // Opcodes. Stack effects are written `before -> after`, top last.
@@ -252,6 +254,13 @@ pub const MAKE_CELL: u8 = 81;
 /// The last `arg` local slots become the function's closure cells, in order; emitted
 /// at entry when the code has free variables.
 pub const COPY_FREE_VARS: u8 = 82;
+/// `e ->`: `e` becomes the exception being handled (`__context__` of exceptions raised
+/// until the matching `POP_EXC_INFO`), by the handler at nesting level `arg` of the
+/// frame; exceptions handled at levels `>= arg` of the frame are no longer handled.
+pub const PUSH_EXC_INFO: u8 = 83;
+/// Leaving the handler at nesting level `arg`: exceptions handled at levels `>= arg`
+/// of the frame are no longer handled.
+pub const POP_EXC_INFO: u8 = 84;
 
 // `BINARY`/`INPLACE` operators.
 pub const BIN_ADD: u32 = 0;

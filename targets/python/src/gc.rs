@@ -32,6 +32,9 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
     for &v in locals.iter().chain(stack).chain(&vm.frames).chain(&vm.syms).chain(&vm.chars) {
         root(v, &mut marked, &mut work);
     }
+    for &(_, _, v) in &vm.exc_info {
+        root(v, &mut marked, &mut work);
+    }
     for code in vm.codes.iter() {
         for &v in &code.consts {
             root(v, &mut marked, &mut work);
@@ -78,7 +81,7 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
 /// The values an object refers to.
 fn children(o: &Object, out: &mut Vec<Value>) {
     match o {
-        Object::Str(_) | Object::BigInt(_) | Object::Range { .. } | Object::Builtin(_) | Object::Code(_) => {}
+        Object::Str(_) | Object::BigInt(_) | Object::Range { .. } | Object::BigRange(_) | Object::Builtin(_) | Object::Code(_) => {}
         Object::NotImplemented | Object::Ellipsis | Object::Free => {}
         Object::List(v) | Object::Tuple(v) => out.extend_from_slice(v),
         Object::Dict(d) => {
@@ -95,7 +98,7 @@ fn children(o: &Object, out: &mut Vec<Value>) {
         Object::Slice { lo, hi, step } => out.extend_from_slice(&[*lo, *hi, *step]),
         Object::Iter(it) => match it {
             Iter::Seq { seq, .. } => out.push(*seq),
-            Iter::Range { .. } | Iter::Done => {}
+            Iter::Range { .. } | Iter::BigRange(_) | Iter::Done => {}
             Iter::Dict { d, .. } => out.push(*d),
             Iter::Values { items, .. } => out.extend_from_slice(items),
             Iter::Set { s, .. } => out.push(*s),

@@ -624,6 +624,15 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
                 }
                 Ok(())
             }
+            PUSH_EXC_INFO => {
+                let e = stack.pop().unwrap();
+                ops::push_exc_info(vm, e, arg as u32);
+                Ok(())
+            }
+            POP_EXC_INFO => {
+                ops::pop_exc_info(vm, arg as u32);
+                Ok(())
+            }
             NOP => Ok(()),
             _ => Err(ops::bad_opcode(vm, op as u32)),
         };

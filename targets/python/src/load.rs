@@ -116,6 +116,7 @@ pub fn load_program(vm: &mut Space, src: &str, filename: &str, dir: &str) -> Res
 
 fn too_big(filename: &str) -> SyntaxError {
     SyntaxError {
+        kind: "SyntaxError",
         msg: "too many code objects".to_string(),
         filename: filename.to_string(),
         line: 1,

@@ -83,7 +83,7 @@ fn print_syntax_error(e: &SyntaxError) {
         let col = (e.col as usize).saturating_sub(1).saturating_sub(removed).min(text.chars().count());
         s.push_str(&format!("    {}^\n", " ".repeat(col)));
     }
-    s.push_str(&format!("SyntaxError: {}\n", e.msg));
+    s.push_str(&format!("{}: {}\n", e.kind, e.msg));
     write_err(&s);
 }
 

@@ -64,10 +64,12 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
             put(vm, d, "stdin", inp);
             let v = vm.new_str("3.11.0 (pyrs)".to_string());
             put(vm, d, "version", v);
-            let vi = vm.new_tuple(vec![Value::Int(3), Value::Int(11), Value::Int(0)]);
+            let vi = version_info(vm)?;
             put(vm, d, "version_info", vi);
             let p = vm.new_str("linux".to_string());
             put(vm, d, "platform", p);
+            let bo = vm.new_str(if cfg!(target_endian = "little") { "little" } else { "big" }.to_string());
+            put(vm, d, "byteorder", bo);
             let path = vm.new_str(vm.path.clone());
             let pl = vm.new_list(vec![path]);
             put(vm, d, "path", pl);
@@ -202,6 +204,23 @@ fn checked(vm: &mut Space, r: f64, x: f64) -> R<Value> {
         return Err(vm.err("OverflowError", "math range error"));
     }
     Ok(Value::Float(r))
+}
+
+/// `sys.version_info`: a tuple whose class names its fields.
+fn version_info(vm: &mut Space) -> R<Value> {
+    let rel = vm.new_str("final".to_string());
+    let fields = [("major", Value::Int(3)), ("minor", Value::Int(11)), ("micro", Value::Int(0)), ("releaselevel", rel), ("serial", Value::Int(0))];
+    let ns = proto::new_dict(vm);
+    let mut items = Vec::new();
+    for (k, v) in fields {
+        let ks = vm.new_str(k.to_string());
+        proto::dict_set(vm, ns, ks, v)?;
+        items.push(v);
+    }
+    let t = vm.cls.tuple;
+    let cls = crate::ops::make_class(vm, "version_info", "sys.version_info", &[t], ns)?;
+    let base = vm.new_tuple(items);
+    Ok(vm.alloc(Object::Instance(Box::new(Instance { class: cls, layout: 0, slots: Vec::new(), exc: None, base }))))
 }
 
 /// Call the module function `name` (`math.sqrt`, `sys.exit`, ...).

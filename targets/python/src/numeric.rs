@@ -124,6 +124,9 @@ pub fn binary(vm: &mut Space, op: u32, a: Value, b: Value) -> Option<Result<Valu
         if op >= BIN_LSHIFT {
             return None;
         }
+        if (x.is_infinite() && !matches!(a, Value::Float(_))) || (y.is_infinite() && !matches!(b, Value::Float(_))) {
+            return Some(Err(vm.err("OverflowError", "int too large to convert to float")));
+        }
         return Some(float_op(vm, op, x, y));
     }
     let x = to_bigint(vm, a)?;

@@ -282,6 +282,8 @@ pub struct ExcState {
     pub tb: Vec<(u32, u32)>,
     pub cause: Value,
     pub context: Value,
+    /// `__suppress_context__`: set by `raise ... from ...`.
+    pub suppress_context: bool,
 }
 
 /// An instance of a class made by the program (or of an exception class).
@@ -312,6 +314,8 @@ pub enum Iter {
     /// Over a list, tuple or str (by index; a str gives one-char strings).
     Seq { seq: Value, i: usize },
     Range { cur: i64, stop: i64, step: i64 },
+    /// Over a range with bounds outside `i64`: current, stop, step.
+    BigRange(Box<[BigInt; 3]>),
     /// Keys (0), values (1) or items (2) of a dict or set; `len` is its size when made
     /// (a change of size is an error, as in CPython).
     Dict { d: Value, pos: usize, what: u8, len: usize },
@@ -339,6 +343,8 @@ pub enum Object {
     Set(crate::set::SetTable),
     FrozenSet(crate::set::SetTable),
     Range { start: i64, stop: i64, step: i64 },
+    /// A range whose start, stop or step is outside `i64` (`range(2 ** 64)`).
+    BigRange(Box<[BigInt; 3]>),
     Slice { lo: Value, hi: Value, step: Value },
     Iter(Iter),
     /// A view of a dict: keys (0), values (1), items (2).

@@ -593,13 +593,64 @@ fn builtin_cmp(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<bool>> {
                 _ => xl > yl && sub(vm, &yk, a)?,
             }))
         }
-        (Object::Range { .. }, Object::Range { .. }) if op == CMP_EQ || op == CMP_NE => {
-            let x = proto::collect(vm, a)?;
-            let y = proto::collect(vm, b)?;
-            Ok(Some((x == y) == (op == CMP_EQ)))
+        (Object::Range { .. } | Object::BigRange(_), Object::Range { .. } | Object::BigRange(_))
+            if op == CMP_EQ || op == CMP_NE =>
+        {
+            let (Some(x), Some(y)) = (proto::range_parts(vm, a), proto::range_parts(vm, b)) else {
+                return Ok(None);
+            };
+            let (nx, ny) = (proto::big_range_len(&x), proto::big_range_len(&y));
+            let one = num_bigint::BigInt::from(1);
+            let eq = nx == ny && (nx == num_bigint::BigInt::from(0) || (x[0] == y[0] && (nx == one || x[2] == y[2])));
+            Ok(Some(eq == (op == CMP_EQ)))
         }
         _ => Ok(None),
     }
+}
+
+/// `r[lo:hi:step]` of the range `r` = `[start, stop, step]`.
+fn big_range_slice(vm: &mut Space, r: &[num_bigint::BigInt; 3], lo: Value, hi: Value, step: Value) -> R<Value> {
+    use num_bigint::BigInt;
+    use num_traits::{Signed, Zero};
+    let int_of = |vm: &mut Space, v: Value| -> R<Option<BigInt>> {
+        if v == Value::None {
+            return Ok(None);
+        }
+        match numeric::to_bigint(vm, v) {
+            Some(b) => Ok(Some(b)),
+            None => Ok(Some(BigInt::from(to_index(vm, v)?))),
+        }
+    };
+    let st = int_of(vm, step)?.unwrap_or_else(|| BigInt::from(1));
+    if st.is_zero() {
+        return Err(vm.value_error("slice step cannot be zero"));
+    }
+    let n = proto::big_range_len(r);
+    let (lower, upper) = if st.is_negative() { (BigInt::from(-1), &n - 1) } else { (BigInt::zero(), n.clone()) };
+    let clamp = |x: Option<BigInt>, default: &BigInt| -> BigInt {
+        match x {
+            None => default.clone(),
+            Some(x) => {
+                let x = if x.is_negative() { x + &n } else { x };
+                if x < lower {
+                    lower.clone()
+                } else if x > upper {
+                    upper.clone()
+                } else {
+                    x
+                }
+            }
+        }
+    };
+    let a = int_of(vm, lo)?;
+    let b = int_of(vm, hi)?;
+    let (da, db) = if st.is_negative() { (upper.clone(), lower.clone()) } else { (lower.clone(), upper.clone()) };
+    let a = clamp(a, &da);
+    let b = clamp(b, &db);
+    let start = &r[0] + a * &r[2];
+    let stop = &r[0] + b * &r[2];
+    let step = &r[2] * st;
+    Ok(proto::new_range(vm, start, stop, step))
 }
 
 /// `a OP b` for every `CMP_*` operator.
@@ -688,6 +739,11 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
                         i <= start && i > stop && (start - i) % (-step) == 0
                     })
                 }
+                Value::Obj(_) if matches!(vm.obj(item), Object::BigInt(_)) => {
+                    let x = numeric::to_bigint(vm, item).unwrap_or_default();
+                    let p = proto::range_parts(vm, container).unwrap_or_default();
+                    Ok(proto::big_range_contains(&p, &x))
+                }
                 _ => {
                     let items = proto::collect(vm, container)?;
                     for x in items {
@@ -697,6 +753,16 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
                     }
                     Ok(false)
                 }
+            }
+        }
+        Object::BigRange(p) => {
+            let p = (**p).clone();
+            match item {
+                Value::Int(_) | Value::Bool(_) | Value::Obj(_) => match numeric::to_bigint(vm, item) {
+                    Some(x) => Ok(proto::big_range_contains(&p, &x)),
+                    None => Ok(false),
+                },
+                _ => Ok(false),
             }
         }
         Object::Instance(inst) => {
@@ -915,6 +981,21 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
             let i = to_index(vm, k)?;
             match norm_index(i, n as usize) {
                 Some(j) => Ok(Value::Int((start as i128 + j as i128 * step as i128) as i64)),
+                None => Err(vm.err("IndexError", "range object index out of range")),
+            }
+        }
+        (Object::BigRange(p), _) => {
+            let p = (**p).clone();
+            if let Object::Slice { lo, hi, step } = vm.obj(k) {
+                let (lo, hi, step) = (*lo, *hi, *step);
+                return big_range_slice(vm, &p, lo, hi, step);
+            }
+            let i = match numeric::to_bigint(vm, k) {
+                Some(i) => i,
+                None => num_bigint::BigInt::from(to_index(vm, k)?),
+            };
+            match proto::big_range_item(&p, &i) {
+                Some(x) => Ok(numeric::int_value(vm, x)),
                 None => Err(vm.err("IndexError", "range object index out of range")),
             }
         }
@@ -1580,6 +1661,11 @@ pub fn make_class(vm: &mut Space, name: &str, qualname: &str, bases: &[Value], n
             }
         }
     }
+    // A class that defines `__eq__` but not `__hash__` is unhashable.
+    if proto::dict_get_sym(vm, ns, S_EQ).is_some() && proto::dict_get_sym(vm, ns, S_HASH).is_none() {
+        let k = vm.sym_str(S_HASH);
+        proto::dict_set(vm, ns, k, Value::None)?;
+    }
     let dict = match vm.obj(ns) {
         Object::Dict(d) => (**d).clone(),
         _ => Dict::new(),
@@ -1626,9 +1712,78 @@ pub fn raise(vm: &mut Space, exc: Value, cause: Value) -> Value {
         };
         if let Some(st) = vm.exc_state(e) {
             st.cause = c;
+            st.suppress_context = true;
         }
     }
+    set_context(vm, e);
     e
+}
+
+/// Drops the handled exceptions of frames deeper than the running one and of its
+/// handlers at nesting levels `>= level`.
+fn drop_exc_info(vm: &mut Space, level: u32) {
+    let d = vm.depth;
+    while let Some(&(fd, l, _)) = vm.exc_info.last() {
+        if fd > d || (fd == d && l >= level) {
+            vm.exc_info.pop();
+        } else {
+            break;
+        }
+    }
+}
+
+/// Exception `e` is being handled by the handler at nesting level `level` of the frame.
+#[residual]
+pub fn push_exc_info(vm: &mut Space, e: Value, level: u32) {
+    drop_exc_info(vm, level);
+    let d = vm.depth;
+    vm.exc_info.push((d, level, e));
+}
+
+/// The handler at nesting level `level` of the running frame is left.
+#[residual]
+pub fn pop_exc_info(vm: &mut Space, level: u32) {
+    drop_exc_info(vm, level);
+}
+
+/// The exception being handled now (`None` when none is).
+pub fn handled_exception(vm: &mut Space) -> Value {
+    drop_exc_info(vm, u32::MAX);
+    match vm.exc_info.last() {
+        Some(&(_, _, e)) => e,
+        None => Value::None,
+    }
+}
+
+/// Sets `__context__` of `e`, being raised, to the exception being handled (as CPython
+/// does, breaking a cycle through `e` in that exception's context chain).
+fn set_context(vm: &mut Space, e: Value) {
+    let h = handled_exception(vm);
+    if h == Value::None || h == e || vm.exc_state(h).is_none() {
+        return;
+    }
+    let mut o = h;
+    let mut steps = 0;
+    loop {
+        let c = match vm.exc_state(o) {
+            Some(st) => st.context,
+            None => break,
+        };
+        if c == Value::None || steps > 10_000 {
+            break;
+        }
+        if c == e {
+            if let Some(st) = vm.exc_state(o) {
+                st.context = Value::None;
+            }
+            break;
+        }
+        o = c;
+        steps += 1;
+    }
+    if let Some(st) = vm.exc_state(e) {
+        st.context = h;
+    }
 }
 
 /// Whether exception `e` matches `t` (a class or a tuple of classes).
@@ -1648,6 +1803,13 @@ pub fn exc_match(vm: &mut Space, e: Value, t: Value) -> Result<bool, Value> {
 /// Record that exception `e` passed through instruction `pc` of code `f`.
 #[residual]
 pub fn traceback_add(vm: &mut Space, e: Value, f: usize, pc: usize) {
+    let fresh = match vm.exc_state(e) {
+        Some(st) => st.tb.is_empty(),
+        None => false,
+    };
+    if fresh {
+        set_context(vm, e);
+    }
     if let Some(st) = vm.exc_state(e) {
         if st.tb.len() < 100_000 {
             st.tb.push((f as u32, pc as u32));

@@ -270,7 +270,7 @@ fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)
     } else {
         let exc = if is_exc {
             let t = vm.new_tuple(args.to_vec());
-            Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None }))
+            Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None, suppress_context: false }))
         } else {
             None
         };
@@ -538,9 +538,25 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                         S_ARGS => return Ok(Some(st.args)),
                         S_CAUSE => return Ok(Some(st.cause)),
                         S_CONTEXT => return Ok(Some(st.context)),
+                        S_SUPPRESS_CONTEXT => return Ok(Some(Value::Bool(st.suppress_context))),
                         S_TRACEBACK => return Ok(Some(Value::None)),
                         _ => {}
                     }
+                }
+            }
+            if vm.sym_name(name) == "code" {
+                let se = vm.exc["SystemExit"];
+                if vm.isinstance(o, se) {
+                    let args = vm.exc_state(o).map(|s| s.args).unwrap_or(Value::None);
+                    let items = match vm.obj(args) {
+                        Object::Tuple(t) => t.clone(),
+                        _ => Vec::new(),
+                    };
+                    return Ok(Some(match items.len() {
+                        0 => Value::None,
+                        1 => items[0],
+                        _ => args,
+                    }));
                 }
             }
             if let Some(ga) = lookup(vm, cls, S_GETATTR) {
@@ -660,7 +676,17 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                 S_NAME => Ok(Some(fname)),
                 S_QUALNAME => Ok(Some(qual)),
                 S_CODE => Ok(Some(vm.alloc(Object::Code(code)))),
-                S_DOC => Ok(Some(Value::None)),
+                S_DOC => {
+                    if dict != Value::Undef {
+                        if let Some(v) = dict_get_sym(vm, dict, name) {
+                            return Ok(Some(v));
+                        }
+                    }
+                    match vm.infos[code as usize].doc.clone() {
+                        Some(d) => Ok(Some(vm.new_str(d))),
+                        None => Ok(Some(Value::None)),
+                    }
+                }
                 S_MODULE => Ok(Some(vm.sym_str(S_MAIN))),
                 S_CLASS => Ok(Some(vm.cls.function)),
                 _ => {
@@ -717,12 +743,13 @@ fn builtin_attr(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
         (Kind::Float, "real") => return Ok(Some(o)),
         (Kind::Float, "imag") => return Ok(Some(Value::Float(0.0))),
         (Kind::Range, "start" | "stop" | "step") => {
-            if let Object::Range { start, stop, step } = vm.obj(o) {
-                return Ok(Some(Value::Int(match n {
-                    "start" => *start,
-                    "stop" => *stop,
-                    _ => *step,
-                })));
+            if let Some([start, stop, step]) = range_parts(vm, o) {
+                let x = match n {
+                    "start" => start,
+                    "stop" => stop,
+                    _ => step,
+                };
+                return Ok(Some(numeric::int_value(vm, x)));
             }
         }
         (Kind::Slice, "start" | "stop" | "step") => {
@@ -1187,6 +1214,7 @@ pub fn truth(vm: &mut Space, v: Value) -> R<bool> {
             Object::Set(t) | Object::FrozenSet(t) => Ok(t.used > 0),
             Object::BigInt(_) => Ok(true),
             Object::Range { .. } => Ok(range_len(vm, v) > 0),
+            Object::BigRange(p) => Ok(num_traits::Signed::is_positive(&big_range_len(p))),
             Object::Instance(inst) => {
                 let cls = inst.class;
                 if let Some(m) = lookup(vm, cls, S_BOOL) {
@@ -1236,6 +1264,61 @@ pub fn range_count(start: i64, stop: i64, step: i64) -> i64 {
     n.min(i64::MAX as i128) as i64
 }
 
+/// A range of `start`, `stop`, `step` (`step` not zero): a `Range` when all three fit
+/// in `i64`.
+pub fn new_range(vm: &mut Space, start: num_bigint::BigInt, stop: num_bigint::BigInt, step: num_bigint::BigInt) -> Value {
+    use num_traits::ToPrimitive;
+    match (start.to_i64(), stop.to_i64(), step.to_i64()) {
+        (Some(start), Some(stop), Some(step)) => vm.alloc(Object::Range { start, stop, step }),
+        _ => vm.alloc(Object::BigRange(Box::new([start, stop, step]))),
+    }
+}
+
+/// Start, stop and step of a range (either representation).
+pub fn range_parts(vm: &Space, r: Value) -> Option<[num_bigint::BigInt; 3]> {
+    use num_bigint::BigInt;
+    match vm.obj(r) {
+        Object::Range { start, stop, step } => Some([BigInt::from(*start), BigInt::from(*stop), BigInt::from(*step)]),
+        Object::BigRange(b) => Some((**b).clone()),
+        _ => None,
+    }
+}
+
+/// The number of items of the range `[start, stop, step]`.
+pub fn big_range_len(p: &[num_bigint::BigInt; 3]) -> num_bigint::BigInt {
+    use num_bigint::BigInt;
+    use num_traits::{Signed, Zero};
+    let [start, stop, step] = p;
+    let zero = BigInt::zero();
+    if step.is_positive() && start < stop {
+        (stop - start - 1) / step + 1
+    } else if step.is_negative() && start > stop {
+        (start - stop - 1) / (-step) + 1
+    } else {
+        zero
+    }
+}
+
+/// Item `i` of the range `[start, stop, step]` (negative `i` from the end), `None`
+/// when out of range.
+pub fn big_range_item(p: &[num_bigint::BigInt; 3], i: &num_bigint::BigInt) -> Option<num_bigint::BigInt> {
+    use num_traits::Signed;
+    let n = big_range_len(p);
+    let i = if i.is_negative() { i + &n } else { i.clone() };
+    if i.is_negative() || i >= n {
+        return None;
+    }
+    Some(&p[0] + i * &p[2])
+}
+
+/// Whether int `x` is an item of the range `[start, stop, step]`.
+pub fn big_range_contains(p: &[num_bigint::BigInt; 3], x: &num_bigint::BigInt) -> bool {
+    use num_traits::{Signed, Zero};
+    let [start, stop, step] = p;
+    let inside = if step.is_positive() { x >= start && x < stop } else { x <= start && x > stop };
+    inside && ((x - start) % step).is_zero()
+}
+
 /// `len(v)`.
 pub fn len(vm: &mut Space, v: Value) -> R<i64> {
     match vm.obj(v) {
@@ -1244,6 +1327,13 @@ pub fn len(vm: &mut Space, v: Value) -> R<i64> {
         Object::Dict(d) => Ok(d.len as i64),
         Object::Set(t) | Object::FrozenSet(t) => Ok(t.used as i64),
         Object::Range { .. } => Ok(range_len(vm, v)),
+        Object::BigRange(p) => {
+            use num_traits::ToPrimitive;
+            match big_range_len(p).to_i64() {
+                Some(n) => Ok(n),
+                None => Err(vm.err("OverflowError", "Python int too large to convert to C ssize_t")),
+            }
+        }
         Object::DictView { d, .. } => {
             let d = *d;
             len(vm, d)
@@ -1284,6 +1374,7 @@ pub fn get_iter(vm: &mut Space, o: Value) -> R<Value> {
     let it = match vm.obj(o) {
         Object::List(_) | Object::Tuple(_) | Object::Str(_) => Iter::Seq { seq: o, i: 0 },
         Object::Range { start, stop, step } => Iter::Range { cur: *start, stop: *stop, step: *step },
+        Object::BigRange(p) => Iter::BigRange(p.clone()),
         Object::Dict(d) => Iter::Dict { d: o, pos: 0, what: 0, len: d.len },
         Object::Set(t) | Object::FrozenSet(t) => Iter::Set { s: o, pos: 0, used: t.used },
         Object::DictView { d, what } => {
@@ -1368,6 +1459,16 @@ pub fn next(vm: &mut Space, it: Value) -> R<Value> {
                     *cur = *stop;
                 }
                 return Ok(Value::Int(c));
+            }
+            return Ok(Value::Undef);
+        }
+        Object::Iter(Iter::BigRange(p)) => {
+            use num_traits::Signed;
+            let [cur, stop, step] = &mut **p;
+            if (step.is_positive() && *cur < *stop) || (step.is_negative() && *cur > *stop) {
+                let c = cur.clone();
+                *cur += &*step;
+                return Ok(numeric::int_value(vm, c));
             }
             return Ok(Value::Undef);
         }
@@ -1634,6 +1735,14 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                 } else {
                     format!("range({start}, {stop}, {step})")
                 }),
+                Object::BigRange(p) => {
+                    let [start, stop, step] = &**p;
+                    Ok(if *step == num_bigint::BigInt::from(1) {
+                        format!("range({start}, {stop})")
+                    } else {
+                        format!("range({start}, {stop}, {step})")
+                    })
+                }
                 Object::Slice { lo, hi, step } => {
                     let (a, b, c) = (*lo, *hi, *step);
                     Ok(format!("slice({}, {}, {})", repr(vm, a)?, repr(vm, b)?, repr(vm, c)?))

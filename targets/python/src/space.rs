@@ -22,7 +22,7 @@ pub const PREINTERNED: &[&str] = &[
     "__new__", "__index__", "__int__", "__float__", "__format__", "args", "__code__",
     "__mro__", "__bases__", "__main__", "__builtins__", "__file__", "__cause__",
     "__context__", "__traceback__", "__set_name__", "__init_subclass__", "__reversed__",
-    "__missing__", "__round__", "__floor__", "__ceil__", "__trunc__",
+    "__missing__", "__round__", "__floor__", "__ceil__", "__trunc__", "__suppress_context__",
 ];
 pub const S_INIT: u32 = 0;
 pub const S_STR: u32 = 1;
@@ -81,6 +81,7 @@ pub const S_ROUND: u32 = 53;
 pub const S_FLOOR: u32 = 54;
 pub const S_CEIL: u32 = 55;
 pub const S_TRUNC: u32 = 56;
+pub const S_SUPPRESS_CONTEXT: u32 = 57;
 
 /// The builtin classes.
 #[derive(Clone, Debug)]
@@ -148,10 +149,28 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("MemoryError", "Exception"),
     ("SystemError", "Exception"),
     ("BufferError", "Exception"),
+    ("SyntaxError", "Exception"),
+    ("IndentationError", "SyntaxError"),
+    ("TabError", "IndentationError"),
+    ("ReferenceError", "Exception"),
+    ("PermissionError", "OSError"),
+    ("FileExistsError", "OSError"),
+    ("IsADirectoryError", "OSError"),
+    ("NotADirectoryError", "OSError"),
+    ("TimeoutError", "OSError"),
+    ("InterruptedError", "OSError"),
+    ("ConnectionError", "OSError"),
     ("Warning", "Exception"),
     ("UserWarning", "Warning"),
     ("DeprecationWarning", "Warning"),
     ("RuntimeWarning", "Warning"),
+    ("SyntaxWarning", "Warning"),
+    ("FutureWarning", "Warning"),
+    ("PendingDeprecationWarning", "Warning"),
+    ("ImportWarning", "Warning"),
+    ("UnicodeWarning", "Warning"),
+    ("BytesWarning", "Warning"),
+    ("ResourceWarning", "Warning"),
 ];
 
 /// The slots of the class attribute cache (a power of two).
@@ -236,6 +255,10 @@ pub struct Space {
     /// stack, flat; `frame_marks` holds where each starts.
     pub frames: Vec<Value>,
     pub frame_marks: Vec<usize>,
+    /// The exceptions being handled, innermost last: (frame depth, handler nesting
+    /// level in that frame, exception). Entries deeper than `depth` belong to frames
+    /// that have been left and are dropped when seen.
+    pub exc_info: Vec<(u32, u32, Value)>,
 }
 
 /// The fewest allocations between two collections.
@@ -308,6 +331,7 @@ impl Space {
             gc_pending: false,
             nesting: 0,
             frames: Vec::new(),
+            exc_info: Vec::new(),
             frame_marks: Vec::new(),
         };
         for name in PREINTERNED {
@@ -479,7 +503,7 @@ impl Space {
                 Object::Dict(_) => self.cls.dict,
                 Object::Set(_) => self.cls.set,
                 Object::FrozenSet(_) => self.cls.frozenset,
-                Object::Range { .. } => self.cls.range,
+                Object::Range { .. } | Object::BigRange(_) => self.cls.range,
                 Object::Slice { .. } => self.cls.slice,
                 Object::Iter(_) | Object::DictView { .. } => self.cls.iterator,
                 Object::Function(_) => self.cls.function,
@@ -537,7 +561,7 @@ impl Space {
             class: cls,
             layout: 0,
             slots: Vec::new(),
-            exc: Some(Box::new(ExcState { args, tb: Vec::new(), cause: Value::None, context: Value::None })),
+            exc: Some(Box::new(ExcState { args, tb: Vec::new(), cause: Value::None, context: Value::None, suppress_context: false })),
             base: Value::Undef,
         })))
     }

@@ -1,6 +1,6 @@
 //! The text of an uncaught exception, as CPython prints it: the frames it went
-//! through (outermost first, with their source lines), its cause's traceback before
-//! it, and `Name: message`.
+//! through (outermost first, with their source lines), its cause's (or else its
+//! context's) traceback before it, and `Name: message`.
 
 use crate::proto;
 use crate::space::Space;
@@ -22,11 +22,25 @@ pub fn exc_line(vm: &mut Space, e: Value) -> String {
 
 /// The whole traceback text of `e`.
 pub fn format(vm: &mut Space, e: Value) -> String {
+    let mut seen = Vec::new();
+    format_chain(vm, e, &mut seen)
+}
+
+/// The traceback text of `e` after those of its cause or context; `seen` holds the
+/// exceptions already printed (each is printed once).
+fn format_chain(vm: &mut Space, e: Value, seen: &mut Vec<Value>) -> String {
     let mut out = String::new();
-    let cause = vm.exc_state(e).map(|s| s.cause).unwrap_or(Value::None);
-    if cause != Value::None && cause != e && vm.exc_state(cause).is_some() {
-        out.push_str(&format(vm, cause));
+    seen.push(e);
+    let (cause, context, suppress) = match vm.exc_state(e) {
+        Some(s) => (s.cause, s.context, s.suppress_context),
+        None => (Value::None, Value::None, false),
+    };
+    if cause != Value::None && !seen.contains(&cause) && vm.exc_state(cause).is_some() {
+        out.push_str(&format_chain(vm, cause, seen));
         out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+    } else if !suppress && context != Value::None && !seen.contains(&context) && vm.exc_state(context).is_some() {
+        out.push_str(&format_chain(vm, context, seen));
+        out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
     }
     let tb = vm.exc_state(e).map(|s| s.tb.clone()).unwrap_or_default();
     if !tb.is_empty() {

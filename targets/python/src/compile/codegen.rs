@@ -52,9 +52,10 @@ enum FBlock<'a> {
     TryBody(usize),
     /// A region protected by a `finally` body.
     Finally(&'a [Stmt], usize),
-    /// An `except` clause body: the caught exception is in local slot `exc`; a named
+    /// An `except` clause body (or a `finally` body run for an exception): the caught
+    /// exception is in local slot `exc` and handled at nesting level `level`; a named
     /// one binds `name`, cleared when leaving (its region `prot` does that on errors).
-    Handler { exc: u32, name: Option<&'a str>, prot: Option<usize> },
+    Handler { exc: u32, name: Option<&'a str>, prot: Option<usize>, level: u32 },
     /// A `with` body: the `__exit__` method is on top of the stack at statement level.
     With(usize),
 }
@@ -120,6 +121,7 @@ pub(super) fn make_error(src: &str, filename: &str, at: usize, msg: String) -> S
     let line = src[..at].matches('\n').count() as u32 + 1;
     let col = src[line_start..at].chars().count() as u32 + 1;
     SyntaxError {
+        kind: "SyntaxError",
         msg,
         filename: filename.to_string(),
         line,
@@ -210,6 +212,19 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
                 (format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"), at)
             }
         }
+        ParseErrorType::InvalidDeleteTarget => {
+            let t = text_at(e.location).trim();
+            let what = if matches!(t, "None" | "True" | "False") {
+                t
+            } else if t.starts_with(|c: char| c.is_ascii_digit() || c == '"' || c == '\'') {
+                "literal"
+            } else if t.ends_with(')') && !t.starts_with('(') {
+                "function call"
+            } else {
+                "expression"
+            };
+            (format!("cannot delete {what}"), at)
+        }
         ParseErrorType::SimpleStatementsOnSameLine => {
             // `print "x"`: the statement before the error is the bare name `print`.
             let line_start = src[..at.min(src.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
@@ -229,7 +244,14 @@ pub(super) fn compile(src: &str, filename: &str, interactive: bool) -> Result<Mo
     let parsed = ruff_python_parser::parse_unchecked(src, ParseOptions::from(Mode::Module));
     if let Some(e) = parsed.errors().iter().min_by_key(|e| e.location.start()) {
         let (msg, at) = parse_error(src, e, parsed.tokens());
-        return Err(make_error(src, filename, at, msg));
+        let mut err = make_error(src, filename, at, msg);
+        if err.msg == "unexpected indent"
+            || err.msg.starts_with("expected an indented block")
+            || err.msg.starts_with("unindent does not match")
+        {
+            err.kind = "IndentationError";
+        }
+        return Err(err);
     }
     let ast::Mod::Module(module) = parsed.syntax() else {
         return Err(make_error(src, filename, 0, "invalid syntax".into()));
@@ -1166,7 +1188,7 @@ impl<'a> Compiler<'a> {
                     self.suspend(p);
                     suspended.push(p);
                 }
-                FBlock::Handler { name, prot, .. } => {
+                FBlock::Handler { name, prot, level, .. } => {
                     if let Some(p) = prot {
                         self.suspend(p);
                         suspended.push(p);
@@ -1174,6 +1196,7 @@ impl<'a> Compiler<'a> {
                     if let Some(n) = name {
                         self.clear_name(n)?;
                     }
+                    self.emit(POP_EXC_INFO, level);
                 }
                 FBlock::Finally(body, p) => {
                     self.suspend(p);
@@ -1232,7 +1255,8 @@ impl<'a> Compiler<'a> {
             Some(v) => self.expr(v)?,
             None => self.load_const(Const::None),
         }
-        let needs_unwind = self.u().fblocks.iter().any(|f| matches!(f, FBlock::Finally(..) | FBlock::With(_)));
+        let needs_unwind =
+            self.u().fblocks.iter().any(|f| matches!(f, FBlock::Finally(..) | FBlock::With(_) | FBlock::Handler { .. }));
         if needs_unwind {
             let slot = self.temp(".ret".into());
             self.emit(STORE_FAST, slot);
@@ -1286,8 +1310,11 @@ impl<'a> Compiler<'a> {
 
         self.bind(handler);
         let exc = self.exc_slot();
+        let level = self.u().exc_level as u32;
         self.u().exc_level += 1;
         self.emit(STORE_FAST, exc);
+        self.emit(LOAD_FAST, exc);
+        self.emit(PUSH_EXC_INFO, level);
         for h in &t.handlers {
             let ast::ExceptHandler::ExceptHandler(h) = h;
             self.set_line(h.range);
@@ -1307,21 +1334,24 @@ impl<'a> Compiler<'a> {
                     self.name_op(name, Ctx::Store, n.range)?;
                     let cleanup = self.new_label();
                     let p2 = self.protect(cleanup);
-                    self.u().fblocks.push(FBlock::Handler { exc, name: Some(name), prot: Some(p2) });
+                    self.u().fblocks.push(FBlock::Handler { exc, name: Some(name), prot: Some(p2), level });
                     self.stmts(&h.body)?;
                     self.u().fblocks.pop();
                     self.end_protect(p2);
                     self.clear_name(name)?;
+                    self.emit(POP_EXC_INFO, level);
                     self.jump(JUMP, end);
                     // An error in the body: clear the name, raise the error on.
                     self.bind(cleanup);
                     self.clear_name(name)?;
+                    self.emit(POP_EXC_INFO, level);
                     self.emit(RAISE, 0);
                 }
                 None => {
-                    self.u().fblocks.push(FBlock::Handler { exc, name: None, prot: None });
+                    self.u().fblocks.push(FBlock::Handler { exc, name: None, prot: None, level });
                     self.stmts(&h.body)?;
                     self.u().fblocks.pop();
+                    self.emit(POP_EXC_INFO, level);
                     self.jump(JUMP, end);
                 }
             }
@@ -1334,6 +1364,7 @@ impl<'a> Compiler<'a> {
             let ast::ExceptHandler::ExceptHandler(h) = h;
             h.type_.is_some()
         }) {
+            self.emit(POP_EXC_INFO, level);
             self.emit(LOAD_FAST, exc);
             self.emit(RAISE, 0);
         }
@@ -1359,9 +1390,15 @@ impl<'a> Compiler<'a> {
 
         self.bind(handler);
         let exc = self.exc_slot();
+        let level = self.u().exc_level as u32;
         self.u().exc_level += 1;
         self.emit(STORE_FAST, exc);
+        self.emit(LOAD_FAST, exc);
+        self.emit(PUSH_EXC_INFO, level);
+        self.u().fblocks.push(FBlock::Handler { exc, name: None, prot: None, level });
         self.stmts(&t.finalbody)?;
+        self.u().fblocks.pop();
+        self.emit(POP_EXC_INFO, level);
         self.emit(LOAD_FAST, exc);
         self.emit(RAISE, 0);
         self.u().exc_level -= 1;
@@ -1404,13 +1441,17 @@ impl<'a> Compiler<'a> {
         // exit exc -> exit(type(exc), exc, None); raise on unless it returns true.
         self.bind(handler);
         let exc = self.exc_slot();
+        let level = self.u().exc_level as u32;
         self.emit(STORE_FAST, exc);
+        self.emit(LOAD_FAST, exc);
+        self.emit(PUSH_EXC_INFO, level);
         self.emit_name(LOAD_BUILTIN, "type");
         self.emit(LOAD_FAST, exc);
         self.emit(CALL, 1);
         self.emit(LOAD_FAST, exc);
         self.load_const(Const::None);
         self.emit(CALL, 3);
+        self.emit(POP_EXC_INFO, level);
         self.jump(POP_JUMP_IF_TRUE, end);
         self.emit(LOAD_FAST, exc);
         self.emit(RAISE, 0);
@@ -1509,6 +1550,7 @@ impl<'a> Compiler<'a> {
         let qual = self.qualname(name);
         self.push_unit(scope, name.to_string(), qual, def_line);
         self.set_params(Some(&f.parameters));
+        self.u().info.doc = docstring(&f.body);
         self.stmts(&f.body)?;
         let u = self.units.last().unwrap();
         let end = u.ops.len() as u32;
@@ -1540,6 +1582,10 @@ impl<'a> Compiler<'a> {
         self.push_unit(scope, name.to_string(), qual.clone(), def_line);
         self.load_const(Const::Str(qual));
         self.emit_name(STORE_NAME, "__qualname__");
+        if let Some(d) = docstring(&c.body) {
+            self.load_const(Const::Str(d));
+            self.emit_name(STORE_NAME, "__doc__");
+        }
         self.stmts(&c.body)?;
         self.line = def_line;
         match self.units.last().unwrap().cell_slot.get("__class__").copied() {
@@ -2035,5 +2081,16 @@ impl<'a> Compiler<'a> {
         self.set_line(c.range());
         self.emit(CALL_KW, (args.len() + kws.len()) as u32);
         Ok(())
+    }
+}
+
+/// The docstring of a body: its first statement when that is a string literal.
+fn docstring(body: &[Stmt]) -> Option<String> {
+    match body.first() {
+        Some(Stmt::Expr(e)) => match &*e.value {
+            Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -62,6 +62,8 @@ pub struct Module {
 /// A syntax error (also used for constructs the interpreter does not support).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// The exception class: `SyntaxError`, or `IndentationError` for indentation.
+    pub kind: &'static str,
     pub msg: String,
     pub filename: String,
     /// 1-based.
@@ -74,7 +76,7 @@ pub struct SyntaxError {
 
 impl std::fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "  File \"{}\", line {}\n    {}\nSyntaxError: {}", self.filename, self.line, self.text.trim(), self.msg)
+        write!(f, "  File \"{}\", line {}\n    {}\n{}: {}", self.filename, self.line, self.text.trim(), self.kind, self.msg)
     }
 }
 
@@ -159,6 +161,8 @@ pub fn opname(op: u8) -> &'static str {
         IMPORT_STAR => "IMPORT_STAR",
         MAKE_CELL => "MAKE_CELL",
         COPY_FREE_VARS => "COPY_FREE_VARS",
+        PUSH_EXC_INFO => "PUSH_EXC_INFO",
+        POP_EXC_INFO => "POP_EXC_INFO",
         _ => "?",
     }
 }
@@ -182,12 +186,12 @@ pub fn stack_effect(op: u8, arg: u32, jumped: bool) -> Option<i32> {
     let a = arg as i32;
     Some(match op {
         NOP | DELETE_FAST | DELETE_GLOBAL | DELETE_NAME | LOAD_ATTR | UNARY | LIST_TO_TUPLE | GET_ITER
-        | ROT_TWO | ROT_THREE | ROT_FOUR | EXC_MATCH | MAKE_CELL | COPY_FREE_VARS | JUMP => 0,
+        | ROT_TWO | ROT_THREE | ROT_FOUR | EXC_MATCH | MAKE_CELL | COPY_FREE_VARS | JUMP | POP_EXC_INFO => 0,
         LOAD_CONST | LOAD_FAST | LOAD_DEREF | LOAD_CLOSURE | LOAD_GLOBAL | LOAD_NAME | LOAD_BUILTIN
         | DUP_TOP | IMPORT_NAME | IMPORT_FROM => 1,
         STORE_FAST | STORE_DEREF | STORE_GLOBAL | STORE_NAME | DELETE_ATTR | BINARY | INPLACE | COMPARE
         | BINARY_SUBSCR | LIST_APPEND | SET_ADD | LIST_EXTEND | SET_UPDATE | DICT_UPDATE | POP_TOP
-        | POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE | IMPORT_STAR | RETURN_VALUE => -1,
+        | POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE | IMPORT_STAR | RETURN_VALUE | PUSH_EXC_INFO => -1,
         STORE_ATTR | DELETE_SUBSCR | MAP_ADD | CALL_EX | BUILD_CLASS => -2,
         STORE_SUBSCR => -3,
         BUILD_SLICE => 1 - a,
