@@ -14,10 +14,51 @@ use num_traits::{Signed, Zero};
 
 /// Builtin functions (not types), by name.
 const FUNCTIONS: &[&str] = &[
-    "print", "len", "repr", "abs", "min", "max", "sum", "sorted", "reversed", "isinstance", "issubclass",
-    "hasattr", "getattr", "setattr", "delattr", "enumerate", "zip", "map", "filter", "any", "all", "chr",
-    "ord", "hash", "divmod", "pow", "round", "iter", "next", "input", "id", "callable", "format", "hex",
-    "oct", "bin", "exit", "quit", "ascii", "vars", "dir", "globals", "locals", "open", "__displayhook__",
+    "print",
+    "len",
+    "repr",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "sorted",
+    "reversed",
+    "isinstance",
+    "issubclass",
+    "hasattr",
+    "getattr",
+    "setattr",
+    "delattr",
+    "enumerate",
+    "zip",
+    "map",
+    "filter",
+    "any",
+    "all",
+    "chr",
+    "ord",
+    "hash",
+    "divmod",
+    "pow",
+    "round",
+    "iter",
+    "next",
+    "input",
+    "id",
+    "callable",
+    "format",
+    "hex",
+    "oct",
+    "bin",
+    "exit",
+    "quit",
+    "ascii",
+    "vars",
+    "dir",
+    "globals",
+    "locals",
+    "open",
+    "__displayhook__",
 ];
 
 /// Register the builtins in `vm.builtins`.
@@ -70,13 +111,17 @@ pub fn install(vm: &mut Space) {
 }
 
 fn kwarg(vm: &Space, kw: &[(Value, Value)], name: &str) -> Option<Value> {
-    kw.iter().find(|(k, _)| vm.str_of(*k) == Some(name)).map(|(_, v)| *v)
+    kw.iter()
+        .find(|(k, _)| vm.str_of(*k) == Some(name))
+        .map(|(_, v)| *v)
 }
 
 fn no_kwargs(vm: &mut Space, fname: &str, kw: &[(Value, Value)]) -> R<()> {
     if let Some((k, _)) = kw.first() {
         let k = vm.str_of(*k).unwrap_or("").to_string();
-        return Err(vm.type_error(format!("{fname}() got an unexpected keyword argument '{k}'")));
+        return Err(vm.type_error(format!(
+            "{fname}() got an unexpected keyword argument '{k}'"
+        )));
     }
     Ok(())
 }
@@ -87,14 +132,25 @@ fn nargs(vm: &mut Space, fname: &str, args: &[Value], min: usize, max: usize) ->
             if min == 0 {
                 format!("{fname}() takes no arguments ({} given)", args.len())
             } else if min == 1 {
-                format!("{fname}() takes exactly one argument ({} given)", args.len())
+                format!(
+                    "{fname}() takes exactly one argument ({} given)",
+                    args.len()
+                )
             } else {
                 format!("{fname} expected {min} arguments, got {}", args.len())
             }
         } else if args.len() < min {
-            format!("{fname} expected at least {min} argument{}, got {}", if min == 1 { "" } else { "s" }, args.len())
+            format!(
+                "{fname} expected at least {min} argument{}, got {}",
+                if min == 1 { "" } else { "s" },
+                args.len()
+            )
         } else {
-            format!("{fname} expected at most {max} argument{}, got {}", if max == 1 { "" } else { "s" }, args.len())
+            format!(
+                "{fname} expected at most {max} argument{}, got {}",
+                if max == 1 { "" } else { "s" },
+                args.len()
+            )
         };
         return Err(vm.type_error(msg));
     }
@@ -106,7 +162,12 @@ fn new_str(vm: &mut Space, s: String) -> Value {
 }
 
 /// Call the builtin function `name`.
-pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
+pub fn call_builtin(
+    vm: &mut Space,
+    name: &'static str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> R<Value> {
     if name.contains('.') {
         return crate::modules::call(vm, name, args, kw);
     }
@@ -199,9 +260,16 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
         "min" | "max" => min_max(vm, name, args, kw),
         "sum" => {
             if args.is_empty() || args.len() > 2 {
-                return Err(vm.type_error(format!("sum() takes at most 2 arguments ({} given)", args.len())));
+                return Err(vm.type_error(format!(
+                    "sum() takes at most 2 arguments ({} given)",
+                    args.len()
+                )));
             }
-            let mut acc = if args.len() > 1 { args[1] } else { kwarg(vm, kw, "start").unwrap_or(Value::Int(0)) };
+            let mut acc = if args.len() > 1 {
+                args[1]
+            } else {
+                kwarg(vm, kw, "start").unwrap_or(Value::Int(0))
+            };
             if vm.str_of(acc).is_some() {
                 return Err(vm.type_error("sum() can't sum strings [use ''.join(seq) instead]"));
             }
@@ -212,7 +280,9 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                     return Ok(acc);
                 }
                 acc = match (acc, v) {
-                    (Value::Int(x), Value::Int(y)) if x.checked_add(y).is_some() => Value::Int(x + y),
+                    (Value::Int(x), Value::Int(y)) if x.checked_add(y).is_some() => {
+                        Value::Int(x + y)
+                    }
                     (Value::Float(x), Value::Float(y)) => Value::Float(x + y),
                     _ => ops::binary(vm, BIN_ADD, acc, v)?,
                 };
@@ -220,7 +290,9 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
         }
         "sorted" => {
             if args.len() != 1 {
-                return Err(vm.type_error(format!("sorted expected 1 argument, got {}", args.len())));
+                return Err(
+                    vm.type_error(format!("sorted expected 1 argument, got {}", args.len()))
+                );
             }
             let mut items = proto::collect(vm, args[0])?;
             sort_values(vm, &mut items, kw)?;
@@ -228,7 +300,9 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
         }
         "reversed" => {
             if args.len() != 1 {
-                return Err(vm.type_error(format!("reversed expected 1 argument, got {}", args.len())));
+                return Err(
+                    vm.type_error(format!("reversed expected 1 argument, got {}", args.len()))
+                );
             }
             let o = args[0];
             match vm.obj(o) {
@@ -269,7 +343,12 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
             if vm.class(args[0]).is_none() {
                 return Err(vm.type_error("issubclass() arg 1 must be a class"));
             }
-            Ok(Value::Bool(class_matches(vm, args[0], args[1], "issubclass")?))
+            Ok(Value::Bool(class_matches(
+                vm,
+                args[0],
+                args[1],
+                "issubclass",
+            )?))
         }
         "hasattr" => {
             nargs(vm, "hasattr", args, 2, 2)?;
@@ -325,11 +404,17 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                 1 => (args[0], kwarg(vm, kw, "start").unwrap_or(Value::Int(0))),
                 2 => (args[0], args[1]),
                 0 => return Err(vm.type_error("enumerate() missing required argument 'iterable'")),
-                n => return Err(vm.type_error(format!("enumerate() takes at most 2 arguments ({n} given)"))),
+                n => {
+                    return Err(
+                        vm.type_error(format!("enumerate() takes at most 2 arguments ({n} given)"))
+                    )
+                }
             };
             if !numeric::is_int(vm, start) {
                 let t = vm.type_name(start);
-                return Err(vm.type_error(format!("'{t}' object cannot be interpreted as an integer")));
+                return Err(
+                    vm.type_error(format!("'{t}' object cannot be interpreted as an integer"))
+                );
             }
             let it = proto::get_iter(vm, it)?;
             Ok(vm.alloc(Object::Iter(Iter::Enumerate { it, n: start })))
@@ -413,10 +498,14 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
             match vm.obj(args[0]) {
                 Object::Str(s) => {
                     if s.nchars == 1 {
-                        Ok(Value::Int(s.s.chars().next().map(|c| c as i64).unwrap_or(0)))
+                        Ok(Value::Int(
+                            s.s.chars().next().map(|c| c as i64).unwrap_or(0),
+                        ))
                     } else {
                         let n = s.nchars;
-                        Err(vm.type_error(format!("ord() expected a character, but string of length {n} found")))
+                        Err(vm.type_error(format!(
+                            "ord() expected a character, but string of length {n} found"
+                        )))
                     }
                 }
                 _ => {
@@ -438,9 +527,14 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
         }
         "divmod" => {
             nargs(vm, "divmod", args, 2, 2)?;
-            if !numeric::is_number(vm, args[0]) && !matches!(vm.obj(args[0]), Object::Instance(_)) || !numeric::is_number(vm, args[1]) && !matches!(vm.obj(args[1]), Object::Instance(_)) {
+            if !numeric::is_number(vm, args[0]) && !matches!(vm.obj(args[0]), Object::Instance(_))
+                || !numeric::is_number(vm, args[1])
+                    && !matches!(vm.obj(args[1]), Object::Instance(_))
+            {
                 let (ta, tb) = (vm.type_name(args[0]), vm.type_name(args[1]));
-                return Err(vm.type_error(format!("unsupported operand type(s) for divmod(): '{ta}' and '{tb}'")));
+                return Err(vm.type_error(format!(
+                    "unsupported operand type(s) for divmod(): '{ta}' and '{tb}'"
+                )));
             }
             let q = ops::binary(vm, BIN_FLOORDIV, args[0], args[1])?;
             let r = ops::binary(vm, BIN_MOD, args[0], args[1])?;
@@ -451,12 +545,22 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                 0 => return Err(vm.type_error("pow() missing required argument 'base' (pos 1)")),
                 1 => return Err(vm.type_error("pow() missing required argument 'exp' (pos 2)")),
                 2 | 3 => {}
-                n => return Err(vm.type_error(format!("pow() takes at most 3 arguments ({n} given)"))),
+                n => {
+                    return Err(
+                        vm.type_error(format!("pow() takes at most 3 arguments ({n} given)"))
+                    )
+                }
             }
             if args.len() == 3 && args[2] != Value::None {
-                let (b, e, m) = (to_bigint(vm, args[0]), to_bigint(vm, args[1]), to_bigint(vm, args[2]));
+                let (b, e, m) = (
+                    to_bigint(vm, args[0]),
+                    to_bigint(vm, args[1]),
+                    to_bigint(vm, args[2]),
+                );
                 let (Some(b), Some(e), Some(m)) = (b, e, m) else {
-                    return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+                    return Err(vm.type_error(
+                        "pow() 3rd argument not allowed unless all arguments are integers",
+                    ));
                 };
                 if m.is_zero() {
                     return Err(vm.value_error("pow() 3rd argument cannot be 0"));
@@ -465,23 +569,41 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                     let inv = mod_inverse(&b, &m);
                     match inv {
                         Some(i) => i.modpow(&(-e), &m),
-                        None => return Err(vm.value_error("base is not invertible for the given modulus")),
+                        None => {
+                            return Err(
+                                vm.value_error("base is not invertible for the given modulus")
+                            )
+                        }
                     }
                 } else {
                     b.modpow(&e, &m)
                 };
-                let r = if !r.is_zero() && (r.is_negative() != m.is_negative()) { r + &m } else { r };
+                let r = if !r.is_zero() && (r.is_negative() != m.is_negative()) {
+                    r + &m
+                } else {
+                    r
+                };
                 return Ok(int_value(vm, r));
             }
             ops::binary(vm, BIN_POW, args[0], args[1])
         }
         "round" => {
             match args.len() {
-                0 => return Err(vm.type_error("round() missing required argument 'number' (pos 1)")),
+                0 => {
+                    return Err(vm.type_error("round() missing required argument 'number' (pos 1)"))
+                }
                 1 | 2 => {}
-                n => return Err(vm.type_error(format!("round() takes at most 2 arguments ({n} given)"))),
+                n => {
+                    return Err(
+                        vm.type_error(format!("round() takes at most 2 arguments ({n} given)"))
+                    )
+                }
             }
-            let nd = if args.len() == 2 { args[1] } else { kwarg(vm, kw, "ndigits").unwrap_or(Value::None) };
+            let nd = if args.len() == 2 {
+                args[1]
+            } else {
+                kwarg(vm, kw, "ndigits").unwrap_or(Value::None)
+            };
             round(vm, args[0], nd)
         }
         "iter" => {
@@ -491,14 +613,18 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                 if callable != Value::Bool(true) {
                     return Err(vm.type_error("iter(v, w): v must be callable"));
                 }
-                return Ok(vm.alloc(Object::Iter(Iter::Callable { f: args[0], sentinel: args[1] })));
+                return Ok(vm.alloc(Object::Iter(Iter::Callable {
+                    f: args[0],
+                    sentinel: args[1],
+                })));
             }
             proto::get_iter(vm, args[0])
         }
         "next" => {
             nargs(vm, "next", args, 1, 2)?;
             let it = args[0];
-            let ok = matches!(vm.obj(it), Object::Iter(_)) || matches!(vm.obj(it), Object::Instance(i) if proto::lookup(vm, i.class, S_NEXT).is_some());
+            let ok = matches!(vm.obj(it), Object::Iter(_))
+                || matches!(vm.obj(it), Object::Instance(i) if proto::lookup(vm, i.class, S_NEXT).is_some());
             if !ok {
                 let t = vm.type_name(it);
                 return Err(vm.type_error(format!("'{t}' object is not an iterator")));
@@ -537,7 +663,11 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
             nargs(vm, "callable", args, 1, 1)?;
             let a = args[0];
             Ok(Value::Bool(match vm.obj(a) {
-                Object::Function(_) | Object::BoundMethod { .. } | Object::Builtin(_) | Object::BuiltinMethod { .. } | Object::Class(_) => true,
+                Object::Function(_)
+                | Object::BoundMethod { .. }
+                | Object::Builtin(_)
+                | Object::BuiltinMethod { .. }
+                | Object::Class(_) => true,
                 Object::Instance(i) => proto::lookup(vm, i.class, S_CALL).is_some(),
                 _ => false,
             }))
@@ -549,7 +679,9 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                     Some(s) => s.to_string(),
                     None => {
                         let t = vm.type_name(s);
-                        return Err(vm.type_error(format!("format() argument 2 must be str, not {t}")));
+                        return Err(
+                            vm.type_error(format!("format() argument 2 must be str, not {t}"))
+                        );
                     }
                 },
                 None => String::new(),
@@ -561,7 +693,9 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
             nargs(vm, name, args, 1, 1)?;
             let Some(b) = to_bigint(vm, args[0]) else {
                 let t = vm.type_name(args[0]);
-                return Err(vm.type_error(format!("'{t}' object cannot be interpreted as an integer")));
+                return Err(
+                    vm.type_error(format!("'{t}' object cannot be interpreted as an integer"))
+                );
             };
             let m = b.abs();
             let body = match name {
@@ -569,7 +703,11 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                 "oct" => format!("0o{:o}", m),
                 _ => format!("0b{:b}", m),
             };
-            let s = if b.is_negative() { format!("-{body}") } else { body };
+            let s = if b.is_negative() {
+                format!("-{body}")
+            } else {
+                body
+            };
             Ok(new_str(vm, s))
         }
         "exit" | "quit" => {
@@ -586,7 +724,10 @@ pub fn call_builtin(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(V
                 }
                 return Ok(d);
             }
-            Err(vm.err("NotImplementedError", format!("{name}() without arguments is not supported")))
+            Err(vm.err(
+                "NotImplementedError",
+                format!("{name}() without arguments is not supported"),
+            ))
         }
         "open" => Err(vm.err("OSError", "open() is not supported")),
         "__displayhook__" => {
@@ -652,7 +793,9 @@ fn class_matches(vm: &mut Space, t: Value, spec: Value, fname: &str) -> R<bool> 
             }
             Ok(false)
         }
-        _ => Err(vm.type_error(format!("{fname}() arg 2 must be a type, a tuple of types, or a union"))),
+        _ => Err(vm.type_error(format!(
+            "{fname}() arg 2 must be a type, a tuple of types, or a union"
+        ))),
     }
 }
 
@@ -671,7 +814,9 @@ fn min_max(vm: &mut Space, name: &str, args: &[Value], kw: &[(Value, Value)]) ->
         1 => proto::collect(vm, args[0])?,
         _ => {
             if default.is_some() {
-                return Err(vm.type_error(format!("Cannot specify a default for {name}() with multiple positional arguments")));
+                return Err(vm.type_error(format!(
+                    "Cannot specify a default for {name}() with multiple positional arguments"
+                )));
             }
             args.to_vec()
         }
@@ -694,7 +839,13 @@ fn min_max(vm: &mut Space, name: &str, args: &[Value], kw: &[(Value, Value)]) ->
             None => it,
         };
         let better = match (k, bestk) {
-            (Value::Int(a), Value::Int(b)) => if op == CMP_LT { a < b } else { a > b },
+            (Value::Int(a), Value::Int(b)) => {
+                if op == CMP_LT {
+                    a < b
+                } else {
+                    a > b
+                }
+            }
             _ => {
                 let r = ops::compare_rich(vm, op, k, bestk)?;
                 proto::truth(vm, r)?
@@ -851,11 +1002,16 @@ fn round(vm: &mut Space, x: Value, nd: Value) -> R<Value> {
                 return Ok(v);
             }
             let b = to_bigint(vm, v).unwrap_or_default();
-            let p = num_traits::pow::Pow::pow(BigInt::from(10), n.saturating_neg().min(4000) as u32);
+            let p =
+                num_traits::pow::Pow::pow(BigInt::from(10), n.saturating_neg().min(4000) as u32);
             let q = num_integer::Integer::div_floor(&b, &p);
             let r = &b - &q * &p;
             let twice = &r * 2;
-            let q = if twice > p || (twice == p && num_integer::Integer::is_odd(&q)) { q + 1 } else { q };
+            let q = if twice > p || (twice == p && num_integer::Integer::is_odd(&q)) {
+                q + 1
+            } else {
+                q
+            };
             Ok(int_value(vm, q * p))
         }
         _ => {
@@ -901,7 +1057,10 @@ pub fn parse_int(s: &str, base: u32) -> Option<BigInt> {
             } else if let Some(r) = lower.strip_prefix("0b") {
                 (2, r.to_string())
             } else {
-                if lower.len() > 1 && lower.starts_with('0') && lower.chars().any(|c| c != '0' && c != '_') {
+                if lower.len() > 1
+                    && lower.starts_with('0')
+                    && lower.chars().any(|c| c != '0' && c != '_')
+                {
                     return None;
                 }
                 (10, lower.clone())
@@ -913,7 +1072,11 @@ pub fn parse_int(s: &str, base: u32) -> Option<BigInt> {
         b => (b, lower.clone()),
     };
     let digits = digits.strip_prefix('_').unwrap_or(&digits);
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
@@ -940,7 +1103,10 @@ pub fn parse_float(s: &str) -> Option<f64> {
     if body.is_empty() || body.contains("__") || body.starts_with('_') || body.ends_with('_') {
         return None;
     }
-    if !body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-' | '_')) {
+    if !body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-' | '_'))
+    {
         return None;
     }
     let clean: String = body.chars().filter(|&c| c != '_').collect();
@@ -948,13 +1114,26 @@ pub fn parse_float(s: &str) -> Option<f64> {
 }
 
 /// Call a builtin type: `int(x)`, `str(x)`, `list(it)`, `dict(**kw)`, ...
-pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
+pub fn construct(
+    vm: &mut Space,
+    kind: Kind,
+    cls: Value,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> R<Value> {
     match kind {
         Kind::Int => {
             if args.len() > 2 {
-                return Err(vm.type_error(format!("int() takes at most 2 arguments ({} given)", args.len())));
+                return Err(vm.type_error(format!(
+                    "int() takes at most 2 arguments ({} given)",
+                    args.len()
+                )));
             }
-            let base = if args.len() == 2 { Some(args[1]) } else { kwarg(vm, kw, "base") };
+            let base = if args.len() == 2 {
+                Some(args[1])
+            } else {
+                kwarg(vm, kw, "base")
+            };
             if args.is_empty() {
                 return Ok(Value::Int(0));
             }
@@ -970,7 +1149,10 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
                 let s = s.to_string();
                 return match parse_int(&s, b as u32) {
                     Some(v) => Ok(int_value(vm, v)),
-                    None => Err(vm.value_error(format!("invalid literal for int() with base {b}: {}", proto::str_repr(&s)))),
+                    None => Err(vm.value_error(format!(
+                        "invalid literal for int() with base {b}: {}",
+                        proto::str_repr(&s)
+                    ))),
                 };
             }
             match x {
@@ -981,7 +1163,9 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
                         return Err(vm.value_error("cannot convert float NaN to integer"));
                     }
                     if f.is_infinite() {
-                        return Err(vm.err("OverflowError", "cannot convert float infinity to integer"));
+                        return Err(
+                            vm.err("OverflowError", "cannot convert float infinity to integer")
+                        );
                     }
                     Ok(float_to_int(vm, f.trunc()))
                 }
@@ -989,14 +1173,29 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
                     Object::BigInt(_) => Ok(x),
                     Object::Str(s) => {
                         let s = s.s.clone();
-                        let limit = crate::format::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed);
-                        let digits = s.trim().trim_start_matches(['-', '+']).chars().filter(|c| *c != '_').count();
-                        if limit > 0 && digits > limit && s.trim().trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == '_') {
+                        let limit = crate::format::MAX_STR_DIGITS
+                            .load(std::sync::atomic::Ordering::Relaxed);
+                        let digits = s
+                            .trim()
+                            .trim_start_matches(['-', '+'])
+                            .chars()
+                            .filter(|c| *c != '_')
+                            .count();
+                        if limit > 0
+                            && digits > limit
+                            && s.trim()
+                                .trim_start_matches(['-', '+'])
+                                .chars()
+                                .all(|c| c.is_ascii_digit() || c == '_')
+                        {
                             return Err(vm.value_error(format!("Exceeds the limit ({limit} digits) for integer string conversion: value has {digits} digits; use sys.set_int_max_str_digits() to increase the limit")));
                         }
                         match parse_int(&s, 10) {
                             Some(v) => Ok(int_value(vm, v)),
-                            None => Err(vm.value_error(format!("invalid literal for int() with base 10: {}", proto::str_repr(&s)))),
+                            None => Err(vm.value_error(format!(
+                                "invalid literal for int() with base 10: {}",
+                                proto::str_repr(&s)
+                            ))),
                         }
                     }
                     _ => {
@@ -1013,7 +1212,10 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
         }
         Kind::Float => {
             if args.len() > 1 {
-                return Err(vm.type_error(format!("float expected at most 1 argument, got {}", args.len())));
+                return Err(vm.type_error(format!(
+                    "float expected at most 1 argument, got {}",
+                    args.len()
+                )));
             }
             if args.is_empty() {
                 return Ok(Value::Float(0.0));
@@ -1031,18 +1233,26 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
                 let s = s.to_string();
                 return match parse_float(&s) {
                     Some(f) => Ok(Value::Float(f)),
-                    None => Err(vm.value_error(format!("could not convert string to float: {}", proto::str_repr(&s)))),
+                    None => Err(vm.value_error(format!(
+                        "could not convert string to float: {}",
+                        proto::str_repr(&s)
+                    ))),
                 };
             }
             if let Some(m) = proto::lookup_type(vm, x, S_FLOAT) {
                 return proto::call_bound(vm, m, x, &[], &[]);
             }
             let t = vm.type_name(x);
-            Err(vm.type_error(format!("float() argument must be a string or a real number, not '{t}'")))
+            Err(vm.type_error(format!(
+                "float() argument must be a string or a real number, not '{t}'"
+            )))
         }
         Kind::Str => {
             if args.len() > 3 {
-                return Err(vm.type_error(format!("str() takes at most 3 arguments ({} given)", args.len())));
+                return Err(vm.type_error(format!(
+                    "str() takes at most 3 arguments ({} given)",
+                    args.len()
+                )));
             }
             if args.is_empty() {
                 return Ok(vm.empty_str);
@@ -1055,7 +1265,10 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
         }
         Kind::Bool => {
             if args.len() > 1 {
-                return Err(vm.type_error(format!("bool expected at most 1 argument, got {}", args.len())));
+                return Err(vm.type_error(format!(
+                    "bool expected at most 1 argument, got {}",
+                    args.len()
+                )));
             }
             if args.is_empty() {
                 return Ok(Value::Bool(false));
@@ -1065,7 +1278,11 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
         Kind::List => {
             no_kwargs(vm, "list", kw)?;
             nargs(vm, "list", args, 0, 1)?;
-            let items = if args.is_empty() { Vec::new() } else { proto::collect(vm, args[0])? };
+            let items = if args.is_empty() {
+                Vec::new()
+            } else {
+                proto::collect(vm, args[0])?
+            };
             Ok(vm.new_list(items))
         }
         Kind::Tuple => {
@@ -1075,7 +1292,11 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
                     return Ok(args[0]);
                 }
             }
-            let items = if args.is_empty() { Vec::new() } else { proto::collect(vm, args[0])? };
+            let items = if args.is_empty() {
+                Vec::new()
+            } else {
+                proto::collect(vm, args[0])?
+            };
             Ok(vm.new_tuple(items))
         }
         Kind::Dict => {
@@ -1093,8 +1314,21 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             Ok(d)
         }
         Kind::Set | Kind::FrozenSet => {
-            nargs(vm, if kind == Kind::Set { "set" } else { "frozenset" }, args, 0, 1)?;
-            if kind == Kind::FrozenSet && args.len() == 1 && matches!(vm.obj(args[0]), Object::FrozenSet(_)) {
+            nargs(
+                vm,
+                if kind == Kind::Set {
+                    "set"
+                } else {
+                    "frozenset"
+                },
+                args,
+                0,
+                1,
+            )?;
+            if kind == Kind::FrozenSet
+                && args.len() == 1
+                && matches!(vm.obj(args[0]), Object::FrozenSet(_))
+            {
                 return Ok(args[0]);
             }
             let s = crate::set::new(vm, crate::set::SetTable::new(), kind == Kind::FrozenSet);
@@ -1107,7 +1341,10 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             no_kwargs(vm, "range", kw)?;
             let mut v = [0i64, 0, 1];
             if args.is_empty() || args.len() > 3 {
-                return Err(vm.type_error(format!("range expected at least 1 argument, got {}", args.len())));
+                return Err(vm.type_error(format!(
+                    "range expected at least 1 argument, got {}",
+                    args.len()
+                )));
             }
             if args.iter().any(|&a| matches!(vm.obj(a), Object::BigInt(_))) {
                 let mut b = [BigInt::from(0), BigInt::from(0), BigInt::from(1)];
@@ -1118,7 +1355,11 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
                     };
                 }
                 let [x, y, z] = b;
-                let (start, stop, step) = if args.len() == 1 { (BigInt::from(0), x, BigInt::from(1)) } else { (x, y, z) };
+                let (start, stop, step) = if args.len() == 1 {
+                    (BigInt::from(0), x, BigInt::from(1))
+                } else {
+                    (x, y, z)
+                };
                 if step == BigInt::from(0) {
                     return Err(vm.value_error("range() arg 3 must not be zero"));
                 }
@@ -1132,7 +1373,11 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
                 };
                 v[i] = x;
             }
-            let (start, stop, step) = if args.len() == 1 { (0, v[0], 1) } else { (v[0], v[1], v[2]) };
+            let (start, stop, step) = if args.len() == 1 {
+                (0, v[0], 1)
+            } else {
+                (v[0], v[1], v[2])
+            };
             if step == 0 {
                 return Err(vm.value_error("range() arg 3 must not be zero"));
             }
@@ -1152,7 +1397,12 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             Err(vm.type_error("type() takes 1 or 3 arguments"))
         }
         Kind::Property => {
-            let get = |i: usize, n: &str| args.get(i).copied().or_else(|| kwarg(vm, kw, n)).unwrap_or(Value::None);
+            let get = |i: usize, n: &str| {
+                args.get(i)
+                    .copied()
+                    .or_else(|| kwarg(vm, kw, n))
+                    .unwrap_or(Value::None)
+            };
             let (fget, fset, fdel) = (get(0, "fget"), get(1, "fset"), get(2, "fdel"));
             Ok(vm.alloc(Object::Property { fget, fset, fdel }))
         }
@@ -1168,7 +1418,10 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
             if args.len() != 2 {
                 return Err(vm.err("RuntimeError", "super(): no arguments"));
             }
-            Ok(vm.alloc(Object::Super { cls: args[0], obj: args[1] }))
+            Ok(vm.alloc(Object::Super {
+                cls: args[0],
+                obj: args[1],
+            }))
         }
         Kind::Slice => {
             nargs(vm, "slice", args, 1, 3)?;
@@ -1189,35 +1442,205 @@ pub fn construct(vm: &mut Space, kind: Kind, cls: Value, args: &[Value], kw: &[(
 // ---- methods ----
 
 const STR_METHODS: &[&str] = &[
-    "join", "split", "rsplit", "strip", "lstrip", "rstrip", "replace", "startswith", "endswith", "find", "rfind",
-    "index", "rindex", "count", "upper", "lower", "capitalize", "title", "swapcase", "casefold", "isdigit",
-    "isalpha", "isspace", "isalnum", "isupper", "islower", "isnumeric", "isdecimal", "isidentifier", "istitle",
-    "isascii", "format", "zfill", "ljust", "rjust", "center", "splitlines", "partition", "rpartition", "encode",
-    "removeprefix", "removesuffix", "expandtabs", "format_map", "maketrans", "translate", "__len__", "__getitem__",
-    "__contains__", "__add__", "__mul__", "__eq__", "__lt__", "__hash__", "__str__", "__repr__",
+    "join",
+    "split",
+    "rsplit",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "replace",
+    "startswith",
+    "endswith",
+    "find",
+    "rfind",
+    "index",
+    "rindex",
+    "count",
+    "upper",
+    "lower",
+    "capitalize",
+    "title",
+    "swapcase",
+    "casefold",
+    "isdigit",
+    "isalpha",
+    "isspace",
+    "isalnum",
+    "isupper",
+    "islower",
+    "isnumeric",
+    "isdecimal",
+    "isidentifier",
+    "istitle",
+    "isascii",
+    "format",
+    "zfill",
+    "ljust",
+    "rjust",
+    "center",
+    "splitlines",
+    "partition",
+    "rpartition",
+    "encode",
+    "removeprefix",
+    "removesuffix",
+    "expandtabs",
+    "format_map",
+    "maketrans",
+    "translate",
+    "__len__",
+    "__getitem__",
+    "__contains__",
+    "__add__",
+    "__mul__",
+    "__eq__",
+    "__lt__",
+    "__hash__",
+    "__str__",
+    "__repr__",
 ];
 const LIST_METHODS: &[&str] = &[
-    "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy", "clear",
-    "__len__", "__getitem__", "__setitem__", "__contains__", "__iter__", "__delitem__", "__eq__", "__repr__",
+    "append",
+    "extend",
+    "pop",
+    "insert",
+    "remove",
+    "index",
+    "count",
+    "sort",
+    "reverse",
+    "copy",
+    "clear",
+    "__len__",
+    "__getitem__",
+    "__setitem__",
+    "__contains__",
+    "__iter__",
+    "__delitem__",
+    "__eq__",
+    "__repr__",
 ];
-const TUPLE_METHODS: &[&str] = &["index", "count", "__len__", "__getitem__", "__contains__", "__iter__", "__eq__", "__hash__"];
+const TUPLE_METHODS: &[&str] = &[
+    "index",
+    "count",
+    "__len__",
+    "__getitem__",
+    "__contains__",
+    "__iter__",
+    "__eq__",
+    "__hash__",
+];
 const DICT_METHODS: &[&str] = &[
-    "get", "keys", "values", "items", "pop", "setdefault", "update", "copy", "clear", "popitem", "fromkeys",
-    "__len__", "__getitem__", "__setitem__", "__contains__", "__delitem__", "__iter__", "__eq__", "__repr__",
+    "get",
+    "keys",
+    "values",
+    "items",
+    "pop",
+    "setdefault",
+    "update",
+    "copy",
+    "clear",
+    "popitem",
+    "fromkeys",
+    "__len__",
+    "__getitem__",
+    "__setitem__",
+    "__contains__",
+    "__delitem__",
+    "__iter__",
+    "__eq__",
+    "__repr__",
 ];
 const SET_METHODS: &[&str] = &[
-    "add", "remove", "discard", "pop", "union", "intersection", "difference", "symmetric_difference", "issubset",
-    "issuperset", "isdisjoint", "copy", "clear", "update", "intersection_update", "difference_update",
-    "symmetric_difference_update", "__len__", "__contains__", "__iter__",
+    "add",
+    "remove",
+    "discard",
+    "pop",
+    "union",
+    "intersection",
+    "difference",
+    "symmetric_difference",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "copy",
+    "clear",
+    "update",
+    "intersection_update",
+    "difference_update",
+    "symmetric_difference_update",
+    "__len__",
+    "__contains__",
+    "__iter__",
 ];
-const INT_METHODS: &[&str] = &["bit_length", "conjugate", "bit_count", "to_bytes", "__index__", "__int__", "__float__", "__add__", "__sub__", "__mul__", "__eq__", "__lt__", "__hash__", "__str__", "__repr__", "__neg__", "__abs__", "__bool__"];
-const FLOAT_METHODS: &[&str] = &["is_integer", "conjugate", "as_integer_ratio", "hex", "__int__", "__float__", "__add__", "__sub__", "__mul__", "__truediv__", "__eq__", "__lt__", "__hash__", "__str__", "__repr__", "__neg__", "__abs__", "__bool__", "__round__"];
+const INT_METHODS: &[&str] = &[
+    "bit_length",
+    "conjugate",
+    "bit_count",
+    "to_bytes",
+    "__index__",
+    "__int__",
+    "__float__",
+    "__add__",
+    "__sub__",
+    "__mul__",
+    "__eq__",
+    "__lt__",
+    "__hash__",
+    "__str__",
+    "__repr__",
+    "__neg__",
+    "__abs__",
+    "__bool__",
+];
+const FLOAT_METHODS: &[&str] = &[
+    "is_integer",
+    "conjugate",
+    "as_integer_ratio",
+    "hex",
+    "__int__",
+    "__float__",
+    "__add__",
+    "__sub__",
+    "__mul__",
+    "__truediv__",
+    "__eq__",
+    "__lt__",
+    "__hash__",
+    "__str__",
+    "__repr__",
+    "__neg__",
+    "__abs__",
+    "__bool__",
+    "__round__",
+];
 const OBJECT_METHODS: &[&str] = &[
-    "__init__", "__str__", "__repr__", "__eq__", "__ne__", "__hash__", "__setattr__", "__getattribute__",
-    "__delattr__", "__new__", "__init_subclass__", "__format__", "__lt__", "__le__", "__gt__", "__ge__",
+    "__init__",
+    "__str__",
+    "__repr__",
+    "__eq__",
+    "__ne__",
+    "__hash__",
+    "__setattr__",
+    "__getattribute__",
+    "__delattr__",
+    "__new__",
+    "__init_subclass__",
+    "__format__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
 ];
 const EXC_METHODS: &[&str] = &["with_traceback", "add_note"];
-const RANGE_METHODS: &[&str] = &["index", "count", "__len__", "__contains__", "__iter__", "__getitem__"];
+const RANGE_METHODS: &[&str] = &[
+    "index",
+    "count",
+    "__len__",
+    "__contains__",
+    "__iter__",
+    "__getitem__",
+];
 const ITER_METHODS: &[&str] = &["__next__", "__iter__"];
 
 /// Whether values of builtin kind `kind` have method `name`.
@@ -1236,7 +1659,13 @@ pub fn has_method(kind: Kind, name: &str) -> bool {
         Kind::Object | Kind::Type => OBJECT_METHODS,
         _ => &[],
     };
-    list.contains(&name) || (kind != Kind::Object && OBJECT_METHODS.contains(&name) && matches!(name, "__init__" | "__new__" | "__setattr__" | "__init_subclass__"))
+    list.contains(&name)
+        || (kind != Kind::Object
+            && OBJECT_METHODS.contains(&name)
+            && matches!(
+                name,
+                "__init__" | "__new__" | "__setattr__" | "__init_subclass__"
+            ))
 }
 
 /// Attributes instances get from `object` and the builtin exception classes.
@@ -1250,7 +1679,13 @@ pub fn instance_builtin_attr(vm: &mut Space, o: Value, name: u32) -> R<Option<Va
 }
 
 /// Call method `name` of builtin value `recv`.
-pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
+pub fn call_method(
+    vm: &mut Space,
+    recv: Value,
+    name: u32,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> R<Value> {
     let n: &'static str = leak_name(vm.sym_name(name));
     // A method taken from a class: the receiver is the first argument.
     if let Object::Class(c) = vm.obj(recv) {
@@ -1278,15 +1713,33 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
                 }
                 let bc = proto::builtin_class_of(vm, k);
                 let base = construct(vm, k, bc, &args[1..], kw)?;
-                return Ok(vm.alloc(Object::Instance(Box::new(Instance { class: c, layout: 0, slots: Vec::new(), exc: None, base }))));
+                return Ok(vm.alloc(Object::Instance(Box::new(Instance {
+                    class: c,
+                    layout: 0,
+                    slots: Vec::new(),
+                    exc: None,
+                    base,
+                }))));
             }
             let exc = if k == Kind::Exception {
                 let t = vm.new_tuple(args[1..].to_vec());
-                Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None, suppress_context: false }))
+                Some(Box::new(ExcState {
+                    args: t,
+                    tb: Vec::new(),
+                    cause: Value::None,
+                    context: Value::None,
+                    suppress_context: false,
+                }))
             } else {
                 None
             };
-            return Ok(vm.alloc(Object::Instance(Box::new(Instance { class: c, layout: 0, slots: Vec::new(), exc, base: Value::Undef }))));
+            return Ok(vm.alloc(Object::Instance(Box::new(Instance {
+                class: c,
+                layout: 0,
+                slots: Vec::new(),
+                exc,
+                base: Value::Undef,
+            }))));
         }
         let Some((&self_, rest)) = args.split_first() else {
             let cn = vm.class(recv).map(|c| c.name.clone()).unwrap_or_default();
@@ -1316,7 +1769,11 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
                 "getter" => g = f,
                 _ => d = f,
             }
-            Ok(vm.alloc(Object::Property { fget: g, fset: s, fdel: d }))
+            Ok(vm.alloc(Object::Property {
+                fget: g,
+                fset: s,
+                fdel: d,
+            }))
         }
         Object::Range { .. } | Object::BigRange(_) => match n {
             "index" | "count" => {
@@ -1372,13 +1829,22 @@ pub fn call_method(vm: &mut Space, recv: Value, name: u32, args: &[Value], kw: &
 fn method_arity(ty: &str, name: &str) -> Option<(usize, usize)> {
     const ANY: usize = usize::MAX;
     Some(match (ty, name) {
-        ("str", "capitalize" | "casefold" | "isalnum" | "isalpha" | "isascii" | "isdecimal" | "isdigit" | "isidentifier"
-        | "islower" | "isnumeric" | "isspace" | "istitle" | "isupper" | "lower" | "swapcase" | "title" | "upper") => (0, 0),
+        (
+            "str",
+            "capitalize" | "casefold" | "isalnum" | "isalpha" | "isascii" | "isdecimal" | "isdigit"
+            | "isidentifier" | "islower" | "isnumeric" | "isspace" | "istitle" | "isupper"
+            | "lower" | "swapcase" | "title" | "upper",
+        ) => (0, 0),
         ("str", "strip" | "lstrip" | "rstrip" | "splitlines" | "expandtabs") => (0, 1),
         ("str", "split" | "rsplit") => (0, 2),
-        ("str", "partition" | "rpartition" | "removeprefix" | "removesuffix" | "zfill" | "join") => (1, 1),
+        (
+            "str",
+            "partition" | "rpartition" | "removeprefix" | "removesuffix" | "zfill" | "join",
+        ) => (1, 1),
         ("str", "ljust" | "rjust" | "center") => (1, 2),
-        ("str", "find" | "rfind" | "index" | "rindex" | "count" | "startswith" | "endswith") => (1, 3),
+        ("str", "find" | "rfind" | "index" | "rindex" | "count" | "startswith" | "endswith") => {
+            (1, 3)
+        }
         ("str", "replace") => (2, 3),
         ("list", "clear" | "copy" | "reverse" | "sort") => (0, 0),
         ("list", "pop") => (0, 1),
@@ -1390,9 +1856,26 @@ fn method_arity(ty: &str, name: &str) -> Option<(usize, usize)> {
         ("dict", "get" | "pop" | "setdefault") => (1, 2),
         ("dict", "update") => (0, 1),
         ("set" | "frozenset", "copy" | "clear" | "pop") => (0, 0),
-        ("set" | "frozenset", "add" | "remove" | "discard" | "issubset" | "issuperset" | "isdisjoint" | "symmetric_difference"
-        | "symmetric_difference_update") => (1, 1),
-        ("set" | "frozenset", "union" | "intersection" | "difference" | "update" | "intersection_update" | "difference_update") => (0, ANY),
+        (
+            "set" | "frozenset",
+            "add"
+            | "remove"
+            | "discard"
+            | "issubset"
+            | "issuperset"
+            | "isdisjoint"
+            | "symmetric_difference"
+            | "symmetric_difference_update",
+        ) => (1, 1),
+        (
+            "set" | "frozenset",
+            "union"
+            | "intersection"
+            | "difference"
+            | "update"
+            | "intersection_update"
+            | "difference_update",
+        ) => (0, ANY),
         ("int" | "bool", "bit_length" | "bit_count" | "conjugate") => (0, 0),
         ("float", "conjugate" | "is_integer" | "as_integer_ratio") => (0, 0),
         ("range", "index" | "count") => (1, 1),
@@ -1410,9 +1893,15 @@ fn arity_error(vm: &mut Space, ty: &str, name: &str, n: usize, lo: usize, hi: us
     } else if lo == hi {
         format!("{name} expected {lo} arguments, got {n}")
     } else if n < lo {
-        format!("{name} expected at least {lo} argument{}, got {n}", if lo == 1 { "" } else { "s" })
+        format!(
+            "{name} expected at least {lo} argument{}, got {n}",
+            if lo == 1 { "" } else { "s" }
+        )
     } else {
-        format!("{name} expected at most {hi} argument{}, got {n}", if hi == 1 { "" } else { "s" })
+        format!(
+            "{name} expected at most {hi} argument{}, got {n}",
+            if hi == 1 { "" } else { "s" }
+        )
     };
     vm.type_error(msg)
 }
@@ -1420,7 +1909,20 @@ fn arity_error(vm: &mut Space, ty: &str, name: &str, n: usize, lo: usize, hi: us
 /// Method names are symbols, immortal: their `&'static str` for matching.
 fn leak_name(s: &str) -> &'static str {
     // Every method name a builtin type has is listed in the tables above.
-    for list in [STR_METHODS, LIST_METHODS, TUPLE_METHODS, DICT_METHODS, SET_METHODS, INT_METHODS, FLOAT_METHODS, OBJECT_METHODS, EXC_METHODS, RANGE_METHODS, ITER_METHODS, &["setter", "getter", "deleter"][..]] {
+    for list in [
+        STR_METHODS,
+        LIST_METHODS,
+        TUPLE_METHODS,
+        DICT_METHODS,
+        SET_METHODS,
+        INT_METHODS,
+        FLOAT_METHODS,
+        OBJECT_METHODS,
+        EXC_METHODS,
+        RANGE_METHODS,
+        ITER_METHODS,
+        &["setter", "getter", "deleter"][..],
+    ] {
         for &m in list {
             if m == s {
                 return m;
@@ -1472,7 +1974,13 @@ fn generic_dunder(vm: &mut Space, recv: Value, n: &str, args: &[Value]) -> R<Val
 }
 
 /// What `object` (and `BaseException`) provide, reached through `super()` or a class.
-fn object_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
+fn object_method(
+    vm: &mut Space,
+    recv: Value,
+    n: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> R<Value> {
     match n {
         "__init__" => {
             if proto::base_of(vm, recv) != Value::Undef {
@@ -1490,7 +1998,11 @@ fn object_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Va
             Ok(Value::None)
         }
         "__str__" => {
-            let s = if vm.exc_state(recv).is_some() { proto::exc_str(vm, recv)? } else { default_repr(vm, recv) };
+            let s = if vm.exc_state(recv).is_some() {
+                proto::exc_str(vm, recv)?
+            } else {
+                default_repr(vm, recv)
+            };
             Ok(vm.new_str(s))
         }
         "__repr__" => {
@@ -1543,7 +2055,11 @@ fn object_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Va
         }
         "__init_subclass__" => Ok(Value::None),
         "__format__" => {
-            let spec = args.first().and_then(|&s| vm.str_of(s)).unwrap_or("").to_string();
+            let spec = args
+                .first()
+                .and_then(|&s| vm.str_of(s))
+                .unwrap_or("")
+                .to_string();
             let s = crate::format::format_value(vm, recv, &spec)?;
             Ok(vm.new_str(s))
         }
@@ -1551,7 +2067,10 @@ fn object_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Va
         "add_note" => Ok(Value::None),
         _ => {
             let t = vm.type_name(recv);
-            Err(vm.err("AttributeError", format!("'{t}' object has no attribute '{n}'")))
+            Err(vm.err(
+                "AttributeError",
+                format!("'{t}' object has no attribute '{n}'"),
+            ))
         }
     }
 }
@@ -1570,7 +2089,11 @@ fn default_repr(vm: &mut Space, v: Value) -> String {
         Value::Obj(h) => {
             let t = vm.type_of(v);
             let q = vm.class(t).map(|c| c.qualname.clone()).unwrap_or_default();
-            format!("<{}.{q} object at 0x{:012x}>", proto::class_module(vm, t), proto::addr(h))
+            format!(
+                "<{}.{q} object at 0x{:012x}>",
+                proto::class_module(vm, t),
+                proto::addr(h)
+            )
         }
         _ => proto::repr(vm, v).unwrap_or_default(),
     }
@@ -1588,7 +2111,13 @@ fn int_method(vm: &mut Space, recv: Value, n: &str, args: &[Value]) -> R<Value> 
     let b = to_bigint(vm, recv).unwrap_or_default();
     match n {
         "bit_length" => Ok(Value::Int(b.bits() as i64)),
-        "bit_count" => Ok(Value::Int(b.magnitude().to_bytes_le().iter().map(|x| x.count_ones() as i64).sum())),
+        "bit_count" => Ok(Value::Int(
+            b.magnitude()
+                .to_bytes_le()
+                .iter()
+                .map(|x| x.count_ones() as i64)
+                .sum(),
+        )),
         "conjugate" => Ok(int_value(vm, b)),
         "to_bytes" => Err(vm.err("NotImplementedError", "int.to_bytes")),
         _ => generic_dunder(vm, recv, n, args),
@@ -1683,15 +2212,30 @@ fn list_mut(vm: &mut Space, l: Value) -> &mut Vec<Value> {
     }
 }
 
-fn list_method(vm: &mut Space, l: Value, n: &str, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
+fn list_method(
+    vm: &mut Space,
+    l: Value,
+    n: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> R<Value> {
     let arity = |vm: &mut Space, lo: usize, hi: usize| -> R<()> {
         if args.len() < lo || args.len() > hi {
             return Err(if lo == hi && lo == 0 {
-                vm.type_error(format!("list.{n}() takes no arguments ({} given)", args.len()))
+                vm.type_error(format!(
+                    "list.{n}() takes no arguments ({} given)",
+                    args.len()
+                ))
             } else if lo == hi && lo == 1 {
-                vm.type_error(format!("list.{n}() takes exactly one argument ({} given)", args.len()))
+                vm.type_error(format!(
+                    "list.{n}() takes exactly one argument ({} given)",
+                    args.len()
+                ))
             } else {
-                vm.type_error(format!("{n} expected at most {hi} arguments, got {}", args.len()))
+                vm.type_error(format!(
+                    "{n} expected at most {hi} arguments, got {}",
+                    args.len()
+                ))
             });
         }
         Ok(())
@@ -1726,7 +2270,9 @@ fn list_method(vm: &mut Space, l: Value, n: &str, args: &[Value], kw: &[(Value, 
         }
         "insert" => {
             if args.len() != 2 {
-                return Err(vm.type_error(format!("insert expected 2 arguments, got {}", args.len())));
+                return Err(
+                    vm.type_error(format!("insert expected 2 arguments, got {}", args.len()))
+                );
             }
             let i = ops::to_index(vm, args[0])?;
             let len = list_items(vm, l).len() as i64;
@@ -1787,7 +2333,13 @@ fn list_method(vm: &mut Space, l: Value, n: &str, args: &[Value], kw: &[(Value, 
     }
 }
 
-fn dict_method(vm: &mut Space, d: Value, n: &str, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
+fn dict_method(
+    vm: &mut Space,
+    d: Value,
+    n: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> R<Value> {
     let a0 = args.first().copied().unwrap_or(Value::None);
     match n {
         "get" => {
@@ -1935,7 +2487,11 @@ fn set_method(vm: &mut Space, s: Value, n: &str, args: &[Value]) -> R<Value> {
         }
         "issubset" | "issuperset" | "isdisjoint" => {
             nargs(vm, n, args, 1, 1)?;
-            let os = if matches!(vm.obj(a0), Object::Set(_) | Object::FrozenSet(_)) { a0 } else { set::from_iter(vm, a0, false)? };
+            let os = if matches!(vm.obj(a0), Object::Set(_) | Object::FrozenSet(_)) {
+                a0
+            } else {
+                set::from_iter(vm, a0, false)?
+            };
             match n {
                 "issubset" => ops::compare(vm, CMP_LE, s, os),
                 "issuperset" => ops::compare(vm, CMP_GE, s, os),
@@ -1984,7 +2540,13 @@ fn need_str(vm: &mut Space, v: Value, what: &str) -> R<String> {
     }
 }
 
-fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
+fn str_method(
+    vm: &mut Space,
+    recv: Value,
+    n: &str,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> R<Value> {
     let (s, ascii, nchars) = match vm.obj(recv) {
         Object::Str(x) => (x.s.clone(), x.ascii, x.nchars),
         _ => (String::new(), true, 0),
@@ -2004,14 +2566,20 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
                     Some(x) => out.push_str(x),
                     None => {
                         let t = vm.type_name(*it);
-                        return Err(vm.type_error(format!("sequence item {i}: expected str instance, {t} found")));
+                        return Err(vm.type_error(format!(
+                            "sequence item {i}: expected str instance, {t} found"
+                        )));
                     }
                 }
             }
             Ok(vm.new_str(out))
         }
         "split" | "rsplit" => {
-            let sep = args.first().copied().or_else(|| kwarg(vm, kw, "sep")).unwrap_or(Value::None);
+            let sep = args
+                .first()
+                .copied()
+                .or_else(|| kwarg(vm, kw, "sep"))
+                .unwrap_or(Value::None);
             let maxsplit = match args.get(1).copied().or_else(|| kwarg(vm, kw, "maxsplit")) {
                 Some(m) => ops::to_index(vm, m)?,
                 None => -1,
@@ -2019,16 +2587,22 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
             let parts: Vec<String> = if sep == Value::None {
                 split_whitespace(&s, maxsplit, n == "rsplit")
             } else {
-                let sp = need_str(vm, sep, "must be str or None").map_err(|_| vm.type_error("must be str or None"))?;
+                let sp = need_str(vm, sep, "must be str or None")
+                    .map_err(|_| vm.type_error("must be str or None"))?;
                 if sp.is_empty() {
                     return Err(vm.value_error("empty separator"));
                 }
                 if maxsplit < 0 {
                     s.split(sp.as_str()).map(|x| x.to_string()).collect()
                 } else if n == "split" {
-                    s.splitn(maxsplit as usize + 1, sp.as_str()).map(|x| x.to_string()).collect()
+                    s.splitn(maxsplit as usize + 1, sp.as_str())
+                        .map(|x| x.to_string())
+                        .collect()
                 } else {
-                    let mut v: Vec<String> = s.rsplitn(maxsplit as usize + 1, sp.as_str()).map(|x| x.to_string()).collect();
+                    let mut v: Vec<String> = s
+                        .rsplitn(maxsplit as usize + 1, sp.as_str())
+                        .map(|x| x.to_string())
+                        .collect();
                     v.reverse();
                     v
                 }
@@ -2067,7 +2641,11 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
                 Some(&c) => ops::to_index(vm, c)?,
                 None => -1,
             };
-            let r = if count < 0 { s.replace(&old, &new) } else { s.replacen(&old, &new, count as usize) };
+            let r = if count < 0 {
+                s.replace(&old, &new)
+            } else {
+                s.replacen(&old, &new, count as usize)
+            };
             Ok(vm.new_str(r))
         }
         "startswith" | "endswith" => {
@@ -2080,13 +2658,19 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
                 Some(&v) if v != Value::None => norm_char(ops::to_index(vm, v)?, nchars),
                 _ => nchars,
             };
-            let sub = if start <= end { &s[byte_at(&s, ascii, start)..byte_at(&s, ascii, end)] } else { "" };
+            let sub = if start <= end {
+                &s[byte_at(&s, ascii, start)..byte_at(&s, ascii, end)]
+            } else {
+                ""
+            };
             let cands: Vec<Value> = match vm.obj(a0) {
                 Object::Tuple(t) => t.clone(),
                 Object::Str(_) => vec![a0],
                 _ => {
                     let t = vm.type_name(a0);
-                    return Err(vm.type_error(format!("{n} first arg must be str or a tuple of str, not {t}")));
+                    return Err(vm.type_error(format!(
+                        "{n} first arg must be str or a tuple of str, not {t}"
+                    )));
                 }
             };
             if start > end || start > nchars {
@@ -2095,9 +2679,13 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
             for c in cands {
                 let Some(p) = str_arg(vm, c) else {
                     let t = vm.type_name(c);
-                    return Err(vm.type_error(format!("tuple for {n} must only contain str, not {t}")));
+                    return Err(
+                        vm.type_error(format!("tuple for {n} must only contain str, not {t}"))
+                    );
                 };
-                if (n == "startswith" && sub.starts_with(p)) || (n == "endswith" && sub.ends_with(p)) {
+                if (n == "startswith" && sub.starts_with(p))
+                    || (n == "endswith" && sub.ends_with(p))
+                {
                     return boolean(true);
                 }
             }
@@ -2132,7 +2720,11 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
                 }
                 return Ok(Value::Int(hay.matches(sub.as_str()).count() as i64));
             }
-            let found = if n == "find" || n == "index" { hay.find(&sub) } else { hay.rfind(&sub) };
+            let found = if n == "find" || n == "index" {
+                hay.find(&sub)
+            } else {
+                hay.rfind(&sub)
+            };
             match found {
                 Some(b) => {
                     let ci = if ascii { b } else { hay[..b].chars().count() };
@@ -2150,7 +2742,16 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
         "upper" => Ok(vm.new_str(s.to_uppercase())),
         "lower" | "casefold" => Ok(vm.new_str(s.to_lowercase())),
         "swapcase" => {
-            let r: String = s.chars().map(|c| if c.is_uppercase() { c.to_lowercase().collect::<String>() } else { c.to_uppercase().collect() }).collect();
+            let r: String = s
+                .chars()
+                .map(|c| {
+                    if c.is_uppercase() {
+                        c.to_lowercase().collect::<String>()
+                    } else {
+                        c.to_uppercase().collect()
+                    }
+                })
+                .collect();
             Ok(vm.new_str(r))
         }
         "capitalize" => {
@@ -2190,17 +2791,25 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
             }
             boolean(any)
         }
-        "isdigit" | "isnumeric" | "isdecimal" => boolean(!s.is_empty() && s.chars().all(|c| c.is_numeric())),
+        "isdigit" | "isnumeric" | "isdecimal" => {
+            boolean(!s.is_empty() && s.chars().all(|c| c.is_numeric()))
+        }
         "isalpha" => boolean(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())),
         "isspace" => boolean(!s.is_empty() && s.chars().all(|c| c.is_whitespace())),
         "isalnum" => boolean(!s.is_empty() && s.chars().all(|c| c.is_alphanumeric())),
         "isascii" => boolean(ascii),
-        "isupper" => boolean(s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())),
-        "islower" => boolean(s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())),
+        "isupper" => {
+            boolean(s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase()))
+        }
+        "islower" => {
+            boolean(s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase()))
+        }
         "isidentifier" => {
             let mut cs = s.chars();
             boolean(match cs.next() {
-                Some(c) if c == '_' || c.is_alphabetic() => cs.all(|c| c == '_' || c.is_alphanumeric()),
+                Some(c) if c == '_' || c.is_alphabetic() => {
+                    cs.all(|c| c == '_' || c.is_alphanumeric())
+                }
                 _ => false,
             })
         }
@@ -2225,7 +2834,11 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
             if nchars >= w {
                 return Ok(recv);
             }
-            let (sign, rest) = if s.starts_with('-') || s.starts_with('+') { s.split_at(1) } else { ("", s.as_str()) };
+            let (sign, rest) = if s.starts_with('-') || s.starts_with('+') {
+                s.split_at(1)
+            } else {
+                ("", s.as_str())
+            };
             let r = format!("{sign}{}{rest}", "0".repeat(w - nchars));
             Ok(vm.new_str(r))
         }
@@ -2239,7 +2852,9 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
                 Some(&f) => {
                     let fs = need_str(vm, f, "fill character")?;
                     if fs.chars().count() != 1 {
-                        return Err(vm.type_error("The fill character must be exactly one character long"));
+                        return Err(
+                            vm.type_error("The fill character must be exactly one character long")
+                        );
                     }
                     fs.chars().next().unwrap_or(' ')
                 }
@@ -2271,7 +2886,18 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
             let mut i = 0;
             while i < cs.len() {
                 let c = cs[i];
-                if matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+                if matches!(
+                    c,
+                    '\n' | '\r'
+                        | '\x0b'
+                        | '\x0c'
+                        | '\x1c'
+                        | '\x1d'
+                        | '\x1e'
+                        | '\u{85}'
+                        | '\u{2028}'
+                        | '\u{2029}'
+                ) {
                     let mut end = c.to_string();
                     if c == '\r' && i + 1 < cs.len() && cs[i + 1] == '\n' {
                         end.push('\n');
@@ -2297,9 +2923,17 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
             if sep.is_empty() {
                 return Err(vm.value_error("empty separator"));
             }
-            let found = if n == "partition" { s.find(&sep) } else { s.rfind(&sep) };
+            let found = if n == "partition" {
+                s.find(&sep)
+            } else {
+                s.rfind(&sep)
+            };
             let (a, b, c) = match found {
-                Some(i) => (s[..i].to_string(), sep.clone(), s[i + sep.len()..].to_string()),
+                Some(i) => (
+                    s[..i].to_string(),
+                    sep.clone(),
+                    s[i + sep.len()..].to_string(),
+                ),
                 None => {
                     if n == "partition" {
                         (s.clone(), String::new(), String::new())
@@ -2349,7 +2983,10 @@ fn str_method(vm: &mut Space, recv: Value, n: &str, args: &[Value], kw: &[(Value
         "maketrans" => {
             let d = proto::new_dict(vm);
             if args.len() >= 2 {
-                let (x, y) = (need_str(vm, args[0], "maketrans arg")?, need_str(vm, args[1], "maketrans arg")?);
+                let (x, y) = (
+                    need_str(vm, args[0], "maketrans arg")?,
+                    need_str(vm, args[1], "maketrans arg")?,
+                );
                 for (a, b) in x.chars().zip(y.chars()) {
                     let bv = vm.new_str(b.to_string());
                     proto::dict_set(vm, d, Value::Int(a as i64), bv)?;
@@ -2494,13 +3131,23 @@ pub fn str_format(vm: &mut Space, fmt: &str, args: &[Value], kw: &[(Value, Value
                 auto += 1;
                 match args.get(k) {
                     Some(&v) => v,
-                    None => return Err(vm.err("IndexError", format!("Replacement index {k} out of range for positional args tuple"))),
+                    None => {
+                        return Err(vm.err(
+                            "IndexError",
+                            format!("Replacement index {k} out of range for positional args tuple"),
+                        ))
+                    }
                 }
             } else if let Ok(k) = first.parse::<usize>() {
                 manual = true;
                 match args.get(k) {
                     Some(&v) => v,
-                    None => return Err(vm.err("IndexError", format!("Replacement index {k} out of range for positional args tuple"))),
+                    None => {
+                        return Err(vm.err(
+                            "IndexError",
+                            format!("Replacement index {k} out of range for positional args tuple"),
+                        ))
+                    }
                 }
             } else {
                 match kw.iter().find(|(k, _)| vm.str_of(*k) == Some(first)) {
@@ -2542,7 +3189,11 @@ pub fn str_format(vm: &mut Space, fmt: &str, args: &[Value], kw: &[(Value, Value
                 }
                 _ => v,
             };
-            let spec = if spec.contains('{') { str_format(vm, &spec, args, kw)? } else { spec };
+            let spec = if spec.contains('{') {
+                str_format(vm, &spec, args, kw)?
+            } else {
+                spec
+            };
             out.push_str(&ops::format(vm, v, &spec)?);
         } else if ch == '}' {
             if i + 1 < c.len() && c[i + 1] == '}' {

@@ -14,10 +14,18 @@ pub fn float_repr(x: f64) -> String {
         return "nan".to_string();
     }
     if x.is_infinite() {
-        return if x > 0.0 { "inf".to_string() } else { "-inf".to_string() };
+        return if x > 0.0 {
+            "inf".to_string()
+        } else {
+            "-inf".to_string()
+        };
     }
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".to_string() } else { "0.0".to_string() };
+        return if x.is_sign_negative() {
+            "-0.0".to_string()
+        } else {
+            "0.0".to_string()
+        };
     }
     // Shortest round-trip digits and exponent from `{:e}`: "d.ddde-7".
     let e = format!("{:e}", x);
@@ -103,7 +111,10 @@ pub struct Spec {
 
 pub fn parse_spec(s: &str) -> Result<Spec, String> {
     let c: Vec<char> = s.chars().collect();
-    let mut sp = Spec { fill: ' ', ..Spec::default() };
+    let mut sp = Spec {
+        fill: ' ',
+        ..Spec::default()
+    };
     let mut i = 0;
     let is_align = |ch: char| matches!(ch, '<' | '>' | '^' | '=');
     if c.len() >= 2 && is_align(c[1]) {
@@ -131,7 +142,11 @@ pub fn parse_spec(s: &str) -> Result<Spec, String> {
         i += 1;
     }
     if i > st {
-        sp.width = c[st..i].iter().collect::<String>().parse().map_err(|_| "Too many decimal digits in format string".to_string())?;
+        sp.width = c[st..i]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .map_err(|_| "Too many decimal digits in format string".to_string())?;
         if sp.width > MAX_WIDTH {
             return Err("Too many decimal digits in format string".to_string());
         }
@@ -149,7 +164,11 @@ pub fn parse_spec(s: &str) -> Result<Spec, String> {
         if i == st {
             return Err("Format specifier missing precision".to_string());
         }
-        let p: usize = c[st..i].iter().collect::<String>().parse().map_err(|_| "Too many decimal digits in format string".to_string())?;
+        let p: usize = c[st..i]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .map_err(|_| "Too many decimal digits in format string".to_string())?;
         if p > MAX_PRECISION {
             return Err("precision too big".to_string());
         }
@@ -189,7 +208,13 @@ fn pad(sp: &Spec, sign: &str, body: &str, numeric: bool) -> String {
 
 /// Insert `sep` every `every` digits from the right of the integer digits of `s`.
 fn group(s: &str, sep: char, every: usize) -> String {
-    let digit = |c: char| if every == 4 { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
+    let digit = |c: char| {
+        if every == 4 {
+            c.is_ascii_hexdigit()
+        } else {
+            c.is_ascii_digit()
+        }
+    };
     let (int, rest) = match s.find(|c: char| !digit(c)) {
         Some(i) => (&s[..i], &s[i..]),
         None => (s, ""),
@@ -220,13 +245,16 @@ fn sign_of(neg: bool, sp: &Spec) -> &'static str {
 
 /// The most digits an int converts to or from in decimal (CPython's
 /// `sys.get_int_max_str_digits()` default; 0 turns the limit off).
-pub static MAX_STR_DIGITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(4300);
+pub static MAX_STR_DIGITS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(4300);
 
 /// The decimal text of a big int, or CPython's error past the digit limit.
 pub fn int_to_decimal(i: &BigInt) -> Result<String, String> {
     let limit = MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed);
     // Digits are at least bits * log10(2) - 1: skip the conversion when surely too long.
-    let err = || format!("Exceeds the limit ({limit} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
+    let err = || {
+        format!("Exceeds the limit ({limit} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit")
+    };
     if limit > 0 && (i.bits() as f64 * std::f64::consts::LOG10_2 - 1.0) > limit as f64 {
         return Err(err());
     }
@@ -258,7 +286,11 @@ pub fn format_int(i: &BigInt, sp: &Spec) -> Result<String, String> {
             sp2.ty = Some(t);
             return format_float(f, &sp2);
         }
-        Some(t) => return Err(format!("Unknown format code '{t}' for object of type 'int'")),
+        Some(t) => {
+            return Err(format!(
+                "Unknown format code '{t}' for object of type 'int'"
+            ))
+        }
     };
     let body = match (sp.grouping, sp.ty) {
         (Some(g), None | Some('d')) => group(&body, g, 3),
@@ -293,7 +325,9 @@ fn general_format(x: f64, p: usize, alt: bool, upper: bool, repr_style: bool) ->
         0
     } else {
         let s = format!("{:.*e}", p - 1, x);
-        s.split_once('e').map(|(_, e)| e.parse().unwrap_or(0)).unwrap_or(0)
+        s.split_once('e')
+            .map(|(_, e)| e.parse().unwrap_or(0))
+            .unwrap_or(0)
     };
     let limit = if repr_style { p as i32 - 1 } else { p as i32 };
     let mut r = if x != 0.0 && (exp < -4 || exp >= limit) {
@@ -302,12 +336,24 @@ fn general_format(x: f64, p: usize, alt: bool, upper: bool, repr_style: bool) ->
             s
         } else {
             let (m, e) = s.split_at(s.find(['e', 'E']).unwrap_or(s.len()));
-            let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
+            let m = if m.contains('.') {
+                m.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                m
+            };
             format!("{m}{e}")
         }
     } else {
-        let s = format!("{:.*}", ((p as i64 - 1 - exp as i64).max(0) as usize).min(MAX_PRECISION), x);
-        let s = if alt || !s.contains('.') { s } else { s.trim_end_matches('0').trim_end_matches('.').to_string() };
+        let s = format!(
+            "{:.*}",
+            ((p as i64 - 1 - exp as i64).max(0) as usize).min(MAX_PRECISION),
+            x
+        );
+        let s = if alt || !s.contains('.') {
+            s
+        } else {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
         if alt && !s.contains('.') {
             format!("{s}.")
         } else if repr_style && !s.contains('.') {
@@ -326,14 +372,24 @@ fn general_format(x: f64, p: usize, alt: bool, upper: bool, repr_style: bool) ->
 pub fn format_float(x: f64, sp: &Spec) -> Result<String, String> {
     let neg = x.is_sign_negative() && !x.is_nan();
     let a = x.abs();
-    let special = |s: &str, upper: bool| if upper { s.to_uppercase() } else { s.to_string() };
+    let special = |s: &str, upper: bool| {
+        if upper {
+            s.to_uppercase()
+        } else {
+            s.to_string()
+        }
+    };
     let body = match sp.ty {
         Some(t @ ('f' | 'F')) => {
             if !a.is_finite() {
                 special(&float_repr(a), t == 'F')
             } else {
                 let s = format!("{:.*}", sp.precision.unwrap_or(6), a);
-                if sp.alt && !s.contains('.') { format!("{s}.") } else { s }
+                if sp.alt && !s.contains('.') {
+                    format!("{s}.")
+                } else {
+                    s
+                }
             }
         }
         Some(t @ ('e' | 'E')) => {
@@ -367,7 +423,11 @@ pub fn format_float(x: f64, sp: &Spec) -> Result<String, String> {
                 }
             }
         },
-        Some(t) => return Err(format!("Unknown format code '{t}' for object of type 'float'")),
+        Some(t) => {
+            return Err(format!(
+                "Unknown format code '{t}' for object of type 'float'"
+            ))
+        }
     };
     let body = match sp.grouping {
         Some(g) => group(&body, g, 3),
@@ -380,7 +440,11 @@ pub fn format_float(x: f64, sp: &Spec) -> Result<String, String> {
 pub fn format_str(s: &str, sp: &Spec) -> Result<String, String> {
     match sp.ty {
         None | Some('s') => {}
-        Some(t) => return Err(format!("Unknown format code '{t}' for object of type 'str'")),
+        Some(t) => {
+            return Err(format!(
+                "Unknown format code '{t}' for object of type 'str'"
+            ))
+        }
     }
     if sp.sign.is_some() {
         return Err("Sign not allowed in string format specifier".to_string());
@@ -420,7 +484,9 @@ pub fn format_value(vm: &mut Space, v: Value, spec: &str) -> Result<String, Valu
             _ => {
                 if !spec.is_empty() {
                     let t = vm.type_name(v);
-                    return Err(vm.type_error(format!("unsupported format string passed to {t}.__format__")));
+                    return Err(vm.type_error(format!(
+                        "unsupported format string passed to {t}.__format__"
+                    )));
                 }
                 let s = ops::str_string(vm, v)?;
                 Ok(s)
@@ -477,7 +543,10 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             keyed = Some(c[st..i].iter().collect::<String>());
             i += 1;
         }
-        let mut sp = Spec { fill: ' ', ..Spec::default() };
+        let mut sp = Spec {
+            fill: ' ',
+            ..Spec::default()
+        };
         let mut left = false;
         while i < c.len() && matches!(c[i], '-' | '+' | ' ' | '#' | '0') {
             match c[i] {
@@ -514,7 +583,12 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
                 i += 1;
             }
             if i > st {
-                sp.width = c[st..i].iter().collect::<String>().parse().unwrap_or(0usize).min(MAX_WIDTH);
+                sp.width = c[st..i]
+                    .iter()
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(0usize)
+                    .min(MAX_WIDTH);
             }
         }
         if i < c.len() && c[i] == '.' {
@@ -523,7 +597,11 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             while i < c.len() && c[i].is_ascii_digit() {
                 i += 1;
             }
-            let p = c[st..i].iter().collect::<String>().parse().unwrap_or(usize::MAX);
+            let p = c[st..i]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .unwrap_or(usize::MAX);
             if p > MAX_PRECISION {
                 return Err(vm.value_error("precision too big"));
             }
@@ -561,14 +639,22 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
                 let n = match ops::to_bigint(vm, v) {
                     Some(n) => n,
                     None => match v {
-                        Value::Float(f) if f.is_finite() => num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default(),
+                        Value::Float(f) if f.is_finite() => {
+                            num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default()
+                        }
                         _ => {
                             let t = vm.type_name(v);
-                            return Err(vm.type_error(format!("%{conv} format: a real number is required, not {t}")));
+                            return Err(vm.type_error(format!(
+                                "%{conv} format: a real number is required, not {t}"
+                            )));
                         }
                     },
                 };
-                sp.ty = Some(if matches!(conv, 'x' | 'X' | 'o') { conv } else { 'd' });
+                sp.ty = Some(if matches!(conv, 'x' | 'X' | 'o') {
+                    conv
+                } else {
+                    'd'
+                });
                 let r = format_int(&n, &sp);
                 if let Some(p) = sp.precision {
                     r.map(|s| zero_extend(&s, p))
@@ -592,7 +678,9 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             }
             'c' => {
                 let s = match v {
-                    Value::Int(n) => char::from_u32(n as u32).map(|c| c.to_string()).unwrap_or_default(),
+                    Value::Int(n) => char::from_u32(n as u32)
+                        .map(|c| c.to_string())
+                        .unwrap_or_default(),
                     _ => vm.str_of(v).unwrap_or("").to_string(),
                 };
                 Ok(pad(&sp, "", &s, true))
@@ -623,10 +711,17 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
 fn zero_extend(s: &str, p: usize) -> String {
     let t = s.trim_start();
     let lead = s.len() - t.len();
-    let (sign, digits) = if t.starts_with('-') || t.starts_with('+') { t.split_at(1) } else { ("", t) };
+    let (sign, digits) = if t.starts_with('-') || t.starts_with('+') {
+        t.split_at(1)
+    } else {
+        ("", t)
+    };
     if digits.len() >= p {
         return s.to_string();
     }
     let z = "0".repeat(p - digits.len());
-    format!("{}{sign}{z}{digits}", " ".repeat(lead.saturating_sub(p - digits.len())))
+    format!(
+        "{}{sign}{z}{digits}",
+        " ".repeat(lead.saturating_sub(p - digits.len()))
+    )
 }

@@ -29,7 +29,13 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
         }
     };
     root(func, &mut marked, &mut work);
-    for &v in locals.iter().chain(stack).chain(&vm.frames).chain(&vm.syms).chain(&vm.chars) {
+    for &v in locals
+        .iter()
+        .chain(stack)
+        .chain(&vm.frames)
+        .chain(&vm.syms)
+        .chain(&vm.chars)
+    {
         root(v, &mut marked, &mut work);
     }
     for &(_, _, v) in &vm.exc_info {
@@ -45,10 +51,38 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
     }
     let c = vm.cls.clone();
     for v in [
-        c.object, c.type_, c.none, c.bool_, c.int, c.float, c.str_, c.list, c.tuple, c.dict, c.set, c.frozenset,
-        c.range, c.slice, c.function, c.builtin, c.method, c.module, c.cell, c.code, c.iterator, c.property,
-        c.classmethod, c.staticmethod, c.super_, c.notimpl, c.ellipsis, c.base_exception, vm.builtins,
-        vm.true_str, vm.empty_str, vm.empty_tuple,
+        c.object,
+        c.type_,
+        c.none,
+        c.bool_,
+        c.int,
+        c.float,
+        c.str_,
+        c.list,
+        c.tuple,
+        c.dict,
+        c.set,
+        c.frozenset,
+        c.range,
+        c.slice,
+        c.function,
+        c.builtin,
+        c.method,
+        c.module,
+        c.cell,
+        c.code,
+        c.iterator,
+        c.property,
+        c.classmethod,
+        c.staticmethod,
+        c.super_,
+        c.notimpl,
+        c.ellipsis,
+        c.base_exception,
+        vm.builtins,
+        vm.true_str,
+        vm.empty_str,
+        vm.empty_tuple,
     ] {
         root(v, &mut marked, &mut work);
     }
@@ -74,14 +108,23 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
     }
     vm.class_epoch.set(vm.class_epoch.get() + 1);
     vm.allocated = 0;
-    vm.gc_threshold = if vm.gc_threshold < 64 { vm.gc_threshold } else { (live * 2).max(crate::space::GC_MIN) };
+    vm.gc_threshold = if vm.gc_threshold < 64 {
+        vm.gc_threshold
+    } else {
+        (live * 2).max(crate::space::GC_MIN)
+    };
     vm.gc_pending = false;
 }
 
 /// The values an object refers to.
 fn children(o: &Object, out: &mut Vec<Value>) {
     match o {
-        Object::Str(_) | Object::BigInt(_) | Object::Range { .. } | Object::BigRange(_) | Object::Builtin(_) | Object::Code(_) => {}
+        Object::Str(_)
+        | Object::BigInt(_)
+        | Object::Range { .. }
+        | Object::BigRange(_)
+        | Object::Builtin(_)
+        | Object::Code(_) => {}
         Object::NotImplemented | Object::Ellipsis | Object::Free => {}
         Object::List(v) | Object::Tuple(v) => out.extend_from_slice(v),
         Object::Dict(d) => {
@@ -108,7 +151,15 @@ fn children(o: &Object, out: &mut Vec<Value>) {
             Iter::Callable { f, sentinel } => out.extend_from_slice(&[*f, *sentinel]),
         },
         Object::DictView { d, .. } => out.push(*d),
-        Object::Function(f) => out.extend_from_slice(&[f.globals, f.defaults, f.kwdefaults, f.closure, f.name, f.qualname, f.dict]),
+        Object::Function(f) => out.extend_from_slice(&[
+            f.globals,
+            f.defaults,
+            f.kwdefaults,
+            f.closure,
+            f.name,
+            f.qualname,
+            f.dict,
+        ]),
         Object::BoundMethod { recv, func } => out.extend_from_slice(&[*recv, *func]),
         Object::BuiltinMethod { recv, .. } => out.push(*recv),
         Object::Class(c) => {

@@ -14,7 +14,11 @@
 
 // The loop is written in the translator's subset: index loops instead of iterators and
 // slice copies, comparisons instead of range methods.
-#![allow(clippy::manual_memcpy, clippy::manual_range_contains, clippy::type_complexity)]
+#![allow(
+    clippy::manual_memcpy,
+    clippy::manual_range_contains,
+    clippy::type_complexity
+)]
 
 use crate::bytecode::*;
 use crate::ops;
@@ -26,7 +30,14 @@ use hints::{concrete, global_merge_point, portal, promote};
 /// `args` the parameter slots already bound (for a class body: the namespace dict) and
 /// `depth` frames around it.
 #[portal(greens(codes, f))]
-pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value], depth: u32) -> Result<Value, Value> {
+pub fn run(
+    codes: &[Code],
+    f: usize,
+    vm: &mut Space,
+    func: Value,
+    args: &[Value],
+    depth: u32,
+) -> Result<Value, Value> {
     let mut locals = vec![Value::Undef; codes[f].nlocals as usize];
     let mut n = args.len();
     if n > locals.len() {
@@ -549,7 +560,14 @@ pub fn run(codes: &[Code], f: usize, vm: &mut Space, func: Value, args: &[Value]
                 if flags & FN_DEFAULTS != 0 {
                     defaults = stack.pop().unwrap();
                 }
-                let fv = ops::make_function(vm, func, (arg & 0xfffff) as u32, defaults, kwdefaults, closure);
+                let fv = ops::make_function(
+                    vm,
+                    func,
+                    (arg & 0xfffff) as u32,
+                    defaults,
+                    kwdefaults,
+                    closure,
+                );
                 stack.push(fv);
                 Ok(())
             }

@@ -49,7 +49,13 @@ fn load_code(vm: &mut Space, c: &CompiledCode, base: u32) -> (Code, CodeInfo) {
         .collect();
     let mut ops: Vec<u32> = ops;
     swap_without_tuples(&mut ops, &c.handlers);
-    let code = Code { ops, consts, names, handlers: c.handlers.clone(), nlocals: c.nlocals };
+    let code = Code {
+        ops,
+        consts,
+        names,
+        handlers: c.handlers.clone(),
+        nlocals: c.nlocals,
+    };
     (code, c.info.clone())
 }
 
@@ -59,13 +65,23 @@ fn swap_without_tuples(ops: &mut [u32], handlers: &[Handler]) {
     let is_target = |ops: &[u32], i: usize| {
         handlers.iter().any(|h| h.target as usize == i)
             || ops.iter().any(|&w| {
-                matches!(opcode(w), JUMP | POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE | JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP | FOR_ITER)
-                    && oparg(w) == i
+                matches!(
+                    opcode(w),
+                    JUMP | POP_JUMP_IF_FALSE
+                        | POP_JUMP_IF_TRUE
+                        | JUMP_IF_FALSE_OR_POP
+                        | JUMP_IF_TRUE_OR_POP
+                        | FOR_ITER
+                ) && oparg(w) == i
             })
     };
     for i in 0..ops.len().saturating_sub(1) {
         let (a, b) = (ops[i], ops[i + 1]);
-        if opcode(a) == BUILD_TUPLE && opcode(b) == UNPACK_SEQUENCE && oparg(a) == oparg(b) && !is_target(ops, i + 1) {
+        if opcode(a) == BUILD_TUPLE
+            && opcode(b) == UNPACK_SEQUENCE
+            && oparg(a) == oparg(b)
+            && !is_target(ops, i + 1)
+        {
             match oparg(a) {
                 2 => {
                     ops[i] = instr(ROT_TWO, 0);
@@ -98,12 +114,20 @@ pub fn load(vm: &mut Space, m: &Module) -> u32 {
 
 /// Remember the source lines of `filename` for tracebacks.
 pub fn add_source(vm: &mut Space, filename: &str, src: &str) {
-    vm.sources.insert(filename.to_string(), src.lines().map(|l| l.to_string()).collect());
+    vm.sources.insert(
+        filename.to_string(),
+        src.lines().map(|l| l.to_string()).collect(),
+    );
 }
 
 /// Compile and load a program and the `.py` modules it imports from `dir`; the code
 /// index of its module body.
-pub fn load_program(vm: &mut Space, src: &str, filename: &str, dir: &str) -> Result<u32, SyntaxError> {
+pub fn load_program(
+    vm: &mut Space,
+    src: &str,
+    filename: &str,
+    dir: &str,
+) -> Result<u32, SyntaxError> {
     let m = compile::compile_module(src, filename)?;
     add_source(vm, filename, src);
     if vm.codes.len() + m.codes.len() > 0xfffff {
@@ -129,7 +153,12 @@ fn too_big(filename: &str) -> SyntaxError {
 pub fn load_imports(vm: &mut Space, imports: &[String], dir: &str) -> Result<(), SyntaxError> {
     for name in imports {
         let first = name.split('.').next().unwrap_or(name);
-        if vm.pending.contains_key(first) || matches!(first, "sys" | "math" | "time" | "pyrsjit" | "typing" | "__future__") {
+        if vm.pending.contains_key(first)
+            || matches!(
+                first,
+                "sys" | "math" | "time" | "pyrsjit" | "typing" | "__future__"
+            )
+        {
             continue;
         }
         let path = std::path::Path::new(dir).join(format!("{first}.py"));

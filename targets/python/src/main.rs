@@ -61,7 +61,9 @@ fn main() -> ExitCode {
     if argv.is_empty() {
         argv.push(String::new());
     }
-    let child = std::thread::Builder::new().stack_size(STACK).spawn(move || run(mode, argv, inspect));
+    let child = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || run(mode, argv, inspect));
     match child.map(|t| t.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(_)) => ExitCode::from(70),
@@ -80,7 +82,10 @@ fn print_syntax_error(e: &SyntaxError) {
         let removed = e.text.chars().count() - stripped.chars().count();
         let text = stripped.trim_end();
         s.push_str(&format!("    {text}\n"));
-        let col = (e.col as usize).saturating_sub(1).saturating_sub(removed).min(text.chars().count());
+        let col = (e.col as usize)
+            .saturating_sub(1)
+            .saturating_sub(removed)
+            .min(text.chars().count());
         s.push_str(&format!("    {}^\n", " ".repeat(col)));
     }
     s.push_str(&format!("{}: {}\n", e.kind, e.msg));
@@ -94,7 +99,13 @@ fn report(vm: &mut Space, e: Value) -> u8 {
     if vm.isinstance(e, se) {
         let args = vm.exc_state(e).map(|s| s.args).unwrap_or(Value::None);
         let items = proto::collect(vm, args).unwrap_or_default();
-        let code = if items.len() == 1 { items[0] } else if items.is_empty() { Value::None } else { args };
+        let code = if items.len() == 1 {
+            items[0]
+        } else if items.is_empty() {
+            Value::None
+        } else {
+            args
+        };
         return match code {
             Value::None => 0,
             Value::Int(n) => n as u8,
@@ -125,13 +136,24 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
     let (src, filename, dir) = match &mode {
         Mode::File(path) => match std::fs::read(path) {
             Ok(bytes) => {
-                let path = &std::path::absolute(path).map(|p| p.to_string_lossy().to_string()).unwrap_or(path.clone());
-                let dir = std::path::Path::new(path).parent().map(|p| p.to_string_lossy().to_string()).unwrap_or_default();
+                let path = &std::path::absolute(path)
+                    .map(|p| p.to_string_lossy().to_string())
+                    .unwrap_or(path.clone());
+                let dir = std::path::Path::new(path)
+                    .parent()
+                    .map(|p| p.to_string_lossy().to_string())
+                    .unwrap_or_default();
                 let dir = if dir.is_empty() { ".".to_string() } else { dir };
-                (String::from_utf8_lossy(&bytes).into_owned(), path.clone(), dir)
+                (
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    path.clone(),
+                    dir,
+                )
             }
             Err(e) => {
-                let shown = std::path::absolute(path).map(|p| p.to_string_lossy().to_string()).unwrap_or(path.clone());
+                let shown = std::path::absolute(path)
+                    .map(|p| p.to_string_lossy().to_string())
+                    .unwrap_or(path.clone());
                 let errno = e.raw_os_error().unwrap_or(2);
                 let msg = match errno {
                     2 => "No such file or directory".to_string(),
@@ -139,7 +161,9 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
                     21 => "Is a directory".to_string(),
                     _ => e.to_string(),
                 };
-                write_err(&format!("pyrs-c: can't open file '{shown}': [Errno {errno}] {msg}\n"));
+                write_err(&format!(
+                    "pyrs-c: can't open file '{shown}': [Errno {errno}] {msg}\n"
+                ));
                 return 2;
             }
         },
@@ -191,8 +215,15 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
 
 /// Run a module body; `None` after an internal error (a bug of the interpreter), with
 /// what the program printed flushed first.
-fn run_guarded(codes: &[pyrs::bytecode::Code], idx: u32, vm: &mut Space, func: Value) -> Option<Result<Value, Value>> {
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| interp::run(codes, idx as usize, vm, func, &[], 0)));
+fn run_guarded(
+    codes: &[pyrs::bytecode::Code],
+    idx: u32,
+    vm: &mut Space,
+    func: Value,
+) -> Option<Result<Value, Value>> {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        interp::run(codes, idx as usize, vm, func, &[], 0)
+    }));
     match r {
         Ok(r) => Some(r),
         Err(_) => {
@@ -206,7 +237,12 @@ fn run_guarded(codes: &[pyrs::bytecode::Code], idx: u32, vm: &mut Space, func: V
 /// Whether a syntax error says the input stopped in the middle of a statement.
 fn incomplete(e: &SyntaxError) -> bool {
     let m = e.msg.to_ascii_lowercase();
-    m.contains("never closed") || m.contains("unexpected eof") || m.contains("end of file") || m.contains("expected an indented block") || m.contains("incomplete") || m.contains("unterminated triple")
+    m.contains("never closed")
+        || m.contains("unexpected eof")
+        || m.contains("end of file")
+        || m.contains("expected an indented block")
+        || m.contains("incomplete")
+        || m.contains("unterminated triple")
 }
 
 /// The interactive prompt: statements are read (a compound statement ends with an

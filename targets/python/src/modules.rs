@@ -15,7 +15,10 @@ pub const MAX_LIMIT: u32 = 150_000;
 
 fn module(vm: &mut Space, name: &str) -> (Value, Value) {
     let d = proto::new_dict(vm);
-    let m = vm.alloc(Object::Module { name: name.to_string(), dict: d });
+    let m = vm.alloc(Object::Module {
+        name: name.to_string(),
+        dict: d,
+    });
     let k = vm.sym_str(S_NAME);
     let n = vm.new_str(name.to_string());
     let _ = proto::dict_set(vm, d, k, n);
@@ -46,7 +49,15 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
             let argv = vm.new_list(argv);
             put(vm, d, "argv", argv);
             put(vm, d, "maxsize", Value::Int(i64::MAX));
-            for f in ["sys.exit", "sys.setrecursionlimit", "sys.getrecursionlimit", "sys.intern", "sys.getsizeof", "sys.set_int_max_str_digits", "sys.get_int_max_str_digits"] {
+            for f in [
+                "sys.exit",
+                "sys.setrecursionlimit",
+                "sys.getrecursionlimit",
+                "sys.intern",
+                "sys.getsizeof",
+                "sys.set_int_max_str_digits",
+                "sys.get_int_max_str_digits",
+            ] {
                 put_fn(vm, d, f);
             }
             let (out, od) = module(vm, "sys.stdout");
@@ -68,7 +79,14 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
             put(vm, d, "version_info", vi);
             let p = vm.new_str("linux".to_string());
             put(vm, d, "platform", p);
-            let bo = vm.new_str(if cfg!(target_endian = "little") { "little" } else { "big" }.to_string());
+            let bo = vm.new_str(
+                if cfg!(target_endian = "little") {
+                    "little"
+                } else {
+                    "big"
+                }
+                .to_string(),
+            );
             put(vm, d, "byteorder", bo);
             let path = vm.new_str(vm.path.clone());
             let pl = vm.new_list(vec![path]);
@@ -80,12 +98,48 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
         "math" => {
             let (m, d) = module(vm, "math");
             for f in [
-                "math.sqrt", "math.floor", "math.ceil", "math.sin", "math.cos", "math.tan", "math.asin", "math.acos",
-                "math.atan", "math.atan2", "math.exp", "math.log", "math.log2", "math.log10", "math.isnan",
-                "math.isinf", "math.isfinite", "math.fabs", "math.gcd", "math.lcm", "math.factorial", "math.pow",
-                "math.hypot", "math.trunc", "math.copysign", "math.fmod", "math.degrees", "math.radians",
-                "math.sinh", "math.cosh", "math.tanh", "math.isqrt", "math.comb", "math.perm", "math.prod",
-                "math.fsum", "math.isclose", "math.modf", "math.frexp", "math.ldexp", "math.dist", "math.log1p",
+                "math.sqrt",
+                "math.floor",
+                "math.ceil",
+                "math.sin",
+                "math.cos",
+                "math.tan",
+                "math.asin",
+                "math.acos",
+                "math.atan",
+                "math.atan2",
+                "math.exp",
+                "math.log",
+                "math.log2",
+                "math.log10",
+                "math.isnan",
+                "math.isinf",
+                "math.isfinite",
+                "math.fabs",
+                "math.gcd",
+                "math.lcm",
+                "math.factorial",
+                "math.pow",
+                "math.hypot",
+                "math.trunc",
+                "math.copysign",
+                "math.fmod",
+                "math.degrees",
+                "math.radians",
+                "math.sinh",
+                "math.cosh",
+                "math.tanh",
+                "math.isqrt",
+                "math.comb",
+                "math.perm",
+                "math.prod",
+                "math.fsum",
+                "math.isclose",
+                "math.modf",
+                "math.frexp",
+                "math.ldexp",
+                "math.dist",
+                "math.log1p",
                 "math.expm1",
             ] {
                 put_fn(vm, d, f);
@@ -99,14 +153,29 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
         }
         "time" => {
             let (m, d) = module(vm, "time");
-            for f in ["time.time", "time.perf_counter", "time.sleep", "time.monotonic", "time.process_time", "time.time_ns", "time.perf_counter_ns"] {
+            for f in [
+                "time.time",
+                "time.perf_counter",
+                "time.sleep",
+                "time.monotonic",
+                "time.process_time",
+                "time.time_ns",
+                "time.perf_counter_ns",
+            ] {
                 put_fn(vm, d, f);
             }
             m
         }
         "__future__" => {
             let (m, d) = module(vm, "__future__");
-            for f in ["annotations", "division", "print_function", "absolute_import", "generators", "with_statement"] {
+            for f in [
+                "annotations",
+                "division",
+                "print_function",
+                "absolute_import",
+                "generators",
+                "with_statement",
+            ] {
                 put(vm, d, f, Value::Bool(true));
             }
             m
@@ -116,9 +185,33 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
             let (m, d) = module(vm, "typing");
             let o = vm.cls.object;
             for n in [
-                "Any", "List", "Dict", "Set", "FrozenSet", "Tuple", "Optional", "Union", "Callable", "Iterable",
-                "Iterator", "Sequence", "Mapping", "MutableMapping", "Type", "Generator", "NoReturn", "ClassVar",
-                "Final", "Literal", "Deque", "DefaultDict", "Counter", "Hashable", "Sized", "AnyStr", "Protocol",
+                "Any",
+                "List",
+                "Dict",
+                "Set",
+                "FrozenSet",
+                "Tuple",
+                "Optional",
+                "Union",
+                "Callable",
+                "Iterable",
+                "Iterator",
+                "Sequence",
+                "Mapping",
+                "MutableMapping",
+                "Type",
+                "Generator",
+                "NoReturn",
+                "ClassVar",
+                "Final",
+                "Literal",
+                "Deque",
+                "DefaultDict",
+                "Counter",
+                "Hashable",
+                "Sized",
+                "AnyStr",
+                "Protocol",
                 "Generic",
             ] {
                 put(vm, d, n, o);
@@ -141,7 +234,8 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
                 let f = vm.new_str(format!("{}/{}.py", vm.path, name));
                 put(vm, d, "__file__", f);
                 vm.modules.insert(name.to_string(), m);
-                let func = crate::ops::new_function(vm, d, code, Value::Undef, Value::Undef, Value::Undef);
+                let func =
+                    crate::ops::new_function(vm, d, code, Value::Undef, Value::Undef, Value::Undef);
                 if let Err(e) = proto::run_code(vm, code, func, &[]) {
                     vm.modules.remove(name);
                     return Err(e);
@@ -159,7 +253,10 @@ pub fn import(vm: &mut Space, name: &str) -> R<Value> {
 
 fn float_arg(vm: &mut Space, args: &[Value], i: usize, fname: &str) -> R<f64> {
     let Some(&v) = args.get(i) else {
-        return Err(vm.type_error(format!("{fname}() missing required argument (pos {})", i + 1)));
+        return Err(vm.type_error(format!(
+            "{fname}() missing required argument (pos {})",
+            i + 1
+        )));
     };
     match to_f64(vm, v) {
         Some(f) => {
@@ -209,7 +306,13 @@ fn checked(vm: &mut Space, r: f64, x: f64) -> R<Value> {
 /// `sys.version_info`: a tuple whose class names its fields.
 fn version_info(vm: &mut Space) -> R<Value> {
     let rel = vm.new_str("final".to_string());
-    let fields = [("major", Value::Int(3)), ("minor", Value::Int(11)), ("micro", Value::Int(0)), ("releaselevel", rel), ("serial", Value::Int(0))];
+    let fields = [
+        ("major", Value::Int(3)),
+        ("minor", Value::Int(11)),
+        ("micro", Value::Int(0)),
+        ("releaselevel", rel),
+        ("serial", Value::Int(0)),
+    ];
     let ns = proto::new_dict(vm);
     let mut items = Vec::new();
     for (k, v) in fields {
@@ -220,7 +323,13 @@ fn version_info(vm: &mut Space) -> R<Value> {
     let t = vm.cls.tuple;
     let cls = crate::ops::make_class(vm, "version_info", "sys.version_info", &[t], ns)?;
     let base = vm.new_tuple(items);
-    Ok(vm.alloc(Object::Instance(Box::new(Instance { class: cls, layout: 0, slots: Vec::new(), exc: None, base }))))
+    Ok(vm.alloc(Object::Instance(Box::new(Instance {
+        class: cls,
+        layout: 0,
+        slots: Vec::new(),
+        exc: None,
+        base,
+    }))))
 }
 
 /// Call the module function `name` (`math.sqrt`, `sys.exit`, ...).
@@ -244,7 +353,9 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             Ok(Value::None)
         }
         "sys.getrecursionlimit" => Ok(Value::Int(vm.limit_requested as i64)),
-        "sys.get_int_max_str_digits" => Ok(Value::Int(crate::format::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed) as i64)),
+        "sys.get_int_max_str_digits" => Ok(Value::Int(
+            crate::format::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed) as i64,
+        )),
         "sys.set_int_max_str_digits" => {
             let n = int_arg(vm, args, 0)?.to_i64().unwrap_or(-1);
             if n != 0 && !(640..=i64::MAX).contains(&n) {
@@ -279,7 +390,10 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             vm.flush();
             let mut s = String::new();
             let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s);
-            let lines: Vec<Value> = s.split_inclusive('\n').map(|l| vm.new_str(l.to_string())).collect();
+            let lines: Vec<Value> = s
+                .split_inclusive('\n')
+                .map(|l| vm.new_str(l.to_string()))
+                .collect();
             Ok(vm.new_list(lines))
         }
         "sys.stdin.readline" | "sys.stdin.read" => {
@@ -328,8 +442,8 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             };
             Ok(crate::builtins::float_to_int(vm, r))
         }
-        "math.sin" | "math.cos" | "math.tan" | "math.asin" | "math.acos" | "math.atan" | "math.exp" | "math.sinh"
-        | "math.cosh" | "math.tanh" | "math.log1p" | "math.expm1" => {
+        "math.sin" | "math.cos" | "math.tan" | "math.asin" | "math.acos" | "math.atan"
+        | "math.exp" | "math.sinh" | "math.cosh" | "math.tanh" | "math.log1p" | "math.expm1" => {
             let x = f1(vm)?;
             if (short == "sin" || short == "cos" || short == "tan") && x.is_infinite() {
                 return Err(domain(vm));
@@ -396,8 +510,16 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
                     }
                 }
             };
-            let r = if short == "log10" && (r - r.round()).abs() < 1e-12 { r.round() } else { r };
-            let r = if short == "log2" && (r - r.round()).abs() < 1e-12 { r.round() } else { r };
+            let r = if short == "log10" && (r - r.round()).abs() < 1e-12 {
+                r.round()
+            } else {
+                r
+            };
+            let r = if short == "log2" && (r - r.round()).abs() < 1e-12 {
+                r.round()
+            } else {
+                r
+            };
             Ok(Value::Float(r))
         }
         "math.isnan" => Ok(Value::Bool(f1(vm)?.is_nan())),
@@ -405,7 +527,11 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
         "math.isfinite" => Ok(Value::Bool(f1(vm)?.is_finite())),
         "math.fabs" => Ok(Value::Float(f1(vm)?.abs())),
         "math.gcd" | "math.lcm" => {
-            let mut acc = if short == "gcd" { BigInt::zero() } else { BigInt::from(1) };
+            let mut acc = if short == "gcd" {
+                BigInt::zero()
+            } else {
+                BigInt::from(1)
+            };
             for i in 0..args.len() {
                 let b = int_arg(vm, args, i)?;
                 acc = if short == "gcd" {
@@ -427,7 +553,10 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             }
             let n = n.to_u64().unwrap_or(u64::MAX);
             if n > 100_000 {
-                return Err(vm.err("OverflowError", "factorial() argument should not exceed 100000"));
+                return Err(vm.err(
+                    "OverflowError",
+                    "factorial() argument should not exceed 100000",
+                ));
             }
             let mut r = BigInt::from(1);
             for i in 2..=n {
@@ -437,7 +566,11 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
         }
         "math.comb" | "math.perm" => {
             let n = int_arg(vm, args, 0)?;
-            let k = if args.len() > 1 { int_arg(vm, args, 1)? } else { n.clone() };
+            let k = if args.len() > 1 {
+                int_arg(vm, args, 1)?
+            } else {
+                n.clone()
+            };
             if n.is_negative() || k.is_negative() {
                 return Err(vm.value_error(format!("{short}() not defined for negative values")));
             }
@@ -492,7 +625,9 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             }
             Ok(Value::Float(s))
         }
-        "math.copysign" => Ok(Value::Float(f1(vm)?.copysign(float_arg(vm, args, 1, short)?))),
+        "math.copysign" => Ok(Value::Float(
+            f1(vm)?.copysign(float_arg(vm, args, 1, short)?),
+        )),
         "math.fmod" => {
             let (x, y) = (f1(vm)?, float_arg(vm, args, 1, short)?);
             if y == 0.0 {
@@ -531,8 +666,16 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
         }
         "math.isclose" => {
             let (a, b) = (f1(vm)?, float_arg(vm, args, 1, short)?);
-            let rel = kw.iter().find(|(k, _)| vm.str_of(*k) == Some("rel_tol")).and_then(|(_, v)| to_f64(vm, *v)).unwrap_or(1e-9);
-            let abs = kw.iter().find(|(k, _)| vm.str_of(*k) == Some("abs_tol")).and_then(|(_, v)| to_f64(vm, *v)).unwrap_or(0.0);
+            let rel = kw
+                .iter()
+                .find(|(k, _)| vm.str_of(*k) == Some("rel_tol"))
+                .and_then(|(_, v)| to_f64(vm, *v))
+                .unwrap_or(1e-9);
+            let abs = kw
+                .iter()
+                .find(|(k, _)| vm.str_of(*k) == Some("abs_tol"))
+                .and_then(|(_, v)| to_f64(vm, *v))
+                .unwrap_or(0.0);
             if a == b {
                 return Ok(Value::Bool(true));
             }
@@ -540,7 +683,9 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
                 return Ok(Value::Bool(false));
             }
             let d = (a - b).abs();
-            Ok(Value::Bool(d <= (rel * b.abs()).max(rel * a.abs()) || d <= abs))
+            Ok(Value::Bool(
+                d <= (rel * b.abs()).max(rel * a.abs()) || d <= abs,
+            ))
         }
         "math.modf" => {
             let x = f1(vm)?;
@@ -571,14 +716,22 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             checked(vm, x * 2f64.powi(e), x)
         }
         "time.time" => {
-            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs_f64())
+                .unwrap_or(0.0);
             Ok(Value::Float(t))
         }
         "time.time_ns" => {
-            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0);
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as i64)
+                .unwrap_or(0);
             Ok(Value::Int(t))
         }
-        "time.perf_counter" | "time.monotonic" | "time.process_time" => Ok(Value::Float(start_instant().elapsed().as_secs_f64())),
+        "time.perf_counter" | "time.monotonic" | "time.process_time" => {
+            Ok(Value::Float(start_instant().elapsed().as_secs_f64()))
+        }
         "time.perf_counter_ns" => Ok(Value::Int(start_instant().elapsed().as_nanos() as i64)),
         "time.sleep" => {
             let x = f1(vm)?;
@@ -608,7 +761,9 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
                 }
                 None => {
                     let t = vm.type_name(v);
-                    Err(vm.type_error(format!("enable() expects a function or code object, not {t}")))
+                    Err(vm.type_error(format!(
+                        "enable() expects a function or code object, not {t}"
+                    )))
                 }
             }
         }

@@ -124,8 +124,12 @@ pub fn binary(vm: &mut Space, op: u32, a: Value, b: Value) -> Option<Result<Valu
         if op >= BIN_LSHIFT {
             return None;
         }
-        if (x.is_infinite() && !matches!(a, Value::Float(_))) || (y.is_infinite() && !matches!(b, Value::Float(_))) {
-            return Some(Err(vm.err("OverflowError", "int too large to convert to float")));
+        if (x.is_infinite() && !matches!(a, Value::Float(_)))
+            || (y.is_infinite() && !matches!(b, Value::Float(_)))
+        {
+            return Some(Err(
+                vm.err("OverflowError", "int too large to convert to float")
+            ));
         }
         return Some(float_op(vm, op, x, y));
     }
@@ -184,7 +188,15 @@ fn int_i64(vm: &mut Space, op: u32, x: i64, y: i64) -> Result<Value, Value> {
             if y < 0 {
                 return Err(vm.value_error("negative shift count"));
             }
-            Some(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y })
+            Some(if y >= 64 {
+                if x < 0 {
+                    -1
+                } else {
+                    0
+                }
+            } else {
+                x >> y
+            })
         }
         BIN_AND => Some(x & y),
         BIN_OR => Some(x | y),
@@ -208,7 +220,10 @@ fn int_big(vm: &mut Space, op: u32, x: BigInt, y: BigInt) -> Result<Value, Value
             }
             let f = big_div_f64(&x, &y);
             if f.is_infinite() {
-                return Err(vm.err("OverflowError", "integer division result too large for a float"));
+                return Err(vm.err(
+                    "OverflowError",
+                    "integer division result too large for a float",
+                ));
             }
             return Ok(Value::Float(f));
         }
@@ -241,7 +256,11 @@ fn int_big(vm: &mut Space, op: u32, x: BigInt, y: BigInt) -> Result<Value, Value
                     if x.is_zero() || x.is_one() {
                         x
                     } else if x == BigInt::from(-1) {
-                        if y.is_even() { BigInt::one() } else { x }
+                        if y.is_even() {
+                            BigInt::one()
+                        } else {
+                            x
+                        }
                     } else {
                         return Err(vm.err("MemoryError", ""));
                     }
@@ -278,7 +297,11 @@ fn int_big(vm: &mut Space, op: u32, x: BigInt, y: BigInt) -> Result<Value, Value
                     }
                 }
                 _ => {
-                    if x.is_negative() { BigInt::from(-1) } else { BigInt::zero() }
+                    if x.is_negative() {
+                        BigInt::from(-1)
+                    } else {
+                        BigInt::zero()
+                    }
                 }
             }
         }
@@ -295,7 +318,10 @@ fn int_big(vm: &mut Space, op: u32, x: BigInt, y: BigInt) -> Result<Value, Value
 
 /// `x / y` of big ints as a float, accurate for big operands.
 fn big_div_f64(x: &BigInt, y: &BigInt) -> f64 {
-    let (xf, yf) = (x.to_f64().unwrap_or(f64::INFINITY), y.to_f64().unwrap_or(f64::INFINITY));
+    let (xf, yf) = (
+        x.to_f64().unwrap_or(f64::INFINITY),
+        y.to_f64().unwrap_or(f64::INFINITY),
+    );
     if xf.is_finite() && yf.is_finite() {
         return xf / yf;
     }
@@ -332,7 +358,10 @@ pub fn float_op(vm: &mut Space, op: u32, x: f64, y: f64) -> Result<Value, Value>
         }
         BIN_POW => {
             if x == 0.0 && y < 0.0 {
-                return Err(vm.err("ZeroDivisionError", "0.0 cannot be raised to a negative power"));
+                return Err(vm.err(
+                    "ZeroDivisionError",
+                    "0.0 cannot be raised to a negative power",
+                ));
             }
             if x < 0.0 && y.fract() != 0.0 && y.is_finite() {
                 return Err(vm.value_error("math domain error"));
@@ -370,7 +399,10 @@ pub fn op_symbol(op: u32) -> &'static str {
 /// `TypeError: unsupported operand type(s) for +: 'int' and 'str'`.
 pub fn unsupported(vm: &mut Space, op: u32, a: Value, b: Value) -> Value {
     let (ta, tb) = (vm.type_name(a), vm.type_name(b));
-    vm.type_error(format!("unsupported operand type(s) for {}: '{ta}' and '{tb}'", op_symbol(op)))
+    vm.type_error(format!(
+        "unsupported operand type(s) for {}: '{ta}' and '{tb}'",
+        op_symbol(op)
+    ))
 }
 
 /// Compare two numbers: `Some(ordering)` (`None` inside for NaN), or `None` when
@@ -389,17 +421,29 @@ pub fn num_cmp(vm: &Space, a: Value, b: Value) -> Option<Option<std::cmp::Orderi
                 if fa && fb {
                     return Some(to_f64(vm, a)?.partial_cmp(&to_f64(vm, b)?));
                 }
-                let (f, i, flip) = if fa { (to_f64(vm, a)?, to_bigint(vm, b)?, false) } else { (to_f64(vm, b)?, to_bigint(vm, a)?, true) };
+                let (f, i, flip) = if fa {
+                    (to_f64(vm, a)?, to_bigint(vm, b)?, false)
+                } else {
+                    (to_f64(vm, b)?, to_bigint(vm, a)?, true)
+                };
                 let o = if f.is_nan() {
                     None
                 } else if f.is_infinite() {
-                    Some(if f > 0.0 { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Less })
+                    Some(if f > 0.0 {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Less
+                    })
                 } else {
                     let fl = f.floor();
                     let fi: BigInt = num_traits::FromPrimitive::from_f64(fl).unwrap_or_default();
                     match fi.cmp(&i) {
                         std::cmp::Ordering::Equal => {
-                            if f > fl { Some(std::cmp::Ordering::Greater) } else { Some(std::cmp::Ordering::Equal) }
+                            if f > fl {
+                                Some(std::cmp::Ordering::Greater)
+                            } else {
+                                Some(std::cmp::Ordering::Equal)
+                            }
                         }
                         o => Some(o),
                     }
@@ -414,7 +458,11 @@ pub fn num_cmp(vm: &Space, a: Value, b: Value) -> Option<Option<std::cmp::Orderi
 /// CPython's hash of an int: `n mod (2**61 - 1)` with the sign, -1 becoming -2.
 pub fn hash_int(i: i64) -> i64 {
     const M: i64 = (1 << 61) - 1;
-    let r = if i >= 0 { i % M } else { -((-(i as i128) % M as i128) as i64) };
+    let r = if i >= 0 {
+        i % M
+    } else {
+        -((-(i as i128) % M as i128) as i64)
+    };
     if r == -1 {
         -2
     } else {
@@ -459,7 +507,11 @@ pub fn hash_float(f: f64) -> i64 {
             x -= M;
         }
     }
-    let e = if e >= 0 { e % BITS } else { BITS - 1 - ((-1 - e) % BITS) };
+    let e = if e >= 0 {
+        e % BITS
+    } else {
+        BITS - 1 - ((-1 - e) % BITS)
+    };
     x = ((x << e) & M) | x >> (BITS - e);
     let mut h = x as i64;
     if f < 0.0 {

@@ -28,7 +28,12 @@ impl Str {
     pub fn new(s: String) -> Str {
         let ascii = s.is_ascii();
         let nchars = if ascii { s.len() } else { s.chars().count() };
-        Str { s, hash_cache: std::cell::Cell::new(-1), ascii, nchars }
+        Str {
+            s,
+            hash_cache: std::cell::Cell::new(-1),
+            ascii,
+            nchars,
+        }
     }
 
     /// `a + b` without scanning the result again.
@@ -36,7 +41,12 @@ impl Str {
         let mut s = String::with_capacity(a.s.len() + b.s.len());
         s.push_str(&a.s);
         s.push_str(&b.s);
-        Str { s, hash_cache: std::cell::Cell::new(-1), ascii: a.ascii && b.ascii, nchars: a.nchars + b.nchars }
+        Str {
+            s,
+            hash_cache: std::cell::Cell::new(-1),
+            ascii: a.ascii && b.ascii,
+            nchars: a.nchars + b.nchars,
+        }
     }
 
     /// The hash of the string (computed once).
@@ -112,7 +122,10 @@ impl Dict {
     pub fn probe_next(&self, i: usize, perturb: &mut u64) -> usize {
         let mask = self.indices.len() - 1;
         *perturb >>= 5;
-        (i.wrapping_mul(5).wrapping_add(1).wrapping_add(*perturb as usize)) & mask
+        (i.wrapping_mul(5)
+            .wrapping_add(1)
+            .wrapping_add(*perturb as usize))
+            & mask
     }
 
     /// Append an entry for a key known to be absent.
@@ -187,15 +200,27 @@ impl Dict {
 
     /// The live entries' keys, in order.
     pub fn keys(&self) -> Vec<Value> {
-        self.entries.iter().filter(|e| e.key != Value::Undef).map(|e| e.key).collect()
+        self.entries
+            .iter()
+            .filter(|e| e.key != Value::Undef)
+            .map(|e| e.key)
+            .collect()
     }
 
     pub fn values(&self) -> Vec<Value> {
-        self.entries.iter().filter(|e| e.key != Value::Undef).map(|e| e.value).collect()
+        self.entries
+            .iter()
+            .filter(|e| e.key != Value::Undef)
+            .map(|e| e.value)
+            .collect()
     }
 
     pub fn items(&self) -> Vec<(Value, Value)> {
-        self.entries.iter().filter(|e| e.key != Value::Undef).map(|e| (e.key, e.value)).collect()
+        self.entries
+            .iter()
+            .filter(|e| e.key != Value::Undef)
+            .map(|e| (e.key, e.value))
+            .collect()
     }
 }
 
@@ -312,23 +337,52 @@ pub struct Layout {
 #[derive(Clone, Debug)]
 pub enum Iter {
     /// Over a list, tuple or str (by index; a str gives one-char strings).
-    Seq { seq: Value, i: usize },
-    Range { cur: i64, stop: i64, step: i64 },
+    Seq {
+        seq: Value,
+        i: usize,
+    },
+    Range {
+        cur: i64,
+        stop: i64,
+        step: i64,
+    },
     /// Over a range with bounds outside `i64`: current, stop, step.
     BigRange(Box<[BigInt; 3]>),
     /// Keys (0), values (1) or items (2) of a dict or set; `len` is its size when made
     /// (a change of size is an error, as in CPython).
-    Dict { d: Value, pos: usize, what: u8, len: usize },
+    Dict {
+        d: Value,
+        pos: usize,
+        what: u8,
+        len: usize,
+    },
     /// A list of values made eagerly (`map`, `filter`, `zip`, `reversed`, ...).
-    Values { items: Vec<Value>, i: usize },
+    Values {
+        items: Vec<Value>,
+        i: usize,
+    },
     /// The slots of a set from `pos`; `used` its size when made.
-    Set { s: Value, pos: usize, used: usize },
-    Enumerate { it: Value, n: Value },
-    Zip { its: Vec<Value> },
+    Set {
+        s: Value,
+        pos: usize,
+        used: usize,
+    },
+    Enumerate {
+        it: Value,
+        n: Value,
+    },
+    Zip {
+        its: Vec<Value>,
+    },
     /// An instance with `__next__`.
-    User { obj: Value },
+    User {
+        obj: Value,
+    },
     /// `iter(callable, sentinel)`.
-    Callable { f: Value, sentinel: Value },
+    Callable {
+        f: Value,
+        sentinel: Value,
+    },
     Done,
 }
 
@@ -342,31 +396,58 @@ pub enum Object {
     Dict(Box<Dict>),
     Set(crate::set::SetTable),
     FrozenSet(crate::set::SetTable),
-    Range { start: i64, stop: i64, step: i64 },
+    Range {
+        start: i64,
+        stop: i64,
+        step: i64,
+    },
     /// A range whose start, stop or step is outside `i64` (`range(2 ** 64)`).
     BigRange(Box<[BigInt; 3]>),
-    Slice { lo: Value, hi: Value, step: Value },
+    Slice {
+        lo: Value,
+        hi: Value,
+        step: Value,
+    },
     Iter(Iter),
     /// A view of a dict: keys (0), values (1), items (2).
-    DictView { d: Value, what: u8 },
+    DictView {
+        d: Value,
+        what: u8,
+    },
     Function(Box<Function>),
     /// A method bound to its receiver.
-    BoundMethod { recv: Value, func: Value },
+    BoundMethod {
+        recv: Value,
+        func: Value,
+    },
     /// A builtin function, by name.
     Builtin(&'static str),
     /// A method of a builtin type bound to its receiver (`[].append`), by name.
-    BuiltinMethod { recv: Value, name: u32 },
+    BuiltinMethod {
+        recv: Value,
+        name: u32,
+    },
     Class(Box<Class>),
     Instance(Box<Instance>),
     Cell(Value),
-    Module { name: String, dict: Value },
+    Module {
+        name: String,
+        dict: Value,
+    },
     /// A code object (`f.__code__`): the index into the code table.
     Code(u32),
-    Property { fget: Value, fset: Value, fdel: Value },
+    Property {
+        fget: Value,
+        fset: Value,
+        fdel: Value,
+    },
     ClassMethod(Value),
     StaticMethod(Value),
     /// `super(cls, obj)`.
-    Super { cls: Value, obj: Value },
+    Super {
+        cls: Value,
+        obj: Value,
+    },
     NotImplemented,
     Ellipsis,
     /// A freed slot (reserved for the collector).

@@ -30,7 +30,10 @@ pub fn to_index(vm: &mut Space, v: Value) -> R<i64> {
         Value::Int(i) => Ok(i),
         Value::Bool(b) => Ok(b as i64),
         _ => match vm.obj(v) {
-            Object::BigInt(_) => Err(vm.err("OverflowError", "Python int too large to convert to C ssize_t")),
+            Object::BigInt(_) => Err(vm.err(
+                "OverflowError",
+                "Python int too large to convert to C ssize_t",
+            )),
             Object::Instance(i) => {
                 let cls = i.class;
                 if let Some(m) = proto::lookup(vm, cls, S_INDEX) {
@@ -150,7 +153,8 @@ pub fn delattr(vm: &mut Space, o: Value, name: u32) -> Result<(), Value> {
 // ---- operators ----
 
 const DUNDERS: [&str; 13] = [
-    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift", "and", "or", "xor", "matmul",
+    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift", "and", "or",
+    "xor", "matmul",
 ];
 
 /// Call dunder `name` of `a`'s class with `b`; `None` when it has none or it returned
@@ -225,11 +229,19 @@ pub fn binary(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Valu
         }
     }
     if op == BIN_MUL {
-        let other = if seq(vm, a).is_some() { Some(b) } else if seq(vm, b).is_some() { Some(a) } else { None };
+        let other = if seq(vm, a).is_some() {
+            Some(b)
+        } else if seq(vm, b).is_some() {
+            Some(a)
+        } else {
+            None
+        };
         if let Some(o) = other {
             if !matches!(vm.obj(o), Object::Instance(_)) {
                 let t = vm.type_name(o);
-                return Err(vm.type_error(format!("can't multiply sequence by non-int of type '{t}'")));
+                return Err(
+                    vm.type_error(format!("can't multiply sequence by non-int of type '{t}'"))
+                );
             }
         }
     }
@@ -259,7 +271,10 @@ pub fn inplace(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Val
                 }
                 return Ok(a);
             }
-            Object::Set(_) if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) && matches!(vm.obj(b), Object::Set(_) | Object::FrozenSet(_)) => {
+            Object::Set(_)
+                if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR)
+                    && matches!(vm.obj(b), Object::Set(_) | Object::FrozenSet(_)) =>
+            {
                 crate::set::inplace(vm, set_char(op), a, b)?;
                 return Ok(a);
             }
@@ -290,13 +305,31 @@ fn repeat(items: &[Value], n: i64) -> Vec<Value> {
 
 /// Operators on builtin containers and strings.
 fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value>> {
-    if op == BIN_MUL && numeric::is_int(vm, a) && matches!(vm.obj(b), Object::Str(_) | Object::List(_) | Object::Tuple(_)) {
+    if op == BIN_MUL
+        && numeric::is_int(vm, a)
+        && matches!(
+            vm.obj(b),
+            Object::Str(_) | Object::List(_) | Object::Tuple(_)
+        )
+    {
         return builtin_binary(vm, op, b, a);
     }
-    if op == BIN_MUL && matches!(vm.obj(b), Object::BigInt(_)) && matches!(vm.obj(a), Object::Str(_) | Object::List(_) | Object::Tuple(_)) {
-        return Err(vm.err("OverflowError", "cannot fit 'int' into an index-sized integer"));
+    if op == BIN_MUL
+        && matches!(vm.obj(b), Object::BigInt(_))
+        && matches!(
+            vm.obj(a),
+            Object::Str(_) | Object::List(_) | Object::Tuple(_)
+        )
+    {
+        return Err(vm.err(
+            "OverflowError",
+            "cannot fit 'int' into an index-sized integer",
+        ));
     }
-    if op == BIN_OR && matches!(vm.obj(a), Object::Class(_)) && (matches!(vm.obj(b), Object::Class(_)) || b == Value::None) {
+    if op == BIN_OR
+        && matches!(vm.obj(a), Object::Class(_))
+        && (matches!(vm.obj(b), Object::Class(_)) || b == Value::None)
+    {
         // `int | None` (a union of types): the tuple of them, which isinstance takes.
         let mut items = Vec::new();
         for x in [a, b] {
@@ -320,7 +353,12 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
             let n = match b {
                 Value::Int(n) => n,
                 Value::Bool(x) => x as i64,
-                _ => return Err(vm.err("OverflowError", "cannot fit 'int' into an index-sized integer")),
+                _ => {
+                    return Err(vm.err(
+                        "OverflowError",
+                        "cannot fit 'int' into an index-sized integer",
+                    ))
+                }
             };
             if n > 0 && (x.s.len() as u128) * (n as u128) > (1u128 << 34) {
                 return Err(vm.err("MemoryError", ""));
@@ -357,7 +395,9 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
             }
             Ok(Some(vm.new_tuple(repeat(&x, n))))
         }
-        (Object::Set(_) | Object::FrozenSet(_), Object::Set(_) | Object::FrozenSet(_)) if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) => {
+        (Object::Set(_) | Object::FrozenSet(_), Object::Set(_) | Object::FrozenSet(_))
+            if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) =>
+        {
             crate::set::binop(vm, set_char(op), a, b).map(Some)
         }
         (Object::Dict(_), Object::Dict(_)) if op == BIN_OR => {
@@ -369,7 +409,9 @@ fn builtin_binary(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<Value
             dict_update(vm, r, b)?;
             Ok(Some(r))
         }
-        (Object::DictView { d, what: 0 }, Object::Set(_) | Object::DictView { .. }) if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) => {
+        (Object::DictView { d, what: 0 }, Object::Set(_) | Object::DictView { .. })
+            if matches!(op, BIN_OR | BIN_AND | BIN_SUB | BIN_XOR) =>
+        {
             let d = *d;
             let xs = crate::set::from_iter(vm, d, false)?;
             crate::set::binop(vm, set_char(op), xs, b).map(Some)
@@ -476,7 +518,10 @@ pub fn compare_rich(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Value> {
     let bi = matches!(vm.obj(b), Object::Instance(_));
     if ai || bi {
         // A subclass's reflected method first, as CPython does.
-        let bfirst = bi && ai && vm.type_of(a) != vm.type_of(b) && vm.is_subclass(vm.type_of(b), vm.type_of(a));
+        let bfirst = bi
+            && ai
+            && vm.type_of(a) != vm.type_of(b)
+            && vm.is_subclass(vm.type_of(b), vm.type_of(a));
         let order: [(Value, Value, u32); 2] = if bfirst {
             [(b, a, reflect(op)), (a, b, op)]
         } else {
@@ -593,15 +638,18 @@ fn builtin_cmp(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<bool>> {
                 _ => xl > yl && sub(vm, &yk, a)?,
             }))
         }
-        (Object::Range { .. } | Object::BigRange(_), Object::Range { .. } | Object::BigRange(_))
-            if op == CMP_EQ || op == CMP_NE =>
-        {
+        (
+            Object::Range { .. } | Object::BigRange(_),
+            Object::Range { .. } | Object::BigRange(_),
+        ) if op == CMP_EQ || op == CMP_NE => {
             let (Some(x), Some(y)) = (proto::range_parts(vm, a), proto::range_parts(vm, b)) else {
                 return Ok(None);
             };
             let (nx, ny) = (proto::big_range_len(&x), proto::big_range_len(&y));
             let one = num_bigint::BigInt::from(1);
-            let eq = nx == ny && (nx == num_bigint::BigInt::from(0) || (x[0] == y[0] && (nx == one || x[2] == y[2])));
+            let eq = nx == ny
+                && (nx == num_bigint::BigInt::from(0)
+                    || (x[0] == y[0] && (nx == one || x[2] == y[2])));
             Ok(Some(eq == (op == CMP_EQ)))
         }
         _ => Ok(None),
@@ -609,7 +657,13 @@ fn builtin_cmp(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<bool>> {
 }
 
 /// `r[lo:hi:step]` of the range `r` = `[start, stop, step]`.
-fn big_range_slice(vm: &mut Space, r: &[num_bigint::BigInt; 3], lo: Value, hi: Value, step: Value) -> R<Value> {
+fn big_range_slice(
+    vm: &mut Space,
+    r: &[num_bigint::BigInt; 3],
+    lo: Value,
+    hi: Value,
+    step: Value,
+) -> R<Value> {
     use num_bigint::BigInt;
     use num_traits::{Signed, Zero};
     let int_of = |vm: &mut Space, v: Value| -> R<Option<BigInt>> {
@@ -626,7 +680,11 @@ fn big_range_slice(vm: &mut Space, r: &[num_bigint::BigInt; 3], lo: Value, hi: V
         return Err(vm.value_error("slice step cannot be zero"));
     }
     let n = proto::big_range_len(r);
-    let (lower, upper) = if st.is_negative() { (BigInt::from(-1), &n - 1) } else { (BigInt::zero(), n.clone()) };
+    let (lower, upper) = if st.is_negative() {
+        (BigInt::from(-1), &n - 1)
+    } else {
+        (BigInt::zero(), n.clone())
+    };
     let clamp = |x: Option<BigInt>, default: &BigInt| -> BigInt {
         match x {
             None => default.clone(),
@@ -644,7 +702,11 @@ fn big_range_slice(vm: &mut Space, r: &[num_bigint::BigInt; 3], lo: Value, hi: V
     };
     let a = int_of(vm, lo)?;
     let b = int_of(vm, hi)?;
-    let (da, db) = if st.is_negative() { (upper.clone(), lower.clone()) } else { (lower.clone(), upper.clone()) };
+    let (da, db) = if st.is_negative() {
+        (upper.clone(), lower.clone())
+    } else {
+        (lower.clone(), upper.clone())
+    };
     let a = clamp(a, &da);
     let b = clamp(b, &db);
     let start = &r[0] + a * &r[2];
@@ -692,7 +754,9 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
             Object::Str(x) => Ok(s.s.contains(x.s.as_str())),
             _ => {
                 let t = vm.type_name(item);
-                Err(vm.type_error(format!("'in <string>' requires string as left operand, not {t}")))
+                Err(vm.type_error(format!(
+                    "'in <string>' requires string as left operand, not {t}"
+                )))
             }
         },
         Object::List(_) | Object::Tuple(_) => {
@@ -732,7 +796,8 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
             let (start, stop, step) = (*start, *stop, *step);
             match item {
                 Value::Int(i) => {
-                    let (i, start, stop, step) = (i as i128, start as i128, stop as i128, step as i128);
+                    let (i, start, stop, step) =
+                        (i as i128, start as i128, stop as i128, step as i128);
                     Ok(if step > 0 {
                         i >= start && i < stop && (i - start) % step == 0
                     } else {
@@ -758,10 +823,12 @@ pub fn contains(vm: &mut Space, container: Value, item: Value) -> R<bool> {
         Object::BigRange(p) => {
             let p = (**p).clone();
             match item {
-                Value::Int(_) | Value::Bool(_) | Value::Obj(_) => match numeric::to_bigint(vm, item) {
-                    Some(x) => Ok(proto::big_range_contains(&p, &x)),
-                    None => Ok(false),
-                },
+                Value::Int(_) | Value::Bool(_) | Value::Obj(_) => {
+                    match numeric::to_bigint(vm, item) {
+                        Some(x) => Ok(proto::big_range_contains(&p, &x)),
+                        None => Ok(false),
+                    }
+                }
                 _ => Ok(false),
             }
         }
@@ -818,7 +885,11 @@ pub fn slice_indices(vm: &mut Space, s: Value, len: usize) -> R<(i64, i64, i64)>
         _ => (Value::None, Value::None, Value::None),
     };
     let len = len as i64;
-    let step = if st == Value::None { 1 } else { clamp_index(vm, st)? };
+    let step = if st == Value::None {
+        1
+    } else {
+        clamp_index(vm, st)?
+    };
     if step == 0 {
         return Err(vm.value_error("slice step cannot be zero"));
     }
@@ -846,10 +917,16 @@ pub fn slice_indices(vm: &mut Space, s: Value, len: usize) -> R<(i64, i64, i64)>
 /// A slice bound: an int (clamped into i64), or `__index__`.
 fn clamp_index(vm: &mut Space, v: Value) -> R<i64> {
     match vm.obj(v) {
-        Object::BigInt(b) => Ok(if b.sign() == num_bigint::Sign::Minus { i64::MIN / 2 } else { i64::MAX / 2 }),
+        Object::BigInt(b) => Ok(if b.sign() == num_bigint::Sign::Minus {
+            i64::MIN / 2
+        } else {
+            i64::MAX / 2
+        }),
         _ => match to_index(vm, v) {
             Ok(i) => Ok(i),
-            Err(_) => Err(vm.type_error("slice indices must be integers or None or have an __index__ method")),
+            Err(_) => Err(
+                vm.type_error("slice indices must be integers or None or have an __index__ method")
+            ),
         },
     }
 }
@@ -873,7 +950,9 @@ fn slice_positions(start: i64, stop: i64, step: i64) -> Vec<usize> {
 
 fn index_type_error(vm: &mut Space, what: &str, k: Value) -> Value {
     let t = vm.type_name(k);
-    vm.type_error(format!("{what} indices must be integers or slices, not {t}"))
+    vm.type_error(format!(
+        "{what} indices must be integers or slices, not {t}"
+    ))
 }
 
 /// `o[k]`.
@@ -911,7 +990,10 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
             Some(v) => Ok(v),
             None => Err(key_error(vm, k)),
         },
-        (Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Range { .. }, Value::Bool(b)) => getitem(vm, o, Value::Int(b as i64)),
+        (
+            Object::List(_) | Object::Tuple(_) | Object::Str(_) | Object::Range { .. },
+            Value::Bool(b),
+        ) => getitem(vm, o, Value::Int(b as i64)),
         (Object::List(l) | Object::Tuple(l), _) => {
             let is_list = matches!(vm.obj(o), Object::List(_));
             if matches!(vm.obj(k), Object::Slice { .. }) {
@@ -920,14 +1002,22 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
                 let items: Vec<Value> = match vm.obj(o) {
                     Object::List(l) | Object::Tuple(l) => {
                         if s == 1 {
-                            if a < b { l[a as usize..b as usize].to_vec() } else { Vec::new() }
+                            if a < b {
+                                l[a as usize..b as usize].to_vec()
+                            } else {
+                                Vec::new()
+                            }
                         } else {
                             slice_positions(a, b, s).into_iter().map(|i| l[i]).collect()
                         }
                     }
                     _ => Vec::new(),
                 };
-                return Ok(if is_list { vm.new_list(items) } else { vm.new_tuple(items) });
+                return Ok(if is_list {
+                    vm.new_list(items)
+                } else {
+                    vm.new_tuple(items)
+                });
             }
             if let Object::BigInt(_) = vm.obj(k) {
                 return Err(vm.err("IndexError", "cannot fit 'int' into an index-sized integer"));
@@ -936,22 +1026,38 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
                 let i = to_index(vm, k)?;
                 return getitem(vm, o, Value::Int(i));
             }
-            Err(index_type_error(vm, if is_list { "list" } else { "tuple" }, k))
+            Err(index_type_error(
+                vm,
+                if is_list { "list" } else { "tuple" },
+                k,
+            ))
         }
         (Object::Str(s), _) => {
             if matches!(vm.obj(k), Object::Slice { .. }) {
                 let ascii = s.ascii;
                 let n = s.nchars;
                 let (a, b, st) = slice_indices(vm, k, n)?;
-                let Object::Str(s) = vm.obj(o) else { unreachable!() };
+                let Object::Str(s) = vm.obj(o) else {
+                    unreachable!()
+                };
                 let r: String = if ascii && st == 1 {
-                    if a < b { s.s[a as usize..b as usize].to_string() } else { String::new() }
+                    if a < b {
+                        s.s[a as usize..b as usize].to_string()
+                    } else {
+                        String::new()
+                    }
                 } else if ascii {
                     let bytes = s.s.as_bytes();
-                    slice_positions(a, b, st).into_iter().map(|i| bytes[i] as char).collect()
+                    slice_positions(a, b, st)
+                        .into_iter()
+                        .map(|i| bytes[i] as char)
+                        .collect()
                 } else {
                     let chars: Vec<char> = s.s.chars().collect();
-                    slice_positions(a, b, st).into_iter().map(|i| chars[i]).collect()
+                    slice_positions(a, b, st)
+                        .into_iter()
+                        .map(|i| chars[i])
+                        .collect()
                 };
                 return Ok(vm.new_str(r));
             }
@@ -971,16 +1077,26 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
             let n = proto::range_len(vm, o);
             if matches!(vm.obj(k), Object::Slice { .. }) {
                 let (a, b, s) = slice_indices(vm, k, n as usize)?;
-                let at = |k: i64| (start as i128 + k as i128 * step as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
-                let st = (step as i128 * s as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
-                return Ok(vm.alloc(Object::Range { start: at(a), stop: at(b), step: st }));
+                let at = |k: i64| {
+                    (start as i128 + k as i128 * step as i128)
+                        .clamp(i64::MIN as i128, i64::MAX as i128) as i64
+                };
+                let st =
+                    (step as i128 * s as i128).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+                return Ok(vm.alloc(Object::Range {
+                    start: at(a),
+                    stop: at(b),
+                    step: st,
+                }));
             }
             if let Object::BigInt(_) = vm.obj(k) {
                 return Err(vm.err("IndexError", "range object index out of range"));
             }
             let i = to_index(vm, k)?;
             match norm_index(i, n as usize) {
-                Some(j) => Ok(Value::Int((start as i128 + j as i128 * step as i128) as i64)),
+                Some(j) => Ok(Value::Int(
+                    (start as i128 + j as i128 * step as i128) as i64,
+                )),
                 None => Err(vm.err("IndexError", "range object index out of range")),
             }
         }
@@ -1010,7 +1126,9 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
                             Err(e) if matches!(vm.obj(base), Object::Dict(_)) => {
                                 let ke = vm.exc["KeyError"];
                                 match proto::lookup(vm, cls, S_MISSING) {
-                                    Some(m) if proto::exc_matches(vm, e, ke) => proto::call_bound(vm, m, o, &[k], &[]),
+                                    Some(m) if proto::exc_matches(vm, e, ke) => {
+                                        proto::call_bound(vm, m, o, &[k], &[])
+                                    }
                                     _ => Err(e),
                                 }
                             }
@@ -1034,7 +1152,17 @@ pub fn getitem(vm: &mut Space, o: Value, k: Value) -> Result<Value, Value> {
             }
             // `list[int]` and the like: generic aliases, left as the class.
             let c = &vm.cls;
-            if [c.list, c.dict, c.tuple, c.set, c.frozenset, c.type_, c.object].contains(&o) {
+            if [
+                c.list,
+                c.dict,
+                c.tuple,
+                c.set,
+                c.frozenset,
+                c.type_,
+                c.object,
+            ]
+            .contains(&o)
+            {
                 return Ok(o);
             }
             Err(vm.type_error("'type' object is not subscriptable"))
@@ -1072,7 +1200,14 @@ pub fn setitem(vm: &mut Space, o: Value, k: Value, v: Value) -> Result<(), Value
             let n = l.len();
             if matches!(vm.obj(k), Object::Slice { .. }) {
                 let (a, b, s) = slice_indices(vm, k, n)?;
-                let items = if v == o { match vm.obj(o) { Object::List(l) => l.clone(), _ => Vec::new() } } else { proto::collect(vm, v)? };
+                let items = if v == o {
+                    match vm.obj(o) {
+                        Object::List(l) => l.clone(),
+                        _ => Vec::new(),
+                    }
+                } else {
+                    proto::collect(vm, v)?
+                };
                 if s == 1 {
                     let b = b.max(a);
                     if let Object::List(l) = &mut vm.heap[h as usize] {
@@ -1191,7 +1326,11 @@ pub fn delitem(vm: &mut Space, o: Value, k: Value) -> Result<(), Value> {
 
 #[residual]
 pub fn build_slice(vm: &mut Space, lo: Value, hi: Value, step: Value) -> Value {
-    let step = if step == Value::Undef { Value::None } else { step };
+    let step = if step == Value::Undef {
+        Value::None
+    } else {
+        step
+    };
     vm.alloc(Object::Slice { lo, hi, step })
 }
 
@@ -1309,7 +1448,11 @@ pub fn dict_update(vm: &mut Space, d: Value, m: Value) -> Result<(), Value> {
     for (n, it) in items.into_iter().enumerate() {
         let kv = match proto::collect(vm, it) {
             Ok(kv) => kv,
-            Err(_) => return Err(vm.type_error(format!("cannot convert dictionary update sequence element #{n} to a sequence"))),
+            Err(_) => {
+                return Err(vm.type_error(format!(
+                    "cannot convert dictionary update sequence element #{n} to a sequence"
+                )))
+            }
         };
         if kv.len() != 2 {
             return Err(vm.value_error(format!(
@@ -1378,7 +1521,12 @@ pub fn format(vm: &mut Space, v: Value, spec: &str) -> R<String> {
 
 /// Push the `n` items of `seq`, last first.
 #[residual]
-pub fn unpack_sequence(vm: &mut Space, seq: Value, n: u32, stack: &mut Vec<Value>) -> Result<(), Value> {
+pub fn unpack_sequence(
+    vm: &mut Space,
+    seq: Value,
+    n: u32,
+    stack: &mut Vec<Value>,
+) -> Result<(), Value> {
     let n = n as usize;
     if let Object::Tuple(items) | Object::List(items) = vm.obj(seq) {
         if items.len() == n {
@@ -1393,7 +1541,10 @@ pub fn unpack_sequence(vm: &mut Space, seq: Value, n: u32, stack: &mut Vec<Value
         return Err(if items.len() > n {
             vm.value_error(format!("too many values to unpack (expected {n})"))
         } else {
-            vm.value_error(format!("not enough values to unpack (expected {n}, got {})", items.len()))
+            vm.value_error(format!(
+                "not enough values to unpack (expected {n}, got {})",
+                items.len()
+            ))
         });
     }
     for i in (0..n).rev() {
@@ -1407,7 +1558,9 @@ fn unpack_items(vm: &mut Space, seq: Value) -> R<Vec<Value>> {
         Ok(i) => Ok(i),
         Err(e) => {
             let te = vm.exc["TypeError"];
-            if proto::exc_matches(vm, e, te) && !matches!(vm.obj(seq), Object::Instance(_) | Object::Iter(_)) {
+            if proto::exc_matches(vm, e, te)
+                && !matches!(vm.obj(seq), Object::Instance(_) | Object::Iter(_))
+            {
                 let t = vm.type_name(seq);
                 return Err(vm.type_error(format!("cannot unpack non-iterable {t} object")));
             }
@@ -1418,7 +1571,13 @@ fn unpack_items(vm: &mut Space, seq: Value) -> R<Vec<Value>> {
 
 /// Starred unpacking: `before` items, a list of the middle, `after` items.
 #[residual]
-pub fn unpack_ex(vm: &mut Space, seq: Value, before: u32, after: u32, stack: &mut Vec<Value>) -> Result<(), Value> {
+pub fn unpack_ex(
+    vm: &mut Space,
+    seq: Value,
+    before: u32,
+    after: u32,
+    stack: &mut Vec<Value>,
+) -> Result<(), Value> {
     let items = unpack_items(vm, seq)?;
     let (b, a) = (before as usize, after as usize);
     if items.len() < b + a {
@@ -1462,13 +1621,22 @@ pub fn call(vm: &mut Space, callee: Value, args: &[Value]) -> Result<Value, Valu
 
 /// A call whose last `len(names)` arguments are keywords (`names` a tuple of strs).
 #[residual]
-pub fn call_kw(vm: &mut Space, callee: Value, args: &[Value], names: Value) -> Result<Value, Value> {
+pub fn call_kw(
+    vm: &mut Space,
+    callee: Value,
+    args: &[Value],
+    names: Value,
+) -> Result<Value, Value> {
     let names = match vm.obj(names) {
         Object::Tuple(t) => t.clone(),
         _ => Vec::new(),
     };
     let npos = args.len().saturating_sub(names.len());
-    let kw: Vec<(Value, Value)> = names.iter().copied().zip(args[npos..].iter().copied()).collect();
+    let kw: Vec<(Value, Value)> = names
+        .iter()
+        .copied()
+        .zip(args[npos..].iter().copied())
+        .collect();
     proto::call(vm, callee, &args[..npos], &kw)
 }
 
@@ -1520,8 +1688,13 @@ pub fn fast_code(vm: &mut Space, callee: Value, nargs: u32) -> i64 {
     if let Value::Obj(h) = callee {
         match &vm.heap[h as usize] {
             Object::Function(f) if f.simple_nargs == nargs as i32 => return f.code as i64,
-            Object::BoundMethod { func: Value::Obj(fh), .. } => match &vm.heap[*fh as usize] {
-                Object::Function(f) if f.simple_nargs == nargs as i32 + 1 => return f.code as i64 + FAST_BOUND,
+            Object::BoundMethod {
+                func: Value::Obj(fh),
+                ..
+            } => match &vm.heap[*fh as usize] {
+                Object::Function(f) if f.simple_nargs == nargs as i32 + 1 => {
+                    return f.code as i64 + FAST_BOUND
+                }
                 _ => {}
             },
             _ => {}
@@ -1550,13 +1723,27 @@ pub fn bound_func(vm: &mut Space, m: Value) -> Value {
 
 /// A new function of code `code` in the globals of `func`; absent parts `Undef`.
 #[residual]
-pub fn make_function(vm: &mut Space, func: Value, code: u32, defaults: Value, kwdefaults: Value, closure: Value) -> Value {
+pub fn make_function(
+    vm: &mut Space,
+    func: Value,
+    code: u32,
+    defaults: Value,
+    kwdefaults: Value,
+    closure: Value,
+) -> Value {
     let globals = globals_of(vm, func);
     new_function(vm, globals, code, defaults, kwdefaults, closure)
 }
 
 /// A function of code `code` over `globals`.
-pub fn new_function(vm: &mut Space, globals: Value, code: u32, defaults: Value, kwdefaults: Value, closure: Value) -> Value {
+pub fn new_function(
+    vm: &mut Space,
+    globals: Value,
+    code: u32,
+    defaults: Value,
+    kwdefaults: Value,
+    closure: Value,
+) -> Value {
     let info = &vm.infos[code as usize];
     let simple = !info.varargs && !info.varkw && info.kwonlyargcount == 0 && !info.is_class_body;
     let simple_nargs = if simple { info.argcount as i32 } else { -1 };
@@ -1578,7 +1765,13 @@ pub fn new_function(vm: &mut Space, globals: Value, code: u32, defaults: Value, 
 
 /// Run class body `body` with a fresh namespace and make the class `name(*bases)`.
 #[residual]
-pub fn build_class(vm: &mut Space, func: Value, body: Value, name: Value, bases: Value) -> Result<Value, Value> {
+pub fn build_class(
+    vm: &mut Space,
+    func: Value,
+    body: Value,
+    name: Value,
+    bases: Value,
+) -> Result<Value, Value> {
     let ns = proto::new_dict(vm);
     let code = match vm.obj(body) {
         Object::Function(f) => f.code,
@@ -1607,7 +1800,13 @@ pub fn build_class(vm: &mut Space, func: Value, body: Value, name: Value, bases:
 }
 
 /// A class named `name` with bases `bases` and the attributes of dict `ns`.
-pub fn make_class(vm: &mut Space, name: &str, qualname: &str, bases: &[Value], ns: Value) -> R<Value> {
+pub fn make_class(
+    vm: &mut Space,
+    name: &str,
+    qualname: &str,
+    bases: &[Value],
+    ns: Value,
+) -> R<Value> {
     let mut bases = bases.to_vec();
     for &b in &bases {
         if !matches!(vm.obj(b), Object::Class(_)) {
@@ -1639,7 +1838,10 @@ pub fn make_class(vm: &mut Space, name: &str, qualname: &str, bases: &[Value], n
             }
         }
         let Some(c) = cand else {
-            let names: Vec<String> = bases.iter().map(|&b| vm.class(b).map(|c| c.name.clone()).unwrap_or_default()).collect();
+            let names: Vec<String> = bases
+                .iter()
+                .map(|&b| vm.class(b).map(|c| c.name.clone()).unwrap_or_default())
+                .collect();
             return Err(vm.type_error(format!(
                 "Cannot create a consistent method resolution order (MRO) for bases {}",
                 names.join(", ")
@@ -1662,7 +1864,8 @@ pub fn make_class(vm: &mut Space, name: &str, qualname: &str, bases: &[Value], n
         }
     }
     // A class that defines `__eq__` but not `__hash__` is unhashable.
-    if proto::dict_get_sym(vm, ns, S_EQ).is_some() && proto::dict_get_sym(vm, ns, S_HASH).is_none() {
+    if proto::dict_get_sym(vm, ns, S_EQ).is_some() && proto::dict_get_sym(vm, ns, S_HASH).is_none()
+    {
         let k = vm.sym_str(S_HASH);
         proto::dict_set(vm, ns, k, Value::None)?;
     }
@@ -1702,7 +1905,8 @@ pub fn raise(vm: &mut Space, exc: Value, cause: Value) -> Value {
     };
     if cause != Value::Undef {
         let c = match vm.obj(cause) {
-            Object::Class(c) if c.kind == Kind::Exception => match proto::call(vm, cause, &[], &[]) {
+            Object::Class(c) if c.kind == Kind::Exception => match proto::call(vm, cause, &[], &[])
+            {
                 Ok(e) => e,
                 Err(e) => return e,
             },
@@ -1791,11 +1995,15 @@ fn set_context(vm: &mut Space, e: Value) {
 pub fn exc_match(vm: &mut Space, e: Value, t: Value) -> Result<bool, Value> {
     let ok = match vm.obj(t) {
         Object::Class(c) => c.kind == Kind::Exception,
-        Object::Tuple(ts) => ts.iter().all(|&c| matches!(vm.obj(c), Object::Class(cl) if cl.kind == Kind::Exception)),
+        Object::Tuple(ts) => ts
+            .iter()
+            .all(|&c| matches!(vm.obj(c), Object::Class(cl) if cl.kind == Kind::Exception)),
         _ => false,
     };
     if !ok {
-        return Err(vm.type_error("catching classes that do not inherit from BaseException is not allowed"));
+        return Err(
+            vm.type_error("catching classes that do not inherit from BaseException is not allowed")
+        );
     }
     Ok(proto::exc_matches(vm, e, t))
 }
@@ -1819,15 +2027,26 @@ pub fn traceback_add(vm: &mut Space, e: Value, f: usize, pc: usize) {
 
 #[residual]
 pub fn unbound_local(vm: &mut Space, f: usize, slot: u32) -> Value {
-    let n = vm.infos[f].varnames.get(slot as usize).cloned().unwrap_or_default();
-    vm.err("UnboundLocalError", format!("cannot access local variable '{n}' where it is not associated with a value"))
+    let n = vm.infos[f]
+        .varnames
+        .get(slot as usize)
+        .cloned()
+        .unwrap_or_default();
+    vm.err(
+        "UnboundLocalError",
+        format!("cannot access local variable '{n}' where it is not associated with a value"),
+    )
 }
 
 /// The error of reading an empty cell in slot `slot` of code `f`.
 #[residual]
 pub fn unbound_deref(vm: &mut Space, f: usize, slot: u32) -> Value {
     let info = &vm.infos[f];
-    let n = info.varnames.get(slot as usize).cloned().unwrap_or_default();
+    let n = info
+        .varnames
+        .get(slot as usize)
+        .cloned()
+        .unwrap_or_default();
     let free = (slot as usize) >= info.varnames.len().saturating_sub(info.nfree as usize);
     if free {
         vm.err("NameError", format!("cannot access free variable '{n}' where it is not associated with a value in enclosing scope"))
@@ -1947,7 +2166,10 @@ pub fn import_from(vm: &mut Space, m: Value, name: u32) -> Result<Value, Value> 
                 Object::Module { name, .. } => name.clone(),
                 _ => "?".into(),
             };
-            Err(vm.err("ImportError", format!("cannot import name '{n}' from '{mn}'")))
+            Err(vm.err(
+                "ImportError",
+                format!("cannot import name '{n}' from '{mn}'"),
+            ))
         }
     }
 }

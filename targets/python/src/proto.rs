@@ -80,7 +80,13 @@ pub fn is_builtin_class(vm: &Space, c: Value) -> bool {
 }
 
 /// Call `m` (a class attribute: function, builtin, ...) with `recv` prepended.
-pub fn call_bound(vm: &mut Space, m: Value, recv: Value, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
+pub fn call_bound(
+    vm: &mut Space,
+    m: Value,
+    recv: Value,
+    args: &[Value],
+    kw: &[(Value, Value)],
+) -> R<Value> {
     match vm.obj(m) {
         Object::Function(_) => {
             let mut a = Vec::with_capacity(args.len() + 1);
@@ -124,8 +130,11 @@ pub fn recursion_error(vm: &mut Space) -> Value {
 
 /// Bind call arguments to the parameter slots of a Python function.
 pub fn bind(vm: &mut Space, f: Value, args: &[Value], kw: &[(Value, Value)]) -> R<Vec<Value>> {
-    let Object::Function(func) = vm.obj(f) else { unreachable!() };
-    let (code, defaults, kwdefaults, qualname) = (func.code, func.defaults, func.kwdefaults, func.qualname);
+    let Object::Function(func) = vm.obj(f) else {
+        unreachable!()
+    };
+    let (code, defaults, kwdefaults, qualname) =
+        (func.code, func.defaults, func.kwdefaults, func.qualname);
     let fname = vm.str_of(qualname).unwrap_or("?").to_string();
     let info: &CodeInfo = &vm.infos[code as usize];
     let argc = info.argcount as usize;
@@ -186,7 +195,9 @@ pub fn bind(vm: &mut Space, f: Value, args: &[Value], kw: &[(Value, Value)]) -> 
         match found {
             Some(i) => {
                 if slots[i] != Value::Undef {
-                    return Err(vm.type_error(format!("{fname}() got multiple values for argument '{name}'")));
+                    return Err(vm.type_error(format!(
+                        "{fname}() got multiple values for argument '{name}'"
+                    )));
                 }
                 slots[i] = v;
             }
@@ -194,7 +205,9 @@ pub fn bind(vm: &mut Space, f: Value, args: &[Value], kw: &[(Value, Value)]) -> 
                 if varkw {
                     dict_set(vm, kwdict, k, v)?;
                 } else {
-                    return Err(vm.type_error(format!("{fname}() got an unexpected keyword argument '{name}'")));
+                    return Err(vm.type_error(format!(
+                        "{fname}() got an unexpected keyword argument '{name}'"
+                    )));
                 }
             }
         }
@@ -225,7 +238,11 @@ pub fn bind(vm: &mut Space, f: Value, args: &[Value], kw: &[(Value, Value)]) -> 
         if slots[s] == Value::Undef {
             let name = vm.infos[code as usize].varnames[s].clone();
             let k = vm.new_str(name.clone());
-            let d = if kwdefaults != Value::Undef { dict_get(vm, kwdefaults, k)? } else { None };
+            let d = if kwdefaults != Value::Undef {
+                dict_get(vm, kwdefaults, k)?
+            } else {
+                None
+            };
             match d {
                 Some(d) => slots[s] = d,
                 None => missing.push(name),
@@ -254,7 +271,10 @@ fn missing_error(vm: &mut Space, fname: &str, missing: &[String], what: &str) ->
 
 /// `cls(*args, **kw)` for a class made by the program.
 fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)]) -> R<Value> {
-    let is_exc = vm.class(cls).map(|c| c.kind == Kind::Exception).unwrap_or(false);
+    let is_exc = vm
+        .class(cls)
+        .map(|c| c.kind == Kind::Exception)
+        .unwrap_or(false);
     let obj = if let Some(n) = lookup_user(vm, cls, S_NEW) {
         let mut a = vec![cls];
         a.extend_from_slice(args);
@@ -270,7 +290,13 @@ fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)
     } else {
         let exc = if is_exc {
             let t = vm.new_tuple(args.to_vec());
-            Some(Box::new(ExcState { args: t, tb: Vec::new(), cause: Value::None, context: Value::None, suppress_context: false }))
+            Some(Box::new(ExcState {
+                args: t,
+                tb: Vec::new(),
+                cause: Value::None,
+                context: Value::None,
+                suppress_context: false,
+            }))
         } else {
             None
         };
@@ -286,7 +312,13 @@ fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)
             }
             _ => Value::Undef,
         };
-        vm.alloc(Object::Instance(Box::new(Instance { class: cls, layout: 0, slots: Vec::new(), exc, base })))
+        vm.alloc(Object::Instance(Box::new(Instance {
+            class: cls,
+            layout: 0,
+            slots: Vec::new(),
+            exc,
+            base,
+        })))
     };
     match lookup_user(vm, cls, S_INIT) {
         None if base_of(vm, obj) != Value::Undef => {
@@ -300,7 +332,10 @@ fn new_instance(vm: &mut Space, cls: Value, args: &[Value], kw: &[(Value, Value)
             }
         }
         None => {
-            if !is_exc && (!args.is_empty() || !kw.is_empty()) && lookup_user(vm, cls, S_NEW).is_none() {
+            if !is_exc
+                && (!args.is_empty() || !kw.is_empty())
+                && lookup_user(vm, cls, S_NEW).is_none()
+            {
                 let n = vm.class(cls).map(|c| c.name.clone()).unwrap_or_default();
                 return Err(vm.type_error(format!("{n}() takes no arguments")));
             }
@@ -374,7 +409,8 @@ pub fn init_base(vm: &mut Space, obj: Value, args: &[Value], kw: &[(Value, Value
 pub fn lookup(vm: &Space, cls: Value, name: u32) -> Option<Value> {
     let Value::Obj(ch) = cls else { return None };
     let epoch = vm.class_epoch.get();
-    let k = ((ch as usize).wrapping_mul(31) ^ (name as usize).wrapping_mul(0x9e37)) & (vm.attr_cache.borrow().len() - 1);
+    let k = ((ch as usize).wrapping_mul(31) ^ (name as usize).wrapping_mul(0x9e37))
+        & (vm.attr_cache.borrow().len() - 1);
     let e = vm.attr_cache.borrow()[k];
     if e.0 == ch && e.1 == name && e.2 == epoch {
         return if e.3 == Value::Undef { None } else { Some(e.3) };
@@ -387,7 +423,9 @@ pub fn lookup(vm: &Space, cls: Value, name: u32) -> Option<Value> {
 /// [`lookup`] without the cache.
 fn lookup_mro(vm: &Space, cls: Value, name: u32) -> Option<Value> {
     let key = vm.sym_str(name);
-    let Object::Str(ks) = vm.obj(key) else { return None };
+    let Object::Str(ks) = vm.obj(key) else {
+        return None;
+    };
     let c = vm.class(cls)?;
     for &k in &c.mro {
         if let Some(cl) = vm.class(k) {
@@ -442,7 +480,9 @@ pub fn str_dict_get(vm: &Space, d: &Dict, key: Value, ks: &Str) -> Option<Value>
 /// Read a global (or builtin) by symbol from a dict of strs.
 pub fn dict_get_sym(vm: &Space, d: Value, name: u32) -> Option<Value> {
     let key = vm.sym_str(name);
-    let Object::Str(ks) = vm.obj(key) else { return None };
+    let Object::Str(ks) = vm.obj(key) else {
+        return None;
+    };
     match vm.obj(d) {
         Object::Dict(dd) => str_dict_get(vm, dd, key, ks),
         _ => None,
@@ -452,7 +492,10 @@ pub fn dict_get_sym(vm: &Space, d: Value, name: u32) -> Option<Value> {
 /// The slot of attribute `name` in layout `layout`.
 #[inline]
 pub fn layout_slot(vm: &Space, layout: u32, name: u32) -> Option<usize> {
-    vm.layouts[layout as usize].names.iter().position(|&n| n == name)
+    vm.layouts[layout as usize]
+        .names
+        .iter()
+        .position(|&n| n == name)
 }
 
 /// The layout reached from `layout` by adding `name`.
@@ -465,7 +508,10 @@ pub fn layout_add(vm: &mut Space, layout: u32, name: u32) -> u32 {
     let mut names = vm.layouts[layout as usize].names.clone();
     names.push(name);
     let l = vm.layouts.len() as u32;
-    vm.layouts.push(Layout { names, next: Vec::new() });
+    vm.layouts.push(Layout {
+        names,
+        next: Vec::new(),
+    });
     vm.layouts[layout as usize].next.push((name, l));
     l
 }
@@ -593,7 +639,9 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
                     _ => Ok(Some(a)),
                 };
             }
-            let Object::Class(c) = &vm.heap[h as usize] else { unreachable!() };
+            let Object::Class(c) = &vm.heap[h as usize] else {
+                unreachable!()
+            };
             match name {
                 S_NAME => {
                     let n = c.name.clone();
@@ -633,9 +681,17 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
         }
         Object::Super { cls, obj } => {
             let (cls, obj) = (*cls, *obj);
-            let t = if matches!(vm.obj(obj), Object::Class(_)) { obj } else { vm.type_of(obj) };
+            let t = if matches!(vm.obj(obj), Object::Class(_)) {
+                obj
+            } else {
+                vm.type_of(obj)
+            };
             let mro = vm.class(t).map(|c| c.mro.clone()).unwrap_or_default();
-            let start = mro.iter().position(|&c| c == cls).map(|i| i + 1).unwrap_or(mro.len());
+            let start = mro
+                .iter()
+                .position(|&c| c == cls)
+                .map(|i| i + 1)
+                .unwrap_or(mro.len());
             let key = vm.sym_str(name);
             for &k in &mro[start..] {
                 let found = match (vm.class(k), vm.obj(key)) {
@@ -665,7 +721,25 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
             }
             // What `object` and the builtin exception classes provide.
             let n = vm.sym_name(name);
-            if matches!(n, "__init__" | "__str__" | "__repr__" | "__eq__" | "__ne__" | "__hash__" | "__setattr__" | "__getattribute__" | "__delattr__" | "__new__" | "__init_subclass__" | "__format__" | "__lt__" | "__le__" | "__gt__" | "__ge__") {
+            if matches!(
+                n,
+                "__init__"
+                    | "__str__"
+                    | "__repr__"
+                    | "__eq__"
+                    | "__ne__"
+                    | "__hash__"
+                    | "__setattr__"
+                    | "__getattribute__"
+                    | "__delattr__"
+                    | "__new__"
+                    | "__init_subclass__"
+                    | "__format__"
+                    | "__lt__"
+                    | "__le__"
+                    | "__gt__"
+                    | "__ge__"
+            ) {
                 return Ok(Some(vm.builtin_method(obj, name)));
             }
             Ok(None)
@@ -870,10 +944,32 @@ pub fn set_slot(vm: &mut Space, h: u32, layout: u32, name: u32, v: Value) {
 fn setattr_error(vm: &mut Space, o: Value, name: u32) -> Value {
     let n = vm.sym_name(name).to_string();
     let t = vm.type_name(o);
-    if vm.class(vm.type_of(o)).map(|c| matches!(c.kind, Kind::Int | Kind::Str | Kind::Float | Kind::List | Kind::Tuple | Kind::Dict | Kind::NoneType | Kind::Bool)).unwrap_or(false) {
-        return vm.err("AttributeError", format!("'{t}' object has no attribute '{n}'"));
+    if vm
+        .class(vm.type_of(o))
+        .map(|c| {
+            matches!(
+                c.kind,
+                Kind::Int
+                    | Kind::Str
+                    | Kind::Float
+                    | Kind::List
+                    | Kind::Tuple
+                    | Kind::Dict
+                    | Kind::NoneType
+                    | Kind::Bool
+            )
+        })
+        .unwrap_or(false)
+    {
+        return vm.err(
+            "AttributeError",
+            format!("'{t}' object has no attribute '{n}'"),
+        );
     }
-    vm.err("AttributeError", format!("'{t}' object has no attribute '{n}'"))
+    vm.err(
+        "AttributeError",
+        format!("'{t}' object has no attribute '{n}'"),
+    )
 }
 
 fn str_hash_of(vm: &Space, k: Value) -> i64 {
@@ -891,7 +987,9 @@ pub fn class_dict_set(vm: &mut Space, h: u32, k: Value, hash: i64, v: Value) {
         _ => return,
     };
     let pos = {
-        let Object::Class(c) = &vm.heap[h as usize] else { return };
+        let Object::Class(c) = &vm.heap[h as usize] else {
+            return;
+        };
         str_dict_pos(vm, &c.dict, k, &ks)
     };
     if let Object::Class(c) = &mut vm.heap[h as usize] {
@@ -1266,7 +1364,12 @@ pub fn range_count(start: i64, stop: i64, step: i64) -> i64 {
 
 /// A range of `start`, `stop`, `step` (`step` not zero): a `Range` when all three fit
 /// in `i64`.
-pub fn new_range(vm: &mut Space, start: num_bigint::BigInt, stop: num_bigint::BigInt, step: num_bigint::BigInt) -> Value {
+pub fn new_range(
+    vm: &mut Space,
+    start: num_bigint::BigInt,
+    stop: num_bigint::BigInt,
+    step: num_bigint::BigInt,
+) -> Value {
     use num_traits::ToPrimitive;
     match (start.to_i64(), stop.to_i64(), step.to_i64()) {
         (Some(start), Some(stop), Some(step)) => vm.alloc(Object::Range { start, stop, step }),
@@ -1278,7 +1381,11 @@ pub fn new_range(vm: &mut Space, start: num_bigint::BigInt, stop: num_bigint::Bi
 pub fn range_parts(vm: &Space, r: Value) -> Option<[num_bigint::BigInt; 3]> {
     use num_bigint::BigInt;
     match vm.obj(r) {
-        Object::Range { start, stop, step } => Some([BigInt::from(*start), BigInt::from(*stop), BigInt::from(*step)]),
+        Object::Range { start, stop, step } => Some([
+            BigInt::from(*start),
+            BigInt::from(*stop),
+            BigInt::from(*step),
+        ]),
         Object::BigRange(b) => Some((**b).clone()),
         _ => None,
     }
@@ -1301,7 +1408,10 @@ pub fn big_range_len(p: &[num_bigint::BigInt; 3]) -> num_bigint::BigInt {
 
 /// Item `i` of the range `[start, stop, step]` (negative `i` from the end), `None`
 /// when out of range.
-pub fn big_range_item(p: &[num_bigint::BigInt; 3], i: &num_bigint::BigInt) -> Option<num_bigint::BigInt> {
+pub fn big_range_item(
+    p: &[num_bigint::BigInt; 3],
+    i: &num_bigint::BigInt,
+) -> Option<num_bigint::BigInt> {
     use num_traits::Signed;
     let n = big_range_len(p);
     let i = if i.is_negative() { i + &n } else { i.clone() };
@@ -1315,7 +1425,11 @@ pub fn big_range_item(p: &[num_bigint::BigInt; 3], i: &num_bigint::BigInt) -> Op
 pub fn big_range_contains(p: &[num_bigint::BigInt; 3], x: &num_bigint::BigInt) -> bool {
     use num_traits::{Signed, Zero};
     let [start, stop, step] = p;
-    let inside = if step.is_positive() { x >= start && x < stop } else { x <= start && x > stop };
+    let inside = if step.is_positive() {
+        x >= start && x < stop
+    } else {
+        x <= start && x > stop
+    };
     inside && ((x - start) % step).is_zero()
 }
 
@@ -1331,7 +1445,10 @@ pub fn len(vm: &mut Space, v: Value) -> R<i64> {
             use num_traits::ToPrimitive;
             match big_range_len(p).to_i64() {
                 Some(n) => Ok(n),
-                None => Err(vm.err("OverflowError", "Python int too large to convert to C ssize_t")),
+                None => Err(vm.err(
+                    "OverflowError",
+                    "Python int too large to convert to C ssize_t",
+                )),
             }
         }
         Object::DictView { d, .. } => {
@@ -1348,7 +1465,9 @@ pub fn len(vm: &mut Space, v: Value) -> R<i64> {
                         Value::Int(_) => Err(vm.value_error("__len__() should return >= 0")),
                         _ => {
                             let t = vm.type_name(r);
-                            Err(vm.type_error(format!("'{t}' object cannot be interpreted as an integer")))
+                            Err(vm.type_error(format!(
+                                "'{t}' object cannot be interpreted as an integer"
+                            )))
                         }
                     }
                 }
@@ -1373,17 +1492,35 @@ pub fn len(vm: &mut Space, v: Value) -> R<i64> {
 pub fn get_iter(vm: &mut Space, o: Value) -> R<Value> {
     let it = match vm.obj(o) {
         Object::List(_) | Object::Tuple(_) | Object::Str(_) => Iter::Seq { seq: o, i: 0 },
-        Object::Range { start, stop, step } => Iter::Range { cur: *start, stop: *stop, step: *step },
+        Object::Range { start, stop, step } => Iter::Range {
+            cur: *start,
+            stop: *stop,
+            step: *step,
+        },
         Object::BigRange(p) => Iter::BigRange(p.clone()),
-        Object::Dict(d) => Iter::Dict { d: o, pos: 0, what: 0, len: d.len },
-        Object::Set(t) | Object::FrozenSet(t) => Iter::Set { s: o, pos: 0, used: t.used },
+        Object::Dict(d) => Iter::Dict {
+            d: o,
+            pos: 0,
+            what: 0,
+            len: d.len,
+        },
+        Object::Set(t) | Object::FrozenSet(t) => Iter::Set {
+            s: o,
+            pos: 0,
+            used: t.used,
+        },
         Object::DictView { d, what } => {
             let (d, what) = (*d, *what);
             let n = match vm.obj(d) {
                 Object::Dict(x) => x.len,
                 _ => 0,
             };
-            Iter::Dict { d, pos: 0, what, len: n }
+            Iter::Dict {
+                d,
+                pos: 0,
+                what,
+                len: n,
+            }
         }
         Object::Iter(_) => return Ok(o),
         Object::Module { name, .. } if name == "sys.stdin" => {
@@ -1403,7 +1540,9 @@ pub fn get_iter(vm: &mut Space, o: Value) -> R<Value> {
                 };
                 if !ok {
                     let t = vm.type_name(r);
-                    return Err(vm.type_error(format!("iter() returned non-iterator of type '{t}'")));
+                    return Err(
+                        vm.type_error(format!("iter() returned non-iterator of type '{t}'"))
+                    );
                 }
                 return Ok(r);
             }
@@ -1540,7 +1679,11 @@ pub fn next(vm: &mut Space, it: Value) -> R<Value> {
             };
             if cur_len != n0 {
                 vm.heap[hu] = Object::Iter(Iter::Done);
-                let m = if is_set { "Set changed size during iteration" } else { "dictionary changed size during iteration" };
+                let m = if is_set {
+                    "Set changed size during iteration"
+                } else {
+                    "dictionary changed size during iteration"
+                };
                 return Err(vm.err("RuntimeError", m));
             }
             if let Object::Iter(Iter::Dict { pos, .. }) = &mut vm.heap[hu] {
@@ -1689,7 +1832,11 @@ pub fn ascii_escape(s: &str) -> String {
 
 /// `repr(s)` of a string.
 pub fn str_repr(s: &str) -> String {
-    let q = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(q);
     for c in s.chars() {
@@ -1702,8 +1849,12 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (0x80..0xa0).contains(&(c as u32)) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if (0x80..0xa0).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -1729,7 +1880,11 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                     Ok(s) => Ok(s),
                     Err(m) => Err(vm.value_error(m)),
                 },
-                Object::List(_) | Object::Tuple(_) | Object::Set(_) | Object::FrozenSet(_) | Object::Dict(_) => container_repr(vm, v, h),
+                Object::List(_)
+                | Object::Tuple(_)
+                | Object::Set(_)
+                | Object::FrozenSet(_)
+                | Object::Dict(_) => container_repr(vm, v, h),
                 Object::Range { start, stop, step } => Ok(if *step == 1 {
                     format!("range({start}, {stop})")
                 } else {
@@ -1745,11 +1900,20 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                 }
                 Object::Slice { lo, hi, step } => {
                     let (a, b, c) = (*lo, *hi, *step);
-                    Ok(format!("slice({}, {}, {})", repr(vm, a)?, repr(vm, b)?, repr(vm, c)?))
+                    Ok(format!(
+                        "slice({}, {}, {})",
+                        repr(vm, a)?,
+                        repr(vm, b)?,
+                        repr(vm, c)?
+                    ))
                 }
                 Object::Function(f) => {
                     let q = f.qualname;
-                    Ok(format!("<function {} at 0x{:012x}>", vm.str_of(q).unwrap_or(""), addr(h)))
+                    Ok(format!(
+                        "<function {} at 0x{:012x}>",
+                        vm.str_of(q).unwrap_or(""),
+                        addr(h)
+                    ))
                 }
                 Object::BoundMethod { recv, func } => {
                     let (r, f) = (*recv, *func);
@@ -1764,7 +1928,11 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                 Object::BuiltinMethod { recv, name } => {
                     let (r, n) = (*recv, *name);
                     let t = vm.type_name(r);
-                    Ok(format!("<built-in method {} of {t} object at 0x{:012x}>", vm.sym_name(n), addr(h)))
+                    Ok(format!(
+                        "<built-in method {} of {t} object at 0x{:012x}>",
+                        vm.sym_name(n),
+                        addr(h)
+                    ))
                 }
                 Object::Class(c) => {
                     if c.builtin {
@@ -1782,7 +1950,8 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                             Some(s) => Ok(s.to_string()),
                             None => {
                                 let t = vm.type_name(r);
-                                Err(vm.type_error(format!("__repr__ returned non-string (type {t})")))
+                                Err(vm
+                                    .type_error(format!("__repr__ returned non-string (type {t})")))
                             }
                         };
                     }
@@ -1803,8 +1972,15 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                     if base != Value::Undef {
                         return repr(vm, base);
                     }
-                    let q = vm.class(cls).map(|c| c.qualname.clone()).unwrap_or_default();
-                    Ok(format!("<{}.{q} object at 0x{:012x}>", class_module(vm, cls), addr(h)))
+                    let q = vm
+                        .class(cls)
+                        .map(|c| c.qualname.clone())
+                        .unwrap_or_default();
+                    Ok(format!(
+                        "<{}.{q} object at 0x{:012x}>",
+                        class_module(vm, cls),
+                        addr(h)
+                    ))
                 }
                 Object::Module { name, .. } => Ok(format!("<module '{name}'>")),
                 Object::Cell(_) => Ok(format!("<cell at 0x{:012x}>", addr(h))),
@@ -1841,7 +2017,9 @@ pub fn repr(vm: &mut Space, v: Value) -> R<String> {
                 Object::Iter(_) => Ok(format!("<iterator object at 0x{:012x}>", addr(h))),
                 Object::Property { .. } => Ok(format!("<property object at 0x{:012x}>", addr(h))),
                 Object::ClassMethod(_) => Ok(format!("<classmethod object at 0x{:012x}>", addr(h))),
-                Object::StaticMethod(_) => Ok(format!("<staticmethod object at 0x{:012x}>", addr(h))),
+                Object::StaticMethod(_) => {
+                    Ok(format!("<staticmethod object at 0x{:012x}>", addr(h)))
+                }
                 Object::Super { .. } => Ok("<super object>".into()),
                 Object::Free => Ok("<freed>".into()),
             }
@@ -1860,7 +2038,9 @@ pub fn class_module(vm: &Space, cls: Value) -> String {
 /// A name in a class's own dict.
 fn dict_get_class_sym(vm: &Space, cls: Value, name: u32) -> Option<Value> {
     let key = vm.sym_str(name);
-    let Object::Str(ks) = vm.obj(key) else { return None };
+    let Object::Str(ks) = vm.obj(key) else {
+        return None;
+    };
     str_dict_get(vm, &vm.class(cls)?.dict, key, ks)
 }
 

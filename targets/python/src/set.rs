@@ -19,7 +19,10 @@ pub struct Slot {
     pub key: Value,
 }
 
-const EMPTY: Slot = Slot { hash: 0, key: Value::Undef };
+const EMPTY: Slot = Slot {
+    hash: 0,
+    key: Value::Undef,
+};
 
 /// The table of a set.
 #[derive(Clone, Debug)]
@@ -41,7 +44,12 @@ impl Default for SetTable {
 
 impl SetTable {
     pub fn new() -> SetTable {
-        SetTable { table: vec![EMPTY; MINSIZE], fill: 0, used: 0, finger: 0 }
+        SetTable {
+            table: vec![EMPTY; MINSIZE],
+            fill: 0,
+            used: 0,
+            finger: 0,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -54,12 +62,20 @@ impl SetTable {
 
     /// The keys in table order.
     pub fn keys(&self) -> Vec<Value> {
-        self.table.iter().filter(|s| s.key != Value::Undef).map(|s| s.key).collect()
+        self.table
+            .iter()
+            .filter(|s| s.key != Value::Undef)
+            .map(|s| s.key)
+            .collect()
     }
 
     /// The (key, hash) pairs in table order.
     pub fn entries(&self) -> Vec<(Value, i64)> {
-        self.table.iter().filter(|s| s.key != Value::Undef).map(|s| (s.key, s.hash)).collect()
+        self.table
+            .iter()
+            .filter(|s| s.key != Value::Undef)
+            .map(|s| (s.key, s.hash))
+            .collect()
     }
 
     fn mask(&self) -> usize {
@@ -85,7 +101,11 @@ impl SetTable {
                 }
             }
             perturb >>= 5;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         }
     }
 
@@ -158,12 +178,18 @@ fn same_key(vm: &mut Space, k: Value, key: Value) -> R<bool> {
 /// The slot holding `key`, if any.
 pub fn find(vm: &mut Space, s: Value, key: Value, hash: i64) -> R<Option<usize>> {
     'restart: loop {
-        let Some(t) = table(vm, s) else { return Ok(None) };
+        let Some(t) = table(vm, s) else {
+            return Ok(None);
+        };
         let mut mask = t.mask();
         let mut perturb = hash as u64;
         let mut i = (hash as u64 as usize) & mask;
         loop {
-            let probes = if i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
             for j in 0..=probes {
                 let (slot, len) = match table(vm, s) {
                     Some(t) => (t.table.get(i + j).copied(), t.table.len()),
@@ -178,13 +204,19 @@ pub fn find(vm: &mut Space, s: Value, key: Value, hash: i64) -> R<Option<usize>>
                         return Ok(Some(i + j));
                     }
                     match table(vm, s) {
-                        Some(t) if t.table.len() == len && t.table[i + j].key == slot.key => mask = t.mask(),
+                        Some(t) if t.table.len() == len && t.table[i + j].key == slot.key => {
+                            mask = t.mask()
+                        }
                         _ => continue 'restart,
                     }
                 }
             }
             perturb >>= 5;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         }
     }
 }
@@ -198,7 +230,11 @@ pub fn add_hashed(vm: &mut Space, s: Value, key: Value, hash: i64) -> R<()> {
         let mut i = (hash as u64 as usize) & mask;
         let mut freeslot: Option<usize> = None;
         loop {
-            let probes = if i + LINEAR_PROBES <= mask { LINEAR_PROBES } else { 0 };
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
             for j in 0..=probes {
                 let (slot, len) = match table(vm, s) {
                     Some(t) => (t.table.get(i + j).copied(), t.table.len()),
@@ -206,7 +242,9 @@ pub fn add_hashed(vm: &mut Space, s: Value, key: Value, hash: i64) -> R<()> {
                 };
                 let Some(slot) = slot else { continue 'restart };
                 if slot.key == Value::Undef && slot.hash == 0 {
-                    let Some(t) = table_mut(vm, s) else { return Ok(()) };
+                    let Some(t) = table_mut(vm, s) else {
+                        return Ok(());
+                    };
                     match freeslot {
                         Some(f) => {
                             t.used += 1;
@@ -229,7 +267,9 @@ pub fn add_hashed(vm: &mut Space, s: Value, key: Value, hash: i64) -> R<()> {
                         return Ok(());
                     }
                     match table(vm, s) {
-                        Some(t) if t.table.len() == len && t.table[i + j].key == slot.key => mask = t.mask(),
+                        Some(t) if t.table.len() == len && t.table[i + j].key == slot.key => {
+                            mask = t.mask()
+                        }
                         _ => continue 'restart,
                     }
                 } else if slot.key == Value::Undef && slot.hash == -1 && freeslot.is_none() {
@@ -237,7 +277,11 @@ pub fn add_hashed(vm: &mut Space, s: Value, key: Value, hash: i64) -> R<()> {
                 }
             }
             perturb >>= 5;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         }
     }
 }
@@ -257,7 +301,10 @@ pub fn discard_hashed(vm: &mut Space, s: Value, key: Value, hash: i64) -> R<bool
     match find(vm, s, key, hash)? {
         Some(i) => {
             if let Some(t) = table_mut(vm, s) {
-                t.table[i] = Slot { hash: -1, key: Value::Undef };
+                t.table[i] = Slot {
+                    hash: -1,
+                    key: Value::Undef,
+                };
                 t.used -= 1;
             }
             Ok(true)
@@ -283,7 +330,10 @@ pub fn pop(vm: &mut Space, s: Value) -> Option<Value> {
         i = (i + 1) % n;
     }
     let k = t.table[i].key;
-    t.table[i] = Slot { hash: -1, key: Value::Undef };
+    t.table[i] = Slot {
+        hash: -1,
+        key: Value::Undef,
+    };
     t.used -= 1;
     t.finger = i + 1;
     Some(k)
@@ -291,7 +341,11 @@ pub fn pop(vm: &mut Space, s: Value) -> Option<Value> {
 
 /// A new set (or frozenset) object with table `t`.
 pub fn new(vm: &mut Space, t: SetTable, frozen: bool) -> Value {
-    vm.alloc(if frozen { Object::FrozenSet(t) } else { Object::Set(t) })
+    vm.alloc(if frozen {
+        Object::FrozenSet(t)
+    } else {
+        Object::Set(t)
+    })
 }
 
 /// `s.update(other)` (`set_update_internal`): sets merge table by table, dicts
@@ -303,7 +357,9 @@ pub fn update(vm: &mut Space, s: Value, other: Value) -> R<()> {
         }
         let entries = o.entries();
         let oused = o.used;
-        let Some(t) = table_mut(vm, s) else { return Ok(()) };
+        let Some(t) = table_mut(vm, s) else {
+            return Ok(());
+        };
         if (t.fill + oused) * 5 >= t.mask() * 3 {
             let u = t.used;
             t.resize((u + oused) * 2);
@@ -313,7 +369,9 @@ pub fn update(vm: &mut Space, s: Value, other: Value) -> R<()> {
                 Object::Set(o) | Object::FrozenSet(o) => o.clone(),
                 _ => return Ok(()),
             };
-            let Some(t) = table_mut(vm, s) else { return Ok(()) };
+            let Some(t) = table_mut(vm, s) else {
+                return Ok(());
+            };
             if t.table.len() == other_t.table.len() && other_t.fill == other_t.used {
                 t.table = other_t.table.clone();
             } else {
@@ -331,7 +389,12 @@ pub fn update(vm: &mut Space, s: Value, other: Value) -> R<()> {
         return Ok(());
     }
     if let Object::Dict(d) = vm.obj(other) {
-        let items = d.entries.iter().filter(|e| e.key != Value::Undef).map(|e| (e.key, e.hash)).collect::<Vec<_>>();
+        let items = d
+            .entries
+            .iter()
+            .filter(|e| e.key != Value::Undef)
+            .map(|e| (e.key, e.hash))
+            .collect::<Vec<_>>();
         let n = items.len();
         if let Some(t) = table_mut(vm, s) {
             if (t.fill + n) * 5 >= t.mask() * 3 {
@@ -387,7 +450,10 @@ pub fn binop(vm: &mut Space, op: char, a: Value, b: Value) -> R<Value> {
         }
         '&' => {
             let r = new(vm, SetTable::new(), frozen);
-            let (la, lb) = (table(vm, a).map(|t| t.used).unwrap_or(0), table(vm, b).map(|t| t.used).unwrap_or(0));
+            let (la, lb) = (
+                table(vm, a).map(|t| t.used).unwrap_or(0),
+                table(vm, b).map(|t| t.used).unwrap_or(0),
+            );
             let (big, small) = if lb > la { (b, a) } else { (a, b) };
             let entries = table(vm, small).map(|t| t.entries()).unwrap_or_default();
             for (k, h) in entries {
@@ -398,7 +464,10 @@ pub fn binop(vm: &mut Space, op: char, a: Value, b: Value) -> R<Value> {
             Ok(r)
         }
         '-' => {
-            let (la, lb) = (table(vm, a).map(|t| t.used).unwrap_or(0), table(vm, b).map(|t| t.used).unwrap_or(0));
+            let (la, lb) = (
+                table(vm, a).map(|t| t.used).unwrap_or(0),
+                table(vm, b).map(|t| t.used).unwrap_or(0),
+            );
             if (la >> 2) > lb {
                 let r = copy(vm, a, frozen);
                 let entries = table(vm, b).map(|t| t.entries()).unwrap_or_default();

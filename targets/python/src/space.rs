@@ -14,15 +14,64 @@ use std::rc::Rc;
 
 /// Names interned first, in this order, so their symbol ids are the constants `S_*`.
 pub const PREINTERNED: &[&str] = &[
-    "__init__", "__str__", "__repr__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
-    "__ge__", "__hash__", "__len__", "__getitem__", "__setitem__", "__delitem__",
-    "__contains__", "__iter__", "__next__", "__call__", "__bool__", "__neg__", "__pos__",
-    "__invert__", "__abs__", "__name__", "__class__", "__dict__", "__doc__", "__module__",
-    "__qualname__", "__getattr__", "__setattr__", "__delattr__", "__enter__", "__exit__",
-    "__new__", "__index__", "__int__", "__float__", "__format__", "args", "__code__",
-    "__mro__", "__bases__", "__main__", "__builtins__", "__file__", "__cause__",
-    "__context__", "__traceback__", "__set_name__", "__init_subclass__", "__reversed__",
-    "__missing__", "__round__", "__floor__", "__ceil__", "__trunc__", "__suppress_context__",
+    "__init__",
+    "__str__",
+    "__repr__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__hash__",
+    "__len__",
+    "__getitem__",
+    "__setitem__",
+    "__delitem__",
+    "__contains__",
+    "__iter__",
+    "__next__",
+    "__call__",
+    "__bool__",
+    "__neg__",
+    "__pos__",
+    "__invert__",
+    "__abs__",
+    "__name__",
+    "__class__",
+    "__dict__",
+    "__doc__",
+    "__module__",
+    "__qualname__",
+    "__getattr__",
+    "__setattr__",
+    "__delattr__",
+    "__enter__",
+    "__exit__",
+    "__new__",
+    "__index__",
+    "__int__",
+    "__float__",
+    "__format__",
+    "args",
+    "__code__",
+    "__mro__",
+    "__bases__",
+    "__main__",
+    "__builtins__",
+    "__file__",
+    "__cause__",
+    "__context__",
+    "__traceback__",
+    "__set_name__",
+    "__init_subclass__",
+    "__reversed__",
+    "__missing__",
+    "__round__",
+    "__floor__",
+    "__ceil__",
+    "__trunc__",
+    "__suppress_context__",
 ];
 pub const S_INIT: u32 = 0;
 pub const S_STR: u32 = 1;
@@ -346,7 +395,8 @@ impl Space {
         vm.true_str = vm.new_str("True".to_string());
         let object = vm.make_builtin_class("object", &[], Kind::Object);
         vm.cls.object = object;
-        let mk = |vm: &mut Space, name: &str, kind: Kind| vm.make_builtin_class(name, &[object], kind);
+        let mk =
+            |vm: &mut Space, name: &str, kind: Kind| vm.make_builtin_class(name, &[object], kind);
         vm.cls.type_ = mk(&mut vm, "type", Kind::Type);
         vm.cls.none = mk(&mut vm, "NoneType", Kind::NoneType);
         vm.cls.int = mk(&mut vm, "int", Kind::Int);
@@ -375,7 +425,11 @@ impl Space {
         vm.cls.notimpl = mk(&mut vm, "NotImplementedType", Kind::NotImplementedType);
         vm.cls.ellipsis = mk(&mut vm, "ellipsis", Kind::Ellipsis);
         for (name, base) in EXCEPTIONS {
-            let bases = if base.is_empty() { vec![object] } else { vec![vm.exc[base]] };
+            let bases = if base.is_empty() {
+                vec![object]
+            } else {
+                vec![vm.exc[base]]
+            };
             let c = vm.make_builtin_class(name, &bases, Kind::Exception);
             vm.exc.insert(name, c);
         }
@@ -561,7 +615,13 @@ impl Space {
             class: cls,
             layout: 0,
             slots: Vec::new(),
-            exc: Some(Box::new(ExcState { args, tb: Vec::new(), cause: Value::None, context: Value::None, suppress_context: false })),
+            exc: Some(Box::new(ExcState {
+                args,
+                tb: Vec::new(),
+                cause: Value::None,
+                context: Value::None,
+                suppress_context: false,
+            })),
             base: Value::Undef,
         })))
     }

@@ -38,7 +38,11 @@ fn format_chain(vm: &mut Space, e: Value, seen: &mut Vec<Value>) -> String {
     if cause != Value::None && !seen.contains(&cause) && vm.exc_state(cause).is_some() {
         out.push_str(&format_chain(vm, cause, seen));
         out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-    } else if !suppress && context != Value::None && !seen.contains(&context) && vm.exc_state(context).is_some() {
+    } else if !suppress
+        && context != Value::None
+        && !seen.contains(&context)
+        && vm.exc_state(context).is_some()
+    {
         out.push_str(&format_chain(vm, context, seen));
         out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
     }
@@ -49,8 +53,15 @@ fn format_chain(vm: &mut Space, e: Value, seen: &mut Vec<Value>) -> String {
         let mut repeats = 0;
         for &(f, pc) in tb.iter().rev() {
             let info = &vm.infos[f as usize];
-            let line = info.lines.get(pc as usize).copied().unwrap_or(info.first_line);
-            let mut entry = format!("  File \"{}\", line {}, in {}\n", info.filename, line, info.name);
+            let line = info
+                .lines
+                .get(pc as usize)
+                .copied()
+                .unwrap_or(info.first_line);
+            let mut entry = format!(
+                "  File \"{}\", line {}, in {}\n",
+                info.filename, line, info.name
+            );
             if let Some(src) = vm.sources.get(&info.filename) {
                 if let Some(l) = src.get(line.wrapping_sub(1) as usize) {
                     let t = l.trim();
@@ -66,7 +77,11 @@ fn format_chain(vm: &mut Space, e: Value, seen: &mut Vec<Value>) -> String {
                 }
             } else {
                 if repeats >= 3 {
-                    out.push_str(&format!("  [Previous line repeated {} more time{}]\n", repeats - 2, if repeats - 2 == 1 { "" } else { "s" }));
+                    out.push_str(&format!(
+                        "  [Previous line repeated {} more time{}]\n",
+                        repeats - 2,
+                        if repeats - 2 == 1 { "" } else { "s" }
+                    ));
                 }
                 repeats = 0;
                 last = entry.clone();
@@ -74,7 +89,11 @@ fn format_chain(vm: &mut Space, e: Value, seen: &mut Vec<Value>) -> String {
             out.push_str(&entry);
         }
         if repeats >= 3 {
-            out.push_str(&format!("  [Previous line repeated {} more time{}]\n", repeats - 2, if repeats - 2 == 1 { "" } else { "s" }));
+            out.push_str(&format!(
+                "  [Previous line repeated {} more time{}]\n",
+                repeats - 2,
+                if repeats - 2 == 1 { "" } else { "s" }
+            ));
         }
     }
     out.push_str(&exc_line(vm, e));

@@ -6,13 +6,19 @@
 use pyrs::compile::{compile_interactive, compile_module, dis, verify, Module, SyntaxError};
 
 fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(64 << 20).spawn(f).unwrap().join().unwrap()
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
 }
 
 fn ok(src: &str) -> Module {
     let src = src.to_string();
     big_stack(move || {
-        let m = compile_module(&src, "t.py").unwrap_or_else(|e| panic!("{e:?}\n{}", &src[..src.len().min(300)]));
+        let m = compile_module(&src, "t.py")
+            .unwrap_or_else(|e| panic!("{e:?}\n{}", &src[..src.len().min(300)]));
         if let Err(e) = verify(&m) {
             panic!("{e}\n{}", dis(&m));
         }
@@ -104,7 +110,11 @@ fn interactive_displays_expressions() {
     let m = big_stack(|| compile_interactive("1 + 2\nx = 3\nx\n", "<stdin>").unwrap());
     verify(&m).unwrap();
     let d = dis(&m);
-    assert_eq!(d.matches("LOAD_BUILTIN         0 __displayhook__").count(), 2, "{d}");
+    assert_eq!(
+        d.matches("LOAD_BUILTIN         0 __displayhook__").count(),
+        2,
+        "{d}"
+    );
 }
 
 #[test]
@@ -118,7 +128,11 @@ fn dis_of_small_programs() {
         .map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
             // [line] pc OP [arg [detail]]
-            let i = if w[0].parse::<u32>().is_ok() && w.len() > 1 && w[1].parse::<u32>().is_ok() { 2 } else { 1 };
+            let i = if w[0].parse::<u32>().is_ok() && w.len() > 1 && w[1].parse::<u32>().is_ok() {
+                2
+            } else {
+                1
+            };
             w[i..].join(" ")
         })
         .collect();
@@ -145,8 +159,12 @@ fn dis_of_small_programs() {
 }
 
 fn ops_of(m: &Module, code: usize) -> Vec<String> {
-    use pyrs::bytecode::{opcode, oparg};
-    m.codes[code].ops.iter().map(|&w| format!("{} {}", pyrs::compile::opname(opcode(w)), oparg(w))).collect()
+    use pyrs::bytecode::{oparg, opcode};
+    m.codes[code]
+        .ops
+        .iter()
+        .map(|&w| format!("{} {}", pyrs::compile::opname(opcode(w)), oparg(w)))
+        .collect()
 }
 
 #[test]
@@ -161,10 +179,22 @@ fn closures_and_cells() {
     assert_eq!(g.info.qualname, "f.<locals>.g");
     assert_eq!(g.info.nfree, 2);
     assert_eq!(g.info.varnames, ["a", "b"]);
-    assert_eq!(ops_of(&m, 1), ["COPY_FREE_VARS 2", "LOAD_DEREF 0", "LOAD_DEREF 1", "BINARY 0", "RETURN_VALUE 0"]);
+    assert_eq!(
+        ops_of(&m, 1),
+        [
+            "COPY_FREE_VARS 2",
+            "LOAD_DEREF 0",
+            "LOAD_DEREF 1",
+            "BINARY 0",
+            "RETURN_VALUE 0"
+        ]
+    );
     let fo = ops_of(&m, 2);
     assert_eq!(&fo[..2], ["MAKE_CELL 0", "MAKE_CELL 2"]);
-    assert!(fo.contains(&"LOAD_CLOSURE 0".to_string()) && fo.contains(&"LOAD_CLOSURE 2".to_string()), "{fo:?}");
+    assert!(
+        fo.contains(&"LOAD_CLOSURE 0".to_string()) && fo.contains(&"LOAD_CLOSURE 2".to_string()),
+        "{fo:?}"
+    );
 }
 
 #[test]
@@ -197,13 +227,25 @@ fn line_numbers() {
     let m = ok("x = 1\n\ny = (x +\n     undefined)\n");
     let c = &m.codes[0];
     let pc = c.names.iter().position(|n| n == "undefined").unwrap() as u32;
-    let at = c.ops.iter().position(|&w| w == pyrs::bytecode::instr(pyrs::bytecode::LOAD_GLOBAL, pc)).unwrap();
+    let at = c
+        .ops
+        .iter()
+        .position(|&w| w == pyrs::bytecode::instr(pyrs::bytecode::LOAD_GLOBAL, pc))
+        .unwrap();
     assert_eq!(c.info.lines[at], 4);
     assert_eq!(c.info.lines[0], 1);
     let m = ok("\n\ndef f(a, *b, c=1, **d):\n    pass\n");
     let f = &m.codes[1];
     assert_eq!(f.info.first_line, 3);
-    assert_eq!((f.info.argcount, f.info.kwonlyargcount, f.info.varargs, f.info.varkw), (1, 1, true, true));
+    assert_eq!(
+        (
+            f.info.argcount,
+            f.info.kwonlyargcount,
+            f.info.varargs,
+            f.info.varkw
+        ),
+        (1, 1, true, true)
+    );
     assert_eq!(f.info.varnames, ["a", "b", "c", "d"]);
 }
 
@@ -212,9 +254,15 @@ fn constants() {
     let m = ok("a = 123456789012345678901234567890\nb = -5\nc = (1, 'x', None)\nf(k=1)\n");
     use pyrs::compile::Const;
     let cs = &m.codes[0].consts;
-    assert!(cs.iter().any(|c| matches!(c, Const::BigInt(b) if b.to_string() == "123456789012345678901234567890")));
+    assert!(cs.iter().any(
+        |c| matches!(c, Const::BigInt(b) if b.to_string() == "123456789012345678901234567890")
+    ));
     assert!(cs.contains(&Const::Int(-5)));
-    assert!(cs.contains(&Const::Tuple(vec![Const::Int(1), Const::Str("x".into()), Const::None])));
+    assert!(cs.contains(&Const::Tuple(vec![
+        Const::Int(1),
+        Const::Str("x".into()),
+        Const::None
+    ])));
     assert!(cs.contains(&Const::Tuple(vec![Const::Str("k".into())])));
     assert_eq!(m.imports, Vec::<String>::new());
     let m = ok("import a\nfrom b import c\nimport a\n");
@@ -226,26 +274,73 @@ fn syntax_errors() {
     check_err("x = (1,\ny = 2\n", "'(' was never closed", 1);
     check_err("if x\n    pass\n", "expected ':'", 1);
     check_err("x = 1\n  y = 2\n", "unexpected indent", 2);
-    check_err("if x:\n    a\n  b\n", "unindent does not match any outer indentation level", 3);
-    check_err("x = 'abc\n", "unterminated string literal (detected at line 1)", 1);
+    check_err(
+        "if x:\n    a\n  b\n",
+        "unindent does not match any outer indentation level",
+        3,
+    );
+    check_err(
+        "x = 'abc\n",
+        "unterminated string literal (detected at line 1)",
+        1,
+    );
     check_err("x = = 1\n", "invalid syntax", 1);
     check_err("return 1\n", "'return' outside function", 1);
     check_err("x = 1\nbreak\n", "'break' outside loop", 2);
     check_err("continue\n", "'continue' not properly in loop", 1);
     check_err("class A:\n    return 1\n", "'return' outside function", 2);
-    check_err("def f(x):\n    global x\n", "name 'x' is parameter and global", 2);
-    check_err("def f():\n    nonlocal x\n", "no binding for nonlocal 'x' found", 2);
-    check_err("nonlocal x\n", "nonlocal declaration not allowed at module level", 1);
+    check_err(
+        "def f(x):\n    global x\n",
+        "name 'x' is parameter and global",
+        2,
+    );
+    check_err(
+        "def f():\n    nonlocal x\n",
+        "no binding for nonlocal 'x' found",
+        2,
+    );
+    check_err(
+        "nonlocal x\n",
+        "nonlocal declaration not allowed at module level",
+        1,
+    );
     check_err("def f():\n    yield 1\n", "yield is not supported", 2);
-    check_err("async def f():\n    pass\n", "async functions are not supported", 1);
-    check_err("match x:\n    case 1:\n        pass\n", "match statements are not supported", 1);
-    check_err("def f():\n    x = 1\n    def g():\n        return x\n    del x\n", "cannot delete variable 'x' referenced by an inner function", 5);
-    check_err("try:\n    pass\nexcept:\n    pass\nexcept E:\n    pass\n", "default 'except:' must be last", 3);
-    check_err("def f(a, a):\n    pass\n", "duplicate argument 'a' in function definition", 1);
+    check_err(
+        "async def f():\n    pass\n",
+        "async functions are not supported",
+        1,
+    );
+    check_err(
+        "match x:\n    case 1:\n        pass\n",
+        "match statements are not supported",
+        1,
+    );
+    check_err(
+        "def f():\n    x = 1\n    def g():\n        return x\n    del x\n",
+        "cannot delete variable 'x' referenced by an inner function",
+        5,
+    );
+    check_err(
+        "try:\n    pass\nexcept:\n    pass\nexcept E:\n    pass\n",
+        "default 'except:' must be last",
+        3,
+    );
+    check_err(
+        "def f(a, a):\n    pass\n",
+        "duplicate argument 'a' in function definition",
+        1,
+    );
     check_err("f(a=1, a=2)\n", "keyword argument repeated: a", 1);
-    check_err("print 'x'\n", "Missing parentheses in call to 'print'. Did you mean print(...)?", 1);
+    check_err(
+        "print 'x'\n",
+        "Missing parentheses in call to 'print'. Did you mean print(...)?",
+        1,
+    );
     let e = err("a = 1\nb = (1 +\n");
-    assert_eq!((e.msg.as_str(), e.line, e.col, e.text.as_str()), ("'(' was never closed", 2, 5, "b = (1 +"));
+    assert_eq!(
+        (e.msg.as_str(), e.line, e.col, e.text.as_str()),
+        ("'(' was never closed", 2, 5, "b = (1 +")
+    );
     let e = err("x = 1\nfor x in y:\n  break\ncontinue\n");
     assert_eq!((e.line, e.col, e.text.as_str()), (4, 1, "continue"));
 }
@@ -280,7 +375,13 @@ fn deep_nesting() {
     let mut src = String::new();
     for d in 0..n {
         src.push_str(&" ".repeat(d));
-        src.push_str(if d % 3 == 0 { "if x:\n" } else if d % 3 == 1 { "for i in y:\n" } else { "try:\n" });
+        src.push_str(if d % 3 == 0 {
+            "if x:\n"
+        } else if d % 3 == 1 {
+            "for i in y:\n"
+        } else {
+            "try:\n"
+        });
     }
     src.push_str(&" ".repeat(n));
     src.push_str("break\n");
@@ -306,7 +407,10 @@ fn deep_nesting() {
     let src = format!("x = {}1{}\n", "(-".repeat(5000), ")".repeat(5000));
     let e = big_stack(move || compile_module(&src, "t.py").map(|_| ()));
     if let Err(e) = e {
-        assert!(e.msg.contains("too many nested") || e.msg.contains("invalid syntax"), "{e:?}");
+        assert!(
+            e.msg.contains("too many nested") || e.msg.contains("invalid syntax"),
+            "{e:?}"
+        );
     }
 }
 
@@ -352,12 +456,28 @@ fn moderate_nesting_fits_in_8mb() {
 fn unsupported_features_are_errors() {
     check_err("x = b'abc'\n", "bytes literals are not supported", 1);
     check_err("x = 1j\n", "complex numbers are not supported", 1);
-    check_err("x = [y := 1 for _ in z]\n", "assignment expressions in comprehensions are not supported", 1);
-    check_err("def f():\n    from m import *\n", "import * only allowed at module level", 2);
+    check_err(
+        "x = [y := 1 for _ in z]\n",
+        "assignment expressions in comprehensions are not supported",
+        1,
+    );
+    check_err(
+        "def f():\n    from m import *\n",
+        "import * only allowed at module level",
+        2,
+    );
     check_err("from . import m\n", "relative imports are not supported", 1);
     check_err("x = lambda: (yield)\n", "yield is not supported", 1);
-    check_err("class A(metaclass=M):\n    pass\n", "class keyword arguments are not supported", 1);
-    check_err("try:\n    pass\nexcept* E:\n    pass\n", "except* is not supported", 1);
+    check_err(
+        "class A(metaclass=M):\n    pass\n",
+        "class keyword arguments are not supported",
+        1,
+    );
+    check_err(
+        "try:\n    pass\nexcept* E:\n    pass\n",
+        "except* is not supported",
+        1,
+    );
     // Empty and comment-only programs are fine.
     ok("");
     ok("# nothing\n");

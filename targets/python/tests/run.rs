@@ -8,7 +8,9 @@ use std::process::Command;
 
 /// (name, source) of each program.
 const PROGRAMS: &[(&str, &str)] = &[
-    ("basics", r#"def fib(n):
+    (
+        "basics",
+        r#"def fib(n):
     if n < 2:
         return n
     return fib(n-1) + fib(n-2)
@@ -43,15 +45,21 @@ def g(a, b=2, *args, c=3, **kw):
     return a, b, args, c, kw
 print(g(1), g(1, 2, 3, 4, c=5, d=6))
 print({1, 2, 3} & {2, 3, 4})
-"#),
-    ("bigints", r#"a = 1
+"#,
+    ),
+    (
+        "bigints",
+        r#"a = 1
 for i in range(1, 30):
     a *= i
 print(a, a // 7**10, a % 1000003, -a // 3, a >> 10, a.bit_length(), a & 0xffff, str(a)[:5], len(str(2**1000)))
 print(2**63, -2**63 - 1, (2**63) - 1 == 9223372036854775807, 9223372036854775807 + 1, -(-9223372036854775808))
 print(float(2**70), int(1e20), 10**30 // 10**15, divmod(-10**20, 7), pow(7, 10**6, 13), abs(-2**100), hash(2**70) == hash(2**70))
-"#),
-    ("builtin_subclass", r#"class Stack(list):
+"#,
+    ),
+    (
+        "builtin_subclass",
+        r#"class Stack(list):
     def push(self, x):
         self.append(x)
     def peek(self):
@@ -92,8 +100,11 @@ class L2(list):
     def __init__(self, *args):
         super().__init__(args)
 print(L2(1, 2, 3), L2() == [])
-"#),
-    ("classes_closures", r#"class Animal:
+"#,
+    ),
+    (
+        "classes_closures",
+        r#"class Animal:
     kind = "animal"
     count = 0
     def __init__(self, name):
@@ -219,8 +230,11 @@ def setg():
     g = 20
 setg(); print(g)
 print(getattr(d, "name"), getattr(d, "zz", "dflt"), hasattr(d, "breed"), setattr(d, "age", 3), d.age)
-"#),
-    ("containers", r#"l = [5, 3, 8, 1]
+"#,
+    ),
+    (
+        "containers",
+        r#"l = [5, 3, 8, 1]
 l.sort(); print(l); l.reverse(); print(l)
 l.insert(1, 9); print(l, l.pop(), l.pop(0), l.index(3), l.count(3))
 l.remove(3); print(l); l.extend((7, 7)); print(l, l.copy(), l * 2, l + [0])
@@ -248,8 +262,11 @@ print([x * y for x in range(3) for y in range(3) if x != y])
 g = (i * i for i in range(4)) if False else [i * i for i in range(4)]
 print(sum(g), list(map(lambda a, b: a + b, [1, 2], [3, 4])))
 print(sorted([3, 1, 2], reverse=True), sorted("hello"), "".join(sorted("hello")))
-"#),
-    ("deep_recursion", r#"import sys
+"#,
+    ),
+    (
+        "deep_recursion",
+        r#"import sys
 sys.setrecursionlimit(100000)
 def f(n):
     return 0 if n == 0 else 1 + f(n-1)
@@ -260,8 +277,11 @@ try:
     g(0)
 except RecursionError as e:
     print("rec", e)
-"#),
-    ("err_args", r#"def f(a, b, c=1):
+"#,
+    ),
+    (
+        "err_args",
+        r#"def f(a, b, c=1):
     return a
 try:
     f(1)
@@ -304,37 +324,58 @@ try:
 except RuntimeError as e:
     print(type(e).__name__, repr(e))
 assert 1 == 2, "one is not two"
-"#),
-    ("err_index", r#"def f(x):
+"#,
+    ),
+    (
+        "err_index",
+        r#"def f(x):
     return g(x)
 def g(x):
     return x[5]
 f([1,2])
-"#),
-    ("err_key", r#"d = {}
+"#,
+    ),
+    (
+        "err_key",
+        r#"d = {}
 print(d["missing"])
-"#),
-    ("err_name_cause", r#"try:
+"#,
+    ),
+    (
+        "err_name_cause",
+        r#"try:
     raise KeyError("k") from ValueError("v")
 except KeyError as e:
     print(repr(e.__cause__))
 print(undefined_name)
-"#),
-    ("err_recursion", r#"def f(n):
+"#,
+    ),
+    (
+        "err_recursion",
+        r#"def f(n):
     return f(n+1)
 f(0)
-"#),
-    ("err_type", r#"def f(a, b):
+"#,
+    ),
+    (
+        "err_type",
+        r#"def f(a, b):
     return a + b
 print(f(1, 2))
 f(1, "x")
-"#),
-    ("err_unbound", r#"def f():
+"#,
+    ),
+    (
+        "err_unbound",
+        r#"def f():
     print(y)
     y = 1
 f()
-"#),
-    ("err_user_exception", r#"class MyErr(Exception):
+"#,
+    ),
+    (
+        "err_user_exception",
+        r#"class MyErr(Exception):
     pass
 def h():
     raise MyErr("bad thing")
@@ -343,12 +384,18 @@ try:
 except MyErr as e:
     print("got", e, repr(e), e.args)
 raise ValueError
-"#),
-    ("exit_string", r#"import sys
+"#,
+    ),
+    (
+        "exit_string",
+        r#"import sys
 print("out")
 sys.exit("fatal: something")
-"#),
-    ("format_specs", r##"vals = [0.0, -0.0, 1.0, -1.5, 0.1, 2.5, 3.14159265358979, 1e-5, 1.5e-7, 123456.789, 1e16, 1e22, 9.999999e15, 12345678901234567890.0, 0.000123456, 1/3, 2/3, 100.0, 1e100, 5e-324, 1.7976931348623157e308, float('inf'), float('-inf'), 0.5, 1.25, 99.995, 1234.5]
+"#,
+    ),
+    (
+        "format_specs",
+        r##"vals = [0.0, -0.0, 1.0, -1.5, 0.1, 2.5, 3.14159265358979, 1e-5, 1.5e-7, 123456.789, 1e16, 1e22, 9.999999e15, 12345678901234567890.0, 0.000123456, 1/3, 2/3, 100.0, 1e100, 5e-324, 1.7976931348623157e308, float('inf'), float('-inf'), 0.5, 1.25, 99.995, 1234.5]
 specs = ["", "f", ".0f", ".1f", ".2f", ".3e", "e", "g", ".3g", ".10g", "10.2f", "<10.3", "^12.4g", "+.2f", " .1f", "010.2f", ",.2f", ".1%", "%", "E", "G", ".0e", "#.0f", "#g", ".2", ".15g", ".17g", "_.1f"]
 out = []
 for v in vals:
@@ -372,15 +419,21 @@ for f in ["%5.1f|%-8s|%+d|%x|%o|%e|%g|%G|%.3s|%c|%5d%%", "%r %a %i %u"]:
     except Exception as e:
         out.append(type(e).__name__ + str(e))
 print("\n".join(out))
-"##),
-    ("fstrings", r#"name, n, pi = "pyrs", 42, 3.14159265
+"##,
+    ),
+    (
+        "fstrings",
+        r#"name, n, pi = "pyrs", 42, 3.14159265
 print(f"{name!r} {n:>5} {n:<5}| {n:^7} {n:08b} {n:#x} {pi:.3f} {pi:10.4} {pi:e} {n:,} {1234567.891:,.2f}")
 print(f"{'x' * 3}{{}}{n % 5}", f"{n=}" if False else "", f"{[1, 2]!s:>10}", f"{None}", f"{True:>6}", f"{-3.5:+.1f}")
 print("{0}{1}{0}".format("a", "b"), "{x}-{y}".format(x=1, y=2), "{:*^9}".format("mid"), "{0[1]}".format([7, 8]))
 print(format(0.5, "%"), format(1e-5, "g"), format(123456789.0, "g"), format(1.0, ".0f"), format(2.5, ".0f"), format(-0.0))
 print(str(1e22), repr(1.1), 3e-5, 100.0, 1e15, 123456789012345678.0, float("1e-320"), 0.1 + 0.7)
-"#),
-    ("garbage", r#"i = 0
+"#,
+    ),
+    (
+        "garbage",
+        r#"i = 0
 keep = []
 while i < 300000:
     l = [i, str(i)]
@@ -411,8 +464,11 @@ while head is not None:
     n += head.v
     head = head.nxt
 print(n)
-"#),
-    ("import_module", r#"import helper
+"#,
+    ),
+    (
+        "import_module",
+        r#"import helper
 from helper import double, CONST
 print(helper.double(4), double(5), CONST, helper.__name__)
 import math, sys, time
@@ -423,8 +479,11 @@ CONST = "c"
 def double(x):
     return 2 * x
 print("helper loaded")
-"#),
-    ("loops_perf", r#"def collatz(n):
+"#,
+    ),
+    (
+        "loops_perf",
+        r#"def collatz(n):
     steps = 0
     while n != 1:
         n = n // 2 if n % 2 == 0 else 3 * n + 1
@@ -443,16 +502,22 @@ freq = {}
 for w in words:
     freq[w] = freq.get(w, 0) + 1
 print(sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
-"#),
-    ("sets", r#"s = {1, 2, 3}; s.add(4); s.discard(1); s.remove(2); print(s, s | {9}, s - {3}, s ^ {3, 10}, {3} <= s)
+"#,
+    ),
+    (
+        "sets",
+        r#"s = {1, 2, 3}; s.add(4); s.discard(1); s.remove(2); print(s, s | {9}, s - {3}, s ^ {3, 10}, {3} <= s)
 print(s.union([1]), s.intersection({4}), s.difference({4}), set(), frozenset([1, 2]))
 a = set(range(20)); b = {x * 3 for x in range(15)}
 print(set([100, 5, 33, 64, 8, 1000]), set([-1, -2, 0, 7]))
 c = set(range(100)); 
 for i in range(0, 100, 3): c.discard(i)
 print(c, c.pop(), c.pop(), len(c))
-"#),
-    ("stdlib_modules", r#"from collections import deque, defaultdict, Counter, OrderedDict, namedtuple
+"#,
+    ),
+    (
+        "stdlib_modules",
+        r#"from collections import deque, defaultdict, Counter, OrderedDict, namedtuple
 import random, heapq, bisect, string, copy, operator, itertools, functools
 d = deque([1, 2, 3]); d.appendleft(0); d.append(4); d.rotate(1)
 print(d, d.popleft(), d.pop(), len(d), list(d))
@@ -488,8 +553,11 @@ def fib(n):
     return n if n < 2 else fib(n - 1) + fib(n - 2)
 print(fib(100), functools.partial(pow, 2)(10))
 print(sorted([3, 1, 2], key=functools.cmp_to_key(lambda a, b: b - a)))
-"#),
-    ("strings_numbers", r#"# strings
+"#,
+    ),
+    (
+        "strings_numbers",
+        r#"# strings
 s = "Hello, World"
 print(s.lower(), s.find("o"), s.rfind("o"), s.count("l"), s.replace("l", "L", 2))
 print(s.startswith(("He", "x")), s.endswith("ld"), s.index("W"))
@@ -517,13 +585,20 @@ print(min([3,1,2]), max("abc"), max([1,2,3], key=lambda v: -v), min([], default=
 print(sorted(["b", "A", "c"], key=str.lower), sorted([(1, "b"), (1, "a"), (0, "z")]))
 print(list(reversed([1,2,3])), list(enumerate("ab", 1)), list(zip([1,2,3], "ab")), list(map(str, [1,2])), list(filter(None, [0,1,2])))
 print(any([0, 0, 1]), all([1, 1, 0]), isinstance(1, (str, int)), isinstance(True, int), issubclass(bool, int))
-"#),
-    ("syntax_error", r#"x = (1,
-"#),
-    ("sys_exit", r#"import sys
+"#,
+    ),
+    (
+        "syntax_error",
+        r#"x = (1,
+"#,
+    ),
+    (
+        "sys_exit",
+        r#"import sys
 print("a")
 sys.exit(3)
-"#),
+"#,
+    ),
 ];
 
 struct Outcome {
@@ -551,7 +626,12 @@ fn run(cmd: &str, dir: &Path, gc_stress: bool) -> Outcome {
 }
 
 fn have_python() -> bool {
-    Command::new("python3").arg("-c").arg("pass").output().map(|o| o.status.success()).unwrap_or(false)
+    Command::new("python3")
+        .arg("-c")
+        .arg("pass")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
 }
 
 fn write_program(dir: &Path, src: &str) {
@@ -580,7 +660,10 @@ fn programs_match_cpython() {
         // Also with a collection at nearly every safe point.
         for stress in [false, true] {
             let ours = run(pyrs, &dir, stress);
-            if ours.stdout != theirs.stdout || ours.status != theirs.status || ours.last_err != theirs.last_err {
+            if ours.stdout != theirs.stdout
+                || ours.status != theirs.status
+                || ours.last_err != theirs.last_err
+            {
                 failures.push(format!(
                     "{name} (gc stress {stress}): status {:?} vs {:?}\n--- pyrs stdout\n{}--- python3 stdout\n{}--- last stderr lines\n{}\n{}",
                     ours.status, theirs.status, ours.stdout, theirs.stdout, ours.last_err, theirs.last_err
@@ -589,7 +672,13 @@ fn programs_match_cpython() {
         }
     }
     let _ = std::fs::remove_dir_all(&root);
-    assert!(failures.is_empty(), "{} of {} programs differ:\n{}", failures.len(), PROGRAMS.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} programs differ:\n{}",
+        failures.len(),
+        PROGRAMS.len(),
+        failures.join("\n")
+    );
 }
 
 /// The prompt, forced with `-i` on a non-terminal stdin: results of expressions are
@@ -623,7 +712,10 @@ fn interactive_prompt() {
 #[test]
 fn missing_file() {
     let pyrs = env!("CARGO_BIN_EXE_pyrs");
-    let out = Command::new(pyrs).arg("/nonexistent/prog.py").output().unwrap();
+    let out = Command::new(pyrs)
+        .arg("/nonexistent/prog.py")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -635,7 +727,10 @@ fn missing_file() {
 #[test]
 fn command_and_closed_pipe() {
     let pyrs = env!("CARGO_BIN_EXE_pyrs");
-    let out = Command::new(pyrs).args(["-c", "import sys; print(sys.argv)", "a"]).output().unwrap();
+    let out = Command::new(pyrs)
+        .args(["-c", "import sys; print(sys.argv)", "a"])
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "['-c', 'a']\n");
     let mut child = Command::new(pyrs)
         .args(["-c", "for i in range(200000): print(i)"])

@@ -697,8 +697,7 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                 // A slice of values of several words is (pointer, length) of slots
                 // the caller keeps for the call (its vector's, or its frame's).
                 Ty::Slice(e) => {
-                    self.t.scalar(e).is_ok()
-                        || self.t.element_kinds(e).is_ok_and(|k| no_ptr(&k))
+                    self.t.scalar(e).is_ok() || self.t.element_kinds(e).is_ok_and(|k| no_ptr(&k))
                 }
                 _ => self.t.kinds(&t).is_ok_and(|k| no_ptr(&k)),
             }

@@ -22,7 +22,9 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_python_parser::{Mode, ParseError, ParseErrorType, ParseOptions};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use super::symtable::{self, key_of, ScopeKind, Sym, SymbolTable, COMP_ARG, K_CLASS, K_COMP, K_FUNC, K_LAMBDA};
+use super::symtable::{
+    self, key_of, ScopeKind, Sym, SymbolTable, COMP_ARG, K_CLASS, K_COMP, K_FUNC, K_LAMBDA,
+};
 use super::{verify_code, CompiledCode, Const, Module, SyntaxError};
 use crate::bytecode::*;
 
@@ -47,7 +49,11 @@ struct Prot {
 #[derive(Clone)]
 enum FBlock<'a> {
     /// A loop; a `for` loop keeps its iterator on the stack.
-    Loop { brk: Label, cont: Label, is_for: bool },
+    Loop {
+        brk: Label,
+        cont: Label,
+        is_for: bool,
+    },
     /// The body of a `try` with `except` clauses.
     TryBody(usize),
     /// A region protected by a `finally` body.
@@ -55,7 +61,12 @@ enum FBlock<'a> {
     /// An `except` clause body (or a `finally` body run for an exception): the caught
     /// exception is in local slot `exc` and handled at nesting level `level`; a named
     /// one binds `name`, cleared when leaving (its region `prot` does that on errors).
-    Handler { exc: u32, name: Option<&'a str>, prot: Option<usize>, level: u32 },
+    Handler {
+        exc: u32,
+        name: Option<&'a str>,
+        prot: Option<usize>,
+        level: u32,
+    },
     /// A `with` body: the `__exit__` method is on top of the stack at statement level.
     With(usize),
 }
@@ -115,7 +126,10 @@ type R<T = ()> = Result<T, SyntaxError>;
 /// Builds the syntax error at byte offset `at` of `src`.
 pub(super) fn make_error(src: &str, filename: &str, at: usize, msg: String) -> SyntaxError {
     let at = at.min(src.len());
-    let at = (0..=at).rev().find(|&i| src.is_char_boundary(i)).unwrap_or(0);
+    let at = (0..=at)
+        .rev()
+        .find(|&i| src.is_char_boundary(i))
+        .unwrap_or(0);
     let line_start = src[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line_end = src[at..].find('\n').map(|i| at + i).unwrap_or(src.len());
     let line = src[..at].matches('\n').count() as u32 + 1;
@@ -131,7 +145,11 @@ pub(super) fn make_error(src: &str, filename: &str, at: usize, msg: String) -> S
 }
 
 fn line_of(src: &str, at: usize) -> usize {
-    src.as_bytes()[..at.min(src.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    src.as_bytes()[..at.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// CPython's wording for the parser's errors, where it is known; the offset it is at.
@@ -139,7 +157,10 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
     use ast::token::TokenKind as T;
     use ruff_python_parser::{InterpolatedStringErrorType as F, LexicalErrorType as L};
     let at = u32::from(e.location.start()) as usize;
-    let text_at = |r: TextRange| src.get(u32::from(r.start()) as usize..u32::from(r.end()) as usize).unwrap_or("");
+    let text_at = |r: TextRange| {
+        src.get(u32::from(r.start()) as usize..u32::from(r.end()) as usize)
+            .unwrap_or("")
+    };
     let invalid = ("invalid syntax".to_string(), at);
     // As CPython: a generic error after a bracket left open on an earlier line is
     // reported as that bracket never closed.
@@ -150,7 +171,9 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
                 break;
             }
             match t.kind() {
-                T::Lpar | T::Lsqb | T::Lbrace => open.push((t.kind(), u32::from(t.range().start()) as usize)),
+                T::Lpar | T::Lsqb | T::Lbrace => {
+                    open.push((t.kind(), u32::from(t.range().start()) as usize))
+                }
                 T::Rpar | T::Rsqb | T::Rbrace => {
                     open.pop();
                 }
@@ -158,7 +181,9 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
             }
         }
         match open.first() {
-            Some((k, pos)) if line_of(src, *pos) < line_of(src, at) || at >= src.trim_end().len() => {
+            Some((k, pos))
+                if line_of(src, *pos) < line_of(src, at) || at >= src.trim_end().len() =>
+            {
                 let c = match k {
                     T::Lpar => '(',
                     T::Lsqb => '[',
@@ -170,23 +195,47 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
         }
     };
     let unterminated = |at: usize| {
-        let rest = src.get(at..).unwrap_or("").trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        let rest = src
+            .get(at..)
+            .unwrap_or("")
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic());
         if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
-            (format!("unterminated triple-quoted string literal (detected at line {})", line_of(src, src.len())), at)
+            (
+                format!(
+                    "unterminated triple-quoted string literal (detected at line {})",
+                    line_of(src, src.len())
+                ),
+                at,
+            )
         } else {
-            (format!("unterminated string literal (detected at line {})", line_of(src, at)), at)
+            (
+                format!(
+                    "unterminated string literal (detected at line {})",
+                    line_of(src, at)
+                ),
+                at,
+            )
         }
     };
     match &e.error {
         ParseErrorType::Lexical(l) => match l {
-            L::IndentationError => ("unindent does not match any outer indentation level".into(), at),
+            L::IndentationError => (
+                "unindent does not match any outer indentation level".into(),
+                at,
+            ),
             L::UnclosedStringError => unterminated(at),
-            L::FStringError(F::UnterminatedString | F::UnterminatedTripleQuotedString) => unterminated(at),
-            L::Eof => unclosed(("unexpected EOF while parsing".into(), at)),
-            L::LineContinuationError => ("unexpected character after line continuation character".into(), at),
-            L::UnrecognizedToken { tok } if !tok.is_ascii() => {
-                (format!("invalid character '{tok}' (U+{:04X})", *tok as u32), at)
+            L::FStringError(F::UnterminatedString | F::UnterminatedTripleQuotedString) => {
+                unterminated(at)
             }
+            L::Eof => unclosed(("unexpected EOF while parsing".into(), at)),
+            L::LineContinuationError => (
+                "unexpected character after line continuation character".into(),
+                at,
+            ),
+            L::UnrecognizedToken { tok } if !tok.is_ascii() => (
+                format!("invalid character '{tok}' (U+{:04X})", *tok as u32),
+                at,
+            ),
             _ => invalid,
         },
         ParseErrorType::UnexpectedIndentation => ("unexpected indent".into(), at),
@@ -195,7 +244,8 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
             T::Indent => ("expected an indented block".into(), at),
             _ => unclosed(invalid),
         },
-        ParseErrorType::InvalidAssignmentTarget | ParseErrorType::InvalidAugmentedAssignmentTarget => {
+        ParseErrorType::InvalidAssignmentTarget
+        | ParseErrorType::InvalidAugmentedAssignmentTarget => {
             let t = text_at(e.location).trim();
             let what = if t.starts_with(|c: char| c.is_ascii_digit() || c == '"' || c == '\'')
                 || matches!(t, "None" | "True" | "False")
@@ -207,9 +257,15 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
                 "expression"
             };
             if matches!(e.error, ParseErrorType::InvalidAugmentedAssignmentTarget) {
-                (format!("'{what}' is an illegal expression for augmented assignment"), at)
+                (
+                    format!("'{what}' is an illegal expression for augmented assignment"),
+                    at,
+                )
             } else {
-                (format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"), at)
+                (
+                    format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"),
+                    at,
+                )
             }
         }
         ParseErrorType::InvalidDeleteTarget => {
@@ -227,10 +283,18 @@ fn parse_error(src: &str, e: &ParseError, tokens: &[ast::token::Token]) -> (Stri
         }
         ParseErrorType::SimpleStatementsOnSameLine => {
             // `print "x"`: the statement before the error is the bare name `print`.
-            let line_start = src[..at.min(src.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let line_start = src[..at.min(src.len())]
+                .rfind('\n')
+                .map(|i| i + 1)
+                .unwrap_or(0);
             let before = src.get(line_start..at).unwrap_or("").trim();
             if before == "print" || before == "exec" {
-                (format!("Missing parentheses in call to '{before}'. Did you mean {before}(...)?"), line_start)
+                (
+                    format!(
+                        "Missing parentheses in call to '{before}'. Did you mean {before}(...)?"
+                    ),
+                    line_start,
+                )
             } else {
                 unclosed(invalid)
             }
@@ -291,7 +355,10 @@ pub(super) fn compile(src: &str, filename: &str, interactive: bool) -> Result<Mo
     c.emit(RETURN_VALUE, 0);
     let code = c.finish_unit(TextRange::default())?;
     c.codes[0] = code;
-    Ok(Module { codes: c.codes, imports: c.imports })
+    Ok(Module {
+        codes: c.codes,
+        imports: c.imports,
+    })
 }
 
 fn const_key(c: &Const, out: &mut String) {
@@ -434,7 +501,12 @@ impl<'a> Compiler<'a> {
     }
 
     fn err(&self, range: TextRange, msg: impl Into<String>) -> SyntaxError {
-        make_error(self.src, &self.filename, u32::from(range.start()) as usize, msg.into())
+        make_error(
+            self.src,
+            &self.filename,
+            u32::from(range.start()) as usize,
+            msg.into(),
+        )
     }
 
     fn line_at(&self, pos: TextSize) -> u32 {
@@ -519,7 +591,11 @@ impl<'a> Compiler<'a> {
         }
         let cells: Vec<u32> = {
             let u = self.units.last().unwrap();
-            self.st.scopes[u.scope].cellvars.iter().map(|c| u.cell_slot[c]).collect()
+            self.st.scopes[u.scope]
+                .cellvars
+                .iter()
+                .map(|c| u.cell_slot[c])
+                .collect()
         };
         for c in cells {
             self.emit(MAKE_CELL, c);
@@ -531,7 +607,10 @@ impl<'a> Compiler<'a> {
     fn finish_unit(&mut self, range: TextRange) -> R<CompiledCode> {
         let mut u = self.units.pop().unwrap();
         if u.overflow {
-            return Err(self.err(range, "too many constants, names or instructions in one code object"));
+            return Err(self.err(
+                range,
+                "too many constants, names or instructions in one code object",
+            ));
         }
         if let Some(b) = &u.broken {
             return Err(self.err(range, format!("internal compiler error: {b}")));
@@ -550,7 +629,16 @@ impl<'a> Compiler<'a> {
         };
         for w in u.ops.iter_mut() {
             let op = opcode(*w);
-            if matches!(op, LOAD_FAST | STORE_FAST | DELETE_FAST | LOAD_DEREF | STORE_DEREF | LOAD_CLOSURE | MAKE_CELL) {
+            if matches!(
+                op,
+                LOAD_FAST
+                    | STORE_FAST
+                    | DELETE_FAST
+                    | LOAD_DEREF
+                    | STORE_DEREF
+                    | LOAD_CLOSURE
+                    | MAKE_CELL
+            ) {
                 *w = instr(op, remap(oparg(*w) as u32));
             }
         }
@@ -570,7 +658,12 @@ impl<'a> Compiler<'a> {
             };
             for &(s, e) in &pr.ranges {
                 if s < e {
-                    handlers.push(Handler { start: s, end: e, target, depth: pr.depth });
+                    handlers.push(Handler {
+                        start: s,
+                        end: e,
+                        target,
+                        depth: pr.depth,
+                    });
                 }
             }
         }
@@ -578,7 +671,11 @@ impl<'a> Compiler<'a> {
         varnames.extend(u.ncells_extra.iter().cloned());
         varnames.extend(u.free_names.iter().cloned());
         let scope = &self.st.scopes[u.scope];
-        let mut cells: Vec<u32> = scope.cellvars.iter().map(|c| remap(u.cell_slot[c])).collect();
+        let mut cells: Vec<u32> = scope
+            .cellvars
+            .iter()
+            .map(|c| remap(u.cell_slot[c]))
+            .collect();
         cells.sort_unstable();
         u.info.lines = u.lines;
         u.info.varnames = varnames;
@@ -597,7 +694,11 @@ impl<'a> Compiler<'a> {
         match verify_code(&code, self.codes.len().max(1) + 1) {
             Ok(s) => code.stacksize = s,
             Err(e) => {
-                debug_assert!(false, "compiler produced invalid code for {}: {e}", code.info.qualname);
+                debug_assert!(
+                    false,
+                    "compiler produced invalid code for {}: {e}",
+                    code.info.qualname
+                );
                 return Err(self.err(range, format!("internal compiler error: {e}")));
             }
         }
@@ -666,7 +767,10 @@ impl<'a> Compiler<'a> {
             Some(d) if after_terminal => u.depth = d,
             Some(d) if d != u.depth => {
                 if u.broken.is_none() {
-                    u.broken = Some(format!("label {} bound at depth {} but reached with {d}", l.0, u.depth));
+                    u.broken = Some(format!(
+                        "label {} bound at depth {} but reached with {d}",
+                        l.0, u.depth
+                    ));
                 }
             }
             Some(_) => {}
@@ -730,7 +834,12 @@ impl<'a> Compiler<'a> {
         self.note_depth(target, d + 1);
         let u = self.u();
         let pc = u.ops.len() as u32;
-        u.prots.push(Prot { target, depth: d as u32, ranges: Vec::new(), open: Some(pc) });
+        u.prots.push(Prot {
+            target,
+            depth: d as u32,
+            ranges: Vec::new(),
+            open: Some(pc),
+        });
         u.prots.len() - 1
     }
 
@@ -766,7 +875,10 @@ impl<'a> Compiler<'a> {
         if let Some(&s) = u.cell_slot.get(name) {
             return Some(s);
         }
-        u.free_names.iter().position(|n| n == name).map(|i| FREE_BASE + i as u32)
+        u.free_names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| FREE_BASE + i as u32)
     }
 
     fn name_op(&mut self, name: &str, ctx: Ctx, range: TextRange) -> R {
@@ -779,21 +891,34 @@ impl<'a> Compiler<'a> {
         };
         let deref_or_err = |s: &Self| -> R<u32> {
             if matches!(ctx, Ctx::Del) {
-                return Err(s.err(range, format!("cannot delete variable '{name}' referenced by an inner function")));
+                return Err(s.err(
+                    range,
+                    format!("cannot delete variable '{name}' referenced by an inner function"),
+                ));
             }
-            s.deref_slot(name).ok_or_else(|| s.err(range, format!("internal compiler error: no slot for '{name}'")))
+            s.deref_slot(name).ok_or_else(|| {
+                s.err(
+                    range,
+                    format!("internal compiler error: no slot for '{name}'"),
+                )
+            })
         };
         match (kind, sym) {
             (ScopeKind::Module, _) => self.emit_name(global, name),
             (ScopeKind::Class, Sym::Local | Sym::GlobalImplicit) => self.emit_name(ns, name),
-            (_, Sym::GlobalExplicit) | (ScopeKind::Function, Sym::GlobalImplicit) => self.emit_name(global, name),
+            (_, Sym::GlobalExplicit) | (ScopeKind::Function, Sym::GlobalImplicit) => {
+                self.emit_name(global, name)
+            }
             (_, Sym::Cell | Sym::Free) => {
                 let s = deref_or_err(self)?;
                 self.emit(deref, s);
             }
             (ScopeKind::Function, Sym::Local) => {
                 let Some(&s) = self.units.last().unwrap().slots.get(name) else {
-                    return Err(self.err(range, format!("internal compiler error: no slot for '{name}'")));
+                    return Err(self.err(
+                        range,
+                        format!("internal compiler error: no slot for '{name}'"),
+                    ));
                 };
                 self.emit(fast, s);
             }
@@ -898,7 +1023,11 @@ impl<'a> Compiler<'a> {
                 if !is_true_const(&w.test) {
                     self.cond_jump(&w.test, false, exit)?;
                 }
-                self.u().fblocks.push(FBlock::Loop { brk, cont: top, is_for: false });
+                self.u().fblocks.push(FBlock::Loop {
+                    brk,
+                    cont: top,
+                    is_for: false,
+                });
                 self.stmts(&w.body)?;
                 self.u().fblocks.pop();
                 self.set_line(w.range);
@@ -920,7 +1049,11 @@ impl<'a> Compiler<'a> {
                 self.bind(top);
                 self.jump(FOR_ITER, exit);
                 self.store(&f.target)?;
-                self.u().fblocks.push(FBlock::Loop { brk, cont: top, is_for: true });
+                self.u().fblocks.push(FBlock::Loop {
+                    brk,
+                    cont: top,
+                    is_for: true,
+                });
                 self.stmts(&f.body)?;
                 self.u().fblocks.pop();
                 self.set_line(f.range);
@@ -1045,7 +1178,14 @@ impl<'a> Compiler<'a> {
             }
         }
         self.expr(e)?;
-        self.jump(if when { POP_JUMP_IF_TRUE } else { POP_JUMP_IF_FALSE }, l);
+        self.jump(
+            if when {
+                POP_JUMP_IF_TRUE
+            } else {
+                POP_JUMP_IF_FALSE
+            },
+            l,
+        );
         Ok(())
     }
 
@@ -1101,7 +1241,12 @@ impl<'a> Compiler<'a> {
                 self.emit(ROT_THREE, 0);
                 self.emit(STORE_SUBSCR, 0);
             }
-            other => return Err(self.err(other.range(), "'expression' is an illegal expression for augmented assignment")),
+            other => {
+                return Err(self.err(
+                    other.range(),
+                    "'expression' is an illegal expression for augmented assignment",
+                ))
+            }
         }
         Ok(())
     }
@@ -1120,19 +1265,30 @@ impl<'a> Compiler<'a> {
                 self.emit(STORE_SUBSCR, 0);
             }
             Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
-                let stars: Vec<usize> =
-                    elts.iter().enumerate().filter(|(_, e)| matches!(e, Expr::Starred(_))).map(|(i, _)| i).collect();
+                let stars: Vec<usize> = elts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| matches!(e, Expr::Starred(_)))
+                    .map(|(i, _)| i)
+                    .collect();
                 match stars.as_slice() {
                     [] => self.emit(UNPACK_SEQUENCE, elts.len() as u32),
                     [i] => {
                         let before = *i as u32;
                         let after = (elts.len() - i - 1) as u32;
                         if before > 0xff || after > 0xffff {
-                            return Err(self.err(t.range(), "too many expressions in star-unpacking assignment"));
+                            return Err(self.err(
+                                t.range(),
+                                "too many expressions in star-unpacking assignment",
+                            ));
                         }
                         self.emit(UNPACK_EX, before | after << 8);
                     }
-                    _ => return Err(self.err(t.range(), "multiple starred expressions in assignment")),
+                    _ => {
+                        return Err(
+                            self.err(t.range(), "multiple starred expressions in assignment")
+                        )
+                    }
                 }
                 for e in elts {
                     match e {
@@ -1141,7 +1297,12 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            Expr::Starred(s) => return Err(self.err(s.range, "starred assignment target must be in a list or tuple")),
+            Expr::Starred(s) => {
+                return Err(self.err(
+                    s.range,
+                    "starred assignment target must be in a list or tuple",
+                ))
+            }
             other => return Err(self.err(other.range(), "cannot assign to expression")),
         }
         Ok(())
@@ -1188,7 +1349,9 @@ impl<'a> Compiler<'a> {
                     self.suspend(p);
                     suspended.push(p);
                 }
-                FBlock::Handler { name, prot, level, .. } => {
+                FBlock::Handler {
+                    name, prot, level, ..
+                } => {
                     if let Some(p) = prot {
                         self.suspend(p);
                         suspended.push(p);
@@ -1223,11 +1386,24 @@ impl<'a> Compiler<'a> {
     }
 
     fn break_continue(&mut self, range: TextRange, is_break: bool) -> R {
-        let found = self.u().fblocks.iter().rposition(|f| matches!(f, FBlock::Loop { .. }));
+        let found = self
+            .u()
+            .fblocks
+            .iter()
+            .rposition(|f| matches!(f, FBlock::Loop { .. }));
         let Some(li) = found else {
-            return Err(self.err(range, if is_break { "'break' outside loop" } else { "'continue' not properly in loop" }));
+            return Err(self.err(
+                range,
+                if is_break {
+                    "'break' outside loop"
+                } else {
+                    "'continue' not properly in loop"
+                },
+            ));
         };
-        let FBlock::Loop { brk, cont, is_for } = self.u().fblocks[li].clone() else { unreachable!() };
+        let FBlock::Loop { brk, cont, is_for } = self.u().fblocks[li].clone() else {
+            unreachable!()
+        };
         let saved = self.u().depth;
         let suspended = self.unwind(li + 1, false)?;
         self.set_line(range);
@@ -1255,8 +1431,12 @@ impl<'a> Compiler<'a> {
             Some(v) => self.expr(v)?,
             None => self.load_const(Const::None),
         }
-        let needs_unwind =
-            self.u().fblocks.iter().any(|f| matches!(f, FBlock::Finally(..) | FBlock::With(_) | FBlock::Handler { .. }));
+        let needs_unwind = self.u().fblocks.iter().any(|f| {
+            matches!(
+                f,
+                FBlock::Finally(..) | FBlock::With(_) | FBlock::Handler { .. }
+            )
+        });
         if needs_unwind {
             let slot = self.temp(".ret".into());
             self.emit(STORE_FAST, slot);
@@ -1334,7 +1514,12 @@ impl<'a> Compiler<'a> {
                     self.name_op(name, Ctx::Store, n.range)?;
                     let cleanup = self.new_label();
                     let p2 = self.protect(cleanup);
-                    self.u().fblocks.push(FBlock::Handler { exc, name: Some(name), prot: Some(p2), level });
+                    self.u().fblocks.push(FBlock::Handler {
+                        exc,
+                        name: Some(name),
+                        prot: Some(p2),
+                        level,
+                    });
                     self.stmts(&h.body)?;
                     self.u().fblocks.pop();
                     self.end_protect(p2);
@@ -1348,7 +1533,12 @@ impl<'a> Compiler<'a> {
                     self.emit(RAISE, 0);
                 }
                 None => {
-                    self.u().fblocks.push(FBlock::Handler { exc, name: None, prot: None, level });
+                    self.u().fblocks.push(FBlock::Handler {
+                        exc,
+                        name: None,
+                        prot: None,
+                        level,
+                    });
                     self.stmts(&h.body)?;
                     self.u().fblocks.pop();
                     self.emit(POP_EXC_INFO, level);
@@ -1395,7 +1585,12 @@ impl<'a> Compiler<'a> {
         self.emit(STORE_FAST, exc);
         self.emit(LOAD_FAST, exc);
         self.emit(PUSH_EXC_INFO, level);
-        self.u().fblocks.push(FBlock::Handler { exc, name: None, prot: None, level });
+        self.u().fblocks.push(FBlock::Handler {
+            exc,
+            name: None,
+            prot: None,
+            level,
+        });
         self.stmts(&t.finalbody)?;
         self.u().fblocks.pop();
         self.emit(POP_EXC_INFO, level);
@@ -1471,14 +1666,23 @@ impl<'a> Compiler<'a> {
     }
 
     fn scope_id(&self, key: symtable::ScopeKey, r: TextRange) -> R<usize> {
-        self.st.by_key.get(&key).copied().ok_or_else(|| self.err(r, "internal compiler error: unknown scope"))
+        self.st
+            .by_key
+            .get(&key)
+            .copied()
+            .ok_or_else(|| self.err(r, "internal compiler error: unknown scope"))
     }
 
     /// Pushes the defaults of a parameter list; the `MAKE_FUNCTION` flags they need.
     fn defaults(&mut self, p: Option<&'a ast::Parameters>) -> R<u32> {
         let Some(p) = p else { return Ok(0) };
         let mut flags = 0;
-        let pos: Vec<&Expr> = p.posonlyargs.iter().chain(p.args.iter()).filter_map(|a| a.default.as_deref()).collect();
+        let pos: Vec<&Expr> = p
+            .posonlyargs
+            .iter()
+            .chain(p.args.iter())
+            .filter_map(|a| a.default.as_deref())
+            .collect();
         if !pos.is_empty() {
             let consts: Option<Vec<Const>> = pos.iter().map(|e| const_of(e)).collect();
             match consts {
@@ -1492,8 +1696,15 @@ impl<'a> Compiler<'a> {
             }
             flags |= FN_DEFAULTS;
         }
-        let kw: Vec<(&str, &Expr)> =
-            p.kwonlyargs.iter().filter_map(|a| a.default.as_deref().map(|d| (a.parameter.name.id.as_str(), d))).collect();
+        let kw: Vec<(&str, &Expr)> = p
+            .kwonlyargs
+            .iter()
+            .filter_map(|a| {
+                a.default
+                    .as_deref()
+                    .map(|d| (a.parameter.name.id.as_str(), d))
+            })
+            .collect();
         if !kw.is_empty() {
             for (n, e) in &kw {
                 self.load_const(Const::Str(n.to_string()));
@@ -1515,12 +1726,21 @@ impl<'a> Compiler<'a> {
     }
 
     /// Emits `MAKE_FUNCTION` for a finished child code (its closure built here).
-    fn make_function(&mut self, code: CompiledCode, scope: usize, mut flags: u32, range: TextRange) -> R {
+    fn make_function(
+        &mut self,
+        code: CompiledCode,
+        scope: usize,
+        mut flags: u32,
+        range: TextRange,
+    ) -> R {
         let free = self.st.scopes[scope].freevars.clone();
         if !free.is_empty() {
             for n in &free {
                 let Some(s) = self.deref_slot(n) else {
-                    return Err(self.err(range, format!("internal compiler error: no closure slot for '{n}'")));
+                    return Err(self.err(
+                        range,
+                        format!("internal compiler error: no closure slot for '{n}'"),
+                    ));
                 };
                 self.emit(LOAD_CLOSURE, s);
             }
@@ -1554,7 +1774,9 @@ impl<'a> Compiler<'a> {
         self.stmts(&f.body)?;
         let u = self.units.last().unwrap();
         let end = u.ops.len() as u32;
-        if !u.ops.last().is_some_and(|&w| opcode(w) == RETURN_VALUE) || u.labels.iter().flatten().any(|&l| l == end) {
+        if !u.ops.last().is_some_and(|&w| opcode(w) == RETURN_VALUE)
+            || u.labels.iter().flatten().any(|&l| l == end)
+        {
             self.load_const(Const::None);
             self.emit(RETURN_VALUE, 0);
         }
@@ -1588,7 +1810,14 @@ impl<'a> Compiler<'a> {
         }
         self.stmts(&c.body)?;
         self.line = def_line;
-        match self.units.last().unwrap().cell_slot.get("__class__").copied() {
+        match self
+            .units
+            .last()
+            .unwrap()
+            .cell_slot
+            .get("__class__")
+            .copied()
+        {
             Some(s) => self.emit(LOAD_CLOSURE, s),
             None => self.load_const(Const::None),
         }
@@ -1640,7 +1869,9 @@ impl<'a> Compiler<'a> {
         value: Option<&'a Expr>,
         build: u8,
     ) -> R {
-        let Some(first) = gens.first() else { return Err(self.err(range, "invalid syntax")) };
+        let Some(first) = gens.first() else {
+            return Err(self.err(range, "invalid syntax"));
+        };
         let scope = self.scope_id(key_of(range, K_COMP), range)?;
         let qual = self.qualname(name);
         let line = self.line;
@@ -1731,7 +1962,11 @@ impl<'a> Compiler<'a> {
             self.emit(build, elts.len() as u32);
             return Ok(());
         }
-        let (start, add) = if build == BUILD_SET { (BUILD_SET, SET_UPDATE) } else { (BUILD_LIST, LIST_EXTEND) };
+        let (start, add) = if build == BUILD_SET {
+            (BUILD_SET, SET_UPDATE)
+        } else {
+            (BUILD_LIST, LIST_EXTEND)
+        };
         let mut pending = 0u32;
         let mut started = false;
         for e in elts {
@@ -1773,7 +2008,11 @@ impl<'a> Compiler<'a> {
             Expr::Name(n) => self.name_op(n.id.as_str(), Ctx::Load, n.range)?,
             Expr::BoolOp(b) => {
                 let end = self.new_label();
-                let op = if b.op == ast::BoolOp::And { JUMP_IF_FALSE_OR_POP } else { JUMP_IF_TRUE_OR_POP };
+                let op = if b.op == ast::BoolOp::And {
+                    JUMP_IF_FALSE_OR_POP
+                } else {
+                    JUMP_IF_TRUE_OR_POP
+                };
                 let n = b.values.len();
                 for (i, v) in b.values.iter().enumerate() {
                     self.expr(v)?;
@@ -1788,7 +2027,10 @@ impl<'a> Compiler<'a> {
                     && self.units.last().unwrap().info.name.ends_with("comp>")
                     || self.units.last().unwrap().info.name == "<genexpr>"
                 {
-                    return Err(self.err(n.range, "assignment expressions in comprehensions are not supported"));
+                    return Err(self.err(
+                        n.range,
+                        "assignment expressions in comprehensions are not supported",
+                    ));
                 }
                 self.expr(&n.value)?;
                 self.emit(DUP_TOP, 0);
@@ -1855,17 +2097,45 @@ impl<'a> Compiler<'a> {
             Expr::Set(s) => self.sequence(&s.elts, BUILD_SET)?,
             Expr::List(l) => self.sequence(&l.elts, BUILD_LIST)?,
             Expr::Tuple(t) => self.sequence(&t.elts, BUILD_TUPLE)?,
-            Expr::ListComp(c) => self.comprehension(c.range, "<listcomp>", &c.generators, &c.elt, None, BUILD_LIST)?,
-            Expr::SetComp(c) => self.comprehension(c.range, "<setcomp>", &c.generators, &c.elt, None, BUILD_SET)?,
+            Expr::ListComp(c) => self.comprehension(
+                c.range,
+                "<listcomp>",
+                &c.generators,
+                &c.elt,
+                None,
+                BUILD_LIST,
+            )?,
+            Expr::SetComp(c) => {
+                self.comprehension(c.range, "<setcomp>", &c.generators, &c.elt, None, BUILD_SET)?
+            }
             Expr::DictComp(c) => {
-                let Some(k) = &c.key else { return Err(self.err(c.range, "dict unpacking cannot be used in dict comprehension")) };
-                self.comprehension(c.range, "<dictcomp>", &c.generators, k, Some(&c.value), BUILD_MAP)?
+                let Some(k) = &c.key else {
+                    return Err(self.err(
+                        c.range,
+                        "dict unpacking cannot be used in dict comprehension",
+                    ));
+                };
+                self.comprehension(
+                    c.range,
+                    "<dictcomp>",
+                    &c.generators,
+                    k,
+                    Some(&c.value),
+                    BUILD_MAP,
+                )?
             }
             Expr::Generator(c) => {
                 // Generators are not supported: a generator expression is computed
                 // eagerly as a list, of which it yields an iterator (`iter(list)`).
                 self.emit_name(LOAD_BUILTIN, "iter");
-                self.comprehension(c.range, "<genexpr>", &c.generators, &c.elt, None, BUILD_LIST)?;
+                self.comprehension(
+                    c.range,
+                    "<genexpr>",
+                    &c.generators,
+                    &c.elt,
+                    None,
+                    BUILD_LIST,
+                )?;
                 self.emit(CALL, 1);
             }
             Expr::Await(a) => return Err(self.err(a.range, "await is not supported")),
@@ -1879,7 +2149,9 @@ impl<'a> Compiler<'a> {
                 for part in f.value.iter() {
                     match part {
                         ast::FStringPart::Literal(s) => lit.push_str(&s.value),
-                        ast::FStringPart::FString(fs) => self.fstring_elements(&fs.elements, &mut lit, &mut n)?,
+                        ast::FStringPart::FString(fs) => {
+                            self.fstring_elements(&fs.elements, &mut lit, &mut n)?
+                        }
                     }
                 }
                 self.flush_lit(&mut lit, &mut n);
@@ -1890,11 +2162,18 @@ impl<'a> Compiler<'a> {
                 }
             }
             Expr::TString(t) => return Err(self.err(t.range, "template strings are not supported")),
-            Expr::StringLiteral(_) | Expr::NoneLiteral(_) | Expr::BooleanLiteral(_) | Expr::EllipsisLiteral(_) => {
+            Expr::StringLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::EllipsisLiteral(_) => {
                 unreachable!("constants are folded above")
             }
-            Expr::BytesLiteral(b) => return Err(self.err(b.range, "bytes literals are not supported")),
-            Expr::NumberLiteral(n) => return Err(self.err(n.range, "complex numbers are not supported")),
+            Expr::BytesLiteral(b) => {
+                return Err(self.err(b.range, "bytes literals are not supported"))
+            }
+            Expr::NumberLiteral(n) => {
+                return Err(self.err(n.range, "complex numbers are not supported"))
+            }
             Expr::Attribute(a) => {
                 self.expr(&a.value)?;
                 self.emit_name(LOAD_ATTR, a.attr.id.as_str());
@@ -1933,7 +2212,12 @@ impl<'a> Compiler<'a> {
     }
 
     /// Pushes the pieces of an f-string (literal text gathered in `lit`), counting them in `n`.
-    fn fstring_elements(&mut self, els: &'a ast::InterpolatedStringElements, lit: &mut String, n: &mut u32) -> R {
+    fn fstring_elements(
+        &mut self,
+        els: &'a ast::InterpolatedStringElements,
+        lit: &mut String,
+        n: &mut u32,
+    ) -> R {
         for el in els.iter() {
             match el {
                 ast::InterpolatedStringElement::Literal(l) => lit.push_str(&l.value),

@@ -76,7 +76,15 @@ pub struct SyntaxError {
 
 impl std::fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "  File \"{}\", line {}\n    {}\n{}: {}", self.filename, self.line, self.text.trim(), self.kind, self.msg)
+        write!(
+            f,
+            "  File \"{}\", line {}\n    {}\n{}: {}",
+            self.filename,
+            self.line,
+            self.text.trim(),
+            self.kind,
+            self.msg
+        )
     }
 }
 
@@ -171,7 +179,11 @@ pub fn opname(op: u8) -> &'static str {
 pub fn is_jump(op: u8) -> bool {
     matches!(
         op,
-        JUMP | POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE | JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP | FOR_ITER
+        JUMP | POP_JUMP_IF_FALSE
+            | POP_JUMP_IF_TRUE
+            | JUMP_IF_FALSE_OR_POP
+            | JUMP_IF_TRUE_OR_POP
+            | FOR_ITER
     )
 }
 
@@ -185,13 +197,15 @@ pub fn is_terminal(op: u8) -> bool {
 pub fn stack_effect(op: u8, arg: u32, jumped: bool) -> Option<i32> {
     let a = arg as i32;
     Some(match op {
-        NOP | DELETE_FAST | DELETE_GLOBAL | DELETE_NAME | LOAD_ATTR | UNARY | LIST_TO_TUPLE | GET_ITER
-        | ROT_TWO | ROT_THREE | ROT_FOUR | EXC_MATCH | MAKE_CELL | COPY_FREE_VARS | JUMP | POP_EXC_INFO => 0,
-        LOAD_CONST | LOAD_FAST | LOAD_DEREF | LOAD_CLOSURE | LOAD_GLOBAL | LOAD_NAME | LOAD_BUILTIN
-        | DUP_TOP | IMPORT_NAME | IMPORT_FROM => 1,
-        STORE_FAST | STORE_DEREF | STORE_GLOBAL | STORE_NAME | DELETE_ATTR | BINARY | INPLACE | COMPARE
-        | BINARY_SUBSCR | LIST_APPEND | SET_ADD | LIST_EXTEND | SET_UPDATE | DICT_UPDATE | POP_TOP
-        | POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE | IMPORT_STAR | RETURN_VALUE | PUSH_EXC_INFO => -1,
+        NOP | DELETE_FAST | DELETE_GLOBAL | DELETE_NAME | LOAD_ATTR | UNARY | LIST_TO_TUPLE
+        | GET_ITER | ROT_TWO | ROT_THREE | ROT_FOUR | EXC_MATCH | MAKE_CELL | COPY_FREE_VARS
+        | JUMP | POP_EXC_INFO => 0,
+        LOAD_CONST | LOAD_FAST | LOAD_DEREF | LOAD_CLOSURE | LOAD_GLOBAL | LOAD_NAME
+        | LOAD_BUILTIN | DUP_TOP | IMPORT_NAME | IMPORT_FROM => 1,
+        STORE_FAST | STORE_DEREF | STORE_GLOBAL | STORE_NAME | DELETE_ATTR | BINARY | INPLACE
+        | COMPARE | BINARY_SUBSCR | LIST_APPEND | SET_ADD | LIST_EXTEND | SET_UPDATE
+        | DICT_UPDATE | POP_TOP | POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE | IMPORT_STAR
+        | RETURN_VALUE | PUSH_EXC_INFO => -1,
         STORE_ATTR | DELETE_SUBSCR | MAP_ADD | CALL_EX | BUILD_CLASS => -2,
         STORE_SUBSCR => -3,
         BUILD_SLICE => 1 - a,
@@ -225,7 +239,9 @@ pub fn stack_effect(op: u8, arg: u32, jumped: bool) -> Option<i32> {
         CALL_KW => -a - 1,
         MAKE_FUNCTION => {
             let f = arg >> FN_FLAG_SHIFT;
-            1 - (f & FN_DEFAULTS != 0) as i32 - (f & FN_KWDEFAULTS != 0) as i32 - (f & FN_CLOSURE != 0) as i32
+            1 - (f & FN_DEFAULTS != 0) as i32
+                - (f & FN_KWDEFAULTS != 0) as i32
+                - (f & FN_CLOSURE != 0) as i32
         }
         RAISE => {
             if a == 2 {
@@ -245,10 +261,18 @@ pub fn stack_effect(op: u8, arg: u32, jumped: bool) -> Option<i32> {
 pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
     let n = c.ops.len();
     if c.info.lines.len() != n {
-        return Err(format!("{} lines for {} instructions", c.info.lines.len(), n));
+        return Err(format!(
+            "{} lines for {} instructions",
+            c.info.lines.len(),
+            n
+        ));
     }
     if c.info.varnames.len() != c.nlocals as usize {
-        return Err(format!("{} varnames for {} locals", c.info.varnames.len(), c.nlocals));
+        return Err(format!(
+            "{} varnames for {} locals",
+            c.info.varnames.len(),
+            c.nlocals
+        ));
     }
     if c.info.nfree > c.nlocals {
         return Err("more free variables than locals".into());
@@ -262,11 +286,12 @@ pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
         let (op, arg) = (opcode(w), oparg(w));
         let bad = match op {
             LOAD_CONST => arg >= c.consts.len(),
-            LOAD_FAST | STORE_FAST | DELETE_FAST | LOAD_DEREF | STORE_DEREF | LOAD_CLOSURE | MAKE_CELL => {
-                arg >= c.nlocals as usize
+            LOAD_FAST | STORE_FAST | DELETE_FAST | LOAD_DEREF | STORE_DEREF | LOAD_CLOSURE
+            | MAKE_CELL => arg >= c.nlocals as usize,
+            LOAD_GLOBAL | STORE_GLOBAL | DELETE_GLOBAL | LOAD_NAME | STORE_NAME | DELETE_NAME
+            | LOAD_BUILTIN | LOAD_ATTR | STORE_ATTR | DELETE_ATTR | IMPORT_NAME | IMPORT_FROM => {
+                arg >= c.names.len()
             }
-            LOAD_GLOBAL | STORE_GLOBAL | DELETE_GLOBAL | LOAD_NAME | STORE_NAME | DELETE_NAME | LOAD_BUILTIN
-            | LOAD_ATTR | STORE_ATTR | DELETE_ATTR | IMPORT_NAME | IMPORT_FROM => arg >= c.names.len(),
             MAKE_FUNCTION => (arg & 0xfffff) >= ncodes,
             COPY_FREE_VARS => arg as u32 != c.info.nfree,
             _ => is_jump(op) && arg >= n,
@@ -286,7 +311,12 @@ pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
     let mut depth: Vec<Option<i32>> = vec![None; n];
     let mut work: Vec<usize> = Vec::new();
     let mut max = 0i32;
-    let set = |depth: &mut Vec<Option<i32>>, work: &mut Vec<usize>, pc: usize, d: i32, from: usize| -> Result<(), String> {
+    let set = |depth: &mut Vec<Option<i32>>,
+               work: &mut Vec<usize>,
+               pc: usize,
+               d: i32,
+               from: usize|
+     -> Result<(), String> {
         if pc >= n {
             return Err(format!("pc {from}: control runs off the end"));
         }
@@ -294,7 +324,9 @@ pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
             return Err(format!("pc {from}: stack underflow"));
         }
         match depth[pc] {
-            Some(old) if old != d => Err(format!("pc {pc}: reached with depth {old} and {d} (from {from})")),
+            Some(old) if old != d => Err(format!(
+                "pc {pc}: reached with depth {old} and {d} (from {from})"
+            )),
             Some(_) => Ok(()),
             None => {
                 depth[pc] = Some(d);
@@ -327,7 +359,10 @@ pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
                 _ => 0,
             };
             if d < pops {
-                return Err(format!("pc {pc}: {} needs {pops} values, has {d}", opname(op)));
+                return Err(format!(
+                    "pc {pc}: {} needs {pops} values, has {d}",
+                    opname(op)
+                ));
             }
             if is_jump(op) {
                 let e = stack_effect(op, arg, true).unwrap();
@@ -347,15 +382,27 @@ pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
                 if let Some(d) = depth[pc as usize] {
                     reached = true;
                     if d < h.depth as i32 {
-                        return Err(format!("pc {pc}: depth {d} below its handler's depth {}", h.depth));
+                        return Err(format!(
+                            "pc {pc}: depth {d} below its handler's depth {}",
+                            h.depth
+                        ));
                     }
                 }
             }
             if reached && depth[h.target as usize].is_none() {
-                set(&mut depth, &mut work, h.target as usize, h.depth as i32 + 1, h.start as usize)?;
+                set(
+                    &mut depth,
+                    &mut work,
+                    h.target as usize,
+                    h.depth as i32 + 1,
+                    h.start as usize,
+                )?;
                 more = true;
             } else if reached && depth[h.target as usize] != Some(h.depth as i32 + 1) {
-                return Err(format!("handler target {} reached with another depth", h.target));
+                return Err(format!(
+                    "handler target {} reached with another depth",
+                    h.target
+                ));
             }
         }
         if !more {
@@ -368,9 +415,13 @@ pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
 /// Checks every code object of a module (see [`verify_code`]).
 pub fn verify(m: &Module) -> Result<(), String> {
     for (i, c) in m.codes.iter().enumerate() {
-        let s = verify_code(c, m.codes.len()).map_err(|e| format!("code {i} ({}): {e}", c.info.qualname))?;
+        let s = verify_code(c, m.codes.len())
+            .map_err(|e| format!("code {i} ({}): {e}", c.info.qualname))?;
         if s != c.stacksize {
-            return Err(format!("code {i}: stacksize {} but verify computes {s}", c.stacksize));
+            return Err(format!(
+                "code {i}: stacksize {} but verify computes {s}",
+                c.stacksize
+            ));
         }
     }
     Ok(())
@@ -424,35 +475,58 @@ pub fn dis(m: &Module) -> String {
         for (pc, &w) in c.ops.iter().enumerate() {
             let (op, arg) = (opcode(w), oparg(w));
             let line = inf.lines.get(pc).copied().unwrap_or(0);
-            let l = if line != last_line { format!("{line:>4}") } else { "    ".into() };
+            let l = if line != last_line {
+                format!("{line:>4}")
+            } else {
+                "    ".into()
+            };
             last_line = line;
             let detail = match op {
                 LOAD_CONST => c.consts.get(arg).map(const_repr).unwrap_or_default(),
                 CALL_KW => String::new(),
-                LOAD_FAST | STORE_FAST | DELETE_FAST | LOAD_DEREF | STORE_DEREF | LOAD_CLOSURE | MAKE_CELL => {
-                    inf.varnames.get(arg).cloned().unwrap_or_default()
-                }
-                LOAD_GLOBAL | STORE_GLOBAL | DELETE_GLOBAL | LOAD_NAME | STORE_NAME | DELETE_NAME | LOAD_BUILTIN
-                | LOAD_ATTR | STORE_ATTR | DELETE_ATTR | IMPORT_NAME | IMPORT_FROM => {
-                    c.names.get(arg).cloned().unwrap_or_default()
-                }
-                BINARY | INPLACE => ["+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@"]
-                    .get(arg)
-                    .unwrap_or(&"?")
-                    .to_string(),
+                LOAD_FAST | STORE_FAST | DELETE_FAST | LOAD_DEREF | STORE_DEREF | LOAD_CLOSURE
+                | MAKE_CELL => inf.varnames.get(arg).cloned().unwrap_or_default(),
+                LOAD_GLOBAL | STORE_GLOBAL | DELETE_GLOBAL | LOAD_NAME | STORE_NAME
+                | DELETE_NAME | LOAD_BUILTIN | LOAD_ATTR | STORE_ATTR | DELETE_ATTR
+                | IMPORT_NAME | IMPORT_FROM => c.names.get(arg).cloned().unwrap_or_default(),
+                BINARY | INPLACE => [
+                    "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@",
+                ]
+                .get(arg)
+                .unwrap_or(&"?")
+                .to_string(),
                 UNARY => ["-", "+", "not", "~"].get(arg).unwrap_or(&"?").to_string(),
-                COMPARE => ["<", "<=", "==", "!=", ">", ">=", "in", "not in", "is", "is not"]
-                    .get(arg)
-                    .unwrap_or(&"?")
-                    .to_string(),
+                COMPARE => [
+                    "<", "<=", "==", "!=", ">", ">=", "in", "not in", "is", "is not",
+                ]
+                .get(arg)
+                .unwrap_or(&"?")
+                .to_string(),
                 MAKE_FUNCTION => format!("code {} flags {}", arg & 0xfffff, arg >> FN_FLAG_SHIFT),
                 _ => String::new(),
             };
-            let arg_s = if op == MAKE_FUNCTION { String::new() } else { arg.to_string() };
-            let _ = writeln!(out, "{l} {pc:>5} {:<20} {arg_s}{}{detail}", opname(op), if detail.is_empty() || arg_s.is_empty() { "" } else { " " });
+            let arg_s = if op == MAKE_FUNCTION {
+                String::new()
+            } else {
+                arg.to_string()
+            };
+            let _ = writeln!(
+                out,
+                "{l} {pc:>5} {:<20} {arg_s}{}{detail}",
+                opname(op),
+                if detail.is_empty() || arg_s.is_empty() {
+                    ""
+                } else {
+                    " "
+                }
+            );
         }
         for h in &c.handlers {
-            let _ = writeln!(out, "  handler {}..{} -> {} depth {}", h.start, h.end, h.target, h.depth);
+            let _ = writeln!(
+                out,
+                "  handler {}..{} -> {} depth {}",
+                h.start, h.end, h.target, h.depth
+            );
         }
     }
     out

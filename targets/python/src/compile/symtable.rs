@@ -134,7 +134,10 @@ struct Builder {
 type R = Result<(), ScopeError>;
 
 fn err<T>(msg: impl Into<String>, range: TextRange) -> Result<T, ScopeError> {
-    Err(ScopeError { msg: msg.into(), range })
+    Err(ScopeError {
+        msg: msg.into(),
+        range,
+    })
 }
 
 impl Builder {
@@ -147,18 +150,30 @@ impl Builder {
         let s = self.cur();
         let old = s.flags.get(name).copied().unwrap_or(0);
         if flag == DEF_GLOBAL || flag == DEF_NONLOCAL {
-            let what = if flag == DEF_GLOBAL { "global" } else { "nonlocal" };
+            let what = if flag == DEF_GLOBAL {
+                "global"
+            } else {
+                "nonlocal"
+            };
             if old & DEF_PARAM != 0 {
                 return err(format!("name '{name}' is parameter and {what}"), range);
             }
-            if flag == DEF_GLOBAL && old & DEF_NONLOCAL != 0 || flag == DEF_NONLOCAL && old & DEF_GLOBAL != 0 {
+            if flag == DEF_GLOBAL && old & DEF_NONLOCAL != 0
+                || flag == DEF_NONLOCAL && old & DEF_GLOBAL != 0
+            {
                 return err(format!("name '{name}' is nonlocal and global"), range);
             }
             if old & DEF_LOCAL != 0 {
-                return err(format!("name '{name}' is assigned to before {what} declaration"), range);
+                return err(
+                    format!("name '{name}' is assigned to before {what} declaration"),
+                    range,
+                );
             }
             if old & USE != 0 {
-                return err(format!("name '{name}' is used prior to {what} declaration"), range);
+                return err(
+                    format!("name '{name}' is used prior to {what} declaration"),
+                    range,
+                );
             }
         }
         if old == 0 {
@@ -195,7 +210,12 @@ impl Builder {
     }
 
     fn params_defaults(&mut self, p: &ast::Parameters) -> R {
-        for a in p.posonlyargs.iter().chain(p.args.iter()).chain(p.kwonlyargs.iter()) {
+        for a in p
+            .posonlyargs
+            .iter()
+            .chain(p.args.iter())
+            .chain(p.kwonlyargs.iter())
+        {
             if let Some(d) = &a.default {
                 self.expr(d)?;
             }
@@ -220,7 +240,10 @@ impl Builder {
         for n in names {
             let s = n.id.as_str();
             if self.cur().flags.get(s).is_some_and(|f| f & DEF_PARAM != 0) {
-                return err(format!("duplicate argument '{s}' in function definition"), n.range);
+                return err(
+                    format!("duplicate argument '{s}' in function definition"),
+                    n.range,
+                );
             }
             self.add(s, DEF_PARAM, n.range)?;
             self.cur().params.push(s.to_string());
@@ -243,7 +266,11 @@ impl Builder {
                 }
                 self.params_defaults(&f.parameters)?;
                 self.add(f.name.id.as_str(), DEF_LOCAL, f.name.range)?;
-                self.enter(ScopeKind::Function, f.name.id.to_string(), key_of(f.range, K_FUNC));
+                self.enter(
+                    ScopeKind::Function,
+                    f.name.id.to_string(),
+                    key_of(f.range, K_FUNC),
+                );
                 self.params_bind(&f.parameters)?;
                 self.stmts(&f.body)?;
                 self.stack.pop();
@@ -261,7 +288,11 @@ impl Builder {
                     }
                 }
                 self.add(c.name.id.as_str(), DEF_LOCAL, c.name.range)?;
-                self.enter(ScopeKind::Class, c.name.id.to_string(), key_of(c.range, K_CLASS));
+                self.enter(
+                    ScopeKind::Class,
+                    c.name.id.to_string(),
+                    key_of(c.range, K_CLASS),
+                );
                 self.stmts(&c.body)?;
                 self.stack.pop();
             }
@@ -404,7 +435,9 @@ impl Builder {
         gens: &[ast::Comprehension],
         elts: &[&Expr],
     ) -> R {
-        let Some(first) = gens.first() else { return Ok(()) };
+        let Some(first) = gens.first() else {
+            return Ok(());
+        };
         self.expr(&first.iter)?;
         self.enter(ScopeKind::Function, name.to_string(), key_of(range, K_COMP));
         self.add(COMP_ARG, DEF_PARAM, range)?;
@@ -463,7 +496,11 @@ impl Builder {
                 if let Some(p) = &l.parameters {
                     self.params_defaults(p)?;
                 }
-                self.enter(ScopeKind::Function, "<lambda>".into(), key_of(l.range, K_LAMBDA));
+                self.enter(
+                    ScopeKind::Function,
+                    "<lambda>".into(),
+                    key_of(l.range, K_LAMBDA),
+                );
                 if let Some(p) = &l.parameters {
                     self.params_bind(p)?;
                 }
@@ -488,9 +525,15 @@ impl Builder {
                     self.expr(v)?;
                 }
             }
-            Expr::ListComp(c) => self.comprehension(c.range, "<listcomp>", &c.generators, &[&c.elt])?,
-            Expr::SetComp(c) => self.comprehension(c.range, "<setcomp>", &c.generators, &[&c.elt])?,
-            Expr::Generator(c) => self.comprehension(c.range, "<genexpr>", &c.generators, &[&c.elt])?,
+            Expr::ListComp(c) => {
+                self.comprehension(c.range, "<listcomp>", &c.generators, &[&c.elt])?
+            }
+            Expr::SetComp(c) => {
+                self.comprehension(c.range, "<setcomp>", &c.generators, &[&c.elt])?
+            }
+            Expr::Generator(c) => {
+                self.comprehension(c.range, "<genexpr>", &c.generators, &[&c.elt])?
+            }
             Expr::DictComp(c) => {
                 let mut elts: Vec<&Expr> = Vec::new();
                 if let Some(k) = &c.key {
@@ -583,7 +626,10 @@ pub fn build(body: &[Stmt]) -> Result<SymbolTable, ScopeError> {
         nesting: 0,
     };
     b.stmts(body)?;
-    let mut t = SymbolTable { scopes: b.scopes, by_key: b.by_key };
+    let mut t = SymbolTable {
+        scopes: b.scopes,
+        by_key: b.by_key,
+    };
     analyze(&mut t.scopes, 0, &HashSet::new(), 0)?;
     Ok(t)
 }
@@ -685,7 +731,12 @@ fn analyze(
     }
     let s = &mut scopes[id];
     // Cells in slot order: parameters first (they keep their slot), then the others.
-    let mut cells: Vec<String> = s.params.iter().filter(|p| cellvars.contains(p)).cloned().collect();
+    let mut cells: Vec<String> = s
+        .params
+        .iter()
+        .filter(|p| cellvars.contains(p))
+        .cloned()
+        .collect();
     for c in &cellvars {
         if !cells.contains(c) {
             cells.push(c.clone());
