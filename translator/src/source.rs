@@ -576,6 +576,37 @@ impl Crate {
         if depth > 32 {
             return None;
         }
+        // A lookup that needs itself (`use foo::*` naming `foo` through the glob
+        // itself, globs importing each other) finds nothing there: each (module, name)
+        // is looked up at most once on the way, so lookups stay linear.
+        let key = (
+            self as *const Crate as usize,
+            module.to_string(),
+            name.to_string(),
+        );
+        let entered = LOOKUPS.with(|l| {
+            let mut l = l.borrow_mut();
+            if l.contains(&key) {
+                false
+            } else {
+                l.push(key.clone());
+                true
+            }
+        });
+        if !entered {
+            return None;
+        }
+        let r = self.lookup_in_uncached(module, name, depth);
+        LOOKUPS.with(|l| {
+            let mut l = l.borrow_mut();
+            if let Some(i) = l.iter().rposition(|k| *k == key) {
+                l.remove(i);
+            }
+        });
+        r
+    }
+
+    fn lookup_in_uncached(&self, module: &str, name: &str, depth: u32) -> Option<Res> {
         let m = self.modules.get(module)?;
         if let Some(k) = m.items.get(name) {
             return Some(Res::Item(k.clone()));
@@ -739,4 +770,11 @@ pub fn type_name(t: &syn::Type) -> Option<String> {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
+}
+
+thread_local! {
+    /// The (crate, module, name) lookups in progress on this thread (see
+    /// `Crate::lookup_in`).
+    static LOOKUPS: std::cell::RefCell<Vec<(usize, String, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
