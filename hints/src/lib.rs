@@ -26,8 +26,43 @@ pub fn args() -> Vec<String> {
     }
 }
 
+/// Ask the JIT to compile, at its next call, the portal `portal` called with the green
+/// parameter named `green` equal to `value` (an integer green), without waiting for it
+/// to get hot: PyPy's `pypyjit.enable(code)`. For example a Python interpreter whose
+/// portal is `run(codes, f, ..)` with greens `(codes, f)` compiles code object `c` with
+/// `hints::enable_jit("run", "f", c as u64)`. Does nothing without a JIT (untranslated,
+/// or `--no-jit`); the JIT log says when a call was compiled because of it.
+pub fn enable_jit(portal: &str, green: &str, value: u64) {
+    let mut e = rt::ENABLED.lock().unwrap_or_else(|e| e.into_inner());
+    let item = (portal.to_string(), green.to_string(), value);
+    if !e.contains(&item) {
+        e.push(item);
+    }
+    rt::ANY_ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 #[doc(hidden)]
 pub mod rt {
+    /// What [`super::enable_jit`] asked for: (portal, green parameter, value).
+    pub static ENABLED: std::sync::Mutex<Vec<(String, String, u64)>> =
+        std::sync::Mutex::new(Vec::new());
+    /// Whether [`ENABLED`] has anything (so a portal call tests one flag).
+    pub static ANY_ENABLED: std::sync::atomic::AtomicBool =
+        std::sync::atomic::AtomicBool::new(false);
+
+    /// Whether `enable_jit(portal, green, value)` was called.
+    #[inline]
+    pub fn enabled(portal: &str, green: &str, value: u64) -> bool {
+        if !ANY_ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        ENABLED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(p, g, v)| p == portal && g == green && *v == value)
+    }
+
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Set once by a translated binary before it runs the interpreter's `main`.

@@ -109,7 +109,9 @@ pub const DEFAULT_THRESHOLD: u32 = 1000;
 pub const USAGE: &str = "JIT options (before the program's own arguments):
   --no-jit                 run the plain interpreter
   --backend x86|reference  the code generator (default x86)
-  --jit-log FILE           log the compiled machine code to FILE (read it with viewcode)
+  --jit-log FILE           log the compiled machine code to FILE (read it with viewcode);
+                           without it, the file the environment variable NAMEJITLOG
+                           names (NAME: the interpreter's crate, e.g. PYRSJITLOG)
   --jit-threshold N        passes of the interpreter through a loop (or calls of a
                            function) before it is compiled (default 1000)
   --jit-max-states N       merge states per compiled unit; more go to other units (default 100000)
@@ -516,6 +518,18 @@ impl Jit {
         key: impl FnOnce(&mut Vec<u64>),
         start: impl FnOnce() -> E::State,
     ) -> Option<Unit> {
+        self.unit_for_forced::<E>(portal, false, key, start)
+    }
+
+    /// [`Self::unit_for`]; with `forced` (the interpreter asked for this key with
+    /// `hints::enable_jit`), a key not compiled yet is compiled at once, however cold.
+    pub fn unit_for_forced<E: Extension>(
+        &self,
+        portal: &'static str,
+        forced: bool,
+        key: impl FnOnce(&mut Vec<u64>),
+        start: impl FnOnce() -> E::State,
+    ) -> Option<Unit> {
         self.backend.as_ref()?;
         let mut buf = self.key_buf.take();
         buf.clear();
@@ -540,7 +554,7 @@ impl Jit {
                     .and_then(|m| m.get(&buf[..]).copied());
                 let e = match found {
                     Some(e) => e,
-                    None => match self.unit_miss::<E>(portal, buf.clone(), start) {
+                    None => match self.unit_miss::<E>(portal, buf.clone(), forced, start) {
                         Some(e) => e,
                         // Cold: counted, not remembered.
                         None => {
@@ -746,18 +760,21 @@ impl Jit {
         &self,
         portal: &'static str,
         key: Vec<u64>,
+        forced: bool,
         start: impl FnOnce() -> E::State,
     ) -> Option<UnitEntry> {
         let count = crate::hot::tick(crate::hot::key_hash(u32::MAX, &key));
-        if count < self.options.threshold {
+        if count < self.options.threshold && !forced {
             return None;
         }
         let entry = if self.primary_full.get() {
             None
         } else {
-            self.backend().note(&format!(
-                "{portal}: portal called {count} times with green key {key:?}"
-            ));
+            self.backend().note(&if count < self.options.threshold {
+                format!("{portal}: portal called {count} times with green key {key:?}; compiled now: enabled by the interpreter (hints::enable_jit)")
+            } else {
+                format!("{portal}: portal called {count} times with green key {key:?}")
+            });
             self.compile::<E>(
                 portal,
                 Engine::Primary,
@@ -1235,12 +1252,36 @@ pub fn no_merge_hook(portal: &str, why: &str) {
     })
 }
 
-/// For a translated binary's `main`: read the JIT options from the command line, print
-/// usage errors, and configure the JIT. Returns `false` when the options are bad.
-pub fn configure_from_env_args() -> bool {
+/// Whether the interpreter asked (`hints::enable_jit`) for the portal `portal` (its
+/// path, or its name alone) to be compiled when its green `green` is `value`.
+#[inline]
+pub fn enabled_by_interp(portal: &str, green: &str, value: u64) -> bool {
+    if !hints::rt::ANY_ENABLED.load(std::sync::atomic::Ordering::Relaxed) {
+        return false;
+    }
+    let short = portal.rsplit("::").next().unwrap_or(portal);
+    hints::rt::enabled(portal, green, value) || hints::rt::enabled(short, green, value)
+}
+
+/// The environment variable that names a JIT log when `--jit-log` is not given:
+/// `PYRSJITLOG` for the target crate `pyrs` (PyPy's `PYPYJITLOG`).
+pub fn log_env_var(target: &str) -> String {
+    format!("{}JITLOG", target.to_uppercase().replace('-', "_"))
+}
+
+/// For a translated binary's `main`: read the JIT options from the command line (and
+/// the log's name from [`log_env_var`] of `target`, the interpreter's crate, when the
+/// command line names none), print usage errors, and configure the JIT. Returns `false`
+/// when the options are bad.
+pub fn configure_from_env_args(target: &str) -> bool {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match Options::parse(&args) {
-        Ok((o, rest)) => {
+        Ok((mut o, rest)) => {
+            if o.log.is_none() {
+                if let Some(p) = std::env::var_os(log_env_var(target)).filter(|p| !p.is_empty()) {
+                    o.log = Some(PathBuf::from(p));
+                }
+            }
             configure(o, rest);
             true
         }

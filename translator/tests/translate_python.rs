@@ -12,7 +12,9 @@
 //! (`--jit-threshold 1`); compiled at the second pass, so nearly every merge key is
 //! entered and left (`--jit-threshold 2`); and the reference backend as the spec of the
 //! machine code (`--backend reference --jit-threshold 2`). `PYRS_JIT_PROGRAMS` sets the
-//! number of generated programs (default 60).
+//! number of generated programs (default 60). Last, PyPy's 2007 session: a function
+//! enabled with `pyrsjit.enable` is compiled at its next call, into the log that
+//! `PYRSJITLOG` names.
 
 mod common;
 #[path = "../../targets/python/tests/gen/mod.rs"]
@@ -137,5 +139,40 @@ fn pyrs_c_agrees_with_python3_and_with_its_plain_interpreter() {
         failures.len(),
         failures.join("\n")
     );
+    the_2007_session_shows_the_machine_code_of_an_enabled_function(&bin, &dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// PyPy's 2007 JIT session with Python 3 names: `PYRSJITLOG=log ./pyrs-c`, `import
+/// pyrsjit`, `pyrsjit.enable(f.__code__)`, `f(7)`; the log (as `viewcode` renders it)
+/// has `f` compiled at its first call, and the prompt printed `35`.
+fn the_2007_session_shows_the_machine_code_of_an_enabled_function(bin: &Path, dir: &Path) {
+    use std::io::Write;
+    let log = dir.join("session.log");
+    let mut child = std::process::Command::new(bin)
+        .arg("-i")
+        .env("PYRSJITLOG", &log)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"def f(x): return x*5\n\nimport pyrsjit\npyrsjit.enable(f.__code__)\nf(7)\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "35");
+    let text = std::fs::read_to_string(&log).expect("PYRSJITLOG names the log");
+    assert!(
+        text.contains("portal called 1 times") && text.contains("enabled by the interpreter"),
+        "{text}"
+    );
+    let parsed = backend::jitlog::parse(&text).unwrap();
+    let shown = backend::viewcode::render(&parsed);
+    assert!(shown.contains("interp::run#0"), "{shown}");
+    assert!(shown.contains("ret"), "no machine code shown:\n{shown}");
 }

@@ -757,6 +757,9 @@ pub fn call(vm: &mut Space, name: &'static str, args: &[Value], kw: &[(Value, Va
             match code {
                 Some(c) => {
                     vm.jit_requests.push(c);
+                    // The portal is `interp::run` with greens `(codes, f)`: `f` is the
+                    // code's index in the code table.
+                    hints::enable_jit("run", "f", c as u64);
                     Ok(Value::None)
                 }
                 None => {

@@ -263,7 +263,8 @@ pub struct Space {
     pub layouts: Vec<Layout>,
     /// Buffered stdout.
     pub out: Vec<u8>,
-    /// Code indexes `pyrsjit.enable` was asked to compile; the JIT hook reads them.
+    /// Code indexes `pyrsjit.enable` was asked to compile (each also given to the JIT with
+    /// `hints::enable_jit`, which compiles it at its next call).
     pub jit_requests: Vec<u32>,
     pub argv: Vec<String>,
     /// The address of a local of the interpreter thread's first frame and the usable

@@ -509,6 +509,8 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         let mut nargs = 0;
         let mut green_params = Vec::new();
         let mut direct_greens = String::new();
+        // Whether the interpreter asked for these greens to be compiled at once.
+        let mut forced: Vec<String> = Vec::new();
         // What the plain portal gets once the greens are interned: the interned copy
         // of a green slice or struct reference (so the interpreter's merge hook and
         // compiled code key the same data by the same address), else the argument.
@@ -544,6 +546,12 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                     }
                 };
                 let _ = write!(greens, "let g{i} = {value};");
+                if matches!(t, Ty::Int(_)) {
+                    forced.push(format!(
+                        "rt::jit::enabled_by_interp({:?}, {name:?}, g{i} as u64)",
+                        self.p.name
+                    ));
+                }
                 if by_ref && matches!(t, Ty::Slice(_) | Ty::Adt(_)) {
                     plain_args[i] = format!("g{i}");
                 }
@@ -616,7 +624,8 @@ pub fn entry({params}) -> {ret} {{
     rt::jit::with(|jit| {{
         if !jit.enabled() {{ return {plain}; }}
         {greens}
-        let Some(f) = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || {start}) else {{
+        let forced = {forced};
+        let Some(f) = jit.unit_for_forced::<Ext>({n:?}, forced, |key| {{ {key} }}, || {start}) else {{
             return {plain_interned};
         }};
         let mut frame = jit.frame();
@@ -630,6 +639,7 @@ pub fn entry({params}) -> {ret} {{
 }}
 ",
             params = params.join(", "),
+            forced = if forced.is_empty() { "false".to_string() } else { forced.join(" || ") },
         );
         if self.words_call_ok() {
             let _ = write!(

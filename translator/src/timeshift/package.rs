@@ -62,7 +62,7 @@ pub fn write_crate(
          mod frontend;\n\
          mod target_main;\n\n\
          fn main() -> std::process::ExitCode {{\n\
-         \x20   if !jit_runtime::jit::configure_from_env_args() {{\n\
+         \x20   if !jit_runtime::jit::configure_from_env_args({crate_name:?}) {{\n\
          \x20       std::process::exit(2);\n\
          \x20   }}\n\
          \x20   frontend::install();\n\
