@@ -59,6 +59,7 @@ pub fn generate(k: &Crate, portals: &[Portal]) -> Result<String, Vec<Diagnostic>
             out: String::new(),
             helpers: String::new(),
             nhelpers: 0,
+            opaque_helpers: Default::default(),
             tags: p
                 .graph
                 .g
@@ -135,6 +136,8 @@ struct Gen<'a, 'b> {
     out: String,
     helpers: String,
     nhelpers: usize,
+    /// The generated helper of each (opaque struct, field, write) accessed.
+    opaque_helpers: std::collections::HashMap<(String, String, bool), usize>,
     /// Variables defined by `variant_tag` (green ones are the variant's index, an `i64`).
     tags: std::collections::HashSet<Var>,
     /// Blocks from which a merge block can be reached: a red switch lists the cases that
@@ -1540,41 +1543,46 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
         }
         let rust = self.t.rust(t).map_err(|m| self.err(sp, m))?;
         let fi = self.t.id(&fty);
-        let n = self.nhelpers;
-        self.nhelpers += 1;
         let mut params = vec!["fr: *mut rt::Frame".to_string(), "p: u64".to_string()];
         let mut kinds = vec!["rt::Kind::Ptr".to_string(), "rt::Kind::Int".to_string()];
-        let body = if set {
-            let mut these = Vec::new();
-            for (j, k) in ks.iter().enumerate() {
-                let (pt, conv) = if *k == "Float" {
-                    ("f64", format!("w{j}.to_bits()"))
-                } else {
-                    ("u64", format!("w{j}"))
-                };
-                params.push(format!("w{j}: {pt}"));
-                kinds.push(format!("rt::Kind::{k}"));
-                these.push(conv);
-            }
-            format!(
-                "unsafe {{ (*(p as *mut {rust})).{f} = dec_{fi}(&mut [{}].into_iter(), fr); }} 0",
-                these.join(", ")
-            )
+        let these = if set {
+            word_params(&ks, 0, &mut params, &mut kinds)
         } else {
-            format!(
-                "let mut w = Vec::with_capacity({nk}); enc_{fi}(unsafe {{ &(*(p as *const {rust})).{f} }}, fr, &mut w); unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w) }}; 0",
-                nk = ks.len()
-            )
+            Vec::new()
         };
-        let _ = write!(
-            self.helpers,
-            "/// {what} field `{f}` of an opaque `{t}` from compiled code.
+        let cache_key = (n.clone(), f.to_string(), set);
+        let n = match self.opaque_helpers.get(&cache_key) {
+            Some(&n) => n,
+            None => {
+                let n = self.nhelpers;
+                self.nhelpers += 1;
+                self.opaque_helpers.insert(cache_key, n);
+                let body = if set {
+                    format!(
+                        "unsafe {{ (*(p as *mut {rust})).{f} = dec_{fi}(&mut [{}].into_iter(), fr); }} 0",
+                        these.join(", ")
+                    )
+                } else {
+                    format!(
+                        "{} 0",
+                        write_result(
+                            &fi.to_string(),
+                            &format!("unsafe {{ &(*(p as *const {rust})).{f} }}")
+                        )
+                    )
+                };
+                let _ = write!(
+                    self.helpers,
+                    "/// {what} field `{f}` of an opaque `{t}` from compiled code.
 #[allow(unused_variables)]
 extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
 ",
-            what = if set { "Writes" } else { "Reads" },
-            params = params.join(", "),
-        );
+                    what = if set { "Writes" } else { "Reads" },
+                    params = params.join(", "),
+                );
+                n
+            }
+        };
         let label = format!("{}.{f}", if set { "set" } else { "get" });
         let helper = format!(
             "rt::Helper::new({label:?}, opaque_{n} as *const () as usize, rt::Sig::new(&[{}], Some(rt::Kind::Int)))",
@@ -1614,18 +1622,8 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
             let t = norm(g.operand_ty(o));
             let ks = self.t.kinds(&t).map_err(|m| self.err(sp, m))?;
             let ti = self.t.id(&t);
-            let mut these = Vec::new();
-            for k in &ks {
-                let (pt, conv) = if *k == "Float" {
-                    ("f64", format!("w{j}.to_bits()"))
-                } else {
-                    ("u64", format!("w{j}"))
-                };
-                params.push(format!("w{j}: {pt}"));
-                kinds.push(format!("rt::Kind::{k}"));
-                these.push(conv);
-                j += 1;
-            }
+            let these = word_params(&ks, j, &mut params, &mut kinds);
+            j += ks.len();
             args_plain.push(format!(
                 "dec_{ti}(&mut [{}].into_iter(), fr)",
                 these.join(", ")
@@ -1785,10 +1783,7 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
     {after}
     match r {{
         Ok(r) => {{
-            let mut w = std::mem::take(unsafe {{ &mut (*fr).scratch }});
-            w.clear();
-            enc_{ri}(&r, fr, &mut w);
-            unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w); (*fr).scratch = w }};
+            {result}
             0
         }}
         Err(p) => {{ unsafe {{ (*fr).panic = Some(p) }}; 1 }}
@@ -1797,6 +1792,7 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
 ",
             params = params.join(", "),
             args = args.join(", "),
+            result = write_result(&ri.to_string(), "&r"),
         );
         let helper = format!(
             "rt::Helper::new({f:?}, residual_{n} as *const () as usize, rt::Sig::new(&[{}], Some(rt::Kind::Int)))",
@@ -1811,6 +1807,38 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
             "{{ let mut a = Red::new(); {ws} cx.residual_call(&{helper}, &a, KINDS_{ri})? }}"
         ))
     }
+}
+
+/// Parameters `w{first}..` of a generated helper for the words `ks` (added to `params`
+/// with their `rt::Kind`s in `kinds`), and each one as a `u64`.
+fn word_params(
+    ks: &[&str],
+    first: usize,
+    params: &mut Vec<String>,
+    kinds: &mut Vec<String>,
+) -> Vec<String> {
+    let mut words = Vec::new();
+    for (i, k) in ks.iter().enumerate() {
+        let j = first + i;
+        let (pt, conv) = if *k == "Float" {
+            ("f64", format!("w{j}.to_bits()"))
+        } else {
+            ("u64", format!("w{j}"))
+        };
+        params.push(format!("w{j}: {pt}"));
+        kinds.push(format!("rt::Kind::{k}"));
+        words.push(conv);
+    }
+    words
+}
+
+/// Generated code that writes the words of `value` (a `&` of the type with id `ti`) to
+/// the frame's `out`, through the buffer the frame keeps (no allocation once it has
+/// grown).
+fn write_result(ti: &str, value: &str) -> String {
+    format!(
+        "let mut w = std::mem::take(unsafe {{ &mut (*fr).scratch }}); w.clear(); enc_{ti}({value}, fr, &mut w); unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w); (*fr).scratch = w }};"
+    )
 }
 
 /// The tuple of `items` (types, values or patterns), nested in tuples of at most
