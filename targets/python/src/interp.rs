@@ -105,46 +105,25 @@ pub fn run(
                 stack.push(locals[arg]);
                 Ok(())
             }
-            LOAD_GLOBAL => match ops::load_global(vm, func, code.names[arg]) {
-                Ok(v) => {
-                    stack.push(v);
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
+            LOAD_GLOBAL => push(&mut stack, ops::load_global(vm, func, code.names[arg])),
             STORE_GLOBAL => {
                 let v = stack.pop().unwrap();
                 ops::store_global(vm, func, code.names[arg], v)
             }
             DELETE_GLOBAL => ops::delete_global(vm, func, code.names[arg]),
-            LOAD_NAME => match ops::load_name(vm, locals[0], func, code.names[arg]) {
-                Ok(v) => {
-                    stack.push(v);
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
+            LOAD_NAME => push(
+                &mut stack,
+                ops::load_name(vm, locals[0], func, code.names[arg]),
+            ),
             STORE_NAME => {
                 let v = stack.pop().unwrap();
                 ops::store_name(vm, locals[0], code.names[arg], v)
             }
             DELETE_NAME => ops::delete_name(vm, locals[0], code.names[arg]),
-            LOAD_BUILTIN => match ops::load_builtin(vm, code.names[arg]) {
-                Ok(v) => {
-                    stack.push(v);
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
+            LOAD_BUILTIN => push(&mut stack, ops::load_builtin(vm, code.names[arg])),
             LOAD_ATTR => {
                 let o = stack.pop().unwrap();
-                match ops::getattr(vm, o, code.names[arg]) {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, ops::getattr(vm, o, code.names[arg]))
             }
             STORE_ATTR => {
                 let o = stack.pop().unwrap();
@@ -158,13 +137,7 @@ pub fn run(
             BINARY => {
                 let b = stack.pop().unwrap();
                 let a = stack.pop().unwrap();
-                match binary_op(vm, arg as u32, a, b) {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, binary_op(vm, arg as u32, a, b))
             }
             INPLACE => {
                 let b = stack.pop().unwrap();
@@ -174,13 +147,7 @@ pub fn run(
                     (Value::Float(_), Value::Float(_)) => binary_op(vm, arg as u32, a, b),
                     _ => ops::inplace(vm, arg as u32, a, b),
                 };
-                match r {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, r)
             }
             UNARY => {
                 let a = stack.pop().unwrap();
@@ -195,35 +162,17 @@ pub fn run(
                     },
                     _ => ops::unary(vm, arg as u32, a),
                 };
-                match r {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, r)
             }
             COMPARE => {
                 let b = stack.pop().unwrap();
                 let a = stack.pop().unwrap();
-                match compare_op(vm, arg as u32, a, b) {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, compare_op(vm, arg as u32, a, b))
             }
             BINARY_SUBSCR => {
                 let k = stack.pop().unwrap();
                 let o = stack.pop().unwrap();
-                match ops::getitem(vm, o, k) {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, ops::getitem(vm, o, k))
             }
             STORE_SUBSCR => {
                 let k = stack.pop().unwrap();
@@ -502,22 +451,10 @@ pub fn run(
                         let r = run(codes, g, vm, fv, &callargs, depth + 1);
                         ops::frame_drop(vm);
                         vm.depth = depth;
-                        match r {
-                            Ok(v) => {
-                                stack.push(v);
-                                Ok(())
-                            }
-                            Err(e) => Err(e),
-                        }
+                        push(&mut stack, r)
                     }
                 } else {
-                    match ops::call(vm, callee, &callargs) {
-                        Ok(v) => {
-                            stack.push(v);
-                            Ok(())
-                        }
-                        Err(e) => Err(e),
-                    }
+                    push(&mut stack, ops::call(vm, callee, &callargs))
                 }
             }
             CALL_KW => {
@@ -526,25 +463,13 @@ pub fn run(
                 let callee = stack[base - 1];
                 let r = ops::call_kw(vm, callee, &stack[base..], names);
                 stack.truncate(base - 1);
-                match r {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, r)
             }
             CALL_EX => {
                 let kwargs = stack.pop().unwrap();
                 let cargs = stack.pop().unwrap();
                 let callee = stack.pop().unwrap();
-                match ops::call_ex(vm, callee, cargs, kwargs) {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, ops::call_ex(vm, callee, cargs, kwargs))
             }
             MAKE_FUNCTION => {
                 let flags = (arg >> 20) as u32;
@@ -619,13 +544,7 @@ pub fn run(
             },
             IMPORT_FROM => {
                 let m = stack[stack.len() - 1];
-                match ops::import_from(vm, m, code.names[arg]) {
-                    Ok(v) => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+                push(&mut stack, ops::import_from(vm, m, code.names[arg]))
             }
             IMPORT_STAR => {
                 let m = stack.pop().unwrap();
@@ -680,6 +599,18 @@ pub fn run(
                 pc = target;
             }
         }
+    }
+}
+
+/// Push the value of an instruction that succeeded; an error goes on to the handler
+/// lookup unchanged.
+fn push(stack: &mut Vec<Value>, r: Result<Value, Value>) -> Result<(), Value> {
+    match r {
+        Ok(v) => {
+            stack.push(v);
+            Ok(())
+        }
+        Err(e) => Err(e),
     }
 }
 
