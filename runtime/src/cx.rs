@@ -10,8 +10,10 @@
 //! words of the path (constants or values of the current block). Reads and writes at
 //! constant indexes, `len`, `push` and `pop` work on those words, so they cost no code.
 //! The vector is allocated (*forced*) only where it escapes: an index known only at run
-//! time, a residual call, a return, a panic message, or growing past
-//! [`MAX_VIRTUAL_LEN`]. **Invariant:** `heap` belongs to the path being compiled; the
+//! time, a residual call that takes it by value or `&mut`, a return, a panic message, or
+//! growing past [`MAX_VIRTUAL_LEN`]. A residual call that takes it by `&` gets a copy in
+//! one of the frame's lent vectors, and it stays virtual; so does a slice of it at
+//! constant bounds ([`Virtual::Slice`]). **Invariant:** `heap` belongs to the path being compiled; the
 //! driver rebuilds it from block parameters each time it enters a block.
 
 use crate::jit::{Jit, Status};
@@ -21,6 +23,7 @@ use backend::{BinOp, Block, FunctionBuilder, Helper, Kind, MemType, Value};
 
 /// The longest vector kept virtual; a longer one is allocated.
 pub const MAX_VIRTUAL_LEN: usize = 32;
+const _: () = assert!(MAX_VIRTUAL_LEN <= crate::frame::LENT_WORDS);
 
 /// An entry of the path's heap of vectors known while compiling.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +46,10 @@ pub enum Virtual {
         kinds: &'static [Kind],
         fields: Vec<Word>,
     },
+    /// The elements of a slice of a virtual vector (the slice's pointer word; its length
+    /// word is a constant). A copy: nothing changes a vector while a slice borrows it.
+    /// Forcing allocates a vector of them and stands for its elements' address.
+    Slice { elem: Elem, items: Vec<Word> },
     /// Allocated, length unknown (or a struct allocated): the pointer word that stands
     /// for it from now on.
     Forced(Word),
@@ -52,7 +59,7 @@ impl Virtual {
     /// The words of the entry that vary at run time (elements, or pointers).
     pub(crate) fn words(&self) -> Vec<Word> {
         match self {
-            Virtual::Vec { items, .. } => items.clone(),
+            Virtual::Vec { items, .. } | Virtual::Slice { items, .. } => items.clone(),
             Virtual::Struct { fields, .. } => fields.clone(),
             Virtual::Sized { ptr, data, .. } => vec![*ptr, *data],
             Virtual::Forced(p) => vec![*p],
@@ -62,7 +69,7 @@ impl Virtual {
     /// How many words [`Virtual::words`] gives.
     pub(crate) fn word_count(&self) -> usize {
         match self {
-            Virtual::Vec { items, .. } => items.len(),
+            Virtual::Vec { items, .. } | Virtual::Slice { items, .. } => items.len(),
             Virtual::Struct { fields, .. } => fields.len(),
             Virtual::Sized { .. } => 2,
             Virtual::Forced(_) => 1,
@@ -74,6 +81,10 @@ impl Virtual {
         let mut next = |w: &Word| words.next().unwrap_or(*w);
         match self {
             Virtual::Vec { elem, items } => Virtual::Vec {
+                elem: *elem,
+                items: items.iter().map(&mut next).collect(),
+            },
+            Virtual::Slice { elem, items } => Virtual::Slice {
                 elem: *elem,
                 items: items.iter().map(&mut next).collect(),
             },
@@ -103,6 +114,7 @@ impl Virtual {
             Virtual::Sized { elem, len, .. } => key.extend([1, elem.code(), *len as u64]),
             Virtual::Forced(_) => key.push(2),
             Virtual::Struct { kinds, .. } => key.extend([3, Elem::Words(kinds).code()]),
+            Virtual::Slice { elem, items } => key.extend([4, elem.code(), items.len() as u64]),
         }
         // Where it holds other virtual vectors or structs (numbered as a frozen state
         // numbers them), since those are not among a block's parameters.
@@ -337,6 +349,12 @@ impl<'j> Cx<'j> {
                 self.alloc_vec(elem, &items)?
             }
             Some(Virtual::Sized { ptr, .. }) => *ptr,
+            Some(Virtual::Slice { elem, items }) => {
+                let (elem, items) = (*elem, items.clone());
+                let v = self.alloc_vec(elem, &items)?;
+                let pv = self.val(v)?;
+                Word::Var(self.load(MemType::Ptr, pv, 0)?, Kind::Ptr)
+            }
             Some(Virtual::Struct { kinds, fields }) => {
                 let (kinds, fields) = (*kinds, fields.clone());
                 self.alloc_struct(kinds, &fields)?
@@ -482,11 +500,33 @@ impl<'j> Cx<'j> {
         args: &[Word],
         kinds: &[Kind],
     ) -> Result<Red, Stop> {
+        self.residual_call_lending(h, args, kinds, &[])
+    }
+
+    /// [`Self::residual_call`], where the words at positions `lent` are vectors (or a
+    /// slice's pointer word) that the callee takes by `&`: a virtual one is written to
+    /// one of the frame's lent vectors for the call and stays virtual (a shared borrow
+    /// can neither change it nor keep it past the call).
+    pub fn residual_call_lending(
+        &mut self,
+        h: &Helper,
+        args: &[Word],
+        kinds: &[Kind],
+        lent: &[usize],
+    ) -> Result<Red, Stop> {
         if kinds.len() > crate::frame::FRAME_WORDS {
             return Err(Stop::fail("result too large for the JIT frame"));
         }
         let mut vals = vec![self.frame];
-        for a in args {
+        let mut slot = 0;
+        for (i, a) in args.iter().enumerate() {
+            if lent.contains(&i) && slot < crate::frame::LENT_VECS {
+                if let Some(v) = self.lend(slot, *a)? {
+                    slot += 1;
+                    vals.push(v);
+                    continue;
+                }
+            }
             vals.push(self.val(*a)?);
         }
         let status = self
@@ -499,6 +539,54 @@ impl<'j> Cx<'j> {
             out.push(Word::Var(v, *k));
         }
         Ok(out)
+    }
+}
+
+impl<'j> Cx<'j> {
+    /// Write the virtual vector or slice `w` into the frame's lent vector `slot`: the
+    /// header's address for a vector, its elements' for a slice; `None` (nothing
+    /// written) for anything else.
+    fn lend(&mut self, slot: usize, w: Word) -> Result<Option<Value>, Stop> {
+        let Word::Virtual(n) = self.resolve(w) else {
+            return Ok(None);
+        };
+        let (elem, items, is_slice) = match self.heap.get(n as usize) {
+            Some(Virtual::Vec { elem, items }) => (*elem, items.clone(), false),
+            Some(Virtual::Slice { elem, items }) => (*elem, items.clone(), true),
+            _ => return Ok(None),
+        };
+        let width = elem.width();
+        let len = items.len() / width;
+        if len * elem.size() > 8 * crate::frame::LENT_WORDS {
+            return Ok(None);
+        }
+        let (head, data) = crate::frame::Frame::lent_offsets(slot);
+        let fr = self.frame;
+        for (k, x) in items.iter().enumerate() {
+            let (mt, off) = elem.mem(k % width);
+            let xv = self.val(*x)?;
+            self.tick()?;
+            self.b
+                .store(mt, fr, (data + (k / width) * elem.size()) as i32 + off, xv)?;
+        }
+        let off = self.b.iconst(data as i64);
+        let dp = self.bin(BinOp::PtrAdd, fr, off)?;
+        if is_slice {
+            return Ok(Some(dp));
+        }
+        let fields = [
+            (0, dp),
+            (8, self.b.iconst(len as i64)),
+            (16, self.b.iconst(len as i64)),
+            (24, self.b.iconst(elem.size() as i64)),
+        ];
+        for (at, v) in fields {
+            self.tick()?;
+            let mt = if at == 0 { MemType::Ptr } else { MemType::I64 };
+            self.b.store(mt, fr, (head + at) as i32, v)?;
+        }
+        let off = self.b.iconst(head as i64);
+        Ok(Some(self.bin(BinOp::PtrAdd, fr, off)?))
     }
 }
 

@@ -5,6 +5,8 @@
 //! result (or a panic) into `out`, and red vectors live in the frame's arena as
 //! [`RVec`]s. **Invariants:** `out` is at offset 0; an `RVec`'s `ptr`, `len`, `cap` are at
 //! offsets 0, 8, 16, and `len <= cap`; the arena frees every vector when the frame drops.
+//! The `lent` vectors are the frame's own: compiled code fills one (header and elements)
+//! right before a residual call borrows it, and nothing else refers to it afterwards.
 
 use std::any::Any;
 
@@ -21,9 +23,19 @@ pub fn entry_fits(words: usize) -> bool {
     ENTRY_WORDS_AT + words <= FRAME_WORDS
 }
 
+/// How many vectors one residual call can borrow from compiled code that keeps them
+/// virtual ([`Frame::lent`]), and the words each holds at most.
+pub const LENT_VECS: usize = 4;
+pub const LENT_WORDS: usize = 32;
+
 #[repr(C)]
 pub struct Frame {
     pub out: [u64; FRAME_WORDS],
+    /// Vectors compiled code keeps virtual, written out for one residual call that takes
+    /// them by `&` (a `&Vec<T>` or a `&[T]`): headers pointing into `lent_words`. They
+    /// never grow or free, so the borrowing callee sees an ordinary red vector.
+    pub lent: [RVec; LENT_VECS],
+    pub lent_words: [[u64; LENT_WORDS]; LENT_VECS],
     /// The payload of a panic caught in a residual call (status 2).
     pub panic: Option<Box<dyn Any + Send>>,
     arena: Vec<*mut RVec>,
@@ -38,6 +50,13 @@ impl Default for Frame {
     fn default() -> Self {
         Frame {
             out: [0; FRAME_WORDS],
+            lent: std::array::from_fn(|_| RVec {
+                ptr: RVec::dangling(8),
+                len: 0,
+                cap: 0,
+                size: 8,
+            }),
+            lent_words: [[0; LENT_WORDS]; LENT_VECS],
             panic: None,
             arena: Vec::new(),
             structs: Vec::new(),
@@ -47,6 +66,14 @@ impl Default for Frame {
 }
 
 impl Frame {
+    /// Byte offsets in a frame of lent vector `k`'s header and of its elements.
+    pub fn lent_offsets(k: usize) -> (usize, usize) {
+        (
+            std::mem::offset_of!(Frame, lent) + k * std::mem::size_of::<RVec>(),
+            std::mem::offset_of!(Frame, lent_words) + k * LENT_WORDS * 8,
+        )
+    }
+
     /// Free what compiled code allocated in the frame and forget a caught panic, so the
     /// frame can serve another call (its `out` words are left as they are).
     pub fn reset(&mut self) {

@@ -250,7 +250,10 @@ pub(crate) fn freeze_entry<E: Extension>(
         let largest = vecs
             .iter()
             .filter(|(_, v)| {
-                matches!(&**v, Virtual::Vec { .. } | Virtual::Struct { .. }) && v.word_count() > 1
+                matches!(
+                    &**v,
+                    Virtual::Vec { .. } | Virtual::Struct { .. } | Virtual::Slice { .. }
+                ) && v.word_count() > 1
             })
             .max_by_key(|(_, v)| v.word_count())
             .map(|(n, _)| *n);

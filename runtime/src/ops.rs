@@ -104,7 +104,7 @@ impl Elem {
         }
     }
     /// How word `j` of an element is stored, and where in the element.
-    fn mem(self, j: usize) -> (MemType, i32) {
+    pub(crate) fn mem(self, j: usize) -> (MemType, i32) {
         match self {
             Elem::Scalar(s) => (s.mem(), 0),
             Elem::Words(k) => (crate::cx::word_mem(k[j]), 8 * j as i32),
@@ -858,7 +858,10 @@ impl<'j> Cx<'j> {
     fn virtual_items(&mut self, n: u32) -> &mut Vec<Word> {
         match &mut self.heap[n as usize] {
             Virtual::Vec { items, .. } => items,
-            Virtual::Sized { .. } | Virtual::Forced(_) | Virtual::Struct { .. } => {
+            Virtual::Sized { .. }
+            | Virtual::Forced(_)
+            | Virtual::Struct { .. }
+            | Virtual::Slice { .. } => {
                 unreachable!("virtual_index and virtual_vec find virtual vectors only")
             }
         }
@@ -1156,6 +1159,11 @@ impl<'j> Cx<'j> {
                     smallvec![s[1], wi],
                 ));
             }
+            if let Some(items) = self.virtual_slice(s[0]) {
+                let w = elem.width();
+                let at = ix as usize * w;
+                return Ok(items[at..at + w].into());
+            }
         }
         let p = self.val(s[0])?;
         let iv = self.val(wi)?;
@@ -1188,6 +1196,9 @@ impl<'j> Cx<'j> {
         lo: &Red,
         hi: &Red,
     ) -> Result<Red, Stop> {
+        if let Some(r) = self.virtual_subslice(elem, of_vec, s, lo, hi)? {
+            return Ok(r);
+        }
         let (data, n) = if of_vec {
             let w = word0(s)?;
             if let Some((len, data)) = self.sized_vec(w) {
@@ -1255,6 +1266,62 @@ impl<'j> Cx<'j> {
             }
         };
         Ok(smallvec![ptr, len])
+    }
+
+    /// The elements of a slice whose pointer word is `w`, when it is a slice of a virtual
+    /// vector.
+    fn virtual_slice(&self, w: Word) -> Option<&[Word]> {
+        match self.resolve(w) {
+            Word::Virtual(n) => match self.heap.get(n as usize) {
+                Some(Virtual::Slice { items, .. }) => Some(items),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A slice at constant bounds of a virtual vector or of a slice of one: a
+    /// [`Virtual::Slice`] of its elements; `None` otherwise. Bounds out of order or
+    /// past the end panic now, with Rust's messages in Rust's order.
+    fn virtual_subslice(
+        &mut self,
+        elem: Elem,
+        of_vec: bool,
+        s: &Red,
+        lo: &Red,
+        hi: &Red,
+    ) -> Result<Option<Red>, Stop> {
+        let w = elem.width();
+        let items: Vec<Word> = if of_vec {
+            match self.virtual_vec(word0(s)?) {
+                Some((_, items)) => items.to_vec(),
+                None => return Ok(None),
+            }
+        } else {
+            match (s.len() >= 2).then(|| self.virtual_slice(s[0])).flatten() {
+                Some(items) => items.to_vec(),
+                None => return Ok(None),
+            }
+        };
+        let (Some(l), Some(h)) = (word0(lo)?.as_const(), word0(hi)?.as_const()) else {
+            return Ok(None);
+        };
+        let n = (items.len() / w) as u64;
+        let checks = [
+            (l > n, green::SLICE_START_OOB, [l, n]),
+            (h > n, green::SLICE_END_OOB, [h, n]),
+            (l > h, green::SLICE_ORDER, [l, h]),
+        ];
+        for (bad, msg, args) in checks {
+            if bad {
+                let args = args.iter().map(|x| Word::int(*x as i64)).collect();
+                return Err(Stop::Panic(msg.to_string(), args));
+            }
+        }
+        let part = items[l as usize * w..h as usize * w].to_vec();
+        self.heap.push(Virtual::Slice { elem, items: part });
+        let v = Word::Virtual(self.heap.len() as u32 - 1);
+        Ok(Some(smallvec![v, Word::int((h - l) as i64)]))
     }
 
     /// `v.truncate(n)`: a virtual vector drops its last elements (for a constant `n`);

@@ -62,6 +62,9 @@ pub struct Code {
     /// Local slots: parameters first (positional, then `*args`, then keyword-only, then
     /// `**kwargs`), then the other locals, then cell variables, then free variables.
     pub nlocals: u32,
+    /// Parameter slots, the first locals: every caller binds exactly these (a class
+    /// body's one is its namespace dict).
+    pub nparams: u32,
 }
 
 /// What only the residual side needs of a code object (same index as its [`Code`]).

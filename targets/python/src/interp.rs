@@ -39,11 +39,8 @@ pub fn run(
     depth: u32,
 ) -> Result<Value, Value> {
     let mut locals = vec![Value::Undef; codes[f].nlocals as usize];
-    let mut n = args.len();
-    if n > locals.len() {
-        n = locals.len();
-    }
-    for i in 0..n {
+    // A green count: compiled code copies the parameters at constant indexes.
+    for i in 0..codes[f].nparams as usize {
         locals[i] = args[i];
     }
     let mut stack: Vec<Value> = Vec::new();
@@ -294,7 +291,16 @@ pub fn run(
             }
             UNPACK_SEQUENCE => {
                 let s = stack.pop().unwrap();
-                ops::unpack_sequence(vm, s, arg as u32, &mut stack)
+                match ops::unpack_sequence(vm, s, arg as u32) {
+                    Ok(t) => {
+                        // Last item first; `t` holds exactly `arg` items.
+                        for i in 0..arg {
+                            stack.push(ops::item_at(vm, t, (arg - 1 - i) as u32));
+                        }
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
             }
             UNPACK_EX => {
                 let s = stack.pop().unwrap();

@@ -55,6 +55,11 @@ fn load_code(vm: &mut Space, c: &CompiledCode, base: u32) -> (Code, CodeInfo) {
         names,
         handlers: c.handlers.clone(),
         nlocals: c.nlocals,
+        nparams: if c.info.is_class_body {
+            1
+        } else {
+            c.info.argcount + c.info.kwonlyargcount + c.info.varargs as u32 + c.info.varkw as u32
+        },
     };
     (code, c.info.clone())
 }

@@ -1519,21 +1519,15 @@ pub fn format(vm: &mut Space, v: Value, spec: &str) -> R<String> {
     crate::format::format_value(vm, v, spec)
 }
 
-/// Push the `n` items of `seq`, last first.
+/// `seq` when it is a tuple or list of exactly `n` items, else a new tuple of the `n`
+/// items it iterates (an error for another count): what [`item_at`] reads, so the
+/// dispatch loop pushes the items without lending its stack.
 #[residual]
-pub fn unpack_sequence(
-    vm: &mut Space,
-    seq: Value,
-    n: u32,
-    stack: &mut Vec<Value>,
-) -> Result<(), Value> {
+pub fn unpack_sequence(vm: &mut Space, seq: Value, n: u32) -> Result<Value, Value> {
     let n = n as usize;
     if let Object::Tuple(items) | Object::List(items) = vm.obj(seq) {
         if items.len() == n {
-            for i in (0..n).rev() {
-                stack.push(items[i]);
-            }
-            return Ok(());
+            return Ok(seq);
         }
     }
     let items = unpack_items(vm, seq)?;
@@ -1547,10 +1541,16 @@ pub fn unpack_sequence(
             ))
         });
     }
-    for i in (0..n).rev() {
-        stack.push(items[i]);
+    Ok(vm.new_tuple(items))
+}
+
+/// Item `i` of the tuple or list `seq` (which [`unpack_sequence`] vouched for).
+#[residual]
+pub fn item_at(vm: &mut Space, seq: Value, i: u32) -> Value {
+    match vm.obj(seq) {
+        Object::Tuple(items) | Object::List(items) => items[i as usize],
+        _ => unreachable!("unpack_sequence gives a tuple or a list"),
     }
-    Ok(())
 }
 
 fn unpack_items(vm: &mut Space, seq: Value) -> R<Vec<Value>> {

@@ -1618,11 +1618,20 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
         let mut args_plain: Vec<String> = Vec::new();
         let mut word_args: Vec<Vec<String>> = Vec::new();
         let mut j = 0;
+        // The words of red vectors and slices the callee takes by `&`: compiled code
+        // lends them without forcing them (`Cx::residual_call_lending`).
+        let mut lent = Vec::new();
         for (i, o) in a.iter().enumerate() {
             let t = norm(g.operand_ty(o));
             let ks = self.t.kinds(&t).map_err(|m| self.err(sp, m))?;
             let ti = self.t.id(&t);
             let these = word_params(&ks, j, &mut params, &mut kinds);
+            if takes_shared(fi_inputs.get(i))
+                && matches!(t, Ty::Vec(_) | Ty::Slice(_))
+                && self.p.ann.operand_red(o)
+            {
+                lent.push(j);
+            }
             j += ks.len();
             args_plain.push(format!(
                 "dec_{ti}(&mut [{}].into_iter(), fr)",
@@ -1803,9 +1812,12 @@ extern \"C\" fn residual_{n}({params}) -> u64 {{
             let _ = write!(ws, "a.extend({w});");
         }
         // The helper lives in the parent module of the portal's.
-        Ok(format!(
-            "{{ let mut a = Red::new(); {ws} cx.residual_call(&{helper}, &a, KINDS_{ri})? }}"
-        ))
+        let call = if lent.is_empty() {
+            format!("cx.residual_call(&{helper}, &a, KINDS_{ri})?")
+        } else {
+            format!("cx.residual_call_lending(&{helper}, &a, KINDS_{ri}, &{lent:?})?")
+        };
+        Ok(format!("{{ let mut a = Red::new(); {ws} {call} }}"))
     }
 }
 
@@ -1937,6 +1949,11 @@ fn is_mut_ref(p: &syn::FnArg) -> bool {
 
 fn takes_mut(p: Option<&syn::FnArg>) -> bool {
     p.is_some_and(is_mut_ref)
+}
+
+/// Whether a parameter is a shared reference (`&T`).
+fn takes_shared(p: Option<&syn::FnArg>) -> bool {
+    matches!(p, Some(syn::FnArg::Typed(pt)) if matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_none()))
 }
 
 /// The generated module of portal `name` (a key: `interpret`, `vm::interpret`).
