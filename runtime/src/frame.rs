@@ -41,9 +41,6 @@ pub struct Frame {
     arena: Vec<*mut RVec>,
     /// Red structs compiled code allocated: each the words of its fields.
     structs: Vec<Box<[u64]>>,
-    /// A buffer residual calls encode their results into before `out` (kept, so a
-    /// residual call allocates nothing for its result in the steady state).
-    pub scratch: Vec<u64>,
 }
 
 impl Default for Frame {
@@ -60,7 +57,6 @@ impl Default for Frame {
             panic: None,
             arena: Vec::new(),
             structs: Vec::new(),
-            scratch: Vec::new(),
         }
     }
 }
@@ -88,6 +84,47 @@ impl Frame {
 impl Drop for Frame {
     fn drop(&mut self) {
         self.reset();
+    }
+}
+
+/// A residual call's result words, written by a generated encoder straight into the
+/// frame's `out` (the translator refuses results of more than [`FRAME_WORDS`] words).
+pub struct OutWords {
+    out: *mut u64,
+    n: usize,
+}
+
+impl OutWords {
+    /// # Safety
+    /// `frame` is live while the result is written, and nothing else holds a reference
+    /// to its `out`.
+    #[inline]
+    pub unsafe fn new(frame: *mut Frame) -> OutWords {
+        OutWords {
+            out: std::ptr::addr_of_mut!((*frame).out) as *mut u64,
+            n: 0,
+        }
+    }
+}
+
+impl crate::word::Sink for OutWords {
+    #[inline]
+    fn push(&mut self, w: u64) {
+        assert!(self.n < FRAME_WORDS, "a result too large for the JIT frame");
+        // SAFETY: in bounds of `out`, which `new`'s caller vouched for.
+        unsafe { *self.out.add(self.n) = w };
+        self.n += 1;
+    }
+    #[inline]
+    fn len(&self) -> usize {
+        self.n
+    }
+    #[inline]
+    fn resize(&mut self, n: usize, w: u64) {
+        while self.n < n {
+            self.push(w);
+        }
+        self.n = n;
     }
 }
 
@@ -289,7 +326,7 @@ pub struct CopiedBack<'a, T> {
     target: &'a mut T,
     word: u64,
     frame: *mut Frame,
-    dec: fn(&mut dyn Iterator<Item = u64>, *mut Frame) -> T,
+    dec: fn(&mut crate::word::Words<'_>, *mut Frame) -> T,
 }
 
 impl<'a, T> CopiedBack<'a, T> {
@@ -297,7 +334,7 @@ impl<'a, T> CopiedBack<'a, T> {
         target: &'a mut T,
         word: u64,
         frame: *mut Frame,
-        dec: fn(&mut dyn Iterator<Item = u64>, *mut Frame) -> T,
+        dec: fn(&mut crate::word::Words<'_>, *mut Frame) -> T,
     ) -> Self {
         CopiedBack {
             target,
@@ -310,7 +347,7 @@ impl<'a, T> CopiedBack<'a, T> {
 
 impl<T> Drop for CopiedBack<'_, T> {
     fn drop(&mut self) {
-        *self.target = (self.dec)(&mut std::iter::once(self.word), self.frame);
+        *self.target = (self.dec)(&mut crate::word::Words::new(&[self.word]), self.frame);
     }
 }
 

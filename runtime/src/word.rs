@@ -218,9 +218,56 @@ pub fn variant(kinds: &[Kind], tag: i64, offset: usize, fields: &[&Red]) -> Red 
 }
 
 /// Skip `n` words of an encoded value.
-pub fn skip(it: &mut dyn Iterator<Item = u64>, n: usize) {
-    for _ in 0..n {
-        it.next();
+pub fn skip(it: &mut Words<'_>, n: usize) {
+    it.at += n;
+}
+
+/// The words of encoded values, read in order by generated decoders: past the end,
+/// zeros (a decoder given too few words reads zeros, as for a dead variable).
+pub struct Words<'a> {
+    words: &'a [u64],
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    #[inline]
+    pub fn new(words: &'a [u64]) -> Words<'a> {
+        Words { words, at: 0 }
+    }
+
+    /// The next word (zero past the end).
+    #[inline]
+    pub fn next(&mut self) -> Option<u64> {
+        let w = self.words.get(self.at).copied();
+        self.at += 1;
+        w
+    }
+}
+
+/// Where generated encoders write a value's words: a `Vec`, or the frame's `out`
+/// ([`crate::frame::OutWords`]) for a residual call's result, which costs no allocation.
+pub trait Sink {
+    fn push(&mut self, w: u64);
+    fn len(&self) -> usize;
+    /// Pad with `w` (or cut) to `n` words.
+    fn resize(&mut self, n: usize, w: u64);
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Sink for Vec<u64> {
+    #[inline]
+    fn push(&mut self, w: u64) {
+        Vec::push(self, w)
+    }
+    #[inline]
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    #[inline]
+    fn resize(&mut self, n: usize, w: u64) {
+        Vec::resize(self, n, w)
     }
 }
 

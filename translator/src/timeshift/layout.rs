@@ -408,9 +408,9 @@ impl<'a> Types<'a> {
             return Ok(format!(
                 "const KINDS_{i}: &[rt::Kind] = &[rt::Kind::Int];
 #[allow(unused_variables)]
-fn enc_{i}(v: &{rust}, fr: *mut rt::Frame, w: &mut Vec<u64>) {{ w.push(v as *const {rust} as u64); }}
+fn enc_{i}(v: &{rust}, fr: *mut rt::Frame, w: &mut impl rt::word::Sink) {{ w.push(v as *const {rust} as u64); }}
 #[allow(unused_variables, clippy::mut_from_ref)]
-fn dec_{i}(w: &mut dyn Iterator<Item = u64>, fr: *mut rt::Frame) -> &'static mut {rust} {{ unsafe {{ &mut *(w.next().unwrap_or(0) as *mut {rust}) }} }}
+fn dec_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> &'static mut {rust} {{ unsafe {{ &mut *(w.next().unwrap_or(0) as *mut {rust}) }} }}
 #[allow(unused_variables, dead_code)]
 fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ Err(rt::Stop::fail(\"an opaque struct used as a green value\")) }}
 "
@@ -431,7 +431,7 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ Err(rt::Stop::fail(\"an 
                 .replace("{i}", &i.to_string())
         } else if liftable {
             format!(
-                "let mut w = Vec::new(); enc_{i}(v, std::ptr::null_mut(), &mut w); Ok(rt::word::consts(KINDS_{i}, &w))"
+                "let mut w: Vec<u64> = Vec::new(); enc_{i}(v, std::ptr::null_mut(), &mut w); Ok(rt::word::consts(KINDS_{i}, &w))"
             )
         } else {
             "let _ = v; Err(rt::Stop::fail(\"a green vector used where a red value is needed\"))"
@@ -446,7 +446,7 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ Err(rt::Stop::fail(\"an 
                 let width = self.element_kinds(&x)?.len();
                 format!(
                     "#[allow(dead_code)]
-fn decv_{i}(w: &mut dyn Iterator<Item = u64>, fr: *mut rt::Frame) -> Vec<{xr}> {{ let p = w.next().unwrap_or(0) as *const u64; let n = w.next().unwrap_or(0) as usize; unsafe {{ rt::frame::slots(p, n, {width}) }}.chunks({width}).map(|x| dec_{xi}(&mut x.iter().copied(), fr)).collect() }}
+fn decv_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> Vec<{xr}> {{ let p = w.next().unwrap_or(0) as *const u64; let n = w.next().unwrap_or(0) as usize; unsafe {{ rt::frame::slots(p, n, {width}) }}.chunks({width}).map(|x| dec_{xi}(&mut rt::word::Words::new(x), fr)).collect() }}
 "
                 )
             }
@@ -465,9 +465,9 @@ fn decv_{i}(w: &mut dyn Iterator<Item = u64>, fr: *mut rt::Frame) -> Vec<{xr}> {
         Ok(format!(
             "{decv}{fields}const KINDS_{i}: &[rt::Kind] = &[{kinds}];
 #[allow(unused_variables)]
-fn enc_{i}(v: &{borrowed}, fr: *mut rt::Frame, w: &mut Vec<u64>) {{ {enc} }}
+fn enc_{i}(v: &{borrowed}, fr: *mut rt::Frame, w: &mut impl rt::word::Sink) {{ {enc} }}
 #[allow(unused_variables)]
-fn dec_{i}(w: &mut dyn Iterator<Item = u64>, fr: *mut rt::Frame) -> {rust} {{ {dec} }}
+fn dec_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> {rust} {{ {dec} }}
 #[allow(unused_variables, dead_code)]
 fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
 ",
@@ -553,7 +553,7 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                 let xi = self.id(&x);
                 let width = self.element_kinds(&x)?.len();
                 (
-                    format!("let mut items = Vec::with_capacity(v.len() * {width}); for x in v.iter() {{ enc_{xi}(x, fr, &mut items); }} w.push(rt::frame::slots_from_words(fr, &items) as u64); w.push(v.len() as u64);"),
+                    format!("let mut items: Vec<u64> = Vec::with_capacity(v.len() * {width}); for x in v.iter() {{ enc_{xi}(x, fr, &mut items); }} w.push(rt::frame::slots_from_words(fr, &items) as u64); w.push(v.len() as u64);"),
                     "unreachable!(\"a red slice of values is decoded into a `Vec` by `decv`\")".into(),
                 )
             }
@@ -575,12 +575,12 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                 };
                 let signed = matches!(norm(&x), Ty::Int(i) if i.signed());
                 let dec = if size > 8 {
-                    format!("{{ let p = {next} as *const rt::frame::RVec; unsafe {{ rt::frame::rvec_slots(p) }}.chunks({width}).map(|x| dec_{xi}(&mut x.iter().copied(), fr)).collect() }}")
+                    format!("{{ let p = {next} as *const rt::frame::RVec; unsafe {{ rt::frame::rvec_slots(p) }}.chunks({width}).map(|x| dec_{xi}(&mut rt::word::Words::new(x), fr)).collect() }}")
                 } else {
-                    format!("{{ let p = {next} as *const rt::frame::RVec; rt::frame::rvec_to_words(p, {signed}).into_iter().map(|x| dec_{xi}(&mut std::iter::once(x), fr)).collect() }}")
+                    format!("{{ let p = {next} as *const rt::frame::RVec; rt::frame::rvec_to_words(p, {signed}).into_iter().map(|x| dec_{xi}(&mut rt::word::Words::new(&[x]), fr)).collect() }}")
                 };
                 (
-                    format!("let mut items = Vec::with_capacity(v.len() * {width}); for x in v.iter() {{ enc_{xi}(x, fr, &mut items); }} w.push(rt::frame::rvec_from_words(fr, &items, {size}) as u64);"),
+                    format!("let mut items: Vec<u64> = Vec::with_capacity(v.len() * {width}); for x in v.iter() {{ enc_{xi}(x, fr, &mut items); }} w.push(rt::frame::rvec_from_words(fr, &items, {size}) as u64);"),
                     dec,
                 )
             }
@@ -605,7 +605,7 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                 let tuple = st.tuple;
                 let fields = self.struct_fields(&t)?;
                 let words = self.field_kinds(&t)?.len();
-                let mut enc = String::from("let mut fw = Vec::new();");
+                let mut enc = String::from("let mut fw: Vec<u64> = Vec::new();");
                 let mut parts = Vec::new();
                 for (f, ft) in &fields {
                     let fi = self.id(ft);
@@ -625,7 +625,7 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                 };
                 (
                     enc,
-                    format!("{{ let p = {next} as *const u64; let mut it = rt::frame::rstruct_words(p, {words}).into_iter(); {value} }}"),
+                    format!("{{ let p = {next} as *const u64; let fw = rt::frame::rstruct_words(p, {words}); let mut it = rt::word::Words::new(&fw); {value} }}"),
                 )
             }
             t @ (Ty::Option(_) | Ty::Result(..) | Ty::Adt(_)) => {
@@ -656,7 +656,7 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                     }
                     let value = construct(v, &fields);
                     dec_arms.push(format!(
-                        "{vi} => {{ let mut it = e[{s}..].iter().copied(); {value} }}",
+                        "{vi} => {{ let mut it = rt::word::Words::new(&e[{s}..]); {value} }}",
                         s = starts[vi]
                     ));
                 }

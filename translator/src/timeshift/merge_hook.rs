@@ -205,7 +205,7 @@ impl Gen<'_, '_> {
                     let by_mut_ref = if lendable {
                         format!("let l = rt::frame::LentVec::new(fr, &mut **(vars[ix[{j}]] as *mut &mut {rust})); args.push(l.word()); lent{j} = Some(l);")
                     } else if lends {
-                        format!("let p = &mut **(vars[ix[{j}]] as *mut &mut {rust}); let w = {{ let mut w = Vec::new(); enc_{ti}(&*p, fr, &mut w); w[0] }}; args.push(w); copied{j} = Some(rt::frame::CopiedBack::new(p, w, fr, dec_{ti}));")
+                        format!("let p = &mut **(vars[ix[{j}]] as *mut &mut {rust}); let w = {{ let mut w: Vec<u64> = Vec::new(); enc_{ti}(&*p, fr, &mut w); w[0] }}; args.push(w); copied{j} = Some(rt::frame::CopiedBack::new(p, w, fr, dec_{ti}));")
                     } else {
                         "unreachable!(\"a `&mut` the hook cannot lend (refused on the first call)\")".to_string()
                     };
@@ -231,7 +231,7 @@ impl Gen<'_, '_> {
                     if lendable {
                         let _ = write!(
                             dec,
-                            "let w{j} = it.next().unwrap_or(0); let new{j} = if refs[{j}] == 0 && muts[{j}] && lent{j}.as_ref().map(|l| l.word()) != Some(w{j}) {{ Some(dec_{ti}(&mut std::iter::once(w{j}), fr)) }} else {{ None }};"
+                            "let w{j} = it.next().unwrap_or(0); let new{j} = if refs[{j}] == 0 && muts[{j}] && lent{j}.as_ref().map(|l| l.word()) != Some(w{j}) {{ Some(dec_{ti}(&mut rt::word::Words::new(&[w{j}]), fr)) }} else {{ None }};"
                         );
                     } else {
                         let _ = write!(
@@ -373,7 +373,7 @@ unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mu
         let status = jit.run_chain::<Ext>({n:?}, f, &mut frame, &args);
         match status {{
             rt::Status::Return => {{
-                std::ptr::write(ret as *mut {ret}, dec_{ri}(&mut frame.out.iter().copied(), fr));
+                std::ptr::write(ret as *mut {ret}, dec_{ri}(&mut rt::word::Words::new(&frame.out), fr));
                 true
             }}
             rt::Status::Interp => {{
@@ -382,7 +382,7 @@ unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mu
                     unreachable!(\"an exit to the interpreter at the merge block\")
                 }};
                 let words = jit.interp_words::<Ext>(id, &frame.out[2..]);
-                let mut it = words.iter().copied();
+                let mut it = rt::word::Words::new(&words);
                 {dec}
                 {after}
                 let {green_pattern} = g;

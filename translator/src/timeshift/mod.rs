@@ -598,7 +598,7 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                     } else {
                         let _ = write!(
                             enc,
-                            "let w{i} = {{ let mut w = Vec::new(); enc_{ti}(&*p{i}, fr, &mut w); w[0] }}; args.push(w{i}); let loan{i} = rt::frame::CopiedBack::new(p{i}, w{i}, fr, dec_{ti});"
+                            "let w{i} = {{ let mut w: Vec<u64> = Vec::new(); enc_{ti}(&*p{i}, fr, &mut w); w[0] }}; args.push(w{i}); let loan{i} = rt::frame::CopiedBack::new(p{i}, w{i}, fr, dec_{ti});"
                         );
                     }
                 } else {
@@ -637,7 +637,7 @@ pub fn entry({params}) -> {ret} {{
         {enc}
         let status = unsafe {{ jit.run_chain::<Ext>({n:?}, f, &mut frame, &args) }};
         if status != rt::Status::Return {{ jit.raise(status, &mut frame) }}
-        dec_{ri}(&mut frame.out.iter().copied(), fr)
+        dec_{ri}(&mut rt::word::Words::new(&frame.out), fr)
     }})
 }}
 ",
@@ -1559,7 +1559,7 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                 self.opaque_helpers.insert(cache_key, n);
                 let body = if set {
                     format!(
-                        "unsafe {{ (*(p as *mut {rust})).{f} = dec_{fi}(&mut [{}].into_iter(), fr); }} 0",
+                        "unsafe {{ (*(p as *mut {rust})).{f} = dec_{fi}(&mut rt::word::Words::new(&[{}]), fr); }} 0",
                         these.join(", ")
                     )
                 } else {
@@ -1634,7 +1634,7 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
             }
             j += ks.len();
             args_plain.push(format!(
-                "dec_{ti}(&mut [{}].into_iter(), fr)",
+                "dec_{ti}(&mut rt::word::Words::new(&[{}]), fr)",
                 these.join(", ")
             ));
             word_args.push(these.clone());
@@ -1642,7 +1642,7 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                 // The caller's value itself, by its address.
                 let _ = write!(
                     decode,
-                    "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
+                    "let x{i} = dec_{ti}(&mut rt::word::Words::new(&[{}]), fr);",
                     these.join(", ")
                 );
             } else if takes_mut(fi_inputs.get(i)) && self.t.is_struct(&t) {
@@ -1650,12 +1650,12 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                 let words = self.t.field_kinds(&t).map_err(|m| self.err(sp, m))?.len();
                 let _ = write!(
                     decode,
-                    "let mut x{i} = dec_{ti}(&mut [{w}].into_iter(), fr);",
+                    "let mut x{i} = dec_{ti}(&mut rt::word::Words::new(&[{w}]), fr);",
                     w = these[0]
                 );
                 let _ = write!(
                     after,
-                    "{{ let mut fw = Vec::new(); enc_{ti}(&x{i}, fr, &mut fw); let fresh = rt::frame::rstruct_words(fw[0] as *const u64, {words}); rt::frame::rstruct_set_words({w} as *mut u64, &fresh); }}",
+                    "{{ let mut fw: Vec<u64> = Vec::new(); enc_{ti}(&x{i}, fr, &mut fw); let fresh = rt::frame::rstruct_words(fw[0] as *const u64, {words}); rt::frame::rstruct_set_words({w} as *mut u64, &fresh); }}",
                     w = these[0]
                 );
             } else if takes_mut(fi_inputs.get(i)) {
@@ -1681,12 +1681,12 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                     let ei = self.t.id(elem);
                     let _ = write!(
                         decode,
-                        "let mut x{i}: Vec<{er}> = dec_{ti}(&mut [{w}].into_iter(), fr);",
+                        "let mut x{i}: Vec<{er}> = dec_{ti}(&mut rt::word::Words::new(&[{w}]), fr);",
                         w = these[0]
                     );
                     let _ = write!(
                         after,
-                        "{{ let mut items = Vec::new(); for e in x{i}.iter() {{ enc_{ei}(e, fr, &mut items); }} rt::frame::rvec_set_words({w} as *mut rt::frame::RVec, &items); }}",
+                        "{{ let mut items: Vec<u64> = Vec::new(); for e in x{i}.iter() {{ enc_{ei}(e, fr, &mut items); }} rt::frame::rvec_set_words({w} as *mut rt::frame::RVec, &items); }}",
                         w = these[0]
                     );
                 }
@@ -1707,13 +1707,13 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                     // A copy in Rust's layout, borrowed by the callee (see `call_args`).
                     let _ = write!(
                         decode,
-                        "let x{i} = decv_{ti}(&mut [{}].into_iter(), fr);",
+                        "let x{i} = decv_{ti}(&mut rt::word::Words::new(&[{}]), fr);",
                         these.join(", ")
                     );
                 } else {
                     let _ = write!(
                         decode,
-                        "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
+                        "let x{i} = dec_{ti}(&mut rt::word::Words::new(&[{}]), fr);",
                         these.join(", ")
                     );
                 }
@@ -1723,7 +1723,7 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                 }
                 let _ = write!(
                     decode,
-                    "let x{i} = dec_{ti}(&mut [{}].into_iter(), fr);",
+                    "let x{i} = dec_{ti}(&mut rt::word::Words::new(&[{}]), fr);",
                     these.join(", ")
                 );
             }
@@ -1848,9 +1848,7 @@ fn word_params(
 /// the frame's `out`, through the buffer the frame keeps (no allocation once it has
 /// grown).
 fn write_result(ti: &str, value: &str) -> String {
-    format!(
-        "let mut w = std::mem::take(unsafe {{ &mut (*fr).scratch }}); w.clear(); enc_{ti}({value}, fr, &mut w); unsafe {{ (&mut (*fr).out)[..w.len()].copy_from_slice(&w); (*fr).scratch = w }};"
-    )
+    format!("let mut w = unsafe {{ rt::frame::OutWords::new(fr) }}; enc_{ti}({value}, fr, &mut w);")
 }
 
 /// The tuple of `items` (types, values or patterns), nested in tuples of at most
