@@ -138,6 +138,8 @@ pub struct Limits {
     /// End paths at merge keys of the global merge point that are not warm with an
     /// exit to the plain interpreter (see [`Cut::Interp`]); else compile them in line.
     pub interp_exits: bool,
+    /// See [`crate::jit::Options::run_on`].
+    pub run_on: usize,
 }
 
 /// Compile the unit that starts at `start` for `engine`. Returns the unit, or why it
@@ -409,14 +411,6 @@ fn describe(s: Stop) -> String {
     }
 }
 
-/// How many merge states compiled in line by another path a path goes on through in
-/// line after it made a block for a merge state, before it makes blocks for them again.
-/// The other path met them after the same state (it went on from there in line); giving
-/// each a block of its own would cut the code after a join into a block per state, where
-/// nothing else enters most of them. A later path that meets one of them makes its block
-/// then, so a state is compiled at most this many times more.
-const RUN_ON_KEYS: usize = 16;
-
 /// Follow one path from `s` in the current block until it ends.
 ///
 /// A key seen once and met again gets a block (the loop it closes is compiled from
@@ -442,41 +436,75 @@ fn run_path<E: Extension>(
             live_shape_key::<E>(cx, &s, &mut greens)?;
             let key = (block, greens);
             match merges.get(&key) {
-                // Seen before and compiled as a block: jump there.
+                // Seen before and compiled as a block: jump there, or to the key's
+                // general block when this state lacks a constant the block keeps.
                 Some(Some(target)) => {
-                    let (frozen, words) = freeze::<E>(cx, s, false, true)?;
                     let target = target.clone();
-                    let mut args = vals(cx, &words)?;
-                    args.extend(memory_args::<E>(cx, &frozen, &target.memory)?);
-                    cx.tick()?;
-                    cx.b.jump(target.block, &args)?;
-                    return Ok(());
+                    let (frozen, words) = freeze::<E>(cx, s.clone(), false, true)?;
+                    if let Some(kept) = fit(&target.consts, &words) {
+                        let mut args = vals(cx, &kept)?;
+                        args.extend(memory_args::<E>(cx, &frozen, &target.memory)?);
+                        cx.tick()?;
+                        cx.b.jump(target.block, &args)?;
+                        return Ok(());
+                    }
+                    // The key's other blocks: one keeping the constants the first
+                    // state that did not fit shared with `target`, and one taking
+                    // every word. So a key has at most three blocks.
+                    let (shared, full) = (general_key(&key, 1), general_key(&key, 2));
+                    for k in [&shared, &full] {
+                        if let Some(Some(g)) = merges.get(k) {
+                            let g = g.clone();
+                            if let Some(kept) = fit(&g.consts, &words) {
+                                let mut args = vals(cx, &kept)?;
+                                args.extend(memory_args::<E>(cx, &frozen, &g.memory)?);
+                                cx.tick()?;
+                                cx.b.jump(g.block, &args)?;
+                                return Ok(());
+                            }
+                        }
+                    }
+                    let (gkey, keep) = match merges.get(&shared) {
+                        Some(Some(_)) => (full, Vec::new()),
+                        _ => {
+                            let keep: Vec<bool> = target
+                                .consts
+                                .iter()
+                                .zip(&words)
+                                .map(|(c, w)| c.as_ref() == Some(w))
+                                .collect();
+                            (shared, keep)
+                        }
+                    };
+                    forget_since(&mut history, &key, merges);
+                    s = new_merge_block::<E>(cx, s, gkey, &words, &keep, merges)?;
+                    history = History::default();
+                    history.push(key);
+                    run_on = limits.run_on;
                 }
-                // Seen once, inline: give it a block (its red words generalised to
-                // parameters) and compile it from there.
+                // Seen once, inline: give it a block and compile it from there.
                 // Compiled in line by another path, and this path came from a block it
-                // made a few keys ago: go on in line (see `RUN_ON_KEYS`).
+                // made a few keys ago: go on in line (`Limits::run_on`: giving each
+                // of them a block would cut the code after a join into a block per
+                // state, where nothing else enters most of them; a later path that
+                // meets one makes its block then, so a state is compiled at most that
+                // many times more).
                 Some(None) if run_on > 0 && !history.contains(&key) => {
                     run_on -= 1;
                     history.push(key);
                 }
+                // The block keeps the constants this state has (a length derived from
+                // a vector's shape, a value's tag): states that have them too jump
+                // there, others go to the key's general block, made when first needed,
+                // whose parameters are every red word. So a key has at most two blocks.
                 Some(None) => {
-                    let (frozen, words) = freeze::<E>(cx, s, false, true)?;
-                    if let Some(after) = history.since(&key) {
-                        for k in &after {
-                            merges.forget_inline(k);
-                        }
-                    }
-                    let blk = cx.b.create_block(&param_kinds::<E>(&frozen));
-                    let args = block_args::<E>(cx, &frozen, &words)?;
-                    cx.tick()?;
-                    cx.b.jump(blk, &args)?;
-                    let memory = frozen.memory.iter().map(|m| (m.0, m.1)).collect();
-                    merges.insert(key.clone(), Some(MergeBlock { block: blk, memory }));
-                    s = enter::<E>(cx, blk, frozen)?;
+                    let (_, all) = freeze::<E>(cx, s.clone(), false, true)?;
+                    let keep: Vec<bool> = all.iter().map(|w| w.as_const().is_some()).collect();
+                    forget_since(&mut history, &key, merges);
+                    s = new_merge_block::<E>(cx, s, key.clone(), &all, &keep, merges)?;
                     history = History::default();
                     history.push(key);
-                    run_on = RUN_ON_KEYS;
+                    run_on = limits.run_on;
                 }
                 // A key the interpreter never passed, in a unit entered from it: a stub
                 // that exits to the interpreter there.
@@ -524,6 +552,89 @@ fn run_path<E: Extension>(
             Err(e) => return Err(e),
         }
     }
+}
+
+/// The key of another block `n` (1 or 2) of merge key `key` (see [`run_path`]): its
+/// words end a shape key as no shape does.
+fn general_key(key: &MergeKey, n: u64) -> MergeKey {
+    let mut g = key.1.clone();
+    g.extend([u64::MAX, u64::MAX - n]);
+    (key.0, g)
+}
+
+/// Jump from the current block to a new merge block for state `s` (whose words, all of
+/// them, are `all`), stored under `key`: it keeps the constants at the positions `keep`
+/// marks (none when `keep` is empty), and takes the other words as parameters (its
+/// remembered elements too). Returns the state in the new block.
+fn new_merge_block<E: Extension>(
+    cx: &mut Cx,
+    s: E::State,
+    key: MergeKey,
+    all: &[Word],
+    keep: &[bool],
+    merges: &mut MergeTable,
+) -> Result<E::State, Stop> {
+    let keeping = keep.iter().any(|k| *k);
+    let s = if keeping {
+        crate::frozen::unkeep::<E>(cx, s, keep)?
+    } else {
+        s
+    };
+    let (mut frozen, words) = freeze::<E>(cx, s, keeping, true)?;
+    if keeping {
+        // Remembered elements stay parameters: a later state may hold other values.
+        frozen.memory.retain(|m| m.2.as_const().is_none());
+    }
+    let blk = cx.b.create_block(&param_kinds::<E>(&frozen));
+    let args = block_args::<E>(cx, &frozen, &words)?;
+    cx.tick()?;
+    cx.b.jump(blk, &args)?;
+    let memory = frozen.memory.iter().map(|m| (m.0, m.1)).collect();
+    let consts = if keeping {
+        all.iter().zip(keep).map(|(w, k)| k.then_some(*w)).collect()
+    } else {
+        Vec::new()
+    };
+    merges.insert(
+        key,
+        Some(MergeBlock {
+            block: blk,
+            memory,
+            consts,
+        }),
+    );
+    enter::<E>(cx, blk, frozen)
+}
+
+/// When the path meets `key` after passing it itself (a loop), forget the keys compiled
+/// in line since then: the loop body is compiled again from the new block.
+fn forget_since(history: &mut History, key: &MergeKey, merges: &mut MergeTable) {
+    if let Some(after) = history.since(key) {
+        for k in &after {
+            merges.forget_inline(k);
+        }
+    }
+}
+
+/// The words of a state (all of them, constants included) that a merge block keeping
+/// the constants `consts` takes as parameters; `None` when the state lacks one of those
+/// constants. A general block (no `consts`) takes them all.
+fn fit(consts: &[Option<Word>], words: &[Word]) -> Option<Vec<Word>> {
+    if consts.is_empty() {
+        return Some(words.to_vec());
+    }
+    if consts.len() != words.len() {
+        return None;
+    }
+    let mut kept = Vec::with_capacity(words.len());
+    for (c, w) in consts.iter().zip(words) {
+        match c {
+            Some(c) if c != w => return None,
+            Some(_) => {}
+            None => kept.push(*w),
+        }
+    }
+    Some(kept)
 }
 
 fn vals(cx: &mut Cx, words: &[Word]) -> Result<Vec<Value>, Stop> {
@@ -606,6 +717,7 @@ fn entry_switch<E: Extension>(
         Some(MergeBlock {
             block: p,
             memory: Vec::new(),
+            consts: Vec::new(),
         }),
     );
     Ok(p)
@@ -800,10 +912,13 @@ fn exit_to_merge_block<E: Extension>(
         return Ok(Some(s));
     };
     let (frozen, words) = freeze::<E>(cx, s.clone(), false, true)?;
+    let Some(kept) = fit(&target.consts, &words) else {
+        return Ok(Some(s));
+    };
     let Some(remembered) = remembered_args::<E>(cx, &frozen, &target.memory)? else {
         return Ok(Some(s));
     };
-    let mut args = vals(cx, &words)?;
+    let mut args = vals(cx, &kept)?;
     args.extend(remembered);
     cx.tick()?;
     cx.b.exit_if(cond, target.block, &args)?;

@@ -21,8 +21,9 @@ use std::borrow::Cow;
 /// path it was frozen on; entering a block replaces them with the block's parameters.
 ///
 /// A block that only one jump enters (a case of a switch) keeps the constants the state
-/// knows (`keep_consts`); a block that many may enter (a merge block, an entry point)
-/// takes every word as a parameter.
+/// knows (`keep_consts`), and so does a merge block, which states with those constants
+/// enter (see [`MergeBlock::consts`]); an entry point, and a key's last merge block,
+/// take every word as a parameter.
 #[derive(Clone)]
 pub struct Frozen<S> {
     pub state: S,
@@ -49,6 +50,10 @@ pub enum Index {
 pub struct MergeBlock {
     pub block: Block,
     pub memory: Vec<(u32, Index)>,
+    /// Per word of a state with the block's key (as [`freeze`] lists them without
+    /// keeping constants), the constant the block keeps there (not a parameter); empty
+    /// for a block whose parameters are every word.
+    pub consts: Vec<Option<Word>>,
 }
 
 impl<S> Frozen<S> {
@@ -178,6 +183,49 @@ fn number_vectors<'c>(
         i += 1;
     }
     Ok((words, vecs))
+}
+
+/// `s` with each constant among its words (as [`freeze`] lists them, constants included)
+/// whose position `keep` does not mark made a value of the current block, so that a
+/// block frozen from it keeping constants takes that word as a parameter.
+pub(crate) fn unkeep<E: Extension>(
+    cx: &mut Cx,
+    s: E::State,
+    keep: &[bool],
+) -> Result<E::State, Stop> {
+    let reds = E::red_words(&s);
+    let (numbered_words, numbered) = number_vectors(cx, reds.clone())?;
+    let heap_ids: Vec<u32> = numbered.iter().map(|(n, _)| *n).collect();
+    let mut pos = 0;
+    let mut generalise = |cx: &mut Cx, w: Word| -> Result<Word, Stop> {
+        let at = pos;
+        pos += 1;
+        match w {
+            Word::Const(_, k) if !keep.get(at).copied().unwrap_or(false) => {
+                Ok(Word::Var(cx.val(w)?, k))
+            }
+            w => Ok(w),
+        }
+    };
+    let mut words = Vec::with_capacity(reds.len());
+    for (w, nw) in reds.iter().zip(&numbered_words) {
+        words.push(match nw {
+            Word::Virtual(_) => *w,
+            _ => generalise(cx, *nw)?,
+        });
+    }
+    for n in heap_ids {
+        let v = cx.heap[n as usize].clone();
+        let mut items = Vec::new();
+        for w in v.words() {
+            items.push(match cx.resolve(w) {
+                Word::Virtual(_) => w,
+                r => generalise(cx, r)?,
+            });
+        }
+        cx.heap[n as usize] = v.with_words(&mut items.into_iter());
+    }
+    Ok(E::with_red_words(s, &mut words.into_iter()))
 }
 
 /// Freeze `s`: the frozen state and the words a block for it takes after the frame

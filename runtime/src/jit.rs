@@ -79,6 +79,9 @@ pub struct Options {
     /// on the brainfuck benchmarks, compiling thousands of fragments costs more than
     /// compiling every path at once, and their code runs slower).
     pub lazy_exits: bool,
+    /// Merge states compiled in line by another path that a path goes on through in
+    /// line after making a block (see `driver::run_path`).
+    pub run_on: usize,
     /// Passes of the plain interpreter through a merge point with one green key (or
     /// calls of the portal with one) before that key is compiled.
     pub threshold: u32,
@@ -95,6 +98,7 @@ impl Default for Options {
             max_cases: 16,
             code_space: backend::DEFAULT_CODE_SPACE,
             lazy_exits: false,
+            run_on: DEFAULT_RUN_ON,
             threshold: DEFAULT_THRESHOLD,
         }
     }
@@ -102,6 +106,9 @@ impl Default for Options {
 
 /// Shapes of unpacked values a merge key may have units for (see [`Jit::merge_unit`]).
 const MAX_SHAPES: u32 = 4;
+
+/// The default of `--jit-run-on`.
+pub const DEFAULT_RUN_ON: usize = 16;
 
 /// The default of `--jit-threshold`.
 pub const DEFAULT_THRESHOLD: u32 = 1000;
@@ -119,6 +126,8 @@ pub const USAGE: &str = "JIT options (before the program's own arguments):
   --jit-max-cases N        cases per promotion switch; more values go through a table (default 16)
   --jit-lazy-exits         compile the paths of side exits when first taken, not with
                            their unit
+  --jit-run-on N           merge states a path compiled after a join goes on through
+                           in line before it makes blocks for them (default 16)
   --jit-code-space N[K|M]  bytes of machine code; when they are used up, later code is
                            interpreted by the reference backend (default 64M)";
 
@@ -162,6 +171,13 @@ impl Options {
                 }
                 "--jit-max-ops" => {
                     o.max_ops = number(value(i, "--jit-max-ops")?, "--jit-max-ops")?;
+                    i += 1;
+                }
+                "--jit-run-on" => {
+                    let v = value(i, "--jit-run-on")?;
+                    o.run_on = v
+                        .parse::<usize>()
+                        .map_err(|_| format!("`--jit-run-on` needs a number, found `{v}`"))?;
                     i += 1;
                 }
                 "--jit-max-cases" => {
@@ -1083,6 +1099,7 @@ impl Jit {
             max_states: self.options.max_states,
             max_ops: self.options.max_ops,
             lazy_exits: self.options.lazy_exits,
+            run_on: self.options.run_on,
         }
     }
 
