@@ -226,8 +226,17 @@ pub fn options() -> &'static Options {
     OPTIONS.get_or_init(Options::default)
 }
 
-/// How many of the units `unit_for` found last it keeps at hand.
-const RECENT_UNITS: usize = 4;
+/// Slots of the cache of units `unit_for` found (direct-mapped by a hash of the portal
+/// and the key: a call finds its unit with one hash and one comparison).
+const RECENT_UNITS: usize = 256;
+
+/// The slot of [`Jit::recent`] for portal `p` (its name's address) and green key `key`.
+fn recent_slot(p: usize, key: &[u64]) -> usize {
+    let h = key.iter().fold(p as u64, |h, w| {
+        (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
+    });
+    (h >> 40) as usize % RECENT_UNITS
+}
 
 /// The largest `--jit-code-space` (2 GiB: every rel32 jump and call inside it reaches).
 pub const MAX_CODE_SPACE: usize = 2 << 30;
@@ -320,11 +329,10 @@ pub struct Jit {
     frames: RefCell<Vec<Box<Frame>>>,
     /// The buffer green keys are written into (see [`Jit::unit_for`]).
     key_buf: Cell<Vec<u64>>,
-    /// The units `unit_for` found last, by portal (its name's address) and key: a
-    /// recursion or a loop of calls finds its unit without hashing (entries of `units`
-    /// never change once made).
-    recent: RefCell<Vec<(usize, Vec<u64>, UnitEntry)>>,
-    recent_next: Cell<usize>,
+    /// The units `unit_for` found, direct-mapped by portal (its name's address) and key
+    /// (see [`recent_slot`]): a call whose unit is there finds it without hashing the
+    /// portal's name (entries of `units` never change once made).
+    recent: RefCell<Vec<Option<(usize, Vec<u64>, UnitEntry)>>>,
     /// By (address, length, type) of interned data: the addresses of the copies made
     /// of it (see [`Jit::intern`]).
     interned: RefCell<backend::FastMap<(usize, usize, std::any::TypeId), Vec<usize>>>,
@@ -408,8 +416,7 @@ impl Jit {
             units: RefCell::new(Default::default()),
             frames: RefCell::new(Vec::new()),
             key_buf: Cell::new(Vec::new()),
-            recent: RefCell::new(Vec::new()),
-            recent_next: Cell::new(0),
+            recent: RefCell::new(vec![None; RECENT_UNITS]),
             interned: RefCell::new(Default::default()),
             merge_units: RefCell::new(Default::default()),
             interp_units: RefCell::new(Vec::new()),
@@ -551,15 +558,16 @@ impl Jit {
         buf.clear();
         key(&mut buf);
         let p = portal.as_ptr() as usize;
-        let recent = self
-            .recent
-            .borrow()
-            .iter()
-            .find(|(q, k, _)| {
-                // Keys are a few words: compared in line (a call of memcmp costs more).
-                *q == p && k.len() == buf.len() && k.iter().zip(&buf).all(|(a, b)| a == b)
-            })
-            .map(|e| e.2);
+        let slot = recent_slot(p, &buf);
+        let recent = match &self.recent.borrow()[slot] {
+            // Keys are a few words: compared in line (a call of memcmp costs more).
+            Some((q, k, e))
+                if *q == p && k.len() == buf.len() && k.iter().zip(&buf).all(|(a, b)| a == b) =>
+            {
+                Some(*e)
+            }
+            _ => None,
+        };
         let unit = match recent {
             Some(e) => e,
             None => {
@@ -579,14 +587,7 @@ impl Jit {
                         }
                     },
                 };
-                let mut r = self.recent.borrow_mut();
-                let at = self.recent_next.get() % RECENT_UNITS;
-                self.recent_next.set(at + 1);
-                if r.len() < RECENT_UNITS {
-                    r.push((p, buf.clone(), e));
-                } else {
-                    r[at] = (p, buf.clone(), e);
-                }
+                self.recent.borrow_mut()[slot] = Some((p, buf.clone(), e));
                 e
             }
         };

@@ -244,6 +244,10 @@ impl<'a> Words<'a> {
     }
 }
 
+/// Values decoded for a residual call that borrows them as a slice: on the stack when
+/// there are few.
+pub type Items<T> = smallvec::SmallVec<[T; 8]>;
+
 /// Where generated encoders write a value's words: a `Vec`, or the frame's `out`
 /// ([`crate::frame::OutWords`]) for a residual call's result, which costs no allocation.
 pub trait Sink {

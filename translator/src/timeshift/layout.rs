@@ -437,8 +437,8 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ Err(rt::Stop::fail(\"an 
             "let _ = v; Err(rt::Stop::fail(\"a green vector used where a red value is needed\"))"
                 .to_string()
         };
-        // A red slice of values of several words decodes into a `Vec` of them, which
-        // a residual call borrows for the call.
+        // A red slice of values of several words decodes into a buffer of them (on
+        // the stack when short), which a residual call borrows for the call.
         let decv = match norm(t) {
             Ty::Slice(x) if self.scalar(&x).is_err() => {
                 let xi = self.id(&x);
@@ -446,7 +446,7 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ Err(rt::Stop::fail(\"an 
                 let width = self.element_kinds(&x)?.len();
                 format!(
                     "#[allow(dead_code)]
-fn decv_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> Vec<{xr}> {{ let p = w.next().unwrap_or(0) as *const u64; let n = w.next().unwrap_or(0) as usize; unsafe {{ rt::frame::slots(p, n, {width}) }}.chunks({width}).map(|x| dec_{xi}(&mut rt::word::Words::new(x), fr)).collect() }}
+fn decv_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> rt::word::Items<{xr}> {{ let p = w.next().unwrap_or(0) as *const u64; let n = w.next().unwrap_or(0) as usize; unsafe {{ rt::frame::slots(p, n, {width}) }}.chunks({width}).map(|x| dec_{xi}(&mut rt::word::Words::new(x), fr)).collect() }}
 "
                 )
             }

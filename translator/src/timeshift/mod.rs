@@ -1717,6 +1717,23 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                         these.join(", ")
                     );
                 }
+            } else if let (Ty::Vec(x), true) = (&t, takes_slice(fi_inputs.get(i))) {
+                // A red `Vec` given for a `&[T]`: its elements decode into a buffer
+                // the callee borrows (on the stack when short), not a new `Vec`.
+                let xi = self.t.id(x);
+                let xr = self.t.rust(x).map_err(|m| self.err(sp, m))?;
+                let width = self.t.element_kinds(x).map_err(|m| self.err(sp, m))?.len();
+                let items = if self.t.scalar(x).is_ok() {
+                    let signed = matches!(norm(x), Ty::Int(k) if k.signed());
+                    format!("rt::frame::rvec_to_words(p, {signed}).into_iter().map(|x| dec_{xi}(&mut rt::word::Words::new(&[x]), fr)).collect()")
+                } else {
+                    format!("unsafe {{ rt::frame::rvec_slots(p) }}.chunks({width}).map(|x| dec_{xi}(&mut rt::word::Words::new(x), fr)).collect()")
+                };
+                let _ = write!(
+                    decode,
+                    "let x{i}: rt::word::Items<{xr}> = {{ let p = {} as *const rt::frame::RVec; {items} }};",
+                    these[0]
+                );
             } else {
                 if self.t.holds_value_slice(&t) {
                     return Err(self.err(sp, format!("`{f}` is given a `{t}`: the JIT passes a slice of values of several words to Rust only as an argument of its own")).help("pass the slice as a separate argument"));
@@ -1947,6 +1964,11 @@ fn is_mut_ref(p: &syn::FnArg) -> bool {
 
 fn takes_mut(p: Option<&syn::FnArg>) -> bool {
     p.is_some_and(is_mut_ref)
+}
+
+/// Whether a parameter is a shared reference to a slice (`&[T]`).
+fn takes_slice(p: Option<&syn::FnArg>) -> bool {
+    matches!(p, Some(syn::FnArg::Typed(pt)) if matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_none() && matches!(&*r.elem, syn::Type::Slice(_))))
 }
 
 /// Whether a parameter is a shared reference (`&T`).
