@@ -1041,6 +1041,39 @@ impl<'j> Cx<'j> {
     }
 }
 
+/// Scalar fields of structs compiled code holds by their address (opaque structs): read
+/// and written in place, at the offset Rust gives the field, as Rust stores it.
+impl<'j> Cx<'j> {
+    fn opaque_address(&mut self, p: &Red) -> Result<Value, Stop> {
+        let w = self.val(word0(p)?)?;
+        match word0(p)?.kind() {
+            Kind::Ptr => Ok(w),
+            _ => {
+                self.tick()?;
+                Ok(self.b.unary(UnOp::IntToPtr, w)?)
+            }
+        }
+    }
+
+    /// The scalar `s` at byte `offset` of the struct at address `p`.
+    pub fn opaque_load(&mut self, p: &Red, offset: usize, s: Scalar) -> Result<Red, Stop> {
+        let pv = self.opaque_address(p)?;
+        let v = self.load(s.mem(), pv, offset as i32)?;
+        Ok(smallvec![Word::Var(v, s.kind())])
+    }
+
+    /// Store `x` (a scalar `s`) at byte `offset` of the struct at address `p`.
+    pub fn opaque_store(&mut self, p: &Red, offset: usize, s: Scalar, x: &Red) -> Result<(), Stop> {
+        let pv = self.opaque_address(p)?;
+        let xv = self.val(word0(x)?)?;
+        self.tick()?;
+        self.b.store(s.mem(), pv, offset as i32, xv)?;
+        // Rust may have kept a copy of this memory: forget what the block remembers.
+        self.memory.clear();
+        Ok(())
+    }
+}
+
 /// Red structs: virtual (a [`Virtual::Struct`] of the path's heap) until they escape,
 /// then allocated (see [`frame::rstruct_new`]): a field is the words at its offset.
 impl<'j> Cx<'j> {

@@ -446,7 +446,7 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ Err(rt::Stop::fail(\"an 
                 let width = self.element_kinds(&x)?.len();
                 format!(
                     "#[allow(dead_code)]
-fn decv_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> rt::word::Items<{xr}> {{ let p = w.next().unwrap_or(0) as *const u64; let n = w.next().unwrap_or(0) as usize; unsafe {{ rt::frame::slots(p, n, {width}) }}.chunks({width}).map(|x| dec_{xi}(&mut rt::word::Words::new(x), fr)).collect() }}
+fn decv_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> rt::word::Items<{xr}> {{ let p = w.next().unwrap_or(0) as *const u64; let n = w.next().unwrap_or(0) as usize; let mut v = rt::word::Items::new(); for x in unsafe {{ rt::frame::slots(p, n, {width}) }}.chunks_exact({width}) {{ v.push(dec_{xi}(&mut rt::word::Words::new(x), fr)); }} v }}
 "
                 )
             }

@@ -1542,6 +1542,18 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
             )));
         }
         let rust = self.t.rust(t).map_err(|m| self.err(sp, m))?;
+        if let Ok(sc) = self.t.scalar(&fty) {
+            // A scalar: loaded or stored by compiled code itself, at the offset Rust
+            // gives the field.
+            let p = self.redx(&a[0], sp)?;
+            let off = format!("std::mem::offset_of!({rust}, {f})");
+            return Ok(if set {
+                let x = self.redx(&a[1], sp)?;
+                format!("{{ cx.opaque_store(&{p}, {off}, {sc}, &{x})?; Red::new() }}")
+            } else {
+                format!("cx.opaque_load(&{p}, {off}, {sc})?")
+            });
+        }
         let fi = self.t.id(&fty);
         let mut params = vec!["fr: *mut rt::Frame".to_string(), "p: u64".to_string()];
         let mut kinds = vec!["rt::Kind::Ptr".to_string(), "rt::Kind::Int".to_string()];
@@ -1725,9 +1737,9 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                 let width = self.t.element_kinds(x).map_err(|m| self.err(sp, m))?.len();
                 let items = if self.t.scalar(x).is_ok() {
                     let signed = matches!(norm(x), Ty::Int(k) if k.signed());
-                    format!("rt::frame::rvec_to_words(p, {signed}).into_iter().map(|x| dec_{xi}(&mut rt::word::Words::new(&[x]), fr)).collect()")
+                    format!("let mut v = rt::word::Items::new(); for x in rt::frame::rvec_to_words(p, {signed}) {{ v.push(dec_{xi}(&mut rt::word::Words::new(&[x]), fr)); }} v")
                 } else {
-                    format!("unsafe {{ rt::frame::rvec_slots(p) }}.chunks({width}).map(|x| dec_{xi}(&mut rt::word::Words::new(x), fr)).collect()")
+                    format!("let mut v = rt::word::Items::new(); for x in unsafe {{ rt::frame::rvec_slots(p) }}.chunks_exact({width}) {{ v.push(dec_{xi}(&mut rt::word::Words::new(x), fr)); }} v")
                 };
                 let _ = write!(
                     decode,
