@@ -11,7 +11,9 @@
 //! the interpreter and left for it); everything compiled at its first call
 //! (`--jit-threshold 1`); compiled at the second pass, so nearly every merge key is
 //! entered and left (`--jit-threshold 2`); and the reference backend as the spec of the
-//! machine code (`--backend reference --jit-threshold 2`). `PYRS_JIT_PROGRAMS` sets the
+//! machine code (`--backend reference --jit-threshold 2`); and with the collector
+//! running at nearly every safe point (`PYRS_GC_STRESS=1`), without the JIT and with
+//! `--jit-threshold 2`, so that no root is missed in either. `PYRS_JIT_PROGRAMS` sets the
 //! number of generated programs (default 60). Last, PyPy's 2007 session: a function
 //! enabled with `pyrsjit.enable` is compiled at its next call, into the log that
 //! `PYRSJITLOG` names.
@@ -28,11 +30,21 @@ use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(120);
 
-const MODES: [&[&str]; 4] = [
-    &[],
-    &["--jit-threshold", "1"],
-    &["--jit-threshold", "2"],
-    &["--backend", "reference", "--jit-threshold", "2"],
+/// The environment variables and options of each mode.
+type Mode = (
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
+
+const GC_STRESS: &[(&str, &str)] = &[("PYRS_GC_STRESS", "1")];
+
+const MODES: [Mode; 6] = [
+    (&[], &[]),
+    (&[], &["--jit-threshold", "1"]),
+    (&[], &["--jit-threshold", "2"]),
+    (&[], &["--backend", "reference", "--jit-threshold", "2"]),
+    (GC_STRESS, &["--no-jit"]),
+    (GC_STRESS, &["--jit-threshold", "2"]),
 ];
 
 fn corpus_dir() -> PathBuf {
@@ -40,16 +52,16 @@ fn corpus_dir() -> PathBuf {
 }
 
 /// `bin mode... file` in `dir`.
-fn run(bin: &Path, mode: &[&str], file: &str, dir: &Path) -> Result<Outcome, String> {
+fn run(bin: &Path, (env, mode): Mode, file: &str, dir: &Path) -> Result<Outcome, String> {
     let mut args: Vec<String> = mode.iter().map(|s| s.to_string()).collect();
     args.push(file.to_string());
-    harness::run(bin, &args, dir, LIMIT)
+    harness::run_env(bin, &args, env, dir, LIMIT)
 }
 
 /// The report of one program over every mode: `None` when all agree.
 fn check(bin: &Path, python: Option<&Path>, file: &str, dir: &Path) -> Option<String> {
     let mut problems = Vec::new();
-    let plain = match run(bin, &["--no-jit"], file, dir) {
+    let plain = match run(bin, (&[], &["--no-jit"]), file, dir) {
         Ok(o) => o,
         Err(e) => return Some(format!("{file}: {e}")),
     };
@@ -140,7 +152,93 @@ fn pyrs_c_agrees_with_python3_and_with_its_plain_interpreter() {
         failures.join("\n")
     );
     the_2007_session_shows_the_machine_code_of_an_enabled_function(&bin, &dir);
+    short_lived_objects_run_in_fixed_memory(&bin, &dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A loop that makes `PYRS_MEM_OBJECTS` (default ten million) short-lived objects
+/// (instances, lists, strings, big ints) peaks under 100 MB, with the JIT and without.
+fn short_lived_objects_run_in_fixed_memory(bin: &Path, dir: &Path) {
+    let objects: u64 = std::env::var("PYRS_MEM_OBJECTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
+    let program = format!(
+        "class P:
+    def __init__(self, x):
+        self.x = x
+
+def make(i):
+    return [i, str(i), P(i), i * 2 ** 70]
+
+def churn(n):
+    total = 0
+    i = 0
+    while i < n:
+        a, b, c, d = make(i)
+        total += len(b) + c.x + (d >> 70)
+        i += 1
+    return total
+
+print(churn({}))
+",
+        objects / 4
+    );
+    std::fs::write(dir.join("churn.py"), program).unwrap();
+    let mut peaks = Vec::new();
+    for mode in [&["--no-jit"][..], &[][..]] {
+        let (stdout, peak) = run_measuring_peak(bin, mode, "churn.py", dir);
+        let n = (objects / 4) as u128;
+        let expected =
+            2 * (n * (n - 1) / 2) + (0..n).map(|i| i.to_string().len() as u128).sum::<u128>();
+        assert_eq!(stdout.trim(), expected.to_string(), "{mode:?}");
+        assert!(
+            peak < 100 * 1024,
+            "{mode:?}: {objects} short-lived objects peaked at {peak} KB"
+        );
+        peaks.push(format!("{mode:?}: {peak} KB"));
+    }
+    println!(
+        "{objects} short-lived objects, peak memory: {}",
+        peaks.join(", ")
+    );
+}
+
+/// Run `bin mode... file` in `dir`; its standard output and its peak resident memory in
+/// KB (the high-water mark the kernel keeps, read until the process ends).
+fn run_measuring_peak(bin: &Path, mode: &[&str], file: &str, dir: &Path) -> (String, u64) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(bin)
+        .args(mode)
+        .arg(file)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status_file) {
+            if let Some(kb) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = peak.max(kb);
+            }
+        }
+        assert!(start.elapsed() < LIMIT * 2, "{file} {mode:?} ran too long");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    (out, peak)
 }
 
 /// PyPy's 2007 JIT session with Python 3 names: `PYRSJITLOG=log ./pyrs-c`, `import

@@ -312,7 +312,7 @@ pub struct Space {
 }
 
 /// The fewest allocations between two collections.
-pub const GC_MIN: usize = 1 << 20;
+pub const GC_MIN: usize = 1 << 18;
 
 impl Space {
     pub fn new() -> Space {

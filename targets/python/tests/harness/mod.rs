@@ -43,9 +43,21 @@ pub fn run(
     cwd: &Path,
     limit: Duration,
 ) -> Result<Outcome, String> {
+    run_env(program, args, &[], cwd, limit)
+}
+
+/// [`run`] with the environment variables `env` set.
+pub fn run_env(
+    program: &Path,
+    args: &[String],
+    env: &[(&str, &str)],
+    cwd: &Path,
+    limit: Duration,
+) -> Result<Outcome, String> {
     let start = Instant::now();
     let mut child = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(cwd)
         // CPython writes its standard streams in UTF-8 whatever the locale says.
         .env("PYTHONIOENCODING", "utf-8")
