@@ -17,7 +17,7 @@
 //! driver rebuilds it from block parameters each time it enters a block.
 
 use crate::jit::{Jit, Status};
-use crate::ops::{Elem, Scalar};
+use crate::ops::Elem;
 use crate::word::{Red, Stop, Word};
 use backend::{BinOp, Block, FunctionBuilder, Helper, Kind, MemType, Value};
 
@@ -34,7 +34,7 @@ pub enum Virtual {
     /// has changed since: `ptr` is the vector, `data` its elements. Indexing checks
     /// against the constant length and addresses `data` directly.
     Sized {
-        elem: Scalar,
+        elem: Elem,
         len: usize,
         ptr: Word,
         data: Word,
@@ -315,7 +315,7 @@ impl<'j> Cx<'j> {
     }
 
     /// A vector allocated by compiled code with the known length `len`.
-    pub(crate) fn new_sized(&mut self, elem: Scalar, len: usize, ptr: Word, data: Word) -> Word {
+    pub(crate) fn new_sized(&mut self, elem: Elem, len: usize, ptr: Word, data: Word) -> Word {
         self.heap.push(Virtual::Sized {
             elem,
             len,

@@ -86,10 +86,10 @@ pub unsafe fn unpack(
             Layout::Vec(elem) => {
                 let rv = &*(w as *const RVec);
                 match elem {
-                    Elem::Scalar(s) if rv.len > MAX_VIRTUAL_LEN => {
+                    _ if rv.len * elem.width() > MAX_VIRTUAL_LEN => {
                         params.extend([w, rv.ptr as u64]);
                         Virtual::Sized {
-                            elem: *s,
+                            elem: *elem,
                             len: rv.len,
                             ptr: Word::Const(0, Kind::Ptr),
                             data: Word::Const(0, Kind::Ptr),
@@ -151,8 +151,8 @@ unsafe fn classify<'l>(
         Layout::Vec(elem) => {
             let rv = &*(w as *const RVec);
             match elem {
-                // A long vector of scalars is taken with its length, owned or not.
-                Elem::Scalar(_) if rv.len > MAX_VIRTUAL_LEN => {
+                // A long vector is taken with its length, owned or not.
+                _ if rv.len * elem.width() > MAX_VIRTUAL_LEN => {
                     out.shape.extend([1, rv.len as u64]);
                     true
                 }

@@ -11,6 +11,7 @@
 
 use crate::cx::{Cx, Virtual};
 use crate::driver::{Extension, MergeKey};
+use crate::ops::Elem;
 use crate::word::{Stop, Word};
 use backend::{Block, Kind, Value};
 use std::borrow::Cow;
@@ -402,7 +403,11 @@ pub(crate) fn memory_args<E: Extension>(
                 "a remembered element of a vector the state lacks",
             ));
         };
-        let (elem, len) = (*elem, *len as i64);
+        let (Elem::Scalar(elem), len) = (*elem, *len as i64) else {
+            return Err(Stop::fail(
+                "a remembered element of a vector of values of several words",
+            ));
+        };
         let data = cx.val(*data)?;
         // The index when it is known while compiling, else the word that holds it.
         let known = match i {

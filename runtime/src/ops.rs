@@ -117,6 +117,13 @@ impl Elem {
     }
 }
 
+/// The byte offset of element `wi` of elements of several words, when `wi` is a constant
+/// small enough for a displacement.
+fn constant_offset(elem: Elem, wi: Word) -> Option<i32> {
+    let at = wi.as_const()?.checked_mul(elem.size() as u64)?;
+    i32::try_from(at).ok().filter(|a| *a < i32::MAX - 64)
+}
+
 fn word0(r: &Red) -> Result<Word, Stop> {
     r.first()
         .copied()
@@ -689,14 +696,25 @@ impl<'j> Cx<'j> {
             return Ok(smallvec![self.new_virtual(elem, items)]);
         }
         let Elem::Scalar(scalar) = elem else {
-            return Ok(smallvec![self.repeat_slots(elem, &x, n)?]);
+            let p = self.repeat_slots(elem, &x, n)?;
+            if let Some(len) = n.as_const() {
+                let pv = self.val(p)?;
+                let data = self.load(MemType::Ptr, pv, 0)?;
+                return Ok(smallvec![self.new_sized(
+                    elem,
+                    len as usize,
+                    p,
+                    Word::Var(data, Kind::Ptr)
+                )]);
+            }
+            return Ok(smallvec![p]);
         };
         let p = self.repeat_call(scalar, x[0], n)?;
         if let Some(len) = n.as_const() {
             let pv = self.val(p)?;
             let data = self.load(MemType::Ptr, pv, 0)?;
             return Ok(smallvec![self.new_sized(
-                scalar,
+                elem,
                 len as usize,
                 p,
                 Word::Var(data, Kind::Ptr),
@@ -908,10 +926,19 @@ impl<'j> Cx<'j> {
         })
     }
 
-    /// The words of element `iv` of elements of several words at `data`.
-    fn load_slots(&mut self, elem: Elem, data: Value, iv: Value) -> Result<Red, Stop> {
-        let ix = self.slot_index(elem, iv)?;
+    /// The words of element `iv` (the word `wi`) of elements of several words at
+    /// `data`: at constant offsets for a constant index.
+    fn load_slots(&mut self, elem: Elem, data: Value, iv: Value, wi: Word) -> Result<Red, Stop> {
         let mut out = Red::with_capacity(elem.width());
+        if let Some(at) = constant_offset(elem, wi) {
+            for j in 0..elem.width() {
+                let (mt, off) = elem.mem(j);
+                let x = self.load(mt, data, at + off)?;
+                out.push(Word::Var(x, elem.kind(j)));
+            }
+            return Ok(out);
+        }
+        let ix = self.slot_index(elem, iv)?;
         for j in 0..elem.width() {
             let (mt, off) = elem.mem(j);
             self.tick()?;
@@ -928,7 +955,7 @@ impl<'j> Cx<'j> {
         }
         let (data, iv) = self.element(v, i)?;
         let Elem::Scalar(scalar) = elem else {
-            return self.load_slots(elem, data, iv);
+            return self.load_slots(elem, data, iv, word0(i)?);
         };
         let key = (data, word0(i)?);
         if let Some(w) = self.memory.get(&key) {
@@ -953,6 +980,16 @@ impl<'j> Cx<'j> {
         let (data, iv) = self.element(v, i)?;
         let x = self.element_words(elem, x)?;
         let Elem::Scalar(scalar) = elem else {
+            if let Some(at) = constant_offset(elem, word0(i)?) {
+                for (j, w) in x.iter().enumerate() {
+                    let (mt, off) = elem.mem(j);
+                    let xv = self.val(*w)?;
+                    self.tick()?;
+                    self.b.store(mt, data, at + off, xv)?;
+                }
+                self.memory.clear();
+                return Ok(());
+            }
             let ix = self.slot_index(elem, iv)?;
             for (j, w) in x.iter().enumerate() {
                 let (mt, off) = elem.mem(j);
@@ -1208,7 +1245,7 @@ impl<'j> Cx<'j> {
             self.panic_if(oob, green::INDEX_OOB, &[s[1], wi])?;
         }
         let Elem::Scalar(scalar) = elem else {
-            return self.load_slots(elem, p, iv);
+            return self.load_slots(elem, p, iv, wi);
         };
         let mt = scalar.mem();
         self.tick()?;
