@@ -228,6 +228,32 @@ const ATTR_CACHE: usize = 1024;
 /// The slots of the bound-method cache (see [`Space::bound_method`]).
 const BM_CACHE: usize = 512;
 
+/// The slots of the global lookup cache (a power of two).
+pub const GLOBAL_CACHE: usize = 1024;
+
+/// One slot of [`Space::global_cache`]: the value `name` had in the globals dict
+/// `globals` (or, absent there, in the builtins) while that dict had version `gver` and
+/// the builtins dict version `bver`. Every change of a dict bumps its version, so a slot
+/// whose handle, name and both versions match holds the current value.
+#[derive(Clone, Copy, Debug)]
+pub struct GlobalSlot {
+    pub globals: u32,
+    pub name: u32,
+    pub gver: u64,
+    pub bver: u64,
+    pub value: Value,
+}
+
+impl GlobalSlot {
+    pub const EMPTY: GlobalSlot = GlobalSlot {
+        globals: u32::MAX,
+        name: 0,
+        gver: 0,
+        bver: 0,
+        value: Value::Undef,
+    };
+}
+
 /// The object space.
 pub struct Space {
     pub heap: Vec<Object>,
@@ -282,6 +308,10 @@ pub struct Space {
     /// Bumped whenever any class's attributes change (a collector that reuses handles
     /// must bump it too).
     pub class_epoch: std::cell::Cell<u64>,
+    /// A direct-mapped cache of global and builtin lookups by (globals handle, symbol),
+    /// guarded by the versions of both dicts (see [`GlobalSlot`]); the collector empties
+    /// it, since it reuses handles.
+    pub global_cache: Vec<GlobalSlot>,
     /// The one-char strings of the ASCII chars (made once, always roots).
     pub chars: Vec<Value>,
     pub true_str: Value,
@@ -371,6 +401,7 @@ impl Space {
             chars: Vec::new(),
             attr_cache: std::cell::RefCell::new(vec![(u32::MAX, 0, 0, Value::Undef); ATTR_CACHE]),
             class_epoch: std::cell::Cell::new(1),
+            global_cache: vec![GlobalSlot::EMPTY; GLOBAL_CACHE],
             true_str: Value::Undef,
             empty_str: Value::Undef,
             empty_tuple: Value::Undef,
