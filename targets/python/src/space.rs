@@ -244,6 +244,38 @@ pub struct GlobalSlot {
     pub value: Value,
 }
 
+/// The slots of each instance attribute cache (a power of two).
+pub const INST_CACHE: usize = 1024;
+
+/// One slot of [`Space::inst_get`] or [`Space::inst_set`]: what reading or writing
+/// attribute `name` of an instance of class `cls` with layout `layout` does, valid while
+/// `epoch` equals [`Space::class_epoch`] (layouts never change, so a name's slot in a
+/// layout is fixed; the class's attributes are fixed for an epoch). `kind` is one of
+/// the `IA_*` constants of [`crate::proto`]; `idx` a slot or a layout; `attr` the class
+/// attribute.
+#[derive(Clone, Copy, Debug)]
+pub struct InstSlot {
+    pub cls: u32,
+    pub layout: u32,
+    pub name: u32,
+    pub kind: u32,
+    pub idx: u32,
+    pub epoch: u64,
+    pub attr: Value,
+}
+
+impl InstSlot {
+    pub const EMPTY: InstSlot = InstSlot {
+        cls: u32::MAX,
+        layout: 0,
+        name: 0,
+        kind: 0,
+        idx: 0,
+        epoch: 0,
+        attr: Value::Undef,
+    };
+}
+
 impl GlobalSlot {
     pub const EMPTY: GlobalSlot = GlobalSlot {
         globals: u32::MAX,
@@ -312,6 +344,13 @@ pub struct Space {
     /// guarded by the versions of both dicts (see [`GlobalSlot`]); the collector empties
     /// it, since it reuses handles.
     pub global_cache: Vec<GlobalSlot>,
+    /// Direct-mapped caches of instance attribute reads and writes by (class, layout,
+    /// symbol), see [`InstSlot`].
+    pub inst_get: Vec<InstSlot>,
+    pub inst_set: Vec<InstSlot>,
+    /// The name of a builtin type's method by symbol id (`""` when no builtin type has
+    /// a method of that name), filled as symbols are called as methods.
+    pub method_names: Vec<Option<&'static str>>,
     /// The one-char strings of the ASCII chars (made once, always roots).
     pub chars: Vec<Value>,
     pub true_str: Value,
@@ -402,6 +441,9 @@ impl Space {
             attr_cache: std::cell::RefCell::new(vec![(u32::MAX, 0, 0, Value::Undef); ATTR_CACHE]),
             class_epoch: std::cell::Cell::new(1),
             global_cache: vec![GlobalSlot::EMPTY; GLOBAL_CACHE],
+            inst_get: vec![InstSlot::EMPTY; INST_CACHE],
+            inst_set: vec![InstSlot::EMPTY; INST_CACHE],
+            method_names: Vec::new(),
             true_str: Value::Undef,
             empty_str: Value::Undef,
             empty_tuple: Value::Undef,
