@@ -1686,7 +1686,7 @@ pub fn call_method(
     args: &[Value],
     kw: &[(Value, Value)],
 ) -> R<Value> {
-    let n: &'static str = leak_name(vm.sym_name(name));
+    let n: &'static str = method_name(vm, name);
     // A method taken from a class: the receiver is the first argument.
     if let Object::Class(c) = vm.obj(recv) {
         let kind = c.kind;
@@ -1748,9 +1748,11 @@ pub fn call_method(
         return call_method(vm, self_, name, rest, kw);
     }
     if !matches!(vm.obj(recv), Object::Instance(_) | Object::Property { .. }) {
-        let ty = vm.type_name(recv);
-        if let Some((lo, hi)) = method_arity(&ty, n) {
+        let t = vm.type_of(recv);
+        let ty = vm.class(t).map(|c| c.name.as_str()).unwrap_or("object");
+        if let Some((lo, hi)) = method_arity(ty, n) {
             if args.len() < lo || args.len() > hi {
+                let ty = ty.to_string();
                 return Err(arity_error(vm, &ty, n, args.len(), lo, hi));
             }
         }
@@ -1907,6 +1909,19 @@ fn arity_error(vm: &mut Space, ty: &str, name: &str, n: usize, lo: usize, hi: us
 }
 
 /// Method names are symbols, immortal: their `&'static str` for matching.
+/// [`leak_name`] of symbol `name`, remembered per symbol in `Space::method_names`.
+fn method_name(vm: &mut Space, name: u32) -> &'static str {
+    if let Some(Some(n)) = vm.method_names.get(name as usize) {
+        return n;
+    }
+    let n = leak_name(vm.sym_name(name));
+    if vm.method_names.len() <= name as usize {
+        vm.method_names.resize(name as usize + 1, None);
+    }
+    vm.method_names[name as usize] = Some(n);
+    n
+}
+
 fn leak_name(s: &str) -> &'static str {
     // Every method name a builtin type has is listed in the tables above.
     for list in [

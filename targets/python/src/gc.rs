@@ -107,6 +107,9 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
         *e = (Value::Undef, Value::Undef, 0);
     }
     vm.class_epoch.set(vm.class_epoch.get() + 1);
+    for e in vm.global_cache.iter_mut() {
+        *e = crate::space::GlobalSlot::EMPTY;
+    }
     vm.allocated = 0;
     vm.gc_threshold = if vm.gc_threshold < 64 {
         vm.gc_threshold

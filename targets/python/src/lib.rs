@@ -24,3 +24,8 @@ pub mod space;
 pub mod stdlib;
 pub mod traceback;
 pub mod value;
+
+/// The interpreter makes and drops many small vectors (frames' locals and stacks, call
+/// arguments, object payloads); mimalloc serves them from thread-local size classes.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

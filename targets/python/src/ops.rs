@@ -76,13 +76,46 @@ fn name_error(vm: &mut Space, name: u32) -> Value {
 #[residual]
 pub fn load_global(vm: &mut Space, func: Value, name: u32) -> Result<Value, Value> {
     let g = globals_of(vm, func);
-    if let Some(v) = proto::dict_get_sym(vm, g, name) {
-        return Ok(v);
+    let gh = match g {
+        Value::Obj(h) => h,
+        _ => u32::MAX - 1,
+    };
+    let (gver, bver) = (dict_version(vm, g), dict_version(vm, vm.builtins));
+    let k = global_slot(gh, name);
+    let e = vm.global_cache[k];
+    if e.globals == gh && e.name == name && e.gver == gver && e.bver == bver {
+        return Ok(e.value);
     }
-    if let Some(v) = proto::dict_get_sym(vm, vm.builtins, name) {
-        return Ok(v);
+    let v = match proto::dict_get_sym(vm, g, name) {
+        Some(v) => v,
+        None => match proto::dict_get_sym(vm, vm.builtins, name) {
+            Some(v) => v,
+            None => return Err(name_error(vm, name)),
+        },
+    };
+    vm.global_cache[k] = GlobalSlot {
+        globals: gh,
+        name,
+        gver,
+        bver,
+        value: v,
+    };
+    Ok(v)
+}
+
+/// The version of a dict object (0 for anything else).
+#[inline]
+fn dict_version(vm: &Space, d: Value) -> u64 {
+    match vm.obj(d) {
+        Object::Dict(d) => d.version,
+        _ => 0,
     }
-    Err(name_error(vm, name))
+}
+
+/// The slot of [`Space::global_cache`] for symbol `name` in globals `gh`.
+#[inline]
+fn global_slot(gh: u32, name: u32) -> usize {
+    ((gh as usize).wrapping_mul(0x9e37) ^ (name as usize).wrapping_mul(31)) & (GLOBAL_CACHE - 1)
 }
 
 #[residual]
@@ -127,8 +160,25 @@ pub fn delete_name(vm: &mut Space, ns: Value, name: u32) -> Result<(), Value> {
 
 #[residual]
 pub fn load_builtin(vm: &mut Space, name: u32) -> Result<Value, Value> {
+    // Cached as a lookup in no globals (handle `u32::MAX - 1`).
+    let gh = u32::MAX - 1;
+    let bver = dict_version(vm, vm.builtins);
+    let k = global_slot(gh, name);
+    let e = vm.global_cache[k];
+    if e.globals == gh && e.name == name && e.bver == bver {
+        return Ok(e.value);
+    }
     match proto::dict_get_sym(vm, vm.builtins, name) {
-        Some(v) => Ok(v),
+        Some(v) => {
+            vm.global_cache[k] = GlobalSlot {
+                globals: gh,
+                name,
+                gver: 0,
+                bver,
+                value: v,
+            };
+            Ok(v)
+        }
         None => Err(name_error(vm, name)),
     }
 }

@@ -489,6 +489,23 @@ pub fn dict_get_sym(vm: &Space, d: Value, name: u32) -> Option<Value> {
     }
 }
 
+/// Kinds of [`InstSlot`]: read or write slot `idx`; read a function of the class,
+/// bound to the instance; read a class attribute that binds to nothing (`attr`); write
+/// a new attribute, moving to layout `idx`.
+pub const IA_SLOT: u32 = 1;
+pub const IA_METHOD: u32 = 2;
+pub const IA_VALUE: u32 = 3;
+pub const IA_ADD: u32 = 4;
+
+/// The slot of the instance attribute caches for (class handle, layout, symbol).
+#[inline]
+fn inst_slot(ch: u32, layout: u32, name: u32) -> usize {
+    ((ch as usize).wrapping_mul(0x9e37)
+        ^ (layout as usize).wrapping_mul(0x2c1b3)
+        ^ (name as usize).wrapping_mul(31))
+        & (INST_CACHE - 1)
+}
+
 /// The slot of attribute `name` in layout `layout`.
 #[inline]
 pub fn layout_slot(vm: &Space, layout: u32, name: u32) -> Option<usize> {
@@ -545,18 +562,52 @@ pub fn getattr_opt(vm: &mut Space, o: Value, name: u32) -> R<Option<Value>> {
     match &vm.heap[h as usize] {
         Object::Instance(inst) => {
             let (cls, layout) = (inst.class, inst.layout);
+            let epoch = vm.class_epoch.get();
+            let ch = match cls {
+                Value::Obj(c) => c,
+                _ => u32::MAX,
+            };
+            let k = inst_slot(ch, layout, name);
+            let e = vm.inst_get[k];
+            if e.cls == ch && e.layout == layout && e.name == name && e.epoch == epoch {
+                match e.kind {
+                    IA_SLOT => return Ok(Some(inst.slots[e.idx as usize])),
+                    IA_METHOD => return Ok(Some(vm.bound_method(o, e.attr))),
+                    _ => return Ok(Some(e.attr)),
+                }
+            }
             let ca = lookup(vm, cls, name);
             if let Some(a) = ca {
                 if matches!(vm.obj(a), Object::Property { .. }) {
                     return bind_attr(vm, a, o).map(Some);
                 }
             }
+            let mut fill = InstSlot {
+                cls: ch,
+                layout,
+                name,
+                kind: IA_SLOT,
+                idx: 0,
+                epoch,
+                attr: Value::Undef,
+            };
             if let Some(i) = layout_slot(vm, layout, name) {
                 if let Object::Instance(inst) = &vm.heap[h as usize] {
+                    fill.idx = i as u32;
+                    vm.inst_get[k] = fill;
                     return Ok(Some(inst.slots[i]));
                 }
             }
             if let Some(a) = ca {
+                match vm.obj(a) {
+                    Object::Function(_) => fill.kind = IA_METHOD,
+                    Object::ClassMethod(_) | Object::StaticMethod(_) => fill.kind = 0,
+                    _ => fill.kind = IA_VALUE,
+                }
+                if fill.kind != 0 {
+                    fill.attr = a;
+                    vm.inst_get[k] = fill;
+                }
                 return bind_attr(vm, a, o).map(Some);
             }
             match name {
@@ -875,6 +926,24 @@ pub fn setattr(vm: &mut Space, o: Value, name: u32, v: Value) -> R<()> {
     match &vm.heap[h as usize] {
         Object::Instance(inst) => {
             let (cls, layout) = (inst.class, inst.layout);
+            let epoch = vm.class_epoch.get();
+            let ch = match cls {
+                Value::Obj(c) => c,
+                _ => u32::MAX,
+            };
+            let k = inst_slot(ch, layout, name);
+            let e = vm.inst_set[k];
+            if e.cls == ch && e.layout == layout && e.name == name && e.epoch == epoch {
+                if let Object::Instance(inst) = &mut vm.heap[h as usize] {
+                    if e.kind == IA_SLOT {
+                        inst.slots[e.idx as usize] = v;
+                    } else {
+                        inst.layout = e.idx;
+                        inst.slots.push(v);
+                    }
+                }
+                return Ok(());
+            }
             if let Some(a) = lookup(vm, cls, name) {
                 if let Object::Property { fset, .. } = vm.obj(a) {
                     let s = *fset;
@@ -891,6 +960,19 @@ pub fn setattr(vm: &mut Space, o: Value, name: u32, v: Value) -> R<()> {
                 call_bound(vm, sa, o, &[n, v], &[])?;
                 return Ok(());
             }
+            let fill = match layout_slot(vm, layout, name) {
+                Some(i) => (IA_SLOT, i as u32),
+                None => (IA_ADD, layout_add(vm, layout, name)),
+            };
+            vm.inst_set[k] = InstSlot {
+                cls: ch,
+                layout,
+                name,
+                kind: fill.0,
+                idx: fill.1,
+                epoch,
+                attr: Value::Undef,
+            };
             set_slot(vm, h, layout, name, v);
             Ok(())
         }

@@ -228,6 +228,64 @@ const ATTR_CACHE: usize = 1024;
 /// The slots of the bound-method cache (see [`Space::bound_method`]).
 const BM_CACHE: usize = 512;
 
+/// The slots of the global lookup cache (a power of two).
+pub const GLOBAL_CACHE: usize = 1024;
+
+/// One slot of [`Space::global_cache`]: the value `name` had in the globals dict
+/// `globals` (or, absent there, in the builtins) while that dict had version `gver` and
+/// the builtins dict version `bver`. Every change of a dict bumps its version, so a slot
+/// whose handle, name and both versions match holds the current value.
+#[derive(Clone, Copy, Debug)]
+pub struct GlobalSlot {
+    pub globals: u32,
+    pub name: u32,
+    pub gver: u64,
+    pub bver: u64,
+    pub value: Value,
+}
+
+/// The slots of each instance attribute cache (a power of two).
+pub const INST_CACHE: usize = 1024;
+
+/// One slot of [`Space::inst_get`] or [`Space::inst_set`]: what reading or writing
+/// attribute `name` of an instance of class `cls` with layout `layout` does, valid while
+/// `epoch` equals [`Space::class_epoch`] (layouts never change, so a name's slot in a
+/// layout is fixed; the class's attributes are fixed for an epoch). `kind` is one of
+/// the `IA_*` constants of [`crate::proto`]; `idx` a slot or a layout; `attr` the class
+/// attribute.
+#[derive(Clone, Copy, Debug)]
+pub struct InstSlot {
+    pub cls: u32,
+    pub layout: u32,
+    pub name: u32,
+    pub kind: u32,
+    pub idx: u32,
+    pub epoch: u64,
+    pub attr: Value,
+}
+
+impl InstSlot {
+    pub const EMPTY: InstSlot = InstSlot {
+        cls: u32::MAX,
+        layout: 0,
+        name: 0,
+        kind: 0,
+        idx: 0,
+        epoch: 0,
+        attr: Value::Undef,
+    };
+}
+
+impl GlobalSlot {
+    pub const EMPTY: GlobalSlot = GlobalSlot {
+        globals: u32::MAX,
+        name: 0,
+        gver: 0,
+        bver: 0,
+        value: Value::Undef,
+    };
+}
+
 /// The object space.
 pub struct Space {
     pub heap: Vec<Object>,
@@ -282,6 +340,17 @@ pub struct Space {
     /// Bumped whenever any class's attributes change (a collector that reuses handles
     /// must bump it too).
     pub class_epoch: std::cell::Cell<u64>,
+    /// A direct-mapped cache of global and builtin lookups by (globals handle, symbol),
+    /// guarded by the versions of both dicts (see [`GlobalSlot`]); the collector empties
+    /// it, since it reuses handles.
+    pub global_cache: Vec<GlobalSlot>,
+    /// Direct-mapped caches of instance attribute reads and writes by (class, layout,
+    /// symbol), see [`InstSlot`].
+    pub inst_get: Vec<InstSlot>,
+    pub inst_set: Vec<InstSlot>,
+    /// The name of a builtin type's method by symbol id (`""` when no builtin type has
+    /// a method of that name), filled as symbols are called as methods.
+    pub method_names: Vec<Option<&'static str>>,
     /// The one-char strings of the ASCII chars (made once, always roots).
     pub chars: Vec<Value>,
     pub true_str: Value,
@@ -371,6 +440,10 @@ impl Space {
             chars: Vec::new(),
             attr_cache: std::cell::RefCell::new(vec![(u32::MAX, 0, 0, Value::Undef); ATTR_CACHE]),
             class_epoch: std::cell::Cell::new(1),
+            global_cache: vec![GlobalSlot::EMPTY; GLOBAL_CACHE],
+            inst_get: vec![InstSlot::EMPTY; INST_CACHE],
+            inst_set: vec![InstSlot::EMPTY; INST_CACHE],
+            method_names: Vec::new(),
             true_str: Value::Undef,
             empty_str: Value::Undef,
             empty_tuple: Value::Undef,
