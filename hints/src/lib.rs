@@ -26,6 +26,12 @@ pub fn args() -> Vec<String> {
     }
 }
 
+/// The help text of the JIT's own options in a translated binary (for an interpreter's
+/// `--help`); `None` in an untranslated build.
+pub fn jit_usage() -> Option<&'static str> {
+    rt::JIT_USAGE.get().copied()
+}
+
 /// Ask the JIT to compile, at its next call, the portal `portal` called with the green
 /// parameter named `green` equal to `value` (an integer green), without waiting for it
 /// to get hot: PyPy's `pypyjit.enable(code)`. For example a Python interpreter whose
@@ -43,6 +49,8 @@ pub fn enable_jit(portal: &str, green: &str, value: u64) {
 
 #[doc(hidden)]
 pub mod rt {
+    /// Set by a translated binary's `main`: see [`super::jit_usage`].
+    pub static JIT_USAGE: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
     /// What [`super::enable_jit`] asked for: (portal, green parameter, value).
     pub static ENABLED: std::sync::Mutex<Vec<(String, String, u64)>> =
         std::sync::Mutex::new(Vec::new());

@@ -219,6 +219,7 @@ pub fn configure(options: Options, program_args: Vec<String>) {
     crate::hot::set_threshold(options.threshold);
     let _ = OPTIONS.set(options);
     let _ = hints::rt::ARGS.set(program_args);
+    let _ = hints::rt::JIT_USAGE.set(USAGE);
 }
 
 /// The options in force.

@@ -153,6 +153,17 @@ fn pyrs_c_agrees_with_python3_and_with_its_plain_interpreter() {
     );
     the_2007_session_shows_the_machine_code_of_an_enabled_function(&bin, &dir);
     short_lived_objects_run_in_fixed_memory(&bin, &dir);
+    let help = std::process::Command::new(&bin)
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.status.success()
+            && text.starts_with("usage: pyrs")
+            && text.contains("--jit-threshold"),
+        "pyrs-c --help: {text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

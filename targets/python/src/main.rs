@@ -22,6 +22,20 @@ enum Mode {
     Stdin,
 }
 
+/// `-h`: the options python3 has that pyrs takes, in python3's words.
+const HELP: &str = "usage: pyrs [option] ... [-c cmd | file | -] [arg] ...
+Options:
+-c cmd : program passed in as string (terminates option list)
+-h     : print this help message and exit (also -? or --help)
+-i     : inspect interactively after running script; forces a prompt even
+         if stdin does not appear to be a terminal
+-V     : print the Python version number and exit (also --version)
+-B, -E, -O, -s, -S, -u : accepted and ignored
+file   : program read from script file
+-      : program read from stdin (default; interactive mode if a tty)
+arg ...: arguments passed to program in sys.argv[1:]
+";
+
 fn main() -> ExitCode {
     let args = hints::args();
     let mut i = 0;
@@ -42,6 +56,15 @@ fn main() -> ExitCode {
             argv.push("-c".to_string());
             argv.extend(args[i + 2..].iter().cloned());
             break;
+        } else if a == "-h" || a == "-?" || a == "--help" {
+            print!("{HELP}");
+            if let Some(jit) = hints::jit_usage() {
+                println!("\n{jit}");
+            }
+            return ExitCode::SUCCESS;
+        } else if a == "-V" || a == "--version" {
+            println!("Python 3.11 (pyrs)");
+            return ExitCode::SUCCESS;
         } else if a == "-u" || a == "-O" || a == "-B" || a == "-E" || a == "-s" || a == "-S" {
             i += 1;
         } else if a == "-" {

@@ -732,6 +732,13 @@ fn command_and_closed_pipe() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "['-c', 'a']\n");
+    for help in ["-h", "--help"] {
+        let out = Command::new(pyrs).arg(help).output().unwrap();
+        assert!(out.status.success(), "{help}");
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("usage: pyrs"));
+    }
+    let out = Command::new(pyrs).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Python 3.11"));
     let mut child = Command::new(pyrs)
         .args(["-c", "for i in range(200000): print(i)"])
         .stdout(std::process::Stdio::piped())

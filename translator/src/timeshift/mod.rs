@@ -1735,15 +1735,16 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                 let xi = self.t.id(x);
                 let xr = self.t.rust(x).map_err(|m| self.err(sp, m))?;
                 let width = self.t.element_kinds(x).map_err(|m| self.err(sp, m))?.len();
+                // Filled in place: a buffer moved out of a block is copied whole.
                 let items = if self.t.scalar(x).is_ok() {
                     let signed = matches!(norm(x), Ty::Int(k) if k.signed());
-                    format!("let mut v = rt::word::Items::new(); for x in rt::frame::rvec_to_words(p, {signed}) {{ v.push(dec_{xi}(&mut rt::word::Words::new(&[x]), fr)); }} v")
+                    format!("for x in rt::frame::rvec_to_words(p, {signed}) {{ x{i}.push(dec_{xi}(&mut rt::word::Words::new(&[x]), fr)); }}")
                 } else {
-                    format!("let mut v = rt::word::Items::new(); for x in unsafe {{ rt::frame::rvec_slots(p) }}.chunks_exact({width}) {{ v.push(dec_{xi}(&mut rt::word::Words::new(x), fr)); }} v")
+                    format!("for x in unsafe {{ rt::frame::rvec_slots(p) }}.chunks_exact({width}) {{ x{i}.push(dec_{xi}(&mut rt::word::Words::new(x), fr)); }}")
                 };
                 let _ = write!(
                     decode,
-                    "let x{i}: rt::word::Items<{xr}> = {{ let p = {} as *const rt::frame::RVec; {items} }};",
+                    "let mut x{i}: rt::word::Items<{xr}> = rt::word::Items::new(); {{ let p = {} as *const rt::frame::RVec; {items} }}",
                     these[0]
                 );
             } else {
