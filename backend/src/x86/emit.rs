@@ -1007,8 +1007,8 @@ impl Emitter<'_> {
             .get(&i)
             .cloned()
             .unwrap_or_default();
-        for (r, s) in &saves {
-            asm::mov(&mut self.ops, Loc::Slot(*s), *r);
+        for c in saves.iter().filter(|c| c.save) {
+            asm::mov(&mut self.ops, Loc::Slot(c.slot), c.reg);
         }
         if let Callee::Indirect(p, _) = callee {
             let lp = self.loc(*p);
@@ -1061,8 +1061,8 @@ impl Emitter<'_> {
             };
             asm::mov(&mut self.ops, d, src);
         }
-        for (r, s) in &saves {
-            asm::mov(&mut self.ops, *r, Loc::Slot(*s));
+        for c in saves.iter().filter(|c| c.restore) {
+            asm::mov(&mut self.ops, c.reg, Loc::Slot(c.slot));
         }
     }
 }

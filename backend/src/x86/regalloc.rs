@@ -8,7 +8,9 @@
 //! - Parameters whose locations were fixed earlier (by a jump already compiled, or by
 //!   the flexswitch a fragment hangs from) keep them.
 //! - An interval that crosses a call prefers a callee-saved register; one left in a
-//!   caller-saved register gets a save slot and is saved and restored around each call.
+//!   caller-saved register gets a save slot. Values never change, so it is stored there
+//!   before the first call it crosses only, and loaded back after a call only when it is
+//!   read before the next call it crosses (or at all, after the last).
 //! - When registers run out, the interval that ends last goes to a stack slot for its
 //!   whole life (no splitting).
 //!
@@ -23,9 +25,21 @@ use crate::FastMap as HashMap;
 pub struct BlockAlloc {
     /// For each instruction index that is a call: the registers to save around it and
     /// the slots they go to.
-    pub call_saves: HashMap<usize, Vec<(Loc, u32)>>,
+    pub call_saves: HashMap<usize, Vec<CallSave>>,
     /// One past the highest slot index used.
     pub slots: u32,
+}
+
+/// A caller-saved register holding a value live across a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallSave {
+    pub reg: Loc,
+    pub slot: u32,
+    /// Store the register before the call (the first call the value crosses).
+    pub save: bool,
+    /// Load the register after the call (the value is read before the next call it
+    /// crosses).
+    pub restore: bool,
 }
 
 #[derive(Debug)]
@@ -248,14 +262,53 @@ pub fn allocate(
     for iv in &ivs {
         locs[slot(iv.value).expect("a value of this function")] = iv.loc.unwrap();
     }
-    for &c in &calls {
-        let inst = ((c - 1) / 2) as usize;
-        let saves = save_slot
-            .iter()
-            .filter(|(&i, _)| ivs[i].start < c && ivs[i].end > c)
-            .map(|(&i, &s)| (ivs[i].loc.unwrap(), s))
-            .collect();
-        out.call_saves.insert(inst, saves);
+    if !save_slot.is_empty() {
+        // The positions at which each saved value is read.
+        let mut reads: HashMap<usize, Vec<u32>> = HashMap::default();
+        for &i in save_slot.keys() {
+            reads.insert(i, Vec::new());
+        }
+        let mut note = |v: Value, pos: u32| {
+            if let Some(i) = index(v) {
+                if let Some(r) = reads.get_mut(&i) {
+                    r.push(pos);
+                }
+            }
+        };
+        for (i, inst) in data.insts.iter().enumerate() {
+            if !no_uses.get(i).copied().unwrap_or(false) {
+                inst.op.each_use(|u| note(u, 2 * i as u32 + 1));
+            }
+        }
+        data.term.each_use(|u| note(u, 2 * n + 1));
+        let mut order: Vec<(&usize, &u32)> = save_slot.iter().collect();
+        order.sort();
+        for (k, &c) in calls.iter().enumerate() {
+            let inst = ((c - 1) / 2) as usize;
+            let mut saves = Vec::new();
+            for &(&i, &s) in &order {
+                let iv = &ivs[i];
+                if !(iv.start < c && iv.end > c) {
+                    continue;
+                }
+                let save = !calls[..k].iter().any(|&p| iv.start < p);
+                let next = calls[k + 1..].iter().copied().find(|&p| p < iv.end);
+                let restore = reads[&i]
+                    .iter()
+                    .any(|&u| u > c && next.is_none_or(|p| u <= p));
+                saves.push(CallSave {
+                    reg: iv.loc.unwrap(),
+                    slot: s,
+                    save,
+                    restore,
+                });
+            }
+            out.call_saves.insert(inst, saves);
+        }
+    } else {
+        for &c in &calls {
+            out.call_saves.insert(((c - 1) / 2) as usize, Vec::new());
+        }
     }
     out.slots = taken.iter().map(|t| t.0 + 1).max().unwrap_or(0);
     if let Some(fx) = fixed {
@@ -310,4 +363,84 @@ pub fn place_params(kinds: &[Kind], arg_locs: &[Loc]) -> Vec<Loc> {
         };
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{new_backend, BackendKind, FunctionBuilder};
+
+    extern "C" fn bump(x: i64) -> i64 {
+        x + 1
+    }
+
+    /// `f(a)`: eight sums of `a` made before three calls and read after the last, so
+    /// more values cross the calls than there are callee-saved registers.
+    fn sums_across_calls() -> Function {
+        let h = Helper::new(
+            "bump",
+            bump as usize,
+            Sig::new(&[Kind::Int], Some(Kind::Int)),
+        );
+        let mut b = FunctionBuilder::new("f", Sig::new(&[Kind::Int], Some(Kind::Int)));
+        let a = b.params(b.entry())[0];
+        let sums: Vec<Value> = (1..=8)
+            .map(|k| {
+                let c = b.iconst(k);
+                b.binary(BinOp::Add, a, c).unwrap()
+            })
+            .collect();
+        let mut t = a;
+        for _ in 0..3 {
+            t = b.call(&h, &[t]).unwrap().unwrap();
+        }
+        let mut acc = t;
+        for s in sums {
+            acc = b.binary(BinOp::Mul, acc, s).unwrap();
+        }
+        b.ret(Some(acc)).unwrap();
+        b.finish().unwrap()
+    }
+
+    #[test]
+    fn a_value_is_saved_before_its_first_call_and_restored_before_its_next_read() {
+        let f = sums_across_calls();
+        let entry = f.block_ids().next().unwrap();
+        let no_uses = vec![false; f.block(entry).insts.len()];
+        let mut locs = vec![Loc::Imm(0); f.values.len()];
+        let alloc = allocate(
+            &f,
+            entry,
+            None,
+            &|_| None,
+            &no_uses,
+            &mut Scratch::new(&f),
+            &mut locs,
+        );
+        let mut calls: Vec<_> = alloc.call_saves.iter().collect();
+        calls.sort_by_key(|(i, _)| **i);
+        assert_eq!(calls.len(), 3);
+        let saved: Vec<_> = calls[0].1.iter().map(|c| (c.reg, c.slot)).collect();
+        assert!(!saved.is_empty(), "some sum is in a caller-saved register");
+        for (k, (_, saves)) in calls.iter().enumerate() {
+            assert_eq!(saves.len(), saved.len(), "the same values cross every call");
+            for c in saves.iter() {
+                assert_eq!(c.save, k == 0, "stored before the first call only: {c:?}");
+                assert_eq!(c.restore, k == 2, "loaded after the last call only: {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn values_kept_across_calls_come_back_right() {
+        let want = |a: i64| (1..=8).fold(a + 3, |acc: i64, k| acc.wrapping_mul(a + k));
+        for kind in [BackendKind::X86, BackendKind::Reference] {
+            let be = new_backend(kind, None).unwrap();
+            let id = be.compile(sums_across_calls()).unwrap();
+            for a in [0i64, 5, -9, 1 << 20] {
+                let got = unsafe { be.call(id, &[a as u64]) } as i64;
+                assert_eq!(got, want(a), "{kind:?}, a = {a}");
+            }
+        }
+    }
 }
