@@ -160,9 +160,36 @@ pub struct Cx<'j> {
     /// Whether the unit may exit to the plain interpreter (see `driver::Limits`); the
     /// entry points it makes carry it on to the units compiled from them.
     pub(crate) interp_exits: bool,
+    /// What the path may have allocated in the frame since it left a merge block (made a
+    /// vector or a struct, or called a residual helper that takes or gives one): when it
+    /// has, its jumps to merge blocks check for a due sweep.
+    pub(crate) allocated: Allocated,
+    /// The block that sweeps the frame before entering a merge block, by merge block
+    /// (see `driver::jump_to_merge`).
+    pub(crate) sweeps: backend::FastMap<Block, Block>,
+}
+
+/// What a path allocated since it left a merge block (see [`Cx::allocated`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Allocated {
+    /// The path has not entered a merge block since its unit's start: whatever it
+    /// allocates, it allocates once per run of the unit, and the frame frees it when the
+    /// portal call returns; only a loop can allocate without bound.
+    Once,
+    /// Nothing since its last merge block.
+    Nothing,
+    /// Maybe something.
+    Maybe,
 }
 
 impl<'j> Cx<'j> {
+    /// The path allocates in the frame here.
+    pub(crate) fn allocating(&mut self) {
+        if self.allocated == Allocated::Nothing {
+            self.allocated = Allocated::Maybe;
+        }
+    }
+
     pub(crate) fn new(b: FunctionBuilder, frame: Value, jit: &'j Jit, max_ops: usize) -> Self {
         Cx {
             b,
@@ -179,6 +206,8 @@ impl<'j> Cx<'j> {
             emitted: 0,
             max_ops,
             interp_exits: false,
+            allocated: Allocated::Once,
+            sweeps: Default::default(),
         }
     }
 
@@ -528,6 +557,12 @@ impl<'j> Cx<'j> {
                 }
             }
             vals.push(self.val(*a)?);
+        }
+        // Only a result or an argument holding a pointer can leave a new vector or
+        // struct in the frame (a result's encoding, a vector written back).
+        let ptr = |k: &Kind| *k == Kind::Ptr;
+        if kinds.iter().any(ptr) || args.iter().any(|a| ptr(&a.kind())) {
+            self.allocating();
         }
         let status = self
             .call(h, &vals)?

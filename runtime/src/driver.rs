@@ -27,7 +27,7 @@
 //!   unsupported operation, a value too large for the frame); the portal then
 //!   interprets (see [`crate::jit`]).
 
-use crate::cx::Cx;
+use crate::cx::{Allocated, Cx};
 use crate::frozen::{
     block_args, enter, freeze, freeze_entry, live_shape_key, memory_args, param_kinds,
     remembered_args,
@@ -177,7 +177,8 @@ pub fn compile_unit<E: Extension>(
     let none = Merges::default();
     let mut merges = MergeTable::over(&none);
     let (f, mut stats, sites) =
-        compile_paths::<E>(jit, b, first, start, &mut merges, limits).map_err(UnitError::Paths)?;
+        compile_paths::<E>(jit, b, first, start, &mut merges, limits, Allocated::Once)
+            .map_err(UnitError::Paths)?;
     let t = std::time::Instant::now();
     let func = jit
         .engine(engine)
@@ -220,14 +221,13 @@ pub fn compile_case<E: Extension>(
     let mut base = jit.take_merges(func);
     let mut merges = MergeTable::over(&base);
     let entry = b.entry();
-    let compiled = compile_paths::<E>(jit, b, entry, start, &mut merges, limits).and_then(
-        |(f, stats, sites)| {
+    let compiled = compile_paths::<E>(jit, b, entry, start, &mut merges, limits, Allocated::Maybe)
+        .and_then(|(f, stats, sites)| {
             backend
                 .add_case(func.func, switch, value as i64, f)
                 .map_err(|e| format!("backend: {e}"))?;
             Ok((stats, sites))
-        },
-    );
+        });
     let changes = merges.into_changes();
     if compiled.is_ok() {
         changes.apply(&mut base);
@@ -240,6 +240,9 @@ pub fn compile_case<E: Extension>(
 
 /// Follow every path from `start`, entered at block `entry`, and finish the
 /// function or fragment. Returns it, what was compiled, and the promotion switches made.
+/// `allocated`: what code before `entry` allocated in the frame since it left a merge
+/// block (a case follows the code before its switch; a unit starts where the frame is
+/// pinned).
 fn compile_paths<E: Extension>(
     jit: &Jit,
     b: FunctionBuilder,
@@ -247,6 +250,7 @@ fn compile_paths<E: Extension>(
     start: Frozen<E::State>,
     merges: &mut MergeTable,
     limits: Limits,
+    allocated: Allocated,
 ) -> Result<(backend::Function, UnitStats, Vec<u64>), String> {
     let frame = b.params(entry)[0];
     // Paths stop at `max_ops` between blocks; a single block may go beyond, up to a hard
@@ -259,12 +263,14 @@ fn compile_paths<E: Extension>(
         block: entry,
         state: start,
         history: History::default(),
+        allocated,
     }];
     // The start is compiled in line whatever its key's count: it is hot (a unit or a
     // bridge is compiled there because it is).
     let mut at_start = true;
     while let Some(p) = pending.pop() {
         let s = enter::<E>(&mut cx, p.block, p.state).map_err(describe)?;
+        cx.allocated = p.allocated;
         stats.paths += 1;
         let start = std::mem::take(&mut at_start);
         run_path::<E>(&mut cx, s, p.history, merges, &mut pending, limits, start)
@@ -360,6 +366,8 @@ struct Pending<S> {
     block: Block,
     state: Frozen<S>,
     history: History,
+    /// What the path that made it allocated since its last merge block.
+    allocated: Allocated,
 }
 
 /// The merge keys a path passed inline since it last entered a merge block, newest
@@ -444,9 +452,7 @@ fn run_path<E: Extension>(
                     if let Some(kept) = fit(&target.consts, &words) {
                         let mut args = vals(cx, &kept)?;
                         args.extend(memory_args::<E>(cx, &frozen, &target.memory)?);
-                        cx.tick()?;
-                        cx.b.jump(target.block, &args)?;
-                        return Ok(());
+                        return jump_to_merge(cx, &target, &args);
                     }
                     // The key's other blocks: one keeping the constants the first
                     // state that did not fit shared with `target`, and one taking
@@ -458,9 +464,7 @@ fn run_path<E: Extension>(
                             if let Some(kept) = fit(&g.consts, &words) {
                                 let mut args = vals(cx, &kept)?;
                                 args.extend(memory_args::<E>(cx, &frozen, &g.memory)?);
-                                cx.tick()?;
-                                cx.b.jump(g.block, &args)?;
-                                return Ok(());
+                                return jump_to_merge(cx, &g, &args);
                             }
                         }
                     }
@@ -587,23 +591,106 @@ fn new_merge_block<E: Extension>(
     }
     let blk = cx.b.create_block(&param_kinds::<E>(&frozen));
     let args = block_args::<E>(cx, &frozen, &words)?;
-    cx.tick()?;
-    cx.b.jump(blk, &args)?;
     let memory = frozen.memory.iter().map(|m| (m.0, m.1)).collect();
     let consts = if keeping {
         all.iter().zip(keep).map(|(w, k)| k.then_some(*w)).collect()
     } else {
         Vec::new()
     };
-    merges.insert(
-        key,
-        Some(MergeBlock {
-            block: blk,
-            memory,
-            consts,
-        }),
+    let mb = MergeBlock {
+        block: blk,
+        memory,
+        consts,
+    };
+    jump_to_merge(cx, &mb, &args)?;
+    merges.insert(key, Some(mb));
+    let s = enter::<E>(cx, blk, frozen)?;
+    cx.allocated = Allocated::Nothing;
+    Ok(s)
+}
+
+/// Jump to merge block `mb` with `args`. A path that may have allocated first checks
+/// whether the frame is due a sweep ([`crate::frame::sweep`]), and if so goes through
+/// the block's sweep block, which gives the sweep the jump's words (the block's roots)
+/// and the constants the block keeps, then enters the block. One sweep block per merge
+/// block and compilation; the check costs a load and a branch.
+fn jump_to_merge(cx: &mut Cx, mb: &MergeBlock, args: &[Value]) -> Result<(), Stop> {
+    if cx.allocated == Allocated::Maybe {
+        let sweep = match cx.sweeps.get(&mb.block) {
+            Some(b) => *b,
+            None => sweep_block(cx, mb, args)?,
+        };
+        cx.tick()?;
+        let due = cx.b.load(
+            backend::MemType::I64,
+            args[0],
+            crate::frame::Frame::sweep_due_offset(),
+        )?;
+        cx.tick()?;
+        cx.b.exit_if(due, sweep, args)?;
+    }
+    cx.tick()?;
+    cx.b.jump(mb.block, args)?;
+    Ok(())
+}
+
+/// The block that sweeps the frame and enters merge block `mb` (see [`jump_to_merge`]),
+/// with parameters of the kinds of `args`; made in place, leaving the current block
+/// current.
+fn sweep_block(cx: &mut Cx, mb: &MergeBlock, args: &[Value]) -> Result<Block, Stop> {
+    let here =
+        cx.b.current_block()
+            .ok_or_else(|| Stop::fail("a jump outside a block"))?;
+    let kinds = args
+        .iter()
+        .map(|a| cx.b.kind(*a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let blk = cx.b.create_private_block(&kinds);
+    cx.b.switch_to(blk)?;
+    let params = cx.b.params(blk).to_vec();
+    let fr = params[0];
+    let mut roots: Vec<Value> = params[1..]
+        .iter()
+        .copied()
+        .filter(|p| cx.b.kind(*p).is_ok_and(|k| k != Kind::Float))
+        .collect();
+    for w in mb.consts.iter().flatten() {
+        if let Word::Const(c, k) = *w {
+            if k != Kind::Float {
+                roots.push(cx.b.iconst(c as i64));
+            }
+        }
+    }
+    let helper = |name: &str, f: usize, params: &[Kind]| {
+        backend::Helper::new(name, f, Sig::new(params, None))
+    };
+    let add = helper(
+        "sweep_roots",
+        crate::frame::sweep_roots as *const () as usize,
+        &[Kind::Ptr, Kind::Int],
     );
-    enter::<E>(cx, blk, frozen)
+    for chunk in roots.chunks(crate::frame::FRAME_WORDS) {
+        for (i, r) in chunk.iter().enumerate() {
+            let mt = crate::cx::word_mem(cx.b.kind(*r)?);
+            cx.tick()?;
+            cx.b.store(mt, fr, 8 * i as i32, *r)?;
+        }
+        let n = cx.b.iconst(chunk.len() as i64);
+        cx.tick()?;
+        cx.b.call(&add, &[fr, n])?;
+    }
+    let sweep = helper(
+        "sweep",
+        crate::frame::sweep as *const () as usize,
+        &[Kind::Ptr],
+    );
+    cx.tick()?;
+    cx.b.call(&sweep, &[fr])?;
+    cx.tick()?;
+    cx.b.jump(mb.block, &params)?;
+    cx.b.switch_to(here)?;
+    cx.sweeps.insert(mb.block, blk);
+    Ok(blk)
 }
 
 /// When the path meets `key` after passing it itself (a loop), forget the keys compiled
@@ -978,6 +1065,7 @@ fn emit_switch<E: Extension>(
             block: blk,
             state: f,
             history: history.clone(),
+            allocated: cx.allocated,
         });
         Ok(())
     };

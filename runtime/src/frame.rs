@@ -4,11 +4,15 @@
 //! function's first argument and is passed along every block. Compiled code writes its
 //! result (or a panic) into `out`, and red vectors live in the frame's arena as
 //! [`RVec`]s. **Invariants:** `out` is at offset 0; an `RVec`'s `ptr`, `len`, `cap` are at
-//! offsets 0, 8, 16, and `len <= cap`; the arena frees every vector when the frame drops.
+//! offsets 0, 8, 16, and `len <= cap`; the arena frees every vector when the frame drops
+//! or is reset, and a sweep frees earlier those compiled code no longer reaches.
 //! The `lent` vectors are the frame's own: compiled code fills one (header and elements)
 //! right before a residual call borrows it, and nothing else refers to it afterwards.
 
 use std::any::Any;
+
+pub mod sweep;
+pub use sweep::{sweep, sweep_roots};
 
 /// Words of `Frame::out`: the largest result, panic or residual-call result.
 pub const FRAME_WORDS: usize = 64;
@@ -38,9 +42,23 @@ pub struct Frame {
     pub lent_words: [[u64; LENT_WORDS]; LENT_VECS],
     /// The payload of a panic caught in a residual call (status 2).
     pub panic: Option<Box<dyn Any + Send>>,
+    /// Nonzero when the arena has grown enough since the last sweep that compiled code
+    /// should sweep it at its next jump to a merge block (see [`sweep`]).
+    pub sweep_due: u64,
     arena: Vec<*mut RVec>,
     /// Red structs compiled code allocated: each the words of its fields.
     structs: Vec<Box<[u64]>>,
+    /// What a sweep may free: `arena[pinned.0..]` and `structs[pinned.1..]`. The others
+    /// were made before compiled code last started running, and Rust may hold them.
+    pinned: (usize, usize),
+    /// The arena's and the structs' length together at which a sweep is due.
+    sweep_at: usize,
+    /// The bytes of the elements and fields the frame holds (as allocated), and the
+    /// number at which a sweep is due.
+    bytes: usize,
+    sweep_at_bytes: usize,
+    /// The roots compiled code gave for the sweep it is about to ask for.
+    roots: Vec<u64>,
 }
 
 impl Default for Frame {
@@ -55,8 +73,14 @@ impl Default for Frame {
             }),
             lent_words: [[0; LENT_WORDS]; LENT_VECS],
             panic: None,
+            sweep_due: 0,
             arena: Vec::new(),
             structs: Vec::new(),
+            pinned: (0, 0),
+            sweep_at: sweep::first_sweep().1,
+            bytes: 0,
+            sweep_at_bytes: sweep::first_sweep().0,
+            roots: Vec::new(),
         }
     }
 }
@@ -78,6 +102,30 @@ impl Frame {
         }
         self.structs.clear();
         self.panic = None;
+        self.pinned = (0, 0);
+        (self.sweep_at_bytes, self.sweep_at) = sweep::first_sweep();
+        self.bytes = 0;
+        self.sweep_due = 0;
+    }
+
+    /// Keep what the frame holds now from sweeps: compiled code is about to run, and
+    /// Rust may hold any of it (a loan, a copy to write back, the entry's words).
+    pub fn pin(&mut self) {
+        self.pinned = (self.arena.len(), self.structs.len());
+    }
+
+    /// The byte offset of [`Frame::sweep_due`].
+    pub fn sweep_due_offset() -> i32 {
+        std::mem::offset_of!(Frame, sweep_due) as i32
+    }
+
+    fn allocated(&mut self, bytes: usize) {
+        self.bytes += bytes;
+        if self.arena.len() + self.structs.len() >= self.sweep_at
+            || self.bytes >= self.sweep_at_bytes
+        {
+            self.sweep_due = 1;
+        }
     }
 }
 
@@ -254,7 +302,10 @@ impl RVec {
 
 fn own(frame: *mut Frame, v: Box<RVec>) -> *mut RVec {
     let p = Box::into_raw(v);
-    unsafe { (*frame).arena.push(p) };
+    unsafe {
+        (*frame).arena.push(p);
+        (*frame).allocated((*p).cap * (*p).size);
+    }
     p
 }
 
@@ -491,7 +542,10 @@ pub extern "C" fn rstruct_new(frame: *mut Frame, words: u64) -> *mut u64 {
 pub fn rstruct_from_words(frame: *mut Frame, words: &[u64]) -> *mut u64 {
     let mut b: Box<[u64]> = words.into();
     let p = b.as_mut_ptr();
-    unsafe { (*frame).structs.push(b) };
+    unsafe {
+        (*frame).allocated(8 * b.len());
+        (*frame).structs.push(b);
+    }
     p
 }
 

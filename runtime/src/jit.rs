@@ -85,6 +85,9 @@ pub struct Options {
     /// Passes of the plain interpreter through a merge point with one green key (or
     /// calls of the portal with one) before that key is compiled.
     pub threshold: u32,
+    /// Bytes of red vectors and structs a frame allocates before compiled code frees
+    /// those it no longer reaches (see [`crate::frame::sweep`]).
+    pub sweep_at: usize,
 }
 
 impl Default for Options {
@@ -100,6 +103,7 @@ impl Default for Options {
             lazy_exits: false,
             run_on: DEFAULT_RUN_ON,
             threshold: DEFAULT_THRESHOLD,
+            sweep_at: crate::frame::sweep::DEFAULT_SWEEP_AT,
         }
     }
 }
@@ -129,7 +133,10 @@ pub const USAGE: &str = "JIT options (before the program's own arguments):
   --jit-run-on N           merge states a path compiled after a join goes on through
                            in line before it makes blocks for them (default 16)
   --jit-code-space N[K|M]  bytes of machine code; when they are used up, later code is
-                           interpreted by the reference backend (default 64M)";
+                           interpreted by the reference backend (default 64M)
+  --jit-sweep-at N[K|M]    bytes of vectors a compiled loop allocates before it frees
+                           those it no longer reaches (default 2M; 1 sweeps at every
+                           turn that allocated)";
 
 impl Options {
     /// Read the JIT's options from the front of `args` (after the program name); returns
@@ -147,6 +154,18 @@ impl Options {
                 .ok()
                 .filter(|n| *n > 0)
                 .ok_or_else(|| format!("`{name}` needs a positive number, found `{s}`"))
+        };
+        // A number of bytes, with an optional K or M; at most 2048M.
+        let bytes = |v: String, name: &str| -> Result<usize, String> {
+            let (digits, unit) = match v.as_bytes().last() {
+                Some(b'K' | b'k') => (&v[..v.len() - 1], 1 << 10),
+                Some(b'M' | b'm') => (&v[..v.len() - 1], 1 << 20),
+                _ => (&v[..], 1),
+            };
+            number(digits.to_string(), name)?
+                .checked_mul(unit)
+                .filter(|n| *n <= MAX_CODE_SPACE)
+                .ok_or_else(|| format!("`{name} {v}` is too large: at most 2048M"))
         };
         while i < args.len() {
             match args[i].as_str() {
@@ -185,18 +204,11 @@ impl Options {
                     i += 1;
                 }
                 "--jit-code-space" => {
-                    let v = value(i, "--jit-code-space")?;
-                    let (digits, unit) = match v.as_bytes().last() {
-                        Some(b'K' | b'k') => (&v[..v.len() - 1], 1 << 10),
-                        Some(b'M' | b'm') => (&v[..v.len() - 1], 1 << 20),
-                        _ => (&v[..], 1),
-                    };
-                    o.code_space = number(digits.to_string(), "--jit-code-space")?
-                        .checked_mul(unit)
-                        .filter(|n| *n <= MAX_CODE_SPACE)
-                        .ok_or_else(|| {
-                            format!("`--jit-code-space {v}` is too large: at most 2048M")
-                        })?;
+                    o.code_space = bytes(value(i, "--jit-code-space")?, "--jit-code-space")?;
+                    i += 1;
+                }
+                "--jit-sweep-at" => {
+                    o.sweep_at = bytes(value(i, "--jit-sweep-at")?, "--jit-sweep-at")?;
                     i += 1;
                 }
                 "--" => {
@@ -217,6 +229,7 @@ static OPTIONS: OnceLock<Options> = OnceLock::new();
 /// the remaining arguments to the program (see `hints::args`).
 pub fn configure(options: Options, program_args: Vec<String>) {
     crate::hot::set_threshold(options.threshold);
+    crate::frame::sweep::set_sweep_at(options.sweep_at);
     let _ = OPTIONS.set(options);
     let _ = hints::rt::ARGS.set(program_args);
     let _ = hints::rt::JIT_USAGE.set(USAGE);
@@ -1127,6 +1140,9 @@ impl Jit {
         }
         let mut f = f;
         loop {
+            // What Rust gave compiled code, and what units before this one left in the
+            // frame, stays out of sweeps.
+            frame.pin();
             let code = if f.native != 0 {
                 // SAFETY: `native_entry` vouched for this signature.
                 let call: extern "sysv64" fn(*mut Frame) -> u64 = std::mem::transmute(f.native);

@@ -753,6 +753,7 @@ impl<'j> Cx<'j> {
             &[Kind::Ptr, Kind::Int, Kind::Int, Kind::Int],
             Some(Kind::Ptr),
         );
+        self.allocating();
         let p = self.call(&h, &[fr, x, n, size])?.unwrap();
         self.propagate_null(p)?;
         Ok(Word::Var(p, Kind::Ptr))
@@ -787,6 +788,7 @@ impl<'j> Cx<'j> {
             &[Kind::Ptr, Kind::Int, Kind::Int],
             Some(Kind::Ptr),
         );
+        self.allocating();
         let p = self.call(&h, &[fr, n, width])?.unwrap();
         self.propagate_null(p)?;
         Ok(Word::Var(p, Kind::Ptr))
@@ -1137,6 +1139,7 @@ impl<'j> Cx<'j> {
             &[Kind::Ptr, Kind::Int],
             Some(Kind::Ptr),
         );
+        self.allocating();
         let p = self.call(&h, &[fr, n])?.unwrap();
         for (j, w) in fields.iter().enumerate() {
             if w.as_const() == Some(0) {

@@ -68,7 +68,8 @@ fn run(bin: &Path, mode: &[&str], prog: &Path, arg: i64) -> (i32, String, String
 /// the first call on both backends; side exits compiled when first taken; tiny units in
 /// a tiny code space, so runs go on in the JIT's fallback engine; compiled code entered
 /// from the interpreter once a key is passed twice (or three times), leaving for it at
-/// keys it never passed.
+/// keys it never passed, the first with loops freeing the vectors they no longer reach
+/// at every turn that allocated.
 const MODES: [&[&str]; 7] = [
     &["--no-jit"],
     &["--backend", "x86", "--jit-threshold", "1"],
@@ -82,7 +83,14 @@ const MODES: [&[&str]; 7] = [
         "--jit-threshold",
         "1",
     ],
-    &["--backend", "x86", "--jit-threshold", "2"],
+    &[
+        "--backend",
+        "x86",
+        "--jit-threshold",
+        "2",
+        "--jit-sweep-at",
+        "1",
+    ],
     &["--backend", "reference", "--jit-threshold", "3"],
 ];
 
@@ -227,9 +235,39 @@ fn tlr_c_agrees_with_the_plain_interpreter() {
             ("MOV_R_A 0\nRETURN_A\n", 1),
             ("NEG_A\n", 1),
         ],
-        also: square_loop_keeps_registers_in_registers,
+        also: |bin, square| {
+            square_loop_keeps_registers_in_registers(bin, square);
+            vectors_made_in_a_loop_are_freed(bin);
+        },
     }
     .run();
+}
+
+/// A loop that allocates a vector of 10,000 registers each turn and drops the last
+/// runs in fixed memory with the JIT, as it does without.
+fn vectors_made_in_a_loop_are_freed(bin: &Path) {
+    let dir = bin.parent().unwrap();
+    std::fs::write(
+        dir.join("alloc.tlr"),
+        "        ALLOCATE 2\n        MOV_A_R 0\nloop:   ALLOCATE 10000\n        MOV_A_R 0\n\
+         \x20       SET_A 1\n        NEG_A\n        ADD_R_TO_A 0\n        MOV_A_R 0\n\
+         \x20       JUMP_IF_A loop\n        RETURN_A\n",
+    )
+    .unwrap();
+    let limit = std::time::Duration::from_secs(60);
+    let mut peaks = Vec::new();
+    for mode in [&["--no-jit"][..], &[], &["--jit-threshold", "1"]] {
+        let (out, peak) =
+            common::run_measuring_peak(bin, mode, &["alloc.tlr", "30000"], dir, limit);
+        assert_eq!(out, "0\n", "{mode:?}");
+        peaks.push(peak);
+    }
+    // 30,000 vectors of 80 KB: 2.4 GB if none were freed before the call returns.
+    assert!(
+        peaks.iter().all(|p| *p < peaks[0] + 32 * 1024),
+        "peak memory (KB) without the JIT, with it, compiled at once: {peaks:?}"
+    );
+    eprintln!("alloc.tlr peaks (KB): --no-jit, JIT, --jit-threshold 1: {peaks:?}");
 }
 
 /// The JIT log of `square`: the loop (the block that jumps to itself) reads and writes

@@ -13,8 +13,9 @@
 //! entered and left (`--jit-threshold 2`); and the reference backend as the spec of the
 //! machine code (`--backend reference --jit-threshold 2`); and with the collector
 //! running at nearly every safe point (`PYRS_GC_STRESS=1`), without the JIT and with
-//! `--jit-threshold 2`, so that no root is missed in either. `PYRS_JIT_PROGRAMS` sets the
-//! number of generated programs (default 60). Last, PyPy's 2007 session: a function
+//! `--jit-threshold 2` (compiled loops also freeing the vectors they no longer reach at
+//! every turn that allocated), so that no root is missed in either. `PYRS_JIT_PROGRAMS`
+//! sets the number of generated programs (default 60). Last, PyPy's 2007 session: a function
 //! enabled with `pyrsjit.enable` is compiled at its next call, into the log that
 //! `PYRSJITLOG` names.
 
@@ -44,7 +45,7 @@ const MODES: [Mode; 6] = [
     (&[], &["--jit-threshold", "2"]),
     (&[], &["--backend", "reference", "--jit-threshold", "2"]),
     (GC_STRESS, &["--no-jit"]),
-    (GC_STRESS, &["--jit-threshold", "2"]),
+    (GC_STRESS, &["--jit-threshold", "2", "--jit-sweep-at", "1"]),
 ];
 
 fn corpus_dir() -> PathBuf {
@@ -198,7 +199,7 @@ print(churn({}))
     std::fs::write(dir.join("churn.py"), program).unwrap();
     let mut peaks = Vec::new();
     for mode in [&["--no-jit"][..], &[][..]] {
-        let (stdout, peak) = run_measuring_peak(bin, mode, "churn.py", dir);
+        let (stdout, peak) = common::run_measuring_peak(bin, mode, &["churn.py"], dir, LIMIT * 2);
         let n = (objects / 4) as u128;
         let expected =
             2 * (n * (n - 1) / 2) + (0..n).map(|i| i.to_string().len() as u128).sum::<u128>();
@@ -213,43 +214,6 @@ print(churn({}))
         "{objects} short-lived objects, peak memory: {}",
         peaks.join(", ")
     );
-}
-
-/// Run `bin mode... file` in `dir`; its standard output and its peak resident memory in
-/// KB (the high-water mark the kernel keeps, read until the process ends).
-fn run_measuring_peak(bin: &Path, mode: &[&str], file: &str, dir: &Path) -> (String, u64) {
-    use std::io::Read;
-    let mut child = std::process::Command::new(bin)
-        .args(mode)
-        .arg(file)
-        .current_dir(dir)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    let start = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if let Ok(s) = std::fs::read_to_string(&status_file) {
-            if let Some(kb) = s
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
-                peak = peak.max(kb);
-            }
-        }
-        assert!(start.elapsed() < LIMIT * 2, "{file} {mode:?} ran too long");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    (out, peak)
 }
 
 /// PyPy's 2007 JIT session with Python 3 names: `PYRSJITLOG=log ./pyrs-c`, `import
