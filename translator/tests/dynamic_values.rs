@@ -41,7 +41,7 @@ pub enum Error {
 pub fn run(code: &[u8], pc: usize, heap: &mut Vec<Value>, x: i64, depth: u32) -> Result<Value, Error> {
     let mut pc = pc;
     let mut x = x;
-    let mut stack: Vec<Value> = Vec::new();
+    let mut stack: Vec<Value> = Vec::with_capacity(code.len());
     while pc < code.len() {
         global_merge_point!();
         let op = concrete!(code[pc]);

@@ -26,6 +26,9 @@ use crate::space::Space;
 use crate::value::Value;
 use hints::{concrete, global_merge_point, portal, promote};
 
+/// The value-stack slots a frame starts with.
+const STACK_ROOM: usize = 8;
+
 /// Run code `f` of the code table as function `func` (its globals and closure), with
 /// `args` the parameter slots already bound (for a class body: the namespace dict) and
 /// `depth` frames around it.
@@ -43,7 +46,8 @@ pub fn run(
     for i in 0..codes[f].nparams as usize {
         locals[i] = args[i];
     }
-    let mut stack: Vec<Value> = Vec::new();
+    // Room for most functions' stacks: growing it costs more than the unused slots.
+    let mut stack: Vec<Value> = Vec::with_capacity(STACK_ROOM);
     let mut pc: usize = 0;
     vm.depth = depth;
     if vm.gc_pending {
@@ -438,7 +442,7 @@ pub fn run(
                 let base = stack.len() - arg;
                 let callee = stack[base - 1];
                 let g = ops::fast_code(vm, callee, arg as u32);
-                let mut callargs: Vec<Value> = Vec::new();
+                let mut callargs: Vec<Value> = Vec::with_capacity(arg + 1);
                 let mut fv = callee;
                 if g >= ops::FAST_BOUND {
                     callargs.push(ops::bound_self(vm, callee));

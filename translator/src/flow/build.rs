@@ -2956,6 +2956,27 @@ impl<'k> Builder<'k> {
             };
             return Ok((self.emit(OpKind::VecLit, vec![], ty.clone(), sp), ty));
         }
+        // `Vec::with_capacity(n)`: an empty vector (its capacity is a matter of the
+        // allocation, which the JIT makes as it likes); `n` is evaluated for its type.
+        if segs.len() == 2 && segs[0] == "Vec" && segs[1] == "with_capacity" {
+            let ty = match expect {
+                Some(t @ Ty::Vec(_)) => t.clone(),
+                _ => {
+                    return Err(self
+                        .err(
+                            c,
+                            "cannot tell the item type of this `Vec::with_capacity(..)`",
+                        )
+                        .help("add a type annotation"))
+                }
+            };
+            if c.args.len() != 1 {
+                return Err(self.err(c, "`Vec::with_capacity` takes one argument"));
+            }
+            let (_, nt) = self.expr(&c.args[0], Some(&Ty::Int(IntTy::Usize)))?;
+            self.check_ty(&strip_scalar_ref(nt), &Ty::Int(IntTy::Usize), &c.args[0])?;
+            return Ok((self.emit(OpKind::VecLit, vec![], ty.clone(), sp), ty));
+        }
         if segs.len() == 1 && self.lookup(&last).is_none() && self.poisoned.contains(&last) {
             return Err(self.follow_on());
         }
