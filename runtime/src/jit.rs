@@ -725,8 +725,9 @@ impl Jit {
             return;
         }
         let t = self.traffic.get();
+        let (sweeps, freed) = crate::frame::sweep::stats();
         self.backend().note(&format!(
-            "end: {} units compiled; {} entries from the interpreter, {} exits to it, {} exits that went on in compiled code",
+            "end: {} units compiled; {} entries from the interpreter, {} exits to it, {} exits that went on in compiled code; {sweeps} sweeps freed {freed} red vectors and structs",
             self.compiled.get(),
             t.entries,
             t.exits,

@@ -120,16 +120,25 @@ fn mnemonic(op: i64) -> &'static str {
     ][op as usize]
 }
 
-/// A random program: forward jumps, or a countdown loop around a random body, so every
-/// program ends.
+/// A random program: forward jumps, or a countdown loop (of 3 to 2,000 turns) around a
+/// random body, which may make a new register vector each turn, so every program ends.
 fn random_tlr(seed: u64) -> String {
     let mut next = rng(seed);
     let mut lines = Vec::new();
     let looping = next() % 3 == 0;
     let base = if looping {
-        // regs[0] counts down from 3; the body may use regs 1..3.
-        lines
-            .extend(["ALLOCATE 4", "MOV_A_R 1", "SET_A 3", "MOV_A_R 0", "loop:"].map(String::from));
+        // regs[0] counts down; the body may use regs 1..3.
+        let turns = [3, 40, 2000][(next() % 3) as usize];
+        lines.extend(
+            [
+                "ALLOCATE 4",
+                "MOV_A_R 1",
+                &format!("SET_A {turns}"),
+                "MOV_A_R 0",
+                "loop:",
+            ]
+            .map(String::from),
+        );
         5
     } else {
         0
@@ -137,8 +146,18 @@ fn random_tlr(seed: u64) -> String {
     let n = 1 + (next() % 16) as usize;
     for i in 0..n {
         let mut op = 1 + (next() % 8) as i64;
-        if looping && (op == 7 || op == 3) {
-            op = 5; // no reallocation or jumps inside the loop body
+        if looping && op == 7 {
+            // A new register vector (short or long) that keeps the count.
+            let size = [4, 4 + (next() % 30) as i64, 100][(next() % 3) as usize];
+            lines.extend([
+                "MOV_R_A 0".to_string(),
+                format!("ALLOCATE {size}"),
+                "MOV_A_R 0".to_string(),
+            ]);
+            continue;
+        }
+        if looping && op == 3 {
+            op = 5; // no jumps inside the loop body
         }
         let arg = match op {
             3 => (base + i + 1 + (next() % 3) as usize) as i64,
@@ -267,6 +286,23 @@ fn vectors_made_in_a_loop_are_freed(bin: &Path) {
         peaks.iter().all(|p| *p < peaks[0] + 32 * 1024),
         "peak memory (KB) without the JIT, with it, compiled at once: {peaks:?}"
     );
+    // The JIT log says so.
+    let log = dir.join("alloc.log");
+    let (_, out, _) = common::run_bin(
+        bin,
+        &["--jit-log", log.to_str().unwrap()],
+        [dir.join("alloc.tlr").display().to_string(), "3000".into()],
+    );
+    assert_eq!(out, "0\n");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let sweeps = text
+        .lines()
+        .find_map(|l| {
+            l.split("; ")
+                .find_map(|p| p.strip_suffix(" red vectors and structs"))
+        })
+        .unwrap_or_else(|| panic!("no sweep count in the JIT log:\n{text}"));
+    assert!(!sweeps.starts_with("0 sweeps"), "{sweeps}");
     eprintln!("alloc.tlr peaks (KB): --no-jit, JIT, --jit-threshold 1: {peaks:?}");
 }
 

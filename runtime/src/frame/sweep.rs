@@ -35,6 +35,18 @@ const BYTES_PER_OBJECT: usize = 512;
 
 static SWEEP_AT: AtomicUsize = AtomicUsize::new(DEFAULT_SWEEP_AT);
 
+/// Sweeps run and objects they freed, in the process (for the JIT log).
+static SWEEPS: AtomicUsize = AtomicUsize::new(0);
+static FREED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many sweeps ran in the process, and how many vectors and structs they freed.
+pub fn stats() -> (usize, usize) {
+    (
+        SWEEPS.load(Ordering::Relaxed),
+        FREED.load(Ordering::Relaxed),
+    )
+}
+
 /// Set the bytes a frame holds before its first sweep (`--jit-sweep-at`); frames made
 /// afterwards use it.
 pub fn set_sweep_at(bytes: usize) {
@@ -60,7 +72,9 @@ pub extern "C" fn sweep_roots(frame: *mut Frame, n: u64) {
 pub extern "C" fn sweep(frame: *mut Frame) {
     let f = unsafe { &mut *frame };
     let roots = std::mem::take(&mut f.roots);
-    f.sweep_unreached(&roots);
+    let freed = f.sweep_unreached(&roots);
+    SWEEPS.fetch_add(1, Ordering::Relaxed);
+    FREED.fetch_add(freed, Ordering::Relaxed);
     f.roots = roots;
     f.roots.clear();
 }
