@@ -31,6 +31,10 @@ fn run(
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
+    // A group of its own, so that a run past the limit is stopped with the binary
+    // `/usr/bin/time` runs, not only `time`.
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0);
     let t = Instant::now();
     let mut child = cmd.spawn().expect("run a translated binary");
     loop {
@@ -38,6 +42,9 @@ fn run(
             break;
         }
         if t.elapsed() > limit {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
             let _ = child.kill();
             let _ = child.wait();
             return None;
