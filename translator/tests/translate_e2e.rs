@@ -83,14 +83,7 @@ const MODES: [&[&str]; 7] = [
         "--jit-threshold",
         "1",
     ],
-    &[
-        "--backend",
-        "x86",
-        "--jit-threshold",
-        "2",
-        "--jit-sweep-at",
-        "1",
-    ],
+    common::JIT_MODES[2],
     &["--backend", "reference", "--jit-threshold", "3"],
 ];
 
