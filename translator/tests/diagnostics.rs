@@ -46,6 +46,8 @@ cases! {
     unknown_method: "fn f(v: &[i64]) -> i64 {\n    v.iter().sum()\n}\n", "method `iter` on a `[i64]`";
     residual_call_of_a_value: "fn f(a: i64) -> i64 {\n    hints::residual_call!(a)\n}\n", "`residual_call!` takes a call of a function of this crate";
     residual_call_of_another_crate: "fn f(a: i64) -> i64 {\n    hints::residual_call!(std::cmp::max(a, 3))\n}\n", "`residual_call!` takes a call of a function of this crate";
+    with_capacity_of_unknown_items: "fn f(n: usize) -> usize {\n    let v = Vec::with_capacity(n);\n    v.len()\n}\n", "cannot tell the item type of this `Vec::with_capacity(..)`";
+    with_capacity_of_a_signed_count: "fn f(n: i64) -> usize {\n    let v: Vec<i64> = Vec::with_capacity(n);\n    v.len()\n}\n", "expected `usize`, found `i64`";
     wide_range_pattern: "fn f(a: i64) -> i64 {\n    match a {\n        0..=100000 => 1,\n        _ => 0,\n    }\n}\n", "a range pattern of more than 256 values";
 }
 
