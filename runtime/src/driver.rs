@@ -34,6 +34,7 @@ use crate::frozen::{
 };
 pub use crate::frozen::{frozen_key, Frozen, Index, MergeBlock};
 use crate::jit::{Engine, Jit, Unit, UnitError};
+use crate::ops::helper;
 use crate::word::{Red, Stop, Word};
 use backend::{Block, FunctionBuilder, Kind, Sig, Value};
 use std::rc::Rc;
@@ -661,13 +662,11 @@ fn sweep_block(cx: &mut Cx, mb: &MergeBlock, args: &[Value]) -> Result<Block, St
             }
         }
     }
-    let helper = |name: &str, f: usize, params: &[Kind]| {
-        backend::Helper::new(name, f, Sig::new(params, None))
-    };
     let add = helper(
         "sweep_roots",
         crate::frame::sweep_roots as *const () as usize,
         &[Kind::Ptr, Kind::Int],
+        None,
     );
     for chunk in roots.chunks(crate::frame::FRAME_WORDS) {
         for (i, r) in chunk.iter().enumerate() {
@@ -683,6 +682,7 @@ fn sweep_block(cx: &mut Cx, mb: &MergeBlock, args: &[Value]) -> Result<Block, St
         "sweep",
         crate::frame::sweep as *const () as usize,
         &[Kind::Ptr],
+        None,
     );
     cx.tick()?;
     cx.b.call(&sweep, &[fr])?;

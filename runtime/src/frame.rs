@@ -63,6 +63,7 @@ pub struct Frame {
 
 impl Default for Frame {
     fn default() -> Self {
+        let (sweep_at_bytes, sweep_at) = sweep::first_sweep();
         Frame {
             out: [0; FRAME_WORDS],
             lent: std::array::from_fn(|_| RVec {
@@ -77,9 +78,9 @@ impl Default for Frame {
             arena: Vec::new(),
             structs: Vec::new(),
             pinned: (0, 0),
-            sweep_at: sweep::first_sweep().1,
+            sweep_at,
             bytes: 0,
-            sweep_at_bytes: sweep::first_sweep().0,
+            sweep_at_bytes,
             roots: Vec::new(),
         }
     }

@@ -1139,11 +1139,11 @@ impl Jit {
         for (o, a) in frame.out[at..at + args.len()].iter_mut().zip(args) {
             *o = std::hint::black_box(*a);
         }
+        // What Rust gave compiled code stays out of sweeps. Units that follow one another
+        // here hand on their state in `out`, so what they allocate is theirs to sweep.
+        frame.pin();
         let mut f = f;
         loop {
-            // What Rust gave compiled code, and what units before this one left in the
-            // frame, stays out of sweeps.
-            frame.pin();
             let code = if f.native != 0 {
                 // SAFETY: `native_entry` vouched for this signature.
                 let call: extern "sysv64" fn(*mut Frame) -> u64 = std::mem::transmute(f.native);

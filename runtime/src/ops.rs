@@ -9,7 +9,7 @@ use crate::word::{IntTy, Red, Stop, Word};
 use backend::{BinOp, Helper, Kind, MemType, OvfOp, Sig, UnOp, Value};
 use smallvec::smallvec;
 
-fn helper(name: &str, addr: usize, params: &[Kind], ret: Option<Kind>) -> Helper {
+pub(crate) fn helper(name: &str, addr: usize, params: &[Kind], ret: Option<Kind>) -> Helper {
     Helper::new(name, addr, Sig::new(params, ret))
 }
 
