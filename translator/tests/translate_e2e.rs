@@ -23,45 +23,14 @@ fn programs() -> u64 {
 
 /// (exit code, stdout, stderr) of `BIN MODE... program arg`.
 fn run(bin: &Path, mode: &[&str], prog: &Path, arg: i64) -> (i32, String, String) {
-    use std::io::Read;
-    let mut child = Command::new(bin)
-        .args(mode)
-        .arg(prog)
-        .arg(arg.to_string())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run the translated binary");
     // Every generated program ends quickly; a hang is a failure, not a stuck test.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!(
-                "{} {mode:?} {} {arg}: no result after 20 s",
-                bin.display(),
-                prog.display()
-            );
-        }
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    };
-    let (mut out, mut err) = (String::new(), String::new());
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    (status.code().unwrap_or(-1), out, err)
+    common::run_watched(
+        Command::new(bin).args(mode).arg(prog).arg(arg.to_string()),
+        std::time::Duration::from_secs(20),
+        std::time::Duration::from_millis(1),
+        &format!("{} {mode:?} {} {arg}", bin.display(), prog.display()),
+        |_| {},
+    )
 }
 
 /// The plain interpreter, then each way of running with the JIT: everything compiled at

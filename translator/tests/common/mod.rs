@@ -93,6 +93,63 @@ pub const JIT_MODES: [&[&str]; 4] = [
     &["--backend", "reference", "--jit-threshold", "2"],
 ];
 
+/// Run `cmd` to its end: (exit code, stdout, stderr). Its outputs are read as it runs,
+/// so a full pipe never stalls it; `tick(pid)` runs every `every` while it lives. A run
+/// past `limit` is killed and fails the test, naming `what`.
+pub fn run_watched(
+    cmd: &mut Command,
+    limit: std::time::Duration,
+    every: std::time::Duration,
+    what: &str,
+    mut tick: impl FnMut(u32),
+) -> (i32, String, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    let drain = |r: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_string(&mut s);
+            }
+            s
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{what}: no result after {limit:?}");
+        }
+        tick(child.id());
+        std::thread::sleep(every);
+    };
+    (
+        status.code().unwrap_or(-1),
+        out.join().unwrap(),
+        err.join().unwrap(),
+    )
+}
+
 /// Run `bin MODE... ARGS...` in `dir`; its standard output and its peak resident memory
 /// in KB (the high-water mark the kernel keeps, read until the process ends). Fails the
 /// test past `limit`.
@@ -103,39 +160,24 @@ pub fn run_measuring_peak(
     dir: &Path,
     limit: std::time::Duration,
 ) -> (String, u64) {
-    use std::io::Read;
-    let mut child = Command::new(bin)
-        .args(mode)
-        .args(args)
-        .current_dir(dir)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status_file = format!("/proc/{}/status", child.id());
     let mut peak = 0;
-    let start = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if let Ok(s) = std::fs::read_to_string(&status_file) {
-            if let Some(kb) = s
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    let (_, out, _) = run_watched(
+        Command::new(bin).args(mode).args(args).current_dir(dir),
+        limit,
+        std::time::Duration::from_millis(20),
+        &format!("{args:?} {mode:?}"),
+        |pid| {
+            if let Some(kb) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("VmHWM:"))
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                })
             {
                 peak = peak.max(kb);
             }
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            panic!("{args:?} {mode:?} ran longer than {limit:?}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
+        },
+    );
     (out, peak)
 }
