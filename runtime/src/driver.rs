@@ -141,6 +141,9 @@ pub struct Limits {
     pub interp_exits: bool,
     /// See [`crate::jit::Options::run_on`].
     pub run_on: usize,
+    /// Give the start state a merge block even when the function has none for its key
+    /// yet (an entry from the interpreter: see [`compile_entry`]).
+    pub block_at_start: bool,
 }
 
 /// Compile the unit that starts at `start` for `engine`. Returns the unit, or why it
@@ -164,17 +167,29 @@ pub fn compile_unit<E: Extension>(
     }
     let backend_error = |e: backend::BuildError| UnitError::Paths(format!("backend: {e}"));
     let mut b = FunctionBuilder::new(name, Sig::new(&[Kind::Ptr], Some(Kind::Int)));
-    let frame = b.params(b.entry())[0];
-    let first = b.create_block(&kinds);
-    let mut args = vec![frame];
-    for (i, k) in kinds[1..].iter().enumerate() {
-        let at = 8 * (crate::frame::ENTRY_WORDS_AT + i) as i32;
-        args.push(
-            b.load(crate::cx::word_mem(*k), frame, at)
-                .map_err(backend_error)?,
-        );
-    }
-    b.jump(first, &args).map_err(backend_error)?;
+    let entry = b.entry();
+    let frame = b.params(entry)[0];
+    // A unit the interpreter enters may later be entered at its other merge blocks: its
+    // entry switches on the frame's entry case, whose cases are those entries (see
+    // `compile_entry`), and whose default is the unit's own start.
+    let entries = if limits.interp_exits {
+        let own = b.create_block(&[Kind::Ptr]);
+        let case = b
+            .load(
+                backend::MemType::I64,
+                frame,
+                crate::frame::Frame::entry_case_offset(),
+            )
+            .map_err(backend_error)?;
+        let switch = b
+            .flexswitch(case, &[frame], own, &[frame])
+            .map_err(backend_error)?;
+        b.switch_to(own).map_err(backend_error)?;
+        Some(switch)
+    } else {
+        None
+    };
+    let first = load_entry_words(&mut b, &kinds).map_err(backend_error)?;
     let none = Merges::default();
     let mut merges = MergeTable::over(&none);
     let (f, mut stats, sites) =
@@ -191,10 +206,81 @@ pub fn compile_unit<E: Extension>(
         engine,
         func,
         native,
+        entry: 0,
     };
     jit.put_merges(unit, merges.added);
     jit.compiled_sites(unit, &sites);
+    if let Some(switch) = entries {
+        jit.entered_function::<E>(unit, switch);
+    }
     Ok((unit, stats))
+}
+
+/// End the current block (whose first parameter is the frame) with loads of the red
+/// words of a unit's start from the frame's `out` (from `frame::ENTRY_WORDS_AT` on) and
+/// a jump to a new block that takes them, of `kinds` (the frame first); returns it.
+fn load_entry_words(b: &mut FunctionBuilder, kinds: &[Kind]) -> Result<Block, backend::BuildError> {
+    let here = b
+        .current_block()
+        .ok_or(backend::BuildError::NoCurrentBlock)?;
+    let frame = b.params(here)[0];
+    let first = b.create_block(kinds);
+    let mut args = vec![frame];
+    for (i, k) in kinds[1..].iter().enumerate() {
+        let at = 8 * (crate::frame::ENTRY_WORDS_AT + i) as i32;
+        args.push(b.load(crate::cx::word_mem(*k), frame, at)?);
+    }
+    b.jump(first, &args)?;
+    Ok(first)
+}
+
+/// Compile an entry of function `func` (a unit the interpreter enters) at `start`, a
+/// state of the global merge point, as the case `case` of the function's entry switch
+/// `switch` (see [`compile_unit`]): it loads the state's words as a unit does and goes
+/// to the state's merge block, made when the function has none for it yet, so the
+/// function's other paths that meet the state (a stub's bridge) jump there too. What
+/// the function compiled already is not compiled again.
+pub fn compile_entry<E: Extension>(
+    jit: &Jit,
+    func: Unit,
+    switch: backend::SwitchId,
+    case: u32,
+    start: Frozen<E::State>,
+    limits: Limits,
+) -> Result<UnitStats, String> {
+    let kinds = param_kinds::<E>(&start);
+    if !crate::frame::entry_fits(kinds.len() - 1) {
+        return Err(format!(
+            "a state with {} red words does not fit the JIT frame",
+            kinds.len() - 1
+        ));
+    }
+    let backend = jit.engine(func.engine);
+    let mut b = backend
+        .case_builder(func.func, switch)
+        .map_err(|e| format!("backend: {e}"))?;
+    let first = load_entry_words(&mut b, &kinds).map_err(|e| format!("backend: {e}"))?;
+    let mut base = jit.take_merges(func);
+    let mut merges = MergeTable::over(&base);
+    let limits = Limits {
+        block_at_start: true,
+        ..limits
+    };
+    let compiled = compile_paths::<E>(jit, b, first, start, &mut merges, limits, Allocated::Once)
+        .and_then(|(f, stats, sites)| {
+            backend
+                .add_case(func.func, switch, case as i64, f)
+                .map_err(|e| format!("backend: {e}"))?;
+            Ok((stats, sites))
+        });
+    let changes = merges.into_changes();
+    if compiled.is_ok() {
+        changes.apply(&mut base);
+    }
+    jit.put_merges(func, base);
+    let (stats, sites) = compiled?;
+    jit.compiled_sites(func, &sites);
+    Ok(stats)
 }
 
 /// Compile the case `value` of the switch `switch` (in function `func`, whose entry
@@ -444,7 +530,11 @@ fn run_path<E: Extension>(
         if let Some((block, mut greens)) = E::merge_key(&s) {
             live_shape_key::<E>(cx, &s, &mut greens)?;
             let key = (block, greens);
-            match merges.get(&key) {
+            let found = match merges.get(&key) {
+                None if start && limits.block_at_start => Some(&None),
+                found => found,
+            };
+            match found {
                 // Seen before and compiled as a block: jump there, or to the key's
                 // general block when this state lacks a constant the block keeps.
                 Some(Some(target)) => {
@@ -927,7 +1017,7 @@ fn case_switch<E: Extension>(
 
 /// The key under which the block of the promotion switch of entry point `entry` is
 /// kept with the merge blocks (no block of a generating extension has this number).
-fn switch_key(entry: u64) -> MergeKey {
+pub(crate) fn switch_key(entry: u64) -> MergeKey {
     (u32::MAX, vec![entry])
 }
 

@@ -45,6 +45,9 @@ pub struct Frame {
     /// Nonzero when the arena has grown enough since the last sweep that compiled code
     /// should sweep it at its next jump to a merge block (see [`sweep`]).
     pub sweep_due: u64,
+    /// Where compiled code enters the unit it calls: 0 at its start, else a case of the
+    /// unit's entry switch (see `jit::Unit::entry`).
+    pub entry_case: u64,
     arena: Vec<*mut RVec>,
     /// Red structs compiled code allocated: each the words of its fields.
     structs: Vec<Box<[u64]>>,
@@ -75,6 +78,7 @@ impl Default for Frame {
             lent_words: [[0; LENT_WORDS]; LENT_VECS],
             panic: None,
             sweep_due: 0,
+            entry_case: 0,
             arena: Vec::new(),
             structs: Vec::new(),
             pinned: (0, 0),
@@ -107,6 +111,7 @@ impl Frame {
         (self.sweep_at_bytes, self.sweep_at) = sweep::first_sweep();
         self.bytes = 0;
         self.sweep_due = 0;
+        self.entry_case = 0;
     }
 
     /// Keep what the frame holds now from sweeps: compiled code is about to run, and
@@ -118,6 +123,11 @@ impl Frame {
     /// The byte offset of [`Frame::sweep_due`].
     pub fn sweep_due_offset() -> i32 {
         std::mem::offset_of!(Frame, sweep_due) as i32
+    }
+
+    /// The byte offset of [`Frame::entry_case`].
+    pub fn entry_case_offset() -> i32 {
+        std::mem::offset_of!(Frame, entry_case) as i32
     }
 
     fn allocated(&mut self, bytes: usize) {

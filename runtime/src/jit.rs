@@ -280,6 +280,29 @@ pub struct Unit {
     /// Its machine code's address when it can be called directly (see
     /// `Backend::native_entry`), else 0.
     pub native: usize,
+    /// Where the function is entered: 0 at its start, else the case of its entry switch
+    /// (an entry at one of its merge blocks; see `driver::compile_entry`).
+    pub entry: u32,
+}
+
+impl Unit {
+    /// The function as a whole (entered at its start): what its merge states, sites and
+    /// entries are recorded under.
+    pub fn function(self) -> Unit {
+        Unit { entry: 0, ..self }
+    }
+}
+
+/// A unit the interpreter enters at its start, which it may also enter at the merge
+/// blocks of its global merge point (see `driver::compile_entry`).
+struct EnteredFunction {
+    unit: Unit,
+    /// The switch at its start on the frame's entry case.
+    switch: SwitchId,
+    /// The type of its extension's states.
+    state: std::any::TypeId,
+    /// The entries compiled so far (cases 1 to `entries`).
+    entries: u32,
 }
 
 /// Why a unit was not compiled.
@@ -361,6 +384,9 @@ pub struct Jit {
     /// The merge states of each compiled unit: cases added later may jump to their
     /// blocks, and give a block to those compiled in line.
     blocks: RefCell<HashMap<Unit, driver::Merges>>,
+    /// Units the interpreter enters at their start (newest last), which it may enter at
+    /// their merge blocks too.
+    entered: RefCell<Vec<EnteredFunction>>,
     /// Units entered from the plain interpreter's merge point, by state type and key
     /// (the merge block, then its green words).
     merge_units: RefCell<backend::FastMap<(std::any::TypeId, Vec<u64>), UnitEntry>>,
@@ -444,6 +470,7 @@ impl Jit {
             entry_ids: RefCell::new(HashMap::new()),
             sites: RefCell::new(Vec::new()),
             blocks: RefCell::new(HashMap::new()),
+            entered: RefCell::new(Vec::new()),
         }
     }
 
@@ -953,8 +980,14 @@ impl Jit {
             Cut::Limit | Cut::Lazy => (state, format!("continuation of entry {id}")),
             Cut::Interp => (state, format!("loop from the interpreter, entry {id}")),
         };
+        // An entry into a function that has the state already, if there is one.
+        let entered = if why == Cut::Interp && !self.primary_full.get() {
+            self.enter_function::<E>(portal, id, &start)
+        } else {
+            None
+        };
         // The primary engine first, unless it is full; the fallback when it refuses.
-        let primary = (!self.primary_full.get()).then(|| {
+        let primary = (entered.is_none() && !self.primary_full.get()).then(|| {
             self.compile::<E>(
                 portal,
                 Engine::Primary,
@@ -964,16 +997,17 @@ impl Jit {
                 interp,
             )
         });
-        let f = match primary {
-            Some(Ok(f)) => f,
-            Some(Err(e @ UnitError::Paths(_))) => return Err(e),
+        let f = match (entered, primary) {
+            (Some(f), _) => f,
+            (None, Some(Ok(f))) => f,
+            (None, Some(Err(e @ UnitError::Paths(_)))) => return Err(e),
             // Where the interpreter can go on (a merge point), it does: it runs faster
             // than the fallback engine.
-            None if why == Cut::Interp => {
+            (None, None) if why == Cut::Interp => {
                 return Err(UnitError::Backend("the code space is full".into()))
             }
-            Some(Err(e @ UnitError::Backend(_))) if why == Cut::Interp => return Err(e),
-            None | Some(Err(UnitError::Backend(_))) => {
+            (None, Some(Err(e @ UnitError::Backend(_)))) if why == Cut::Interp => return Err(e),
+            (None, None | Some(Err(UnitError::Backend(_)))) => {
                 self.compile::<E>(portal, Engine::Fallback, Some(what), start, "", interp)?
             }
         };
@@ -988,6 +1022,94 @@ impl Jit {
             by_entry[id as usize] = Some(f);
         }
         Ok(f)
+    }
+
+    /// Record that `unit`, which the interpreter enters, has the entry switch `switch`
+    /// (see `driver::compile_unit`).
+    pub(crate) fn entered_function<E: Extension>(&self, unit: Unit, switch: SwitchId) {
+        if unit.engine != Engine::Primary {
+            return;
+        }
+        self.entered.borrow_mut().push(EnteredFunction {
+            unit: unit.function(),
+            switch,
+            state: std::any::TypeId::of::<E::State>(),
+            entries: 0,
+        });
+    }
+
+    /// An entry, for the interpreter's hot merge state `start` (entry point `id` of an
+    /// exit to the interpreter), into a function the interpreter enters: the newest that
+    /// compiled that state already (as a merge block, in line, or as a stub that exits
+    /// to the interpreter there), else the newest while it has fewer than half
+    /// `--jit-max-states` merge states. The entry's paths jump to the merge blocks the
+    /// function has, so what it compiled is not compiled again. `None` when there is no
+    /// such function or the entry could not be compiled (the log says why); the caller
+    /// compiles a unit instead.
+    fn enter_function<E: Extension>(
+        &self,
+        portal: &str,
+        id: u64,
+        start: &Frozen<E::State>,
+    ) -> Option<Unit> {
+        let key = driver::frozen_key::<E>(start)?;
+        let stub = driver::switch_key(id);
+        let state = std::any::TypeId::of::<E::State>();
+        let (at, unit, switch, case) = {
+            let entered = self.entered.borrow();
+            let blocks = self.blocks.borrow();
+            let ours = || {
+                entered
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .filter(|(_, f)| f.state == state)
+            };
+            let has = |f: &EnteredFunction| {
+                blocks
+                    .get(&f.unit)
+                    .is_some_and(|m| m.contains_key(&key) || m.contains_key(&stub))
+            };
+            // A function that has the state; else the newest, while it has room (what
+            // it compiled already is jumped to, not compiled again).
+            let (at, f) = ours().find(|(_, f)| has(f)).or_else(|| {
+                ours().next().filter(|(_, f)| {
+                    blocks.get(&f.unit).map_or(0, |m| m.len()) < self.options.max_states / 2
+                })
+            })?;
+            (at, f.unit, f.switch, f.entries + 1)
+        };
+        let name = format!("{portal} entry {case} of unit {}", unit.func.index());
+        let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            driver::compile_entry::<E>(self, unit, switch, case, start.clone(), self.limits(true))
+        }))
+        .unwrap_or_else(|p| {
+            let what = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Err(format!("internal error while compiling: {what}"))
+        });
+        match compiled {
+            Ok(stats) => {
+                self.entered.borrow_mut()[at].entries = case;
+                self.backend().note(&format!(
+                    "{name}: the interpreter enters at entry {id}: compiled {} merge states, {} paths, {} operations",
+                    stats.merge_states, stats.paths, stats.operations
+                ));
+                Some(Unit {
+                    entry: case,
+                    ..unit
+                })
+            }
+            Err(why) => {
+                self.backend().note(&format!(
+                    "{name}: not compiled ({why}); a unit is compiled instead"
+                ));
+                None
+            }
+        }
     }
 
     /// A new promotion switch for entry point `entry`; its function is set by
@@ -1008,7 +1130,7 @@ impl Jit {
     pub(crate) fn compiled_sites(&self, func: Unit, sites: &[u64]) {
         let mut all = self.sites.borrow_mut();
         for s in sites {
-            all[*s as usize].func = Some(func);
+            all[*s as usize].func = Some(func.function());
         }
     }
 
@@ -1017,14 +1139,14 @@ impl Jit {
     pub(crate) fn take_merges(&self, func: Unit) -> driver::Merges {
         self.blocks
             .borrow_mut()
-            .get_mut(&func)
+            .get_mut(&func.function())
             .map(std::mem::take)
             .unwrap_or_default()
     }
 
     /// Set the merge states of `func` (also giving back what [`Jit::take_merges`] took).
     pub(crate) fn put_merges(&self, func: Unit, merges: driver::Merges) {
-        self.blocks.borrow_mut().insert(func, merges);
+        self.blocks.borrow_mut().insert(func.function(), merges);
     }
 
     /// Compile and patch in the case `value` of promotion switch `site`. `false` when
@@ -1116,6 +1238,7 @@ impl Jit {
             max_ops: self.options.max_ops,
             lazy_exits: self.options.lazy_exits,
             run_on: self.options.run_on,
+            block_at_start: false,
         }
     }
 
@@ -1144,6 +1267,7 @@ impl Jit {
         frame.pin();
         let mut f = f;
         loop {
+            frame.entry_case = f.entry as u64;
             let code = if f.native != 0 {
                 // SAFETY: `native_entry` vouched for this signature.
                 let call: extern "sysv64" fn(*mut Frame) -> u64 = std::mem::transmute(f.native);

@@ -119,9 +119,6 @@ fn compile_counts(log: &str) -> String {
         .collect()
 }
 
-/// With hot-spot detection, compiled code is entered from the interpreter's loop and
-/// leaves for it at code it never ran; the JIT log's last line counts both, and the
-/// output is the program's.
 /// The JIT log of a run of 99beer with `mode` (its output checked), or `None` without
 /// ../shared.
 fn beer_log(what: &str, mode: &[&str]) -> Option<String> {
@@ -137,6 +134,9 @@ fn beer_log(what: &str, mode: &[&str]) -> Option<String> {
     Some(text)
 }
 
+/// With hot-spot detection, compiled code is entered from the interpreter's loop and
+/// leaves for it at code it never ran; the JIT log's last line counts both, and the
+/// output is the program's.
 #[test]
 fn beer_enters_and_leaves_compiled_code_in_mid_run() {
     let Some(text) = beer_log("traffic", &["--jit-threshold", "20"]) else {
@@ -158,6 +158,33 @@ fn beer_enters_and_leaves_compiled_code_in_mid_run() {
     assert!(
         text.contains("passed merge key"),
         "the log says why a unit was compiled"
+    );
+}
+
+/// Loops that get hot one after another in the interpreter are entries into the unit
+/// compiled for the first: one unit, whose later entries compile only what it lacked
+/// (each new unit used to compile again everything the interpreter had run).
+#[test]
+fn loops_hot_in_turn_are_entries_of_one_unit() {
+    let Some(text) = beer_log("entries", &["--jit-threshold", "20"]) else {
+        return;
+    };
+    let units = text
+        .lines()
+        .filter(|l| l.contains(": loop from the interpreter, entry "))
+        .count();
+    let entries = text
+        .lines()
+        .filter(|l| l.contains(": the interpreter enters at entry "))
+        .count();
+    assert_eq!(units, 1, "{text}");
+    assert!(entries >= 10, "{entries} entries:\n{text}");
+    // An entry at a state the unit has a block for compiles no merge state.
+    assert!(
+        text.lines()
+            .any(|l| l.contains("the interpreter enters at entry")
+                && l.contains("compiled 0 merge states")),
+        "{text}"
     );
 }
 
