@@ -59,9 +59,9 @@ use crate::{FastMap, FastSet};
 pub(crate) fn optimize(f: &mut Function, private: &[bool]) {
     thread_jumps(f, private);
     let mut o = Opt {
-        off: vec![None; f.values.len()],
+        off: Default::default(),
         def: vec![u32::MAX; f.values.len()],
-        masked: vec![None; f.values.len()],
+        masked: Default::default(),
         spare: Vec::new(),
         same: FastMap::default(),
         known: Contents::default(),
@@ -384,12 +384,13 @@ fn loops_on_itself(block: &BlockData, id: Block) -> bool {
 /// Per-value facts, indexed by value number minus `first_value`. Values are local to
 /// their block, so one table serves every block.
 struct Opt {
-    /// `Some((root, c))`: the value is `root + c` (wrapping).
-    off: Vec<Option<(Value, i64)>>,
+    /// `(root, c)`: the value is `root + c` (wrapping). Sparse: few values are offsets,
+    /// and a large function has a million values.
+    off: crate::FastMap<Value, (Value, i64)>,
     /// The index of the instruction defining the value in its block.
     def: Vec<u32>,
-    /// `Some((y, m))`: the value is `y & m`, `m = 2^w - 1`.
-    masked: Vec<Option<(Value, u64)>>,
+    /// `(y, m)`: the value is `y & m`, `m = 2^w - 1` (sparse, as `off`).
+    masked: crate::FastMap<Value, (Value, u64)>,
     /// An empty instruction buffer to fill next (see `fold_offsets`).
     spare: Vec<Inst>,
     /// `fold_offsets`'s tables for one block, kept to be reused by the next.
@@ -548,18 +549,14 @@ impl Opt {
         v.0.checked_sub(f.first_value).map(|i| i as usize)
     }
 
-    fn offset_of(&self, f: &Function, v: Value) -> (Value, i64) {
-        Self::ix(f, v)
-            .and_then(|i| self.off.get(i).copied().flatten())
-            .unwrap_or((v, 0))
+    fn offset_of(&self, v: Value) -> (Value, i64) {
+        self.off.get(&v).copied().unwrap_or((v, 0))
     }
 
     /// Fold constant offsets into their root in block `bi` (see the module doc, 1), and
     /// record where each instruction result is defined.
     fn fold_offsets(&mut self, f: &mut Function, bi: usize) {
-        self.off.resize(f.values.len(), None);
         self.def.resize(f.values.len(), u32::MAX);
-        self.masked.resize(f.values.len(), None);
         // The block's instructions move to a buffer recycled from block to block.
         let mut old = std::mem::take(&mut f.blocks[bi].insts);
         let mut insts: Vec<Inst> = std::mem::take(&mut self.spare);
@@ -590,7 +587,7 @@ impl Opt {
                             continue;
                         }
                     };
-                    let (root, c0) = self.offset_of(f, x);
+                    let (root, c0) = self.offset_of(x);
                     let c = c0.wrapping_add(k);
                     if c == 0 {
                         same.insert(r, root);
@@ -600,7 +597,7 @@ impl Opt {
                             *a = root;
                             *b = new_value(f, Kind::Int, ValueDef::Const(c as u64));
                         }
-                        self.off[(r.0 - f.first_value) as usize] = Some((root, c));
+                        self.off.insert(r, (root, c));
                     }
                 }
                 InstOp::Binary(BinOp::And, a, b) => {
@@ -615,11 +612,11 @@ impl Opt {
                     };
                     if m != u64::MAX && m.wrapping_add(1).is_power_of_two() {
                         // `((y & m) + c) & m` is `(y + c) & m` for `m = 2^w - 1`.
-                        let (base, c) = self.offset_of(f, x);
+                        let (base, c) = self.offset_of(x);
                         let mut src = x;
-                        if let Some((y, m2)) = self.masked_of(f, base) {
+                        if let Some((y, m2)) = self.masked_of(base) {
                             if m2 == m {
-                                let (yr, cy) = self.offset_of(f, y);
+                                let (yr, cy) = self.offset_of(y);
                                 let total = cy.wrapping_add(c);
                                 src = if total == 0 {
                                     yr
@@ -628,7 +625,7 @@ impl Opt {
                                     let t = new_value(f, Kind::Int, ValueDef::Const(0));
                                     moved = true;
                                     self.resize(f);
-                                    self.off[(t.0 - f.first_value) as usize] = Some((yr, total));
+                                    self.off.insert(t, (yr, total));
                                     self.push(
                                         f,
                                         &mut insts,
@@ -644,7 +641,7 @@ impl Opt {
                             }
                         }
                         self.resize(f);
-                        self.masked[(r.0 - f.first_value) as usize] = Some((src, m));
+                        self.masked.insert(r, (src, m));
                     }
                 }
                 InstOp::Load(_, addr) | InstOp::Store(_, addr, _) => {
@@ -654,7 +651,7 @@ impl Opt {
                         let (root, c) = match int_const(f, i) {
                             Some(k) => (None, k),
                             None => {
-                                let (root, c) = self.offset_of(f, i);
+                                let (root, c) = self.offset_of(i);
                                 (Some(root), c)
                             }
                         };
@@ -743,14 +740,12 @@ impl Opt {
 
     /// Grow the tables to the function's values.
     fn resize(&mut self, f: &Function) {
-        self.off.resize(f.values.len(), None);
         self.def.resize(f.values.len(), u32::MAX);
-        self.masked.resize(f.values.len(), None);
     }
 
     /// `Some((y, m))` when `v` is `y & m` for `m = 2^w - 1`.
-    fn masked_of(&self, f: &Function, v: Value) -> Option<(Value, u64)> {
-        Self::ix(f, v).and_then(|i| self.masked.get(i).copied().flatten())
+    fn masked_of(&self, v: Value) -> Option<(Value, u64)> {
+        self.masked.get(&v).copied()
     }
 
     /// If block `bi` is a *countdown loop*, replace it by its last turn (see the module
@@ -1150,7 +1145,7 @@ impl Opt {
         }
         let truth = truth_set(op, k, x_right)?;
         let pass = if negated { truth } else { truth.complement() };
-        let (root, c) = self.offset_of(f, x);
+        let (root, c) = self.offset_of(x);
         Some((root, c, pass))
     }
 
