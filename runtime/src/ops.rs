@@ -656,6 +656,40 @@ impl<'j> Cx<'j> {
         Ok(smallvec![Word::Var(r, to.kind())])
     }
 
+    /// The words of a value as an enum's payload holds them: each `Float` word as its
+    /// bits in an `Int` word (so variants with an int and a float share a word).
+    pub fn payload_words(&mut self, a: &Red) -> Result<Red, Stop> {
+        let mut out = Red::new();
+        for w in a {
+            out.push(match self.resolve(*w) {
+                Word::Const(c, Kind::Float) => Word::Const(c, Kind::Int),
+                Word::Var(v, Kind::Float) => {
+                    self.tick()?;
+                    Word::Var(self.b.unary(UnOp::FloatToBits, v)?, Kind::Int)
+                }
+                _ => *w,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The words of an enum's field read from its payload (see [`Cx::payload_words`]):
+    /// those `floats` marks are floats again.
+    pub fn field_words(&mut self, a: &[Word], floats: &[bool]) -> Result<Red, Stop> {
+        let mut out = Red::new();
+        for (w, f) in a.iter().zip(floats.iter().chain(std::iter::repeat(&false))) {
+            out.push(match (self.resolve(*w), f) {
+                (Word::Const(c, Kind::Int), true) => Word::Const(c, Kind::Float),
+                (Word::Var(v, Kind::Int), true) => {
+                    self.tick()?;
+                    Word::Var(self.b.unary(UnOp::BitsToFloat, v)?, Kind::Float)
+                }
+                _ => *w,
+            });
+        }
+        Ok(out)
+    }
+
     /// `f64::to_bits(a)` (`to_bits`) or `f64::from_bits(a)`: the same 64 bits as a word
     /// of the other kind (a `u64` word is its bits), folded when `a` is a constant.
     pub fn float_bits(&mut self, to_bits: bool, a: &Red) -> Result<Red, Stop> {
@@ -1042,12 +1076,12 @@ impl<'j> Cx<'j> {
         Ok(())
     }
 
-    /// `v.pop()`: an `Option` ([tag, the element's words]).
+    /// `v.pop()`: an `Option` ([tag, the element's words as its payload holds them]).
     pub fn vec_pop(&mut self, elem: Elem, v: &Red) -> Result<Red, Stop> {
         if let Some((_, items)) = self.virtual_vec(word0(v)?) {
             if items.is_empty() {
                 let mut out: Red = smallvec![Word::int(0)];
-                out.extend(elem.zeros());
+                out.extend(self.payload_words(&elem.zeros())?);
                 return Ok(out);
             }
             let Word::Virtual(n) = self.resolve(word0(v)?) else {
@@ -1055,8 +1089,9 @@ impl<'j> Cx<'j> {
             };
             let items = self.virtual_items(n);
             let rest = items.len() - elem.width();
+            let popped: Red = items.drain(rest..).collect();
             let mut out: Red = smallvec![Word::int(1)];
-            out.extend(items.drain(rest..));
+            out.extend(self.payload_words(&popped)?);
             return Ok(out);
         }
         let p = self.vec_ptr(v)?;
@@ -1071,10 +1106,15 @@ impl<'j> Cx<'j> {
         // The element stays in the buffer until the next push; read it at once.
         let slot = self.call(&h, &[p])?.unwrap();
         let mut out: Red = smallvec![Word::Var(tag, Kind::Int)];
+        // Floats are loaded as their bits: the `Option`'s payload holds them so.
         for j in 0..elem.width() {
             let (mt, off) = elem.mem(j);
+            let (mt, k) = match mt {
+                MemType::F64 => (MemType::I64, Kind::Int),
+                mt => (mt, elem.kind(j)),
+            };
             let x = self.load(mt, slot, off)?;
-            out.push(Word::Var(x, elem.kind(j)));
+            out.push(Word::Var(x, k));
         }
         Ok(out)
     }

@@ -7,8 +7,9 @@
 //! out as in a red vector of them; a `Vec` is one `Ptr` to a red vector
 //! (of packed scalars, or of elements of several words, one 8-byte slot a word); tuples
 //! concatenate; `Option`, `Result` and enums are a tag word (the variant's index)
-//! followed by the variants' fields, variants overlapping where their words' kinds agree
-//! (see `Types::enum_layout`; words the value's variant does not use are zero); a
+//! followed by the variants' fields, floats held as their bits in `Int` words, variants
+//! overlapping where their words' kinds agree (see `Types::enum_layout`; words the
+//! value's variant does not use are zero); a
 //! struct is one `Ptr` to its fields' words (virtual while compiling, see
 //! `jit_runtime::cx`). A struct compiled code cannot hold (one with a field of a type
 //! outside the subset: a `HashMap`, a `String`, a big integer) is *opaque*: one `Int`
@@ -338,6 +339,17 @@ impl<'a> Types<'a> {
         })
     }
 
+    /// The kinds of a field's words in an enum's payload: its own, with floats held as
+    /// their bits in `Int` words, so an `Int(i64)` and a `Float(f64)` variant share one
+    /// word (see `jit_runtime::Cx::payload_words`).
+    pub fn payload_kinds(&self, t: &Ty) -> Result<Kinds, String> {
+        Ok(self
+            .kinds(t)?
+            .into_iter()
+            .map(|k| if k == "Float" { "Int" } else { k })
+            .collect())
+    }
+
     /// Where field `i` of variant `vi` starts in the enum's layout.
     pub fn field_offset(&self, t: &Ty, vi: usize, i: usize) -> Result<(usize, usize), String> {
         let vs = self.variants(t)?;
@@ -366,7 +378,7 @@ impl<'a> Types<'a> {
         for v in self.variants(t)? {
             let mut vk: Kinds = Vec::new();
             for f in &v.fields {
-                vk.extend(self.kinds(f)?);
+                vk.extend(self.payload_kinds(f)?);
             }
             let fits = |o: usize, kinds: &Kinds| {
                 vk.iter()

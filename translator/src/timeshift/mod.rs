@@ -819,6 +819,10 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                 return Ok("unreachable!()".into());
             }
             let e = self.redx(&Operand::Var(data.inputs[0]), g.span)?;
+            let e = match &rt_ty {
+                Ty::Result(_, et) => self.payload(et, e).map_err(|m| self.err(g.span, m))?,
+                _ => e,
+            };
             let ri = self.t.id(&rt_ty);
             let (off, _) = self
                 .t
@@ -1254,9 +1258,19 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                         .map_err(|m| self.err(sp, m))?
                         .0
                 };
+                let vs = self.t.variants(&t).map_err(|m| self.err(sp, m))?;
+                let field_tys = vs.get(vi).map(|v| v.fields.clone()).unwrap_or_default();
                 let fields: Vec<String> = a
                     .iter()
-                    .map(|o| self.redx(o, sp).map(|e| format!("&{e}")))
+                    .zip(field_tys.iter().map(Some).chain(std::iter::repeat(None)))
+                    .map(|(o, ft)| {
+                        let e = self.redx(o, sp)?;
+                        let e = match ft {
+                            Some(ft) => self.payload(ft, e).map_err(|m| self.err(sp, m))?,
+                            None => e,
+                        };
+                        Ok(format!("&{e}"))
+                    })
                     .collect::<R<_>>()?;
                 format!(
                     "rt::word::variant(KINDS_{ti}, {vi}, {off}, &[{}])",
@@ -1271,11 +1285,32 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
                     .t
                     .field_offset(&t, vi, *i)
                     .map_err(|m| self.err(sp, m))?;
-                format!(
-                    "Red::from_slice(&{}[{off}..{}])",
-                    self.redx(&a[0], sp)?,
-                    off + n
-                )
+                let ft = self
+                    .t
+                    .variants(&t)
+                    .ok()
+                    .and_then(|vs| vs.get(vi).and_then(|v| v.fields.get(*i).cloned()))
+                    .ok_or_else(|| self.err(sp, format!("no field {i} of `{vn}`")))?;
+                let floats: Vec<bool> = self
+                    .t
+                    .kinds(&ft)
+                    .map_err(|m| self.err(sp, m))?
+                    .iter()
+                    .map(|k| *k == "Float")
+                    .collect();
+                if floats.contains(&true) {
+                    format!(
+                        "cx.field_words(&{}[{off}..{}], &{floats:?})?",
+                        self.redx(&a[0], sp)?,
+                        off + n
+                    )
+                } else {
+                    format!(
+                        "Red::from_slice(&{}[{off}..{}])",
+                        self.redx(&a[0], sp)?,
+                        off + n
+                    )
+                }
             }
             OpKind::NewTuple => {
                 let parts: Vec<String> = a.iter().map(|o| self.redx(o, sp)).collect::<R<_>>()?;
@@ -1321,6 +1356,16 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
 
     /// A green enum of the crate is a value (see [`green`]): variants holding green data
     /// (structs, vectors) would be copies of it, which the JIT does not make.
+    /// The expression `e` (the words of a value of type `t`) as an enum's payload holds
+    /// them: unchanged unless `t` has a float (see `Cx::payload_words`).
+    fn payload(&self, t: &Ty, e: String) -> Result<String, String> {
+        Ok(if self.t.kinds(t)?.contains(&"Float") {
+            format!("cx.payload_words(&{e})?")
+        } else {
+            e
+        })
+    }
+
     fn owned_variant(&self, t: &Ty, sp: Span) -> R<()> {
         let Ok(vs) = self.t.variants(t) else {
             return Ok(());
