@@ -260,27 +260,21 @@ pub fn compile_entry<E: Extension>(
         .case_builder(func.func, switch)
         .map_err(|e| format!("backend: {e}"))?;
     let first = load_entry_words(&mut b, &kinds).map_err(|e| format!("backend: {e}"))?;
-    let mut base = jit.take_merges(func);
-    let mut merges = MergeTable::over(&base);
     let limits = Limits {
         block_at_start: true,
         ..limits
     };
-    let compiled = compile_paths::<E>(jit, b, first, start, &mut merges, limits, Allocated::Once)
-        .and_then(|(f, stats, sites)| {
-            backend
-                .add_case(func.func, switch, case as i64, f)
-                .map_err(|e| format!("backend: {e}"))?;
-            Ok((stats, sites))
-        });
-    let changes = merges.into_changes();
-    if compiled.is_ok() {
-        changes.apply(&mut base);
-    }
-    jit.put_merges(func, base);
-    let (stats, sites) = compiled?;
-    jit.compiled_sites(func, &sites);
-    Ok(stats)
+    compile_fragment::<E>(
+        jit,
+        func,
+        switch,
+        case as i64,
+        b,
+        first,
+        start,
+        limits,
+        Allocated::Once,
+    )
 }
 
 /// Compile the case `value` of the switch `switch` (in function `func`, whose entry
@@ -305,13 +299,43 @@ pub fn compile_case<E: Extension>(
     } else {
         start
     };
+    let entry = b.entry();
+    compile_fragment::<E>(
+        jit,
+        func,
+        switch,
+        value as i64,
+        b,
+        entry,
+        start,
+        limits,
+        Allocated::Maybe,
+    )
+}
+
+/// Follow the paths from `start`, entered at block `entry` of fragment builder `b`, as
+/// the case `value` of `switch` in function `func`, against the function's merge
+/// states, and patch it in; the function's table takes what the fragment added only
+/// once it is compiled (a failed fragment leaves no trace).
+#[allow(clippy::too_many_arguments)]
+fn compile_fragment<E: Extension>(
+    jit: &Jit,
+    func: Unit,
+    switch: backend::SwitchId,
+    value: i64,
+    b: FunctionBuilder,
+    entry: Block,
+    start: Frozen<E::State>,
+    limits: Limits,
+    allocated: Allocated,
+) -> Result<UnitStats, String> {
+    let backend = jit.engine(func.engine);
     let mut base = jit.take_merges(func);
     let mut merges = MergeTable::over(&base);
-    let entry = b.entry();
-    let compiled = compile_paths::<E>(jit, b, entry, start, &mut merges, limits, Allocated::Maybe)
+    let compiled = compile_paths::<E>(jit, b, entry, start, &mut merges, limits, allocated)
         .and_then(|(f, stats, sites)| {
             backend
-                .add_case(func.func, switch, value as i64, f)
+                .add_case(func.func, switch, value, f)
                 .map_err(|e| format!("backend: {e}"))?;
             Ok((stats, sites))
         });

@@ -880,16 +880,7 @@ impl Jit {
         let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             driver::compile_unit::<E>(self, engine, &name, start, self.limits(interp))
         }))
-        .unwrap_or_else(|p| {
-            let what = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            Err(UnitError::Paths(format!(
-                "internal error while compiling: {what}"
-            )))
-        });
+        .unwrap_or_else(|p| Err(UnitError::Paths(compile_panic(p))));
         match compiled {
             Ok((f, stats)) => {
                 let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
@@ -1083,14 +1074,7 @@ impl Jit {
         let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             driver::compile_entry::<E>(self, unit, switch, case, start.clone(), self.limits(true))
         }))
-        .unwrap_or_else(|p| {
-            let what = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            Err(format!("internal error while compiling: {what}"))
-        });
+        .unwrap_or_else(|p| Err(compile_panic(p)));
         match compiled {
             Ok(stats) => {
                 self.entered.borrow_mut()[at].entries = case;
@@ -1336,6 +1320,17 @@ impl Jit {
             }
         }
     }
+}
+
+/// What a panic caught while compiling says (a bug of the toolchain, never the
+/// program's end).
+fn compile_panic(p: Box<dyn Any + Send>) -> String {
+    let what = p
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    format!("internal error while compiling: {what}")
 }
 
 /// Green data that compiled code holds, as the `'static` reference it is: compiled code
