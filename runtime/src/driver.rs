@@ -158,13 +158,7 @@ pub fn compile_unit<E: Extension>(
     start: Frozen<E::State>,
     limits: Limits,
 ) -> Result<(Unit, UnitStats), UnitError> {
-    let kinds = param_kinds::<E>(&start);
-    if !crate::frame::entry_fits(kinds.len() - 1) {
-        return Err(UnitError::Paths(format!(
-            "a state with {} red words does not fit the JIT frame",
-            kinds.len() - 1
-        )));
-    }
+    let kinds = entry_kinds::<E>(&start).map_err(UnitError::Paths)?;
     let backend_error = |e: backend::BuildError| UnitError::Paths(format!("backend: {e}"));
     let mut b = FunctionBuilder::new(name, Sig::new(&[Kind::Ptr], Some(Kind::Int)));
     let entry = b.entry();
@@ -216,6 +210,19 @@ pub fn compile_unit<E: Extension>(
     Ok((unit, stats))
 }
 
+/// The parameter kinds of a block that starts at `start` (the frame first), when its red
+/// words fit the frame's `out`, where a unit or an entry finds them.
+fn entry_kinds<E: Extension>(start: &Frozen<E::State>) -> Result<Vec<Kind>, String> {
+    let kinds = param_kinds::<E>(start);
+    if !crate::frame::entry_fits(kinds.len() - 1) {
+        return Err(format!(
+            "a state with {} red words does not fit the JIT frame",
+            kinds.len() - 1
+        ));
+    }
+    Ok(kinds)
+}
+
 /// End the current block (whose first parameter is the frame) with loads of the red
 /// words of a unit's start from the frame's `out` (from `frame::ENTRY_WORDS_AT` on) and
 /// a jump to a new block that takes them, of `kinds` (the frame first); returns it.
@@ -248,13 +255,7 @@ pub fn compile_entry<E: Extension>(
     start: Frozen<E::State>,
     limits: Limits,
 ) -> Result<UnitStats, String> {
-    let kinds = param_kinds::<E>(&start);
-    if !crate::frame::entry_fits(kinds.len() - 1) {
-        return Err(format!(
-            "a state with {} red words does not fit the JIT frame",
-            kinds.len() - 1
-        ));
-    }
+    let kinds = entry_kinds::<E>(&start)?;
     let backend = jit.engine(func.engine);
     let mut b = backend
         .case_builder(func.func, switch)

@@ -301,8 +301,6 @@ struct EnteredFunction {
     switch: SwitchId,
     /// The type of its extension's states.
     state: std::any::TypeId,
-    /// The entries compiled so far (cases 1 to `entries`).
-    entries: u32,
 }
 
 /// Why a unit was not compiled.
@@ -1025,7 +1023,6 @@ impl Jit {
             unit: unit.function(),
             switch,
             state: std::any::TypeId::of::<E::State>(),
-            entries: 0,
         });
     }
 
@@ -1046,16 +1043,10 @@ impl Jit {
         let key = driver::frozen_key::<E>(start)?;
         let stub = driver::switch_key(id);
         let state = std::any::TypeId::of::<E::State>();
-        let (at, unit, switch, case) = {
+        let (unit, switch) = {
             let entered = self.entered.borrow();
             let blocks = self.blocks.borrow();
-            let ours = || {
-                entered
-                    .iter()
-                    .enumerate()
-                    .rev()
-                    .filter(|(_, f)| f.state == state)
-            };
+            let ours = || entered.iter().rev().filter(|f| f.state == state);
             let has = |f: &EnteredFunction| {
                 blocks
                     .get(&f.unit)
@@ -1063,13 +1054,15 @@ impl Jit {
             };
             // A function that has the state; else the newest, while it has room (what
             // it compiled already is jumped to, not compiled again).
-            let (at, f) = ours().find(|(_, f)| has(f)).or_else(|| {
-                ours().next().filter(|(_, f)| {
+            let f = ours().find(|f| has(f)).or_else(|| {
+                ours().next().filter(|f| {
                     blocks.get(&f.unit).map_or(0, |m| m.len()) < self.options.max_states / 2
                 })
             })?;
-            (at, f.unit, f.switch, f.entries + 1)
+            (f.unit, f.switch)
         };
+        // Cases 1, 2, ... of the entry switch, in the order they are compiled.
+        let case = self.engine(unit.engine).cases(unit.func, switch).len() as u32 + 1;
         let name = format!("{portal} entry {case} of unit {}", unit.func.index());
         let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             driver::compile_entry::<E>(self, unit, switch, case, start.clone(), self.limits(true))
@@ -1077,7 +1070,6 @@ impl Jit {
         .unwrap_or_else(|p| Err(compile_panic(p)));
         match compiled {
             Ok(stats) => {
-                self.entered.borrow_mut()[at].entries = case;
                 self.backend().note(&format!(
                     "{name}: the interpreter enters at entry {id}: compiled {} merge states, {} paths, {} operations",
                     stats.merge_states, stats.paths, stats.operations
