@@ -295,15 +295,37 @@ pub fn run(
             }
             UNPACK_SEQUENCE => {
                 let s = stack.pop().unwrap();
-                match ops::unpack_sequence(vm, s, arg as u32) {
-                    Ok(t) => {
-                        // Last item first; `t` holds exactly `arg` items.
-                        for i in 0..arg {
-                            stack.push(ops::item_at(vm, t, (arg - 1 - i) as u32));
+                // Two and three items, the common counts, take one residual call.
+                if arg == 2 {
+                    match ops::unpack_pair(vm, s) {
+                        Ok((a, b)) => {
+                            stack.push(b);
+                            stack.push(a);
+                            Ok(())
                         }
-                        Ok(())
+                        Err(e) => Err(e),
                     }
-                    Err(e) => Err(e),
+                } else if arg == 3 {
+                    match ops::unpack_triple(vm, s) {
+                        Ok((a, b, c)) => {
+                            stack.push(c);
+                            stack.push(b);
+                            stack.push(a);
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                } else {
+                    match ops::unpack_sequence(vm, s, arg as u32) {
+                        Ok(t) => {
+                            // Last item first; `t` holds exactly `arg` items.
+                            for i in 0..arg {
+                                stack.push(ops::item_at(vm, t, (arg - 1 - i) as u32));
+                            }
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
                 }
             }
             UNPACK_EX => {

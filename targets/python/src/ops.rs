@@ -1594,6 +1594,31 @@ pub fn unpack_sequence(vm: &mut Space, seq: Value, n: u32) -> Result<Value, Valu
     Ok(vm.new_tuple(items))
 }
 
+/// The two items of `seq` (`a, b = seq`): one call where [`unpack_sequence`] and
+/// [`item_at`] take three.
+#[residual]
+pub fn unpack_pair(vm: &mut Space, seq: Value) -> Result<(Value, Value), Value> {
+    if let Object::Tuple(items) | Object::List(items) = vm.obj(seq) {
+        if let [a, b] = items[..] {
+            return Ok((a, b));
+        }
+    }
+    let t = unpack_sequence(vm, seq, 2)?;
+    Ok((item_at(vm, t, 0), item_at(vm, t, 1)))
+}
+
+/// The three items of `seq` (`a, b, c = seq`), as [`unpack_pair`] gives two.
+#[residual]
+pub fn unpack_triple(vm: &mut Space, seq: Value) -> Result<(Value, Value, Value), Value> {
+    if let Object::Tuple(items) | Object::List(items) = vm.obj(seq) {
+        if let [a, b, c] = items[..] {
+            return Ok((a, b, c));
+        }
+    }
+    let t = unpack_sequence(vm, seq, 3)?;
+    Ok((item_at(vm, t, 0), item_at(vm, t, 1), item_at(vm, t, 2)))
+}
+
 /// Item `i` of the tuple or list `seq` (which [`unpack_sequence`] vouched for).
 #[residual]
 pub fn item_at(vm: &mut Space, seq: Value, i: u32) -> Value {
