@@ -558,6 +558,15 @@ impl Jit {
         copy
     }
 
+    /// Green data the interpreter holds behind a `&'static` reference of a type without
+    /// interior mutability (the translator checks the type): it can never change or be
+    /// freed, so it is its own interned form, by address, with nothing copied or
+    /// compared. Two equal such slices at different addresses are different keys.
+    #[inline]
+    pub fn intern_static<T: 'static>(&self, s: &'static [T]) -> &'static [T] {
+        s
+    }
+
     /// A frame for a call of compiled code: one a finished call left, or a new one. It
     /// goes back to the JIT, reset, when the guard drops, so a portal call allocates no
     /// frame in the steady state.

@@ -317,6 +317,64 @@ fn code_objects_read_as_greens() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The generated frontend of `src` (which must translate).
+fn frontend(src: &str) -> String {
+    let k = Crate::from_source("ok", src).unwrap();
+    let portals = find_portals(&k).unwrap_or_else(|d| panic!("{d:?}"));
+    let (prog, diags) = build_program(&k, &portals);
+    assert!(diags.is_empty(), "{diags:?}");
+    let (g, greens, a) =
+        annotated_portal(&k, &prog, &portals[0]).unwrap_or_else(|d| panic!("{d:?}"));
+    let p = translator::timeshift::Portal {
+        name: portals[0].clone(),
+        graph: &g,
+        ann: &a,
+        greens,
+    };
+    translator::timeshift::generate(&k, &[p]).unwrap_or_else(|d| panic!("{d:?}"))
+}
+
+/// Green data behind a `&'static` reference of a type without interior mutability can
+/// never change or be freed: the portal's entry keys it by address (`intern_static`),
+/// with nothing compared or copied, so a call's cost does not grow with the program.
+/// Any other green slice or struct (a shorter lifetime, or a `Cell` anywhere inside,
+/// through the crate's own types too) is compared with the copies made before.
+#[test]
+fn static_frozen_greens_are_keyed_by_address() {
+    let portal = |code_ty: &str, param: &str| {
+        format!(
+            "use hints::portal;\n#[derive(Clone, PartialEq)]\npub struct Inner {{ pub x: {code_ty} }}\n#[derive(Clone, PartialEq)]\npub struct Code {{ pub ops: Vec<i64>, pub inner: Vec<Inner> }}\n#[portal(greens(funcs, f))]\npub fn run(funcs: {param}, f: usize) -> i64 {{\n    funcs[f].ops[0]\n}}\n"
+        )
+    };
+    let by_address = frontend(&portal("u32", "&'static [Code]"));
+    assert!(by_address.contains("jit.intern_static(p0)"), "{by_address}");
+    for (code_ty, param) in [
+        ("u32", "&[Code]"),
+        ("u32", "&'a [Code]"),
+        ("std::cell::Cell<u32>", "&'static [Code]"),
+        ("Vec<std::sync::atomic::AtomicU32>", "&'static [Code]"),
+        ("std::rc::Rc<std::cell::RefCell<u32>>", "&'static [Code]"),
+    ] {
+        let src = portal(code_ty, param).replace(
+            "pub fn run(",
+            if param.contains("'a") {
+                "pub fn run<'a>("
+            } else {
+                "pub fn run("
+            },
+        );
+        let k = Crate::from_source("ok", &src).unwrap();
+        let f = &k.fns["run"].item;
+        let syn::FnArg::Typed(pt) = &f.sig.inputs[0] else {
+            unreachable!()
+        };
+        assert!(
+            !translator::timeshift::green::is_static_frozen(&k, &pt.ty),
+            "{code_ty} in {param} counted as frozen"
+        );
+    }
+}
+
 /// Translate `src` as far as the generated frontend, which must fail; the rendered
 /// errors.
 fn diag(src: &str) -> String {

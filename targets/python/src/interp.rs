@@ -34,7 +34,7 @@ const STACK_ROOM: usize = 8;
 /// `depth` frames around it.
 #[portal(greens(codes, f))]
 pub fn run(
-    codes: &[Code],
+    codes: &'static [Code],
     f: usize,
     vm: &mut Space,
     func: Value,

@@ -10,7 +10,6 @@ use crate::compile::{self, CompiledCode, Const, Module, SyntaxError};
 use crate::objects::Object;
 use crate::space::Space;
 use crate::value::Value;
-use std::rc::Rc;
 
 fn const_value(vm: &mut Space, c: &Const) -> Value {
     match c {
@@ -109,11 +108,13 @@ pub fn load(vm: &mut Space, m: &Module) -> u32 {
     for c in &m.codes {
         new.push(load_code(vm, c, base));
     }
-    let codes = Rc::make_mut(&mut vm.codes);
+    let mut codes = Vec::with_capacity(vm.codes.len() + new.len());
+    codes.extend_from_slice(vm.codes);
     for (code, info) in new {
         codes.push(code);
         vm.infos.push(info);
     }
+    vm.codes = Box::leak(codes.into_boxed_slice());
     base
 }
 

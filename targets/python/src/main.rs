@@ -209,12 +209,11 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
         }
     };
     let func = load::main_function(&mut vm, idx, None, &filename);
-    let codes = vm.codes.clone();
-    let r = match run_guarded(&codes, idx, &mut vm, func) {
+    let codes = vm.codes;
+    let r = match run_guarded(codes, idx, &mut vm, func) {
         Some(r) => r,
         None => return 70,
     };
-    drop(codes);
     let status = match r {
         Ok(_) => 0,
         Err(e) => report(&mut vm, e),
@@ -239,7 +238,7 @@ fn run(mode: Mode, argv: Vec<String>, inspect: bool) -> u8 {
 /// Run a module body; `None` after an internal error (a bug of the interpreter), with
 /// what the program printed flushed first.
 fn run_guarded(
-    codes: &[pyrs::bytecode::Code],
+    codes: &'static [pyrs::bytecode::Code],
     idx: u32,
     vm: &mut Space,
     func: Value,
@@ -331,8 +330,8 @@ fn repl(vm: &mut Space, globals: Option<Value>, forced: bool) -> u8 {
                 g = Some(f.globals);
             }
         }
-        let codes = vm.codes.clone();
-        let Some(r) = run_guarded(&codes, idx, vm, func) else {
+        let codes = vm.codes;
+        let Some(r) = run_guarded(codes, idx, vm, func) else {
             return 70;
         };
         vm.flush();

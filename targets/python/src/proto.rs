@@ -116,9 +116,9 @@ pub fn run_code(vm: &mut Space, code: u32, func: Value, slots: &[Value]) -> R<Va
     if d + 1 >= vm.limit || !vm.stack_ok() {
         return Err(recursion_error(vm));
     }
-    let codes = vm.codes.clone();
+    let codes = vm.codes;
     vm.nesting += 1;
-    let r = crate::interp::run(&codes, code as usize, vm, func, slots, d + 1);
+    let r = crate::interp::run(codes, code as usize, vm, func, slots, d + 1);
     vm.nesting -= 1;
     vm.depth = d;
     r

@@ -10,7 +10,6 @@ use crate::bytecode::{Code, CodeInfo};
 use crate::objects::*;
 use crate::value::Value;
 use std::collections::HashMap;
-use std::rc::Rc;
 
 /// Names interned first, in this order, so their symbol ids are the constants `S_*`.
 pub const PREINTERNED: &[&str] = &[
@@ -290,9 +289,11 @@ impl GlobalSlot {
 pub struct Space {
     pub heap: Vec<Object>,
     /// The code table: codes only get appended, between top-level runs, so code indexes
-    /// stay valid; the portal gets `&vm.codes[..]` and residual code that calls back
-    /// into the portal clones the `Rc`.
-    pub codes: Rc<Vec<Code>>,
+    /// stay valid. Appending makes a new table and leaves the old one as it was: a table
+    /// is never changed or freed, so the portal's green `codes: &'static [Code]` is keyed
+    /// by its address, and a call into the portal from residual code costs nothing to
+    /// intern, whatever the size of the program.
+    pub codes: &'static [Code],
     /// Same index as `codes`.
     pub infos: Vec<CodeInfo>,
     /// Symbol id → its str object.
@@ -387,7 +388,7 @@ impl Space {
     pub fn new() -> Space {
         let mut vm = Space {
             heap: Vec::with_capacity(1 << 16),
-            codes: Rc::new(Vec::new()),
+            codes: &[],
             infos: Vec::new(),
             syms: Vec::new(),
             sym_ids: HashMap::new(),

@@ -222,3 +222,103 @@ pub fn require(k: &Crate, t: &Ty, traits: &[&str], why: &str) -> Result<(), Diag
         _ => Ok(()),
     }
 }
+
+/// Standard types through which data can change behind a shared reference.
+const INTERIOR_MUTABLE: &[&str] = &[
+    "Cell",
+    "RefCell",
+    "UnsafeCell",
+    "OnceCell",
+    "LazyCell",
+    "Mutex",
+    "RwLock",
+    "OnceLock",
+    "LazyLock",
+];
+
+/// Whether the portal parameter type `ty` (as written) is a `&'static` reference to data
+/// that can never change: its type, and every struct and enum of the crate it names,
+/// holds no type with interior mutability (`Cell`, `RefCell`, `Mutex`, atomics, ...).
+/// Such data is never freed or written while the process runs, so the JIT keys it by
+/// its address (`Jit::intern_static`) instead of comparing it with earlier copies.
+pub fn is_static_frozen(k: &Crate, ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => {
+            r.mutability.is_none()
+                && r.lifetime.as_ref().is_some_and(|l| l.ident == "static")
+                && frozen(k, &r.elem, &mut Vec::new())
+        }
+        syn::Type::Paren(p) => is_static_frozen(k, &p.elem),
+        syn::Type::Group(g) => is_static_frozen(k, &g.elem),
+        _ => false,
+    }
+}
+
+/// Whether data of type `ty` cannot change behind a shared reference; `seen` holds the
+/// crate's types being checked (a recursive type is checked once).
+fn frozen(k: &Crate, ty: &syn::Type, seen: &mut Vec<String>) -> bool {
+    match ty {
+        syn::Type::Reference(r) => r.mutability.is_none() && frozen(k, &r.elem, seen),
+        syn::Type::Slice(s) => frozen(k, &s.elem, seen),
+        syn::Type::Array(a) => frozen(k, &a.elem, seen),
+        syn::Type::Tuple(t) => t.elems.iter().all(|t| frozen(k, t, seen)),
+        syn::Type::Paren(p) => frozen(k, &p.elem, seen),
+        syn::Type::Group(g) => frozen(k, &g.elem, seen),
+        // A raw pointer's value is an address, which cannot change in place.
+        syn::Type::Ptr(_) | syn::Type::Never(_) => true,
+        syn::Type::Path(p) => {
+            if p.qself.is_some() {
+                return false;
+            }
+            p.path.segments.iter().all(|s| {
+                let name = s.ident.to_string();
+                if INTERIOR_MUTABLE.contains(&name.as_str()) || name.starts_with("Atomic") {
+                    return false;
+                }
+                let args_frozen = match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a.args.iter().all(|a| match a {
+                        syn::GenericArgument::Type(t) => frozen(k, t, seen),
+                        _ => true,
+                    }),
+                    syn::PathArguments::Parenthesized(_) => false,
+                    syn::PathArguments::None => true,
+                };
+                args_frozen && item_frozen(k, &name, seen)
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Whether the fields of the crate's struct or enum `name` are frozen (true for a name
+/// that is not one of the crate's types: a standard type other than those of
+/// [`INTERIOR_MUTABLE`]).
+fn item_frozen(k: &Crate, name: &str, seen: &mut Vec<String>) -> bool {
+    if seen.iter().any(|s| s == name) {
+        return true;
+    }
+    let Some(item) = crate_type(k, name) else {
+        return true;
+    };
+    seen.push(name.to_string());
+    let fields: Vec<&syn::Field> = match item {
+        syn::Item::Struct(s) => s.fields.iter().collect(),
+        syn::Item::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+        _ => Vec::new(),
+    };
+    fields.iter().all(|f| frozen(k, &f.ty, seen))
+}
+
+/// The definition of the crate's struct or enum named `name` (its last path segment).
+pub fn crate_type<'k>(k: &'k Crate, name: &str) -> Option<&'k syn::Item> {
+    fn find<'k>(items: &'k [syn::Item], name: &str) -> Option<&'k syn::Item> {
+        items.iter().find_map(|item| match item {
+            syn::Item::Struct(s) if s.ident == name => Some(item),
+            syn::Item::Enum(e) if e.ident == name => Some(item),
+            syn::Item::Mod(m) => m.content.as_ref().and_then(|(_, inner)| find(inner, name)),
+            _ => None,
+        })
+    }
+    let last = name.rsplit("::").next().unwrap_or(name);
+    k.files.iter().find_map(|f| find(&f.ast.items, last))
+}

@@ -527,7 +527,13 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                     "the green portal parameter `{name}` is copied and compared by the JIT"
                 );
                 let by_ref = matches!(&fi.item.sig.inputs[i], syn::FnArg::Typed(pt) if matches!(&*pt.ty, syn::Type::Reference(_)));
+                // `&'static` data that cannot change is keyed by its address.
+                let frozen = matches!(&fi.item.sig.inputs[i], syn::FnArg::Typed(pt) if green::is_static_frozen(self.k, &pt.ty));
                 let value = match &t {
+                    Ty::Slice(_) if frozen => format!("jit.intern_static(p{i})"),
+                    Ty::Adt(_) if frozen && self.t.is_struct(&t) => {
+                        format!("&jit.intern_static(std::slice::from_ref(p{i}))[0]")
+                    }
                     Ty::Slice(x) => {
                         green::require(self.k, x, &["Clone", "PartialEq"], &why)?;
                         format!("jit.intern(p{i})")
