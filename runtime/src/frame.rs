@@ -577,6 +577,35 @@ pub unsafe fn slots<'a>(p: *const u64, n: usize, width: usize) -> &'a [u64] {
     std::slice::from_raw_parts(p, n * width)
 }
 
+/// The red slice (`p`, `n` elements of `W` words) as the Rust slice it already is: for
+/// an element type whose words, one 8-byte slot each, are a valid Rust value at the
+/// same address (the translator checks the type: `Types::lends_in_place`). Checked
+/// when the generated code is built: `T` is `W` words in size, aligned within a word.
+///
+/// # Safety
+/// `p` points to `n * W` live words (or `n` is 0) that hold valid `T`s, unchanged while
+/// the slice is used.
+pub unsafe fn slots_as<'a, T, const W: usize>(p: *const u64, n: usize) -> &'a [T] {
+    const {
+        assert!(std::mem::size_of::<T>() == 8 * W && std::mem::align_of::<T>() <= 8);
+    }
+    if n == 0 {
+        return &[];
+    }
+    std::slice::from_raw_parts(p as *const T, n)
+}
+
+/// The red vector `v` as the Rust slice its elements already are (see [`slots_as`]).
+///
+/// # Safety
+/// `v` is a live red vector of `T`s laid out as [`slots_as`] requires, unchanged while
+/// the slice is used.
+pub unsafe fn rvec_as<'a, T, const W: usize>(v: *const RVec) -> &'a [T] {
+    let v = &*v;
+    debug_assert_eq!(v.size, 8 * W);
+    slots_as::<T, W>(v.ptr as *const u64, v.len)
+}
+
 /// The `n` words of the red struct `p`.
 pub fn rstruct_words(p: *const u64, n: usize) -> Vec<u64> {
     (0..n).map(|i| unsafe { *p.add(i) }).collect()

@@ -399,6 +399,52 @@ impl<'a> Types<'a> {
         Ok((kinds, starts))
     }
 
+    /// Whether a value of `t` in a red vector or slice (one 8-byte slot a word, see
+    /// [`Self::element_kinds`]) is also a valid Rust value of `t` at the same address, so
+    /// that a slice of them is lent to Rust as `&[T]` without decoding: one of the
+    /// crate's enums with `#[repr(u64)]` (or `i64`, `usize`, `isize`, with or without
+    /// `C`), no explicit discriminant, and at most one field a variant, a scalar. Its
+    /// tag word is the variant's index, which is then Rust's discriminant, in the word
+    /// Rust puts it; the field's word holds the scalar extended to 64 bits (a float's
+    /// bits), and its low bytes are the field where Rust puts it: at offset 8, after the
+    /// tag. (Going the other way needs the encoder: Rust leaves the bytes of a short
+    /// field's word past the field undefined.)
+    pub fn lends_in_place(&self, t: &Ty) -> bool {
+        let Ty::Adt(n) = norm(t) else { return false };
+        if !self.k.enums.contains_key(&n) {
+            return false;
+        }
+        let Some(syn::Item::Enum(e)) = super::green::crate_type(self.k, &n) else {
+            return false;
+        };
+        let word_tag = e.attrs.iter().any(|a| {
+            a.path().is_ident("repr")
+                && a.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|ids| {
+                    ids.iter()
+                        .any(|i| ["u64", "i64", "usize", "isize"].iter().any(|w| i == w))
+                        && ids
+                            .iter()
+                            .all(|i| ["u64", "i64", "usize", "isize", "C"].iter().any(|w| i == w))
+                })
+        });
+        if !word_tag || e.variants.iter().any(|v| v.discriminant.is_some()) {
+            return false;
+        }
+        let Ok(variants) = self.variants(t) else {
+            return false;
+        };
+        let scalar_fields = variants
+            .iter()
+            .all(|v| v.fields.len() <= 1 && v.fields.iter().all(|f| self.scalar(f).is_ok()));
+        let Ok((kinds, starts)) = self.enum_layout(t) else {
+            return false;
+        };
+        scalar_fields && kinds.len() <= 2 && starts.iter().all(|&s| s == 1)
+    }
+
     /// The generated conversion functions of every type in the table (the table grows
     /// while they are written; all entries get theirs).
     pub fn functions(&mut self) -> Result<String, String> {

@@ -1767,6 +1767,19 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                         pass.push(format!("x{i}"));
                         continue;
                     }
+                    if self.t.lends_in_place(x) {
+                        // Its words are Rust's layout already: borrowed in place.
+                        let xr = self.t.rust(x).map_err(|m| self.err(sp, m))?;
+                        let width = self.t.element_kinds(x).map_err(|m| self.err(sp, m))?.len();
+                        let _ = write!(
+                            decode,
+                            "let x{i}: &[{xr}] = unsafe {{ rt::frame::slots_as::<{xr}, {width}>({} as *const u64, {} as usize) }};",
+                            these[0], these[1]
+                        );
+                        words.push(self.redx(o, sp)?);
+                        pass.push(format!("x{i}"));
+                        continue;
+                    }
                     // A copy in Rust's layout, borrowed by the callee (see `call_args`).
                     let _ = write!(
                         decode,
@@ -1786,6 +1799,17 @@ extern \"C\" fn opaque_{n}({params}) -> u64 {{ {body} }}
                 let xi = self.t.id(x);
                 let xr = self.t.rust(x).map_err(|m| self.err(sp, m))?;
                 let width = self.t.element_kinds(x).map_err(|m| self.err(sp, m))?.len();
+                if self.t.lends_in_place(x) {
+                    // Its elements are Rust's layout already: borrowed in place.
+                    let _ = write!(
+                        decode,
+                        "let x{i}: &[{xr}] = unsafe {{ rt::frame::rvec_as::<{xr}, {width}>({} as *const rt::frame::RVec) }};",
+                        these[0]
+                    );
+                    words.push(self.redx(o, sp)?);
+                    pass.push(format!("x{i}"));
+                    continue;
+                }
                 // Filled in place: a buffer moved out of a block is copied whole.
                 let items = if self.t.scalar(x).is_ok() {
                     let signed = matches!(norm(x), Ty::Int(k) if k.signed());
