@@ -226,6 +226,13 @@ pub const CALL: u8 = 70;
 pub const CALL_KW: u8 = 71;
 /// `f args kwargs -> f(*args, **kwargs)`: `args` a tuple, `kwargs` a dict or `None`.
 pub const CALL_EX: u8 = 72;
+/// `o -> m s`, for a call `o.names[arg](..)`: `m` a function of `o`'s class and `s` =
+/// `o` when the attribute is that function bound to `o` (no bound method is made),
+/// else `m` = `o.names[arg]` and `s` = `Undef`.
+pub const LOAD_METHOD: u8 = 85;
+/// `m s a1 .. an -> m(s, a1, .., an)`, or `m(a1, .., an)` when `s` is `Undef` (`arg` =
+/// n): the call of a [`LOAD_METHOD`].
+pub const CALL_METHOD: u8 = 86;
 /// Makes a function of code `arg & 0xfffff` (an index into the code table). From the
 /// stack, in this order below the top when present: the tuple of positional defaults
 /// (`arg >> 20 & 1`), the dict of keyword-only defaults (`arg >> 20 & 2`), the tuple

@@ -460,11 +460,34 @@ pub fn run(
                 stack.push(c);
                 Ok(())
             }
-            CALL => {
+            LOAD_METHOD => {
+                let o = stack.pop().unwrap();
+                match ops::load_method(vm, o, code.names[arg]) {
+                    Ok((m, s)) => {
+                        stack.push(m);
+                        stack.push(s);
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            CALL | CALL_METHOD => {
                 let base = stack.len() - arg;
-                let callee = stack[base - 1];
-                let g = ops::fast_code(vm, callee, arg as u32);
+                // Below the arguments: the callee, or for `CALL_METHOD` the method
+                // and its receiver (`Undef` when the method is bound already).
+                let mut below: usize = 1;
+                let mut callee = stack[base - 1];
                 let mut callargs: Vec<Value> = Vec::with_capacity(arg + 1);
+                if op == CALL_METHOD {
+                    below = 2;
+                    callee = stack[base - 2];
+                    let recv = stack[base - 1];
+                    match recv {
+                        Value::Undef => {}
+                        _ => callargs.push(recv),
+                    }
+                }
+                let g = ops::fast_code(vm, callee, (arg + callargs.len()) as u32);
                 let mut fv = callee;
                 if g >= ops::FAST_BOUND {
                     callargs.push(ops::bound_self(vm, callee));
@@ -473,7 +496,7 @@ pub fn run(
                 for i in 0..arg {
                     callargs.push(stack[base + i]);
                 }
-                stack.truncate(base - 1);
+                stack.truncate(base - below);
                 if g >= 0 {
                     let g = promote!(g & 0xffffffff) as usize;
                     if depth + 1 >= vm.limit || ((depth & 15) == 15 && !ops::stack_room(vm)) {

@@ -190,6 +190,17 @@ pub fn getattr(vm: &mut Space, o: Value, name: u32) -> Result<Value, Value> {
     proto::getattr(vm, o, name)
 }
 
+/// `o.name` about to be called: `(function, o)` when it is a function of `o`'s class
+/// that `o` does not shadow (the call passes `o` first; no bound method is made), else
+/// `(o.name, Undef)`.
+#[residual]
+pub fn load_method(vm: &mut Space, o: Value, name: u32) -> Result<(Value, Value), Value> {
+    if let Some(f) = proto::method_of(vm, o, name) {
+        return Ok((f, o));
+    }
+    Ok((proto::getattr(vm, o, name)?, Value::Undef))
+}
+
 #[residual]
 pub fn setattr(vm: &mut Space, o: Value, name: u32, v: Value) -> Result<(), Value> {
     proto::setattr(vm, o, name, v)

@@ -506,6 +506,25 @@ fn inst_slot(ch: u32, layout: u32, name: u32) -> usize {
         & (INST_CACHE - 1)
 }
 
+/// The function of `o`'s class that `o.name` binds to `o`, when the instance attribute
+/// cache knows it (a plain function of the class, not shadowed by the instance).
+pub fn method_of(vm: &Space, o: Value, name: u32) -> Option<Value> {
+    let Value::Obj(h) = o else { return None };
+    let Object::Instance(inst) = &vm.heap[h as usize] else {
+        return None;
+    };
+    let Value::Obj(ch) = inst.class else {
+        return None;
+    };
+    let e = vm.inst_get[inst_slot(ch, inst.layout, name)];
+    (e.kind == IA_METHOD
+        && e.cls == ch
+        && e.layout == inst.layout
+        && e.name == name
+        && e.epoch == vm.class_epoch.get())
+    .then_some(e.attr)
+}
+
 /// The slot of attribute `name` in layout `layout`.
 #[inline]
 pub fn layout_slot(vm: &Space, layout: u32, name: u32) -> Option<usize> {

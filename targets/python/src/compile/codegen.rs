@@ -2307,9 +2307,22 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
-        self.expr(&c.func)?;
         let starred = args.iter().any(|a| matches!(a, Expr::Starred(_)));
         let splat = kws.iter().any(|k| k.arg.is_none());
+        // `o.m(a, b)`: the method and `o` without a bound method in between.
+        if let Expr::Attribute(at) = &*c.func {
+            if !starred && !splat && kws.is_empty() {
+                self.expr(&at.value)?;
+                self.emit_name(LOAD_METHOD, at.attr.id.as_str());
+                for a in args.iter() {
+                    self.expr(a)?;
+                }
+                self.set_line(c.range());
+                self.emit(CALL_METHOD, args.len() as u32);
+                return Ok(());
+            }
+        }
+        self.expr(&c.func)?;
         if starred || splat {
             self.sequence(args, BUILD_TUPLE)?;
             if kws.is_empty() {

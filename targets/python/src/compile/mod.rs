@@ -159,6 +159,8 @@ pub fn opname(op: u8) -> &'static str {
         CALL => "CALL",
         CALL_KW => "CALL_KW",
         CALL_EX => "CALL_EX",
+        LOAD_METHOD => "LOAD_METHOD",
+        CALL_METHOD => "CALL_METHOD",
         MAKE_FUNCTION => "MAKE_FUNCTION",
         BUILD_CLASS => "BUILD_CLASS",
         RETURN_VALUE => "RETURN_VALUE",
@@ -237,6 +239,8 @@ pub fn stack_effect(op: u8, arg: u32, jumped: bool) -> Option<i32> {
         DUP_TOP_TWO => 2,
         CALL => -a,
         CALL_KW => -a - 1,
+        LOAD_METHOD => 1,
+        CALL_METHOD => -a - 1,
         MAKE_FUNCTION => {
             let f = arg >> FN_FLAG_SHIFT;
             1 - (f & FN_DEFAULTS != 0) as i32
@@ -289,9 +293,8 @@ pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
             LOAD_FAST | STORE_FAST | DELETE_FAST | LOAD_DEREF | STORE_DEREF | LOAD_CLOSURE
             | MAKE_CELL => arg >= c.nlocals as usize,
             LOAD_GLOBAL | STORE_GLOBAL | DELETE_GLOBAL | LOAD_NAME | STORE_NAME | DELETE_NAME
-            | LOAD_BUILTIN | LOAD_ATTR | STORE_ATTR | DELETE_ATTR | IMPORT_NAME | IMPORT_FROM => {
-                arg >= c.names.len()
-            }
+            | LOAD_BUILTIN | LOAD_ATTR | LOAD_METHOD | STORE_ATTR | DELETE_ATTR | IMPORT_NAME
+            | IMPORT_FROM => arg >= c.names.len(),
             MAKE_FUNCTION => (arg & 0xfffff) >= ncodes,
             COPY_FREE_VARS => arg as u32 != c.info.nfree,
             _ => is_jump(op) && arg >= n,
@@ -348,7 +351,7 @@ pub fn verify_code(c: &CompiledCode, ncodes: usize) -> Result<u32, String> {
             // What the instruction pops must be there.
             let pops = match op {
                 CALL => arg as i32 + 1,
-                CALL_KW => arg as i32 + 2,
+                CALL_KW | CALL_METHOD => arg as i32 + 2,
                 BUILD_TUPLE | BUILD_LIST | BUILD_SET | BUILD_STRING | BUILD_SLICE => arg as i32,
                 BUILD_MAP => 2 * arg as i32,
                 ROT_FOUR => 4,
@@ -487,8 +490,10 @@ pub fn dis(m: &Module) -> String {
                 LOAD_FAST | STORE_FAST | DELETE_FAST | LOAD_DEREF | STORE_DEREF | LOAD_CLOSURE
                 | MAKE_CELL => inf.varnames.get(arg).cloned().unwrap_or_default(),
                 LOAD_GLOBAL | STORE_GLOBAL | DELETE_GLOBAL | LOAD_NAME | STORE_NAME
-                | DELETE_NAME | LOAD_BUILTIN | LOAD_ATTR | STORE_ATTR | DELETE_ATTR
-                | IMPORT_NAME | IMPORT_FROM => c.names.get(arg).cloned().unwrap_or_default(),
+                | DELETE_NAME | LOAD_BUILTIN | LOAD_ATTR | LOAD_METHOD | STORE_ATTR
+                | DELETE_ATTR | IMPORT_NAME | IMPORT_FROM => {
+                    c.names.get(arg).cloned().unwrap_or_default()
+                }
                 BINARY | INPLACE => [
                     "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@",
                 ]
