@@ -323,10 +323,23 @@ pub fn allocate(
 
 /// Choose parameter locations for a block first reached by a jump whose arguments are
 /// at `arg_locs`: keep each argument's register where possible, so the jump needs no
-/// moves; give constants, duplicates and stack values a free register, or a slot.
+/// moves; give constants, duplicates and stack values a free register, or a slot. An
+/// integer argument in a caller-saved register moves to a callee-saved one while one is
+/// free: a parameter is live from its block's start, often across calls, and in a
+/// caller-saved register it would be saved and restored around each of them (later
+/// jumps to the block bring their values there directly, see `allocate`'s hints).
 pub fn place_params(kinds: &[Kind], arg_locs: &[Loc]) -> Vec<Loc> {
     let mut out: Vec<Loc> = Vec::with_capacity(kinds.len());
     let mut pending = Vec::new();
+    let kept_callee_saved: Vec<Loc> = arg_locs
+        .iter()
+        .filter(|l| matches!(l, Loc::Reg(r) if CALLEE_SAVED.contains(r)))
+        .copied()
+        .collect();
+    let mut free_callee_saved = CALLEE_SAVED
+        .iter()
+        .map(|r| Loc::Reg(*r))
+        .filter(|l| !kept_callee_saved.contains(l));
     for (i, l) in arg_locs.iter().enumerate() {
         let fits = match (kinds[i], l) {
             (Kind::Float, Loc::Xmm(_)) => true,
@@ -334,13 +347,19 @@ pub fn place_params(kinds: &[Kind], arg_locs: &[Loc]) -> Vec<Loc> {
             _ => false,
         };
         if fits && !out.contains(l) {
-            out.push(*l);
+            let better = match l {
+                Loc::Reg(r) if !CALLEE_SAVED.contains(r) => free_callee_saved.next(),
+                _ => None,
+            };
+            out.push(better.unwrap_or(*l));
         } else {
             out.push(Loc::Imm(0)); // placeholder
             pending.push(i);
         }
     }
-    let mut next_slot = 0;
+    // Left over when registers run out: an argument in a stack slot keeps it (the jump
+    // copies nothing for it), the others get slots no parameter has.
+    let mut slotless = Vec::new();
     for i in pending {
         let cands: Vec<Loc> = if kinds[i] == Kind::Float {
             (0..FLOAT_REGS).map(Loc::Xmm).collect()
@@ -353,14 +372,21 @@ pub fn place_params(kinds: &[Kind], arg_locs: &[Loc]) -> Vec<Loc> {
         };
         out[i] = match cands.into_iter().find(|c| !out.contains(c)) {
             Some(c) => c,
-            None => {
-                while out.contains(&Loc::Slot(next_slot)) {
-                    next_slot += 1;
+            None => match arg_locs[i] {
+                Loc::Slot(s) if !out.contains(&Loc::Slot(s)) => Loc::Slot(s),
+                _ => {
+                    slotless.push(i);
+                    continue;
                 }
-                next_slot += 1;
-                Loc::Slot(next_slot - 1)
-            }
+            },
         };
+    }
+    let mut next_slot = 0;
+    for i in slotless {
+        while out.contains(&Loc::Slot(next_slot)) {
+            next_slot += 1;
+        }
+        out[i] = Loc::Slot(next_slot);
     }
     out
 }
@@ -429,6 +455,36 @@ mod tests {
                 assert_eq!(c.restore, k == 2, "loaded after the last call only: {c:?}");
             }
         }
+    }
+
+    #[test]
+    fn parameters_prefer_callee_saved_registers_and_keep_their_slots() {
+        // Two arguments in caller-saved registers take callee-saved ones, one already in
+        // a callee-saved register keeps it.
+        let locs = place_params(
+            &[Kind::Int, Kind::Ptr, Kind::Int],
+            &[Loc::Reg(RSI), Loc::Reg(RBX), Loc::Reg(R8)],
+        );
+        assert_eq!(locs, vec![Loc::Reg(R12), Loc::Reg(RBX), Loc::Reg(R13)]);
+        // With the registers taken, arguments in stack slots stay where they are (the jump
+        // moves nothing for them) and a constant gets a slot no other parameter has.
+        let mut kinds = vec![Kind::Int; CALLEE_SAVED.len() + CALLER_SAVED.len()];
+        let mut args: Vec<Loc> = CALLEE_SAVED
+            .iter()
+            .chain(CALLER_SAVED.iter())
+            .map(|r| Loc::Reg(*r))
+            .collect();
+        kinds.extend([Kind::Int, Kind::Float, Kind::Int]);
+        args.extend([Loc::Slot(7), Loc::Slot(0), Loc::Imm(5)]);
+        let n = args.len();
+        let got = place_params(&kinds, &args);
+        assert_eq!(got[..n - 3], args[..n - 3]);
+        assert_eq!(got[n - 3], Loc::Slot(7));
+        assert!(
+            matches!(got[n - 2], Loc::Xmm(_)),
+            "a float takes a free xmm register"
+        );
+        assert_eq!(got[n - 1], Loc::Slot(0));
     }
 
     #[test]
