@@ -119,6 +119,22 @@ fn disp(l: Loc) -> i32 {
     }
 }
 
+/// `cmp` of the 64-bit value in memory at `m` (a stack slot or incoming argument) with
+/// the constant `v`, when `v` fits an `imm32` (sign-extended, as `cmp` reads it); `false`
+/// (nothing emitted) otherwise.
+pub fn cmp_mem_imm(ops: &mut Ops, m: Loc, v: u64) -> bool {
+    if !matches!(m, Loc::Slot(_) | Loc::InArg(_)) || !fits_i32(v) {
+        return false;
+    }
+    let o = disp(m);
+    if fits_i8(v) {
+        dynasm!(ops ; .arch x64 ; cmp QWORD [rbp + o], BYTE v as _)
+    } else {
+        dynasm!(ops ; .arch x64 ; cmp QWORD [rbp + o], v as i32)
+    }
+    true
+}
+
 pub fn mov_imm(ops: &mut Ops, r: u8, v: u64) {
     if v == 0 {
         dynasm!(ops ; .arch x64 ; xor Rd(r), Rd(r));

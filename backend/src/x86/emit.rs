@@ -637,6 +637,12 @@ impl Emitter<'_> {
 
     fn compare(&mut self, x: Value, y: Value) {
         let (lx, ly) = (self.loc(x), self.loc(y));
+        if let Loc::Imm(v) = ly {
+            // A value in memory is compared where it is.
+            if asm::cmp_mem_imm(&mut self.ops, lx, v) {
+                return;
+            }
+        }
         let r = self.in_reg(lx, RAX);
         if ly == Loc::Imm(0) {
             // The same flags as `cmp r, 0`, shorter.

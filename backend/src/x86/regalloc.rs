@@ -487,6 +487,72 @@ mod tests {
         assert_eq!(got[n - 1], Loc::Slot(0));
     }
 
+    /// `f(a)`: fourteen values `a + k` passed through a chain of blocks (more than the
+    /// registers: some sit in stack slots), each block branching on `a + k < 2k + 2`,
+    /// which compares a value in a slot with a constant where it is.
+    fn compares_in_slots() -> Function {
+        const N: i64 = 14;
+        let mut b = FunctionBuilder::new("g", Sig::new(&[Kind::Int], Some(Kind::Int)));
+        let a = b.params(b.entry())[0];
+        let mut vals: Vec<Value> = (0..N)
+            .map(|k| {
+                let c = b.iconst(k);
+                b.binary(BinOp::Add, a, c).unwrap()
+            })
+            .collect();
+        let mut acc = b.iconst(0);
+        for k in 0..N {
+            let kinds = vec![Kind::Int; N as usize + 1];
+            let (yes, no, join) = (
+                b.create_block(&kinds),
+                b.create_block(&kinds),
+                b.create_block(&kinds),
+            );
+            let bound = b.iconst(2 * k + 2);
+            let cond = b.binary(BinOp::Lt, vals[k as usize], bound).unwrap();
+            let mut args = vals.clone();
+            args.push(acc);
+            b.branch(cond, yes, &args, no, &args).unwrap();
+            for (blk, bit) in [(yes, 1i64 << k), (no, 0)] {
+                b.switch_to(blk).unwrap();
+                let ps = b.params(blk).to_vec();
+                let c = b.iconst(bit);
+                let acc2 = b.binary(BinOp::Or, ps[N as usize], c).unwrap();
+                let mut jargs = ps[..N as usize].to_vec();
+                jargs.push(acc2);
+                b.jump(join, &jargs).unwrap();
+            }
+            b.switch_to(join).unwrap();
+            let ps = b.params(join).to_vec();
+            vals = ps[..N as usize].to_vec();
+            acc = ps[N as usize];
+        }
+        let mut sum = acc;
+        for v in vals {
+            sum = b.binary(BinOp::Add, sum, v).unwrap();
+        }
+        b.ret(Some(sum)).unwrap();
+        b.finish().unwrap()
+    }
+
+    #[test]
+    fn values_in_slots_compare_right() {
+        let want = |a: i64| {
+            let bits = (0..14)
+                .filter(|&k| a + k < 2 * k + 2)
+                .fold(0i64, |m, k| m | 1 << k);
+            (0..14).fold(bits, |s, k| s.wrapping_add(a + k))
+        };
+        for kind in [BackendKind::X86, BackendKind::Reference] {
+            let be = new_backend(kind, None).unwrap();
+            let id = be.compile(compares_in_slots()).unwrap();
+            for a in [-3i64, 0, 1, 2, 5, 9, 13, 100, -1 << 40] {
+                let got = unsafe { be.call(id, &[a as u64]) } as i64;
+                assert_eq!(got, want(a), "{kind:?}, a = {a}");
+            }
+        }
+    }
+
     #[test]
     fn values_kept_across_calls_come_back_right() {
         let want = |a: i64| (1..=8).fold(a + 3, |acc: i64, k| acc.wrapping_mul(a + k));
