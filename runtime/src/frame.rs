@@ -102,11 +102,17 @@ impl Frame {
     /// Free what compiled code allocated in the frame and forget a caught panic, so the
     /// frame can serve another call (its `out` words are left as they are).
     pub fn reset(&mut self) {
-        for v in self.arena.drain(..) {
-            unsafe { RVec::free(v) };
+        if !self.arena.is_empty() {
+            for v in self.arena.drain(..) {
+                unsafe { RVec::free(v) };
+            }
         }
-        self.structs.clear();
-        self.panic = None;
+        if !self.structs.is_empty() {
+            self.structs.clear();
+        }
+        if self.panic.is_some() {
+            self.panic = None;
+        }
         self.pinned = (0, 0);
         (self.sweep_at_bytes, self.sweep_at) = sweep::first_sweep();
         self.bytes = 0;

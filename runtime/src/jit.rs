@@ -618,29 +618,37 @@ impl Jit {
         };
         let unit = match recent {
             Some(e) => e,
-            None => {
-                let found = self
-                    .units
-                    .borrow()
-                    .get(portal)
-                    .and_then(|m| m.get(&buf[..]).copied());
-                let e = match found {
-                    Some(e) => e,
-                    None => match self.unit_miss::<E>(portal, buf.clone(), forced, start) {
-                        Some(e) => e,
-                        // Cold: counted, not remembered.
-                        None => {
-                            self.key_buf.set(buf);
-                            return None;
-                        }
-                    },
-                };
-                self.recent.borrow_mut()[slot] = Some((p, buf.clone(), e));
-                e
-            }
+            None => self.unit_not_recent::<E>(portal, forced, &buf, slot, start),
         };
         self.key_buf.set(buf);
         unit
+    }
+
+    /// [`Self::unit_for_forced`] for a key that is not in the `recent` table: found in
+    /// the unit cache, or compiled; then remembered at `slot`. Out of line, so that the
+    /// lookup every guest call makes stays small.
+    #[cold]
+    #[inline(never)]
+    fn unit_not_recent<E: Extension>(
+        &self,
+        portal: &'static str,
+        forced: bool,
+        buf: &[u64],
+        slot: usize,
+        start: impl FnOnce() -> E::State,
+    ) -> Option<Unit> {
+        let found = self
+            .units
+            .borrow()
+            .get(portal)
+            .and_then(|m| m.get(buf).copied());
+        let e = match found {
+            Some(e) => e,
+            // Cold: counted, not remembered.
+            None => self.unit_miss::<E>(portal, buf.to_vec(), forced, start)?,
+        };
+        self.recent.borrow_mut()[slot] = Some((portal.as_ptr() as usize, buf.to_vec(), e));
+        e
     }
 
     /// Whether the JIT compiles the hot merge key of hash `hash` (counted by
