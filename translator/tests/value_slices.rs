@@ -468,3 +468,35 @@ fn values_passed_in_slices_with_run_time_bounds() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Which elements a residual call borrows in place (`Types::lends_in_place`): an enum
+/// whose 8-byte slots are its Rust layout, the tag word first (`repr(u64)` and its
+/// kin, no explicit discriminant) and at most one scalar field a variant after it.
+/// Every other element type is decoded into a copy.
+#[test]
+fn word_laid_out_enums_are_lent_in_place() {
+    use translator::flow::types::Ty;
+    use translator::source::Crate;
+    use translator::timeshift::layout::Types;
+    let cases = [
+        (
+            "#[repr(u64)] pub enum V { A, B(bool), C(i64), D(f64), E(u32) }",
+            true,
+        ),
+        ("#[repr(C, u64)] pub enum V { A, B(i64) }", true),
+        ("#[repr(usize)] pub enum V { A, B }", true),
+        ("pub enum V { A, B(i64) }", false),
+        ("#[repr(u8)] pub enum V { A, B(i64) }", false),
+        ("#[repr(u64)] pub enum V { A = 3, B(i64) }", false),
+        ("#[repr(u64)] pub enum V { A, B(i64, i64) }", false),
+        (
+            "#[repr(u64)] pub enum V { A, B(W) }\n#[repr(u64)] pub enum W { X, Y(i64) }",
+            false,
+        ),
+    ];
+    for (src, want) in cases {
+        let k = Crate::from_source("lend", src).unwrap();
+        let t = Types::new(&k);
+        assert_eq!(t.lends_in_place(&Ty::Adt("V".into())), want, "{src}");
+    }
+}
