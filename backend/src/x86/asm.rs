@@ -119,6 +119,89 @@ fn disp(l: Loc) -> i32 {
     }
 }
 
+/// An instruction on the frame slot `[rbp + d]`, encoded by hand with the shortest
+/// displacement (dynasm gives a displacement known only at run time 32 bits, and frame
+/// slots are most of what compiled code reads and writes): `prefix`, a REX byte when
+/// needed (`w` for 64-bit operands; `reg`'s high bit), `opcode`, then ModRM with `reg`
+/// (a register number or an opcode extension) and base `rbp`, then the displacement.
+fn rbp_form(ops: &mut Ops, prefix: Option<u8>, w: bool, opcode: &[u8], reg: u8, d: i32) {
+    if let Some(p) = prefix {
+        ops.push(p);
+    }
+    let rex = 0x40 | (w as u8) << 3 | ((reg >> 3) & 1) << 2;
+    if rex != 0x40 {
+        ops.push(rex);
+    }
+    for &b in opcode {
+        ops.push(b);
+    }
+    // ModRM: rm = 101 (rbp), mod = 01 (disp8) or 10 (disp32).
+    if let Ok(d8) = i8::try_from(d) {
+        ops.push(0x40 | (reg & 7) << 3 | 5);
+        ops.push(d8 as u8);
+    } else {
+        ops.push(0x80 | (reg & 7) << 3 | 5);
+        for b in d.to_le_bytes() {
+            ops.push(b);
+        }
+    }
+}
+
+/// An instruction on `[base + d]` (no index), encoded by hand with the shortest
+/// displacement, as [`rbp_form`] does for the frame: the loads and stores of out words,
+/// vectors and structs.
+pub fn base_form(
+    ops: &mut Ops,
+    prefix: Option<u8>,
+    w: bool,
+    opcode: &[u8],
+    reg: u8,
+    base: u8,
+    d: i32,
+) {
+    if let Some(p) = prefix {
+        ops.push(p);
+    }
+    let rex = 0x40 | (w as u8) << 3 | ((reg >> 3) & 1) << 2 | ((base >> 3) & 1);
+    if rex != 0x40 {
+        ops.push(rex);
+    }
+    for &b in opcode {
+        ops.push(b);
+    }
+    let (md, short) = if d == 0 && base & 7 != 5 {
+        (0x00, None)
+    } else if let Ok(d8) = i8::try_from(d) {
+        (0x40, Some(d8))
+    } else {
+        (0x80, None)
+    };
+    ops.push(md | (reg & 7) << 3 | (base & 7));
+    if base & 7 == 4 {
+        // rsp and r12 as a base need a SIB byte: no index, that base.
+        ops.push(0x24);
+    }
+    match (md, short) {
+        (0x40, Some(d8)) => ops.push(d8 as u8),
+        (0x80, _) => {
+            for b in d.to_le_bytes() {
+                ops.push(b);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `mov r64, [rbp + d]`.
+pub fn load_slot(ops: &mut Ops, r: u8, d: i32) {
+    rbp_form(ops, None, true, &[0x8b], r, d);
+}
+
+/// `mov [rbp + d], r64`.
+pub fn store_slot(ops: &mut Ops, d: i32, r: u8) {
+    rbp_form(ops, None, true, &[0x89], r, d);
+}
+
 /// `cmp` of the 64-bit value in memory at `m` (a stack slot or incoming argument) with
 /// the constant `v`, when `v` fits an `imm32` (sign-extended, as `cmp` reads it); `false`
 /// (nothing emitted) otherwise.
@@ -127,10 +210,15 @@ pub fn cmp_mem_imm(ops: &mut Ops, m: Loc, v: u64) -> bool {
         return false;
     }
     let o = disp(m);
+    // `cmp r/m64, imm8` is 83 /7 ib; `cmp r/m64, imm32` is 81 /7 id.
     if fits_i8(v) {
-        dynasm!(ops ; .arch x64 ; cmp QWORD [rbp + o], BYTE v as _)
+        rbp_form(ops, None, true, &[0x83], 7, o);
+        ops.push(v as u8);
     } else {
-        dynasm!(ops ; .arch x64 ; cmp QWORD [rbp + o], v as i32)
+        rbp_form(ops, None, true, &[0x81], 7, o);
+        for b in (v as i32).to_le_bytes() {
+            ops.push(b);
+        }
     }
     true
 }
@@ -158,28 +246,17 @@ pub fn mov(ops: &mut Ops, dst: Loc, src: Loc) {
         (Loc::Reg(d), Loc::Reg(s)) => dynasm!(ops ; .arch x64 ; mov Rq(d), Rq(s)),
         (Loc::Reg(d), Loc::Xmm(s)) => dynasm!(ops ; .arch x64 ; movq Rq(d), Rx(s)),
         (Loc::Reg(d), Loc::Imm(v)) => mov_imm(ops, d, v),
-        (Loc::Reg(d), m) => {
-            let o = disp(m);
-            dynasm!(ops ; .arch x64 ; mov Rq(d), QWORD [rbp + o])
-        }
+        (Loc::Reg(d), m) => load_slot(ops, d, disp(m)),
         (Loc::Xmm(d), Loc::Reg(s)) => dynasm!(ops ; .arch x64 ; movq Rx(d), Rq(s)),
         (Loc::Xmm(d), Loc::Xmm(s)) => dynasm!(ops ; .arch x64 ; movaps Rx(d), Rx(s)),
         (Loc::Xmm(d), Loc::Imm(v)) => {
             mov_imm(ops, R11, v);
             dynasm!(ops ; .arch x64 ; movq Rx(d), r11)
         }
-        (Loc::Xmm(d), m) => {
-            let o = disp(m);
-            dynasm!(ops ; .arch x64 ; movsd Rx(d), QWORD [rbp + o])
-        }
-        (m, Loc::Reg(s)) => {
-            let o = disp(m);
-            dynasm!(ops ; .arch x64 ; mov QWORD [rbp + o], Rq(s))
-        }
-        (m, Loc::Xmm(s)) => {
-            let o = disp(m);
-            dynasm!(ops ; .arch x64 ; movsd QWORD [rbp + o], Rx(s))
-        }
+        // `movsd xmm, m64` is F2 0F 10 /r; `movsd m64, xmm` is F2 0F 11 /r.
+        (Loc::Xmm(d), m) => rbp_form(ops, Some(0xf2), false, &[0x0f, 0x10], d, disp(m)),
+        (m, Loc::Reg(s)) => store_slot(ops, disp(m), s),
+        (m, Loc::Xmm(s)) => rbp_form(ops, Some(0xf2), false, &[0x0f, 0x11], s, disp(m)),
         (m, Loc::Imm(v)) => {
             let o = disp(m);
             if fits_i32(v) {
@@ -189,8 +266,8 @@ pub fn mov(ops: &mut Ops, dst: Loc, src: Loc) {
             }
         }
         (m, s) => {
-            let (o, so) = (disp(m), disp(s));
-            dynasm!(ops ; .arch x64 ; mov r11, QWORD [rbp + so] ; mov QWORD [rbp + o], r11)
+            load_slot(ops, R11, disp(s));
+            store_slot(ops, disp(m), R11);
         }
     }
 }
@@ -296,4 +373,69 @@ pub fn falu(ops: &mut Ops, op: FAlu, x: u8, src: Loc) {
 /// Bind a label at the current position.
 pub fn bind(ops: &mut Ops, l: dynasmrt::DynamicLabel) {
     dynasm!(ops ; .arch x64 ; =>l);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
+
+    fn text(bytes: &[u8]) -> String {
+        let mut d = Decoder::new(64, bytes, DecoderOptions::NONE);
+        let i = d.decode();
+        assert_eq!(i.len(), bytes.len(), "one instruction: {bytes:02x?}");
+        let mut out = String::new();
+        IntelFormatter::new().format(&i, &mut out);
+        out
+    }
+
+    fn dynasm_bytes(f: impl FnOnce(&mut Ops)) -> Vec<u8> {
+        let mut ops = Ops::new(0);
+        f(&mut ops);
+        ops.finalize().unwrap()
+    }
+
+    /// The hand-encoded forms decode to what dynasm's own encoding of the same
+    /// instruction decodes to, for every register, base and class of displacement.
+    #[test]
+    fn hand_encoded_memory_forms_match_dynasm() {
+        let disps = [0i32, 8, -8, 127, -128, 128, -129, 4096, -4096];
+        for reg in 0..16u8 {
+            for d in disps {
+                let mine = dynasm_bytes(|o| load_slot(o, reg, d));
+                let theirs =
+                    dynasm_bytes(|o| dynasm!(o ; .arch x64 ; mov Rq(reg), QWORD [rbp + d]));
+                assert_eq!(text(&mine), text(&theirs));
+                assert!(mine.len() <= theirs.len());
+                let mine = dynasm_bytes(|o| store_slot(o, d, reg));
+                let theirs =
+                    dynasm_bytes(|o| dynasm!(o ; .arch x64 ; mov QWORD [rbp + d], Rq(reg)));
+                assert_eq!(text(&mine), text(&theirs));
+                let mine = dynasm_bytes(|o| mov(o, Loc::Xmm(reg), Loc::Slot(0)));
+                let theirs =
+                    dynasm_bytes(|o| dynasm!(o ; .arch x64 ; movsd Rx(reg), QWORD [rbp - 48]));
+                assert_eq!(text(&mine), text(&theirs));
+                for base in 0..16u8 {
+                    let mine = dynasm_bytes(|o| base_form(o, None, true, &[0x8b], reg, base, d));
+                    let theirs = dynasm_bytes(
+                        |o| dynasm!(o ; .arch x64 ; mov Rq(reg), QWORD [Rq(base) + d]),
+                    );
+                    assert_eq!(text(&mine), text(&theirs), "reg {reg} base {base} disp {d}");
+                    let mine = dynasm_bytes(|o| {
+                        base_form(o, Some(0xf2), false, &[0x0f, 0x11], reg, base, d)
+                    });
+                    let theirs = dynasm_bytes(
+                        |o| dynasm!(o ; .arch x64 ; movsd QWORD [Rq(base) + d], Rx(reg)),
+                    );
+                    assert_eq!(text(&mine), text(&theirs), "reg {reg} base {base} disp {d}");
+                }
+            }
+        }
+        for v in [0u64, 1, 127, 128, (-1i64) as u64, 1 << 20] {
+            let mine = dynasm_bytes(|o| assert!(cmp_mem_imm(o, Loc::Slot(3), v)));
+            let o3 = slot_disp(3);
+            let theirs = dynasm_bytes(|o| dynasm!(o ; .arch x64 ; cmp QWORD [rbp + o3], v as i32));
+            assert_eq!(text(&mine), text(&theirs));
+        }
+    }
 }

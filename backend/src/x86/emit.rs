@@ -955,7 +955,18 @@ impl Emitter<'_> {
                 Loc::Xmm(x) => x,
                 _ => XMM_SCRATCH,
             };
-            at_mem!(self.ops, m, [movsd Rx(x), QWORD], []);
+            match m.index {
+                None => asm::base_form(
+                    &mut self.ops,
+                    Some(0xf2),
+                    false,
+                    &[0x0f, 0x10],
+                    x,
+                    m.base,
+                    m.disp,
+                ),
+                Some(_) => at_mem!(self.ops, m, [movsd Rx(x), QWORD], []),
+            }
             asm::mov(&mut self.ops, d, Loc::Xmm(x));
             return;
         }
@@ -970,7 +981,10 @@ impl Emitter<'_> {
             MemType::U16 => at_mem!(self.ops, m, [movzx Rd(r), WORD], []),
             MemType::I32 => at_mem!(self.ops, m, [movsxd Rq(r), DWORD], []),
             MemType::U32 => at_mem!(self.ops, m, [mov Rd(r), DWORD], []),
-            _ => at_mem!(self.ops, m, [mov Rq(r), QWORD], []),
+            _ => match m.index {
+                None => asm::base_form(&mut self.ops, None, true, &[0x8b], r, m.base, m.disp),
+                Some(_) => at_mem!(self.ops, m, [mov Rq(r), QWORD], []),
+            },
         }
         asm::mov(&mut self.ops, d, Loc::Reg(r));
     }
@@ -988,7 +1002,18 @@ impl Emitter<'_> {
                 }
             };
             let m = self.mem(a);
-            at_mem!(self.ops, m, [movsd QWORD], [, Rx(x)]);
+            match m.index {
+                None => asm::base_form(
+                    &mut self.ops,
+                    Some(0xf2),
+                    false,
+                    &[0x0f, 0x11],
+                    x,
+                    m.base,
+                    m.disp,
+                ),
+                Some(_) => at_mem!(self.ops, m, [movsd QWORD], [, Rx(x)]),
+            }
             return;
         }
         let r = match lv {
@@ -1003,7 +1028,10 @@ impl Emitter<'_> {
             1 => at_mem!(self.ops, m, [mov BYTE], [, Rb(r)]),
             2 => at_mem!(self.ops, m, [mov WORD], [, Rw(r)]),
             4 => at_mem!(self.ops, m, [mov DWORD], [, Rd(r)]),
-            _ => at_mem!(self.ops, m, [mov QWORD], [, Rq(r)]),
+            _ => match m.index {
+                None => asm::base_form(&mut self.ops, None, true, &[0x89], r, m.base, m.disp),
+                Some(_) => at_mem!(self.ops, m, [mov QWORD], [, Rq(r)]),
+            },
         }
     }
 
