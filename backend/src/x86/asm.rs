@@ -225,9 +225,21 @@ pub fn cmp_mem_imm(ops: &mut Ops, m: Loc, v: u64) -> bool {
 
 pub fn mov_imm(ops: &mut Ops, r: u8, v: u64) {
     if v == 0 {
-        dynasm!(ops ; .arch x64 ; xor Rd(r), Rd(r));
+        // `xor r32, r32` (31 /r), without the REX byte dynasm adds for a dynamic register.
+        if r >= 8 {
+            ops.push(0x45);
+        }
+        ops.push(0x31);
+        ops.push(0xc0 | (r & 7) << 3 | (r & 7));
     } else if v <= u32::MAX as u64 {
-        dynasm!(ops ; .arch x64 ; mov Rd(r), v as i32);
+        // `mov r32, imm32` (B8+r id), zero-extending: five bytes for the low registers.
+        if r >= 8 {
+            ops.push(0x41);
+        }
+        ops.push(0xb8 | (r & 7));
+        for b in (v as u32).to_le_bytes() {
+            ops.push(b);
+        }
     } else if fits_i32(v) {
         dynasm!(ops ; .arch x64 ; mov Rq(r), v as i32);
     } else {
@@ -428,6 +440,26 @@ mod tests {
                         |o| dynasm!(o ; .arch x64 ; movsd QWORD [Rq(base) + d], Rx(reg)),
                     );
                     assert_eq!(text(&mine), text(&theirs), "reg {reg} base {base} disp {d}");
+                }
+            }
+        }
+        for r in 0..16u8 {
+            for v in [0u64, 1, 0x92fd10, u32::MAX as u64] {
+                let mine = dynasm_bytes(|o| mov_imm(o, r, v));
+                let theirs = dynasm_bytes(|o| dynasm!(o ; .arch x64 ; mov Rq(r), QWORD v as i64));
+                let mut d = Decoder::new(64, &mine, DecoderOptions::NONE);
+                let i = d.decode();
+                assert_eq!(i.len(), mine.len());
+                assert!(mine.len() < theirs.len(), "{mine:02x?}");
+                // The same register, set to the same 64-bit value.
+                let want = if v == 0 { "xor" } else { "mov" };
+                assert!(text(&mine).starts_with(want), "{}", text(&mine));
+                assert_eq!(
+                    i.op0_register() as u32 - iced_x86::Register::EAX as u32,
+                    r as u32
+                );
+                if v != 0 {
+                    assert_eq!(i.immediate(1), v);
                 }
             }
         }
