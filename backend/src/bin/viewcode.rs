@@ -28,8 +28,16 @@ fn main() -> ExitCode {
     }
     match backend::jitlog::parse(&text) {
         Ok(log) => {
-            print!("{}", backend::viewcode::render(&log));
-            ExitCode::SUCCESS
+            use std::io::Write;
+            let text = backend::viewcode::render(&log);
+            match std::io::stdout().lock().write_all(text.as_bytes()) {
+                // A reader that stopped early (`viewcode log | head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: cannot write the listing: {e}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             eprintln!("error: {path}: {e}");

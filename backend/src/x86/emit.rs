@@ -1079,8 +1079,17 @@ impl Emitter<'_> {
         match callee {
             Callee::Helper(h) => {
                 self.symbols.push((h.addr, h.name.clone()));
-                asm::mov_imm(&mut self.ops, RAX, h.addr as u64);
-                dynasm!(self.ops ; .arch x64 ; call rax);
+                // A `call rel32` when the helper is within reach of this code (the
+                // code is assembled for its final address), else through `rax`.
+                let next = self.base + self.ops.offset().0 + 5;
+                let reach = (h.addr as i64).checked_sub(next as i64);
+                if reach.is_some_and(|r| i32::try_from(r).is_ok()) {
+                    let a = h.addr;
+                    dynasm!(self.ops ; .arch x64 ; call extern a);
+                } else {
+                    asm::mov_imm(&mut self.ops, RAX, h.addr as u64);
+                    dynasm!(self.ops ; .arch x64 ; call rax);
+                }
             }
             Callee::Indirect(..) => dynasm!(self.ops ; .arch x64 ; call r10),
         }
