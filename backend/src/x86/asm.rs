@@ -272,7 +272,11 @@ pub fn mov(ops: &mut Ops, dst: Loc, src: Loc) {
         (m, Loc::Imm(v)) => {
             let o = disp(m);
             if fits_i32(v) {
-                dynasm!(ops ; .arch x64 ; mov QWORD [rbp + o], v as i32)
+                // `mov r/m64, imm32` (C7 /0 id), sign-extended.
+                rbp_form(ops, None, true, &[0xc7], 0, o);
+                for b in (v as i32).to_le_bytes() {
+                    ops.push(b);
+                }
             } else {
                 dynasm!(ops ; .arch x64 ; mov r11, QWORD v as i64 ; mov QWORD [rbp + o], r11)
             }
@@ -461,6 +465,16 @@ mod tests {
                 if v != 0 {
                     assert_eq!(i.immediate(1), v);
                 }
+            }
+        }
+        for v in [0u64, 1, 4, (-1i64) as u64, 1 << 20, i32::MIN as i64 as u64] {
+            for slot in [0u32, 9, 10, 400] {
+                let mine = dynasm_bytes(|o| mov(o, Loc::Slot(slot), Loc::Imm(v)));
+                let d = slot_disp(slot);
+                let theirs =
+                    dynasm_bytes(|o| dynasm!(o ; .arch x64 ; mov QWORD [rbp + d], v as i32));
+                assert_eq!(text(&mine), text(&theirs));
+                assert!(mine.len() <= theirs.len());
             }
         }
         for v in [0u64, 1, 127, 128, (-1i64) as u64, 1 << 20] {
