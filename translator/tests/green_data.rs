@@ -317,9 +317,9 @@ fn code_objects_read_as_greens() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The generated frontend of `src` (which must translate).
-fn frontend(src: &str) -> String {
-    let k = Crate::from_source("ok", src).unwrap();
+/// The crate of `src` (named `name`) and what generating its JIT frontend gives.
+fn generated(name: &str, src: &str) -> (Crate, Result<String, Vec<translator::diag::Diagnostic>>) {
+    let k = Crate::from_source(name, src).unwrap();
     let portals = find_portals(&k).unwrap_or_else(|d| panic!("{d:?}"));
     let (prog, diags) = build_program(&k, &portals);
     assert!(diags.is_empty(), "{diags:?}");
@@ -331,7 +331,13 @@ fn frontend(src: &str) -> String {
         ann: &a,
         greens,
     };
-    translator::timeshift::generate(&k, &[p]).unwrap_or_else(|d| panic!("{d:?}"))
+    let r = translator::timeshift::generate(&k, &[p]);
+    (k, r)
+}
+
+/// The generated frontend of `src` (which must translate).
+fn frontend(src: &str) -> String {
+    generated("ok", src).1.unwrap_or_else(|d| panic!("{d:?}"))
 }
 
 /// Green data behind a `&'static` reference of a type without interior mutability can
@@ -378,21 +384,9 @@ fn static_frozen_greens_are_keyed_by_address() {
 /// Translate `src` as far as the generated frontend, which must fail; the rendered
 /// errors.
 fn diag(src: &str) -> String {
-    let k = Crate::from_source("bad", src).unwrap();
-    let portals = find_portals(&k).unwrap_or_else(|d| panic!("{d:?}"));
-    let (prog, diags) = build_program(&k, &portals);
-    assert!(diags.is_empty(), "{diags:?}");
-    let (g, greens, a) =
-        annotated_portal(&k, &prog, &portals[0]).unwrap_or_else(|d| panic!("{d:?}"));
-    let p = translator::timeshift::Portal {
-        name: portals[0].clone(),
-        graph: &g,
-        ann: &a,
-        greens,
-    };
-    match translator::timeshift::generate(&k, &[p]) {
-        Ok(_) => panic!("expected a diagnostic for:\n{src}"),
-        Err(ds) => ds.iter().map(|d| d.render(&k, false)).collect(),
+    match generated("bad", src) {
+        (_, Ok(_)) => panic!("expected a diagnostic for:\n{src}"),
+        (k, Err(ds)) => ds.iter().map(|d| d.render(&k, false)).collect(),
     }
 }
 

@@ -119,37 +119,12 @@ fn disp(l: Loc) -> i32 {
     }
 }
 
-/// An instruction on the frame slot `[rbp + d]`, encoded by hand with the shortest
-/// displacement (dynasm gives a displacement known only at run time 32 bits, and frame
-/// slots are most of what compiled code reads and writes): `prefix`, a REX byte when
-/// needed (`w` for 64-bit operands; `reg`'s high bit), `opcode`, then ModRM with `reg`
-/// (a register number or an opcode extension) and base `rbp`, then the displacement.
-fn rbp_form(ops: &mut Ops, prefix: Option<u8>, w: bool, opcode: &[u8], reg: u8, d: i32) {
-    if let Some(p) = prefix {
-        ops.push(p);
-    }
-    let rex = 0x40 | (w as u8) << 3 | ((reg >> 3) & 1) << 2;
-    if rex != 0x40 {
-        ops.push(rex);
-    }
-    for &b in opcode {
-        ops.push(b);
-    }
-    // ModRM: rm = 101 (rbp), mod = 01 (disp8) or 10 (disp32).
-    if let Ok(d8) = i8::try_from(d) {
-        ops.push(0x40 | (reg & 7) << 3 | 5);
-        ops.push(d8 as u8);
-    } else {
-        ops.push(0x80 | (reg & 7) << 3 | 5);
-        for b in d.to_le_bytes() {
-            ops.push(b);
-        }
-    }
-}
-
 /// An instruction on `[base + d]` (no index), encoded by hand with the shortest
-/// displacement, as [`rbp_form`] does for the frame: the loads and stores of out words,
-/// vectors and structs.
+/// displacement (dynasm gives a displacement known only at run time 32 bits, and frame
+/// slots, out words, vectors and structs are most of what compiled code reads and
+/// writes): `prefix`, a REX byte when needed (`w` for 64-bit operands; the high bits of
+/// `reg` and `base`), `opcode`, then ModRM with `reg` (a register number or an opcode
+/// extension), a SIB byte for an `rsp`/`r12` base, then the displacement.
 pub fn base_form(
     ops: &mut Ops,
     prefix: Option<u8>,
@@ -194,12 +169,12 @@ pub fn base_form(
 
 /// `mov r64, [rbp + d]`.
 pub fn load_slot(ops: &mut Ops, r: u8, d: i32) {
-    rbp_form(ops, None, true, &[0x8b], r, d);
+    base_form(ops, None, true, &[0x8b], r, RBP, d);
 }
 
 /// `mov [rbp + d], r64`.
 pub fn store_slot(ops: &mut Ops, d: i32, r: u8) {
-    rbp_form(ops, None, true, &[0x89], r, d);
+    base_form(ops, None, true, &[0x89], r, RBP, d);
 }
 
 /// `cmp` of the 64-bit value in memory at `m` (a stack slot or incoming argument) with
@@ -212,10 +187,10 @@ pub fn cmp_mem_imm(ops: &mut Ops, m: Loc, v: u64) -> bool {
     let o = disp(m);
     // `cmp r/m64, imm8` is 83 /7 ib; `cmp r/m64, imm32` is 81 /7 id.
     if fits_i8(v) {
-        rbp_form(ops, None, true, &[0x83], 7, o);
+        base_form(ops, None, true, &[0x83], 7, RBP, o);
         ops.push(v as u8);
     } else {
-        rbp_form(ops, None, true, &[0x81], 7, o);
+        base_form(ops, None, true, &[0x81], 7, RBP, o);
         for b in (v as i32).to_le_bytes() {
             ops.push(b);
         }
@@ -266,14 +241,14 @@ pub fn mov(ops: &mut Ops, dst: Loc, src: Loc) {
             dynasm!(ops ; .arch x64 ; movq Rx(d), r11)
         }
         // `movsd xmm, m64` is F2 0F 10 /r; `movsd m64, xmm` is F2 0F 11 /r.
-        (Loc::Xmm(d), m) => rbp_form(ops, Some(0xf2), false, &[0x0f, 0x10], d, disp(m)),
+        (Loc::Xmm(d), m) => base_form(ops, Some(0xf2), false, &[0x0f, 0x10], d, RBP, disp(m)),
         (m, Loc::Reg(s)) => store_slot(ops, disp(m), s),
-        (m, Loc::Xmm(s)) => rbp_form(ops, Some(0xf2), false, &[0x0f, 0x11], s, disp(m)),
+        (m, Loc::Xmm(s)) => base_form(ops, Some(0xf2), false, &[0x0f, 0x11], s, RBP, disp(m)),
         (m, Loc::Imm(v)) => {
             let o = disp(m);
             if fits_i32(v) {
                 // `mov r/m64, imm32` (C7 /0 id), sign-extended.
-                rbp_form(ops, None, true, &[0xc7], 0, o);
+                base_form(ops, None, true, &[0xc7], 0, RBP, o);
                 for b in (v as i32).to_le_bytes() {
                     ops.push(b);
                 }

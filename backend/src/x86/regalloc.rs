@@ -543,10 +543,19 @@ mod tests {
                 .fold(0i64, |m, k| m | 1 << k);
             (0..14).fold(bits, |s, k| s.wrapping_add(a + k))
         };
+        agree(
+            compares_in_slots,
+            &[-3, 0, 1, 2, 5, 9, 13, 100, -1 << 40],
+            want,
+        );
+    }
+
+    /// `f(a)` on both backends gives `want(a)` for each of `args`.
+    fn agree(f: fn() -> Function, args: &[i64], want: impl Fn(i64) -> i64) {
         for kind in [BackendKind::X86, BackendKind::Reference] {
             let be = new_backend(kind, None).unwrap();
-            let id = be.compile(compares_in_slots()).unwrap();
-            for a in [-3i64, 0, 1, 2, 5, 9, 13, 100, -1 << 40] {
+            let id = be.compile(f()).unwrap();
+            for &a in args {
                 let got = unsafe { be.call(id, &[a as u64]) } as i64;
                 assert_eq!(got, want(a), "{kind:?}, a = {a}");
             }
@@ -556,13 +565,6 @@ mod tests {
     #[test]
     fn values_kept_across_calls_come_back_right() {
         let want = |a: i64| (1..=8).fold(a + 3, |acc: i64, k| acc.wrapping_mul(a + k));
-        for kind in [BackendKind::X86, BackendKind::Reference] {
-            let be = new_backend(kind, None).unwrap();
-            let id = be.compile(sums_across_calls()).unwrap();
-            for a in [0i64, 5, -9, 1 << 20] {
-                let got = unsafe { be.call(id, &[a as u64]) } as i64;
-                assert_eq!(got, want(a), "{kind:?}, a = {a}");
-            }
-        }
+        agree(sums_across_calls, &[0, 5, -9, 1 << 20], want);
     }
 }

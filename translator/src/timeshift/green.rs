@@ -112,33 +112,15 @@ fn type_item<'k>(
     k: &'k Crate,
     name: &str,
 ) -> Option<(u32, &'k [syn::Attribute], &'k syn::Generics, Span)> {
-    fn find<'k>(
-        k: &'k Crate,
-        file: u32,
-        items: &'k [syn::Item],
-        name: &str,
-    ) -> Option<(u32, &'k [syn::Attribute], &'k syn::Generics, Span)> {
-        for item in items {
-            match item {
-                syn::Item::Struct(s) if s.ident == name => {
-                    return Some((file, &s.attrs, &s.generics, k.span(file, s.ident.span())))
-                }
-                syn::Item::Enum(e) if e.ident == name => {
-                    return Some((file, &e.attrs, &e.generics, k.span(file, e.ident.span())))
-                }
-                syn::Item::Mod(m) => {
-                    if let Some((_, inner)) = &m.content {
-                        if let Some(r) = find(k, file, inner, name) {
-                            return Some(r);
-                        }
-                    }
-                }
-                _ => {}
-            }
+    match crate_type(k, name)? {
+        (file, syn::Item::Struct(s)) => {
+            Some((file, &s.attrs, &s.generics, k.span(file, s.ident.span())))
         }
-        None
+        (file, syn::Item::Enum(e)) => {
+            Some((file, &e.attrs, &e.generics, k.span(file, e.ident.span())))
+        }
+        _ => None,
     }
-    (0..k.files.len() as u32).find_map(|f| find(k, f, &k.files[f as usize].ast.items, name))
 }
 
 /// Whether the crate's type `name` derives or implements the standard trait `tr`
@@ -242,15 +224,21 @@ const INTERIOR_MUTABLE: &[&str] = &[
 /// Such data is never freed or written while the process runs, so the JIT keys it by
 /// its address (`Jit::intern_static`) instead of comparing it with earlier copies.
 pub fn is_static_frozen(k: &Crate, ty: &syn::Type) -> bool {
+    static_referent(ty).is_some_and(|t| frozen(k, t, &mut Vec::new()))
+}
+
+/// What a shared `&'static` reference type refers to.
+pub fn static_referent(ty: &syn::Type) -> Option<&syn::Type> {
     match ty {
-        syn::Type::Reference(r) => {
-            r.mutability.is_none()
-                && r.lifetime.as_ref().is_some_and(|l| l.ident == "static")
-                && frozen(k, &r.elem, &mut Vec::new())
+        syn::Type::Reference(r)
+            if r.mutability.is_none()
+                && r.lifetime.as_ref().is_some_and(|l| l.ident == "static") =>
+        {
+            Some(&r.elem)
         }
-        syn::Type::Paren(p) => is_static_frozen(k, &p.elem),
-        syn::Type::Group(g) => is_static_frozen(k, &g.elem),
-        _ => false,
+        syn::Type::Paren(p) => static_referent(&p.elem),
+        syn::Type::Group(g) => static_referent(&g.elem),
+        _ => None,
     }
 }
 
@@ -297,7 +285,7 @@ fn item_frozen(k: &Crate, name: &str, seen: &mut Vec<String>) -> bool {
     if seen.iter().any(|s| s == name) {
         return true;
     }
-    let Some(item) = crate_type(k, name) else {
+    let Some((_, item)) = crate_type(k, name) else {
         return true;
     };
     seen.push(name.to_string());
@@ -309,8 +297,9 @@ fn item_frozen(k: &Crate, name: &str, seen: &mut Vec<String>) -> bool {
     fields.iter().all(|f| frozen(k, &f.ty, seen))
 }
 
-/// The definition of the crate's struct or enum named `name` (its last path segment).
-pub fn crate_type<'k>(k: &'k Crate, name: &str) -> Option<&'k syn::Item> {
+/// The definition of the crate's struct or enum named `name` (its last path segment),
+/// and the file it is in.
+pub fn crate_type<'k>(k: &'k Crate, name: &str) -> Option<(u32, &'k syn::Item)> {
     fn find<'k>(items: &'k [syn::Item], name: &str) -> Option<&'k syn::Item> {
         items.iter().find_map(|item| match item {
             syn::Item::Struct(s) if s.ident == name => Some(item),
@@ -320,5 +309,8 @@ pub fn crate_type<'k>(k: &'k Crate, name: &str) -> Option<&'k syn::Item> {
         })
     }
     let last = name.rsplit("::").next().unwrap_or(name);
-    k.files.iter().find_map(|f| find(&f.ast.items, last))
+    k.files
+        .iter()
+        .enumerate()
+        .find_map(|(f, file)| Some((f as u32, find(&file.ast.items, last)?)))
 }

@@ -414,7 +414,7 @@ impl<'a> Types<'a> {
         if !self.k.enums.contains_key(&n) {
             return false;
         }
-        let Some(syn::Item::Enum(e)) = super::green::crate_type(self.k, &n) else {
+        let Some((_, syn::Item::Enum(e))) = super::green::crate_type(self.k, &n) else {
             return false;
         };
         let word_tag = e.attrs.iter().any(|a| {

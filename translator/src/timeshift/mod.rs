@@ -529,6 +529,13 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                 let by_ref = matches!(&fi.item.sig.inputs[i], syn::FnArg::Typed(pt) if matches!(&*pt.ty, syn::Type::Reference(_)));
                 // `&'static` data that cannot change is keyed by its address.
                 let frozen = matches!(&fi.item.sig.inputs[i], syn::FnArg::Typed(pt) if green::is_static_frozen(self.k, &pt.ty));
+                let static_ref = matches!(&fi.item.sig.inputs[i], syn::FnArg::Typed(pt) if green::static_referent(&pt.ty).is_some());
+                if static_ref && !frozen {
+                    eprintln!(
+                        "warning: the green parameter `{name}` of `{}` is `&'static`, but its type can change behind a shared reference (a `Cell`, `RefCell`, `Mutex` or atomic inside): the JIT compares it with its copy at every portal call",
+                        self.p.name
+                    );
+                }
                 let value = match &t {
                     Ty::Slice(_) if frozen => format!("jit.intern_static(p{i})"),
                     Ty::Adt(_) if frozen && self.t.is_struct(&t) => {
