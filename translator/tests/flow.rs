@@ -294,6 +294,14 @@ fn every_construct_evaluates_like_the_compiled_function() {
             vec![code.to_value(), i.to_value()],
             native(|| constructs::parse(&code, i)),
         );
+        let j = rng.small(240) as usize;
+        agree(
+            &prog,
+            &k,
+            "fetch_twice",
+            vec![code.to_value(), j.to_value()],
+            native(|| constructs::fetch_twice(&code, j)),
+        );
         let nm = rng.small(12) as usize;
         agree(
             &prog,

@@ -472,45 +472,55 @@ pub fn run(
                 }
             }
             CALL | CALL_METHOD => {
-                let base = stack.len() - arg;
                 // Below the arguments: the callee, or for `CALL_METHOD` the method
-                // and its receiver (`Undef` when the method is bound already).
+                // and its receiver (`Undef` when the method is bound already). The
+                // callee takes its arguments from the stack as they lie, from `first`
+                // (at the receiver when there is one). Whether there is a receiver and
+                // which code runs are promoted, and the stack positions are computed
+                // after the promotions: compiled code knows them all as constants and
+                // keeps the stack virtual.
                 let mut below: usize = 1;
-                let mut callee = stack[base - 1];
-                let mut callargs: Vec<Value> = Vec::with_capacity(arg + 1);
+                let mut recv: usize = 0;
                 if op == CALL_METHOD {
                     below = 2;
-                    callee = stack[base - 2];
-                    let recv = stack[base - 1];
-                    match recv {
-                        Value::Undef => {}
-                        _ => callargs.push(recv),
-                    }
+                    let r: usize = match stack[stack.len() - arg - 1] {
+                        Value::Undef => 0,
+                        _ => 1,
+                    };
+                    recv = promote!(r);
                 }
-                let g = ops::fast_code(vm, callee, (arg + callargs.len()) as u32);
+                let callee = stack[stack.len() - arg - below];
+                let mut g = promote!(ops::fast_code(vm, callee, (arg + recv) as u32));
+                let base = stack.len() - arg;
+                let mut first = base - recv;
                 let mut fv = callee;
                 if g >= ops::FAST_BOUND {
-                    callargs.push(ops::bound_self(vm, callee));
-                    fv = ops::bound_func(vm, callee);
+                    if recv == 0 {
+                        // The bound method's self takes the slot below the arguments
+                        // (the callee's, or the empty receiver's).
+                        first = base - 1;
+                        stack[first] = ops::bound_self(vm, callee);
+                        fv = ops::bound_func(vm, callee);
+                    } else {
+                        g = -1;
+                    }
                 }
-                for i in 0..arg {
-                    callargs.push(stack[base + i]);
-                }
-                stack.truncate(base - below);
-                if g >= 0 {
-                    let g = promote!(g & 0xffffffff) as usize;
+                let r = if g >= 0 {
+                    let g = (g & 0xffffffff) as usize;
                     if depth + 1 >= vm.limit || ((depth & 15) == 15 && !ops::stack_room(vm)) {
                         Err(ops::recursion_error(vm))
                     } else {
                         ops::frame_save(vm, func, &locals, &stack);
-                        let r = run(codes, g, vm, fv, &callargs, depth + 1);
+                        let r = run(codes, g, vm, fv, &stack[first..], depth + 1);
                         ops::frame_drop(vm);
                         vm.depth = depth;
-                        push(&mut stack, r)
+                        r
                     }
                 } else {
-                    push(&mut stack, ops::call(vm, callee, &callargs))
-                }
+                    ops::call(vm, callee, &stack[first..])
+                };
+                stack.truncate(base - below);
+                push(&mut stack, r)
             }
             CALL_KW => {
                 let names = stack.pop().unwrap();

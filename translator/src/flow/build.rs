@@ -1530,6 +1530,12 @@ impl<'k> Builder<'k> {
             let node = syn::Expr::If(i.clone());
             return self.match_expr(&l.expr, &arms, expect, &node);
         }
+        // As for `match`: with no expected type, the first type a branch tells.
+        let peeked = match (expect, &i.else_branch) {
+            (None, Some(_)) => self.peek_if(i),
+            _ => None,
+        };
+        let expect = expect.or(peeked.as_ref());
         let (c, ct) = self.expr(&i.cond, Some(&Ty::Bool))?;
         self.check_ty(&ct, &Ty::Bool, &i.cond)?;
         let shape = self.visible();
@@ -1623,11 +1629,19 @@ impl<'k> Builder<'k> {
                 self.signature(&key).ok().map(|(_, r)| r)
             }
             E::Block(b) => of_block(&b.block),
-            E::If(i) => of_block(&i.then_branch)
-                .or_else(|| i.else_branch.as_ref().and_then(|(_, x)| self.peek_type(x))),
+            E::If(i) => self.peek_if(i),
             E::Match(m) => m.arms.iter().find_map(|a| self.peek_type(&a.body)),
             _ => None,
         }
+    }
+
+    /// [`Self::peek_type`] of an `if`: its first branch's, else its second's.
+    fn peek_if(&self, i: &syn::ExprIf) -> Option<Ty> {
+        let then = match i.then_branch.stmts.last() {
+            Some(syn::Stmt::Expr(x, None)) => self.peek_type(x),
+            _ => None,
+        };
+        then.or_else(|| i.else_branch.as_ref().and_then(|(_, x)| self.peek_type(x)))
     }
 
     fn match_expr(

@@ -208,6 +208,22 @@ pub fn parse(code: &[u8], i: usize) -> Result<i64, Error> {
     (v * 1000).checked_add(i as i64).ok_or(Error::Overflow)
 }
 
+/// An `if` with no expected type whose first branch is `Err(..)`: its type is the one
+/// a later branch tells (a call), as rustc infers it.
+pub fn fetch_twice(code: &[u8], i: usize) -> Result<u8, Error> {
+    let r = if i % 2 == 1 {
+        if i > 100 {
+            Err(Error::Overflow)
+        } else {
+            let r = fetch(code, i / 2);
+            r
+        }
+    } else {
+        fetch(code, i)
+    };
+    r
+}
+
 fn fetch(code: &[u8], i: usize) -> Result<u8, Error> {
     if i >= code.len() {
         return Err(Error::OutOfRange { index: i });
