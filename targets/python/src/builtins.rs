@@ -865,8 +865,30 @@ fn less(vm: &mut Space, a: Value, b: Value) -> R<bool> {
         (Value::Int(x), Value::Int(y)) => Ok(x < y),
         (Value::Float(x), Value::Float(y)) => Ok(x < y),
         _ => {
-            if let (Object::Str(x), Object::Str(y)) = (vm.obj(a), vm.obj(b)) {
-                return Ok(x.s < y.s);
+            match (vm.obj(a), vm.obj(b)) {
+                (Object::Str(x), Object::Str(y)) => return Ok(x.s < y.s),
+                // Tuples (the usual sort keys) and lists: the first unequal items
+                // decide, as `compare_rich` has it, without its dispatch.
+                (Object::Tuple(x), Object::Tuple(y)) | (Object::List(x), Object::List(y))
+                    if x.len().min(y.len()) <= 4 =>
+                {
+                    let n = x.len().min(y.len());
+                    let mut pairs = [(Value::None, Value::None); 4];
+                    for i in 0..n {
+                        pairs[i] = (x[i], y[i]);
+                    }
+                    let lens = (x.len(), y.len());
+                    if !vm.stack_ok() {
+                        return Err(proto::recursion_error(vm));
+                    }
+                    for &(p, q) in &pairs[..n] {
+                        if !proto::eq(vm, p, q)? {
+                            return less(vm, p, q);
+                        }
+                    }
+                    return Ok(lens.0 < lens.1);
+                }
+                _ => {}
             }
             let r = ops::compare_rich(vm, CMP_LT, a, b)?;
             proto::truth(vm, r)

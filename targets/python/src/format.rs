@@ -187,9 +187,22 @@ pub fn parse_spec(s: &str) -> Result<Spec, String> {
 /// Pad `body` (with `sign` in front) to the spec's width. `numeric` selects right
 /// alignment by default and makes `=`/zero padding go between sign and digits.
 fn pad(sp: &Spec, sign: &str, body: &str, numeric: bool) -> String {
-    let len = sign.chars().count() + body.chars().count();
+    let mut out = String::with_capacity(sign.len() + body.len());
+    pad_into(&mut out, sp, sign, body, numeric);
+    out
+}
+
+/// [`pad`], appending to `out`.
+fn pad_into(out: &mut String, sp: &Spec, sign: &str, body: &str, numeric: bool) {
+    let len = if sp.width == 0 {
+        0
+    } else {
+        sign.chars().count() + body.chars().count()
+    };
     if len >= sp.width {
-        return format!("{sign}{body}");
+        out.push_str(sign);
+        out.push_str(body);
+        return;
     }
     let n = sp.width - len;
     let (fill, align) = if sp.zero && sp.align.is_none() && numeric {
@@ -197,12 +210,29 @@ fn pad(sp: &Spec, sign: &str, body: &str, numeric: bool) -> String {
     } else {
         (sp.fill, sp.align.unwrap_or(if numeric { '>' } else { '<' }))
     };
-    let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
+    let f = |out: &mut String, k: usize| out.extend(std::iter::repeat_n(fill, k));
     match align {
-        '<' => format!("{sign}{body}{}", f(n)),
-        '^' => format!("{}{sign}{body}{}", f(n / 2), f(n - n / 2)),
-        '=' => format!("{sign}{}{body}", f(n)),
-        _ => format!("{}{sign}{body}", f(n)),
+        '<' => {
+            out.push_str(sign);
+            out.push_str(body);
+            f(out, n);
+        }
+        '^' => {
+            f(out, n / 2);
+            out.push_str(sign);
+            out.push_str(body);
+            f(out, n - n / 2);
+        }
+        '=' => {
+            out.push_str(sign);
+            f(out, n);
+            out.push_str(body);
+        }
+        _ => {
+            f(out, n);
+            out.push_str(sign);
+            out.push_str(body);
+        }
     }
 }
 
@@ -517,14 +547,19 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
         Object::Instance(i) => crate::proto::lookup(vm, i.class, crate::space::S_GETITEM).is_some(),
         _ => false,
     };
-    let c: Vec<char> = fmt.chars().collect();
-    let mut out = String::new();
+    // Conversions and flags are ASCII: the format is scanned as bytes, and the text
+    // between conversions is copied as it is.
+    let c = fmt.as_bytes();
+    let mut out = String::with_capacity(fmt.len() + 8 * items.len());
     let mut i = 0;
     let mut k = 0;
     while i < c.len() {
-        if c[i] != '%' {
-            out.push(c[i]);
-            i += 1;
+        if c[i] != b'%' {
+            let st = i;
+            while i < c.len() && c[i] != b'%' {
+                i += 1;
+            }
+            out.push_str(&fmt[st..i]);
             continue;
         }
         i += 1;
@@ -532,15 +567,15 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             return Err(vm.value_error("incomplete format"));
         }
         let mut keyed = None;
-        if c[i] == '(' {
+        if c[i] == b'(' {
             let st = i + 1;
-            while i < c.len() && c[i] != ')' {
+            while i < c.len() && c[i] != b')' {
                 i += 1;
             }
             if i >= c.len() {
                 return Err(vm.value_error("incomplete format key"));
             }
-            keyed = Some(c[st..i].iter().collect::<String>());
+            keyed = Some(fmt[st..i].to_string());
             i += 1;
         }
         let mut sp = Spec {
@@ -548,16 +583,16 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             ..Spec::default()
         };
         let mut left = false;
-        while i < c.len() && matches!(c[i], '-' | '+' | ' ' | '#' | '0') {
+        while i < c.len() && matches!(c[i], b'-' | b'+' | b' ' | b'#' | b'0') {
             match c[i] {
-                '-' => left = true,
-                '+' => sp.sign = Some('+'),
-                ' ' => {
+                b'-' => left = true,
+                b'+' => sp.sign = Some('+'),
+                b' ' => {
                     if sp.sign.is_none() {
                         sp.sign = Some(' ')
                     }
                 }
-                '#' => sp.alt = true,
+                b'#' => sp.alt = true,
                 _ => sp.zero = true,
             }
             i += 1;
@@ -573,7 +608,7 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             *k += 1;
             Ok(items[*k - 1])
         };
-        if i < c.len() && c[i] == '*' {
+        if i < c.len() && c[i] == b'*' {
             let w = next_arg(vm, &mut k)?;
             sp.width = (ops::to_index(vm, w)?.max(0) as usize).min(MAX_WIDTH);
             i += 1;
@@ -583,25 +618,20 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
                 i += 1;
             }
             if i > st {
-                sp.width = c[st..i]
-                    .iter()
-                    .collect::<String>()
-                    .parse()
-                    .unwrap_or(0usize)
-                    .min(MAX_WIDTH);
+                sp.width = fmt[st..i].parse().unwrap_or(0usize).min(MAX_WIDTH);
             }
         }
-        if i < c.len() && c[i] == '.' {
+        if i < c.len() && c[i] == b'.' {
             i += 1;
             let st = i;
             while i < c.len() && c[i].is_ascii_digit() {
                 i += 1;
             }
-            let p = c[st..i]
-                .iter()
-                .collect::<String>()
-                .parse()
-                .unwrap_or(usize::MAX);
+            let p = if i > st {
+                fmt[st..i].parse().unwrap_or(usize::MAX)
+            } else {
+                0
+            };
             if p > MAX_PRECISION {
                 return Err(vm.value_error("precision too big"));
             }
@@ -610,8 +640,10 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
         if i >= c.len() {
             return Err(vm.value_error("incomplete format"));
         }
-        let conv = c[i];
-        i += 1;
+        // `i` is at a char boundary: everything before it is ASCII or copied text.
+        let conv = fmt[i..].chars().next().unwrap_or('%');
+        let conv_at = i;
+        i += conv.len_utf8();
         if conv == '%' {
             out.push('%');
             continue;
@@ -621,6 +653,24 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
             sp.zero = false;
         }
         let v = next_arg(vm, &mut k)?;
+        // The common cases straight into the output: a str by `%s` and an int by `%d`
+        // with no width or precision.
+        if sp.width == 0 && sp.precision.is_none() {
+            match (conv, v) {
+                ('s', Value::Obj(_)) => {
+                    if let Object::Str(x) = vm.obj(v) {
+                        out.push_str(&x.s);
+                        continue;
+                    }
+                }
+                ('d' | 'i' | 'u', Value::Int(n)) if sp.sign.is_none() => {
+                    use std::fmt::Write;
+                    let _ = write!(out, "{n}");
+                    continue;
+                }
+                _ => {}
+            }
+        }
         let piece = match conv {
             's' | 'r' | 'a' => {
                 let s = match conv {
@@ -686,11 +736,11 @@ pub fn percent(vm: &mut Space, fmt: &str, args: Value) -> Result<String, Value> 
                 Ok(pad(&sp, "", &s, true))
             }
             _ => {
+                let at = fmt[..conv_at].chars().count();
                 return Err(vm.value_error(format!(
-                    "unsupported format character '{conv}' (0x{:x}) at index {}",
+                    "unsupported format character '{conv}' (0x{:x}) at index {at}",
                     conv as u32,
-                    i - 1
-                )))
+                )));
             }
         };
         match piece {

@@ -198,6 +198,9 @@ pub fn load_method(vm: &mut Space, o: Value, name: u32) -> Result<(Value, Value)
     if let Some(f) = proto::method_of(vm, o, name) {
         return Ok((f, o));
     }
+    if let Some(f) = proto::builtin_method_of(vm, o, name) {
+        return Ok((f, o));
+    }
     Ok((proto::getattr(vm, o, name)?, Value::Undef))
 }
 
@@ -255,12 +258,18 @@ pub fn binary(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Valu
     if let Some(r) = builtin_binary(vm, op, a, b)? {
         return Ok(r);
     }
+    // The operators' methods are looked up on instances only: built-in operands
+    // were handled above.
     let d = DUNDERS[(op as usize).min(12)];
-    if let Some(r) = try_dunder(vm, a, &format!("__{d}__"), b)? {
-        return Ok(r);
+    if matches!(vm.obj(a), Object::Instance(_)) {
+        if let Some(r) = try_dunder(vm, a, &format!("__{d}__"), b)? {
+            return Ok(r);
+        }
     }
-    if let Some(r) = try_dunder(vm, b, &format!("__r{d}__"), a)? {
-        return Ok(r);
+    if matches!(vm.obj(b), Object::Instance(_)) {
+        if let Some(r) = try_dunder(vm, b, &format!("__r{d}__"), a)? {
+            return Ok(r);
+        }
     }
     let (ba, bb) = (proto::base_of(vm, a), proto::base_of(vm, b));
     if ba != Value::Undef || bb != Value::Undef {
@@ -646,23 +655,35 @@ fn builtin_cmp(vm: &mut Space, op: u32, a: Value, b: Value) -> R<Option<bool>> {
     match (vm.obj(a), vm.obj(b)) {
         (Object::Str(x), Object::Str(y)) => Ok(Some(ord_ok(op, x.s.cmp(&y.s)))),
         (Object::List(x), Object::List(y)) | (Object::Tuple(x), Object::Tuple(y)) => {
-            let (x, y) = (x.clone(), y.clone());
             if (op == CMP_EQ || op == CMP_NE) && x.len() != y.len() {
                 return Ok(Some(op == CMP_NE));
             }
-            for i in 0..x.len().min(y.len()) {
-                if !proto::eq(vm, x[i], y[i])? {
+            // Item by item, each read again after the comparison before it: an `__eq__`
+            // may change a list (as CPython, which compares up to the current lengths).
+            let items = |vm: &Space, v: Value| match vm.obj(v) {
+                Object::List(x) | Object::Tuple(x) => x.len(),
+                _ => 0,
+            };
+            let item = |vm: &Space, v: Value, i: usize| match vm.obj(v) {
+                Object::List(x) | Object::Tuple(x) => x[i],
+                _ => Value::None,
+            };
+            let mut i = 0;
+            while i < items(vm, a) && i < items(vm, b) {
+                let (x, y) = (item(vm, a, i), item(vm, b, i));
+                if !proto::eq(vm, x, y)? {
                     if op == CMP_EQ {
                         return Ok(Some(false));
                     }
                     if op == CMP_NE {
                         return Ok(Some(true));
                     }
-                    let r = compare_rich(vm, op, x[i], y[i])?;
+                    let r = compare_rich(vm, op, x, y)?;
                     return Ok(Some(proto::truth(vm, r)?));
                 }
+                i += 1;
             }
-            Ok(Some(ord_ok(op, x.len().cmp(&y.len()))))
+            Ok(Some(ord_ok(op, items(vm, a).cmp(&items(vm, b)))))
         }
         (Object::Dict(x), Object::Dict(y)) => {
             if op != CMP_EQ && op != CMP_NE {

@@ -525,6 +525,37 @@ pub fn method_of(vm: &Space, o: Value, name: u32) -> Option<Value> {
     .then_some(e.attr)
 }
 
+/// For `o.name(..)` on a built-in str, list, tuple, dict, set, int or float: the
+/// method taken from its type (`str.upper` for a str), which a call with `o` first
+/// runs on `o`, so no bound method is made. `None` for every other object and for
+/// names that are not methods of the type, dunders, or the class and static methods
+/// (`dict.fromkeys`, `str.maketrans`), which take no receiver.
+pub fn builtin_method_of(vm: &mut Space, o: Value, name: u32) -> Option<Value> {
+    let kind = match o {
+        Value::Int(_) => Kind::Int,
+        Value::Float(_) => Kind::Float,
+        Value::Obj(h) => match &vm.heap[h as usize] {
+            Object::Str(_) => Kind::Str,
+            Object::List(_) => Kind::List,
+            Object::Tuple(_) => Kind::Tuple,
+            Object::Dict(_) => Kind::Dict,
+            Object::Set(_) => Kind::Set,
+            Object::FrozenSet(_) => Kind::FrozenSet,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !vm.has_builtin_method(kind, name) {
+        return None;
+    }
+    let n = vm.sym_name(name);
+    if n.starts_with("__") || n == "fromkeys" || n == "maketrans" {
+        return None;
+    }
+    let t = vm.type_of(o);
+    Some(vm.builtin_method(t, name))
+}
+
 /// The slot of attribute `name` in layout `layout`.
 #[inline]
 pub fn layout_slot(vm: &Space, layout: u32, name: u32) -> Option<usize> {

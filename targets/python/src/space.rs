@@ -352,6 +352,10 @@ pub struct Space {
     /// The name of a builtin type's method by symbol id (`""` when no builtin type has
     /// a method of that name), filled as symbols are called as methods.
     pub method_names: Vec<Option<&'static str>>,
+    /// Per symbol, which built-in types have a method of that name: bit `k` for the
+    /// [`Kind`] numbered `k`, valid when bit `32 + k` is set (filled on first use by
+    /// [`Space::has_builtin_method`]).
+    pub builtin_methods: Vec<u64>,
     /// The one-char strings of the ASCII chars (made once, always roots).
     pub chars: Vec<Value>,
     pub true_str: Value,
@@ -445,6 +449,7 @@ impl Space {
             inst_get: vec![InstSlot::EMPTY; INST_CACHE],
             inst_set: vec![InstSlot::EMPTY; INST_CACHE],
             method_names: Vec::new(),
+            builtin_methods: Vec::new(),
             true_str: Value::Undef,
             empty_str: Value::Undef,
             empty_tuple: Value::Undef,
@@ -759,6 +764,25 @@ impl Space {
     }
 
     /// A builtin method object for (receiver, name), reusing a recent one.
+    /// Whether the built-in type of kind `kind` has a method `name`
+    /// ([`crate::builtins::has_method`], remembered per symbol).
+    pub fn has_builtin_method(&mut self, kind: Kind, name: u32) -> bool {
+        let k = kind as u32;
+        debug_assert!(k < 32);
+        let i = name as usize;
+        if let Some(&bits) = self.builtin_methods.get(i) {
+            if bits & (1 << (32 + k)) != 0 {
+                return bits & (1 << k) != 0;
+            }
+        }
+        let has = crate::builtins::has_method(kind, self.sym_name(name));
+        if self.builtin_methods.len() <= i {
+            self.builtin_methods.resize(i + 1, 0);
+        }
+        self.builtin_methods[i] |= (1 << (32 + k)) | ((has as u64) << k);
+        has
+    }
+
     pub fn builtin_method(&mut self, recv: Value, name: u32) -> Value {
         let k = (value_bits(recv) ^ (name as u64).wrapping_mul(0x9e3779b97f4a7c15)) as usize;
         let k = (k ^ (k >> 13)) % BM_CACHE;
