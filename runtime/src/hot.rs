@@ -1,11 +1,13 @@
 //! Hot-spot detection: how often the plain interpreter passed each merge key (and each
 //! portal entry key), counted cheaply enough to run on every pass.
 //!
-//! A key is hashed (its block and green words) into one of [`SLOTS`] counters, each
-//! tagged with the rest of the hash: a key that finds another's tag in its slot takes
-//! the slot over and starts counting from 1. So a cold key never inherits the passes of
-//! others (a large program passes many keys once each), and two keys that share a slot
-//! and a tag, which is rare, share a count. Counts saturate, never wrap.
+//! A key is hashed (its block and green words) into a bucket of two of the [`SLOTS`]
+//! counters, each tagged with the rest of the hash. A key counts in the slot of its
+//! bucket that holds its tag; a key that finds neither takes over the colder slot and
+//! starts counting from 1. So a cold key never inherits the passes of others (a large
+//! program passes many keys once each), two hot keys that share a bucket both become
+//! hot, and two keys that share a bucket and a tag, which is rare, share a count.
+//! Counts saturate, never wrap.
 //!
 //! **Invariant:** [`key_hash`] of a merge key is the same whether the interpreter
 //! computes it from its variables (the generated merge hook) or the driver from a state
@@ -81,9 +83,38 @@ pub fn threshold() -> u32 {
     THRESHOLD.load(Ordering::Relaxed)
 }
 
-fn slot(hash: u64) -> &'static AtomicU64 {
-    &COUNTERS[(spread(hash) >> 40) as usize & (SLOTS - 1)]
+/// The first of the two slots of the bucket of `hash` (the other follows it).
+fn bucket(hash: u64) -> usize {
+    (spread(hash) >> 40) as usize & (SLOTS - 1) & !1
 }
+
+/// The count a slot's word holds, a blocked key's as 0 (the first to be taken over).
+fn held(v: u64) -> u32 {
+    match v as u32 {
+        BLOCKED => 0,
+        n => n,
+    }
+}
+
+/// The slot of `hash`'s bucket that counts it, with its word; else the colder slot of
+/// the bucket (the one a new key takes over), with `None`.
+fn slot(hash: u64) -> (&'static AtomicU64, Option<u64>) {
+    let i = bucket(hash);
+    let t = tag(hash);
+    let (a, b) = (&COUNTERS[i], &COUNTERS[i + 1]);
+    let va = a.load(Ordering::Relaxed);
+    if va & TAG_BITS == t {
+        return (a, Some(va));
+    }
+    let vb = b.load(Ordering::Relaxed);
+    if vb & TAG_BITS == t {
+        return (b, Some(vb));
+    }
+    (if held(va) <= held(vb) { a } else { b }, None)
+}
+
+/// The bits of a slot's word that hold its key's tag.
+const TAG_BITS: u64 = 0xffff_ffff_0000_0000;
 
 /// The tag of a key in its slot: the hash's low half (the slot is chosen by high
 /// bits), kept in the high half of the slot's word, above the count.
@@ -101,15 +132,11 @@ pub fn tick(hash: u64) -> u32 {
     if old & mask == 0 {
         seen.store(old | mask, Ordering::Relaxed);
     }
-    let c = slot(hash);
-    let v = c.load(Ordering::Relaxed);
-    let n = if v & 0xffff_ffff_0000_0000 == tag(hash) {
-        if v as u32 == BLOCKED {
-            return 0;
-        }
-        (v as u32).saturating_add(1).min(BLOCKED - 1)
-    } else {
-        1
+    let (c, v) = slot(hash);
+    let n = match v {
+        Some(v) if v as u32 == BLOCKED => return 0,
+        Some(v) => (v as u32).saturating_add(1).min(BLOCKED - 1),
+        None => 1,
     };
     c.store(tag(hash) | n as u64, Ordering::Relaxed);
     n
@@ -121,7 +148,17 @@ const BLOCKED: u32 = u32::MAX;
 /// Make the key `hash` count as cold from now on (its unit could not be compiled):
 /// the interpreter passes it without asking the JIT, until another key takes its slot.
 pub fn block(hash: u64) {
-    slot(hash).store(tag(hash) | BLOCKED as u64, Ordering::Relaxed);
+    slot(hash)
+        .0
+        .store(tag(hash) | BLOCKED as u64, Ordering::Relaxed);
+}
+
+/// Give the slot of the key `hash` back (empty, the first a key of its bucket takes):
+/// the key is compiled and no longer counted.
+pub fn release(hash: u64) {
+    if let (c, Some(_)) = slot(hash) {
+        c.store(0, Ordering::Relaxed);
+    }
 }
 
 /// Count one pass of the key `hash`; whether it is hot now.
@@ -138,11 +175,9 @@ pub fn seen(hash: u64) -> bool {
 
 /// The passes counted for `hash` (0 when its slot counts another key).
 pub fn count(hash: u64) -> u32 {
-    let v = slot(hash).load(Ordering::Relaxed);
-    if v & 0xffff_ffff_0000_0000 == tag(hash) && v as u32 != BLOCKED {
-        v as u32
-    } else {
-        0
+    match slot(hash).1 {
+        Some(v) if v as u32 != BLOCKED => v as u32,
+        _ => 0,
     }
 }
 
@@ -160,24 +195,52 @@ mod tests {
             tick(a);
         }
         assert_eq!(count(a), before + 5);
-        // Program counters next to each other land in different slots.
-        let slots: std::collections::HashSet<u64> = (0..64u64)
-            .map(|pc| (spread(key_hash(3, &[0x1000, pc])) >> 40) & (SLOTS as u64 - 1))
+        // Program counters next to each other land in different buckets.
+        let buckets: std::collections::HashSet<usize> = (0..64u64)
+            .map(|pc| bucket(key_hash(3, &[0x1000, pc])))
             .collect();
-        assert!(slots.len() >= 60, "{} slots for 64 keys", slots.len());
-        slot(b).store(tag(b) | (BLOCKED - 1) as u64, Ordering::Relaxed);
+        assert!(buckets.len() >= 60, "{} buckets for 64 keys", buckets.len());
+        let (sb, _) = slot(b);
+        sb.store(tag(b) | (BLOCKED - 1) as u64, Ordering::Relaxed);
         assert_eq!(tick(b), BLOCKED - 1);
         block(b);
         assert_eq!((tick(b), count(b)), (0, 0));
-        // Another key in the same slot takes it over.
-        let c = (1..)
+        // A key of the same bucket takes over the colder slot: the blocked key's.
+        let mut others = (1..)
             .map(|i| b.wrapping_add(i))
-            .find(|c| std::ptr::eq(slot(*c), slot(b)) && tag(*c) != tag(b))
-            .unwrap();
+            .filter(|c| bucket(*c) == bucket(b) && tag(*c) != tag(b));
+        let c = others.next().unwrap();
         assert_eq!(count(c), 0);
         assert_eq!(tick(c), 1);
-        assert_eq!(count(b), 0);
         assert!(seen(b) && seen(c));
+    }
+
+    #[test]
+    fn two_hot_keys_of_one_bucket_both_become_hot() {
+        // Two keys that share a bucket, passed in turn (two functions that call each
+        // other), each count in a slot of their own.
+        let a = key_hash(7, &[0x2000, 1]);
+        let mut same = (2..)
+            .map(|i| key_hash(7, &[0x2000, i]))
+            .filter(|c| bucket(*c) == bucket(a) && tag(*c) != tag(a));
+        let b = same.next().unwrap();
+        let c = same.next().unwrap();
+        COUNTERS[bucket(a)].store(0, Ordering::Relaxed);
+        COUNTERS[bucket(a) + 1].store(0, Ordering::Relaxed);
+        for _ in 0..100 {
+            tick(a);
+            tick(b);
+        }
+        assert_eq!((count(a), count(b)), (100, 100));
+        // A third key takes over one of the two slots; the key it took restarts.
+        assert_eq!(tick(c), 1);
+        assert_eq!(count(a) + count(b), 100);
+        // A key compiled and no longer counted gives its slot back.
+        release(a);
+        release(b);
+        assert_eq!((count(a), count(b), count(c)), (0, 0, 1));
+        // The next key takes the empty slot, not the third key's.
+        assert_eq!((tick(a), count(c)), (1, 1));
     }
 
     #[test]

@@ -837,10 +837,13 @@ impl Jit {
         forced: bool,
         start: impl FnOnce() -> E::State,
     ) -> Option<UnitEntry> {
-        let count = crate::hot::tick(crate::hot::key_hash(u32::MAX, &key));
+        let hash = crate::hot::key_hash(u32::MAX, &key);
+        let count = crate::hot::tick(hash);
         if count < self.options.threshold && !forced {
             return None;
         }
+        // From now on the key is found in `units`, never counted again.
+        crate::hot::release(hash);
         let entry = if self.primary_full.get() {
             None
         } else {
