@@ -47,11 +47,14 @@ pub enum Next<S> {
     Goto(S),
     /// The portal returns this value (its words).
     Return(Red),
-    /// Continue with the state of the case equal to `value`, else `default`.
+    /// Continue with the state of the case equal to `value`, else `default`. The first
+    /// case goes on in line (the likely one), or with `default_first` the default
+    /// (when every case is unlikely); the others leave through side exits.
     Switch {
         value: Word,
         cases: Vec<(i64, S)>,
         default: Option<S>,
+        default_first: bool,
     },
     /// Continue with `state` once its promoted green input is set to the run-time
     /// value of `value` (see [`Extension::promoted`]).
@@ -652,6 +655,7 @@ fn run_path<E: Extension>(
                 value,
                 mut cases,
                 default,
+                default_first,
             }) => {
                 if let Some(c) = value.as_const() {
                     let pos = cases.iter().position(|(v, _)| *v as u64 == c);
@@ -662,6 +666,7 @@ fn run_path<E: Extension>(
                     };
                     continue;
                 }
+                let default = default.map(|d| (d, default_first));
                 s = emit_switch::<E>(cx, value, cases, default, &history, merges, pending, limits)?;
             }
             Ok(Next::Promote { value, state }) => match value.as_const() {
@@ -1137,7 +1142,7 @@ fn emit_switch<E: Extension>(
     cx: &mut Cx,
     value: Word,
     cases: Vec<(i64, E::State)>,
-    default: Option<E::State>,
+    default: Option<(E::State, bool)>,
     history: &History,
     merges: &MergeTable,
     pending: &mut Vec<Pending<E::State>>,
@@ -1145,8 +1150,9 @@ fn emit_switch<E: Extension>(
 ) -> Result<E::State, Stop> {
     let v = cx.val(value)?;
     let mut cases = cases.into_iter().map(|(c, s)| (c, known::<E>(s, value, c)));
-    let Some((first, inline)) = cases.next() else {
-        return default.ok_or_else(|| Stop::fail("a switch without cases"));
+    let (default, default_first) = match default {
+        Some((d, first)) => (Some(d), first),
+        None => (None, false),
     };
     let mut side = |cx: &mut Cx, cond: Value, s: E::State| -> Result<(), Stop> {
         let s = match skip_silent::<E>(cx, s) {
@@ -1183,6 +1189,17 @@ fn emit_switch<E: Extension>(
             allocated: cx.allocated,
         });
         Ok(())
+    };
+    if default_first {
+        // Every case leaves; the default goes on in line.
+        for (c, s) in cases {
+            let cond = cx.bin_i(backend::BinOp::Eq, v, c)?;
+            side(cx, cond, s)?;
+        }
+        return default.ok_or_else(|| Stop::fail("a switch without a default"));
+    }
+    let Some((first, inline)) = cases.next() else {
+        return default.ok_or_else(|| Stop::fail("a switch without cases"));
     };
     for (c, s) in cases {
         let cond = cx.bin_i(backend::BinOp::Eq, v, c)?;

@@ -696,16 +696,29 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                     let binds: Vec<String> = (0..v.fields.len()).map(|j| format!("x{j}")).collect();
                     let pat = pattern(v, &binds);
                     // The tag, zeros up to the variant's first word, its fields, and
-                    // zeros up to the enum's width: written in place, no buffer.
-                    let mut body = format!(
-                        "let at = w.len(); w.push({vi}); w.resize(at + {s}, 0);",
-                        s = starts[vi]
-                    );
+                    // zeros up to the enum's width: written in place, no buffer. A
+                    // variant whose fields fill the words after the tag needs no
+                    // padding (the usual case: a tagged word).
+                    let mut width = 0;
+                    for f in &v.fields {
+                        width += self.kinds(f)?.len();
+                    }
+                    let exact = starts[vi] == 1 && 1 + width == words;
+                    let mut body = if exact {
+                        format!("w.push({vi});")
+                    } else {
+                        format!(
+                            "let at = w.len(); w.push({vi}); w.resize(at + {s}, 0);",
+                            s = starts[vi]
+                        )
+                    };
                     for (j, f) in v.fields.iter().enumerate() {
                         let fi = self.id(f);
                         body.push_str(&format!("enc_{fi}(x{j}, fr, w);"));
                     }
-                    body.push_str(&format!("w.resize(at + {words}, 0);"));
+                    if !exact {
+                        body.push_str(&format!("w.resize(at + {words}, 0);"));
+                    }
                     arms.push(format!("{pat} => {{ {body} }}"));
                     let mut fields = Vec::new();
                     for f in &v.fields {

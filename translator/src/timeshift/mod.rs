@@ -909,11 +909,19 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
         }
         if sw_red {
             // The likely case first (a stable sort): one that leads back to a merge
-            // point, and of `Option` and `Result`, `Some` and `Ok` (Rust's error paths).
-            cases.sort_by_key(|(_, _, c, t)| {
-                let error = matches!(c, Case::Variant(n) if n == "None" || n == "Err");
-                (!self.loops_back.contains(t), error)
-            });
+            // point, and of `Option` and `Result`, `Some` and `Ok`, and one that does
+            // not build an `Err` (Rust's error paths). When every case is an error
+            // path, the default goes on in line.
+            let error = |c: &Case, t: BlockId| {
+                matches!(c, Case::Variant(n) if n == "None" || n == "Err") || builds_err(g, t)
+            };
+            cases.sort_by_key(|(_, _, c, t)| (!self.loops_back.contains(t), error(c, *t)));
+            let default_first = default.is_some()
+                && !cases.is_empty()
+                && cases.iter().all(|(_, _, c, t)| error(c, *t))
+                && exits
+                    .iter()
+                    .any(|(l, t)| matches!(l.case, Case::Default) && !builds_err(g, *t));
             let value = self.redx(&sw, g.span)?;
             let cs: Vec<String> = cases
                 .iter()
@@ -922,7 +930,7 @@ pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64>
             let d = default.map_or("None".to_string(), |d| format!("Some({d})"));
             let _ = write!(
                 s,
-                "let sw: Red = {value}; Ok(Next::Switch {{ value: sw[0], cases: vec![{}], default: {d} }})",
+                "let sw: Red = {value}; Ok(Next::Switch {{ value: sw[0], cases: vec![{}], default: {d}, default_first: {default_first} }})",
                 cs.join(", ")
             );
         } else {
@@ -2125,4 +2133,25 @@ fn qualify(t: &syn::Type, k: &Crate, root: &str, module: &str) -> String {
     let mut t = t.clone();
     Q(k, root, module).visit_type_mut(&mut t);
     quote::ToTokens::to_token_stream(&t).to_string()
+}
+
+/// Whether the straight path from block `b` (its blocks of one exit, up to a few)
+/// builds a `Result::Err`: Rust's error path, compiled out of line.
+fn builds_err(g: &Graph, b: BlockId) -> bool {
+    let mut b = b;
+    for _ in 0..8 {
+        if g.g[b]
+            .ops
+            .iter()
+            .any(|o| matches!(&o.kind, OpKind::NewVariant(e, v) if e == "Result" && v == "Err"))
+        {
+            return true;
+        }
+        let exits = g.exits(b);
+        match exits.as_slice() {
+            [(_, next)] if *next != b => b = *next,
+            _ => return false,
+        }
+    }
+    false
 }
