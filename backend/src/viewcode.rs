@@ -52,11 +52,31 @@ pub fn render(log: &ParsedLog) -> String {
     for r in &log.regions {
         let _ = writeln!(s, "\n{} @ {:#x} ({} bytes):", r.name, r.addr, r.bytes.len());
         let mut decoder = Decoder::with_ip(64, &r.bytes, r.addr, DecoderOptions::NONE);
+        // The word at `addr` when it lies in this region (a helper's address).
+        let word_at = |addr: u64| -> Option<u64> {
+            let at = addr.checked_sub(r.addr)? as usize;
+            let b = r.bytes.get(at..at + 8)?;
+            Some(u64::from_le_bytes(b.try_into().ok()?))
+        };
         while decoder.can_decode() {
             let ins = decoder.decode();
             let ip = ins.ip();
             if let Some(l) = log.labels.get(&ip) {
                 let _ = writeln!(s, "{l}:");
+                // The helpers' addresses end the code: words, not instructions.
+                if l.ends_with(&format!(".{}", crate::x86::HELPERS_LABEL)) {
+                    let mut at = ip;
+                    while let Some(w) = word_at(at) {
+                        let name = log.symbols.get(&w).map(String::as_str).unwrap_or("?");
+                        let _ = writeln!(
+                            s,
+                            "  {at:012x}  {:<24} dq      {w:#x}    ; {name}",
+                            format!("{w:016x}")
+                        );
+                        at += 8;
+                    }
+                    break;
+                }
             }
             let mut out = Out(String::new());
             formatter.format(&ins, &mut out);
@@ -71,6 +91,9 @@ pub fn render(log: &ParsedLog) -> String {
                     OpKind::NearBranch16 | OpKind::NearBranch32 | OpKind::NearBranch64
                 ) {
                 name_of(log, ins.near_branch_target())
+            } else if ins.is_ip_rel_memory_operand() {
+                // `call [rip + d]`: the helper whose address is the word there.
+                word_at(ins.ip_rel_memory_address()).and_then(|w| log.symbols.get(&w).cloned())
             } else {
                 // `mov reg, imm64` loading a helper's address for an indirect call.
                 let imm = ins.immediate64();

@@ -85,6 +85,9 @@ pub enum Label {
     Block(Block),
     Switch(SwitchId),
     SwitchDefault(SwitchId),
+    /// The addresses of the helpers the code calls through memory (data, not code: one
+    /// 8-byte word each, to the end of the code).
+    Helpers,
 }
 
 impl Label {
@@ -93,6 +96,7 @@ impl Label {
             Label::Block(b) => format!("{function}.{b}"),
             Label::Switch(id) => format!("{function}.{id}"),
             Label::SwitchDefault(id) => format!("{function}.{id}.default"),
+            Label::Helpers => format!("{function}.{HELPERS_LABEL}"),
         }
     }
 }
@@ -106,6 +110,9 @@ pub struct Compiled {
     /// Helpers called.
     pub symbols: Vec<(usize, String)>,
 }
+
+/// The last part of the name of a [`Label::Helpers`] (what `viewcode` shows as data).
+pub const HELPERS_LABEL: &str = "helpers";
 
 struct Pending {
     label: DynamicLabel,
@@ -131,6 +138,10 @@ struct Emitter<'a> {
     /// Side exits and branch stubs emitted after the blocks.
     stubs: Vec<Pending>,
     symbols: Vec<(usize, String)>,
+    /// The helpers out of `call rel32` reach and the labels of their words, laid out
+    /// after the code: each is called as `call [rip + d]` (6 bytes, against 12 for
+    /// `mov rax, imm64; call rax`).
+    helper_words: Vec<(usize, DynamicLabel)>,
     /// New switches: (id, chunk offset, tail offset, stub offset, arg locs).
     new_switches: Vec<(SwitchId, usize, usize, usize, Vec<Loc>)>,
 }
@@ -233,6 +244,7 @@ pub fn compile(
         plans,
         stubs: Vec::new(),
         symbols: Vec::new(),
+        helper_words: Vec::new(),
         new_switches: Vec::new(),
     };
     for b in f.reached_block_ids() {
@@ -269,6 +281,19 @@ pub fn compile(
             .collect();
         e.goto(p.target.block, &alloc_locs, None);
     }
+    // The helpers' addresses, 8-aligned after the code.
+    let helper_words = std::mem::take(&mut e.helper_words);
+    let mut helpers_at = None;
+    if !helper_words.is_empty() {
+        while (base + e.ops.offset().0) % 8 != 0 {
+            e.ops.push(0xcc);
+        }
+        helpers_at = Some(base + e.ops.offset().0);
+        for (addr, l) in helper_words {
+            asm::bind(&mut e.ops, l);
+            e.ops.push_u64(addr as u64);
+        }
+    }
 
     let resolve = |ops: &Ops, l: DynamicLabel| -> usize {
         base + ops
@@ -298,6 +323,9 @@ pub fn compile(
             e.layout.switches.resize(id.index() + 1, sw.clone());
         }
         e.layout.switches[id.index()] = sw;
+    }
+    if let Some(at) = helpers_at {
+        labels.push((at, Label::Helpers));
     }
     let entry = e.layout.block_addr[f.entry.index()];
     let symbols = std::mem::take(&mut e.symbols);
@@ -1087,8 +1115,15 @@ impl Emitter<'_> {
                     let a = h.addr;
                     dynasm!(self.ops ; .arch x64 ; call extern a);
                 } else {
-                    asm::mov_imm(&mut self.ops, RAX, h.addr as u64);
-                    dynasm!(self.ops ; .arch x64 ; call rax);
+                    let l = match self.helper_words.iter().find(|(a, _)| *a == h.addr) {
+                        Some((_, l)) => *l,
+                        None => {
+                            let l = self.ops.new_dynamic_label();
+                            self.helper_words.push((h.addr, l));
+                            l
+                        }
+                    };
+                    dynasm!(self.ops ; .arch x64 ; call QWORD [=>l]);
                 }
             }
             Callee::Indirect(..) => dynasm!(self.ops ; .arch x64 ; call r10),

@@ -29,6 +29,7 @@ use crate::jitlog::JitLog;
 use crate::{native_call, Backend, CodeStats, CompileError, FuncId};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{AssemblyOffset, DynasmApi};
+pub use emit::HELPERS_LABEL;
 use emit::{FuncLayout, SLOT_BYTES, SWITCH_SLOTS};
 use std::cell::RefCell;
 
