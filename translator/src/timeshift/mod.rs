@@ -637,6 +637,13 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         let mut out = format!(
             "/// The portal hook: runs compiled code for these green arguments.
 pub fn entry({params}) -> {ret} {{
+    // `--no-jit`: the plain interpreter, without reaching for the thread's JIT (out of
+    // line, so that this call's frame stays small).
+    if !rt::jit::options().enabled {{ return {plain}; }}
+    entry_jit({param_names})
+}}
+#[inline(never)]
+fn entry_jit({params}) -> {ret} {{
     rt::jit::with(|jit| {{
         if !jit.enabled() {{ return {plain}; }}
         {greens}
@@ -655,6 +662,11 @@ pub fn entry({params}) -> {ret} {{
 }}
 ",
             params = params.join(", "),
+            param_names = params
+                .iter()
+                .map(|p| p.split(':').next().unwrap_or("").trim())
+                .collect::<Vec<_>>()
+                .join(", "),
             forced = if forced.is_empty() { "false".to_string() } else { forced.join(" || ") },
         );
         if self.words_call_ok() {
