@@ -38,6 +38,10 @@ pub fn collect(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
     {
         root(v, &mut marked, &mut work);
     }
+    for &(n, q) in &vm.code_names {
+        root(n, &mut marked, &mut work);
+        root(q, &mut marked, &mut work);
+    }
     for &(_, _, v) in &vm.exc_info {
         root(v, &mut marked, &mut work);
     }

@@ -1854,9 +1854,19 @@ pub fn new_function(
     let info = &vm.infos[code as usize];
     let simple = !info.varargs && !info.varkw && info.kwonlyargcount == 0 && !info.is_class_body;
     let simple_nargs = if simple { info.argcount as i32 } else { -1 };
-    let (n, q) = (info.name.clone(), info.qualname.clone());
-    let name = vm.new_str(n);
-    let qualname = vm.new_str(q);
+    let c = code as usize;
+    let (name, qualname) = match vm.code_names.get(c) {
+        Some(&(n, q)) if n != Value::Undef => (n, q),
+        _ => {
+            let (n, q) = (info.name.clone(), info.qualname.clone());
+            let names = (vm.new_str(n), vm.new_str(q));
+            if vm.code_names.len() <= c {
+                vm.code_names.resize(c + 1, (Value::Undef, Value::Undef));
+            }
+            vm.code_names[c] = names;
+            names
+        }
+    };
     vm.alloc(Object::Function(Box::new(Function {
         code,
         globals,

@@ -1041,6 +1041,21 @@ pub fn setattr(vm: &mut Space, o: Value, name: u32, v: Value) -> R<()> {
             dict_set(vm, d, k, v)
         }
         Object::Function(f) => {
+            // `__name__` and `__qualname__` are the function's own fields (strs only).
+            if name == S_NAME || name == S_QUALNAME {
+                if !matches!(vm.obj(v), Object::Str(_)) {
+                    let which = vm.sym_name(name).to_string();
+                    return Err(vm.type_error(format!("{which} must be set to a string object")));
+                }
+                if let Object::Function(f) = &mut vm.heap[h as usize] {
+                    if name == S_NAME {
+                        f.name = v;
+                    } else {
+                        f.qualname = v;
+                    }
+                }
+                return Ok(());
+            }
             let mut d = f.dict;
             if d == Value::Undef {
                 d = vm.alloc(Object::Dict(Box::default()));

@@ -407,6 +407,30 @@ pub fn update(vm: &mut Space, s: Value, other: Value) -> R<()> {
         }
         return Ok(());
     }
+    // A list or tuple of numbers and strs (whose hashing runs no Python code, so the
+    // sequence cannot change meanwhile): its items, with the table sized for them once.
+    let plain = |vm: &Space, v: &Value| match v {
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::None => true,
+        Value::Obj(_) => matches!(vm.obj(*v), Object::Str(_)),
+        _ => false,
+    };
+    let items = match vm.obj(other) {
+        Object::List(x) | Object::Tuple(x) if x.iter().all(|v| plain(vm, v)) => Some(x.clone()),
+        _ => None,
+    };
+    if let Some(items) = items {
+        let n = items.len();
+        if let Some(t) = table_mut(vm, s) {
+            if (t.fill + n) * 5 >= t.mask() * 3 {
+                let u = t.used;
+                t.resize((u + n) * 2);
+            }
+        }
+        for v in items {
+            add(vm, s, v)?;
+        }
+        return Ok(());
+    }
     let it = proto::get_iter(vm, other)?;
     loop {
         let v = proto::next(vm, it)?;

@@ -358,6 +358,10 @@ pub struct Space {
     pub builtin_methods: Vec<u64>,
     /// The one-char strings of the ASCII chars (made once, always roots).
     pub chars: Vec<Value>,
+    /// Per code object (by index), the strs of its name and qualified name once a
+    /// function of it was made (`Undef` before; always roots): every function of a code
+    /// shares them.
+    pub code_names: Vec<(Value, Value)>,
     pub true_str: Value,
     pub empty_str: Value,
     pub empty_tuple: Value,
@@ -443,6 +447,7 @@ impl Space {
             bm_cache: vec![(Value::Undef, Value::Undef, 0); BM_CACHE],
             repr_stack: Vec::new(),
             chars: Vec::new(),
+            code_names: Vec::new(),
             attr_cache: std::cell::RefCell::new(vec![(u32::MAX, 0, 0, Value::Undef); ATTR_CACHE]),
             class_epoch: std::cell::Cell::new(1),
             global_cache: vec![GlobalSlot::EMPTY; GLOBAL_CACHE],
