@@ -662,11 +662,7 @@ fn entry_jit({params}) -> {ret} {{
 }}
 ",
             params = params.join(", "),
-            param_names = params
-                .iter()
-                .map(|p| p.split(':').next().unwrap_or("").trim())
-                .collect::<Vec<_>>()
-                .join(", "),
+            param_names = call_args.join(", "),
             forced = if forced.is_empty() { "false".to_string() } else { forced.join(" || ") },
         );
         if self.words_call_ok() {
