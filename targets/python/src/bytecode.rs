@@ -272,6 +272,89 @@ pub const PUSH_EXC_INFO: u8 = 83;
 /// of the frame are no longer handled.
 pub const POP_EXC_INFO: u8 = 84;
 
+// Superinstructions: only the loader makes them (see [`fuse_pairs`]), the compiler and
+// its verifier never see them. `A_B` at `pc` does `A` with its own argument, then `B`
+// with the argument of the instruction at `pc + 1`, which is `B` itself and stays in
+// place, and goes on at `pc + 2`: one dispatch instead of two, and no stack traffic
+// between the two when `B` consumes what `A` made. A jump may still land on `pc + 1`,
+// which then runs alone; an error of the `B` part is reported at `pc + 1`.
+pub const LOAD_FAST_LOAD_FAST: u8 = 100;
+pub const LOAD_FAST_LOAD_CONST: u8 = 101;
+pub const LOAD_FAST_LOAD_ATTR: u8 = 102;
+pub const LOAD_FAST_LOAD_METHOD: u8 = 103;
+pub const LOAD_FAST_BINARY: u8 = 104;
+pub const LOAD_FAST_COMPARE: u8 = 105;
+pub const LOAD_FAST_BINARY_SUBSCR: u8 = 106;
+pub const LOAD_CONST_BINARY: u8 = 107;
+pub const LOAD_CONST_INPLACE: u8 = 108;
+pub const LOAD_CONST_COMPARE: u8 = 109;
+pub const STORE_FAST_LOAD_FAST: u8 = 110;
+pub const STORE_FAST_STORE_FAST: u8 = 111;
+pub const COMPARE_POP_JUMP_IF_FALSE: u8 = 112;
+pub const COMPARE_POP_JUMP_IF_TRUE: u8 = 113;
+pub const FOR_ITER_STORE_FAST: u8 = 114;
+
+/// The superinstructions: `(A_B, A, B)`.
+pub const SUPERINSTRUCTIONS: [(u8, u8, u8); 15] = [
+    (LOAD_FAST_LOAD_FAST, LOAD_FAST, LOAD_FAST),
+    (LOAD_FAST_LOAD_CONST, LOAD_FAST, LOAD_CONST),
+    (LOAD_FAST_LOAD_ATTR, LOAD_FAST, LOAD_ATTR),
+    (LOAD_FAST_LOAD_METHOD, LOAD_FAST, LOAD_METHOD),
+    (LOAD_FAST_BINARY, LOAD_FAST, BINARY),
+    (LOAD_FAST_COMPARE, LOAD_FAST, COMPARE),
+    (LOAD_FAST_BINARY_SUBSCR, LOAD_FAST, BINARY_SUBSCR),
+    (LOAD_CONST_BINARY, LOAD_CONST, BINARY),
+    (LOAD_CONST_INPLACE, LOAD_CONST, INPLACE),
+    (LOAD_CONST_COMPARE, LOAD_CONST, COMPARE),
+    (STORE_FAST_LOAD_FAST, STORE_FAST, LOAD_FAST),
+    (STORE_FAST_STORE_FAST, STORE_FAST, STORE_FAST),
+    (COMPARE_POP_JUMP_IF_FALSE, COMPARE, POP_JUMP_IF_FALSE),
+    (COMPARE_POP_JUMP_IF_TRUE, COMPARE, POP_JUMP_IF_TRUE),
+    (FOR_ITER_STORE_FAST, FOR_ITER, STORE_FAST),
+];
+
+/// The superinstruction doing `a` then `b`, if there is one, and what it saves besides
+/// a dispatch: 1 when `b` takes what `a` pushes straight from it, else 0.
+fn superinstruction(a: u8, b: u8) -> Option<(u8, u32)> {
+    let (s, _, _) = SUPERINSTRUCTIONS
+        .iter()
+        .find(|&&(_, x, y)| x == a && y == b)?;
+    let consumes = matches!(
+        b,
+        LOAD_ATTR | LOAD_METHOD | BINARY | COMPARE | BINARY_SUBSCR | INPLACE
+    ) || matches!(a, COMPARE | FOR_ITER);
+    Some((*s, consumes as u32))
+}
+
+/// Rewrite pairs of instructions into superinstructions, choosing the pairs (no two
+/// overlapping) that save the most: as many dispatches as possible, and among those
+/// the most stack traffic. Only the first instruction of a pair changes.
+pub fn fuse_pairs(ops: &mut [u32]) {
+    let n = ops.len();
+    // best[i]: the saving of the best choice of pairs within `ops[i..]`, weighted so
+    // that a dispatch outweighs any amount of stack traffic.
+    let mut best = vec![0u64; n + 2];
+    for i in (0..n).rev() {
+        best[i] = best[i + 1];
+        if i + 1 < n {
+            if let Some((_, c)) = superinstruction(opcode(ops[i]), opcode(ops[i + 1])) {
+                best[i] = best[i].max((1 << 32) + c as u64 + best[i + 2]);
+            }
+        }
+    }
+    let mut i = 0;
+    while i + 1 < n {
+        if let Some((s, c)) = superinstruction(opcode(ops[i]), opcode(ops[i + 1])) {
+            if best[i] == (1 << 32) + c as u64 + best[i + 2] {
+                ops[i] = instr(s, oparg(ops[i]) as u32);
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
 // `BINARY`/`INPLACE` operators.
 pub const BIN_ADD: u32 = 0;
 pub const BIN_SUB: u32 = 1;

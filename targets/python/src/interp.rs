@@ -53,9 +53,9 @@ pub fn run(
     if vm.gc_pending {
         ops::gc_point(vm, func, &locals, &stack);
     }
+    let code = &codes[f];
     loop {
         global_merge_point!(greens(codes, f, pc));
-        let code = &codes[f];
         let w = concrete!(code.ops[pc]);
         let op = opcode(w);
         let arg = oparg(w);
@@ -135,20 +135,33 @@ pub fn run(
                 let o = stack.pop().unwrap();
                 ops::delattr(vm, o, code.names[arg])
             }
-            BINARY => {
-                let b = stack.pop().unwrap();
-                let a = stack.pop().unwrap();
-                push(&mut stack, binary_op(vm, arg as u32, a, b))
-            }
-            INPLACE => {
-                let b = stack.pop().unwrap();
-                let a = stack.pop().unwrap();
-                let r = match (a, b) {
-                    (Value::Int(_), Value::Int(_)) => binary_op(vm, arg as u32, a, b),
-                    (Value::Float(_), Value::Float(_)) => binary_op(vm, arg as u32, a, b),
-                    _ => ops::inplace(vm, arg as u32, a, b),
+            // Binary operators, alone and as the second half of a superinstruction
+            // taking its right operand from a local or a constant: one arm, so that
+            // the JIT has one copy of the operation.
+            BINARY | INPLACE | LOAD_FAST_BINARY | LOAD_CONST_BINARY | LOAD_CONST_INPLACE => {
+                let b = if op == LOAD_FAST_BINARY {
+                    locals[arg]
+                } else if op == LOAD_CONST_BINARY || op == LOAD_CONST_INPLACE {
+                    code.consts[arg]
+                } else {
+                    stack.pop().unwrap()
                 };
-                push(&mut stack, r)
+                match b {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        let mut bop = arg as u32;
+                        if op != BINARY && op != INPLACE {
+                            bop = oparg(concrete!(code.ops[pc])) as u32;
+                            pc += 1;
+                        }
+                        let a = stack.pop().unwrap();
+                        if op == INPLACE || op == LOAD_CONST_INPLACE {
+                            push(&mut stack, inplace_op(vm, bop, a, b))
+                        } else {
+                            push(&mut stack, binary_op(vm, bop, a, b))
+                        }
+                    }
+                }
             }
             UNARY => {
                 let a = stack.pop().unwrap();
@@ -165,10 +178,58 @@ pub fn run(
                 };
                 push(&mut stack, r)
             }
-            COMPARE => {
-                let b = stack.pop().unwrap();
-                let a = stack.pop().unwrap();
-                push(&mut stack, compare_op(vm, arg as u32, a, b))
+            // Comparisons, alone, with the right operand from a local or a constant,
+            // and followed by a conditional jump taken on the result: one arm, as for
+            // the binary operators.
+            COMPARE
+            | LOAD_FAST_COMPARE
+            | LOAD_CONST_COMPARE
+            | COMPARE_POP_JUMP_IF_FALSE
+            | COMPARE_POP_JUMP_IF_TRUE => {
+                let b = if op == LOAD_FAST_COMPARE {
+                    locals[arg]
+                } else if op == LOAD_CONST_COMPARE {
+                    code.consts[arg]
+                } else {
+                    stack.pop().unwrap()
+                };
+                match b {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        let mut cop = arg as u32;
+                        if op == LOAD_FAST_COMPARE || op == LOAD_CONST_COMPARE {
+                            cop = oparg(concrete!(code.ops[pc])) as u32;
+                            pc += 1;
+                        }
+                        let a = stack.pop().unwrap();
+                        match compare_op(vm, cop, a, b) {
+                            Ok(v) => {
+                                if op == COMPARE_POP_JUMP_IF_FALSE || op == COMPARE_POP_JUMP_IF_TRUE
+                                {
+                                    let target = oparg(concrete!(code.ops[pc]));
+                                    pc += 1;
+                                    match truth(vm, v) {
+                                        Ok(t) => {
+                                            if op == COMPARE_POP_JUMP_IF_TRUE {
+                                                if t {
+                                                    pc = target;
+                                                }
+                                            } else if !t {
+                                                pc = target;
+                                            }
+                                            Ok(())
+                                        }
+                                        Err(e) => Err(e),
+                                    }
+                                } else {
+                                    stack.push(v);
+                                    Ok(())
+                                }
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
+                }
             }
             BINARY_SUBSCR => {
                 let k = stack.pop().unwrap();
@@ -636,6 +697,120 @@ pub fn run(
                 Ok(())
             }
             NOP => Ok(()),
+            // Superinstructions (see `bytecode`): `a2` is the argument of the second
+            // instruction, and `pc` passes it before its part runs.
+            LOAD_FAST_LOAD_FAST => {
+                let a2 = oparg(concrete!(code.ops[pc]));
+                let v = locals[arg];
+                match v {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        stack.push(v);
+                        pc += 1;
+                        let v2 = locals[a2];
+                        match v2 {
+                            Value::Undef => Err(ops::unbound_local(vm, f, a2 as u32)),
+                            _ => {
+                                stack.push(v2);
+                                Ok(())
+                            }
+                        }
+                    }
+                }
+            }
+            LOAD_FAST_LOAD_CONST => {
+                let a2 = oparg(concrete!(code.ops[pc]));
+                let v = locals[arg];
+                match v {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        stack.push(v);
+                        pc += 1;
+                        stack.push(code.consts[a2]);
+                        Ok(())
+                    }
+                }
+            }
+            LOAD_FAST_LOAD_ATTR => {
+                let a2 = oparg(concrete!(code.ops[pc]));
+                let o = locals[arg];
+                match o {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        pc += 1;
+                        push(&mut stack, ops::getattr(vm, o, code.names[a2]))
+                    }
+                }
+            }
+            LOAD_FAST_LOAD_METHOD => {
+                let a2 = oparg(concrete!(code.ops[pc]));
+                let o = locals[arg];
+                match o {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        pc += 1;
+                        match ops::load_method(vm, o, code.names[a2]) {
+                            Ok((m, s)) => {
+                                stack.push(m);
+                                stack.push(s);
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
+                }
+            }
+            LOAD_FAST_BINARY_SUBSCR => {
+                let k = locals[arg];
+                match k {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        pc += 1;
+                        let o = stack.pop().unwrap();
+                        push(&mut stack, ops::getitem(vm, o, k))
+                    }
+                }
+            }
+            STORE_FAST_LOAD_FAST => {
+                let a2 = oparg(concrete!(code.ops[pc]));
+                locals[arg] = stack.pop().unwrap();
+                pc += 1;
+                let v = locals[a2];
+                match v {
+                    Value::Undef => Err(ops::unbound_local(vm, f, a2 as u32)),
+                    _ => {
+                        stack.push(v);
+                        Ok(())
+                    }
+                }
+            }
+            STORE_FAST_STORE_FAST => {
+                let a2 = oparg(concrete!(code.ops[pc]));
+                locals[arg] = stack.pop().unwrap();
+                pc += 1;
+                locals[a2] = stack.pop().unwrap();
+                Ok(())
+            }
+            FOR_ITER_STORE_FAST => {
+                let it = stack[stack.len() - 1];
+                match ops::for_iter(vm, it) {
+                    Ok(v) => {
+                        match v {
+                            Value::Undef => {
+                                stack.pop();
+                                pc = arg;
+                            }
+                            _ => {
+                                let a2 = oparg(concrete!(code.ops[pc]));
+                                pc += 1;
+                                locals[a2] = v;
+                            }
+                        }
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
             _ => Err(ops::bad_opcode(vm, op as u32)),
         };
         match r {
@@ -771,6 +946,20 @@ fn binary_op(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Value
         (Value::Int(x), Value::Float(y)) => float_op(vm, op, x as f64, y, a, b),
         (Value::Float(x), Value::Int(y)) => float_op(vm, op, x, y as f64, a, b),
         _ => ops::binary(vm, op, a, b),
+    }
+}
+
+/// `a op= b`: as `a op b` for two ints or two floats, else residual.
+fn inplace_op(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Value> {
+    let numbers = match (a, b) {
+        (Value::Int(_), Value::Int(_)) => true,
+        (Value::Float(_), Value::Float(_)) => true,
+        _ => false,
+    };
+    if numbers {
+        binary_op(vm, op, a, b)
+    } else {
+        ops::inplace(vm, op, a, b)
     }
 }
 

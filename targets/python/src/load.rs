@@ -48,6 +48,7 @@ fn load_code(vm: &mut Space, c: &CompiledCode, base: u32) -> (Code, CodeInfo) {
         .collect();
     let mut ops: Vec<u32> = ops;
     swap_without_tuples(&mut ops, &c.handlers);
+    fuse_pairs(&mut ops);
     let code = Code {
         ops,
         consts,

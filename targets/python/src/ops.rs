@@ -2185,17 +2185,32 @@ pub fn gc_point(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) 
 /// while the callee runs).
 #[residual]
 pub fn frame_save(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]) {
-    vm.frame_marks.push(vm.frames.len());
-    vm.frames.push(func);
-    vm.frames.extend_from_slice(locals);
-    vm.frames.extend_from_slice(stack);
+    // One reservation and a copy loop: the frames are a few words, too short for
+    // `memcpy` to pay. The snapshot ends with where it starts, for `frame_drop`.
+    let fr = &mut vm.frames;
+    let start = fr.len();
+    let n = locals.len() + stack.len() + 2;
+    fr.reserve(n);
+    // SAFETY: the reservation makes room for the `n` values written, and all of them
+    // are written before the length takes them in.
+    unsafe {
+        let mut p = fr.as_mut_ptr().add(start);
+        p.write(func);
+        for &v in locals.iter().chain(stack) {
+            p = p.add(1);
+            p.write(v);
+        }
+        p.add(1).write(Value::Int(start as i64));
+        fr.set_len(start + n);
+    }
 }
 
 /// Drop the snapshot [`frame_save`] made.
 #[residual]
 pub fn frame_drop(vm: &mut Space) {
-    if let Some(m) = vm.frame_marks.pop() {
-        vm.frames.truncate(m);
+    if let Some(Value::Int(start)) = vm.frames.last() {
+        let start = *start as usize;
+        vm.frames.truncate(start);
     }
 }
 

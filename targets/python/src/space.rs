@@ -379,10 +379,9 @@ pub struct Space {
     /// How many residual calls into the dispatch loop are running (collections happen
     /// only when none is).
     pub nesting: u32,
-    /// Snapshots of the frames suspended in direct calls: their function, locals and
-    /// stack, flat; `frame_marks` holds where each starts.
+    /// Snapshots of the frames suspended in direct calls, flat: each is its function,
+    /// locals and stack, then `Int(i)` with `i` the index where it starts.
     pub frames: Vec<Value>,
-    pub frame_marks: Vec<usize>,
     /// The exceptions being handled, innermost last: (frame depth, handler nesting
     /// level in that frame, exception). Entries deeper than `depth` belong to frames
     /// that have been left and are dropped when seen.
@@ -466,7 +465,6 @@ impl Space {
             nesting: 0,
             frames: Vec::new(),
             exc_info: Vec::new(),
-            frame_marks: Vec::new(),
         };
         for name in PREINTERNED {
             vm.intern(name);
