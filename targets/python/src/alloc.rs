@@ -148,7 +148,12 @@ unsafe impl GlobalAlloc for Allocator {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let new = Layout::from_size_align_unchecked(new_size, layout.align());
-        if small_class(layout).is_some() || small_class(new).is_some() {
+        let (from, to) = (small_class(layout), small_class(new));
+        if from.is_some() && from == to {
+            // The block has its class's size already.
+            return ptr;
+        }
+        if from.is_some() || to.is_some() {
             // A small block on either side: move it, so that small blocks keep their
             // class's size (a copy of at most GRAIN * CLASSES bytes).
             let p = self.alloc(new);

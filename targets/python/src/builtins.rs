@@ -882,6 +882,17 @@ fn less(vm: &mut Space, a: Value, b: Value) -> R<bool> {
                         return Err(proto::recursion_error(vm));
                     }
                     for &(p, q) in &pairs[..n] {
+                        // Ints and identical items (the usual leading fields of sort
+                        // keys) decide or pass without `eq`.
+                        if let (Value::Int(x), Value::Int(y)) = (p, q) {
+                            if x != y {
+                                return Ok(x < y);
+                            }
+                            continue;
+                        }
+                        if p == q && !matches!(p, Value::Float(_)) {
+                            continue;
+                        }
                         if !proto::eq(vm, p, q)? {
                             return less(vm, p, q);
                         }
@@ -1770,13 +1781,34 @@ pub fn call_method(
         return call_method(vm, self_, name, rest, kw);
     }
     if !matches!(vm.obj(recv), Object::Instance(_) | Object::Property { .. }) {
-        let t = vm.type_of(recv);
-        let ty = vm.class(t).map(|c| c.name.as_str()).unwrap_or("object");
-        if let Some((lo, hi)) = method_arity(ty, n) {
-            if args.len() < lo || args.len() > hi {
-                let ty = ty.to_string();
-                return Err(arity_error(vm, &ty, n, args.len(), lo, hi));
-            }
+        let tv = vm.type_of(recv);
+        let t = match tv {
+            Value::Obj(t) => t,
+            _ => u32::MAX,
+        };
+        let k = (t.wrapping_mul(0x9e37_79b9) ^ name.wrapping_mul(0x85eb_ca6b)) as usize
+            % crate::space::ARITY_CACHE;
+        let (ct, cn, mut lo, mut hi) = vm.arity_cache[k];
+        if ct != t || cn != name {
+            let ty = vm.class(tv).map(|c| c.name.as_str()).unwrap_or("object");
+            (lo, hi) = match method_arity(ty, n) {
+                Some((lo, hi)) => (lo as u32, hi.min(u32::MAX as usize) as u32),
+                None => (0, u32::MAX),
+            };
+            vm.arity_cache[k] = (t, name, lo, hi);
+        }
+        let (lo, hi) = (
+            lo as usize,
+            if hi == u32::MAX {
+                usize::MAX
+            } else {
+                hi as usize
+            },
+        );
+        if args.len() < lo || args.len() > hi {
+            let ty = vm.class(tv).map(|c| c.name.clone());
+            let ty = ty.unwrap_or_else(|| "object".to_string());
+            return Err(arity_error(vm, &ty, n, args.len(), lo, hi));
         }
     }
     match vm.obj(recv) {

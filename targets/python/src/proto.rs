@@ -545,11 +545,7 @@ pub fn builtin_method_of(vm: &mut Space, o: Value, name: u32) -> Option<Value> {
         },
         _ => return None,
     };
-    if !vm.has_builtin_method(kind, name) {
-        return None;
-    }
-    let n = vm.sym_name(name);
-    if n.starts_with("__") || n == "fromkeys" || n == "maketrans" {
+    if !vm.has_receiver_method(kind, name) {
         return None;
     }
     let t = vm.type_of(o);

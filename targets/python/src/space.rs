@@ -226,6 +226,8 @@ const ATTR_CACHE: usize = 1024;
 
 /// The slots of the bound-method cache (see [`Space::bound_method`]).
 const BM_CACHE: usize = 512;
+/// Entries of [`Space::arity_cache`] (a power of two).
+pub const ARITY_CACHE: usize = 256;
 
 /// The slots of the global lookup cache (a power of two).
 pub const GLOBAL_CACHE: usize = 1024;
@@ -333,6 +335,10 @@ pub struct Space {
     /// A direct-mapped cache of bound methods (receiver, function) → object, so a
     /// method called in a loop does not make an object per call.
     pub bm_cache: Vec<(Value, Value, u32)>,
+    /// The argument counts of built-in methods by (type handle, symbol): a
+    /// direct-mapped cache of `builtins::method_arity` (`(0, u32::MAX)` when it says
+    /// nothing). Built-in types are never freed, so an entry never goes stale.
+    pub arity_cache: Vec<(u32, u32, u32, u32)>,
     /// Handles of containers being repr'd (to print `[...]` for cycles).
     pub repr_stack: Vec<u32>,
     /// A direct-mapped cache of class attribute lookups: (class handle, symbol, epoch,
@@ -352,9 +358,9 @@ pub struct Space {
     /// The name of a builtin type's method by symbol id (`""` when no builtin type has
     /// a method of that name), filled as symbols are called as methods.
     pub method_names: Vec<Option<&'static str>>,
-    /// Per symbol, which built-in types have a method of that name: bit `k` for the
-    /// [`Kind`] numbered `k`, valid when bit `32 + k` is set (filled on first use by
-    /// [`Space::has_builtin_method`]).
+    /// Per symbol, which built-in types have a receiver method of that name: bit `k`
+    /// for the [`Kind`] numbered `k`, valid when bit `32 + k` is set (filled on first use
+    /// by [`Space::has_receiver_method`]).
     pub builtin_methods: Vec<u64>,
     /// The one-char strings of the ASCII chars (made once, always roots).
     pub chars: Vec<Value>,
@@ -444,6 +450,7 @@ impl Space {
             stack_base: 0,
             stack_size: 0,
             bm_cache: vec![(Value::Undef, Value::Undef, 0); BM_CACHE],
+            arity_cache: vec![(u32::MAX, u32::MAX, 0, 0); ARITY_CACHE],
             repr_stack: Vec::new(),
             chars: Vec::new(),
             code_names: Vec::new(),
@@ -767,9 +774,10 @@ impl Space {
     }
 
     /// A builtin method object for (receiver, name), reusing a recent one.
-    /// Whether the built-in type of kind `kind` has a method `name`
-    /// ([`crate::builtins::has_method`], remembered per symbol).
-    pub fn has_builtin_method(&mut self, kind: Kind, name: u32) -> bool {
+    /// Whether the built-in type of kind `kind` has a method `name` called on a receiver
+    /// ([`crate::builtins::has_method`], and neither a dunder nor one of the class
+    /// methods `fromkeys` and `maketrans`), remembered per symbol.
+    pub fn has_receiver_method(&mut self, kind: Kind, name: u32) -> bool {
         let k = kind as u32;
         debug_assert!(k < 32);
         let i = name as usize;
@@ -778,7 +786,11 @@ impl Space {
                 return bits & (1 << k) != 0;
             }
         }
-        let has = crate::builtins::has_method(kind, self.sym_name(name));
+        let n = self.sym_name(name);
+        let has = crate::builtins::has_method(kind, n)
+            && !n.starts_with("__")
+            && n != "fromkeys"
+            && n != "maketrans";
         if self.builtin_methods.len() <= i {
             self.builtin_methods.resize(i + 1, 0);
         }
