@@ -1942,7 +1942,37 @@ fn method_arity(ty: &str, name: &str) -> Option<(usize, usize)> {
 /// CPython's error for a call of method `ty.name` with `n` positional arguments
 /// outside `lo..=hi`.
 fn arity_error(vm: &mut Space, ty: &str, name: &str, n: usize, lo: usize, hi: usize) -> Value {
-    let msg = if hi == 0 {
+    // The str methods CPython parses with keywords or `PyArg_ParseTuple` word it as
+    // `f() takes ..`; the others as `f expected ..`.
+    let takes = ty == "str"
+        && matches!(
+            name,
+            "splitlines"
+                | "expandtabs"
+                | "split"
+                | "rsplit"
+                | "find"
+                | "rfind"
+                | "index"
+                | "rindex"
+                | "count"
+                | "startswith"
+                | "endswith"
+        );
+    let plural = |k: usize| if k == 1 { "" } else { "s" };
+    let msg = if takes && hi != 0 && !(lo == 1 && hi == 1) {
+        if n < lo {
+            format!(
+                "{name}() takes at least {lo} argument{} ({n} given)",
+                plural(lo)
+            )
+        } else {
+            format!(
+                "{name}() takes at most {hi} argument{} ({n} given)",
+                plural(hi)
+            )
+        }
+    } else if hi == 0 {
         format!("{ty}.{name}() takes no arguments ({n} given)")
     } else if lo == 1 && hi == 1 {
         format!("{ty}.{name}() takes exactly one argument ({n} given)")
@@ -1960,6 +1990,19 @@ fn arity_error(vm: &mut Space, ty: &str, name: &str, n: usize, lo: usize, hi: us
         )
     };
     vm.type_error(msg)
+}
+
+/// A start or end argument of the `find` family: an int, or an object with
+/// `__index__`.
+fn slice_index(vm: &mut Space, v: Value) -> R<i64> {
+    ops::to_index(vm, v).map_err(|e| {
+        let te = vm.exc["TypeError"];
+        if proto::exc_matches(vm, e, te) {
+            vm.type_error("slice indices must be integers or None or have an __index__ method")
+        } else {
+            e
+        }
+    })
 }
 
 /// Method names are symbols, immortal: their `&'static str` for matching.
@@ -2442,6 +2485,9 @@ fn dict_method(
         "update" => {
             nargs(vm, "update", args, 0, 1)?;
             if let Some(&m) = args.first() {
+                if !matches!(vm.obj(m), Object::Dict(_) | Object::Instance(_)) {
+                    proto::get_iter(vm, m)?;
+                }
                 ops::dict_update(vm, d, m)?;
             }
             for &(k, v) in kw {
@@ -2720,11 +2766,11 @@ fn str_method(
         "startswith" | "endswith" => {
             nargs(vm, n, args, 1, 3)?;
             let start = match args.get(1) {
-                Some(&v) if v != Value::None => norm_char(ops::to_index(vm, v)?, nchars),
+                Some(&v) if v != Value::None => norm_char(slice_index(vm, v)?, nchars),
                 _ => 0,
             };
             let end = match args.get(2) {
-                Some(&v) if v != Value::None => norm_char(ops::to_index(vm, v)?, nchars),
+                Some(&v) if v != Value::None => norm_char(slice_index(vm, v)?, nchars),
                 _ => nchars,
             };
             let sub = if start <= end {
@@ -2767,11 +2813,11 @@ fn str_method(
                 vm.type_error(format!("must be str, not {t}"))
             })?;
             let start = match args.get(1) {
-                Some(&v) if v != Value::None => norm_char(ops::to_index(vm, v)?, nchars),
+                Some(&v) if v != Value::None => norm_char(slice_index(vm, v)?, nchars),
                 _ => 0,
             };
             let end = match args.get(2) {
-                Some(&v) if v != Value::None => norm_char(ops::to_index(vm, v)?, nchars),
+                Some(&v) if v != Value::None => norm_char(slice_index(vm, v)?, nchars),
                 _ => nchars,
             };
             if start > end || start > nchars {
@@ -2946,7 +2992,7 @@ fn str_method(
         }
         "splitlines" => {
             let keep = match args.first().copied().or_else(|| kwarg(vm, kw, "keepends")) {
-                Some(k) => proto::truth(vm, k)?,
+                Some(k) => ops::to_index(vm, k)? != 0,
                 None => false,
             };
             let mut parts = Vec::new();

@@ -897,6 +897,7 @@ fn int_mod(x: i64, y: i64) -> Option<i64> {
 const EXACT: i64 = 1 << 53;
 
 /// `a op b` with ints and floats inline; everything else (and overflow) residual.
+#[inline(always)]
 fn binary_op(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Value> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => {
@@ -950,6 +951,7 @@ fn binary_op(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Value
 }
 
 /// `a op= b`: as `a op b` for two ints or two floats, else residual.
+#[inline(always)]
 fn inplace_op(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Value> {
     let numbers = match (a, b) {
         (Value::Int(_), Value::Int(_)) => true,
@@ -963,6 +965,7 @@ fn inplace_op(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Valu
     }
 }
 
+#[inline(always)]
 fn float_op(vm: &mut Space, op: u32, x: f64, y: f64, a: Value, b: Value) -> Result<Value, Value> {
     match op {
         BIN_ADD => Ok(Value::Float(x + y)),
@@ -1017,6 +1020,7 @@ fn same(a: Value, b: Value) -> bool {
 }
 
 /// `a op b` for comparisons: numbers and identity inline.
+#[inline(always)]
 fn compare_op(vm: &mut Space, op: u32, a: Value, b: Value) -> Result<Value, Value> {
     if op == CMP_IS {
         return Ok(Value::Bool(same(a, b)));
