@@ -466,8 +466,10 @@ impl<'a> Types<'a> {
             return Ok(format!(
                 "const KINDS_{i}: &[rt::Kind] = &[rt::Kind::Int];
 #[allow(unused_variables)]
+#[inline]
 fn enc_{i}(v: &{rust}, fr: *mut rt::Frame, w: &mut impl rt::word::Sink) {{ w.push(v as *const {rust} as u64); }}
 #[allow(unused_variables, clippy::mut_from_ref)]
+#[inline]
 fn dec_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> &'static mut {rust} {{ unsafe {{ &mut *(w.next().unwrap_or(0) as *mut {rust}) }} }}
 #[allow(unused_variables, dead_code)]
 fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ Err(rt::Stop::fail(\"an opaque struct used as a green value\")) }}
@@ -523,8 +525,10 @@ fn decv_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> rt::word::Items<
         Ok(format!(
             "{decv}{fields}const KINDS_{i}: &[rt::Kind] = &[{kinds}];
 #[allow(unused_variables)]
+#[inline]
 fn enc_{i}(v: &{borrowed}, fr: *mut rt::Frame, w: &mut impl rt::word::Sink) {{ {enc} }}
 #[allow(unused_variables)]
+#[inline]
 fn dec_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> {rust} {{ {dec} }}
 #[allow(unused_variables, dead_code)]
 fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
