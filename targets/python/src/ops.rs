@@ -2196,7 +2196,11 @@ pub fn frame_save(vm: &mut Space, func: Value, locals: &[Value], stack: &[Value]
     unsafe {
         let mut p = fr.as_mut_ptr().add(start);
         p.write(func);
-        for &v in locals.iter().chain(stack) {
+        for &v in locals {
+            p = p.add(1);
+            p.write(v);
+        }
+        for &v in stack {
             p = p.add(1);
             p.write(v);
         }
