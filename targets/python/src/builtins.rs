@@ -1788,27 +1788,18 @@ pub fn call_method(
         };
         let k = (t.wrapping_mul(0x9e37_79b9) ^ name.wrapping_mul(0x85eb_ca6b)) as usize
             % crate::space::ARITY_CACHE;
-        let (ct, cn, mut lo, mut hi) = vm.arity_cache[k];
+        let (ct, cn, mut arity) = vm.arity_cache[k];
         if ct != t || cn != name {
             let ty = vm.class(tv).map(|c| c.name.as_str()).unwrap_or("object");
-            (lo, hi) = match method_arity(ty, n) {
-                Some((lo, hi)) => (lo as u32, hi.min(u32::MAX as usize) as u32),
-                None => (0, u32::MAX),
-            };
-            vm.arity_cache[k] = (t, name, lo, hi);
+            arity = method_arity(ty, n);
+            vm.arity_cache[k] = (t, name, arity);
         }
-        let (lo, hi) = (
-            lo as usize,
-            if hi == u32::MAX {
-                usize::MAX
-            } else {
-                hi as usize
-            },
-        );
-        if args.len() < lo || args.len() > hi {
-            let ty = vm.class(tv).map(|c| c.name.clone());
-            let ty = ty.unwrap_or_else(|| "object".to_string());
-            return Err(arity_error(vm, &ty, n, args.len(), lo, hi));
+        if let Some((lo, hi)) = arity {
+            if args.len() < lo || args.len() > hi {
+                let ty = vm.class(tv).map(|c| c.name.clone());
+                let ty = ty.unwrap_or_else(|| "object".to_string());
+                return Err(arity_error(vm, &ty, n, args.len(), lo, hi));
+            }
         }
     }
     match vm.obj(recv) {
@@ -1990,19 +1981,6 @@ fn arity_error(vm: &mut Space, ty: &str, name: &str, n: usize, lo: usize, hi: us
         )
     };
     vm.type_error(msg)
-}
-
-/// A start or end argument of the `find` family: an int, or an object with
-/// `__index__`.
-fn slice_index(vm: &mut Space, v: Value) -> R<i64> {
-    ops::to_index(vm, v).map_err(|e| {
-        let te = vm.exc["TypeError"];
-        if proto::exc_matches(vm, e, te) {
-            vm.type_error("slice indices must be integers or None or have an __index__ method")
-        } else {
-            e
-        }
-    })
 }
 
 /// Method names are symbols, immortal: their `&'static str` for matching.
@@ -2766,11 +2744,11 @@ fn str_method(
         "startswith" | "endswith" => {
             nargs(vm, n, args, 1, 3)?;
             let start = match args.get(1) {
-                Some(&v) if v != Value::None => norm_char(slice_index(vm, v)?, nchars),
+                Some(&v) if v != Value::None => norm_char(ops::clamp_index(vm, v)?, nchars),
                 _ => 0,
             };
             let end = match args.get(2) {
-                Some(&v) if v != Value::None => norm_char(slice_index(vm, v)?, nchars),
+                Some(&v) if v != Value::None => norm_char(ops::clamp_index(vm, v)?, nchars),
                 _ => nchars,
             };
             let sub = if start <= end {
@@ -2813,11 +2791,11 @@ fn str_method(
                 vm.type_error(format!("must be str, not {t}"))
             })?;
             let start = match args.get(1) {
-                Some(&v) if v != Value::None => norm_char(slice_index(vm, v)?, nchars),
+                Some(&v) if v != Value::None => norm_char(ops::clamp_index(vm, v)?, nchars),
                 _ => 0,
             };
             let end = match args.get(2) {
-                Some(&v) if v != Value::None => norm_char(slice_index(vm, v)?, nchars),
+                Some(&v) if v != Value::None => norm_char(ops::clamp_index(vm, v)?, nchars),
                 _ => nchars,
             };
             if start > end || start > nchars {

@@ -294,36 +294,35 @@ pub const COMPARE_POP_JUMP_IF_FALSE: u8 = 112;
 pub const COMPARE_POP_JUMP_IF_TRUE: u8 = 113;
 pub const FOR_ITER_STORE_FAST: u8 = 114;
 
-/// The superinstructions: `(A_B, A, B)`.
-pub const SUPERINSTRUCTIONS: [(u8, u8, u8); 15] = [
-    (LOAD_FAST_LOAD_FAST, LOAD_FAST, LOAD_FAST),
-    (LOAD_FAST_LOAD_CONST, LOAD_FAST, LOAD_CONST),
-    (LOAD_FAST_LOAD_ATTR, LOAD_FAST, LOAD_ATTR),
-    (LOAD_FAST_LOAD_METHOD, LOAD_FAST, LOAD_METHOD),
-    (LOAD_FAST_BINARY, LOAD_FAST, BINARY),
-    (LOAD_FAST_COMPARE, LOAD_FAST, COMPARE),
-    (LOAD_FAST_BINARY_SUBSCR, LOAD_FAST, BINARY_SUBSCR),
-    (LOAD_CONST_BINARY, LOAD_CONST, BINARY),
-    (LOAD_CONST_INPLACE, LOAD_CONST, INPLACE),
-    (LOAD_CONST_COMPARE, LOAD_CONST, COMPARE),
-    (STORE_FAST_LOAD_FAST, STORE_FAST, LOAD_FAST),
-    (STORE_FAST_STORE_FAST, STORE_FAST, STORE_FAST),
-    (COMPARE_POP_JUMP_IF_FALSE, COMPARE, POP_JUMP_IF_FALSE),
-    (COMPARE_POP_JUMP_IF_TRUE, COMPARE, POP_JUMP_IF_TRUE),
-    (FOR_ITER_STORE_FAST, FOR_ITER, STORE_FAST),
+/// The superinstructions: `(A_B, A, B, consumes)`, `consumes` when `B` takes what
+/// `A` leaves straight from it (nothing pushed and popped between the two).
+const SUPERINSTRUCTIONS: [(u8, u8, u8, bool); 15] = [
+    (LOAD_FAST_LOAD_FAST, LOAD_FAST, LOAD_FAST, false),
+    (LOAD_FAST_LOAD_CONST, LOAD_FAST, LOAD_CONST, false),
+    (LOAD_FAST_LOAD_ATTR, LOAD_FAST, LOAD_ATTR, true),
+    (LOAD_FAST_LOAD_METHOD, LOAD_FAST, LOAD_METHOD, true),
+    (LOAD_FAST_BINARY, LOAD_FAST, BINARY, true),
+    (LOAD_FAST_COMPARE, LOAD_FAST, COMPARE, true),
+    (LOAD_FAST_BINARY_SUBSCR, LOAD_FAST, BINARY_SUBSCR, true),
+    (LOAD_CONST_BINARY, LOAD_CONST, BINARY, true),
+    (LOAD_CONST_INPLACE, LOAD_CONST, INPLACE, true),
+    (LOAD_CONST_COMPARE, LOAD_CONST, COMPARE, true),
+    (STORE_FAST_LOAD_FAST, STORE_FAST, LOAD_FAST, false),
+    (STORE_FAST_STORE_FAST, STORE_FAST, STORE_FAST, false),
+    (COMPARE_POP_JUMP_IF_FALSE, COMPARE, POP_JUMP_IF_FALSE, true),
+    (COMPARE_POP_JUMP_IF_TRUE, COMPARE, POP_JUMP_IF_TRUE, true),
+    (FOR_ITER_STORE_FAST, FOR_ITER, STORE_FAST, true),
 ];
 
-/// The superinstruction doing `a` then `b`, if there is one, and what it saves besides
-/// a dispatch: 1 when `b` takes what `a` pushes straight from it, else 0.
-fn superinstruction(a: u8, b: u8) -> Option<(u8, u32)> {
-    let (s, _, _) = SUPERINSTRUCTIONS
+/// The superinstruction doing instruction `a` then `b`, if there is one, and what it
+/// saves: a dispatch, weighted to outweigh any amount of stack traffic, plus one when
+/// it consumes.
+fn superinstruction(a: u32, b: u32) -> Option<(u8, u64)> {
+    let (a, b) = (opcode(a), opcode(b));
+    SUPERINSTRUCTIONS
         .iter()
-        .find(|&&(_, x, y)| x == a && y == b)?;
-    let consumes = matches!(
-        b,
-        LOAD_ATTR | LOAD_METHOD | BINARY | COMPARE | BINARY_SUBSCR | INPLACE
-    ) || matches!(a, COMPARE | FOR_ITER);
-    Some((*s, consumes as u32))
+        .find(|&&(_, x, y, _)| x == a && y == b)
+        .map(|&(s, _, _, consumes)| (s, (1 << 32) + consumes as u64))
 }
 
 /// Rewrite pairs of instructions into superinstructions, choosing the pairs (no two
@@ -331,27 +330,82 @@ fn superinstruction(a: u8, b: u8) -> Option<(u8, u32)> {
 /// the most stack traffic. Only the first instruction of a pair changes.
 pub fn fuse_pairs(ops: &mut [u32]) {
     let n = ops.len();
-    // best[i]: the saving of the best choice of pairs within `ops[i..]`, weighted so
-    // that a dispatch outweighs any amount of stack traffic.
+    // best[i]: the saving of the best choice of pairs within `ops[i..]`.
     let mut best = vec![0u64; n + 2];
-    for i in (0..n).rev() {
+    for i in (0..n.saturating_sub(1)).rev() {
         best[i] = best[i + 1];
-        if i + 1 < n {
-            if let Some((_, c)) = superinstruction(opcode(ops[i]), opcode(ops[i + 1])) {
-                best[i] = best[i].max((1 << 32) + c as u64 + best[i + 2]);
-            }
+        if let Some((_, save)) = superinstruction(ops[i], ops[i + 1]) {
+            best[i] = best[i].max(save + best[i + 2]);
         }
     }
     let mut i = 0;
     while i + 1 < n {
-        if let Some((s, c)) = superinstruction(opcode(ops[i]), opcode(ops[i + 1])) {
-            if best[i] == (1 << 32) + c as u64 + best[i + 2] {
+        match superinstruction(ops[i], ops[i + 1]) {
+            Some((s, save)) if best[i] == save + best[i + 2] => {
                 ops[i] = instr(s, oparg(ops[i]) as u32);
                 i += 2;
-                continue;
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fusing_keeps_second_instructions_and_prefers_consuming_pairs() {
+        // `a + b` then `x = ..; y = x`: (LOAD_FAST, BINARY) saves a push and a pop
+        // more than (LOAD_FAST, LOAD_FAST); the pairs do not overlap.
+        let mut ops = vec![
+            instr(LOAD_FAST, 0),
+            instr(LOAD_FAST, 1),
+            instr(BINARY, BIN_ADD),
+            instr(STORE_FAST, 2),
+            instr(LOAD_FAST, 2),
+            instr(RETURN_VALUE, 0),
+        ];
+        let orig = ops.clone();
+        fuse_pairs(&mut ops);
+        assert_eq!(
+            ops,
+            vec![
+                instr(LOAD_FAST, 0),
+                instr(LOAD_FAST_BINARY, 1),
+                instr(BINARY, BIN_ADD),
+                instr(STORE_FAST_LOAD_FAST, 2),
+                instr(LOAD_FAST, 2),
+                instr(RETURN_VALUE, 0),
+            ]
+        );
+        // Every superinstruction is followed by its second instruction, unchanged.
+        for (i, &w) in ops.iter().enumerate() {
+            if let Some(&(_, a, b, _)) = SUPERINSTRUCTIONS.iter().find(|t| t.0 == opcode(w)) {
+                assert_eq!((opcode(orig[i]), oparg(w)), (a, oparg(orig[i])));
+                assert_eq!(ops[i + 1], orig[i + 1]);
+                assert_eq!(opcode(ops[i + 1]), b);
             }
         }
-        i += 1;
+    }
+
+    #[test]
+    fn a_chain_of_loads_fuses_every_other_pair() {
+        let mut ops = vec![instr(LOAD_FAST, 0); 5];
+        fuse_pairs(&mut ops);
+        let names: Vec<u8> = ops.iter().map(|&w| opcode(w)).collect();
+        assert_eq!(
+            names,
+            [
+                LOAD_FAST_LOAD_FAST,
+                LOAD_FAST,
+                LOAD_FAST_LOAD_FAST,
+                LOAD_FAST,
+                LOAD_FAST
+            ]
+        );
+        let mut empty: Vec<u32> = Vec::new();
+        fuse_pairs(&mut empty);
     }
 }
 

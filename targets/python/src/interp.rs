@@ -66,19 +66,58 @@ pub fn run(
                 stack.push(code.consts[arg]);
                 Ok(())
             }
-            LOAD_FAST => {
+            // An arm serves its instruction and the superinstructions (see
+            // `bytecode`) that start or end with it: `a2` is the argument of a
+            // superinstruction's second instruction, read when its part runs, and
+            // `pc` passes that instruction first (its errors are reported at it).
+            LOAD_FAST | LOAD_FAST_LOAD_FAST | LOAD_FAST_LOAD_CONST => {
                 let v = locals[arg];
                 match v {
                     Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
                     _ => {
                         stack.push(v);
-                        Ok(())
+                        if op == LOAD_FAST {
+                            Ok(())
+                        } else {
+                            let a2 = oparg(concrete!(code.ops[pc]));
+                            pc += 1;
+                            let v2 = if op == LOAD_FAST_LOAD_CONST {
+                                code.consts[a2]
+                            } else {
+                                locals[a2]
+                            };
+                            match v2 {
+                                Value::Undef => Err(ops::unbound_local(vm, f, a2 as u32)),
+                                _ => {
+                                    stack.push(v2);
+                                    Ok(())
+                                }
+                            }
+                        }
                     }
                 }
             }
-            STORE_FAST => {
+            STORE_FAST | STORE_FAST_STORE_FAST | STORE_FAST_LOAD_FAST => {
                 locals[arg] = stack.pop().unwrap();
-                Ok(())
+                if op == STORE_FAST {
+                    Ok(())
+                } else {
+                    let a2 = oparg(concrete!(code.ops[pc]));
+                    pc += 1;
+                    if op == STORE_FAST_STORE_FAST {
+                        locals[a2] = stack.pop().unwrap();
+                        Ok(())
+                    } else {
+                        let v = locals[a2];
+                        match v {
+                            Value::Undef => Err(ops::unbound_local(vm, f, a2 as u32)),
+                            _ => {
+                                stack.push(v);
+                                Ok(())
+                            }
+                        }
+                    }
+                }
             }
             DELETE_FAST => match locals[arg] {
                 Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
@@ -122,9 +161,23 @@ pub fn run(
             }
             DELETE_NAME => ops::delete_name(vm, locals[0], code.names[arg]),
             LOAD_BUILTIN => push(&mut stack, ops::load_builtin(vm, code.names[arg])),
-            LOAD_ATTR => {
-                let o = stack.pop().unwrap();
-                push(&mut stack, ops::getattr(vm, o, code.names[arg]))
+            LOAD_ATTR | LOAD_FAST_LOAD_ATTR => {
+                let o = if op == LOAD_ATTR {
+                    stack.pop().unwrap()
+                } else {
+                    locals[arg]
+                };
+                match o {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        let mut name = arg;
+                        if op != LOAD_ATTR {
+                            name = oparg(concrete!(code.ops[pc]));
+                            pc += 1;
+                        }
+                        push(&mut stack, ops::getattr(vm, o, code.names[name]))
+                    }
+                }
             }
             STORE_ATTR => {
                 let o = stack.pop().unwrap();
@@ -135,9 +188,8 @@ pub fn run(
                 let o = stack.pop().unwrap();
                 ops::delattr(vm, o, code.names[arg])
             }
-            // Binary operators, alone and as the second half of a superinstruction
-            // taking its right operand from a local or a constant: one arm, so that
-            // the JIT has one copy of the operation.
+            // One arm for the binary operators and the superinstructions ending in
+            // them, so that the JIT has one copy of the operation.
             BINARY | INPLACE | LOAD_FAST_BINARY | LOAD_CONST_BINARY | LOAD_CONST_INPLACE => {
                 let b = if op == LOAD_FAST_BINARY {
                     locals[arg]
@@ -178,9 +230,8 @@ pub fn run(
                 };
                 push(&mut stack, r)
             }
-            // Comparisons, alone, with the right operand from a local or a constant,
-            // and followed by a conditional jump taken on the result: one arm, as for
-            // the binary operators.
+            // Comparisons, with the superinstructions taking the right operand from a
+            // local or a constant, or jumping on the result.
             COMPARE
             | LOAD_FAST_COMPARE
             | LOAD_CONST_COMPARE
@@ -231,10 +282,22 @@ pub fn run(
                     }
                 }
             }
-            BINARY_SUBSCR => {
-                let k = stack.pop().unwrap();
-                let o = stack.pop().unwrap();
-                push(&mut stack, ops::getitem(vm, o, k))
+            BINARY_SUBSCR | LOAD_FAST_BINARY_SUBSCR => {
+                let k = if op == BINARY_SUBSCR {
+                    stack.pop().unwrap()
+                } else {
+                    locals[arg]
+                };
+                match k {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        if op != BINARY_SUBSCR {
+                            pc += 1;
+                        }
+                        let o = stack.pop().unwrap();
+                        push(&mut stack, ops::getitem(vm, o, k))
+                    }
+                }
             }
             STORE_SUBSCR => {
                 let k = stack.pop().unwrap();
@@ -462,7 +525,7 @@ pub fn run(
                     Err(e) => Err(e),
                 }
             }
-            FOR_ITER => {
+            FOR_ITER | FOR_ITER_STORE_FAST => {
                 let it = stack[stack.len() - 1];
                 match ops::for_iter(vm, it) {
                     Ok(v) => {
@@ -471,7 +534,15 @@ pub fn run(
                                 stack.pop();
                                 pc = arg;
                             }
-                            _ => stack.push(v),
+                            _ => {
+                                if op == FOR_ITER {
+                                    stack.push(v);
+                                } else {
+                                    let a2 = oparg(concrete!(code.ops[pc]));
+                                    pc += 1;
+                                    locals[a2] = v;
+                                }
+                            }
                         }
                         Ok(())
                     }
@@ -521,15 +592,29 @@ pub fn run(
                 stack.push(c);
                 Ok(())
             }
-            LOAD_METHOD => {
-                let o = stack.pop().unwrap();
-                match ops::load_method(vm, o, code.names[arg]) {
-                    Ok((m, s)) => {
-                        stack.push(m);
-                        stack.push(s);
-                        Ok(())
+            LOAD_METHOD | LOAD_FAST_LOAD_METHOD => {
+                let o = if op == LOAD_METHOD {
+                    stack.pop().unwrap()
+                } else {
+                    locals[arg]
+                };
+                match o {
+                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+                    _ => {
+                        let mut name = arg;
+                        if op != LOAD_METHOD {
+                            name = oparg(concrete!(code.ops[pc]));
+                            pc += 1;
+                        }
+                        match ops::load_method(vm, o, code.names[name]) {
+                            Ok((m, s)) => {
+                                stack.push(m);
+                                stack.push(s);
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        }
                     }
-                    Err(e) => Err(e),
                 }
             }
             CALL | CALL_METHOD => {
@@ -697,120 +782,6 @@ pub fn run(
                 Ok(())
             }
             NOP => Ok(()),
-            // Superinstructions (see `bytecode`): `a2` is the argument of the second
-            // instruction, and `pc` passes it before its part runs.
-            LOAD_FAST_LOAD_FAST => {
-                let a2 = oparg(concrete!(code.ops[pc]));
-                let v = locals[arg];
-                match v {
-                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
-                    _ => {
-                        stack.push(v);
-                        pc += 1;
-                        let v2 = locals[a2];
-                        match v2 {
-                            Value::Undef => Err(ops::unbound_local(vm, f, a2 as u32)),
-                            _ => {
-                                stack.push(v2);
-                                Ok(())
-                            }
-                        }
-                    }
-                }
-            }
-            LOAD_FAST_LOAD_CONST => {
-                let a2 = oparg(concrete!(code.ops[pc]));
-                let v = locals[arg];
-                match v {
-                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
-                    _ => {
-                        stack.push(v);
-                        pc += 1;
-                        stack.push(code.consts[a2]);
-                        Ok(())
-                    }
-                }
-            }
-            LOAD_FAST_LOAD_ATTR => {
-                let a2 = oparg(concrete!(code.ops[pc]));
-                let o = locals[arg];
-                match o {
-                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
-                    _ => {
-                        pc += 1;
-                        push(&mut stack, ops::getattr(vm, o, code.names[a2]))
-                    }
-                }
-            }
-            LOAD_FAST_LOAD_METHOD => {
-                let a2 = oparg(concrete!(code.ops[pc]));
-                let o = locals[arg];
-                match o {
-                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
-                    _ => {
-                        pc += 1;
-                        match ops::load_method(vm, o, code.names[a2]) {
-                            Ok((m, s)) => {
-                                stack.push(m);
-                                stack.push(s);
-                                Ok(())
-                            }
-                            Err(e) => Err(e),
-                        }
-                    }
-                }
-            }
-            LOAD_FAST_BINARY_SUBSCR => {
-                let k = locals[arg];
-                match k {
-                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
-                    _ => {
-                        pc += 1;
-                        let o = stack.pop().unwrap();
-                        push(&mut stack, ops::getitem(vm, o, k))
-                    }
-                }
-            }
-            STORE_FAST_LOAD_FAST => {
-                let a2 = oparg(concrete!(code.ops[pc]));
-                locals[arg] = stack.pop().unwrap();
-                pc += 1;
-                let v = locals[a2];
-                match v {
-                    Value::Undef => Err(ops::unbound_local(vm, f, a2 as u32)),
-                    _ => {
-                        stack.push(v);
-                        Ok(())
-                    }
-                }
-            }
-            STORE_FAST_STORE_FAST => {
-                let a2 = oparg(concrete!(code.ops[pc]));
-                locals[arg] = stack.pop().unwrap();
-                pc += 1;
-                locals[a2] = stack.pop().unwrap();
-                Ok(())
-            }
-            FOR_ITER_STORE_FAST => {
-                let it = stack[stack.len() - 1];
-                match ops::for_iter(vm, it) {
-                    Ok(v) => {
-                        match v {
-                            Value::Undef => {
-                                stack.pop();
-                                pc = arg;
-                            }
-                            _ => {
-                                let a2 = oparg(concrete!(code.ops[pc]));
-                                pc += 1;
-                                locals[a2] = v;
-                            }
-                        }
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
-            }
             _ => Err(ops::bad_opcode(vm, op as u32)),
         };
         match r {

@@ -996,8 +996,9 @@ pub fn slice_indices(vm: &mut Space, s: Value, len: usize) -> R<(i64, i64, i64)>
     Ok((a, b, step))
 }
 
-/// A slice bound: an int (clamped into i64), or `__index__`.
-fn clamp_index(vm: &mut Space, v: Value) -> R<i64> {
+/// A slice bound (also the bounds of `str.find` and its family): an int (clamped
+/// into i64), or `__index__`.
+pub fn clamp_index(vm: &mut Space, v: Value) -> R<i64> {
     match vm.obj(v) {
         Object::BigInt(b) => Ok(if b.sign() == num_bigint::Sign::Minus {
             i64::MIN / 2

@@ -336,9 +336,9 @@ pub struct Space {
     /// method called in a loop does not make an object per call.
     pub bm_cache: Vec<(Value, Value, u32)>,
     /// The argument counts of built-in methods by (type handle, symbol): a
-    /// direct-mapped cache of `builtins::method_arity` (`(0, u32::MAX)` when it says
-    /// nothing). Built-in types are never freed, so an entry never goes stale.
-    pub arity_cache: Vec<(u32, u32, u32, u32)>,
+    /// direct-mapped cache of `builtins::method_arity`. Built-in types are never
+    /// freed, so an entry never goes stale.
+    pub arity_cache: Vec<(u32, u32, Option<(usize, usize)>)>,
     /// Handles of containers being repr'd (to print `[...]` for cycles).
     pub repr_stack: Vec<u32>,
     /// A direct-mapped cache of class attribute lookups: (class handle, symbol, epoch,
@@ -450,7 +450,7 @@ impl Space {
             stack_base: 0,
             stack_size: 0,
             bm_cache: vec![(Value::Undef, Value::Undef, 0); BM_CACHE],
-            arity_cache: vec![(u32::MAX, u32::MAX, 0, 0); ARITY_CACHE],
+            arity_cache: vec![(u32::MAX, u32::MAX, None); ARITY_CACHE],
             repr_stack: Vec::new(),
             chars: Vec::new(),
             code_names: Vec::new(),

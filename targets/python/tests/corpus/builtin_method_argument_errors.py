@@ -19,3 +19,6 @@ for ty, (v, names) in cases.items():
 print(sorted([(2, "b"), (1, "z"), (2, "a"), (1, "a"), (0.5, "q"), (True, "t")]))
 print(sorted(["b", "a", "c"], key=lambda s: (len(s), s), reverse=True))
 print("x\ny".splitlines(1), "a\tb".expandtabs(4))
+# Bounds of the find family are slice bounds: huge ints are clamped.
+print("abc".find("a", 10 ** 30), "abc".find("c", -10 ** 30), "abc".startswith("b", 1, 10 ** 20))
+print("abc".count("", 0, 2 ** 100), "abc".rfind("b", None, 2 ** 70))
