@@ -62,6 +62,10 @@ pub struct Frame {
     sweep_at_bytes: usize,
     /// The roots compiled code gave for the sweep it is about to ask for.
     roots: Vec<u64>,
+    /// The `jit::Jit` that lent the frame (null for a frame made outside one): compiled
+    /// code running in it calls the portal again through that JIT without looking up
+    /// its thread's.
+    pub owner: *const (),
 }
 
 impl Default for Frame {
@@ -86,6 +90,7 @@ impl Default for Frame {
             bytes: 0,
             sweep_at_bytes,
             roots: Vec::new(),
+            owner: std::ptr::null(),
         }
     }
 }
@@ -101,6 +106,7 @@ impl Frame {
 
     /// Free what compiled code allocated in the frame and forget a caught panic, so the
     /// frame can serve another call (its `out` words are left as they are).
+    #[inline]
     pub fn reset(&mut self) {
         if !self.arena.is_empty() {
             for v in self.arena.drain(..) {
@@ -122,6 +128,7 @@ impl Frame {
 
     /// Keep what the frame holds now from sweeps: compiled code is about to run, and
     /// Rust may hold any of it (a loan, a copy to write back, the entry's words).
+    #[inline]
     pub fn pin(&mut self) {
         self.pinned = (self.arena.len(), self.structs.len());
     }

@@ -39,7 +39,7 @@ pub fn mix(h: u64, w: u64) -> u64 {
 
 /// A hash's bits spread over the whole word: slots and tags are taken from it.
 #[inline]
-fn spread(hash: u64) -> u64 {
+pub(crate) fn spread(hash: u64) -> u64 {
     (hash ^ hash >> 31).wrapping_mul(K)
 }
 

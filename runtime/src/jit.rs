@@ -21,7 +21,7 @@
 
 use crate::driver::{self, Cut, Extension, Frozen, Limits};
 use crate::frame::Frame;
-use crate::word::Word;
+use crate::word::{GreenKey, Word};
 use backend::{Backend, BackendKind, FuncId, SwitchId};
 use std::any::Any;
 use std::cell::RefCell;
@@ -244,12 +244,17 @@ pub fn options() -> &'static Options {
 /// and the key: a call finds its unit with one hash and one comparison).
 const RECENT_UNITS: usize = 256;
 
-/// The slot of [`Jit::recent`] for portal `p` (its name's address) and green key `key`.
+/// The slot of [`Jit::recent`] for portal `p` (its name's address) and green key `key`:
+/// the key's words mixed into `p` as [`GreenKey::mix`] mixes them, so a call that has
+/// its greens rather than their key finds the same slot (see [`Jit::unit_for_greens`]).
 fn recent_slot(p: usize, key: &[u64]) -> usize {
-    let h = key.iter().fold(p as u64, |h, w| {
-        (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
-    });
-    (h >> 40) as usize % RECENT_UNITS
+    recent_slot_of(key.iter().fold(p as u64, |h, w| crate::hot::mix(h, *w)))
+}
+
+/// The slot of [`Jit::recent`] for a key's hash (see [`recent_slot`]).
+#[inline]
+fn recent_slot_of(hash: u64) -> usize {
+    (crate::hot::spread(hash) >> 32) as usize % RECENT_UNITS
 }
 
 /// The largest `--jit-code-space` (2 GiB: every rel32 jump and call inside it reaches).
@@ -262,6 +267,21 @@ thread_local! {
 /// Run `f` with this thread's JIT.
 pub fn with<R>(f: impl FnOnce(&Jit) -> R) -> R {
     JIT.with(f)
+}
+
+/// Run `f` with the JIT that lent `frame` (this thread's JIT when none did).
+///
+/// # Safety
+/// `frame` is a live frame of this thread.
+#[inline]
+pub unsafe fn with_owner<R>(frame: *const Frame, f: impl FnOnce(&Jit) -> R) -> R {
+    let owner = (*frame).owner as *const Jit;
+    if owner.is_null() {
+        with(f)
+    } else {
+        // SAFETY: a JIT lends frames only to calls it runs, and outlives them.
+        f(&*owner)
+    }
 }
 
 /// The backends of a JIT: the one chosen by the options, and the reference backend that
@@ -472,6 +492,7 @@ impl Jit {
         }
     }
 
+    #[inline]
     pub fn enabled(&self) -> bool {
         self.backend.is_some()
     }
@@ -569,13 +590,77 @@ impl Jit {
 
     /// A frame for a call of compiled code: one a finished call left, or a new one. It
     /// goes back to the JIT, reset, when the guard drops, so a portal call allocates no
-    /// frame in the steady state.
+    /// frame in the steady state. The frame's `owner` is this JIT.
+    #[inline]
     pub fn frame(&self) -> PooledFrame<'_> {
-        let frame = self.frames.borrow_mut().pop().unwrap_or_default();
+        let mut frame = self.frames.borrow_mut().pop().unwrap_or_default();
+        frame.owner = self as *const Jit as *const ();
         PooledFrame {
             frame: Some(frame),
             pool: &self.frames,
         }
+    }
+
+    /// [`Self::unit_for`] for a call whose green arguments are `greens`: a unit in the
+    /// `recent` table is found by comparing the greens with its key in place, so a call
+    /// of a warm key writes and hashes no key.
+    #[inline]
+    pub fn unit_for_greens<E: Extension, K: GreenKey + ?Sized>(
+        &self,
+        portal: &'static str,
+        greens: &K,
+        start: impl FnOnce() -> E::State,
+    ) -> Option<Unit> {
+        self.backend.as_ref()?;
+        let p = portal.as_ptr() as usize;
+        let slot = recent_slot_of(greens.mix(p as u64));
+        if let Some((q, k, e)) = &self.recent.borrow()[slot] {
+            let mut rest = &k[..];
+            if *q == p && greens.matches(&mut rest) && rest.is_empty() {
+                return *e;
+            }
+        }
+        self.unit_for::<E>(portal, |key| greens.key(key), start)
+    }
+
+    /// A recursive call of `portal` from compiled code running in frame `caller`, with
+    /// its green arguments `greens` and its red ones as the words compiled code holds:
+    /// the callee's unit runs in a frame of its own and its result's first `nres` words
+    /// go to the caller's `out`. `Some(0)`, or `Some(1)` with a panic in the caller's
+    /// frame; `None` when the callee's key has no compiled unit (the caller calls the
+    /// portal instead).
+    ///
+    /// # Safety
+    /// `caller` is the frame of the compiled code making the call; `reds` are the words
+    /// of the portal's red parameters as the generated frontend encodes them.
+    #[inline]
+    pub unsafe fn call_words<E: Extension, K: GreenKey + ?Sized>(
+        &self,
+        caller: *mut Frame,
+        portal: &'static str,
+        greens: &K,
+        reds: &[u64],
+        nres: usize,
+        start: impl FnOnce() -> E::State,
+    ) -> Option<u64> {
+        let f = self.unit_for_greens::<E, K>(portal, greens, start)?;
+        let mut frame = self.frame();
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let status = self.run_chain::<E>(portal, f, &mut frame, reds);
+            if status != Status::Return {
+                self.raise(status, &mut frame)
+            }
+        }));
+        Some(match run {
+            Ok(()) => {
+                (&mut (*caller).out)[..nres].copy_from_slice(&frame.out[..nres]);
+                0
+            }
+            Err(p) => {
+                (*caller).panic = Some(p);
+                1
+            }
+        })
     }
 
     /// The compiled unit of `portal` for the green key that `key` writes, compiling it
@@ -1254,10 +1339,7 @@ impl Jit {
     ) -> Status {
         let at = crate::frame::ENTRY_WORDS_AT;
         // `driver::compile_unit` compiled the first unit only if its words fit the frame.
-        // Word by word: a call of memcpy costs more for the few words of a call.
-        for (o, a) in frame.out[at..at + args.len()].iter_mut().zip(args) {
-            *o = std::hint::black_box(*a);
-        }
+        frame.out[at..at + args.len()].copy_from_slice(args);
         // What Rust gave compiled code stays out of sweeps. Units that follow one another
         // here hand on their state in `out`, so what they allocate is theirs to sweep.
         frame.pin();
@@ -1355,6 +1437,10 @@ pub unsafe fn immortal<T: ?Sized>(x: &T) -> &'static T {
     &*(x as *const T)
 }
 
+/// How many frames of finished calls the JIT keeps for the next calls (the depth of
+/// recursion that runs without allocating frames).
+const POOLED_FRAMES: usize = 256;
+
 /// A frame lent by [`Jit::frame`] for one call of compiled code.
 pub struct PooledFrame<'a> {
     frame: Option<Box<Frame>>,
@@ -1363,24 +1449,27 @@ pub struct PooledFrame<'a> {
 
 impl std::ops::Deref for PooledFrame<'_> {
     type Target = Frame;
+    #[inline]
     fn deref(&self) -> &Frame {
         self.frame.as_ref().expect("a frame until dropped")
     }
 }
 
 impl std::ops::DerefMut for PooledFrame<'_> {
+    #[inline]
     fn deref_mut(&mut self) -> &mut Frame {
         self.frame.as_mut().expect("a frame until dropped")
     }
 }
 
 impl Drop for PooledFrame<'_> {
+    #[inline]
     fn drop(&mut self) {
         if let Some(mut f) = self.frame.take() {
             f.reset();
-            // Deep recursions leave many; a few serve the calls that follow.
+            // Deep recursions leave many; some serve the calls that follow.
             if let Ok(mut pool) = self.pool.try_borrow_mut() {
-                if pool.len() < 64 {
+                if pool.len() < POOLED_FRAMES {
                     pool.push(f);
                 }
             }

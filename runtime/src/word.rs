@@ -281,59 +281,108 @@ pub trait GreenKey {
     /// `h` with the words [`GreenKey::key`] writes mixed in, in order (see
     /// [`crate::hot::mix`]), without writing them anywhere.
     fn mix(&self, h: u64) -> u64;
+    /// Whether `words` starts with the words [`GreenKey::key`] writes; if so they are
+    /// taken off its front. Compares in place, without writing the key anywhere.
+    fn matches(&self, words: &mut &[u64]) -> bool;
+}
+
+/// Take word `w` off the front of `words`, if it is the first.
+#[inline(always)]
+fn take_word(words: &mut &[u64], w: u64) -> bool {
+    match words.split_first() {
+        Some((first, rest)) if *first == w => {
+            *words = rest;
+            true
+        }
+        _ => false,
+    }
 }
 
 macro_rules! key_scalar {
     ($($t:ty),*) => {$(
         impl GreenKey for $t {
+            #[inline]
             fn key(&self, out: &mut Vec<u64>) { out.push(*self as u64) }
+            #[inline]
             fn mix(&self, h: u64) -> u64 { crate::hot::mix(h, *self as u64) }
+            #[inline]
+            fn matches(&self, words: &mut &[u64]) -> bool { take_word(words, *self as u64) }
         }
     )*};
 }
 key_scalar!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, bool, char);
 
 impl GreenKey for f64 {
+    #[inline]
     fn key(&self, out: &mut Vec<u64>) {
         out.push(self.to_bits())
     }
+    #[inline]
     fn mix(&self, h: u64) -> u64 {
         crate::hot::mix(h, self.to_bits())
     }
+    #[inline]
+    fn matches(&self, words: &mut &[u64]) -> bool {
+        take_word(words, self.to_bits())
+    }
 }
 impl GreenKey for () {
+    #[inline]
     fn key(&self, _: &mut Vec<u64>) {}
+    #[inline]
     fn mix(&self, h: u64) -> u64 {
         h
+    }
+    #[inline]
+    fn matches(&self, _: &mut &[u64]) -> bool {
+        true
     }
 }
 /// Green slices are interned (see `Jit::intern`): the address stands for the contents.
 impl<T> GreenKey for &'static [T] {
+    #[inline]
     fn key(&self, out: &mut Vec<u64>) {
         out.push(self.as_ptr() as u64);
         out.push(self.len() as u64);
     }
+    #[inline]
     fn mix(&self, h: u64) -> u64 {
         crate::hot::mix(crate::hot::mix(h, self.as_ptr() as u64), self.len() as u64)
+    }
+    #[inline]
+    fn matches(&self, words: &mut &[u64]) -> bool {
+        take_word(words, self.as_ptr() as u64) && take_word(words, self.len() as u64)
     }
 }
 /// Green structs, vectors and arrays are borrowed from interned data (never written or
 /// freed): the address stands for the contents.
 impl<T> GreenKey for &'static T {
+    #[inline]
     fn key(&self, out: &mut Vec<u64>) {
         out.push(*self as *const T as u64);
     }
+    #[inline]
     fn mix(&self, h: u64) -> u64 {
         crate::hot::mix(h, *self as *const T as u64)
     }
+    #[inline]
+    fn matches(&self, words: &mut &[u64]) -> bool {
+        take_word(words, *self as *const T as u64)
+    }
 }
 impl GreenKey for &'static str {
+    #[inline]
     fn key(&self, out: &mut Vec<u64>) {
         out.push(self.as_ptr() as u64);
         out.push(self.len() as u64);
     }
+    #[inline]
     fn mix(&self, h: u64) -> u64 {
         crate::hot::mix(crate::hot::mix(h, self.as_ptr() as u64), self.len() as u64)
+    }
+    #[inline]
+    fn matches(&self, words: &mut &[u64]) -> bool {
+        take_word(words, self.as_ptr() as u64) && take_word(words, self.len() as u64)
     }
 }
 
@@ -342,13 +391,19 @@ impl GreenKey for &'static str {
 macro_rules! key_tuple {
     ($($i:tt $t:ident),+) => {
         impl<$($t: GreenKey),+> GreenKey for ($($t,)+) {
+            #[inline]
             fn key(&self, out: &mut Vec<u64>) {
                 $(self.$i.key(out);)+
             }
+            #[inline]
             fn mix(&self, h: u64) -> u64 {
                 let h = h;
                 $(let h = self.$i.mix(h);)+
                 h
+            }
+            #[inline]
+            fn matches(&self, words: &mut &[u64]) -> bool {
+                $(self.$i.matches(words))&&+
             }
         }
     };
@@ -394,5 +449,24 @@ mod tests {
             g.mix(crate::hot::start(4)),
             crate::hot::key_hash(4, &flat_key.1)
         );
+    }
+
+    #[test]
+    fn matches_takes_exactly_the_key_words() {
+        static CODE: [u8; 3] = [1, 2, 3];
+        let g = ((&CODE[..], 7usize), (-1i64, 2.5f64));
+        let mut key = Vec::new();
+        g.key(&mut key);
+        let mut longer = key.clone();
+        longer.push(99);
+        let mut rest = &longer[..];
+        assert!(g.matches(&mut rest));
+        assert_eq!(rest, &[99]);
+        for i in 0..key.len() {
+            let mut other = key.clone();
+            other[i] ^= 1;
+            assert!(!g.matches(&mut &other[..]), "word {i} differs");
+        }
+        assert!(!g.matches(&mut &key[..key.len() - 1]));
     }
 }

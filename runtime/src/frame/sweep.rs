@@ -54,6 +54,7 @@ pub fn set_sweep_at(bytes: usize) {
 }
 
 /// The bytes, and the number of objects, a frame holds before its first sweep.
+#[inline]
 pub(super) fn first_sweep() -> (usize, usize) {
     let b = SWEEP_AT.load(Ordering::Relaxed);
     (b, (b / BYTES_PER_OBJECT).max(1))

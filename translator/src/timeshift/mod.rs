@@ -512,6 +512,7 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         let mut nargs = 0;
         let mut green_params = Vec::new();
         let mut direct_greens = String::new();
+        let mut gnames = String::new();
         // Whether the interpreter asked for these greens to be compiled at once.
         let mut forced: Vec<String> = Vec::new();
         // What the plain portal gets once the greens are interned: the interned copy
@@ -584,6 +585,7 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                 );
                 green_params.push(params[i].clone());
                 let _ = write!(key, "rt::word::GreenKey::key(&g{i}, key);");
+                let _ = write!(gnames, "g{i}, ");
                 fields.push(format!("g{i}"));
             } else {
                 let ti = self.t.id(&t);
@@ -675,26 +677,10 @@ fn entry_jit({params}) -> {ret} {{
 /// `Some(0)`, or `Some(1)` with a panic in the caller's frame; `None` when the callee's
 /// key has no compiled unit (the caller calls the portal instead).
 pub fn call_words(caller: *mut rt::Frame, {gparams} reds: &[u64]) -> Option<u64> {{
-    rt::jit::with(|jit| {{
-        if !jit.enabled() {{ return None; }}
-        {direct_greens}
-        let f = jit.unit_for::<Ext>({n:?}, |key| {{ {key} }}, || {start})?;
-        let mut frame = jit.frame();
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {{
-            let status = unsafe {{ jit.run_chain::<Ext>({n:?}, f, &mut frame, reds) }};
-            if status != rt::Status::Return {{ jit.raise(status, &mut frame) }}
-        }}));
-        Some(match run {{
-            Ok(()) => {{
-                unsafe {{ (&mut (*caller).out)[..{nres}].copy_from_slice(&frame.out[..{nres}]) }};
-                0
-            }}
-            Err(p) => {{
-                unsafe {{ (*caller).panic = Some(p) }};
-                1
-            }}
-        }})
-    }})
+    {direct_greens}
+    unsafe {{
+        rt::jit::with_owner(caller, |jit| jit.call_words::<Ext, _>(caller, {n:?}, &({gnames}), reds, {nres}, || {start}))
+    }}
 }}",
                 gparams = green_params
                     .iter()
