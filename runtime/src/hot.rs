@@ -51,7 +51,10 @@ static COUNTERS: [AtomicU64; SLOTS] = [const { AtomicU64::new(0) }; SLOTS];
 
 /// Bits a key sets when it is passed (the low bits of its hash pick one): whether the
 /// interpreter ever passed a key, kept apart from the counters, where another key can
-/// take a slot over. A shared bit makes a key look passed, never the other way.
+/// take a slot over. A key sets its bit when it takes a slot (its first pass, or the
+/// first after losing its slot). A shared bit makes a key look passed; a key that
+/// shares its bucket and tag with another may look never passed, which costs compiled
+/// code an exit to the interpreter there, never a wrong result.
 const SEEN_BITS: usize = 1 << 20;
 static SEEN: [AtomicU64; SEEN_BITS / 64] = [const { AtomicU64::new(0) }; SEEN_BITS / 64];
 
@@ -79,16 +82,20 @@ pub fn set_threshold(n: u32) {
 }
 
 /// The passes that make a key hot.
+#[inline]
 pub fn threshold() -> u32 {
     THRESHOLD.load(Ordering::Relaxed)
 }
 
-/// The first of the two slots of the bucket of `hash` (the other follows it).
-fn bucket(hash: u64) -> usize {
-    (spread(hash) >> 40) as usize & (SLOTS - 1) & !1
+/// The first of the two slots of the bucket of a key whose spread hash is `s` (the
+/// other follows it).
+#[inline]
+fn bucket(s: u64) -> usize {
+    (s >> 40) as usize & (SLOTS - 1) & !1
 }
 
 /// The count a slot's word holds, a blocked key's as 0 (the first to be taken over).
+#[inline]
 fn held(v: u64) -> u32 {
     match v as u32 {
         BLOCKED => 0,
@@ -98,9 +105,16 @@ fn held(v: u64) -> u32 {
 
 /// The slot of `hash`'s bucket that counts it, with its word; else the colder slot of
 /// the bucket (the one a new key takes over), with `None`.
+#[inline]
 fn slot(hash: u64) -> (&'static AtomicU64, Option<u64>) {
-    let i = bucket(hash);
-    let t = tag(hash);
+    slot_of(spread(hash))
+}
+
+/// [`slot`] of a key whose spread hash is `s`.
+#[inline]
+fn slot_of(s: u64) -> (&'static AtomicU64, Option<u64>) {
+    let i = bucket(s);
+    let t = tag(s);
     let (a, b) = (&COUNTERS[i], &COUNTERS[i + 1]);
     let va = a.load(Ordering::Relaxed);
     if va & TAG_BITS == t {
@@ -116,29 +130,38 @@ fn slot(hash: u64) -> (&'static AtomicU64, Option<u64>) {
 /// The bits of a slot's word that hold its key's tag.
 const TAG_BITS: u64 = 0xffff_ffff_0000_0000;
 
-/// The tag of a key in its slot: the hash's low half (the slot is chosen by high
-/// bits), kept in the high half of the slot's word, above the count.
-fn tag(hash: u64) -> u64 {
-    spread(hash) << 32
+/// The tag of a key whose spread hash is `s` in its slot: the hash's low half (the
+/// slot is chosen by high bits), kept in the high half of the slot's word, above the
+/// count.
+#[inline]
+fn tag(s: u64) -> u64 {
+    s << 32
 }
 
-/// Count one pass of the key `hash`; returns its count after it.
+/// The bit of [`SEEN`] of a key whose spread hash is `s`, as (word, mask).
+#[inline]
+fn seen_bit(s: u64) -> (&'static AtomicU64, u64) {
+    let bit = (s >> 8) as usize & (SEEN_BITS - 1);
+    (&SEEN[bit / 64], 1u64 << (bit % 64))
+}
+
+/// Count one pass of the key `hash`; returns its count after it. A key that has no
+/// slot takes one over (and is marked seen): the passes of a key that keeps its slot
+/// cost two loads and a store.
 #[inline]
 pub fn tick(hash: u64) -> u32 {
-    let bit = (spread(hash) >> 8) as usize & (SEEN_BITS - 1);
-    let seen = &SEEN[bit / 64];
-    let mask = 1u64 << (bit % 64);
-    let old = seen.load(Ordering::Relaxed);
-    if old & mask == 0 {
-        seen.store(old | mask, Ordering::Relaxed);
-    }
-    let (c, v) = slot(hash);
+    let s = spread(hash);
+    let (c, v) = slot_of(s);
     let n = match v {
         Some(v) if v as u32 == BLOCKED => return 0,
         Some(v) => (v as u32).saturating_add(1).min(BLOCKED - 1),
-        None => 1,
+        None => {
+            let (seen, mask) = seen_bit(s);
+            seen.fetch_or(mask, Ordering::Relaxed);
+            1
+        }
     };
-    c.store(tag(hash) | n as u64, Ordering::Relaxed);
+    c.store(tag(s) | n as u64, Ordering::Relaxed);
     n
 }
 
@@ -148,9 +171,10 @@ const BLOCKED: u32 = u32::MAX;
 /// Make the key `hash` count as cold from now on (its unit could not be compiled):
 /// the interpreter passes it without asking the JIT, until another key takes its slot.
 pub fn block(hash: u64) {
-    slot(hash)
+    let s = spread(hash);
+    slot_of(s)
         .0
-        .store(tag(hash) | BLOCKED as u64, Ordering::Relaxed);
+        .store(tag(s) | BLOCKED as u64, Ordering::Relaxed);
 }
 
 /// Give the slot of the key `hash` back (empty, the first a key of its bucket takes):
@@ -169,8 +193,29 @@ pub fn tick_hot(hash: u64) -> bool {
 
 /// Whether the key `hash` was ever passed (or shares its bit with one that was).
 pub fn seen(hash: u64) -> bool {
-    let bit = (spread(hash) >> 8) as usize & (SEEN_BITS - 1);
-    SEEN[bit / 64].load(Ordering::Relaxed) & 1 << (bit % 64) != 0
+    let (seen, mask) = seen_bit(spread(hash));
+    seen.load(Ordering::Relaxed) & mask != 0
+}
+
+/// The passes that make a key warm: compiled code that meets it compiles it in line
+/// rather than leaving for the interpreter there. Two: code the interpreter ran once
+/// (setting up, straight-line code) is not compiled with a hot loop that leads to it,
+/// and becomes a bridge if it gets hot itself. (One with `--jit-threshold 1`.)
+pub fn warm_threshold() -> u32 {
+    threshold().min(WARM_PASSES)
+}
+
+/// See [`warm_threshold`].
+const WARM_PASSES: u32 = 2;
+
+/// Whether the key `hash` is warm: passed [`warm_threshold`] times, or, when its
+/// slot counts another key (or it was compiled and gave its slot back), passed at all.
+pub fn warm(hash: u64) -> bool {
+    match slot(hash).1 {
+        Some(v) if v as u32 == BLOCKED => seen(hash),
+        Some(v) => v as u32 >= warm_threshold(),
+        None => seen(hash),
+    }
 }
 
 /// The passes counted for `hash` (0 when its slot counts another key).
@@ -185,6 +230,14 @@ pub fn count(hash: u64) -> u32 {
 mod tests {
     use super::*;
 
+    fn bucket_of(hash: u64) -> usize {
+        bucket(spread(hash))
+    }
+
+    fn tag_of(hash: u64) -> u64 {
+        tag(spread(hash))
+    }
+
     #[test]
     fn counts_per_key_and_saturates() {
         let a = key_hash(3, &[0x1000, 7]);
@@ -197,18 +250,19 @@ mod tests {
         assert_eq!(count(a), before + 5);
         // Program counters next to each other land in different buckets.
         let buckets: std::collections::HashSet<usize> = (0..64u64)
-            .map(|pc| bucket(key_hash(3, &[0x1000, pc])))
+            .map(|pc| bucket_of(key_hash(3, &[0x1000, pc])))
             .collect();
         assert!(buckets.len() >= 60, "{} buckets for 64 keys", buckets.len());
+        tick(b);
         let (sb, _) = slot(b);
-        sb.store(tag(b) | (BLOCKED - 1) as u64, Ordering::Relaxed);
+        sb.store(tag_of(b) | (BLOCKED - 1) as u64, Ordering::Relaxed);
         assert_eq!(tick(b), BLOCKED - 1);
         block(b);
         assert_eq!((tick(b), count(b)), (0, 0));
         // A key of the same bucket takes over the colder slot: the blocked key's.
         let mut others = (1..)
             .map(|i| b.wrapping_add(i))
-            .filter(|c| bucket(*c) == bucket(b) && tag(*c) != tag(b));
+            .filter(|c| bucket_of(*c) == bucket_of(b) && tag_of(*c) != tag_of(b));
         let c = others.next().unwrap();
         assert_eq!(count(c), 0);
         assert_eq!(tick(c), 1);
@@ -222,11 +276,11 @@ mod tests {
         let a = key_hash(7, &[0x2000, 1]);
         let mut same = (2..)
             .map(|i| key_hash(7, &[0x2000, i]))
-            .filter(|c| bucket(*c) == bucket(a) && tag(*c) != tag(a));
+            .filter(|c| bucket_of(*c) == bucket_of(a) && tag_of(*c) != tag_of(a));
         let b = same.next().unwrap();
         let c = same.next().unwrap();
-        COUNTERS[bucket(a)].store(0, Ordering::Relaxed);
-        COUNTERS[bucket(a) + 1].store(0, Ordering::Relaxed);
+        COUNTERS[bucket_of(a)].store(0, Ordering::Relaxed);
+        COUNTERS[bucket_of(a) + 1].store(0, Ordering::Relaxed);
         for _ in 0..100 {
             tick(a);
             tick(b);

@@ -368,6 +368,10 @@ struct Site {
     full: bool,
     /// Whether compiling a case failed (misses go the generic way from then on).
     failed: bool,
+    /// For the stub of an exit to the interpreter: the exits it took (its bridge is
+    /// compiled at `--jit-threshold`). Counted here rather than in `hot`'s shared
+    /// table, where keys of a crowded bucket could keep taking each other's slot.
+    exits: u32,
 }
 
 pub struct Jit {
@@ -863,10 +867,11 @@ impl Jit {
     }
 
     /// Whether compiled code that meets merge key `hash` (see [`crate::hot::key_hash`])
-    /// should compile it in line: the interpreter has passed it. Keys it never passed
-    /// end in stubs that exit to it (and become bridges once hot).
+    /// should compile it in line: the interpreter has passed it often enough (see
+    /// [`crate::hot::warm`]). Other keys end in stubs that exit to it (and become
+    /// bridges once hot).
     pub fn warm(&self, hash: u64) -> bool {
-        crate::hot::seen(hash)
+        crate::hot::warm(hash)
     }
 
     /// The red words, in the state's order, of an exit to the interpreter at entry point
@@ -1203,6 +1208,7 @@ impl Jit {
             entry,
             full: false,
             failed: false,
+            exits: 0,
         });
         sites.len() as u64 - 1
     }
@@ -1269,13 +1275,12 @@ impl Jit {
             }
         };
         if why == Cut::Interp {
-            // A stub of an exit to the interpreter: the miss is a pass of the
-            // interpreter through its key, and its bridge is compiled once that is hot.
-            let Some((block, key)) = E::state_key(&start.state) else {
-                return false;
-            };
-            let count = crate::hot::tick(crate::hot::key_hash(block, &key));
-            if count < self.options.threshold {
+            // A stub of an exit to the interpreter: its bridge is compiled once it has
+            // exited `--jit-threshold` times.
+            let mut sites = self.sites.borrow_mut();
+            let exits = &mut sites[site as usize].exits;
+            *exits = exits.saturating_add(1);
+            if *exits < self.options.threshold {
                 return false;
             }
         }

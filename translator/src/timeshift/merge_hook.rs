@@ -346,52 +346,60 @@ unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mu
     }}
     let Some((ix, muts)) = MERGE_VARS.get() else {{ return false }};
     let vars = std::slice::from_raw_parts(vars, {vars_item}.len());
-    {read_greens}
-    // Counted without the thread's JIT: most passes end here.
-    let hash = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
-    if !rt::hot::tick_hot(hash) {{
-        return false;
-    }}
-    let refs = match MERGE_REFS.get_or_init(|| reference_kinds(types, ix, muts)) {{
-        Ok(r) => r,
-        Err(_) => return false,
-    }};
-    rt::jit::with(|jit| {{
-        if !jit.merge_hot(hash) {{
+    // Once per key the interpreter is at: a unit that exits back to it at another key
+    // leaves it there as if it had just arrived (the exit's key is counted, so it
+    // becomes hot and gets a unit of its own like any other).
+    loop {{
+        {read_greens}
+        // Counted without the thread's JIT: most passes end here.
+        let hash = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
+        if !rt::hot::tick_hot(hash) {{
             return false;
         }}
-        let mut frame = jit.frame();
-        let fr: *mut rt::Frame = &mut *frame;
-        let mut args: Vec<u64> = Vec::with_capacity({nargs});
-        {enc}
-        static LAYOUTS: [rt::entry::Layout; {nargs}] = [{layouts}];
-        let mut owned = [false; {nargs}];
-        {owned}
-        let Some(f) = jit.merge_unit::<Ext>({n:?}, {bi}, hash, |key| {{ rt::word::GreenKey::key(&{gtuple}, key) }}, || {start}, &mut args, &LAYOUTS, &owned) else {{
-            return false;
+        let refs = match MERGE_REFS.get_or_init(|| reference_kinds(types, ix, muts)) {{
+            Ok(r) => r,
+            Err(_) => return false,
         }};
-        let status = jit.run_chain::<Ext>({n:?}, f, &mut frame, &args);
-        match status {{
-            rt::Status::Return => {{
-                std::ptr::write(ret as *mut {ret}, dec_{ri}(&mut rt::word::Words::new(&frame.out), fr));
-                true
+        let done = rt::jit::with(|jit| {{
+            if !jit.merge_hot(hash) {{
+                return Some(false);
             }}
-            rt::Status::Interp => {{
-                let id = frame.out[0];
-                let Some(State::B{bi} {{ g, .. }}) = jit.interp_state::<Ext>(id) else {{
-                    unreachable!(\"an exit to the interpreter at the merge block\")
-                }};
-                let words = jit.interp_words::<Ext>(id, &frame.out[2..]);
-                let mut it = rt::word::Words::new(&words);
-                {dec}
-                {after}
-                let {green_pattern} = g;
-                {write_greens}
-                false
+            let mut frame = jit.frame();
+            let fr: *mut rt::Frame = &mut *frame;
+            let mut args: Vec<u64> = Vec::with_capacity({nargs});
+            {enc}
+            static LAYOUTS: [rt::entry::Layout; {nargs}] = [{layouts}];
+            let mut owned = [false; {nargs}];
+            {owned}
+            let Some(f) = jit.merge_unit::<Ext>({n:?}, {bi}, hash, |key| {{ rt::word::GreenKey::key(&{gtuple}, key) }}, || {start}, &mut args, &LAYOUTS, &owned) else {{
+                return Some(false);
+            }};
+            let status = jit.run_chain::<Ext>({n:?}, f, &mut frame, &args);
+            match status {{
+                rt::Status::Return => {{
+                    std::ptr::write(ret as *mut {ret}, dec_{ri}(&mut rt::word::Words::new(&frame.out), fr));
+                    Some(true)
+                }}
+                rt::Status::Interp => {{
+                    let id = frame.out[0];
+                    let Some(State::B{bi} {{ g, .. }}) = jit.interp_state::<Ext>(id) else {{
+                        unreachable!(\"an exit to the interpreter at the merge block\")
+                    }};
+                    let words = jit.interp_words::<Ext>(id, &frame.out[2..]);
+                    let mut it = rt::word::Words::new(&words);
+                    {dec}
+                    {after}
+                    let {green_pattern} = g;
+                    {write_greens}
+                    None
+                }}
+                _ => jit.raise(status, &mut frame),
             }}
-            _ => jit.raise(status, &mut frame),
+        }});
+        if let Some(done) = done {{
+            return done;
         }}
-    }})
+    }}
 }}
 ",
             names = names.join(", "),
