@@ -193,7 +193,13 @@ pub fn tick_hot(hash: u64) -> bool {
 
 /// Whether the key `hash` was ever passed (or shares its bit with one that was).
 pub fn seen(hash: u64) -> bool {
-    let (seen, mask) = seen_bit(spread(hash));
+    seen_of(spread(hash))
+}
+
+/// [`seen`] of a key whose spread hash is `s`.
+#[inline]
+fn seen_of(s: u64) -> bool {
+    let (seen, mask) = seen_bit(s);
     seen.load(Ordering::Relaxed) & mask != 0
 }
 
@@ -211,10 +217,10 @@ const WARM_PASSES: u32 = 2;
 /// Whether the key `hash` is warm: passed [`warm_threshold`] times, or, when its
 /// slot counts another key (or it was compiled and gave its slot back), passed at all.
 pub fn warm(hash: u64) -> bool {
-    match slot(hash).1 {
-        Some(v) if v as u32 == BLOCKED => seen(hash),
-        Some(v) => v as u32 >= warm_threshold(),
-        None => seen(hash),
+    let s = spread(hash);
+    match slot_of(s).1 {
+        Some(v) if v as u32 != BLOCKED => v as u32 >= warm_threshold(),
+        _ => seen_of(s),
     }
 }
 
