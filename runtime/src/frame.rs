@@ -22,6 +22,19 @@ pub const FRAME_WORDS: usize = 64;
 /// `jit::Status::Continue`), so a unit reads its words where such an exit left them.
 pub const ENTRY_WORDS_AT: usize = 2;
 
+/// Copy `src` into `dst` (of the same length) a word at a time. Compiled code stores
+/// words one by one; a wider load that spans two of them (what `copy_from_slice` of a
+/// few words compiles to) waits until both stores have retired, where word loads are
+/// served from the stores at once.
+#[inline(always)]
+pub fn copy_words(dst: &mut [u64], src: &[u64]) {
+    assert_eq!(dst.len(), src.len());
+    for (d, s) in dst.iter_mut().zip(src) {
+        // SAFETY: `s` is a valid reference. Volatile, so that the loads stay word loads.
+        *d = unsafe { std::ptr::read_volatile(s) };
+    }
+}
+
 /// Whether a state with `words` red words can go from unit to unit through `out`.
 pub fn entry_fits(words: usize) -> bool {
     ENTRY_WORDS_AT + words <= FRAME_WORDS
@@ -721,6 +734,14 @@ pub extern "C" fn u64_to_f64(x: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_words_copies_every_word() {
+        let src = [1u64, 2, 3, u64::MAX];
+        let mut dst = [0u64; 4];
+        copy_words(&mut dst[1..], &src[..3]);
+        assert_eq!(dst, [0, 1, 2, 3]);
+    }
 
     /// `v.push(x)` of a scalar (its word); 0, or 1 when it panicked.
     fn rvec_push(frame: *mut Frame, v: *mut RVec, x: u64) -> u64 {

@@ -657,7 +657,7 @@ impl Jit {
         }));
         Some(match run {
             Ok(()) => {
-                (&mut (*caller).out)[..nres].copy_from_slice(&frame.out[..nres]);
+                crate::frame::copy_words(&mut (&mut (*caller).out)[..nres], &frame.out[..nres]);
                 0
             }
             Err(p) => {
@@ -1344,7 +1344,7 @@ impl Jit {
     ) -> Status {
         let at = crate::frame::ENTRY_WORDS_AT;
         // `driver::compile_unit` compiled the first unit only if its words fit the frame.
-        frame.out[at..at + args.len()].copy_from_slice(args);
+        crate::frame::copy_words(&mut frame.out[at..at + args.len()], args);
         // What Rust gave compiled code stays out of sweeps. Units that follow one another
         // here hand on their state in `out`, so what they allocate is theirs to sweep.
         frame.pin();

@@ -222,6 +222,29 @@ pub fn skip(it: &mut Words<'_>, n: usize) {
     it.at += n;
 }
 
+/// The value of a two-word type laid out as its tag word then its payload word (an
+/// enum the translator lends in place), made from those words. It is built in one
+/// 16-byte register and stored whole: a callee that takes it by reference loads it
+/// whole, and a load that spans two smaller stores would wait for both to retire.
+///
+/// # Safety
+/// `T` is 16 bytes, and `(tag, payload)` is a valid value of it: `tag` a variant's
+/// index and `payload` (its low bytes) a valid value of that variant's field, if any.
+#[inline(always)]
+pub unsafe fn from_tag_and_payload<T>(tag: u64, payload: u64) -> T {
+    const { assert!(std::mem::size_of::<T>() == 16) };
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::_mm_set_epi64x;
+        // SAFETY: SSE2 is part of x86-64; the caller vouches for the value.
+        std::mem::transmute_copy(&_mm_set_epi64x(payload as i64, tag as i64))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        std::mem::transmute_copy(&[tag, payload])
+    }
+}
+
 /// The words of encoded values, read in order by generated decoders: past the end,
 /// zeros (a decoder given too few words reads zeros, as for a dead variable).
 pub struct Words<'a> {
@@ -427,6 +450,25 @@ mod tests {
 
     fn red(ws: &[u64]) -> Red {
         ws.iter().map(|w| Word::Const(*w, Kind::Int)).collect()
+    }
+
+    #[test]
+    fn a_tagged_word_is_its_tag_and_payload() {
+        #[derive(Debug, PartialEq)]
+        #[repr(u64)]
+        #[allow(dead_code)]
+        enum V {
+            Empty,
+            Int(i64),
+            Float(f64),
+            Handle(u32),
+        }
+        let v = |t, p| unsafe { from_tag_and_payload::<V>(t, p) };
+        assert_eq!(v(0, 99), V::Empty);
+        assert_eq!(v(1, -5i64 as u64), V::Int(-5));
+        assert_eq!(v(2, 2.5f64.to_bits()), V::Float(2.5));
+        // A short field is the payload word's low bytes.
+        assert_eq!(v(3, 0xdead_0000_0007), V::Handle(7));
     }
 
     #[test]

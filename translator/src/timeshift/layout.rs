@@ -22,6 +22,9 @@ use crate::source::Crate;
 /// The most words a vector element may have.
 pub const MAX_ELEMENT_WORDS: usize = 32;
 
+/// The most words a type's codecs take to be inlined wherever they are used.
+const SMALL_CODEC_WORDS: usize = 4;
+
 /// Kinds of words, as the names of `backend::Kind` variants.
 pub type Kinds = Vec<&'static str>;
 
@@ -522,13 +525,20 @@ fn decv_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> rt::word::Items<
         } else {
             String::new()
         };
+        // Codecs of a few words are inlined even where rustc would not (a residual
+        // call's result encoded into the frame is then a few stores).
+        let inline = if kinds.len() <= SMALL_CODEC_WORDS {
+            "#[inline(always)]"
+        } else {
+            "#[inline]"
+        };
         Ok(format!(
             "{decv}{fields}const KINDS_{i}: &[rt::Kind] = &[{kinds}];
 #[allow(unused_variables)]
-#[inline]
+{inline}
 fn enc_{i}(v: &{borrowed}, fr: *mut rt::Frame, w: &mut impl rt::word::Sink) {{ {enc} }}
 #[allow(unused_variables)]
-#[inline]
+{inline}
 fn dec_{i}(w: &mut rt::word::Words<'_>, fr: *mut rt::Frame) -> {rust} {{ {dec} }}
 #[allow(unused_variables, dead_code)]
 fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
@@ -735,8 +745,29 @@ fn lift_{i}(v: &{rust}) -> Result<rt::Red, rt::Stop> {{ {lift} }}
                         s = starts[vi]
                     ));
                 }
+                // A tagged word laid out as Rust lays it out: variants whose payload
+                // may hold any bits (none, an integer, a float) are the words as they
+                // are.
+                let mut raw = String::new();
+                if words == 2 && vs.len() <= 64 && self.lends_in_place(&t) {
+                    let mut tags = 0u64;
+                    for (vi, v) in vs.iter().enumerate() {
+                        let any_bits = v
+                            .fields
+                            .iter()
+                            .all(|f| matches!(norm(f), Ty::Int(_) | Ty::F64));
+                        if any_bits {
+                            tags |= 1 << vi;
+                        }
+                    }
+                    if tags != 0 {
+                        raw = format!(
+                            "if e[0] < 64 && ({tags:#x}u64 >> e[0]) & 1 != 0 {{ return unsafe {{ rt::word::from_tag_and_payload(e[0], e[1]) }}; }}"
+                        );
+                    }
+                }
                 let dec = format!(
-                    "let mut e = [0u64; {words}]; for x in e.iter_mut() {{ *x = w.next().unwrap_or(0); }} match e[0] {{ {} _ => unreachable!(\"a valid variant tag\") }}",
+                    "let mut e = [0u64; {words}]; for x in e.iter_mut() {{ *x = w.next().unwrap_or(0); }} {raw} match e[0] {{ {} _ => unreachable!(\"a valid variant tag\") }}",
                     dec_arms.join(" ")
                 );
                 (format!("match v {{ {} }}", arms.join(" ")), format!("{{ {dec} }}"))
