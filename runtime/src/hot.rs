@@ -151,6 +151,19 @@ fn seen_bit(s: u64) -> (&'static AtomicU64, u64) {
 #[inline]
 pub fn tick(hash: u64) -> u32 {
     let s = spread(hash);
+    // The common pass, in line: the bucket's first slot counts the key.
+    let first = &COUNTERS[bucket(s)];
+    let v = first.load(Ordering::Relaxed);
+    if v & TAG_BITS == tag(s) && (v as u32) < BLOCKED - 1 {
+        first.store(v + 1, Ordering::Relaxed);
+        return v as u32 + 1;
+    }
+    tick_slot(s)
+}
+
+/// [`tick`] of a key whose spread hash is `s`, in whichever slot of its bucket.
+#[inline(never)]
+fn tick_slot(s: u64) -> u32 {
     let (c, v) = slot_of(s);
     let n = match v {
         Some(v) if v as u32 == BLOCKED => return 0,

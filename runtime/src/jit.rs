@@ -390,8 +390,9 @@ pub struct Jit {
     key_buf: Cell<Vec<u64>>,
     /// The units `unit_for` found, direct-mapped by portal (its name's address) and key
     /// (see [`recent_slot`]): a call whose unit is there finds it without hashing the
-    /// portal's name (entries of `units` never change once made).
-    recent: RefCell<Vec<Option<(usize, Vec<u64>, UnitEntry)>>>,
+    /// portal's name (entries of `units` never change once made). `None` for a key
+    /// that has no entry in `units` yet: its calls are counted straight away.
+    recent: RefCell<Vec<Option<(usize, Vec<u64>, Option<UnitEntry>)>>>,
     /// By (address, length, type) of interned data: the addresses of the copies made
     /// of it (see [`Jit::intern`]).
     interned: RefCell<backend::FastMap<(usize, usize, std::any::TypeId), Vec<usize>>>,
@@ -621,7 +622,9 @@ impl Jit {
         if let Some((q, k, e)) = &self.recent.borrow()[slot] {
             let mut rest = &k[..];
             if *q == p && greens.matches(&mut rest) && rest.is_empty() {
-                return *e;
+                if let Some(e) = e {
+                    return *e;
+                }
             }
         }
         self.unit_for::<E>(portal, |key| greens.key(key), start)
@@ -706,8 +709,16 @@ impl Jit {
             _ => None,
         };
         let unit = match recent {
-            Some(e) => e,
-            None => self.unit_not_recent::<E>(portal, forced, &buf, slot, start),
+            Some(Some(e)) => e,
+            // A cold key: counted here, compiled (by the way of the unit cache) once hot.
+            Some(None)
+                if !forced
+                    && crate::hot::tick(crate::hot::key_hash(u32::MAX, &buf))
+                        < self.options.threshold =>
+            {
+                None
+            }
+            _ => self.unit_not_recent::<E>(portal, forced, &buf, slot, start),
         };
         self.key_buf.set(buf);
         unit
@@ -732,12 +743,24 @@ impl Jit {
             .get(portal)
             .and_then(|m| m.get(buf).copied());
         let e = match found {
-            Some(e) => e,
-            // Cold: counted, not remembered.
-            None => self.unit_miss::<E>(portal, buf.to_vec(), forced, start)?,
+            Some(e) => Some(e),
+            // Counted; remembered as cold while it stays so.
+            None => self.unit_miss::<E>(portal, buf.to_vec(), forced, start),
         };
-        self.recent.borrow_mut()[slot] = Some((portal.as_ptr() as usize, buf.to_vec(), e));
-        e
+        let mut recent = self.recent.borrow_mut();
+        let p = portal.as_ptr() as usize;
+        match &mut recent[slot] {
+            // The slot's key buffer is reused: cold keys that share a slot take it in
+            // turns without allocating.
+            Some((q, k, r)) => {
+                *q = p;
+                k.clear();
+                k.extend_from_slice(buf);
+                *r = e;
+            }
+            r => *r = Some((p, buf.to_vec(), e)),
+        }
+        e.flatten()
     }
 
     /// Whether the JIT compiles the hot merge key of hash `hash` (counted by

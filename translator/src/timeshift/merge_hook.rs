@@ -52,6 +52,8 @@ impl Gen<'_, '_> {
         let n = self.p.name.clone();
         let mut names = Vec::new();
         let mut read_greens = String::new();
+        // The same, by raw pointers (for the hook's fast path).
+        let mut read_greens_raw = String::new();
         let mut fields = Vec::new();
         let mut enc = String::new();
         let mut dec = String::new();
@@ -108,6 +110,10 @@ impl Gen<'_, '_> {
                 let _ = write!(
                     read_greens,
                     "let x{j}: {rust} = *(vars[ix[{j}]] as *const {rust});"
+                );
+                let _ = write!(
+                    read_greens_raw,
+                    "let x{j}: {rust} = *(*vars.add(ix[{j}]) as *const {rust});"
                 );
                 green_vars.push(format!("x{j}"));
                 fields.push(format!("x{j}"));
@@ -333,12 +339,32 @@ unsafe fn reference_kinds(types: fn(usize) -> &'static str, ix: &[usize; {count}
     Ok(refs)
 }}
 
-/// The merge hook (see the module `merge_hook` of the translator).
+/// The merge hook (see the module `merge_hook` of the translator): every pass of the
+/// interpreter counts its key here, without the thread's JIT; a hot key goes on in
+/// [`merge_hot`]. Kept small: the plain interpreter calls it at every pass.
 ///
 /// # Safety
 /// `vars` are the pointers `#[portal]` passes, in the order of its `__merge_vars_`
 /// list, `types` gives their type names; `ret` has room for the portal's result.
 unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {{
+    let Some((ix, _)) = MERGE_VARS.get() else {{ return false }};
+    // `install_merge` found each green's variable among `vars`.
+    {read_greens_raw}
+    let hash = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
+    if !rt::hot::tick_hot(hash) {{
+        return false;
+    }}
+    merge_hot(vars, types, ret)
+}}
+
+/// [`merge`] at a hot key: run its unit (compiled the first time), and take back the
+/// state it exits with.
+///
+/// # Safety
+/// As for [`merge`].
+#[cold]
+#[inline(never)]
+unsafe fn merge_hot(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {{
     if rt::hot::off() {{
         // Nothing more is compiled: the merge point stops calling.
         {hook_item}.clear();
@@ -349,11 +375,12 @@ unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mu
     // Once per key the interpreter is at: a unit that exits back to it at another key
     // leaves it there as if it had just arrived (the exit's key is counted, so it
     // becomes hot and gets a unit of its own like any other).
+    let mut counted = true;
     loop {{
         {read_greens}
-        // Counted without the thread's JIT: most passes end here.
         let hash = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
-        if !rt::hot::tick_hot(hash) {{
+        // The first key was counted by `merge`.
+        if !std::mem::take(&mut counted) && !rt::hot::tick_hot(hash) {{
             return false;
         }}
         let refs = match MERGE_REFS.get_or_init(|| reference_kinds(types, ix, muts)) {{
