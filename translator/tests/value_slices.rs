@@ -19,7 +19,7 @@ const LIB: &str = r#"
 //! are no arguments); `A` push the number of arguments; `r` push the total of the
 //! arguments after the first; `S` push the total of the heap's last `k` values; `m` push
 //! the total of stack[a..b] (Rust's panics when out of range); `F` push what `ends`
-//! makes of the stack's last `k` values; `T` truncate the stack to `k`; `K`
+//! makes of the stack's last `k` values; `E` push what it makes of the whole stack; `T` truncate the stack to `k`; `K`
 //! drop the heap's last `k` values; `C` clear the stack; `c` call: pop `n`; when it is
 //! positive, run the program from the start with the counter `n - 1` and the stack's top
 //! two values (fewer if it has fewer) as arguments, which the call replaces with its
@@ -196,6 +196,11 @@ pub fn run(
                 let t = total(&stack[a..b]);
                 stack.push(t);
             }
+            b'E' => {
+                // The whole stack for the helper's slice (rustc's deref coercion).
+                let v = ends(&stack);
+                stack.push(Value::Int(v));
+            }
             b'F' => {
                 let k = count(pop(&mut stack)?)?;
                 let n = stack.len();
@@ -345,7 +350,7 @@ fn run(bin: &Path, mode: &[&str], prog: &str, x: i64) -> (i32, String, String) {
 /// A terminating program and its counter: a loop (`j` counts the counter down), a
 /// recursion (`x ... c`: each call runs with a smaller counter), or straight code.
 fn generate(next: &mut impl FnMut() -> u64) -> (String, i64) {
-    let all = b"0123456789fnt+*<-dsphgxaArSmFTKC";
+    let all = b"0123456789fnt+*<-dsphgxaArSmEFTKC";
     let ops = |next: &mut dyn FnMut() -> u64, n: u64| -> String {
         (0..n)
             .map(|_| {
@@ -413,6 +418,9 @@ fn values_passed_in_slices_with_run_time_bounds() {
         ("x9hd2FpCj", 100),
         ("x1+fx3F+hCj", 100),
         ("1f*hf1+dj", 2_000),
+        // The whole stack given for a slice parameter.
+        ("f2E.", 0),
+        ("x1+EpCj", 100),
     ]
     .iter()
     .map(|(p, x)| (p.to_string(), *x))
@@ -453,7 +461,12 @@ fn values_passed_in_slices_with_run_time_bounds() {
     }
     // Compiled, with no operation left to the plain interpreter.
     let log = dir.join("jit.log");
-    for (prog, x) in [("x1+h3Sp4K5Fpj", 50), ("0a1a+xc.", 8), ("12345678T3Tj", 20)] {
+    for (prog, x) in [
+        ("x1+h3Sp4K5Fpj", 50),
+        ("0a1a+xc.", 8),
+        ("12345678T3Tj", 20),
+        ("12EpCj", 20),
+    ] {
         run(
             &bin,
             &["--jit-threshold", "1", "--jit-log", log.to_str().unwrap()],

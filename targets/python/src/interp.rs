@@ -162,21 +162,18 @@ pub fn run(
             DELETE_NAME => ops::delete_name(vm, locals[0], code.names[arg]),
             LOAD_BUILTIN => push(&mut stack, ops::load_builtin(vm, code.names[arg])),
             LOAD_ATTR | LOAD_FAST_LOAD_ATTR => {
-                let o = if op == LOAD_ATTR {
-                    stack.pop().unwrap()
-                } else {
-                    locals[arg]
-                };
-                match o {
-                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
-                    _ => {
-                        let mut name = arg;
-                        if op != LOAD_ATTR {
-                            name = oparg(concrete!(code.ops[pc]));
-                            pc += 1;
-                        }
+                let fused = op == LOAD_FAST_LOAD_ATTR;
+                match receiver(vm, f, &mut stack, &locals, fused, arg) {
+                    Ok(o) => {
+                        let name = if fused {
+                            oparg(concrete!(code.ops[pc]))
+                        } else {
+                            arg
+                        };
+                        pc += fused as usize;
                         push(&mut stack, ops::getattr(vm, o, code.names[name]))
                     }
+                    Err(e) => Err(e),
                 }
             }
             STORE_ATTR => {
@@ -593,19 +590,15 @@ pub fn run(
                 Ok(())
             }
             LOAD_METHOD | LOAD_FAST_LOAD_METHOD => {
-                let o = if op == LOAD_METHOD {
-                    stack.pop().unwrap()
-                } else {
-                    locals[arg]
-                };
-                match o {
-                    Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
-                    _ => {
-                        let mut name = arg;
-                        if op != LOAD_METHOD {
-                            name = oparg(concrete!(code.ops[pc]));
-                            pc += 1;
-                        }
+                let fused = op == LOAD_FAST_LOAD_METHOD;
+                match receiver(vm, f, &mut stack, &locals, fused, arg) {
+                    Ok(o) => {
+                        let name = if fused {
+                            oparg(concrete!(code.ops[pc]))
+                        } else {
+                            arg
+                        };
+                        pc += fused as usize;
                         match ops::load_method(vm, o, code.names[name]) {
                             Ok((m, s)) => {
                                 stack.push(m);
@@ -615,6 +608,7 @@ pub fn run(
                             Err(e) => Err(e),
                         }
                     }
+                    Err(e) => Err(e),
                 }
             }
             CALL | CALL_METHOD => {
@@ -815,6 +809,25 @@ pub fn run(
 
 /// Push the value of an instruction that succeeded; an error goes on to the handler
 /// lookup unchanged.
+/// The receiver of an attribute instruction: popped, or for its form fused with
+/// `LOAD_FAST` (`fused`) local `arg`, which must be bound.
+fn receiver(
+    vm: &mut Space,
+    f: usize,
+    stack: &mut Vec<Value>,
+    locals: &[Value],
+    fused: bool,
+    arg: usize,
+) -> Result<Value, Value> {
+    if !fused {
+        return Ok(stack.pop().unwrap());
+    }
+    match locals[arg] {
+        Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
+        o => Ok(o),
+    }
+}
+
 fn push(stack: &mut Vec<Value>, r: Result<Value, Value>) -> Result<(), Value> {
     match r {
         Ok(v) => {

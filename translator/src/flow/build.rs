@@ -2913,6 +2913,29 @@ impl<'k> Builder<'k> {
             self.callees.insert(name.to_string());
             OpKind::Call(name.to_string())
         };
+        let mut args = args;
+        if matches!(kind, OpKind::Call(_)) {
+            // A vector or array given for a slice parameter (rustc's deref coercion of
+            // `&v`) is the slice of all of it in the callee's graph, as `&v[..]` is.
+            if let Ok((params, _)) = self.signature(name) {
+                for (a, p) in args.iter_mut().zip(&params) {
+                    let at = match &*a {
+                        Operand::Var(v) => self.var_types[v.0 as usize].clone(),
+                        Operand::Const(_, t) => t.clone(),
+                    };
+                    let at = at.strip_ref().clone();
+                    if let (Ty::Vec(x) | Ty::Array(x, _), Ty::Slice(y)) = (&at, p.strip_ref()) {
+                        if x == y {
+                            let usize_t = Ty::Int(IntTy::Usize);
+                            let n = self.emit(OpKind::Len, vec![a.clone()], usize_t, sp);
+                            let lo = int_const(0, IntTy::Usize);
+                            let ty = Ty::Slice(x.clone());
+                            *a = self.emit(OpKind::SubSlice, vec![a.clone(), lo, n], ty, sp);
+                        }
+                    }
+                }
+            }
+        }
         self.emit(kind, args, ret, sp)
     }
 

@@ -23,7 +23,7 @@ use crate::source::Crate;
 pub const MAX_ELEMENT_WORDS: usize = 32;
 
 /// The most words a type's codecs take to be inlined wherever they are used.
-const SMALL_CODEC_WORDS: usize = 4;
+const SMALL_CODEC_WORDS: usize = 8;
 
 /// Kinds of words, as the names of `backend::Kind` variants.
 pub type Kinds = Vec<&'static str>;
