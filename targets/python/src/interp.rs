@@ -165,11 +165,7 @@ pub fn run(
                 let fused = op == LOAD_FAST_LOAD_ATTR;
                 match receiver(vm, f, &mut stack, &locals, fused, arg) {
                     Ok(o) => {
-                        let name = if fused {
-                            oparg(concrete!(code.ops[pc]))
-                        } else {
-                            arg
-                        };
+                        let name = attr_name(code, pc, fused, arg);
                         pc += fused as usize;
                         push(&mut stack, ops::getattr(vm, o, code.names[name]))
                     }
@@ -593,11 +589,7 @@ pub fn run(
                 let fused = op == LOAD_FAST_LOAD_METHOD;
                 match receiver(vm, f, &mut stack, &locals, fused, arg) {
                     Ok(o) => {
-                        let name = if fused {
-                            oparg(concrete!(code.ops[pc]))
-                        } else {
-                            arg
-                        };
+                        let name = attr_name(code, pc, fused, arg);
                         pc += fused as usize;
                         match ops::load_method(vm, o, code.names[name]) {
                             Ok((m, s)) => {
@@ -825,6 +817,16 @@ fn receiver(
     match locals[arg] {
         Value::Undef => Err(ops::unbound_local(vm, f, arg as u32)),
         o => Ok(o),
+    }
+}
+
+/// The name operand of an attribute instruction at `pc` (the word after it): its
+/// argument, or for its fused form (`fused`) the operand of the next word.
+fn attr_name(code: &Code, pc: usize, fused: bool, arg: usize) -> usize {
+    if fused {
+        oparg(concrete!(code.ops[pc]))
+    } else {
+        arg
     }
 }
 
