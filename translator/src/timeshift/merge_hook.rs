@@ -51,9 +51,8 @@ impl Gen<'_, '_> {
         let ri = self.t.id(&rt_ty);
         let n = self.p.name.clone();
         let mut names = Vec::new();
+        // Reads the greens through the hook's pointer array `vp`.
         let mut read_greens = String::new();
-        // The same, by raw pointers (for the hook's fast path).
-        let mut read_greens_raw = String::new();
         let mut fields = Vec::new();
         let mut enc = String::new();
         let mut dec = String::new();
@@ -109,11 +108,7 @@ impl Gen<'_, '_> {
                 };
                 let _ = write!(
                     read_greens,
-                    "let x{j}: {rust} = *(vars[ix[{j}]] as *const {rust});"
-                );
-                let _ = write!(
-                    read_greens_raw,
-                    "let x{j}: {rust} = *(*vars.add(ix[{j}]) as *const {rust});"
+                    "let x{j}: {rust} = *(*vp.add(ix[{j}]) as *const {rust});"
                 );
                 green_vars.push(format!("x{j}"));
                 fields.push(format!("x{j}"));
@@ -349,40 +344,48 @@ unsafe fn reference_kinds(types: fn(usize) -> &'static str, ix: &[usize; {count}
 unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {{
     let Some((ix, _)) = MERGE_VARS.get() else {{ return false }};
     // `install_merge` found each green's variable among `vars`.
-    {read_greens_raw}
+    let vp = vars;
+    {read_greens}
     let hash = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
     if !rt::hot::tick_hot(hash) {{
         return false;
     }}
-    merge_hot(vars, types, ret)
+    merge_hot(vars, types, ret, hash)
 }}
 
-/// [`merge`] at a hot key: run its unit (compiled the first time), and take back the
-/// state it exits with.
+/// [`merge`] at a hot key, whose hash it counted: run its unit (compiled the first
+/// time), and take back the state it exits with.
 ///
 /// # Safety
 /// As for [`merge`].
 #[cold]
 #[inline(never)]
-unsafe fn merge_hot(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {{
+unsafe fn merge_hot(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut (), hot: u64) -> bool {{
     if rt::hot::off() {{
         // Nothing more is compiled: the merge point stops calling.
         {hook_item}.clear();
         return false;
     }}
     let Some((ix, muts)) = MERGE_VARS.get() else {{ return false }};
+    let vp = vars;
     let vars = std::slice::from_raw_parts(vars, {vars_item}.len());
     // Once per key the interpreter is at: a unit that exits back to it at another key
     // leaves it there as if it had just arrived (the exit's key is counted, so it
     // becomes hot and gets a unit of its own like any other).
-    let mut counted = true;
+    let mut counted = Some(hot);
     loop {{
         {read_greens}
-        let hash = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
-        // The first key was counted by `merge`.
-        if !std::mem::take(&mut counted) && !rt::hot::tick_hot(hash) {{
-            return false;
-        }}
+        // The first key was counted by `merge`; a key an exit leaves at is counted here.
+        let hash = match counted.take() {{
+            Some(h) => h,
+            None => {{
+                let h = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
+                if !rt::hot::tick_hot(h) {{
+                    return false;
+                }}
+                h
+            }}
+        }};
         let refs = match MERGE_REFS.get_or_init(|| reference_kinds(types, ix, muts)) {{
             Ok(r) => r,
             Err(_) => return false,
