@@ -135,7 +135,8 @@ fn portal_impl(
             ));
         }
     }
-    portal_hook(f)
+    let greens: Vec<String> = greens.iter().map(|g| g.to_string()).collect();
+    portal_hook(f, &greens)
 }
 
 /// The portal with its hook: `NAME` checks the hook static `__portal_hook_NAME` (set by
@@ -147,7 +148,7 @@ fn portal_impl(
 /// merge point, with pointers to the variables listed in `__merge_vars_NAME` (see
 /// `merge`): when the hook returns `true` it has written the function's result, which
 /// is returned; otherwise the loop goes on with the variables as the hook left them.
-fn portal_hook(f: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
+fn portal_hook(f: syn::ItemFn, greens: &[String]) -> syn::Result<proc_macro2::TokenStream> {
     if !f.sig.generics.params.is_empty() || f.sig.asyncness.is_some() || f.sig.unsafety.is_some() {
         return Err(syn::Error::new(
             f.sig.ident.span(),
@@ -186,10 +187,10 @@ fn portal_hook(f: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
     plain_fn.sig.ident = plain.clone();
     plain_fn.vis = syn::parse_quote!(pub);
     plain_fn.attrs.retain(|a| !a.path().is_ident("doc"));
-    let (var_names, var_muts): (Vec<String>, Vec<bool>) =
-        merge::add_merge_hook(&mut plain_fn, &merge_hook)
-            .into_iter()
-            .unzip();
+    let merge_counted = quote::format_ident!("__merge_counted_{}", name);
+    let vars = merge::add_merge_hook(&mut plain_fn, &merge_hook, &name.to_string(), greens);
+    let (var_names, var_muts): (Vec<String>, Vec<bool>) = vars.passed.into_iter().unzip();
+    let counted = vars.counted;
     Ok(quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
@@ -203,6 +204,10 @@ fn portal_hook(f: syn::ItemFn) -> syn::Result<proc_macro2::TokenStream> {
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         pub const #merge_vars: &[(&str, bool)] = &[#((#var_names, #var_muts)),*];
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        pub const #merge_counted: &[&str] = &[#(#counted),*];
 
         #(#attrs)*
         #vis fn #name(#(#params),*) #ret {

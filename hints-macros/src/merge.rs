@@ -68,7 +68,12 @@ struct Found {
 /// Rewrites the first merge point statement of `f`'s body to call `hook` and returns
 /// the variables passed, as (name, declared `mut`); empty (and `f` unchanged) when the
 /// body has no merge point statement.
-pub(crate) fn add_merge_hook(f: &mut syn::ItemFn, hook: &syn::Ident) -> Vec<(String, bool)> {
+pub(crate) fn add_merge_hook(
+    f: &mut syn::ItemFn,
+    hook: &syn::Ident,
+    portal: &str,
+    portal_greens: &[String],
+) -> MergeVars {
     let mut scan = Scan::default();
     for a in &f.sig.inputs {
         if let syn::FnArg::Typed(pt) = a {
@@ -77,7 +82,7 @@ pub(crate) fn add_merge_hook(f: &mut syn::ItemFn, hook: &syn::Ident) -> Vec<(Str
     }
     scan.visit_block_mut(&mut f.block);
     let Some(found) = scan.found else {
-        return Vec::new();
+        return MergeVars::default();
     };
 
     let body = idents(&f.block.to_token_stream());
@@ -120,10 +125,44 @@ pub(crate) fn add_merge_hook(f: &mut syn::ItemFn, hook: &syn::Ident) -> Vec<(Str
     // The pointers and type names are gathered in a function of their own, so the
     // interpreter's frame (one per guest call in a recursive interpreter) grows by the
     // call's arguments only.
+    // The merge point counts its passes here, on its greens (see `hints::rt::hot`):
+    // those it lists, or the variables passed that are named like a green of the
+    // portal; it calls the hook only for a hot key, with the hash it counted. With no
+    // such variable the hook counts every pass itself.
+    let counted_names: Vec<syn::Ident> = match listed_greens(&found.stmt) {
+        Some(greens) => greens,
+        None => portal_greens
+            .iter()
+            .filter_map(|g| passed.iter().find(|b| b.ident.unraw() == g.as_str()))
+            .map(|b| b.ident.clone())
+            .collect(),
+    };
+    let (count, counted) = if counted_names.is_empty() {
+        (quote!(), quote!(::std::option::Option::None))
+    } else {
+        let greens = counted_names.iter().map(|g| {
+            let mut g = g.clone();
+            g.set_span(g.span().located_at(span));
+            g
+        });
+        (
+            quote_spanned! {span=>
+                const __MERGE_START: u64 = ::hints::rt::hot::portal_start(#portal);
+                let __merge_hash = __MERGE_START;
+                #(let __merge_hash = ::hints::rt::hot::CountKey::mix_into(&#greens, __merge_hash);)*
+                if !::hints::rt::hot::tick_hot(__merge_hash) {
+                    break '__merge;
+                }
+            },
+            quote_spanned!(span=> ::std::option::Option::Some(__merge_hash)),
+        )
+    };
     let block = quote_spanned! {span=>
         {
             #(#attrs)* #mac;
+            '__merge: {
             if let ::std::option::Option::Some(__merge_hook) = #hook.get() {
+                #count
                 fn __merge_type<#(#tys),*>(i: usize) -> &'static str {
                     let names: [&'static str; #n] = [#(::std::any::type_name::<#tys>()),*];
                     names.get(i).copied().unwrap_or("")
@@ -131,30 +170,64 @@ pub(crate) fn add_merge_hook(f: &mut syn::ItemFn, hook: &syn::Ident) -> Vec<(Str
                 #[cfg_attr(debug_assertions, inline(never))]
                 #[allow(clippy::too_many_arguments)]
                 unsafe fn __merge_call<__R, #(#tys),*>(
-                    hook: unsafe fn(*const *mut (), fn(usize) -> &'static str, *mut ()) -> bool,
+                    hook: ::hints::rt::MergeFn,
+                    counted: ::std::option::Option<u64>,
                     #(#params: *const #tys),*
                 ) -> ::std::option::Option<__R> {
                     let vars: [*mut (); #n] = [#(#params as *mut ()),*];
                     let mut ret = ::std::mem::MaybeUninit::<__R>::uninit();
-                    if hook(vars.as_ptr(), __merge_type::<#(#tys),*>, ret.as_mut_ptr().cast::<()>()) {
+                    if hook(vars.as_ptr(), __merge_type::<#(#tys),*>, ret.as_mut_ptr().cast::<()>(), counted) {
                         ::std::option::Option::Some(ret.assume_init())
                     } else {
                         ::std::option::Option::None
                     }
                 }
                 if let ::std::option::Option::Some(__merge_r) =
-                    unsafe { __merge_call(__merge_hook, #(#ptrs),*) }
+                    unsafe { __merge_call(__merge_hook, #counted, #(#ptrs),*) }
                 {
                     return __merge_r;
                 }
             }
+            }
         }
     };
     Replace(Some(block)).visit_block_mut(&mut f.block);
-    passed
-        .iter()
-        .map(|b| (b.ident.unraw().to_string(), b.mutable))
-        .collect()
+    MergeVars {
+        passed: passed
+            .iter()
+            .map(|b| (b.ident.unraw().to_string(), b.mutable))
+            .collect(),
+        counted: counted_names
+            .iter()
+            .map(|g| g.unraw().to_string())
+            .collect(),
+    }
+}
+
+/// What `add_merge_hook` made of a merge point.
+#[derive(Default)]
+pub(crate) struct MergeVars {
+    /// The variables passed to the hook, as (name, declared `mut`).
+    pub passed: Vec<(String, bool)>,
+    /// The greens the merge point counts its passes on, in order (none: the hook
+    /// counts them).
+    pub counted: Vec<String>,
+}
+
+/// The variables a merge point statement lists in `greens(..)`, if it lists them.
+fn listed_greens(m: &syn::Macro) -> Option<Vec<syn::Ident>> {
+    let metas = m
+        .parse_body_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    metas.iter().find_map(|meta| match meta {
+        syn::Meta::List(l) if l.path.is_ident("greens") => l
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated,
+            )
+            .ok()
+            .map(|ids| ids.into_iter().collect()),
+        _ => None,
+    })
 }
 
 fn is_merge_point(m: &syn::Macro) -> bool {

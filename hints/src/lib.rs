@@ -48,7 +48,12 @@ pub fn enable_jit(portal: &str, green: &str, value: u64) {
 }
 
 #[doc(hidden)]
+pub mod hot;
+
+#[doc(hidden)]
 pub mod rt {
+    pub use crate::hot;
+
     /// Set by a translated binary's `main`: see [`super::jit_usage`].
     pub static JIT_USAGE: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
     /// What [`super::enable_jit`] asked for: (portal, green parameter, value).
@@ -77,8 +82,11 @@ pub mod rt {
     pub static ARGS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
 
     /// What `#[portal]`'s merge point calls: the variables' pointers, a function giving
-    /// their type names, and room for the portal's result; `true` when it returned one.
-    pub type MergeFn = unsafe fn(*const *mut (), fn(usize) -> &'static str, *mut ()) -> bool;
+    /// their type names, room for the portal's result, and the hash of the key when the
+    /// merge point counted it itself (see [`hot`]: then it calls only for a hot key);
+    /// `true` when it returned the portal's result.
+    pub type MergeFn =
+        unsafe fn(*const *mut (), fn(usize) -> &'static str, *mut (), Option<u64>) -> bool;
 
     /// The merge hook of a portal (`__merge_hook_NAME`): empty, set by a translated
     /// binary, and emptied again when the JIT can compile nothing more, so the plain

@@ -1,6 +1,8 @@
 //! `#[portal]` gives the plain interpreter a hook at its global merge point: the
 //! variables passed (`__merge_vars_NAME`), the function unchanged while no hook is set,
 //! and a hook that reads and writes the variables and returns in place of the function.
+//! The merge point counts its passes and calls the hook for hot keys only: these tests
+//! set the threshold to 1, so that it calls at every pass (`merge_count.rs` counts).
 
 use hints::{global_merge_point, portal};
 
@@ -47,7 +49,12 @@ fn while_loop_with_shadowed_parameter() {
 }
 
 /// Skips the element at `pc` 2 and adds 100 to `acc` there; never returns.
-unsafe fn skip_two(vars: *const *mut (), _types: fn(usize) -> &'static str, _ret: *mut ()) -> bool {
+unsafe fn skip_two(
+    vars: *const *mut (),
+    _types: fn(usize) -> &'static str,
+    _ret: *mut (),
+    _counted: Option<u64>,
+) -> bool {
     if get(vars, 2) == 2 {
         set(vars, 2, 3);
         set(vars, 1, get(vars, 1) + 100);
@@ -59,6 +66,7 @@ unsafe fn skip_two(vars: *const *mut (), _types: fn(usize) -> &'static str, _ret
 fn hook_writes_variables() {
     assert_eq!(__merge_vars_sum2, __merge_vars_sum);
     assert_eq!(sum2(&[1, 2, 3, 4], 0, 0), 10);
+    hints::rt::hot::set_threshold(1);
     __merge_hook_sum2.set(skip_two);
     assert_eq!(sum2(&[1, 2, 3, 4], 0, 0), 1 + 2 + 100 + 4);
 }
@@ -89,6 +97,7 @@ unsafe fn finish_early(
     vars: *const *mut (),
     _types: fn(usize) -> &'static str,
     ret: *mut (),
+    _counted: Option<u64>,
 ) -> bool {
     let code = &**(*vars as *const &Vec<usize>);
     assert_eq!(code.len(), 2);
@@ -113,6 +122,7 @@ fn loop_with_tuple_pattern_and_moved_variable() {
         ]
     );
     assert_eq!(run(&vec![1, 1], 5), 5 + 7 + 3);
+    hints::rt::hot::set_threshold(1);
     __merge_hook_run.set(finish_early);
     assert_eq!(run(&vec![1, 1], 5), 1000 + 2 + 5 + 3 + 7);
     // Never reaching `i == 2`, the function returns as written.
@@ -167,7 +177,12 @@ fn straight(x: usize, y: usize) -> usize {
     z * 2
 }
 
-unsafe fn answer(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {
+unsafe fn answer(
+    vars: *const *mut (),
+    types: fn(usize) -> &'static str,
+    ret: *mut (),
+    _counted: Option<u64>,
+) -> bool {
     // The hook learns each variable's type by its name.
     assert_eq!(types(0), "usize");
     *(ret as *mut usize) = get(vars, 0) + 90;
@@ -190,6 +205,7 @@ unsafe fn reference_types(
     _vars: *const *mut (),
     types: fn(usize) -> &'static str,
     _ret: *mut (),
+    _counted: Option<u64>,
 ) -> bool {
     assert_eq!(types(0), "&[u8]");
     assert!(
@@ -210,6 +226,7 @@ fn the_hook_gets_type_names() {
         __merge_vars_refs,
         &[("code", false), ("heap", false), ("pc", true)]
     );
+    hints::rt::hot::set_threshold(1);
     __merge_hook_refs.set(reference_types);
     let mut heap = Vec::new();
     assert_eq!(refs(b"ab", &mut heap), 2);
@@ -222,6 +239,7 @@ fn the_hook_gets_type_names() {
 fn merge_point_outside_a_loop() {
     assert_eq!(__merge_vars_straight, &[("z", false)]);
     assert_eq!(straight(1, 2), 6);
+    hints::rt::hot::set_threshold(1);
     __merge_hook_straight.set(answer);
     assert_eq!(straight(1, 2), 93);
 }

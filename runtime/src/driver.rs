@@ -101,6 +101,12 @@ pub trait Extension {
     /// The key of any state whose green values can be keyed (equal keys: the same block
     /// and green values); `None` for the others. Every merge block's states have one.
     fn state_key(s: &Self::State) -> Option<MergeKey>;
+    /// The hash the plain interpreter counts passes of the state's merge point under,
+    /// when it is not the state key's [`crate::hot::key_hash`]: a merge point that
+    /// lists its greens counts on those (see [`crate::hot`]). `None` elsewhere.
+    fn count_hash(_s: &Self::State) -> Option<u64> {
+        None
+    }
     /// The key of a state at a merge block; `None` elsewhere.
     fn merge_key(s: &Self::State) -> Option<MergeKey> {
         if Self::is_merge(s) {
@@ -855,6 +861,9 @@ fn vals(cx: &mut Cx, words: &[Word]) -> Result<Vec<Value>, Stop> {
 /// The hot-counter hash of merge state `s` (as the merge hook computes it from the
 /// interpreter's variables).
 fn merge_hash<E: Extension>(s: &E::State) -> u64 {
+    if let Some(h) = E::count_hash(s) {
+        return h;
+    }
     match E::state_key(s) {
         Some((block, greens)) => crate::hot::key_hash(block, &greens),
         None => 0,

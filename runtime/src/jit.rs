@@ -115,7 +115,7 @@ const MAX_SHAPES: u32 = 4;
 pub const DEFAULT_RUN_ON: usize = 16;
 
 /// The default of `--jit-threshold`.
-pub const DEFAULT_THRESHOLD: u32 = 1000;
+pub const DEFAULT_THRESHOLD: u32 = crate::hot::DEFAULT_THRESHOLD;
 
 pub const USAGE: &str = "JIT options (before the program's own arguments):
   --no-jit                 run the plain interpreter
@@ -685,7 +685,8 @@ impl Jit {
     }
 
     /// [`Self::unit_for`]; with `forced` (the interpreter asked for this key with
-    /// `hints::enable_jit`), a key not compiled yet is compiled at once, however cold.
+    /// `hints::enable_jit`, or the caller counted this call and found the key hot), a
+    /// key not compiled yet is compiled at once.
     pub fn unit_for_forced<E: Extension>(
         &self,
         portal: &'static str,
@@ -776,8 +777,8 @@ impl Jit {
     }
 
     /// The unit to enter from the plain interpreter's merge point at a hot key (block
-    /// `block`, green words `key`, whose [`crate::hot::key_hash`] the caller has counted
-    /// as `hash`), compiled from `start` the first time; `None` when it
+    /// `block`, green words `key`, counted under `hash`: see
+    /// [`crate::driver::Extension::count_hash`]), compiled from `start` the first time; `None` when it
     /// could not be compiled. `args` are the state's red words as the frontend encodes
     /// them, laid out as `layouts` (`owned`: the words of values the interpreter owns);
     /// the unit takes them unpacked (see [`crate::entry`]), with their shapes part of
@@ -801,7 +802,6 @@ impl Jit {
         let mut buf = self.key_buf.take();
         buf.clear();
         key(&mut buf);
-        debug_assert_eq!(hash, crate::hot::key_hash(block, &buf));
         let count = crate::hot::count(hash);
         buf.push(block as u64);
         let shapes = self.shapes.borrow().get(&hash).copied().unwrap_or(0);
@@ -955,8 +955,6 @@ impl Jit {
         if count < self.options.threshold && !forced {
             return None;
         }
-        // From now on the key is found in `units`, never counted again.
-        crate::hot::release(hash);
         let entry = if self.primary_full.get() {
             None
         } else {
@@ -975,6 +973,12 @@ impl Jit {
             )
             .ok()
         };
+        // From now on the key is found in `units`. A call counts it as hot and comes
+        // here for its unit; a call of one that failed runs the plain portal at once.
+        match entry {
+            Some(_) => crate::hot::saturate(hash),
+            None => crate::hot::block(hash),
+        }
         self.units
             .borrow_mut()
             .entry(portal)

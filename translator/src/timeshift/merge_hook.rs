@@ -22,6 +22,9 @@ pub(super) struct MergeHook {
     pub block: usize,
     pub code: String,
     pub install: String,
+    /// Whether `code` defines `count_hash` (the merge point counts its passes itself,
+    /// on its greens: see `hints::rt::hot`).
+    pub counts_listed: bool,
 }
 
 impl Gen<'_, '_> {
@@ -250,6 +253,81 @@ impl Gen<'_, '_> {
         }
         let green_pattern = tuple(&green_back);
         let gtuple = tuple(&green_vars);
+        // The hash a pass is counted under: the one the plain interpreter's merge point
+        // computes (`#[portal]`) on its greens, those it lists or else the inputs named
+        // like a green of the portal; with none, the merge key's, on every green input
+        // (the hook counts then).
+        let green_input = |name: &str| {
+            data.inputs
+                .iter()
+                .position(|v| !self.red(*v) && g.var_names[v.0 as usize].as_deref() == Some(name))
+        };
+        let counted: Vec<(String, usize)> = match &data.ops[0].kind {
+            OpKind::GlobalMergePoint(MergeRule::Listed { greens, .. }) => {
+                let mut out = Vec::new();
+                for a in &data.ops[0].args[..*greens] {
+                    let name = a
+                        .var()
+                        .and_then(|v| g.var_names[v.0 as usize].clone())
+                        .unwrap_or_default();
+                    let Some(j) = green_input(&name) else {
+                        return Ok(Err(format!(
+                            "the listed green `{name}` is not a green input of the merge point's block"
+                        )));
+                    };
+                    out.push((name, j));
+                }
+                out
+            }
+            _ => self
+                .p
+                .greens
+                .iter()
+                .filter_map(|name| green_input(name).map(|j| (name.clone(), j)))
+                .collect(),
+        };
+        let listed = (!counted.is_empty()).then(|| {
+            let short = n.rsplit("::").next().unwrap_or(&n);
+            counted
+                .iter()
+                .fold(format!("rt::hot::portal_start({short:?})"), |e, (_, j)| {
+                    format!("rt::hot::CountKey::mix_into(&x{j}, {e})")
+                })
+        });
+        let counted_names = counted
+            .iter()
+            .map(|(name, _)| format!("{name:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let counted_item = portal_item(&root, &n, "__merge_counted_");
+        let counts_listed = listed.is_some();
+        let hash_expr = listed.clone().unwrap_or_else(|| {
+            format!(
+                "rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({}))",
+                b.index()
+            )
+        });
+        let count_hash = match &listed {
+            Some(e) => format!(
+                "
+/// The hash the plain interpreter counts a pass of the merge point under, for a state
+/// at its block (`None` for others): see `Extension::count_hash`.
+pub fn count_hash(s: &State) -> Option<u64> {{
+    let State::B{bi} {{ g, .. }} = s else {{ return None }};
+    let {green_pattern} = g;
+    {rebind}
+    Some({e})
+}}
+",
+                bi = b.index(),
+                rebind = green_vars
+                    .iter()
+                    .zip(&green_back)
+                    .map(|(x, y)| format!("let {x} = *{y};"))
+                    .collect::<String>(),
+            ),
+            None => String::new(),
+        };
         let start = self.state_value(b, &fields);
         let bi = b.index();
         let count = names.len();
@@ -287,6 +365,12 @@ pub fn install_merge() -> Result<(), String> {{
         if muts[j] && !WRITABLE[j] {{
             return Err(format!(\"`{{name}}` is a `mut` reference, which the JIT cannot give a new value\"));
         }}
+    }}
+    // The merge point counts its passes on these greens, in this order, as the driver
+    // does from a state (`count_hash`).
+    let counted: &[&str] = &[{counted_names}];
+    if {counted_item} != counted {{
+        return Err(format!(\"the merge point counts its passes on {{:?}}, the JIT on {{counted:?}}\", {counted_item}));
     }}
     let _ = MERGE_VARS.set((ix, muts));
     {hook_item}.set(merge);
@@ -334,24 +418,33 @@ unsafe fn reference_kinds(types: fn(usize) -> &'static str, ix: &[usize; {count}
     Ok(refs)
 }}
 
-/// The merge hook (see the module `merge_hook` of the translator): every pass of the
-/// interpreter counts its key here, without the thread's JIT; a hot key goes on in
-/// [`merge_hot`]. Kept small: the plain interpreter calls it at every pass.
+/// The merge hook (see the module `merge_hook` of the translator). The merge point
+/// counts its passes itself, on its greens, and calls only at a hot key, with the hash
+/// it counted (`counted`); one that has no greens to count on calls at every pass, and
+/// the pass is counted here, without the thread's JIT. A hot key goes on in
+/// [`merge_hot`].
 ///
 /// # Safety
 /// `vars` are the pointers `#[portal]` passes, in the order of its `__merge_vars_`
 /// list, `types` gives their type names; `ret` has room for the portal's result.
-unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut ()) -> bool {{
-    let Some((ix, _)) = MERGE_VARS.get() else {{ return false }};
-    // `install_merge` found each green's variable among `vars`.
-    let vp = vars;
-    {read_greens}
-    let hash = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
-    if !rt::hot::tick_hot(hash) {{
-        return false;
-    }}
+unsafe fn merge(vars: *const *mut (), types: fn(usize) -> &'static str, ret: *mut (), counted: Option<u64>) -> bool {{
+    let hash = match counted {{
+        Some(h) => h,
+        None => {{
+            let Some((ix, _)) = MERGE_VARS.get() else {{ return false }};
+            // `install_merge` found each green's variable among `vars`.
+            let vp = vars;
+            {read_greens}
+            let h = {hash_expr};
+            if !rt::hot::tick_hot(h) {{
+                return false;
+            }}
+            h
+        }}
+    }};
     merge_hot(vars, types, ret, hash)
 }}
+{count_hash}
 
 /// [`merge`] at a hot key, whose hash it counted: run its unit (compiled the first
 /// time), and take back the state it exits with.
@@ -379,7 +472,7 @@ unsafe fn merge_hot(vars: *const *mut (), types: fn(usize) -> &'static str, ret:
         let hash = match counted.take() {{
             Some(h) => h,
             None => {{
-                let h = rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({bi}));
+                let h = {hash_expr};
                 if !rt::hot::tick_hot(h) {{
                     return false;
                 }}
@@ -445,6 +538,7 @@ unsafe fn merge_hot(vars: *const *mut (), types: fn(usize) -> &'static str, ret:
             block: bi,
             code,
             install: format!("{}::install_merge()", portal_mod(&n)),
+            counts_listed,
         }))
     }
 }

@@ -17,7 +17,7 @@ pub mod package;
 use crate::bta::Annotation;
 use crate::diag::Diagnostic;
 use crate::flow::model::*;
-use crate::flow::ops::{HintKind, OpKind, Prim};
+use crate::flow::ops::{HintKind, MergeRule, OpKind, Prim};
 use crate::flow::types::Ty;
 use crate::source::Crate;
 use layout::{construct, int_variant, norm, pattern, Types};
@@ -387,10 +387,15 @@ impl<'a, 'b> Gen<'a, 'b> {
             .collect();
         let mut entry = self.entry()?;
         let mut is_global_merge = "false".to_string();
+        let mut count_hash = String::new();
         match self.merge_hook()? {
             Ok(h) => {
                 entry.push_str(&h.code);
                 is_global_merge = format!("matches!(s, State::B{} {{ .. }})", h.block);
+                if h.counts_listed {
+                    count_hash =
+                        "fn count_hash(s: &State) -> Option<u64> { count_hash(s) }".to_string();
+                }
                 self.merge_install = Some(h.install);
             }
             Err(why) => eprintln!(
@@ -450,6 +455,7 @@ impl rt::Extension for Ext {{
     fn state_key(s: &State) -> Option<rt::MergeKey> {{
         match s {{ {keys} {no_key} }}
     }}
+    {count_hash}
     fn promoted(mut s: State, value: u64) -> State {{
         match &mut s {{ {promoted} _ => {{}} }}
         s
@@ -519,6 +525,10 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
         // of a green slice or struct reference (so the interpreter's merge hook and
         // compiled code key the same data by the same address), else the argument.
         let mut plain_args = call_args.clone();
+        // The green arguments as the unit cache keys them, when each is its own interned
+        // form (a scalar, or `&'static` data that cannot change): then a call is counted
+        // before the thread's JIT is reached (see `entry`).
+        let mut count_greens: Option<Vec<String>> = Some(Vec::new());
         for (i, (name, ty)) in g.params.iter().enumerate() {
             let t = norm(ty);
             if self.p.greens.contains(name) {
@@ -562,6 +572,12 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
                         )))
                     }
                 };
+                let own_form = matches!(t, Ty::Int(_) | Ty::Bool | Ty::Char | Ty::F64)
+                    || (frozen && (matches!(t, Ty::Slice(_)) || self.t.is_struct(&t)));
+                match &mut count_greens {
+                    Some(c) if own_form => c.push(format!("p{i}")),
+                    _ => count_greens = None,
+                }
                 let _ = write!(greens, "let g{i} = {value};");
                 if matches!(t, Ty::Int(_)) {
                     forced.push(format!(
@@ -636,12 +652,39 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
             portal_item(&root, n, "__portal_plain_"),
             plain_args.join(", ")
         );
+        // A call of a cold key is counted and runs the plain portal without the thread's
+        // JIT; one that is hot, compiled, or asked for goes on to it.
+        let count_cold = match &count_greens {
+            Some(c) if !c.is_empty() => format!(
+                "if rt::hot::tick(rt::word::GreenKey::mix(&{}, rt::hot::start(u32::MAX))) < rt::hot::threshold() && !hints::rt::ANY_ENABLED.load(std::sync::atomic::Ordering::Relaxed) {{ return {plain}; }}",
+                tuple(c)
+            ),
+            _ => String::new(),
+        };
+        // A call counted hot by `entry` (or asked for) compiles at once; otherwise the
+        // JIT counts it.
+        let (forced_let, hot_arg) = if count_cold.is_empty() {
+            (
+                format!(
+                    "let forced = {};",
+                    if forced.is_empty() {
+                        "false".to_string()
+                    } else {
+                        forced.join(" || ")
+                    }
+                ),
+                "forced",
+            )
+        } else {
+            (String::new(), "true")
+        };
         let mut out = format!(
             "/// The portal hook: runs compiled code for these green arguments.
 pub fn entry({params}) -> {ret} {{
     // `--no-jit`: the plain interpreter, without reaching for the thread's JIT (out of
     // line, so that this call's frame stays small).
     if !rt::jit::options().enabled {{ return {plain}; }}
+    {count_cold}
     entry_jit({param_names})
 }}
 #[inline(never)]
@@ -649,8 +692,8 @@ fn entry_jit({params}) -> {ret} {{
     rt::jit::with(|jit| {{
         if !jit.enabled() {{ return {plain}; }}
         {greens}
-        let forced = {forced};
-        let Some(f) = jit.unit_for_forced::<Ext>({n:?}, forced, |key| {{ {key} }}, || {start}) else {{
+        {forced_let}
+        let Some(f) = jit.unit_for_forced::<Ext>({n:?}, {hot_arg}, |key| {{ {key} }}, || {start}) else {{
             return {plain_interned};
         }};
         let mut frame = jit.frame();
@@ -665,7 +708,6 @@ fn entry_jit({params}) -> {ret} {{
 ",
             params = params.join(", "),
             param_names = call_args.join(", "),
-            forced = if forced.is_empty() { "false".to_string() } else { forced.join(" || ") },
         );
         if self.words_call_ok() {
             let _ = write!(
