@@ -60,6 +60,10 @@
 //! not a variable in scope is a compile error at the name, as is a name listed twice.
 //! `translate --view` and the errors of `concrete!` say which rule made a variable red.
 //!
+//! In a translated binary the merge point counts how often the interpreter passes each
+//! key, hashing its greens: a green there is an integer, `bool`, `char`, float or a
+//! reference (slices and `str` count by address), or the merge point does not compile.
+//!
 //! `promote!` is for a red value that decides where the interpreter goes next, such as a
 //! jump target computed at run time. The first time a value reaches the hint, compiled
 //! code calls the JIT, which compiles what follows with the value as a constant and

@@ -681,16 +681,18 @@ impl Jit {
         key: impl FnOnce(&mut Vec<u64>),
         start: impl FnOnce() -> E::State,
     ) -> Option<Unit> {
-        self.unit_for_forced::<E>(portal, false, key, start)
+        self.unit_for_forced::<E>(portal, false, false, key, start)
     }
 
     /// [`Self::unit_for`]; with `forced` (the interpreter asked for this key with
-    /// `hints::enable_jit`, or the caller counted this call and found the key hot), a
-    /// key not compiled yet is compiled at once.
+    /// `hints::enable_jit`), a key not compiled yet is compiled at once, however cold.
+    /// With `counted`, the caller has counted this call already (see
+    /// [`crate::hot::tick`]).
     pub fn unit_for_forced<E: Extension>(
         &self,
         portal: &'static str,
         forced: bool,
+        counted: bool,
         key: impl FnOnce(&mut Vec<u64>),
         start: impl FnOnce() -> E::State,
     ) -> Option<Unit> {
@@ -714,12 +716,12 @@ impl Jit {
             // A cold key: counted here, compiled (by the way of the unit cache) once hot.
             Some(None)
                 if !forced
-                    && crate::hot::tick(crate::hot::key_hash(u32::MAX, &buf))
+                    && count_call(crate::hot::key_hash(u32::MAX, &buf), counted)
                         < self.options.threshold =>
             {
                 None
             }
-            _ => self.unit_not_recent::<E>(portal, forced, &buf, slot, start),
+            _ => self.unit_not_recent::<E>(portal, forced, counted, &buf, slot, start),
         };
         self.key_buf.set(buf);
         unit
@@ -734,6 +736,7 @@ impl Jit {
         &self,
         portal: &'static str,
         forced: bool,
+        counted: bool,
         buf: &[u64],
         slot: usize,
         start: impl FnOnce() -> E::State,
@@ -746,7 +749,7 @@ impl Jit {
         let e = match found {
             Some(e) => Some(e),
             // Counted; remembered as cold while it stays so.
-            None => self.unit_miss::<E>(portal, buf.to_vec(), forced, start),
+            None => self.unit_miss::<E>(portal, buf.to_vec(), forced, counted, start),
         };
         let mut recent = self.recent.borrow_mut();
         let p = portal.as_ptr() as usize;
@@ -948,10 +951,11 @@ impl Jit {
         portal: &'static str,
         key: Vec<u64>,
         forced: bool,
+        counted: bool,
         start: impl FnOnce() -> E::State,
     ) -> Option<UnitEntry> {
         let hash = crate::hot::key_hash(u32::MAX, &key);
-        let count = crate::hot::tick(hash);
+        let count = count_call(hash, counted);
         if count < self.options.threshold && !forced {
             return None;
         }
@@ -1445,6 +1449,16 @@ impl Jit {
                 panic!("{msg}")
             }
         }
+    }
+}
+
+/// The count of portal key `hash` after this call: counted now, unless the caller
+/// `counted` it already.
+fn count_call(hash: u64, counted: bool) -> u32 {
+    if counted {
+        crate::hot::count(hash)
+    } else {
+        crate::hot::tick(hash)
     }
 }
 

@@ -661,23 +661,7 @@ fn step(cx: &mut rt::Cx, s: State) -> Result<Next<State>, Stop> {{
             ),
             _ => String::new(),
         };
-        // A call counted hot by `entry` (or asked for) compiles at once; otherwise the
-        // JIT counts it.
-        let (forced_let, hot_arg) = if count_cold.is_empty() {
-            (
-                format!(
-                    "let forced = {};",
-                    if forced.is_empty() {
-                        "false".to_string()
-                    } else {
-                        forced.join(" || ")
-                    }
-                ),
-                "forced",
-            )
-        } else {
-            (String::new(), "true")
-        };
+        let counted = !count_cold.is_empty();
         let mut out = format!(
             "/// The portal hook: runs compiled code for these green arguments.
 pub fn entry({params}) -> {ret} {{
@@ -692,8 +676,8 @@ fn entry_jit({params}) -> {ret} {{
     rt::jit::with(|jit| {{
         if !jit.enabled() {{ return {plain}; }}
         {greens}
-        {forced_let}
-        let Some(f) = jit.unit_for_forced::<Ext>({n:?}, {hot_arg}, |key| {{ {key} }}, || {start}) else {{
+        let forced = {forced};
+        let Some(f) = jit.unit_for_forced::<Ext>({n:?}, forced, {counted}, |key| {{ {key} }}, || {start}) else {{
             return {plain_interned};
         }};
         let mut frame = jit.frame();
@@ -708,6 +692,7 @@ fn entry_jit({params}) -> {ret} {{
 ",
             params = params.join(", "),
             param_names = call_args.join(", "),
+            forced = if forced.is_empty() { "false".to_string() } else { forced.join(" || ") },
         );
         if self.words_call_ok() {
             let _ = write!(
