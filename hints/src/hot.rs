@@ -9,12 +9,18 @@
 //! hot, and two keys that share a bucket and a tag, which is rare, share a count.
 //! Counts saturate, never wrap.
 //!
+//! A portal key whose unit is compiled stays at the highest count ([`saturate`]), so
+//! its calls go on to the JIT; one whose unit failed is blocked ([`block`]), so its
+//! calls run the plain portal without asking the JIT again.
+//!
 //! **Invariant:** the hash of a merge key is the same whether the interpreter computes
 //! it from its variables or the driver from a state, so the driver can ask how hot a
-//! state it meets is. A merge point that lists its greens
-//! (`global_merge_point!(greens(..))`) is counted in the plain interpreter's own code,
-//! on those greens' [`CountKey`]s ([`portal_start`], then each green); any other by
-//! its merge hook, on all the green inputs of its merge block ([`key_hash`]).
+//! state it meets is. The plain interpreter's merge point counts on its greens (those
+//! `global_merge_point!(greens(..))` lists, else the variables named like a green of
+//! the portal): their [`CountKey`]s mixed into [`portal_start`]. A merge point with no
+//! such variable is counted by its merge hook, on all the green inputs of its merge
+//! block ([`key_hash`]). A portal call is counted on its green arguments
+//! ([`key_hash`] with block `u32::MAX`).
 //!
 //! This table lives in `hints`, below the JIT's runtime, because the plain interpreter
 //! counts in it without calling into the JIT.
@@ -394,6 +400,9 @@ mod tests {
         assert_eq!(count(c), 0);
         assert_eq!(tick(c), 1);
         assert!(seen(b) && seen(c));
+        // A compiled portal key stays hot where it is counted.
+        saturate(c);
+        assert_eq!((tick(c), tick(c)), (SATURATED, SATURATED));
     }
 
     #[test]
