@@ -6,18 +6,30 @@
 //! ```ignore
 //! {
 //!     global_merge_point!(..);
-//!     if let Some(__merge_hook) = __merge_hook_NAME.get() {
-//!         // Gathers the pointers into an array, calls the hook with them and a
-//!         // function giving each one's type name (`std::any::type_name`), and
-//!         // returns the portal's result when the hook gave one. Out of line in debug
-//!         // builds, whose frames would otherwise grow by its locals.
-//!         unsafe fn __merge_call<R, T0, ..>(hook, v0: *const T0, ..) -> Option<R> { .. }
-//!         if let Some(r) = unsafe { __merge_call(*__merge_hook, addr_of_mut!(pc) as *const _, ..) } {
-//!             return r;
+//!     '__merge: {
+//!         if let Some(__merge_hook) = __merge_hook_NAME.get() {
+//!             // The pass counted on the greens (see `hints::hot`); a cold key goes on.
+//!             let __merge_hash = CountKey::mix_into(&pc, CountKey::mix_into(&code, portal_start("NAME")));
+//!             if !tick_hot(__merge_hash) {
+//!                 break '__merge;
+//!             }
+//!             // Gathers the pointers into an array, calls the hook with them, a
+//!             // function giving each one's type name (`std::any::type_name`) and the
+//!             // hash, and returns the portal's result when the hook gave one. Out of
+//!             // line in debug builds, whose frames would otherwise grow by its locals.
+//!             unsafe fn __merge_call<R, T0, ..>(hook, counted, v0: *const T0, ..) -> Option<R> { .. }
+//!             if let Some(r) = unsafe { __merge_call(*__merge_hook, Some(__merge_hash), addr_of_mut!(pc) as *const _, ..) } {
+//!                 return r;
+//!             }
 //!         }
 //!     }
 //! }
 //! ```
+//!
+//! The greens counted on are those the statement lists (`greens(..)`), else the
+//! variables passed that are named like a green of the portal, in the portal's order
+//! (`__merge_counted_NAME`); with none, nothing is counted here and the hook is called
+//! at every pass with `None`, to count it itself.
 //!
 //! The variables passed, in declaration order (parameters first), are the local
 //! bindings in scope at the statement (parameters, `let`s with a value, and the
@@ -65,9 +77,10 @@ struct Found {
     rest_in_loop: usize,
 }
 
-/// Rewrites the first merge point statement of `f`'s body to call `hook` and returns
-/// the variables passed, as (name, declared `mut`); empty (and `f` unchanged) when the
-/// body has no merge point statement.
+/// Rewrites the first merge point statement of `f`'s body (of the portal `portal`,
+/// whose green parameters are `portal_greens`) to count its passes and call `hook`,
+/// and returns the variables passed and those counted on; both empty (and `f`
+/// unchanged) when the body has no merge point statement.
 pub(crate) fn add_merge_hook(
     f: &mut syn::ItemFn,
     hook: &syn::Ident,
@@ -122,9 +135,6 @@ pub(crate) fn add_merge_hook(
         .map(|i| quote::format_ident!("__v{}", i, span = span))
         .collect();
     let (mac, attrs) = (&found.stmt, &found.attrs);
-    // The pointers and type names are gathered in a function of their own, so the
-    // interpreter's frame (one per guest call in a recursive interpreter) grows by the
-    // call's arguments only.
     // The merge point counts its passes here, on its greens (see `hints::rt::hot`):
     // those it lists, or the variables passed that are named like a green of the
     // portal; it calls the hook only for a hot key, with the hash it counted. With no
@@ -157,6 +167,9 @@ pub(crate) fn add_merge_hook(
             quote_spanned!(span=> ::std::option::Option::Some(__merge_hash)),
         )
     };
+    // The pointers and type names are gathered in a function of their own, so the
+    // interpreter's frame (one per guest call in a recursive interpreter) grows by the
+    // call's arguments only.
     let block = quote_spanned! {span=>
         {
             #(#attrs)* #mac;

@@ -102,8 +102,9 @@ pub trait Extension {
     /// and green values); `None` for the others. Every merge block's states have one.
     fn state_key(s: &Self::State) -> Option<MergeKey>;
     /// The hash the plain interpreter counts passes of the state's merge point under,
-    /// when it is not the state key's [`crate::hot::key_hash`]: a merge point that
-    /// lists its greens counts on those (see [`crate::hot`]). `None` elsewhere.
+    /// when it is not the state key's [`crate::hot::key_hash`]: the merge point counts
+    /// on its greens (those it lists, else the variables named like a green of the
+    /// portal; see [`crate::hot`]). `None` elsewhere.
     fn count_hash(_s: &Self::State) -> Option<u64> {
         None
     }
@@ -858,8 +859,8 @@ fn vals(cx: &mut Cx, words: &[Word]) -> Result<Vec<Value>, Stop> {
     Ok(args)
 }
 
-/// The hot-counter hash of merge state `s` (as the merge hook computes it from the
-/// interpreter's variables).
+/// The hot-counter hash of merge state `s` (as the plain interpreter computes it from
+/// its variables).
 fn merge_hash<E: Extension>(s: &E::State) -> u64 {
     if let Some(h) = E::count_hash(s) {
         return h;
