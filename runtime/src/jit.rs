@@ -426,6 +426,9 @@ pub struct Jit {
     pub(crate) traffic: Cell<Traffic>,
     /// Whether [`Jit::summary`] was written.
     summarised: Cell<bool>,
+    /// Whether the JIT log said that the plain interpreter counts a merge key under
+    /// another hash than the driver computes from its state (see `merge_unit`).
+    miscounted: Cell<bool>,
 }
 
 impl Drop for Jit {
@@ -487,6 +490,7 @@ impl Jit {
             shapes: RefCell::new(Default::default()),
             traffic: Cell::new(Traffic::default()),
             summarised: Cell::new(false),
+            miscounted: Cell::new(false),
             copies: RefCell::new(Default::default()),
             entries: RefCell::new(Vec::new()),
             compiled: std::cell::Cell::new(0),
@@ -806,9 +810,18 @@ impl Jit {
         buf.clear();
         key(&mut buf);
         let count = crate::hot::count(hash);
+        let state = start();
+        // The driver asks how warm a key is by the hash it computes from a state: one
+        // that differs from the interpreter's (a green whose type differs between the
+        // interpreter's variable and the state) would leave every key cold to it.
+        let expected = E::count_hash(&state).unwrap_or_else(|| crate::hot::key_hash(block, &buf));
+        if expected != hash && !self.miscounted.replace(true) {
+            self.backend().note(&format!(
+                "{portal}: the interpreter counts merge key {buf:?} under another hash than the JIT computes; compiled code leaves for the interpreter at keys it passed"
+            ));
+        }
         buf.push(block as u64);
         let shapes = self.shapes.borrow().get(&hash).copied().unwrap_or(0);
-        let state = start();
         let base = E::red_words(&state);
         let unpacked = crate::entry::unpack(&base, args, layouts, owned, shapes >= MAX_SHAPES);
         buf.extend_from_slice(&unpacked.shape);
