@@ -24,7 +24,7 @@ pub(super) struct MergeHook {
     pub install: String,
     /// Whether `code` defines `count_hash` (the merge point counts its passes itself,
     /// on its greens: see `hints::rt::hot`).
-    pub counts_listed: bool,
+    pub counted_in_interp: bool,
 }
 
 impl Gen<'_, '_> {
@@ -286,7 +286,7 @@ impl Gen<'_, '_> {
                 .filter_map(|name| green_input(name).map(|j| (name.clone(), j)))
                 .collect(),
         };
-        let listed = (!counted.is_empty()).then(|| {
+        let count_expr = (!counted.is_empty()).then(|| {
             let short = n.rsplit("::").next().unwrap_or(&n);
             counted
                 .iter()
@@ -300,14 +300,14 @@ impl Gen<'_, '_> {
             .collect::<Vec<_>>()
             .join(", ");
         let counted_item = portal_item(&root, &n, "__merge_counted_");
-        let counts_listed = listed.is_some();
-        let hash_expr = listed.clone().unwrap_or_else(|| {
+        let counted_in_interp = count_expr.is_some();
+        let hash_expr = count_expr.clone().unwrap_or_else(|| {
             format!(
                 "rt::word::GreenKey::mix(&{gtuple}, rt::hot::start({}))",
                 b.index()
             )
         });
-        let count_hash = match &listed {
+        let count_hash = match &count_expr {
             Some(e) => format!(
                 "
 /// The hash the plain interpreter counts a pass of the merge point under, for a state
@@ -538,7 +538,7 @@ unsafe fn merge_hot(vars: *const *mut (), types: fn(usize) -> &'static str, ret:
             block: bi,
             code,
             install: format!("{}::install_merge()", portal_mod(&n)),
-            counts_listed,
+            counted_in_interp,
         }))
     }
 }

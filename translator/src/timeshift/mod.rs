@@ -392,7 +392,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             Ok(h) => {
                 entry.push_str(&h.code);
                 is_global_merge = format!("matches!(s, State::B{} {{ .. }})", h.block);
-                if h.counts_listed {
+                if h.counted_in_interp {
                     count_hash =
                         "fn count_hash(s: &State) -> Option<u64> { count_hash(s) }".to_string();
                 }
