@@ -75,8 +75,8 @@ pub const fn portal_start(portal: &str) -> u64 {
 /// references, slices and `str` by address. Green data is interned, so its address
 /// stands for its contents (two slices that start at one address share counts).
 #[diagnostic::on_unimplemented(
-    message = "a green of `global_merge_point!(greens(..))` cannot be counted: `{Self}`",
-    note = "a listed green is an integer, `bool`, `char`, a float, or a shared reference"
+    message = "a green of `global_merge_point!` cannot be counted: `{Self}`",
+    note = "a green of the merge point is an integer, `bool`, `char`, a float, or a reference"
 )]
 pub trait CountKey {
     /// `h` with this value's words mixed in ([`mix`]).
