@@ -140,7 +140,18 @@ fn portal_impl(
         }
     }
     let greens: Vec<String> = greens.iter().map(|g| g.to_string()).collect();
-    portal_hook(f, &greens)
+    // The merge point counts on the variables named like these greens only when each
+    // green parameter's type can be counted (see `merge::countable`); otherwise its hook
+    // counts every pass.
+    let countable = f.sig.inputs.iter().all(|a| match a {
+        syn::FnArg::Typed(pt) => match &*pt.pat {
+            syn::Pat::Ident(i) if greens.contains(&i.ident.to_string()) => merge::countable(&pt.ty),
+            _ => true,
+        },
+        syn::FnArg::Receiver(_) => true,
+    });
+    let by_name: &[String] = if countable { &greens } else { &[] };
+    portal_hook(f, by_name)
 }
 
 /// The portal with its hook: `NAME` checks the hook static `__portal_hook_NAME` (set by

@@ -27,7 +27,8 @@
 //! ```
 //!
 //! The greens counted on are those the statement lists (`greens(..)`), else the
-//! variables passed that are named like a green of the portal, in the portal's order
+//! variables passed that are named like a green of the portal, in the portal's order,
+//! when the type of every green parameter can be counted ([`countable`])
 //! (`__merge_counted_NAME`); with none, nothing is counted here and the hook is called
 //! at every pass with `None`, to count it itself.
 //!
@@ -225,6 +226,36 @@ pub(crate) struct MergeVars {
     /// The greens the merge point counts its passes on, in order (none: the hook
     /// counts them).
     pub counted: Vec<String>,
+}
+
+/// Whether a value of type `ty`, as written, can be counted on (`hints::hot::CountKey`):
+/// a reference, or a primitive integer, `bool`, `char` or float. The translator's
+/// `timeshift::merge_hook::countable` is the same rule.
+pub(crate) fn countable(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(_) => true,
+        syn::Type::Paren(p) => countable(&p.elem),
+        syn::Type::Group(g) => countable(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
+            matches!(
+                i.to_string().as_str(),
+                "i8" | "i16"
+                    | "i32"
+                    | "i64"
+                    | "isize"
+                    | "u8"
+                    | "u16"
+                    | "u32"
+                    | "u64"
+                    | "usize"
+                    | "bool"
+                    | "char"
+                    | "f32"
+                    | "f64"
+            )
+        }),
+        _ => false,
+    }
 }
 
 /// The variables a merge point statement lists in `greens(..)`, if it lists them.

@@ -108,3 +108,37 @@ fn greens_named_like_the_portals_are_counted_by_the_merge_point() {
         [(0, Some(key(0))), (1, Some(key(1))), (0, Some(key(0)))]
     );
 }
+
+// A green parameter whose type cannot be counted on (an owned vector): the merge point
+// leaves counting to the hook, which it calls at every pass without a hash.
+#[portal(greens(program, pc))]
+fn owned(program: Vec<u8>, pc: usize) -> usize {
+    let mut pc = pc;
+    let mut n = 0;
+    while pc < program.len() {
+        global_merge_point!();
+        n += program[pc] as usize;
+        pc += 1;
+    }
+    n
+}
+
+static OWNED: std::sync::Mutex<Vec<Option<u64>>> = std::sync::Mutex::new(Vec::new());
+
+unsafe fn record_owned(
+    _vars: *const *mut (),
+    _types: fn(usize) -> &'static str,
+    _ret: *mut (),
+    counted: Option<u64>,
+) -> bool {
+    OWNED.lock().unwrap().push(counted);
+    false
+}
+
+#[test]
+fn a_green_that_cannot_be_counted_on_leaves_counting_to_the_hook() {
+    assert!(__merge_counted_owned.is_empty());
+    __merge_hook_owned.set(record_owned);
+    assert_eq!(owned(vec![1, 2, 3], 0), 6);
+    assert_eq!(*OWNED.lock().unwrap(), [None, None, None]);
+}

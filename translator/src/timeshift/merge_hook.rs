@@ -279,12 +279,29 @@ impl Gen<'_, '_> {
                 }
                 out
             }
-            _ => self
-                .p
-                .greens
+            // As `#[portal]` decides: only when every green parameter can be counted.
+            _ if self.k.fns[&self.p.name]
+                .item
+                .sig
+                .inputs
                 .iter()
-                .filter_map(|name| green_input(name).map(|j| (name.clone(), j)))
-                .collect(),
+                .all(|a| match a {
+                    syn::FnArg::Typed(pt) => match &*pt.pat {
+                        syn::Pat::Ident(i) if self.p.greens.contains(&i.ident.to_string()) => {
+                            countable(&pt.ty)
+                        }
+                        _ => true,
+                    },
+                    syn::FnArg::Receiver(_) => true,
+                }) =>
+            {
+                self.p
+                    .greens
+                    .iter()
+                    .filter_map(|name| green_input(name).map(|j| (name.clone(), j)))
+                    .collect()
+            }
+            _ => Vec::new(),
         };
         let count_expr = (!counted.is_empty()).then(|| {
             let short = n.rsplit("::").next().unwrap_or(&n);
@@ -540,5 +557,36 @@ unsafe fn merge_hot(vars: *const *mut (), types: fn(usize) -> &'static str, ret:
             install: format!("{}::install_merge()", portal_mod(&n)),
             counted_in_interp,
         }))
+    }
+}
+
+/// Whether a value of type `ty`, as written, can be counted on (`hints::hot::CountKey`):
+/// a reference, or a primitive integer, `bool`, `char` or float. `#[portal]` counts on
+/// the variables named like the portal's greens only when each green parameter's type
+/// is one of these (the same rule as `hints-macros`' `merge::countable`).
+fn countable(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(_) => true,
+        syn::Type::Paren(p) => countable(&p.elem),
+        syn::Type::Group(g) => countable(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
+            matches!(
+                i.to_string().as_str(),
+                "i8" | "i16"
+                    | "i32"
+                    | "i64"
+                    | "isize"
+                    | "u8"
+                    | "u16"
+                    | "u32"
+                    | "u64"
+                    | "usize"
+                    | "bool"
+                    | "char"
+                    | "f32"
+                    | "f64"
+            )
+        }),
+        _ => false,
     }
 }
