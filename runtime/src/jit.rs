@@ -88,6 +88,9 @@ pub struct Options {
     /// Bytes of red vectors and structs a frame allocates before compiled code frees
     /// those it no longer reaches (see [`crate::frame::sweep`]).
     pub sweep_at: usize,
+    /// The compilation (counted from 0) made to panic, to check that a panic inside
+    /// the compiler only leaves its unit uncompiled (`--jit-test-panic`).
+    pub test_panic: Option<usize>,
 }
 
 impl Default for Options {
@@ -104,6 +107,7 @@ impl Default for Options {
             run_on: DEFAULT_RUN_ON,
             threshold: DEFAULT_THRESHOLD,
             sweep_at: crate::frame::sweep::DEFAULT_SWEEP_AT,
+            test_panic: None,
         }
     }
 }
@@ -136,7 +140,9 @@ pub const USAGE: &str = "JIT options (before the program's own arguments):
                            interpreted by the reference backend (default 64M)
   --jit-sweep-at N[K|M]    bytes of vectors a compiled loop allocates before it frees
                            those it no longer reaches (default 2M; 1 sweeps at every
-                           turn that allocated)";
+                           turn that allocated)
+  --jit-test-panic N       (for tests) make the compilation numbered N (from 0) panic,
+                           to check that the run goes on without that unit";
 
 impl Options {
     /// Read the JIT's options from the front of `args` (after the program name); returns
@@ -209,6 +215,14 @@ impl Options {
                 }
                 "--jit-sweep-at" => {
                     o.sweep_at = bytes(value(i, "--jit-sweep-at")?, "--jit-sweep-at")?;
+                    i += 1;
+                }
+                "--jit-test-panic" => {
+                    let v = value(i, "--jit-test-panic")?;
+                    let n = v
+                        .parse::<usize>()
+                        .map_err(|_| format!("`--jit-test-panic` needs a number, found `{v}`"))?;
+                    o.test_panic = Some(n);
                     i += 1;
                 }
                 "--" => {
@@ -1029,9 +1043,12 @@ impl Jit {
         };
         // A panic while compiling is a bug of the toolchain, but never the program's
         // end: the unit is not compiled, and the portal interprets instead.
-        let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let compiled = quietly(|| {
+            if self.options.test_panic == Some(n) {
+                panic!("--jit-test-panic {n}");
+            }
             driver::compile_unit::<E>(self, engine, &name, start, self.limits(interp))
-        }))
+        })
         .unwrap_or_else(|p| Err(UnitError::Paths(compile_panic(p))));
         match compiled {
             Ok((f, stats)) => {
@@ -1218,9 +1235,9 @@ impl Jit {
         // Cases 1, 2, ... of the entry switch, in the order they are compiled.
         let case = self.engine(unit.engine).cases(unit.func, switch).len() as u32 + 1;
         let name = format!("{portal} entry {case} of unit {}", unit.func.index());
-        let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let compiled = quietly(|| {
             driver::compile_entry::<E>(self, unit, switch, case, start.clone(), self.limits(true))
-        }))
+        })
         .unwrap_or_else(|p| Err(compile_panic(p)));
         match compiled {
             Ok(stats) => {
@@ -1475,6 +1492,30 @@ fn count_call(hash: u64, counted: bool) -> u32 {
     }
 }
 
+thread_local! {
+    /// Whether this thread is inside [`quietly`].
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f`, catching its panic, whose message the panic hook does not print: a panic
+/// inside the compiler is said in the JIT log (the unit is not compiled), not on the
+/// program's stderr. Panics outside go to the hook as before.
+fn quietly<R>(f: impl FnOnce() -> R) -> Result<R, Box<dyn Any + Send>> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info)
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    r
+}
+
 /// What a panic caught while compiling says (a bug of the toolchain, never the
 /// program's end).
 fn compile_panic(p: Box<dyn Any + Send>) -> String {
@@ -1539,15 +1580,19 @@ impl Drop for PooledFrame<'_> {
 /// Called by compiled code the first time a promotion switch sees `value`: compile the
 /// case and patch it in (0), or say that the value goes the generic way (1).
 pub(crate) extern "C" fn promote_case<E: Extension>(jit: *const Jit, site: u64, value: u64) -> u64 {
-    let added = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: compiled code passes the address of the JIT that compiled it, which
-        // lives as long as its thread and so outlives the call.
-        let jit = unsafe { &*jit };
-        jit.add_promotion_case::<E>(site, value)
-    }));
-    match added {
+    // SAFETY: compiled code passes the address of the JIT that compiled it, which
+    // lives as long as its thread and so outlives the call.
+    let jit = unsafe { &*jit };
+    match quietly(|| jit.add_promotion_case::<E>(site, value)) {
         Ok(true) => 0,
-        _ => 1,
+        Ok(false) => 1,
+        Err(p) => {
+            jit.backend().note(&format!(
+                "promotion switch {site}: case {value} not compiled, it goes the generic way: {}",
+                compile_panic(p)
+            ));
+            1
+        }
     }
 }
 
@@ -1643,8 +1688,14 @@ mod tests {
             parse(&["--jit-code-space", "100"]).unwrap().0.code_space,
             100
         );
+        assert_eq!(
+            parse(&["--jit-test-panic", "0"]).unwrap().0.test_panic,
+            Some(0)
+        );
+        assert!(parse(&["--jit-test-panic", "x"]).is_err());
         let (o, _) = parse(&["x"]).unwrap();
         assert!(!o.lazy_exits);
+        assert_eq!(o.test_panic, None);
         assert_eq!(o.code_space, backend::DEFAULT_CODE_SPACE);
     }
 

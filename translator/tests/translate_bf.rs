@@ -161,6 +161,26 @@ fn beer_enters_and_leaves_compiled_code_in_mid_run() {
     );
 }
 
+/// A panic inside the compiler (injected with `--jit-test-panic`) leaves that unit
+/// uncompiled, says so in the JIT log, and the run goes on with the right output
+/// (checked by `beer_log`), compiling the loops that get hot later.
+#[test]
+fn a_panic_inside_the_compiler_leaves_its_unit_to_the_interpreter() {
+    let Some(text) = beer_log("panic", &["--jit-threshold", "20", "--jit-test-panic", "0"]) else {
+        return;
+    };
+    assert!(
+        text.contains("run#0: loop from the interpreter, entry 0: not compiled")
+            && text.contains("internal error while compiling: --jit-test-panic 0"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("run#1") && l.contains(": compiled ")),
+        "a later unit is compiled:\n{text}"
+    );
+}
+
 /// Loops that get hot one after another in the interpreter are entries into the unit
 /// compiled for the first: one unit, whose later entries compile only what it lacked
 /// (each new unit used to compile again everything the interpreter had run).
