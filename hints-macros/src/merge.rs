@@ -229,8 +229,8 @@ pub(crate) struct MergeVars {
 }
 
 /// Whether a value of type `ty`, as written, can be counted on (`hints::hot::CountKey`):
-/// a reference, or a primitive integer, `bool`, `char` or float. The translator's
-/// `timeshift::merge_hook::countable` is the same rule.
+/// a reference, or a primitive integer, `bool`, `char` or float. When a green parameter
+/// cannot, the merge point counts on nothing and the hook counts on the same greens.
 pub(crate) fn countable(ty: &syn::Type) -> bool {
     match ty {
         syn::Type::Reference(_) => true,

@@ -825,15 +825,7 @@ impl Jit {
         key(&mut buf);
         let count = crate::hot::count(hash);
         let state = start();
-        // The driver asks how warm a key is by the hash it computes from a state: one
-        // that differs from the interpreter's (a green whose type differs between the
-        // interpreter's variable and the state) would leave every key cold to it.
-        let expected = E::count_hash(&state).unwrap_or_else(|| crate::hot::key_hash(block, &buf));
-        if expected != hash && !self.miscounted.replace(true) {
-            self.backend().note(&format!(
-                "{portal}: the interpreter counts merge key {buf:?} under another hash than the JIT computes; compiled code leaves for the interpreter at keys it passed"
-            ));
-        }
+        let green_words = buf.len();
         buf.push(block as u64);
         let shapes = self.shapes.borrow().get(&hash).copied().unwrap_or(0);
         let base = E::red_words(&state);
@@ -845,6 +837,18 @@ impl Jit {
             .contains_key(&(std::any::TypeId::of::<E::State>(), buf.clone()))
         {
             *self.shapes.borrow_mut().entry(hash).or_default() += 1;
+            // A key met the first time. The driver asks how warm a key is by the hash
+            // it computes from a state: one that differs from the interpreter's (a green
+            // whose type differs between the interpreter's variable and the state)
+            // would leave every key cold to it.
+            let expected = E::count_hash(&state)
+                .unwrap_or_else(|| crate::hot::key_hash(block, &buf[..green_words]));
+            if expected != hash && !self.miscounted.replace(true) {
+                self.backend().note(&format!(
+                    "{portal}: the interpreter counts merge key {:?} under another hash than the JIT computes; compiled code leaves for the interpreter at keys it passed",
+                    &buf[..green_words]
+                ));
+            }
         }
         let crate::entry::Unpacked {
             words,

@@ -279,29 +279,12 @@ impl Gen<'_, '_> {
                 }
                 out
             }
-            // As `#[portal]` decides: only when every green parameter can be counted.
-            _ if self.k.fns[&self.p.name]
-                .item
-                .sig
-                .inputs
+            _ => self
+                .p
+                .greens
                 .iter()
-                .all(|a| match a {
-                    syn::FnArg::Typed(pt) => match &*pt.pat {
-                        syn::Pat::Ident(i) if self.p.greens.contains(&i.ident.to_string()) => {
-                            countable(&pt.ty)
-                        }
-                        _ => true,
-                    },
-                    syn::FnArg::Receiver(_) => true,
-                }) =>
-            {
-                self.p
-                    .greens
-                    .iter()
-                    .filter_map(|name| green_input(name).map(|j| (name.clone(), j)))
-                    .collect()
-            }
-            _ => Vec::new(),
+                .filter_map(|name| green_input(name).map(|j| (name.clone(), j)))
+                .collect(),
         };
         let count_expr = (!counted.is_empty()).then(|| {
             let short = n.rsplit("::").next().unwrap_or(&n);
@@ -384,9 +367,10 @@ pub fn install_merge() -> Result<(), String> {{
         }}
     }}
     // The merge point counts its passes on these greens, in this order, as the driver
-    // does from a state (`count_hash`).
+    // does from a state (`count_hash`); or, when one of them has a type it cannot
+    // count on, on none, and `merge` counts on them instead.
     let counted: &[&str] = &[{counted_names}];
-    if {counted_item} != counted {{
+    if !{counted_item}.is_empty() && {counted_item} != counted {{
         return Err(format!(\"the merge point counts its passes on {{:?}}, the JIT on {{counted:?}}\", {counted_item}));
     }}
     let _ = MERGE_VARS.set((ix, muts));
@@ -437,9 +421,9 @@ unsafe fn reference_kinds(types: fn(usize) -> &'static str, ix: &[usize; {count}
 
 /// The merge hook (see the module `merge_hook` of the translator). The merge point
 /// counts its passes itself, on its greens, and calls only at a hot key, with the hash
-/// it counted (`counted`); one that has no greens to count on calls at every pass, and
-/// the pass is counted here, without the thread's JIT. A hot key goes on in
-/// [`merge_hot`].
+/// it counted (`counted`); one that cannot count (no greens, or one of a type it cannot
+/// count on) calls at every pass, and the pass is counted here, under the same hash,
+/// without the thread's JIT. A hot key goes on in [`merge_hot`].
 ///
 /// # Safety
 /// `vars` are the pointers `#[portal]` passes, in the order of its `__merge_vars_`
@@ -557,36 +541,5 @@ unsafe fn merge_hot(vars: *const *mut (), types: fn(usize) -> &'static str, ret:
             install: format!("{}::install_merge()", portal_mod(&n)),
             counted_in_interp,
         }))
-    }
-}
-
-/// Whether a value of type `ty`, as written, can be counted on (`hints::hot::CountKey`):
-/// a reference, or a primitive integer, `bool`, `char` or float. `#[portal]` counts on
-/// the variables named like the portal's greens only when each green parameter's type
-/// is one of these (the same rule as `hints-macros`' `merge::countable`).
-fn countable(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Reference(_) => true,
-        syn::Type::Paren(p) => countable(&p.elem),
-        syn::Type::Group(g) => countable(&g.elem),
-        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
-            matches!(
-                i.to_string().as_str(),
-                "i8" | "i16"
-                    | "i32"
-                    | "i64"
-                    | "isize"
-                    | "u8"
-                    | "u16"
-                    | "u32"
-                    | "u64"
-                    | "usize"
-                    | "bool"
-                    | "char"
-                    | "f32"
-                    | "f64"
-            )
-        }),
-        _ => false,
     }
 }
