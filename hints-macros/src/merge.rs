@@ -136,7 +136,7 @@ pub(crate) fn add_merge_hook(
         .map(|i| quote::format_ident!("__v{}", i, span = span))
         .collect();
     let (mac, attrs) = (&found.stmt, &found.attrs);
-    // The merge point counts its passes here, on its greens (see `hints::rt::hot`):
+    // The merge point counts its passes here, on its greens (see `hints::hot`):
     // those it lists, or the variables passed that are named like a green of the
     // portal; it calls the hook only for a hot key, with the hash it counted. With no
     // such variable the hook counts every pass itself.
@@ -158,10 +158,10 @@ pub(crate) fn add_merge_hook(
         });
         (
             quote_spanned! {span=>
-                const __MERGE_START: u64 = ::hints::rt::hot::portal_start(#portal);
+                const __MERGE_START: u64 = ::hints::hot::portal_start(#portal);
                 let __merge_hash = __MERGE_START;
-                #(let __merge_hash = ::hints::rt::hot::CountKey::mix_into(&#greens, __merge_hash);)*
-                if !::hints::rt::hot::tick_hot(__merge_hash) {
+                #(let __merge_hash = ::hints::hot::CountKey::mix_into(&#greens, __merge_hash);)*
+                if !::hints::hot::tick_hot(__merge_hash) {
                     break '__merge;
                 }
             },

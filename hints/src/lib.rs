@@ -52,8 +52,6 @@ pub mod hot;
 
 #[doc(hidden)]
 pub mod rt {
-    pub use crate::hot;
-
     /// Set by a translated binary's `main`: see [`super::jit_usage`].
     pub static JIT_USAGE: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
     /// What [`super::enable_jit`] asked for: (portal, green parameter, value).
@@ -83,7 +81,7 @@ pub mod rt {
 
     /// What `#[portal]`'s merge point calls: the variables' pointers, a function giving
     /// their type names, room for the portal's result, and the hash of the key when the
-    /// merge point counted it itself (see [`hot`]: then it calls only for a hot key);
+    /// merge point counted it itself (see [`crate::hot`]: then it calls only for a hot key);
     /// `true` when it returned the portal's result.
     pub type MergeFn =
         unsafe fn(*const *mut (), fn(usize) -> &'static str, *mut (), Option<u64>) -> bool;

@@ -31,7 +31,7 @@ unsafe fn record(
 
 #[test]
 fn listed_greens_are_counted_by_the_merge_point() {
-    use hints::rt::hot::{self, CountKey};
+    use hints::hot::{self, CountKey};
     static CODE: [usize; 2] = [7, 8];
     let code: &'static [usize] = &CODE;
     // `code` is named only by the merge point: counted there, not passed.
@@ -85,7 +85,7 @@ unsafe fn record_by_name(
 
 #[test]
 fn greens_named_like_the_portals_are_counted_by_the_merge_point() {
-    use hints::rt::hot::{self, CountKey};
+    use hints::hot::{self, CountKey};
     static CODE: [usize; 2] = [1, 1];
     let code: &'static [usize] = &CODE;
     assert_eq!(__merge_counted_by_name, &["code", "pc"]);

@@ -66,7 +66,7 @@ unsafe fn skip_two(
 fn hook_writes_variables() {
     assert_eq!(__merge_vars_sum2, __merge_vars_sum);
     assert_eq!(sum2(&[1, 2, 3, 4], 0, 0), 10);
-    hints::rt::hot::set_threshold(1);
+    hints::hot::set_threshold(1);
     __merge_hook_sum2.set(skip_two);
     assert_eq!(sum2(&[1, 2, 3, 4], 0, 0), 1 + 2 + 100 + 4);
 }
@@ -122,7 +122,7 @@ fn loop_with_tuple_pattern_and_moved_variable() {
         ]
     );
     assert_eq!(run(&vec![1, 1], 5), 5 + 7 + 3);
-    hints::rt::hot::set_threshold(1);
+    hints::hot::set_threshold(1);
     __merge_hook_run.set(finish_early);
     assert_eq!(run(&vec![1, 1], 5), 1000 + 2 + 5 + 3 + 7);
     // Never reaching `i == 2`, the function returns as written.
@@ -226,7 +226,7 @@ fn the_hook_gets_type_names() {
         __merge_vars_refs,
         &[("code", false), ("heap", false), ("pc", true)]
     );
-    hints::rt::hot::set_threshold(1);
+    hints::hot::set_threshold(1);
     __merge_hook_refs.set(reference_types);
     let mut heap = Vec::new();
     assert_eq!(refs(b"ab", &mut heap), 2);
@@ -239,7 +239,7 @@ fn the_hook_gets_type_names() {
 fn merge_point_outside_a_loop() {
     assert_eq!(__merge_vars_straight, &[("z", false)]);
     assert_eq!(straight(1, 2), 6);
-    hints::rt::hot::set_threshold(1);
+    hints::hot::set_threshold(1);
     __merge_hook_straight.set(answer);
     assert_eq!(straight(1, 2), 93);
 }

@@ -1,5 +1,5 @@
-//! Hot-spot detection: the counters live in `hints` (see [`hints::rt::hot`]), where
+//! Hot-spot detection: the counters live in `hints` (see [`hints::hot`]), where
 //! the plain interpreter counts the passes of a merge point that lists its greens
 //! without calling into the JIT.
 
-pub use hints::rt::hot::*;
+pub use hints::hot::*;

@@ -23,7 +23,7 @@ pub(super) struct MergeHook {
     pub code: String,
     pub install: String,
     /// Whether `code` defines `count_hash` (the merge point counts its passes itself,
-    /// on its greens: see `hints::rt::hot`).
+    /// on its greens: see `hints::hot`).
     pub counted_in_interp: bool,
 }
 
